@@ -1,0 +1,23 @@
+namespace WPAI.Benchmarks;
+
+/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick]</c> to one benchmark.</summary>
+internal static class BenchmarkCommands
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            await Console.Error.WriteLineAsync("usage: WPAI.Benchmarks <scheduling|inference> [--quick]");
+            return 2;
+        }
+
+        var quick = args.Contains("--quick");
+        var name = args[0];
+        switch (name)
+        {
+            default:
+                await Console.Error.WriteLineAsync($"unknown benchmark '{name}': choose one of scheduling, inference");
+                return 2;
+        }
+    }
+}

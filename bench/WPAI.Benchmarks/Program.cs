@@ -1,0 +1,3 @@
+using WPAI.Benchmarks;
+
+return await BenchmarkCommands.RunAsync(args);

@@ -1,0 +1,7 @@
+namespace WPAI.Abstractions.Contracts;
+
+public enum AllocationKind
+{
+    TrainingJob = 0,
+    InferenceReplica = 1,
+}

@@ -1,0 +1,16 @@
+using System.Collections.Immutable;
+
+namespace WPAI.Abstractions.Contracts;
+
+/// <summary>
+/// A department: its GPU quota per pool, what it uses now (own and borrowed), its running jobs, the effective GPU
+/// utilization of its recent jobs, and the quota advice from its usage history.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("wpai.department-view")]
+public sealed record DepartmentView(
+    string Name,
+    ImmutableDictionary<string, int> Quota,
+    ImmutableDictionary<string, PoolUsage> Usage,
+    ImmutableArray<RunningAllocation> Running,
+    double? RecentUtilization,
+    ImmutableDictionary<string, int> QuotaAdvice);

@@ -1,0 +1,10 @@
+using System.Collections.Immutable;
+
+namespace WPAI.Abstractions.Contracts;
+
+/// <summary>The names the fleet knows: nodes by pool, departments, and the newest job ids.</summary>
+[GenerateSerializer, Immutable, Alias("wpai.fleet-view")]
+public sealed record FleetView(
+    ImmutableDictionary<string, ImmutableArray<string>> NodesByPool,
+    ImmutableArray<string> Departments,
+    ImmutableArray<string> RecentJobs);

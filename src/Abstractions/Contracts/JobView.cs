@@ -1,0 +1,21 @@
+using System.Collections.Immutable;
+
+namespace WPAI.Abstractions.Contracts;
+
+/// <summary>
+/// A job as the API shows it. <paramref name="Requested"/> is what the scheduler places (after right-sizing);
+/// <paramref name="Explanation"/> says in words why it waits, where it runs, or how it ended.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("wpai.job-view")]
+public sealed record JobView(
+    JobSpec Spec,
+    JobStatus Status,
+    Resources Requested,
+    Placement? Placement,
+    DateTimeOffset SubmittedAt,
+    TimeSpan WaitTime,
+    int Attempts,
+    string? PreemptedBy,
+    string Explanation,
+    double? EffectiveGpuUtilization,
+    ImmutableArray<JobEvent> History);

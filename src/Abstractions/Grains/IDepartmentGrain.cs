@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using WPAI.Abstractions.Contracts;
+
+namespace WPAI.Abstractions.Grains;
+
+/// <summary>One department (key: name): quota per pool, the ledger of its running jobs, usage history and quota advice.</summary>
+[Alias("wpai.IDepartmentGrain")]
+public interface IDepartmentGrain : IGrainWithStringKey
+{
+    /// <summary>Sets the GPU quota in each named pool (others unchanged) and tells those pools' schedulers.</summary>
+    [Alias("SetQuota")]
+    Task<DepartmentView> SetQuotaAsync(ImmutableDictionary<string, int> gpusByPool);
+
+    /// <summary>The department; throws <see cref="Errors.WpaiNotFoundException"/> when it has never been set up.</summary>
+    [Alias("Get")]
+    Task<DepartmentView> GetAsync();
+
+    [Alias("Exists")]
+    Task<bool> ExistsAsync();
+
+    /// <summary>Adds a started job to the ledger (idempotent per job id).</summary>
+    [Alias("RecordStart")]
+    Task RecordStartAsync(RunningAllocation allocation);
+
+    /// <summary>Removes a job from the ledger and records its outcome (idempotent per job id).</summary>
+    [Alias("RecordEnd")]
+    Task RecordEndAsync(JobOutcome outcome);
+}

@@ -1,0 +1,41 @@
+using WPAI.Abstractions.Contracts;
+
+namespace WPAI.Abstractions.Grains;
+
+/// <summary>One training job (key: job id) and its state machine.</summary>
+[Alias("wpai.IJobGrain")]
+public interface IJobGrain : IGrainWithStringKey
+{
+    /// <summary>Validates, records and queues the job. Submitting the same id again returns the existing job.</summary>
+    [Alias("Submit")]
+    Task<SubmitResult> SubmitAsync(JobSpec spec);
+
+    /// <summary>The job; throws <see cref="Errors.WpaiNotFoundException"/> when it was never submitted.</summary>
+    [Alias("Get")]
+    Task<JobView> GetAsync();
+
+    [Alias("Cancel")]
+    Task<JobView> CancelAsync(string reason);
+
+    /// <summary>
+    /// Called by a pool scheduler after the node admitted the allocation. Returns false (and the caller releases
+    /// the node) when the job is no longer pending or this offer is stale.
+    /// </summary>
+    [Alias("TryStart")]
+    Task<bool> TryStartAsync(Placement placement);
+
+    /// <summary>Evicts the running job and re-queues it keeping its wait time.</summary>
+    [Alias("Preempt")]
+    Task<JobView> PreemptAsync(string preemptorJobId, string reason);
+
+    [Alias("ReportUsage")]
+    Task ReportUsageAsync(UsageSample sample);
+
+    /// <summary>The driver reports the end of the run identified by <paramref name="attempt"/>.</summary>
+    [Alias("Complete")]
+    Task<JobView> CompleteAsync(int attempt, bool succeeded, string detail);
+
+    /// <summary>Called by a scheduler that cannot place the job (updates its explanation; no state change otherwise).</summary>
+    [Alias("Explain")]
+    Task ExplainAsync(string explanation);
+}

@@ -1,0 +1,39 @@
+using Orleans.Concurrency;
+using WPAI.Abstractions.Contracts;
+
+namespace WPAI.Abstractions.Grains;
+
+/// <summary>
+/// The scheduler of one pool (key: pool name = GPU model): its pending queue, a pushed view of its nodes'
+/// free capacity, the pool's quota ledger; it scores, places best-fit and preempts borrowed work.
+/// </summary>
+[Alias("wpai.IPoolSchedulerGrain")]
+public interface IPoolSchedulerGrain : IGrainWithStringKey
+{
+    /// <summary>Queues a pending job (idempotent per job id and attempt) and schedules.</summary>
+    [Alias("Enqueue")]
+    Task EnqueueAsync(QueueEntry entry);
+
+    /// <summary>Drops a job from the queue (cancelled, or started in another pool).</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(string jobId);
+
+    /// <summary>A node reports its capacity (registration, release, mode change).</summary>
+    [Alias("NodeChanged"), OneWay]
+    Task NodeChangedAsync(NodeCapacity capacity);
+
+    /// <summary>A job placed in this pool has stopped running; its GPUs leave the pool's ledger.</summary>
+    [Alias("JobEnded"), OneWay]
+    Task JobEndedAsync(string jobId, double? effectiveGpuUtilization);
+
+    /// <summary>A department's quota in this pool.</summary>
+    [Alias("SetQuota")]
+    Task SetQuotaAsync(string department, int gpus);
+
+    /// <summary>Runs a scheduling pass now and returns how many jobs it placed (also runs on events and a timer).</summary>
+    [Alias("RunPass")]
+    Task<int> RunPassAsync();
+
+    [Alias("Get")]
+    Task<PoolView> GetAsync();
+}
