@@ -36,4 +36,12 @@ public interface IPoolSchedulerGrain : IGrainWithStringKey
 
     [Alias("Get")]
     Task<PoolView> GetAsync();
+
+    /// <summary>
+    /// Places one inference replica (owner id = replica id) on an OnlineNormal node of this pool through the node's
+    /// reservation path, best fit. Returns the node's name, or null when no online node has room.
+    /// Release it with <see cref="INodeGrain.ReleaseAsync"/> on that node.
+    /// </summary>
+    [Alias("PlaceReplica")]
+    Task<string?> PlaceReplicaAsync(string ownerId, Resources resources);
 }
