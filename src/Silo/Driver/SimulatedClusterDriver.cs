@@ -20,10 +20,26 @@ public sealed partial class SimulatedClusterDriver(
 
     public Task StartAsync(JobSpec spec, Placement placement, CancellationToken cancellationToken = default)
     {
-        var key = (spec.JobId, placement.Attempt);
-        var runTime = TimeSpan.FromTicks(Math.Max(1, (long)Math.Min(spec.Duration.Ticks * options.Value.TimeScale, TimeSpan.MaxValue.Ticks / 2)));
-        var end = clock.GetUtcNow() + runTime;
-        var timer = clock.CreateTimer(_ => OnTimer(spec, placement.Attempt, end), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Arm(spec, placement.Attempt, clock.GetUtcNow() + RunTime(spec));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Re-attaches a run that was started before this process (after a silo restart): it ends when it would have.</summary>
+    public void Resume(JobSpec spec, Placement placement) => Arm(spec, placement.Attempt, placement.StartedAt + RunTime(spec));
+
+    private TimeSpan RunTime(JobSpec spec) =>
+        TimeSpan.FromTicks(Math.Max(1, (long)Math.Min(spec.Duration.Ticks * options.Value.TimeScale, TimeSpan.MaxValue.Ticks / 2)));
+
+    private void Arm(JobSpec spec, int attempt, DateTimeOffset end)
+    {
+        var key = (spec.JobId, attempt);
+        var runTime = end - clock.GetUtcNow();
+        if (runTime <= TimeSpan.Zero)
+        {
+            runTime = TimeSpan.FromTicks(1);
+        }
+
+        var timer = clock.CreateTimer(_ => OnTimer(spec, attempt, end), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (_runs.TryAdd(key, timer))
         {
             timer.Change(NextWake(runTime), Timeout.InfiniteTimeSpan);
@@ -32,8 +48,6 @@ public sealed partial class SimulatedClusterDriver(
         {
             timer.Dispose();
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>Timers cannot wait longer than about 49 days: long runs wake up and re-arm until their end.</summary>
