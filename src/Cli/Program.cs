@@ -1,1 +1,4 @@
-Console.WriteLine("wpai");
+using Spectre.Console;
+using WPAI.Cli;
+
+return await WpaiCli.RunAsync(args, AnsiConsole.Console, WpaiCli.CreateErrorConsole());

@@ -23,7 +23,7 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
     public Task<NodeView> AddNodeAsync(NodeSpec spec, NodeMode mode = NodeMode.Fixed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        RequireId(spec.Name, "spec.name", "give the node a name, e.g. t4-node-1");
+        RequireId(spec.Name, "spec.name", "Give the node a name, e.g. t4-node-1");
         return _grains.GetGrain<INodeGrain>(spec.Name).RegisterAsync(spec, mode).WaitAsync(cancellationToken);
     }
 
@@ -41,17 +41,17 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
 
     public Task<NodeView> GetNodeAsync(string name, CancellationToken cancellationToken = default)
     {
-        RequireId(name, "node", "name the node, e.g. t4-node-1");
+        RequireId(name, "node", "Name the node, e.g. t4-node-1");
         return _grains.GetGrain<INodeGrain>(name).GetAsync().WaitAsync(cancellationToken);
     }
 
     public Task<DepartmentView> SetQuotaAsync(string department, IReadOnlyDictionary<string, int> gpusByPool, CancellationToken cancellationToken = default)
     {
-        RequireId(department, "department", "name the department, e.g. research");
+        RequireId(department, "department", "Name the department, e.g. research");
         ArgumentNullException.ThrowIfNull(gpusByPool);
         if (gpusByPool.Count == 0)
         {
-            throw new WpaiValidationException("quota", "names no pool", "give at least one pool and GPU count, e.g. T4=8");
+            throw new WpaiValidationException("quota", "names no pool", "Give at least one pool and GPU count, e.g. T4=8");
         }
 
         var quota = gpusByPool.ToImmutableDictionary(StringComparer.Ordinal);
@@ -60,7 +60,7 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
 
     public Task<DepartmentView> GetDepartmentAsync(string department, CancellationToken cancellationToken = default)
     {
-        RequireId(department, "department", "name the department, e.g. research");
+        RequireId(department, "department", "Name the department, e.g. research");
         return _grains.GetGrain<IDepartmentGrain>(department).GetAsync().WaitAsync(cancellationToken);
     }
 
@@ -74,13 +74,13 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
     public Task<SubmitResult> SubmitJobAsync(JobSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        RequireId(spec.JobId, "spec.jobId", "give the job an id, e.g. resnet-train-42");
+        RequireId(spec.JobId, "spec.jobId", "Give the job an id, e.g. resnet-train-42");
         return _grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec).WaitAsync(cancellationToken);
     }
 
     public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        RequireId(jobId, "job", "name the job id");
+        RequireId(jobId, "job", "Name the job id");
         return _grains.GetGrain<IJobGrain>(jobId).GetAsync().WaitAsync(cancellationToken);
     }
 
@@ -116,13 +116,13 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
 
     public Task<JobView> CancelJobAsync(string jobId, string reason = "cancelled by user", CancellationToken cancellationToken = default)
     {
-        RequireId(jobId, "job", "name the job id");
+        RequireId(jobId, "job", "Name the job id");
         return _grains.GetGrain<IJobGrain>(jobId).CancelAsync(reason).WaitAsync(cancellationToken);
     }
 
     public async Task<PoolView> GetPoolAsync(string pool, CancellationToken cancellationToken = default)
     {
-        RequireId(pool, "pool", "name the pool (the GPU model), e.g. T4");
+        RequireId(pool, "pool", "Name the pool (the GPU model), e.g. T4");
         var fleetTask = Fleet.GetAsync();
         var view = await _grains.GetGrain<IPoolSchedulerGrain>(pool).GetAsync().WaitAsync(cancellationToken);
         var fleet = await fleetTask.WaitAsync(cancellationToken);

@@ -20,6 +20,12 @@ public sealed class WpaiClientOptions
     /// <summary>How long connecting to the gateways may take before it is reported as a failure.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often a failed connection attempt is retried (0: fail at once, as the CLI does).</summary>
+    public int ConnectRetries { get; set; }
+
+    /// <summary>The pause between connection attempts.</summary>
+    public TimeSpan ConnectRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long one call may wait for its answer.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -38,5 +44,7 @@ public sealed class WpaiClientOptions
         target.MaxConcurrentCalls = MaxConcurrentCalls;
         target.ConnectTimeout = ConnectTimeout;
         target.ResponseTimeout = ResponseTimeout;
+        target.ConnectRetries = ConnectRetries;
+        target.ConnectRetryDelay = ConnectRetryDelay;
     }
 }

@@ -32,6 +32,16 @@ public sealed class WpaiClientOptionsValidator : IValidateOptions<WpaiClientOpti
             failures.Add($"ConnectTimeout: {options.ConnectTimeout} is not positive; use e.g. 00:00:10");
         }
 
+        if (options.ConnectRetries is < 0 or > 10_000)
+        {
+            failures.Add($"ConnectRetries: {options.ConnectRetries} is outside 0..10000; use 0 to fail at once");
+        }
+
+        if (options.ConnectRetryDelay < TimeSpan.Zero)
+        {
+            failures.Add($"ConnectRetryDelay: {options.ConnectRetryDelay} is negative; use e.g. 00:00:01");
+        }
+
         if (options.ResponseTimeout <= TimeSpan.Zero)
         {
             failures.Add($"ResponseTimeout: {options.ResponseTimeout} is not positive; use e.g. 00:00:30");

@@ -70,5 +70,6 @@ public static class WpaiClientServiceCollectionExtensions
             cluster.ServiceId = WpaiCluster.ServiceId;
         });
         client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+        client.UseConnectionRetryFilter(new ConnectRetryFilter(options.ConnectRetries, options.ConnectRetryDelay));
     }
 }
