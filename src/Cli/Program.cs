@@ -1,4 +1,6 @@
 using Spectre.Console;
 using WPAI.Cli;
 
-return await WpaiCli.RunAsync(args, AnsiConsole.Console, WpaiCli.CreateErrorConsole());
+var output = AnsiConsole.Console;
+WpaiCli.WidenWhenRedirected(output);
+return await WpaiCli.RunAsync(args, output, WpaiCli.CreateErrorConsole());

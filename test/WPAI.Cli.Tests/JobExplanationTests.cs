@@ -20,7 +20,7 @@ public sealed class JobExplanationTests
 
         Assert.Equal(
             [
-                "Waiting: no T4 node has 4 free GPUs; P40 is full",
+                "no T4 node has 4 free GPUs; P40 is full",
                 "In pool P40: position 1 of 1, own tier (score 1000012.5), waited 12m 30s: P40 node p40-a is full",
                 "In pool T4: position 2 of 5, borrowed tier (score 1012.5), waited 12m 30s: no node has 4 free GPUs",
             ],
@@ -74,6 +74,6 @@ public sealed class JobExplanationTests
         var run = await CliRun.RunAsync(new RecordingClient(), "job", "show", "resnet-1");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("\nWhy\n  Waiting: no T4 node has 4 free GPUs; P40 is full\n  In pool T4: position 2 of 5, borrowed tier (score 1012.5), waited 12m 30s: no node has 4 free GPUs\n", run.Output, StringComparison.Ordinal);
+        Assert.Contains("\nWhy\n  no T4 node has 4 free GPUs; P40 is full\n  In pool T4: position 2 of 5, borrowed tier (score 1012.5), waited 12m 30s: no node has 4 free GPUs\n", run.Output, StringComparison.Ordinal);
     }
 }

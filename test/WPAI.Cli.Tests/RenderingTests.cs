@@ -202,7 +202,7 @@ public sealed class RenderingTests
             GPU utilization  -
 
             Why
-              Waiting: no T4 node has 4 free GPUs; P40 is full
+              no T4 node has 4 free GPUs; P40 is full
               In pool T4: position 2 of 5, borrowed tier (score 1012.5), waited 12m 30s: no node has 4 free GPUs
 
             History

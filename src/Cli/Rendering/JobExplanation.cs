@@ -22,7 +22,7 @@ public static class JobExplanation
 
                 if (!string.IsNullOrWhiteSpace(job.Explanation))
                 {
-                    lines.Add($"Waiting: {job.Explanation}");
+                    lines.Add(job.Explanation);
                 }
 
                 var queue = details.Queue.IsDefault ? [] : details.Queue;
