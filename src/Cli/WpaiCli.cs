@@ -28,6 +28,7 @@ public static class WpaiCli
         app.Configure(config =>
         {
             config.SetApplicationName("wpai");
+            config.UseAssemblyInformationalVersion();
             config.ConfigureConsole(output);
             config.UseStrictParsing();
             config.SetExceptionHandler((exception, _) => CliErrors.Report(error, exception));

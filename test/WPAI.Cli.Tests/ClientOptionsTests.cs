@@ -78,6 +78,19 @@ public sealed class ClientOptionsTests
     }
 
     [Fact]
+    public void AddWpaiClient_OnAHostBuilder_ConfiguresTheOrleansClientAndTheSdk()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings());
+
+        builder.AddWpaiClient(o => o.ClusterId = "prod");
+        using var host = builder.Build();
+
+        Assert.IsType<WpaiClient>(host.Services.GetRequiredService<IWpaiClient>());
+        Assert.Equal("prod", host.Services.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ClusterId);
+        Assert.Equal("wpai", host.Services.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId);
+    }
+
+    [Fact]
     public void AddWpaiClient_RegistersTheSdkOverAnOrleansClient()
     {
         var services = new ServiceCollection();

@@ -31,6 +31,7 @@ public sealed class SiloFixture : IAsyncLifetime
                 "--gateway-port", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--dashboard-port", ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--cluster-id", ClusterId,
+                "--storage", "memory",
             ],
             builder => builder.Logging.ClearProviders());
         await _app.StartAsync();
