@@ -10,6 +10,9 @@ internal sealed partial class SqliteStateStore
     [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "A SQLite batch of {Count} writes to {Path} failed and was rolled back; each caller gets the error")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count, string path);
 
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Critical, Message = "The SQLite writer for {Path} stopped; every further write fails")]
+    private static partial void LogWriterFailed(ILogger logger, Exception exception, string path);
+
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Closed SQLite file {Path}: {Writes} writes in {Batches} transactions")]
     private static partial void LogClosed(ILogger logger, string path, long writes, long batches);
 }

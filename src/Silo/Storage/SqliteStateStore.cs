@@ -145,7 +145,7 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
 
         if (!_queue.Writer.TryWrite(write))
         {
-            throw new ObjectDisposedException(nameof(SqliteStateStore), "The SQLite state store is shutting down; the write was not queued.");
+            throw new OrleansException($"The SQLite state store for {FilePath} is closed or its writer stopped (see the log); the write was not stored.");
         }
 
         return write.Completion.Task;
@@ -155,16 +155,36 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
     {
         var connection = _writer!;
         var batch = new List<PendingWrite>(Math.Min(_options.SqliteMaxBatchSize, 4096));
-        using var statements = new WriterStatements(connection, _serviceId);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            while (batch.Count < _options.SqliteMaxBatchSize && _queue.Reader.TryRead(out var write))
+            using var statements = new WriterStatements(connection, _serviceId);
+            while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                batch.Add(write);
+                while (batch.Count < _options.SqliteMaxBatchSize && _queue.Reader.TryRead(out var write))
+                {
+                    batch.Add(write);
+                }
+
+                CommitBatch(connection, statements, batch);
+                batch.Clear();
+            }
+        }
+        catch (Exception ex)
+        {
+            // The writer cannot go on (e.g. the statements cannot be prepared): refuse new writes and fail every
+            // queued one rather than leave callers waiting forever.
+            LogWriterFailed(_logger, ex, FilePath);
+            _queue.Writer.TryComplete(ex);
+            var failure = new OrleansException($"The SQLite writer for {FilePath} stopped: {ex.Message}. Restart the silo after fixing the cause.", ex);
+            foreach (var write in batch)
+            {
+                write.Completion.TrySetException(failure);
             }
 
-            CommitBatch(connection, statements, batch);
-            batch.Clear();
+            while (_queue.Reader.TryRead(out var queued))
+            {
+                queued.Completion.TrySetException(failure);
+            }
         }
     }
 
