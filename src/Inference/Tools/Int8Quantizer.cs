@@ -12,7 +12,7 @@ public static class Int8Quantizer
 {
     private static readonly HashSet<string> WeightOps = new(StringComparer.Ordinal) { "Conv", "Gemm", "MatMul" };
 
-    public static Int8Report Quantize(ModelProto model, IReadOnlyList<CalibrationSample> samples)
+    public static Int8Report Quantize(ModelProto model, IReadOnlyList<CalibrationSample> samples, CalibrationMethod method = CalibrationMethod.Mse)
     {
         var folded = GraphTransforms.FoldBatchNorm(model);
         GraphTransforms.UpgradeOpset(model, 13);
@@ -36,10 +36,10 @@ public static class Int8Quantizer
         }
 
         bool IsActivation(string t) => t.Length > 0 && !inits.ContainsKey(t);
-        var quantized = graph.Node.Where(n => IsQuantizable(n, inits, IsActivation)).ToHashSet();
+        var quantized = graph.Node.Where(n => IsQuantizable(n, inits, IsActivation)).ToHashSet<NodeProto>(ReferenceEqualityComparer.Instance);
 
         // Relu absorbed into the QuantizeLinear of the node before it.
-        var fused = new Dictionary<NodeProto, NodeProto>();
+        var fused = new Dictionary<NodeProto, NodeProto>(ReferenceEqualityComparer.Instance);
         foreach (var node in quantized)
         {
             var y = node.Output[0];
@@ -69,10 +69,15 @@ public static class Int8Quantizer
                 Mark(a);
             }
 
+            // An output gets Q/DQ only when an integer kernel reads it; quantizing a tensor that only float ops read adds error and saves nothing.
             var y = OutputName(node);
-            if (!graphOutputs.Contains(y))
+            if (!graphOutputs.Contains(y) && consumers.TryGetValue(y, out var next) && next.Any(n => quantized.Contains(n) || n.OpType == "MaxPool"))
             {
                 Mark(y);
+            }
+            else
+            {
+                fused.Remove(node);
             }
         }
 
@@ -83,7 +88,7 @@ public static class Int8Quantizer
             sameAs[pool.Output[0]] = pool.Input[0];
         }
 
-        var ranges = Calibrator.Collect(model, qdq.Where(t => !sameAs.ContainsKey(t)).ToArray(), samples);
+        var ranges = Calibrator.Collect(model, qdq.Where(t => !sameAs.ContainsKey(t)).ToArray(), samples, method);
         var parameters = new Dictionary<string, (float Scale, sbyte ZeroPoint)>(StringComparer.Ordinal);
         foreach (var t in qdq.Where(t => !sameAs.ContainsKey(t)))
         {
@@ -101,7 +106,7 @@ public static class Int8Quantizer
             node.Output[0] = relu.Output[0];
         }
 
-        var removed = fused.Values.ToHashSet();
+        var removed = fused.Values.ToHashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         var nodes = new List<NodeProto>();
         var newInits = new List<TensorProto>();
         void EmitQdq(string t)

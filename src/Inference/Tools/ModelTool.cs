@@ -16,7 +16,8 @@ public static class ModelTool
           optimize FILE --level basic|extended|all       ONNX Runtime offline graph optimization
           batch FILE --dynamic                           make the batch dimension dynamic
           fp16 FILE                                      fold BatchNorm, convert to FP16 (inputs/outputs stay FP32)
-          int8 FILE --calibration DIR [--max-samples N]  static QDQ INT8 (per-channel weights, calibrated activations)
+          int8 FILE --calibration DIR [--max-samples N] [--method mse|minmax]
+                                                 static QDQ INT8 (per-channel weights, calibrated activations)
         writing verbs take --output FILE (default: FILE with .opt/.dynamic/.fp16/.int8 before .onnx)
         """;
 
@@ -88,7 +89,13 @@ public static class ModelTool
                     var maxSamples = options.TryGetValue("max-samples", out var m) ? ParsePositive(m, "--max-samples") : 256;
                     var model = OnnxModelFile.Load(file);
                     var samples = CalibrationSet.Load(calibration, model, maxSamples);
-                    var report = Int8Quantizer.Quantize(model, samples);
+                    var method = options.GetValueOrDefault("method", "mse") switch
+                    {
+                        "mse" => CalibrationMethod.Mse,
+                        "minmax" => CalibrationMethod.MinMax,
+                        var other => throw new ModelToolException($"--method '{other}' is not known: use mse (default) or minmax"),
+                    };
+                    var report = Int8Quantizer.Quantize(model, samples, method);
                     var target = options.GetValueOrDefault("output") ?? Suffix(file, "int8");
                     OnnxModelFile.Save(model, target);
                     output.WriteLine($"int8: folded {report.BatchNormsFolded} BatchNorm, quantized {report.WeightsQuantized} weight ops (per-channel INT8, INT32 bias) and {report.AddsQuantized} Add, fused {report.RelusFused} Relu, {report.ActivationTensors} INT8 activation tensors calibrated on {report.CalibrationSamples} samples -> {target}");
