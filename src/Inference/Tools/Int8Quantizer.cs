@@ -12,7 +12,7 @@ public static class Int8Quantizer
 {
     private static readonly HashSet<string> WeightOps = new(StringComparer.Ordinal) { "Conv", "Gemm", "MatMul" };
 
-    public static Int8Report Quantize(ModelProto model, IReadOnlyList<CalibrationSample> samples, CalibrationMethod method = CalibrationMethod.Mse)
+    public static Int8Report Quantize(ModelProto model, IReadOnlyList<CalibrationSample> samples, CalibrationMethod method = CalibrationMethod.Mse, bool unsignedActivations = true)
     {
         var folded = GraphTransforms.FoldBatchNorm(model);
         GraphTransforms.UpgradeOpset(model, 13);
@@ -89,10 +89,10 @@ public static class Int8Quantizer
         }
 
         var ranges = Calibrator.Collect(model, qdq.Where(t => !sameAs.ContainsKey(t)).ToArray(), samples, method);
-        var parameters = new Dictionary<string, (float Scale, sbyte ZeroPoint)>(StringComparer.Ordinal);
+        var parameters = new Dictionary<string, (float Scale, int ZeroPoint)>(StringComparer.Ordinal);
         foreach (var t in qdq.Where(t => !sameAs.ContainsKey(t)))
         {
-            parameters[t] = ActivationParameters(ranges[t].Min, ranges[t].Max);
+            parameters[t] = ActivationParameters(ranges[t].Min, ranges[t].Max, unsignedActivations);
         }
 
         foreach (var (output, input) in sameAs)
@@ -113,7 +113,7 @@ public static class Int8Quantizer
         {
             var (scale, zp) = parameters[t];
             newInits.Add(OnnxTensors.Scalar(t + "_scale", scale));
-            newInits.Add(OnnxTensors.ScalarInt8(t + "_zero_point", zp));
+            newInits.Add(unsignedActivations ? OnnxTensors.Create<byte>(t + "_zero_point", [], OnnxTensors.UInt8, [(byte)zp]) : OnnxTensors.ScalarInt8(t + "_zero_point", (sbyte)zp));
             nodes.Add(OnnxNodes.Node("QuantizeLinear", t + "_QuantizeLinear", [t, t + "_scale", t + "_zero_point"], [t + "_quantized"]));
             nodes.Add(OnnxNodes.Node("DequantizeLinear", t + "_DequantizeLinear", [t + "_quantized", t + "_scale", t + "_zero_point"], [t + "_dq"]));
         }
@@ -160,19 +160,20 @@ public static class Int8Quantizer
         return new Int8Report(folded, weightsQuantized, quantized.Count(n => n.OpType == "Add"), fused.Count, qdq.Count, samples.Count);
     }
 
-    /// <summary>Asymmetric INT8 parameters covering [min(0,min), max(0,max)].</summary>
-    public static (float Scale, sbyte ZeroPoint) ActivationParameters(float min, float max)
+    /// <summary>Asymmetric 8-bit parameters covering [min(0,min), max(0,max)]: zero point in 0..255 (unsigned) or -128..127 (signed).</summary>
+    public static (float Scale, int ZeroPoint) ActivationParameters(float min, float max, bool unsigned)
     {
         var rmin = MathF.Min(0, min);
         var rmax = MathF.Max(0, max);
+        var lowest = unsigned ? 0 : -128;
         if (!float.IsFinite(rmin) || !float.IsFinite(rmax) || rmax - rmin < 1e-12f)
         {
-            return (1f, 0);
+            return (1f, unsigned ? 0 : 0);
         }
 
         var scale = (rmax - rmin) / 255f;
-        var zp = MathF.Round(-128f - (rmin / scale));
-        return (scale, (sbyte)Math.Clamp(zp, -128f, 127f));
+        var zp = MathF.Round(lowest - (rmin / scale));
+        return (scale, (int)Math.Clamp(zp, lowest, lowest + 255));
     }
 
     private static bool IsQuantizable(NodeProto node, Dictionary<string, TensorProto> inits, Func<string, bool> isActivation)

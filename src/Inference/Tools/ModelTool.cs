@@ -16,7 +16,7 @@ public static class ModelTool
           optimize FILE --level basic|extended|all       ONNX Runtime offline graph optimization
           batch FILE --dynamic                           make the batch dimension dynamic
           fp16 FILE                                      fold BatchNorm, convert to FP16 (inputs/outputs stay FP32)
-          int8 FILE --calibration DIR [--max-samples N] [--method mse|minmax]
+          int8 FILE --calibration DIR [--max-samples N] [--method mse|minmax] [--activations uint8|int8]
                                                  static QDQ INT8 (per-channel weights, calibrated activations)
         writing verbs take --output FILE (default: FILE with .opt/.dynamic/.fp16/.int8 before .onnx)
         """;
@@ -95,10 +95,16 @@ public static class ModelTool
                         "minmax" => CalibrationMethod.MinMax,
                         var other => throw new ModelToolException($"--method '{other}' is not known: use mse (default) or minmax"),
                     };
-                    var report = Int8Quantizer.Quantize(model, samples, method);
+                    var unsigned = options.GetValueOrDefault("activations", "uint8") switch
+                    {
+                        "uint8" => true,
+                        "int8" => false,
+                        var other => throw new ModelToolException($"--activations '{other}' is not known: use uint8 (default, fastest on x86) or int8"),
+                    };
+                    var report = Int8Quantizer.Quantize(model, samples, method, unsigned);
                     var target = options.GetValueOrDefault("output") ?? Suffix(file, "int8");
                     OnnxModelFile.Save(model, target);
-                    output.WriteLine($"int8: folded {report.BatchNormsFolded} BatchNorm, quantized {report.WeightsQuantized} weight ops (per-channel INT8, INT32 bias) and {report.AddsQuantized} Add, fused {report.RelusFused} Relu, {report.ActivationTensors} INT8 activation tensors calibrated on {report.CalibrationSamples} samples -> {target}");
+                    output.WriteLine($"int8: folded {report.BatchNormsFolded} BatchNorm, quantized {report.WeightsQuantized} weight ops (per-channel INT8, INT32 bias) and {report.AddsQuantized} Add, fused {report.RelusFused} Relu, {report.ActivationTensors} 8-bit activation tensors ({(unsigned ? "uint8" : "int8")}, asymmetric) calibrated on {report.CalibrationSamples} samples -> {target}");
                     break;
                 }
 
