@@ -224,6 +224,12 @@ public static class KServeEndpoints
         }
         catch (InferenceRequestException ex)
         {
+            if (ex.StatusCode == 413)
+            {
+                // The unread body stays on the wire: close the connection so the client does not reuse it.
+                context.Response.Headers.Connection = "close";
+            }
+
             await WriteErrorAsync(context, ex.StatusCode, ex.Message);
         }
         catch (QueueFullException ex)
