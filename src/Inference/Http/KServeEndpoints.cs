@@ -240,7 +240,7 @@ public static class KServeEndpoints
         {
             await WriteErrorAsync(context, 400, ex.Message);
         }
-        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
+        catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException)
         {
             await WriteErrorAsync(context, 500, $"model '{name}' failed to run: {ex.Message}");
         }
