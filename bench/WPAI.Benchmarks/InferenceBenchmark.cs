@@ -76,12 +76,14 @@ internal static class InferenceBenchmark
         var server = new List<Result>();
         var optimized = Path.Combine(work, "resnet18.opt.onnx");
         GraphOptimizer.Optimize(dynamic, optimized, GraphOptimizationLevel.ORT_ENABLE_EXTENDED);
-        // Two interleaved rounds per server variant (on, off, on, off) so a change in machine load does not favour one of them.
+        // A discarded warm-up round (JIT, first sessions), then rounds in ABBA order (on, off, off, on) so neither warm-up
+        // nor a drift in machine load favours one variant.
+        await MeasureServerAsync(work, "server-warmup", optimized, batching: true, 1, evaluation[0], reference![0]);
         var rounds = new List<(string Name, ServerRun Run)>();
-        for (var round = 0; round < 2; round++)
+        foreach (var (round, batching) in new[] { (0, true), (0, false), (1, false), (1, true) })
         {
-            rounds.Add(("server-batching", await MeasureServerAsync(work, $"server-batching-{round}", optimized, batching: true, quick ? 3 : 8, evaluation[0], reference![0])));
-            rounds.Add(("server-nobatching", await MeasureServerAsync(work, $"server-nobatching-{round}", optimized, batching: false, quick ? 3 : 8, evaluation[0], reference![0])));
+            var variant = batching ? "server-batching" : "server-nobatching";
+            rounds.Add((variant, await MeasureServerAsync(work, $"{variant}-{round}", optimized, batching, quick ? 3 : 8, evaluation[0], reference[0])));
         }
 
         foreach (var group in rounds.GroupBy(r => r.Name))

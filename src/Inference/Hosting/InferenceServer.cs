@@ -19,6 +19,7 @@ public static class InferenceServer
             ["--max-body-bytes"] = $"{InferenceServerOptions.Section}:{nameof(InferenceServerOptions.MaxRequestBodyBytes)}",
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddWpaiInference(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         var maxBody = builder.Configuration.GetValue<long?>($"{InferenceServerOptions.Section}:{nameof(InferenceServerOptions.MaxRequestBodyBytes)}") ?? new InferenceServerOptions().MaxRequestBodyBytes;

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,8 @@ namespace WPAI.Inference.Http;
 /// <summary>The KServe v2 / Open Inference Protocol REST endpoints and the Prometheus <c>/metrics</c> endpoint.</summary>
 public static class KServeEndpoints
 {
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static IEndpointRouteBuilder MapKServeV2(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v2", (HttpContext c) => WriteJsonAsync(c, 200, w =>
@@ -214,7 +217,7 @@ public static class KServeEndpoints
             var selected = request.Outputs.Select(spec => outputs.First(o => o.Name == spec.Name)).ToArray();
             context.Response.StatusCode = 200;
             context.Response.ContentType = "application/json";
-            await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+            await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions))
             {
                 InferResponseWriter.Write(writer, name, model.Version, request.Id, selected);
             }
@@ -302,7 +305,7 @@ public static class KServeEndpoints
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions))
         {
             write(writer);
         }
