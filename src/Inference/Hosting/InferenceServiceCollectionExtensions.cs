@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WPAI.Inference.Load;
+using WPAI.Inference.Models;
+
+namespace WPAI.Inference.Hosting;
+
+/// <summary>Registers the model server's services.</summary>
+public static class InferenceServiceCollectionExtensions
+{
+    public static IServiceCollection AddWpaiInference(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<InferenceServerOptions>()
+            .Bind(configuration.GetSection(InferenceServerOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => Directory.Exists(o.ModelRepository), "Inference:ModelRepository must name an existing folder (pass --models DIR)")
+            .Validate(o => o.LoadReportInterval > TimeSpan.Zero, "Inference:LoadReportInterval must be positive")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ILoadReporter, NoOpLoadReporter>();
+        services.AddSingleton<ModelRepository>();
+        services.AddSingleton<LoadSnapshotCollector>();
+        services.AddHostedService<ModelRepositoryLoader>();
+        services.AddHostedService<LoadReportingService>();
+        return services;
+    }
+}

@@ -1,0 +1,7 @@
+namespace WPAI.Inference.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class ServerCollection : ICollectionFixture<ServerFixture>
+{
+    public const string Name = "server";
+}

@@ -1,0 +1,85 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using WPAI.Inference.Hosting;
+using WPAI.Inference.Load;
+
+namespace WPAI.Inference.Tests;
+
+/// <summary>One real model server on a free loopback port (Kestrel, port 0) over a repository of tiny models.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public const long BodyLimit = 256 * 1024;
+    private WebApplication? _app;
+
+    public string Repository { get; } = Path.Combine(Path.GetTempPath(), "wpai-inference-tests-" + Guid.NewGuid().ToString("N"));
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Repository);
+        TinyModels.Write(TinyModels.Doubler(dynamicBatch: true), Repository, "doubler", """
+            {"maxBatchSize": 8, "dynamicBatching": {"enabled": true, "preferredBatchSizes": [4, 8], "maxQueueDelayMicroseconds": 20000, "maxQueueSize": 64}}
+            """);
+        TinyModels.Write(TinyModels.Doubler(dynamicBatch: true), Repository, "doubler-direct", """{"maxBatchSize": 8, "instanceCount": 2}""");
+        TinyModels.Write(TinyModels.Doubler(dynamicBatch: false), Repository, "doubler-fixed", null);
+        TinyModels.Write(TinyModels.Doubler(dynamicBatch: true), Repository, "gpu-first", """{"maxBatchSize": 4, "executionProviders": ["tensorrt", "cuda", "cpu"]}""");
+        TinyModels.Write(TinyModels.Types(), Repository, "types", null);
+        TinyModels.Write(TinyModels.Slow(), Repository, "slow", """{"dynamicBatching": {"enabled": false, "maxQueueSize": 1}, "instanceCount": 1}""");
+        var broken = Path.Combine(Repository, "broken", "1");
+        Directory.CreateDirectory(broken);
+        await File.WriteAllBytesAsync(Path.Combine(broken, "model.onnx"), Encoding.ASCII.GetBytes("this is not an onnx model, just text"));
+        var badConfig = Path.Combine(Repository, "bad-config", "1");
+        Directory.CreateDirectory(badConfig);
+        TinyModels.Write(TinyModels.Doubler(true), Repository, "bad-config", """{"maxBatchSize": 8, "dynamicBatching": {"enabled": true, "maxQueueDelay": 5}}""");
+
+        _app = InferenceServer.Build(["--models", Repository, "--urls", "http://127.0.0.1:0", "--max-body-bytes", BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning"]);
+        await _app.StartAsync();
+        Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Directory.Delete(Repository, recursive: true);
+    }
+
+    public static JsonObject Request(string input, string datatype, long[] shape, JsonArray data) => new()
+    {
+        ["inputs"] = new JsonArray(new JsonObject
+        {
+            ["name"] = input,
+            ["datatype"] = datatype,
+            ["shape"] = new JsonArray(shape.Select(s => (JsonNode)s).ToArray()),
+            ["data"] = data,
+        }),
+    };
+
+    public async Task<(int Status, JsonNode? Body)> PostAsync(string path, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await Client.PostAsync(path, content);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    public async Task<(int Status, JsonNode? Body)> GetAsync(string path)
+    {
+        using var response = await Client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    public NoOpLoadReporter LoadReporter => (NoOpLoadReporter)Services.GetRequiredService<ILoadReporter>();
+}
