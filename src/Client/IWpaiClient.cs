@@ -34,8 +34,11 @@ public interface IWpaiClient
     /// <summary>The job plus, while it waits, its entries in the queues of the pools it accepts.</summary>
     Task<JobDetails> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken = default);
 
-    /// <summary>The newest jobs the fleet knows, optionally only one department's and/or one status, newest first.</summary>
-    Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The newest jobs the fleet knows (it keeps the last 5,000 ids), optionally only one department's and/or one status,
+    /// newest first; at most <paramref name="limit"/> of them when given (fetched newest first, so a small limit is cheap).
+    /// </summary>
+    Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, int? limit = null, CancellationToken cancellationToken = default);
 
     Task<JobView> CancelJobAsync(string jobId, string reason = "cancelled by user", CancellationToken cancellationToken = default);
 

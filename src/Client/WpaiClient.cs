@@ -102,14 +102,29 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
         return new JobDetails(job, positions);
     }
 
-    public async Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, CancellationToken cancellationToken = default)
+    public async Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, int? limit = null, CancellationToken cancellationToken = default)
     {
+        if (limit is < 1)
+        {
+            throw new WpaiValidationException("limit", $"{limit} is not positive", "Give at least 1, or no limit for every job the fleet lists");
+        }
+
         var fleet = await Fleet.GetAsync().WaitAsync(cancellationToken);
-        var ids = OrEmpty(fleet.RecentJobs).Distinct(StringComparer.Ordinal).ToList();
-        var jobs = await FanOut.SelectAsync(ids, _options.MaxConcurrentCalls, id => OrNullAsync("job", id, _grains.GetGrain<IJobGrain>(id).GetAsync()), cancellationToken);
-        return [.. jobs
-            .Where(j => department is null || string.Equals(j.Spec.Department, department, StringComparison.Ordinal))
-            .Where(j => status is null || j.Status == status)
+        var newestFirst = OrEmpty(fleet.RecentJobs).Reverse().Distinct(StringComparer.Ordinal).ToList();
+        var wanted = limit ?? int.MaxValue;
+        var chunk = limit is null ? Math.Max(1, newestFirst.Count) : Math.Max(_options.MaxConcurrentCalls, wanted);
+        var found = new List<JobView>();
+        for (var start = 0; start < newestFirst.Count && found.Count < wanted; start += chunk)
+        {
+            var ids = newestFirst.GetRange(start, Math.Min(chunk, newestFirst.Count - start));
+            var jobs = await FanOut.SelectAsync(ids, _options.MaxConcurrentCalls, id => OrNullAsync("job", id, _grains.GetGrain<IJobGrain>(id).GetAsync()), cancellationToken);
+            found.AddRange(jobs
+                .Where(j => department is null || string.Equals(j.Spec.Department, department, StringComparison.Ordinal))
+                .Where(j => status is null || j.Status == status));
+        }
+
+        return [.. found
+            .Take(wanted)
             .OrderByDescending(j => j.SubmittedAt)
             .ThenBy(j => j.Spec.JobId, StringComparer.Ordinal)];
     }

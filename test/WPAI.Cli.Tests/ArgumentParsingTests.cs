@@ -181,7 +181,28 @@ public sealed class ArgumentParsingTests
         var run = await CliRun.RunAsync(client, "job", "list", "--dept", "research", "--status", "Running");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(("research", JobStatus.Running), client.JobFilter);
+        Assert.Equal(("research", JobStatus.Running, 100), client.JobFilter);
+    }
+
+    [Theory]
+    [InlineData("5", 5)]
+    [InlineData("0", null)]
+    public async Task JobList_PassesTheLimit_ZeroMeaningAll(string limit, int? expected)
+    {
+        var client = new RecordingClient();
+
+        await CliRun.RunAsync(client, "job", "list", "--limit", limit);
+
+        Assert.Equal((null, null, expected), client.JobFilter);
+    }
+
+    [Fact]
+    public async Task JobList_RejectsNegativeLimit()
+    {
+        var run = await CliRun.RunAsync(new RecordingClient(), "job", "list", "--limit", "-3");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: --limit: -3 is below 0. Write e.g. --limit 100\n", run.Error);
     }
 
     [Fact]

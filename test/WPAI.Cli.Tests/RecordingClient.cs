@@ -22,7 +22,7 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
 
     public IReadOnlyDictionary<string, int>? Quota { get; private set; }
 
-    public (string? Department, JobStatus? Status)? JobFilter { get; private set; }
+    public (string? Department, JobStatus? Status, int? Limit)? JobFilter { get; private set; }
 
     public Exception? Throw { get; set; }
 
@@ -68,9 +68,9 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
     public Task<JobDetails> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken = default) =>
         AnswerAsync($"job show {jobId}", new JobDetails(Views.PendingJob(), [new JobQueuePosition("T4", 5, Views.Queued())]));
 
-    public Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, CancellationToken cancellationToken = default)
+    public Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, int? limit = null, CancellationToken cancellationToken = default)
     {
-        JobFilter = (department, status);
+        JobFilter = (department, status, limit);
         return AnswerAsync("job list", ImmutableArray.Create(Views.PendingJob(), Views.RunningJob() with { Spec = Views.Spec("resnet-2") }));
     }
 

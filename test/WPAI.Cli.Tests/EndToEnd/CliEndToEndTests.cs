@@ -59,6 +59,9 @@ public sealed class CliEndToEndTests(SiloFixture silo) : IClassFixture<SiloFixtu
         var all = await PollListAsync(["job", "list"], list => list.Contains("r-wait", StringComparison.Ordinal));
         Assert.Matches(@"r-own\s+research\s+Running\s+4\s+T4\s+t4-a\s+own\s", all);
         Assert.Matches(@"v-borrow\s+vision\s+Pending\s+4\s+T4\s+-\s+-\s", all);
+        var newest = await WpaiAsync("job", "list", "--limit", "1");
+        Assert.Contains("r-wait", newest, StringComparison.Ordinal);
+        Assert.Equal(2, newest.TrimEnd('\n').Split('\n').Length); // the header and one row
         var running = await WpaiAsync("job", "list", "--status", "running");
         Assert.Contains("r-own", running, StringComparison.Ordinal);
         Assert.DoesNotContain("v-borrow", running, StringComparison.Ordinal);
