@@ -31,6 +31,15 @@ public sealed record ForecasterOptions
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// At most this many training rows per horizon model (default 20,000): longer histories are sampled with an even
+    /// stride that keeps the newest row, bounding training time (a month of 1-minute data has 43,200).
+    /// </summary>
+    public int MaxTrainingRows { get; init; } = 20_000;
+
+    /// <summary>Horizon models trained at once (default: the processor count).</summary>
+    public int? MaxParallelism { get; init; }
+
     /// <summary>The horizon in steps of a series with this step.</summary>
     public int HorizonSteps(TimeSpan step)
     {
@@ -43,6 +52,11 @@ public sealed record ForecasterOptions
         if (MaxHistory <= TimeSpan.Zero || MinHistory < TimeSpan.Zero || MinHistory > MaxHistory)
         {
             throw new ArgumentOutOfRangeException(nameof(MinHistory), "history bounds must satisfy 0 <= MinHistory <= MaxHistory");
+        }
+
+        if (MaxTrainingRows < 100 || MaxParallelism is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTrainingRows), "MaxTrainingRows >= 100 and MaxParallelism >= 1");
         }
 
         if (NumberOfTrees < 1 || NumberOfLeaves < 2 || MinimumExampleCountPerLeaf < 1 || !(LearningRate > 0))

@@ -33,11 +33,14 @@ public static class LoadForecaster
         }
 
         var x = history.Values.Select(LoadFeatures.ToLog).ToArray();
-        var ml = new MLContext(options.Seed);
         var models = new ITransformer[horizon];
-        for (var h = 1; h <= horizon; h++)
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism ?? Environment.ProcessorCount) };
+
+        // One context per horizon: an MLContext is not meant for concurrent use; each model is trained independently.
+        Parallel.For(1, horizon + 1, parallel, h =>
         {
-            var data = ml.Data.LoadFromEnumerable(Rows(history, x, h), SchemaFor(ml));
+            var ml = new MLContext(options.Seed);
+            var data = ml.Data.LoadFromEnumerable(Rows(history, x, h, options.MaxTrainingRows), SchemaFor(ml));
             var trainer = ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
             {
                 NumberOfTrees = options.NumberOfTrees,
@@ -49,9 +52,9 @@ public static class LoadForecaster
                 NumberOfThreads = 1,
             });
             models[h - 1] = trainer.Fit(data);
-        }
+        });
 
-        var model = new LoadForecastModel(ml, models, series.Step, history.StepsPerDay, horizon);
+        var model = new LoadForecastModel(new MLContext(options.Seed), models, series.Step, history.StepsPerDay, horizon);
         return new ForecastTraining(model, null, history.Count, Stopwatch.GetElapsedTime(started));
     }
 
@@ -63,9 +66,13 @@ public static class LoadForecaster
         return schema;
     }
 
-    private static IEnumerable<FeatureRow> Rows(LoadSeries series, double[] x, int h)
+    /// <summary>Training rows for horizon h; above <paramref name="maxRows"/> rows, an even stride that keeps the newest row.</summary>
+    private static IEnumerable<FeatureRow> Rows(LoadSeries series, double[] x, int h, int maxRows)
     {
-        for (var t = LoadFeatures.MinIndex; t + h < x.Length; t++)
+        var last = x.Length - 1 - h;
+        var count = last - LoadFeatures.MinIndex + 1;
+        var stride = Math.Max(1, (int)Math.Ceiling((double)count / maxRows));
+        for (var t = last - ((count - 1) / stride * stride); t <= last; t += stride)
         {
             var f = new float[LoadFeatures.Count];
             LoadFeatures.Fill(x, t, h, series.TimeAt(t + h), series.StepsPerDay, f);
