@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using WPAI.Abstractions.Ports;
 using SchedulingOptions = WPAI.Domain.Scheduling.SchedulingOptions;
+using WPAI.Grains.Inference;
 using WPAI.Silo.Driver;
 
 namespace WPAI.Silo.Hosting;
@@ -29,6 +30,7 @@ public static class WpaiSiloBuilderExtensions
         services.AddOptions<SimulatedDriverOptions>().BindConfiguration(SimulatedDriverOptions.SectionName)
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
+        services.AddWpaiInference(); // inference services: scaling options and the forecaster's training worker
         return builder;
     }
 
