@@ -10,8 +10,14 @@ namespace WPAI.Abstractions.Grains;
 [Alias("wpai.IPoolSchedulerGrain")]
 public interface IPoolSchedulerGrain : IGrainWithStringKey
 {
-    /// <summary>Queues a pending job (idempotent per job id and attempt) and schedules.</summary>
-    [Alias("Enqueue")]
+    /// <summary>
+    /// Queues a pending job (idempotent per job id and attempt) and returns once the queue holding it is persisted.
+    /// </summary>
+    /// <remarks>
+    /// Interleaves with other calls so that concurrent enqueues share one write (group commit): it adds the entry
+    /// without awaiting anything, then waits for a write that starts after the entry was added.
+    /// </remarks>
+    [Alias("Enqueue"), AlwaysInterleave]
     Task EnqueueAsync(QueueEntry entry);
 
     /// <summary>Drops a job from the queue (cancelled, or started in another pool).</summary>

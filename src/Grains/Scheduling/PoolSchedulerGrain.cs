@@ -28,6 +28,8 @@ public sealed partial class PoolSchedulerGrain(
     private IGrainTimer? _agingTimer;
     private bool _passRequested;
     private bool _dirty;
+    private Task _currentWrite = Task.CompletedTask;
+    private Task? _nextWrite;
 
     private string Pool => this.GetPrimaryKeyString();
 
@@ -51,10 +53,13 @@ public sealed partial class PoolSchedulerGrain(
     {
         _passTimer?.Dispose();
         _agingTimer?.Dispose();
-        if (_dirty)
+        await _currentWrite;
+        if (_nextWrite is not null)
         {
-            await state.WriteStateAsync(cancellationToken);
+            await _nextWrite;
         }
+
+        await FlushAsync();
     }
 
     public async Task EnqueueAsync(QueueEntry entry)
@@ -66,8 +71,8 @@ public sealed partial class PoolSchedulerGrain(
 
         S.Queue[entry.JobId] = entry;
         _forwarded.Remove(entry.JobId);
-        await WriteAsync();
         RequestPass();
+        await PersistAsync();
     }
 
     public Task RemoveAsync(string jobId)
@@ -213,7 +218,9 @@ public sealed partial class PoolSchedulerGrain(
         foreach (var ranked in planner.Rank(S.Queue.Values))
         {
             var entry = ranked.Entry;
-            var decision = planner.Decide(entry);
+            var decision = planner.IsExhausted
+                ? Decision.Wait($"no capacity in pool {Pool}: no GPU is free and no borrowed job can be preempted")
+                : planner.Decide(entry);
             if (decision.Kind == DecisionKind.Wait)
             {
                 _reasons[entry.JobId] = decision.Reason;
@@ -348,19 +355,51 @@ public sealed partial class PoolSchedulerGrain(
         }
     }
 
-    private async Task WriteAsync()
+    /// <summary>
+    /// Group commit: returns when a write that started after this call has completed. At most one write is in
+    /// flight; calls arriving meanwhile share the next one.
+    /// </summary>
+    private Task PersistAsync()
     {
-        _dirty = false;
-        await state.WriteStateAsync();
+        _dirty = true;
+        if (_nextWrite is not null)
+        {
+            return _nextWrite;
+        }
+
+        if (_currentWrite.IsCompleted)
+        {
+            _currentWrite = WriteNowAsync();
+            return _currentWrite;
+        }
+
+        _nextWrite = WriteAfterAsync(_currentWrite);
+        return _nextWrite;
     }
 
-    private async Task FlushAsync()
+    private async Task WriteAfterAsync(Task previous)
     {
-        if (_dirty)
+        try
         {
-            await WriteAsync();
+            await previous;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // the earlier write's callers see its failure; this write is a new attempt
+        }
+
+        _currentWrite = _nextWrite!;
+        _nextWrite = null;
+        await WriteNowAsync();
     }
+
+    private Task WriteNowAsync()
+    {
+        _dirty = false;
+        return state.WriteStateAsync();
+    }
+
+    private Task FlushAsync() => _dirty ? PersistAsync() : Task.CompletedTask;
 
     private async Task<JobView?> TryGetJobAsync(string jobId)
     {

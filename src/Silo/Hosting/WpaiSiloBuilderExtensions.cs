@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Runtime;
 using WPAI.Abstractions.Ports;
 using SchedulingOptions = WPAI.Domain.Scheduling.SchedulingOptions;
 using WPAI.Grains.Inference;
@@ -30,6 +31,7 @@ public static class WpaiSiloBuilderExtensions
         services.AddOptions<SimulatedDriverOptions>().BindConfiguration(SimulatedDriverOptions.SectionName)
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WpaiSiloStartup>();
         services.AddWpaiInference(); // inference services: scaling options and the forecaster's training worker
         return builder;
     }
