@@ -17,8 +17,9 @@ public interface IPoolSchedulerGrain : IGrainWithStringKey
     /// Interleaves with other calls so that concurrent enqueues share one write (group commit): it adds the entry
     /// without awaiting anything, then waits for a write that starts after the entry was added.
     /// </remarks>
+    /// <returns>The pool's check of the request: when it is not <c>Known</c> and <c>Fits</c>, nothing was queued.</returns>
     [Alias("Enqueue"), AlwaysInterleave]
-    Task EnqueueAsync(QueueEntry entry);
+    Task<PoolCheck> EnqueueAsync(QueueEntry entry);
 
     /// <summary>Drops a job from the queue (cancelled, or started in another pool).</summary>
     [Alias("Remove"), OneWay]

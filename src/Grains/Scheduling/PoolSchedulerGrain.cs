@@ -62,17 +62,24 @@ public sealed partial class PoolSchedulerGrain(
         await FlushAsync();
     }
 
-    public async Task EnqueueAsync(QueueEntry entry)
+    public async Task<PoolCheck> EnqueueAsync(QueueEntry entry)
     {
+        var check = Check(entry.Request, entry.LongRunning);
+        if (!check.Known || !check.Fits)
+        {
+            return check;
+        }
+
         if (S.Queue.TryGetValue(entry.JobId, out var existing) && existing.Attempt >= entry.Attempt)
         {
-            return;
+            return check;
         }
 
         S.Queue[entry.JobId] = entry;
         _forwarded.Remove(entry.JobId);
         RequestPass();
         await PersistAsync();
+        return check;
     }
 
     public Task RemoveAsync(string jobId)
@@ -86,7 +93,9 @@ public sealed partial class PoolSchedulerGrain(
         return Task.CompletedTask;
     }
 
-    public Task<PoolCheck> CheckAsync(Resources request, bool longRunning)
+    public Task<PoolCheck> CheckAsync(Resources request, bool longRunning) => Task.FromResult(Check(request, longRunning));
+
+    private PoolCheck Check(Resources request, bool longRunning)
     {
         var known = S.Nodes.Count > 0;
         var modes = NodeModes.TrainingModes(longRunning);
@@ -94,7 +103,7 @@ public sealed partial class PoolSchedulerGrain(
         var largest = capacities.OrderByDescending(c => c.Gpus).ThenByDescending(c => c.CpuMilli).FirstOrDefault() ?? Resources.None;
         var fits = capacities.Any(c => c.Fits(request));
         var reason = !known ? $"pool {Pool} has no nodes" : fits ? "ok" : $"no node in pool {Pool} can host {request} (largest: {largest})";
-        return Task.FromResult(new PoolCheck(known, fits, reason, largest));
+        return new PoolCheck(known, fits, reason, largest);
     }
 
     public Task NodeChangedAsync(NodeCapacity capacity)

@@ -98,10 +98,8 @@ public sealed partial class SimulatedClusterDriver(
             var job = grains.GetGrain<IJobGrain>(spec.JobId);
             var profile = spec.Workload ?? WorkloadProfile.Default;
             var now = clock.GetUtcNow();
-            foreach (var cpu in CpuSamples(profile, spec.CpuMilli, options.Value.SamplesPerRun))
-            {
-                await job.ReportUsageAsync(new UsageSample(now, profile.GpuUtilization, profile.GpuMemoryFraction, cpu));
-            }
+            await job.ReportUsageAsync([.. CpuSamples(profile, spec.CpuMilli, options.Value.SamplesPerRun)
+                .Select(cpu => new UsageSample(now, profile.GpuUtilization, profile.GpuMemoryFraction, cpu))]);
 
             await job.CompleteAsync(attempt, succeeded: true, "completed");
         }
