@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using Orleans.Runtime;
 using WPAI.Abstractions.Ports;
 using SchedulingOptions = WPAI.Domain.Scheduling.SchedulingOptions;
+using WPAI.Grains.Inference;
 using WPAI.Silo.Driver;
 
 namespace WPAI.Silo.Hosting;
@@ -31,6 +32,7 @@ public static class WpaiSiloBuilderExtensions
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WpaiSiloStartup>();
+        services.AddWpaiInference(); // inference services: scaling options and the forecaster's training worker
         return builder;
     }
 

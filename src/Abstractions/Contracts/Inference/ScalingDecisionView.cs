@@ -1,0 +1,17 @@
+namespace WPAI.Abstractions.Contracts.Inference;
+
+/// <summary>
+/// One scaling decision and why: the deciding metric with its observed value, forecast and target
+/// (null metric for manual overrides and clamps), the replica counts before and after, and a readable reason.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("wpai.scaling-decision-view")]
+public sealed record ScalingDecisionView(
+    DateTimeOffset At,
+    int FromReplicas,
+    int ToReplicas,
+    string Kind,
+    ScalingMetric? Metric,
+    double Observed,
+    double? Forecast,
+    double Target,
+    string Reason);

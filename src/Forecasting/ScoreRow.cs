@@ -1,0 +1,7 @@
+namespace WPAI.Forecasting;
+
+/// <summary>ML.NET's output column.</summary>
+internal sealed class ScoreRow
+{
+    public float Score { get; set; }
+}

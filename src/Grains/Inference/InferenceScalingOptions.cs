@@ -1,0 +1,45 @@
+using WPAI.Forecasting;
+
+namespace WPAI.Grains.Inference;
+
+/// <summary>Settings of inference services (configuration section <c>Wpai:Inference</c>).</summary>
+public sealed class InferenceScalingOptions
+{
+    public const string SectionName = "Wpai:Inference";
+
+    /// <summary>How often a service evaluates its scaling policy on its own (default 15 s; zero: only on <c>EvaluateAsync</c>).</summary>
+    public TimeSpan EvaluationPeriod { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Metric reports older than this (before the newest) leave the rolling window (default 60 s).</summary>
+    public TimeSpan MetricWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the forecaster is retrained on the service's history (default 6 h).</summary>
+    public TimeSpan RetrainInterval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How long a manual <c>ScaleAsync</c> holds against the autoscaler (default 10 minutes).</summary>
+    public TimeSpan ManualOverrideHold { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Decisions kept in the history (newest first), default 100.</summary>
+    public int MaxDecisions { get; set; } = 100;
+
+    /// <summary>The forecaster: history bounds, trees, look-ahead (its MaxHistory bounds the stored history too).</summary>
+    public ForecasterOptions Forecaster { get; set; } = new();
+
+    /// <summary>Trainings that may run at once on a silo (default 1: training is CPU-heavy).</summary>
+    public int MaxConcurrentTrainings { get; set; } = 1;
+
+    public void Validate()
+    {
+        if (EvaluationPeriod < TimeSpan.Zero || MetricWindow <= TimeSpan.Zero || RetrainInterval <= TimeSpan.Zero || ManualOverrideHold < TimeSpan.Zero)
+        {
+            throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "durations must be positive (EvaluationPeriod and ManualOverrideHold may be 0)", "Fix Wpai:Inference in configuration.");
+        }
+
+        if (MaxDecisions < 1 || MaxConcurrentTrainings < 1)
+        {
+            throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "MaxDecisions and MaxConcurrentTrainings must be at least 1", "Fix Wpai:Inference in configuration.");
+        }
+
+        Forecaster.Validate();
+    }
+}

@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using WPAI.Domain.Scaling;
+using WPAI.Forecasting;
+
+namespace WPAI.Simulation.Inference;
+
+/// <summary>
+/// One series end to end: scale to the peak QPS, train the forecaster on the first train-fraction, forecast every
+/// point of the rest from its own past only, measure forecast error against last-value and same-time-yesterday at
+/// the scaling horizon, and replay each policy.
+/// </summary>
+public static class InferenceExperiment
+{
+    public static SeriesResult Run(LoadSeries raw, string file, InferenceSimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var peakRaw = raw.Values.Max();
+        if (!(peakRaw > 0))
+        {
+            throw new LoadFileException(file, 2, 1, "every value is zero", "A load trace needs some load to scale to --peak-qps");
+        }
+
+        var series = raw.Scale(options.PeakQps / peakRaw);
+        var n = series.Count;
+        var evalStart = (int)Math.Floor(n * options.TrainFraction);
+        var forecasterOptions = new ForecasterOptions { StartupDelay = options.StartupDelay };
+        var horizon = forecasterOptions.HorizonSteps(series.Step);
+        if (evalStart < 2 || n - evalStart <= horizon + 1)
+        {
+            throw new LoadFileException(file, 1, 1, $"{n} points leave no evaluation part at --train-fraction {options.TrainFraction}", "Use a longer trace or a smaller --train-fraction");
+        }
+
+        var training = LoadForecaster.Train(series.Slice(0, evalStart), forecasterOptions);
+        double[]?[]? forecasts = null;
+        if (training.Model is { } model)
+        {
+            forecasts = new double[]?[n];
+            var from = Math.Max(LoadFeatures.MinIndex, evalStart - 1);
+            var predicted = model.PredictRange(series, from, n - 1);
+            for (var i = 0; i < predicted.Length; i++)
+            {
+                forecasts[from + i] = predicted[i];
+            }
+        }
+
+        // Accuracy at the scaling horizon H over the evaluation part.
+        var v = series.Values;
+        var spd = series.StepsPerDay;
+        var actual = new List<double>();
+        var last = new List<double>();
+        var fc = new List<double>();
+        var yActual = new List<double>();
+        var yesterday = new List<double>();
+        for (var k = evalStart; k + horizon < n; k++)
+        {
+            actual.Add(v[k + horizon]);
+            last.Add(v[k]);
+            if (forecasts?[k] is { } f)
+            {
+                fc.Add(f[horizon - 1]);
+            }
+
+            if (k + horizon - spd >= 0)
+            {
+                yActual.Add(v[k + horizon]);
+                yesterday.Add(v[k + horizon - spd]);
+            }
+        }
+
+        var lastAcc = ForecastAccuracy.Of(last, actual);
+        var fcAcc = forecasts is null ? null : ForecastAccuracy.Of(fc, actual);
+        var yAcc = yesterday.Count > 0 ? ForecastAccuracy.Of(yesterday, yActual) : null;
+
+        var maxReplicas = options.MaxReplicas ?? (int)Math.Ceiling(2 * options.PeakQps / options.CapacityQps);
+        var trainPeak = v.Take(evalStart).Max();
+        var staticReplicas = StaticPeakPolicy.Replicas(trainPeak, options.CapacityQps, options.TargetUtilization, options.MinReplicas, maxReplicas);
+
+        var runs = ImmutableArray.CreateBuilder<PolicyRun>();
+        var timelines = ImmutableDictionary.CreateBuilder<string, IReadOnlyList<TimelinePoint>>();
+        foreach (var policy in options.Policies)
+        {
+            var (run, timeline) = InferenceReplay.Run(series, evalStart, forecasts, policy, staticReplicas, maxReplicas, options);
+            runs.Add(run with
+            {
+                ForecastMape = fcAcc?.Mape,
+                ForecastMae = fcAcc?.Mae,
+                LastValueMape = lastAcc.Mape,
+                LastValueMae = lastAcc.Mae,
+            });
+            timelines[policy] = timeline;
+        }
+
+        return new SeriesResult(
+            series.Name, file, series.Step, horizon, evalStart, n - evalStart, training.TrainingTime.TotalSeconds, training.FallbackReason,
+            fcAcc?.Mape, fcAcc?.Mae, lastAcc.Mape, lastAcc.Mae, yAcc?.Mape, yAcc?.Mae, staticReplicas, maxReplicas,
+            runs.ToImmutable(), timelines.ToImmutable());
+    }
+}

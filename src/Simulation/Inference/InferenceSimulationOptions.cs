@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+
+namespace WPAI.Simulation.Inference;
+
+/// <summary>Settings of the inference-load replay (<c>wpai simulate --inference</c>).</summary>
+public sealed record InferenceSimulationOptions
+{
+    public static ImmutableArray<string> AllPolicies { get; } = ["wpai", "reactive", "hpa", "static-peak"];
+
+    public ImmutableArray<string> Policies { get; init; } = AllPolicies;
+
+    /// <summary>The share of the series used to train the forecaster; the rest is replayed (default 0.7).</summary>
+    public double TrainFraction { get; init; } = 0.7;
+
+    /// <summary>The series is scaled so that its highest value is this many QPS (default 1000).</summary>
+    public double PeakQps { get; init; } = 1000;
+
+    /// <summary>The QPS one ready replica serves (default 50).</summary>
+    public double CapacityQps { get; init; } = 50;
+
+    /// <summary>The target utilization of a replica for every policy, the <c>expectRate</c> of QPS (default 0.7).</summary>
+    public double TargetUtilization { get; init; } = 0.7;
+
+    /// <summary>The time from a replica's creation to serving (default 60 s).</summary>
+    public TimeSpan StartupDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The controllers' period and the accounting step (default 15 s, the HPA's sync period).</summary>
+    public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The observed QPS is the mean demand over this trailing window (default 60 s).</summary>
+    public TimeSpan MetricWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// <c>wpai</c> scales up on the highest forecast load over the next this-much time (default 5 minutes, DESIGN.md's
+    /// "+1…+5 minutes"; never shorter than the start-up delay).
+    /// </summary>
+    public TimeSpan LookAhead { get; init; } = TimeSpan.FromMinutes(5);
+
+    public int MinReplicas { get; init; } = 1;
+
+    /// <summary>The replica ceiling; null = twice the replicas the peak needs at full capacity.</summary>
+    public int? MaxReplicas { get; init; }
+
+    /// <summary>
+    /// <c>wpai</c> provisions for this quantile of the forecast: forecast × q-quantile(actual / forecast) over the
+    /// last day of realized forecasts (≥ 1). Null provisions for the forecast itself. Default 0.9.
+    /// </summary>
+    public double? ForecastQuantile { get; init; } = 0.9;
+
+    public string OutputDirectory { get; init; } = "inference-sim";
+
+    public InferenceSimulationOptions Validate()
+    {
+        if (!(TrainFraction is > 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrainFraction), TrainFraction, "--train-fraction must be in (0, 1), e.g. 0.7");
+        }
+
+        if (!(PeakQps > 0) || !(CapacityQps > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PeakQps), "--peak-qps and --capacity-qps must be positive");
+        }
+
+        if (!(TargetUtilization is > 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TargetUtilization), TargetUtilization, "--target-utilization must be in (0, 1]");
+        }
+
+        if (StartupDelay < TimeSpan.Zero || Tick <= TimeSpan.Zero || MetricWindow < Tick)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Tick), "the start-up delay must be >= 0, the tick > 0 and the metric window >= the tick");
+        }
+
+        if (MinReplicas < 1 || (MaxReplicas is { } max && max < MinReplicas))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinReplicas), "replicas: 1 <= min <= max");
+        }
+
+        if (ForecastQuantile is { } q && !(q is >= 0.5 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ForecastQuantile), q, "--quantile must be in [0.5, 1]");
+        }
+
+        foreach (var p in Policies)
+        {
+            if (!AllPolicies.Contains(p))
+            {
+                throw new ArgumentException($"unknown policy '{p}'; use some of {string.Join(',', AllPolicies)}", nameof(Policies));
+            }
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+
+namespace WPAI.Simulation.Inference;
+
+/// <summary>Everything measured on one series: the forecaster's error at the scaling horizon and its baselines, and each policy's run.</summary>
+public sealed record SeriesResult(
+    string Series,
+    string File,
+    TimeSpan Step,
+    int HorizonSteps,
+    int TrainPoints,
+    int EvalPoints,
+    double TrainingSeconds,
+    string? ForecasterFallback,
+    double? ForecastMape,
+    double? ForecastMae,
+    double LastValueMape,
+    double LastValueMae,
+    double? YesterdayMape,
+    double? YesterdayMae,
+    int StaticPeakReplicas,
+    int MaxReplicas,
+    ImmutableArray<PolicyRun> Runs,
+    ImmutableDictionary<string, IReadOnlyList<TimelinePoint>> Timelines);
