@@ -59,7 +59,7 @@ public static class WorkloadPreparer
                 }
 
                 var weights = hosts.Select(h => (double)pools.First(p => p.Pool == h).Gpus).ToArray();
-                var preferred = hosts[Pick(weights, StableHash.Unit(options.Seed, "model", job.Id))];
+                var preferred = hosts[Pick(weights, SeededHash.Unit(options.Seed, "model", job.Id))];
                 models = [preferred, .. hosts.Where(h => h != preferred)];
             }
             else
@@ -77,9 +77,9 @@ public static class WorkloadPreparer
             {
                 GpuModels = [.. models],
                 Duration = job.Duration < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : job.Duration,
-                Department = departments[Zipf(options.Departments, StableHash.Unit(options.Seed, "department", job.Id))],
-                GpuUtilization = job.Gpus == 0 ? 0 : PhillyShape.GpuUtilization(StableHash.Unit(options.Seed, "gpu-util", job.Id), cap),
-                CpuUtilization = 0.25 + (0.5 * StableHash.Unit(options.Seed, "cpu-util", job.Id)),
+                Department = departments[Zipf(options.Departments, SeededHash.Unit(options.Seed, "department", job.Id))],
+                GpuUtilization = job.Gpus == 0 ? 0 : PhillyShape.GpuUtilization(SeededHash.Unit(options.Seed, "gpu-util", job.Id), cap),
+                CpuUtilization = 0.25 + (0.5 * SeededHash.Unit(options.Seed, "cpu-util", job.Id)),
             });
         }
 
@@ -146,7 +146,7 @@ public static class WorkloadPreparer
         foreach (var pool in nodes.GroupBy(n => n.Pool).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var keep = Math.Max(1, (int)Math.Round(pool.Count() * scale, MidpointRounding.AwayFromZero));
-            result.AddRange(pool.OrderBy(n => StableHash.Hash(seed, "fleet", n.Name)).ThenBy(n => n.Name, StringComparer.Ordinal).Take(keep));
+            result.AddRange(pool.OrderBy(n => SeededHash.Hash(seed, "fleet", n.Name)).ThenBy(n => n.Name, StringComparer.Ordinal).Take(keep));
         }
 
         return result.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();

@@ -4,7 +4,7 @@ namespace WPAI.Simulation.Workload;
 /// Seeded, platform-independent hashing (FNV-1a then SplitMix64 finalization): the same seed and key give the same
 /// number on every machine and every run, unlike <see cref="string.GetHashCode()"/>.
 /// </summary>
-public static class StableHash
+public static class SeededHash
 {
     public static ulong Hash(int seed, string purpose, string key)
     {
