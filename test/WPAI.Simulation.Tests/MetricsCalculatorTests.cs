@@ -25,6 +25,7 @@ public sealed class MetricsCalculatorTests
         ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty,
         ExcludedLongJobs: 2,
         ExcludedLongGpuTimeShare: 0.25,
+        ExcludedCpuOnlyJobs: 0,
         ExcludedUnplaceableJobs: 0,
         AnyModelJobs: 0,
         NaturalOfferedLoad: 1,

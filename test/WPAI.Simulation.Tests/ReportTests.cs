@@ -15,7 +15,7 @@ public sealed class ReportTests
 
     private static SimulationReport Report() => new(
         SimulationReport.CurrentSchemaVersion,
-        new WorkloadSummary("test", 1, 0.02, "equal", 604800, 100, 3, 24, 100_000, [new PoolSummary("T4", 2, 8), new PoolSummary("V100", 1, 16)], ["dept-01"], ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty.Add("T4", ImmutableDictionary<string, int>.Empty.Add("dept-01", 8)), 41, 0.84, 0, 10, 0.003, 3500),
+        new WorkloadSummary("test", 1, 0.02, "equal", 604800, 100, 3, 24, 100_000, [new PoolSummary("T4", 2, 8), new PoolSummary("V100", 1, 16)], ["dept-01"], ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty.Add("T4", ImmutableDictionary<string, int>.Empty.Add("dept-01", 8)), 41, 0.84, 0, 0, 10, 0.003, 3500),
         ["an assumption"],
         [Run("wpai", 0.9, 0.6, 0.5, 100), Run("static-quota", 0.9, 0.3, 0.4, 400), Run("wpai", 0.5, 0.4, 0.3, 10), Run("static-quota", 0.5, 0.3, 0.3, 50)]);
 

@@ -47,6 +47,7 @@ public static class ReportWriter
         sb.AppendLine(Inv($"Workload `{w.Source}`, seed {w.Seed}, fleet scale {w.FleetScale}, quota mode `{w.QuotaMode}`, max duration {w.MaxDurationSeconds / 86400:0.##} d.")).AppendLine();
         sb.AppendLine(Inv($"- {w.Jobs:N0} jobs replayed on {w.Nodes:N0} nodes ({w.FleetGpus:N0} GPUs, {w.FleetCpuMilli / 1000.0:N0} CPU cores) in {w.Pools.Length} pools: {string.Join(", ", w.Pools.Select(p => Inv($"{p.Pool} {p.Gpus} GPUs/{p.Nodes} nodes")))}."));
         sb.AppendLine(Inv($"- Left out as long-running services (longer than the max duration): {w.ExcludedJobs:N0} jobs holding {w.ExcludedGpuTimeShare:P1} of the trace's GPU-time."));
+        sb.AppendLine(Inv($"- Left out as CPU-only pods (no GPU; WPAI's training pools are GPU pools): {w.ExcludedCpuOnlyJobs:N0} jobs."));
         sb.AppendLine(Inv($"- Left out as unplaceable on the scaled fleet (no kept node of an acceptable model is large enough): {w.ExcludedUnplaceableJobs:N0} jobs."));
         sb.AppendLine(Inv($"- Jobs that accept any GPU model: {w.AnyModelJobs:N0}. Offered load at the trace's own pace: {w.NaturalOfferedLoad:0.000} (arrival window {w.ArrivalWindowHoursAtNaturalPace:N1} h)."));
         sb.AppendLine(Inv($"- {w.Departments.Length} departments; quotas per pool: {string.Join("; ", w.Quotas.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => q.Key + " " + string.Join("/", w.Departments.Select(d => q.Value[d]))))}."));

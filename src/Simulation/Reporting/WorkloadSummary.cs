@@ -18,6 +18,7 @@ public sealed record WorkloadSummary(
     ImmutableDictionary<string, ImmutableDictionary<string, int>> Quotas,
     int ExcludedJobs,
     double ExcludedGpuTimeShare,
+    int ExcludedCpuOnlyJobs,
     int ExcludedUnplaceableJobs,
     int AnyModelJobs,
     double NaturalOfferedLoad,

@@ -15,6 +15,7 @@ public sealed record PreparedWorkload(
     ImmutableDictionary<string, ImmutableDictionary<string, int>> Quotas,
     int ExcludedLongJobs,
     double ExcludedLongGpuTimeShare,
+    int ExcludedCpuOnlyJobs,
     int ExcludedUnplaceableJobs,
     int AnyModelJobs,
     double NaturalOfferedLoad,

@@ -11,6 +11,7 @@ namespace WPAI.Simulation.Workload;
 /// <item><see cref="WorkloadOptions.FleetScale"/> keeps a seeded fraction of each pool's nodes (at least one per pool);</item>
 /// <item>jobs no kept node could ever host are left out and counted; acceptable models that cannot host a job are dropped from its list;
 /// a job that accepts any model gets a preferred model drawn (seeded, weighted by pool GPUs) among those that can host it, then the others by size;</item>
+/// <item>CPU-only pods (no GPU) are not training jobs of a GPU pool and are left out and counted; CPU and memory requests of 0 become 1;</item>
 /// <item>departments come from a seeded hash of the job name with Zipf (s = 1) weights; GPU utilization from Philly's shape, capped at
 /// the request (gpu_milli / 1000); CPU utilization uniform on 25–75 % of the request;</item>
 /// <item><see cref="WorkloadOptions.OfferedLoad"/> scales the arrival times so GPU-seconds / (fleet GPUs × arrival window) equals it;</item>
@@ -43,6 +44,8 @@ public static class WorkloadPreparer
             g => g.Select(n => (n.Gpus, n.CpuMilli, n.MemoryMib)).Distinct().ToArray(),
             StringComparer.Ordinal);
         var prepared = new List<SimJob>(kept.Count);
+        var cpuOnly = kept.Count(j => j.Gpus == 0);
+        kept = kept.Where(j => j.Gpus > 0).ToList();
         var unplaceable = 0;
         var anyModel = 0;
         foreach (var job in kept)
@@ -72,13 +75,15 @@ public static class WorkloadPreparer
                 }
             }
 
-            var cap = job.Gpus == 0 ? 0 : job.GpuMilli / 1000.0;
+            var cap = job.GpuMilli / 1000.0;
             prepared.Add(job with
             {
+                CpuMilli = Math.Max(1, job.CpuMilli),
+                MemoryMib = Math.Max(1, job.MemoryMib),
                 GpuModels = [.. models],
                 Duration = job.Duration < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : job.Duration,
                 Department = departments[Zipf(options.Departments, SeededHash.Unit(options.Seed, "department", job.Id))],
-                GpuUtilization = job.Gpus == 0 ? 0 : PhillyShape.GpuUtilization(SeededHash.Unit(options.Seed, "gpu-util", job.Id), cap),
+                GpuUtilization = PhillyShape.GpuUtilization(SeededHash.Unit(options.Seed, "gpu-util", job.Id), cap),
                 CpuUtilization = 0.25 + (0.5 * SeededHash.Unit(options.Seed, "cpu-util", job.Id)),
             });
         }
@@ -106,6 +111,7 @@ public static class WorkloadPreparer
             quotas,
             longJobs.Count,
             totalGpuSeconds > 0 ? longGpuSeconds / totalGpuSeconds : 0,
+            cpuOnly,
             unplaceable,
             anyModel,
             natural,
