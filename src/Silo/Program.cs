@@ -1,1 +1,4 @@
-Console.WriteLine("wpai silo");
+using WPAI.Silo.Hosting;
+
+var app = WpaiHost.Build(args);
+await app.RunAsync();

@@ -18,6 +18,10 @@ public interface IDepartmentGrain : IGrainWithStringKey
     [Alias("Exists")]
     Task<bool> ExistsAsync();
 
+    /// <summary>What a submit needs: whether the department exists, and the measured runs of the job's template.</summary>
+    [Alias("GetSubmitContext")]
+    Task<SubmitContext> GetSubmitContextAsync(string? template);
+
     /// <summary>Adds a started job to the ledger (idempotent per job id).</summary>
     [Alias("RecordStart")]
     Task RecordStartAsync(RunningAllocation allocation);

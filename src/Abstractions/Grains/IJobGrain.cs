@@ -24,9 +24,12 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("TryStart")]
     Task<bool> TryStartAsync(Placement placement);
 
-    /// <summary>Evicts the running job and re-queues it keeping its wait time.</summary>
+    /// <summary>
+    /// Evicts the running job; it becomes pending again keeping its wait time. Returns the queue entry of its next
+    /// attempt for the evicting scheduler to re-queue (null when the job was not running).
+    /// </summary>
     [Alias("Preempt")]
-    Task<JobView> PreemptAsync(string preemptorJobId, string reason);
+    Task<QueueEntry?> PreemptAsync(string preemptorJobId, string reason);
 
     [Alias("ReportUsage")]
     Task ReportUsageAsync(UsageSample sample);

@@ -15,8 +15,13 @@ public interface IPoolSchedulerGrain : IGrainWithStringKey
     Task EnqueueAsync(QueueEntry entry);
 
     /// <summary>Drops a job from the queue (cancelled, or started in another pool).</summary>
-    [Alias("Remove")]
+    [Alias("Remove"), OneWay]
     Task RemoveAsync(string jobId);
+
+    /// <summary>Whether this pool exists and could ever host the request (used to reject impossible jobs at submit).</summary>
+    /// <remarks>Interleaves with a running pass: it only reads, and never awaits.</remarks>
+    [Alias("Check"), AlwaysInterleave]
+    Task<PoolCheck> CheckAsync(Resources request, bool longRunning);
 
     /// <summary>A node reports its capacity (registration, release, mode change).</summary>
     [Alias("NodeChanged"), OneWay]
@@ -26,15 +31,27 @@ public interface IPoolSchedulerGrain : IGrainWithStringKey
     [Alias("JobEnded"), OneWay]
     Task JobEndedAsync(string jobId, double? effectiveGpuUtilization);
 
+    /// <summary>
+    /// A node registered in this pool; awaited by the node so that the pool knows it before the registration returns.
+    /// </summary>
+    /// <remarks>Interleaves with a running pass: it only updates the in-memory view, and never awaits.</remarks>
+    [Alias("RegisterNode"), AlwaysInterleave]
+    Task RegisterNodeAsync(NodeCapacity capacity);
+
     /// <summary>A department's quota in this pool.</summary>
-    [Alias("SetQuota")]
+    /// <remarks>
+    /// Interleaves with a running pass (the department calls it while a pass may be waiting on that department):
+    /// it only updates the in-memory quota and never awaits; the next pass persists it.
+    /// </remarks>
+    [Alias("SetQuota"), AlwaysInterleave]
     Task SetQuotaAsync(string department, int gpus);
 
     /// <summary>Runs a scheduling pass now and returns how many jobs it placed (also runs on events and a timer).</summary>
     [Alias("RunPass")]
     Task<int> RunPassAsync();
 
-    [Alias("Get")]
+    /// <remarks>Interleaves with a running pass: it only reads, and never awaits.</remarks>
+    [Alias("Get"), AlwaysInterleave]
     Task<PoolView> GetAsync();
 
     /// <summary>

@@ -1,0 +1,3 @@
+global using System.Collections.Immutable;
+global using WPAI.Abstractions.Contracts;
+global using WPAI.Abstractions.Errors;

@@ -1,0 +1,169 @@
+using System.Globalization;
+using WPAI.Domain.Nodes;
+
+namespace WPAI.Domain.Scheduling;
+
+/// <summary>
+/// The pure heart of a pool's scheduling pass. It ranks the pending jobs (score or FIFO), then decides job by job
+/// against a working copy of the pool (node free capacity, running ledger, quotas) that the caller updates with
+/// <see cref="CommitPlacement"/> and <see cref="CommitEviction"/> as reservations succeed.
+/// </summary>
+public sealed class PoolPlanner
+{
+    private readonly string _pool;
+    private readonly SchedulingOptions _options;
+    private readonly Dictionary<string, NodeSlot> _nodes;
+    private readonly Dictionary<string, RunningJob> _running;
+    private readonly IReadOnlyDictionary<string, int> _quotas;
+    private readonly IReadOnlyDictionary<string, double?> _utilization;
+    private readonly Dictionary<string, int> _ownInUse = new(StringComparer.Ordinal);
+    private readonly DateTimeOffset _now;
+
+    public PoolPlanner(
+        string pool,
+        SchedulingOptions options,
+        IEnumerable<NodeSlot> nodes,
+        IEnumerable<RunningJob> running,
+        IReadOnlyDictionary<string, int> quotas,
+        IReadOnlyDictionary<string, double?> departmentUtilization,
+        DateTimeOffset now)
+    {
+        _pool = pool;
+        _options = options;
+        _nodes = nodes.ToDictionary(n => n.Node, StringComparer.Ordinal);
+        _running = running.ToDictionary(r => r.JobId, StringComparer.Ordinal);
+        _quotas = quotas;
+        _utilization = departmentUtilization;
+        _now = now;
+        foreach (var job in _running.Values.Where(r => r.Tier == Tier.Own))
+        {
+            _ownInUse[job.Department] = OwnInUse(job.Department) + job.Resources.Gpus;
+        }
+    }
+
+    public IReadOnlyDictionary<string, NodeSlot> Nodes => _nodes;
+
+    /// <summary>Orders the queue: by score (highest first) or by original submit time; ties by job id.</summary>
+    public ImmutableArray<RankedEntry> Rank(IEnumerable<QueueEntry> queue)
+    {
+        var ranked = queue.Select(RankOne);
+        var ordered = _options.Order == QueueOrder.Fifo
+            ? ranked.OrderBy(r => r.Entry.QueuedAt - r.Entry.WaitedBefore).ThenBy(r => r.Entry.JobId, StringComparer.Ordinal)
+            : ranked.OrderByDescending(r => r.Score).ThenBy(r => r.Entry.QueuedAt - r.Entry.WaitedBefore).ThenBy(r => r.Entry.JobId, StringComparer.Ordinal);
+        return [.. ordered];
+    }
+
+    public RankedEntry RankOne(QueueEntry entry)
+    {
+        var waited = Waited(entry);
+        var tier = TierFor(entry);
+        var score = PriorityScore.Compute(tier ?? Tier.Borrowed, waited, Utilization(entry.Department), _options);
+        return new RankedEntry(entry, tier, score, waited);
+    }
+
+    /// <summary>Decides what to do with one job now.</summary>
+    public Decision Decide(QueueEntry entry)
+    {
+        var tier = TierFor(entry);
+        var score = PriorityScore.Compute(tier ?? Tier.Borrowed, Waited(entry), Utilization(entry.Department), _options);
+        if (tier is null)
+        {
+            return Decision.Wait(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"quota: department '{entry.Department}' uses {OwnInUse(entry.Department)} of its {Quota(entry.Department)} {_pool} GPUs and borrowing is off"),
+                Tier.Borrowed,
+                score);
+        }
+
+        var modes = NodeModes.TrainingModes(IsLong(entry));
+        bool Schedulable(NodeMode mode) => modes.Contains(mode);
+
+        var node = NodeChooser.Choose(entry.Request, _nodes.Values, _options.Placement, Schedulable);
+        if (node is not null)
+        {
+            return new Decision(DecisionKind.Place, node.Node, tier.Value, score, null, $"placed on {node.Node} ({tier.Value} tier)");
+        }
+
+        if (tier == Tier.Own && _options.Quotas && _options.Preemption)
+        {
+            var plan = PreemptionPolicy.ChooseVictims(entry.Request, _nodes.Values, [.. _running.Values], Schedulable);
+            if (plan is not null)
+            {
+                return new Decision(DecisionKind.Preempt, plan.Node, tier.Value, score, plan, $"preempts {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}");
+            }
+        }
+
+        return Decision.Wait(NoCapacityReason(entry, modes), tier.Value, score);
+    }
+
+    public void CommitPlacement(QueueEntry entry, string node, Tier tier, double score, Resources nodeFreeAfter)
+    {
+        UpdateFree(node, nodeFreeAfter);
+        _running[entry.JobId] = new RunningJob(entry.JobId, entry.Department, node, entry.Request, tier, score, _now);
+        if (tier == Tier.Own)
+        {
+            _ownInUse[entry.Department] = OwnInUse(entry.Department) + entry.Request.Gpus;
+        }
+    }
+
+    public void CommitEviction(RunningJob victim)
+    {
+        if (_running.Remove(victim.JobId) && _nodes.TryGetValue(victim.Node, out var slot))
+        {
+            _nodes[victim.Node] = slot with { Free = slot.Free.Add(victim.Resources) };
+            if (victim.Tier == Tier.Own)
+            {
+                _ownInUse[victim.Department] = OwnInUse(victim.Department) - victim.Resources.Gpus;
+            }
+        }
+    }
+
+    /// <summary>Takes a node's answer (fresher than the view) into the working copy.</summary>
+    public void UpdateFree(string node, Resources free)
+    {
+        if (_nodes.TryGetValue(node, out var slot))
+        {
+            _nodes[node] = slot with { Free = free };
+        }
+    }
+
+    public void UpdateNode(NodeSlot slot) => _nodes[slot.Node] = slot;
+
+    private bool IsLong(QueueEntry entry) => entry.LongRunning || entry.ExpectedDuration > _options.LongJobThreshold;
+
+    private TimeSpan Waited(QueueEntry entry)
+    {
+        var current = _now - entry.QueuedAt;
+        return entry.WaitedBefore + (current > TimeSpan.Zero ? current : TimeSpan.Zero);
+    }
+
+    private Tier? TierFor(QueueEntry entry) => TierPolicy.Decide(entry.Request.Gpus, Quota(entry.Department), OwnInUse(entry.Department), _options);
+
+    private int Quota(string department) => _quotas.TryGetValue(department, out var q) ? q : 0;
+
+    private int OwnInUse(string department) => _ownInUse.TryGetValue(department, out var n) ? n : 0;
+
+    private double? Utilization(string department) => _utilization.TryGetValue(department, out var u) ? u : null;
+
+    private string NoCapacityReason(QueueEntry entry, ImmutableArray<NodeMode> modes)
+    {
+        var eligible = _nodes.Values.Where(n => modes.Contains(n.Mode)).ToList();
+        if (eligible.Count == 0)
+        {
+            return IsLong(entry)
+                ? $"no capacity in pool {_pool}: long-running jobs need a Fixed node and the pool has none available"
+                : $"no capacity in pool {_pool}: no node is available for training";
+        }
+
+        if (!eligible.Any(n => n.Capacity.Fits(entry.Request)))
+        {
+            return $"no capacity in pool {_pool}: no node is large enough for {entry.Request}";
+        }
+
+        var largest = eligible.OrderByDescending(n => n.Free.Gpus).ThenBy(n => n.Node, StringComparer.Ordinal).First();
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"no capacity in pool {_pool}: needs {entry.Request.Gpus} GPU, the most free on one node is {largest.Free.Gpus} ({largest.Node})");
+    }
+}

@@ -1,0 +1,99 @@
+namespace WPAI.Domain.Scheduling;
+
+/// <summary>
+/// Every knob of the training scheduler, with DESIGN.md's defaults. The simulation's policy presets
+/// (<c>static-quota</c>, <c>fifo</c>, ablations) are combinations of these.
+/// </summary>
+public sealed class SchedulingOptions
+{
+    public const string SectionName = "Wpai:Scheduling";
+
+    /// <summary>Departments have quotas; false = no quotas (every job is own tier).</summary>
+    public bool Quotas { get; set; } = true;
+
+    /// <summary>A department may use idle quota of others (borrowed tier).</summary>
+    public bool Borrowing { get; set; } = true;
+
+    public QueueOrder Order { get; set; } = QueueOrder.Score;
+
+    /// <summary>Strict queue: nothing behind a job that cannot be placed is placed.</summary>
+    public bool HeadOfLineBlocking { get; set; }
+
+    /// <summary>Jobs naming several GPU models move on to the next model when the earlier cannot place them.</summary>
+    public bool Fallback { get; set; } = true;
+
+    /// <summary>Recurring jobs get their next request from the measured usage of earlier runs.</summary>
+    public bool RightSizing { get; set; } = true;
+
+    /// <summary>Own-tier jobs may evict borrowed-tier jobs.</summary>
+    public bool Preemption { get; set; } = true;
+
+    public PlacementStrategy Placement { get; set; } = PlacementStrategy.BestFit;
+
+    /// <summary>Score base of a job inside its department's own free quota.</summary>
+    public double OwnTierBase { get; set; } = 1_000_000;
+
+    /// <summary>Score base of a job that must borrow.</summary>
+    public double BorrowedTierBase { get; set; } = 1_000;
+
+    /// <summary>Wait bonus: one point per minute waited, capped here.</summary>
+    public double MaxWaitBonus { get; set; } = 480;
+
+    /// <summary>Penalty = this × (1 − u) of the department's recent jobs.</summary>
+    public double UtilizationPenaltyWeight { get; set; } = 500;
+
+    /// <summary>How many recent jobs of a department make its utilization.</summary>
+    public int UtilizationWindow { get; set; } = 10;
+
+    /// <summary>Samples averaged for a job's effective GPU utilization.</summary>
+    public int UtilizationSamples { get; set; } = 3;
+
+    /// <summary>Weight of the peak GPU-memory fraction in effective utilization.</summary>
+    public double PeakMemoryWeight { get; set; } = 0.9;
+
+    /// <summary>CPU request = recent average × this; CPU limit = recent peak × this.</summary>
+    public double CpuHeadroom { get; set; } = 1.5;
+
+    /// <summary>Earlier runs of a template that right-sizing looks at.</summary>
+    public int RightSizingRuns { get; set; } = 3;
+
+    /// <summary>Jobs expected to run longer than this go to Fixed nodes only.</summary>
+    public TimeSpan LongJobThreshold { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Scheduling passes run on their own after events (and for aging); false = only on <c>RunPassAsync</c>.</summary>
+    public bool AutoPass { get; set; } = true;
+
+    /// <summary>How long events are gathered into one pass when <see cref="AutoPass"/> is on.</summary>
+    public TimeSpan PassDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The periodic pass that ages waiting jobs.</summary>
+    public TimeSpan AgingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Throws when the options contradict each other, e.g. when the tiers could cross.</summary>
+    public void Validate()
+    {
+        Require(OwnTierBase > 0 && BorrowedTierBase > 0, nameof(OwnTierBase), "tier bases must be positive");
+        Require(MaxWaitBonus >= 0, nameof(MaxWaitBonus), "must not be negative");
+        Require(UtilizationPenaltyWeight >= 0, nameof(UtilizationPenaltyWeight), "must not be negative");
+        Require(
+            OwnTierBase - UtilizationPenaltyWeight > BorrowedTierBase + MaxWaitBonus,
+            nameof(OwnTierBase),
+            $"the own tier ({OwnTierBase} − penalty {UtilizationPenaltyWeight}) must stay above the borrowed tier ({BorrowedTierBase} + wait bonus {MaxWaitBonus})");
+        Require(UtilizationWindow >= 1, nameof(UtilizationWindow), "must be at least 1");
+        Require(UtilizationSamples >= 1, nameof(UtilizationSamples), "must be at least 1");
+        Require(PeakMemoryWeight is >= 0 and <= 1, nameof(PeakMemoryWeight), "must be within [0, 1]");
+        Require(CpuHeadroom >= 1, nameof(CpuHeadroom), "must be at least 1");
+        Require(RightSizingRuns >= 1, nameof(RightSizingRuns), "must be at least 1");
+        Require(LongJobThreshold > TimeSpan.Zero, nameof(LongJobThreshold), "must be positive");
+        Require(PassDelay >= TimeSpan.Zero, nameof(PassDelay), "must not be negative");
+        Require(AgingInterval > TimeSpan.Zero, nameof(AgingInterval), "must be positive");
+    }
+
+    private static void Require(bool condition, string field, string reason)
+    {
+        if (!condition)
+        {
+            throw new WpaiValidationException($"Wpai:Scheduling:{field}", reason, "Fix the scheduling configuration.");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace WPAI.Grains.Fleet;
+
+/// <summary>Persisted state of the fleet directory.</summary>
+[GenerateSerializer, Alias("wpai.state.fleet")]
+public sealed class FleetState
+{
+    [Id(0)]
+    public Dictionary<string, SortedSet<string>> NodesByPool { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(1)]
+    public SortedSet<string> Departments { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(2)]
+    public List<string> RecentJobs { get; set; } = [];
+}

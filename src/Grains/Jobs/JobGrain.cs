@@ -1,0 +1,294 @@
+using WPAI.Abstractions.Ports;
+using WPAI.Domain.Nodes;
+using WPAI.Domain.Scheduling;
+using WPAI.Domain.Validation;
+
+namespace WPAI.Grains.Jobs;
+
+/// <summary>
+/// A training job and its state machine: Pending → Running → Succeeded / Failed / Cancelled, Running → Preempted →
+/// Pending. <see cref="TryStartAsync"/> admits at most one placement per attempt, so a job never runs twice.
+/// </summary>
+[GrainType("wpai-job")]
+public sealed partial class JobGrain(
+    [PersistentState("job", WpaiCluster.StorageProvider)] IPersistentState<JobState> state,
+    [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
+    IOptions<SchedulingOptions> options,
+    IClusterDriver driver,
+    ILogger<JobGrain> logger) : Grain, IJobGrain
+{
+    private const int MaxHistory = 50;
+    private const int MaxSamples = 10;
+
+    private JobState S => state.State;
+
+    public async Task<SubmitResult> SubmitAsync(JobSpec spec)
+    {
+        Validate.Job(spec);
+        var key = this.GetPrimaryKeyString();
+        if (!string.Equals(spec.JobId, key, StringComparison.Ordinal))
+        {
+            throw new WpaiValidationException("spec.jobId", $"'{spec.JobId}' does not match the job grain key '{key}'", "Submit a job under its own id.");
+        }
+
+        if (S.Spec is not null)
+        {
+            return new SubmitResult(View(), false);
+        }
+
+        var opts = options.Value;
+        var context = await GrainFactory.GetGrain<IDepartmentGrain>(spec.Department).GetSubmitContextAsync(spec.Template);
+        if (!context.Exists)
+        {
+            throw new WpaiValidationException(
+                "spec.department",
+                $"unknown department '{spec.Department}'",
+                $"Create it first: wpai dept set-quota {spec.Department} --quota {spec.GpuModels[0]}=0.");
+        }
+
+        var requested = spec.Request;
+        string? sizing = null;
+        if (opts.RightSizing && !context.TemplateRuns.IsDefaultOrEmpty
+            && RightSizing.Advise(spec.Request, context.TemplateRuns, opts) is { } advice)
+        {
+            requested = new Resources(advice.Gpus, advice.CpuRequestMilli, spec.MemoryMib);
+            sizing = advice.Reason;
+        }
+
+        var longRunning = spec.LongRunning || spec.Duration > opts.LongJobThreshold;
+        var candidates = opts.Fallback ? spec.GpuModels : [spec.GpuModels[0]];
+        var checks = await Task.WhenAll(candidates.Select(p => GrainFactory.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            if (!checks[i].Known)
+            {
+                throw new WpaiValidationException(
+                    $"spec.gpuModels[{i}]",
+                    $"unknown pool '{candidates[i]}': no node of that GPU model is registered",
+                    "Register nodes of that model first (wpai node add) or name an existing pool.");
+            }
+        }
+
+        var pools = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
+        if (pools.IsEmpty)
+        {
+            var largest = string.Join("; ", candidates.Select((p, i) => $"{p}: {checks[i].Largest}"));
+            throw new WpaiValidationException(
+                "spec.gpus",
+                $"no node in {string.Join(", ", candidates)} can ever host {requested} (largest nodes — {largest})",
+                "Ask for fewer resources or add a GPU model with larger nodes.");
+        }
+
+        var now = clock.GetUtcNow();
+        var entry = new QueueEntry(spec.JobId, spec.Department, requested, pools, now, TimeSpan.Zero, 1, longRunning, spec.Duration);
+
+        // Queue first, then record: a crash in between leaves a queue entry for a job that does not exist (the
+        // scheduler drops it when TryStart says no) and an unacknowledged submit that the caller retries.
+        await GrainFactory.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(entry);
+
+        S.Spec = spec;
+        S.Status = JobStatus.Pending;
+        S.Requested = requested;
+        S.SubmittedAt = now;
+        S.QueuedAt = now;
+        S.Attempt = 1;
+        S.Pools = pools;
+        AddEvent(now, "submitted", $"queued in pool {pools[0]} for {requested}");
+        if (sizing is not null)
+        {
+            AddEvent(now, "right-sized", sizing);
+        }
+
+        await state.WriteStateAsync();
+        _ = GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddJobAsync(spec.JobId);
+        return new SubmitResult(View(), true);
+    }
+
+    public Task<JobView> GetAsync() => Task.FromResult(View());
+
+    public async Task<bool> TryStartAsync(Placement placement)
+    {
+        if (S.Spec is not { } spec || S.Status != JobStatus.Pending || placement.Attempt != S.Attempt)
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        S.Status = JobStatus.Running;
+        S.Placement = placement with { StartedAt = now };
+        S.WaitedBefore += Positive(now - S.QueuedAt);
+        S.GpuSamples.Clear();
+        S.PeakGpuMemory = 0;
+        S.CpuSum = 0;
+        S.CpuCount = 0;
+        S.CpuPeak = 0;
+        AddEvent(now, "placed", $"on {placement.Node} in pool {placement.Pool} ({placement.Tier} tier), attempt {placement.Attempt}");
+        await state.WriteStateAsync();
+
+        await GrainFactory.GetGrain<IDepartmentGrain>(spec.Department).RecordStartAsync(
+            new RunningAllocation(spec.JobId, placement.Pool, placement.Node, placement.Resources, placement.Tier, now));
+        foreach (var pool in S.Pools.Where(p => !string.Equals(p, placement.Pool, StringComparison.Ordinal)))
+        {
+            _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(spec.JobId);
+        }
+
+        await driver.StartAsync(spec with { Gpus = S.Requested.Gpus, CpuMilli = S.Requested.CpuMilli }, S.Placement);
+        LogStarted(logger, spec.JobId, placement.Node, placement.Tier, placement.Attempt);
+        return true;
+    }
+
+    public async Task<QueueEntry?> PreemptAsync(string preemptorJobId, string reason)
+    {
+        if (S.Spec is not { } spec || S.Status != JobStatus.Running || S.Placement is not { } placement)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        await StopRunAsync(spec, placement, JobStatus.Preempted, now);
+        S.Status = JobStatus.Pending;
+        S.Placement = null;
+        S.PreemptedBy = preemptorJobId;
+        S.Attempt++;
+        S.QueuedAt = now;
+        AddEvent(now, "preempted", $"by {preemptorJobId} on {placement.Node}: {reason}; re-queued keeping {S.WaitedBefore:g} of wait");
+        await state.WriteStateAsync();
+        LogPreempted(logger, spec.JobId, preemptorJobId, placement.Node);
+        return Entry(spec, now);
+    }
+
+    public async Task<JobView> CancelAsync(string reason)
+    {
+        var spec = RequireSpec();
+        if (IsTerminal(S.Status))
+        {
+            return View();
+        }
+
+        var now = clock.GetUtcNow();
+        if (S.Status == JobStatus.Running && S.Placement is { } placement)
+        {
+            await StopRunAsync(spec, placement, JobStatus.Cancelled, now);
+        }
+        else
+        {
+            foreach (var pool in S.Pools)
+            {
+                _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(spec.JobId);
+            }
+        }
+
+        S.Status = JobStatus.Cancelled;
+        S.Outcome = string.IsNullOrWhiteSpace(reason) ? "cancelled" : $"cancelled: {reason}";
+        AddEvent(now, "cancelled", reason);
+        await state.WriteStateAsync();
+        return View();
+    }
+
+    public Task ReportUsageAsync(UsageSample sample)
+    {
+        if (S.Status != JobStatus.Running)
+        {
+            return Task.CompletedTask;
+        }
+
+        S.GpuSamples.Add(Math.Clamp(sample.GpuUtilization, 0, 1));
+        if (S.GpuSamples.Count > MaxSamples)
+        {
+            S.GpuSamples.RemoveAt(0);
+        }
+
+        S.PeakGpuMemory = Math.Max(S.PeakGpuMemory, Math.Clamp(sample.GpuMemoryFraction, 0, 1));
+        S.CpuSum += sample.CpuUsedMilli;
+        S.CpuCount++;
+        S.CpuPeak = Math.Max(S.CpuPeak, sample.CpuUsedMilli);
+        return Task.CompletedTask;
+    }
+
+    public async Task<JobView> CompleteAsync(int attempt, bool succeeded, string detail)
+    {
+        var spec = RequireSpec();
+        if (S.Status != JobStatus.Running || attempt != S.Attempt || S.Placement is not { } placement)
+        {
+            return View();
+        }
+
+        var now = clock.GetUtcNow();
+        var status = succeeded ? JobStatus.Succeeded : JobStatus.Failed;
+        await ReleaseAsync(spec, placement, status, now, stopDriver: false);
+        S.Status = status;
+        S.Outcome = string.IsNullOrWhiteSpace(detail) ? status.ToString().ToLowerInvariant() : detail;
+        AddEvent(now, status == JobStatus.Succeeded ? "succeeded" : "failed", detail);
+        await state.WriteStateAsync();
+        return View();
+    }
+
+    public Task ExplainAsync(string explanation)
+    {
+        S.Outcome = S.Status == JobStatus.Pending ? explanation : S.Outcome;
+        return Task.CompletedTask;
+    }
+
+    private async Task StopRunAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now) =>
+        await ReleaseAsync(spec, placement, status, now, stopDriver: true);
+
+    private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, bool stopDriver)
+    {
+        if (stopDriver)
+        {
+            await driver.StopAsync(spec.JobId, placement.Attempt);
+        }
+
+        S.EffectiveGpuUtilization = EffectiveUtilization.Compute(S.GpuSamples, S.PeakGpuMemory, options.Value);
+        await GrainFactory.GetGrain<INodeGrain>(placement.Node).ReleaseAsync(spec.JobId);
+        var cpuAverage = S.CpuCount == 0 ? 0 : S.CpuSum / S.CpuCount;
+        await GrainFactory.GetGrain<IDepartmentGrain>(spec.Department).RecordEndAsync(new JobOutcome(
+            spec.JobId,
+            placement.Pool,
+            status,
+            placement.Resources.Gpus,
+            S.EffectiveGpuUtilization,
+            Positive(now - placement.StartedAt),
+            now,
+            status == JobStatus.Succeeded ? spec.Template : null,
+            cpuAverage,
+            S.CpuPeak));
+        _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, S.EffectiveGpuUtilization);
+    }
+
+    private QueueEntry Entry(JobSpec spec, DateTimeOffset now) =>
+        new(spec.JobId, spec.Department, S.Requested, S.Pools, now, S.WaitedBefore, S.Attempt,
+            spec.LongRunning || spec.Duration > options.Value.LongJobThreshold, spec.Duration);
+
+    private JobSpec RequireSpec() => S.Spec ?? throw new WpaiNotFoundException("job", this.GetPrimaryKeyString());
+
+    private JobView View()
+    {
+        var spec = RequireSpec();
+        var now = clock.GetUtcNow();
+        var waited = S.Status == JobStatus.Pending ? S.WaitedBefore + Positive(now - S.QueuedAt) : S.WaitedBefore;
+        return new JobView(spec, S.Status, S.Requested, S.Placement, S.SubmittedAt, waited, S.Attempt, S.PreemptedBy, Explain(), S.EffectiveGpuUtilization, [.. S.History]);
+    }
+
+    private string Explain() => S.Status switch
+    {
+        JobStatus.Pending when S.PreemptedBy is not null =>
+            $"pending (attempt {S.Attempt}): preempted by job {S.PreemptedBy}; waiting in pool {string.Join(" → ", S.Pools)}",
+        JobStatus.Pending => $"pending: waiting in pool {string.Join(" → ", S.Pools)} for {S.Requested}",
+        JobStatus.Running when S.Placement is { } p => $"running on {p.Node} in pool {p.Pool} ({p.Tier} tier) since {p.StartedAt:u}",
+        _ => S.Outcome ?? S.Status.ToString().ToLowerInvariant(),
+    };
+
+    private void AddEvent(DateTimeOffset at, string kind, string detail)
+    {
+        S.History.Add(new JobEvent(at, kind, detail));
+        if (S.History.Count > MaxHistory)
+        {
+            S.History.RemoveAt(0);
+        }
+    }
+
+    private static bool IsTerminal(JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+
+    private static TimeSpan Positive(TimeSpan value) => value > TimeSpan.Zero ? value : TimeSpan.Zero;
+}

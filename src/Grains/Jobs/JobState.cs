@@ -1,0 +1,62 @@
+namespace WPAI.Grains.Jobs;
+
+/// <summary>Persisted state of a job grain.</summary>
+[GenerateSerializer, Alias("wpai.state.job")]
+public sealed class JobState
+{
+    [Id(0)]
+    public JobSpec? Spec { get; set; }
+
+    [Id(1)]
+    public JobStatus Status { get; set; } = JobStatus.Pending;
+
+    [Id(2)]
+    public Resources Requested { get; set; } = Resources.None;
+
+    [Id(3)]
+    public Placement? Placement { get; set; }
+
+    [Id(4)]
+    public DateTimeOffset SubmittedAt { get; set; }
+
+    /// <summary>When the current attempt started waiting.</summary>
+    [Id(5)]
+    public DateTimeOffset QueuedAt { get; set; }
+
+    /// <summary>Wait time of earlier attempts.</summary>
+    [Id(6)]
+    public TimeSpan WaitedBefore { get; set; }
+
+    [Id(7)]
+    public int Attempt { get; set; } = 1;
+
+    [Id(8)]
+    public string? PreemptedBy { get; set; }
+
+    [Id(9)]
+    public List<JobEvent> History { get; set; } = [];
+
+    [Id(10)]
+    public List<double> GpuSamples { get; set; } = [];
+
+    [Id(11)]
+    public double PeakGpuMemory { get; set; }
+
+    [Id(12)]
+    public double CpuSum { get; set; }
+
+    [Id(13)]
+    public int CpuCount { get; set; }
+
+    [Id(14)]
+    public double CpuPeak { get; set; }
+
+    [Id(15)]
+    public double? EffectiveGpuUtilization { get; set; }
+
+    [Id(16)]
+    public ImmutableArray<string> Pools { get; set; } = [];
+
+    [Id(17)]
+    public string? Outcome { get; set; }
+}

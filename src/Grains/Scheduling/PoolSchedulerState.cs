@@ -1,0 +1,28 @@
+namespace WPAI.Grains.Scheduling;
+
+/// <summary>
+/// Persisted state of a pool scheduler: the pending queue (written before an enqueue is acknowledged), quotas, the
+/// departments' recent utilizations and the names of the pool's nodes. Node capacity and the running ledger are
+/// not stored here: the node grains are their source of truth and the scheduler rebuilds them on activation.
+/// </summary>
+[GenerateSerializer, Alias("wpai.state.pool-scheduler")]
+public sealed class PoolSchedulerState
+{
+    [Id(0)]
+    public Dictionary<string, QueueEntry> Queue { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(1)]
+    public Dictionary<string, int> Quotas { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(2)]
+    public Dictionary<string, List<double>> Utilization { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(3)]
+    public SortedSet<string> Nodes { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(4)]
+    public long Placements { get; set; }
+
+    [Id(5)]
+    public long Preemptions { get; set; }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using WPAI.Abstractions.Ports;
+using SchedulingOptions = WPAI.Domain.Scheduling.SchedulingOptions;
+using WPAI.Silo.Driver;
+
+namespace WPAI.Silo.Hosting;
+
+/// <summary>Embeds WPAI in an Orleans silo.</summary>
+public static class WpaiSiloBuilderExtensions
+{
+    /// <summary>
+    /// Registers what WPAI's grains need: the grains' clock (keyed <see cref="WpaiCluster.ClockKey"/>, the system clock
+    /// unless one is registered already), validated scheduling options, and the simulated cluster driver unless
+    /// another <see cref="IClusterDriver"/> is registered. Storage and clustering are the host's choice.
+    /// </summary>
+    public static ISiloBuilder AddWpaiGrains(this ISiloBuilder builder, Action<SchedulingOptions>? configure = null)
+    {
+        var services = builder.Services;
+        services.TryAddKeyedSingleton(WpaiCluster.ClockKey, TimeProvider.System);
+        var scheduling = services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.SectionName);
+        if (configure is not null)
+        {
+            scheduling.Configure(configure);
+        }
+
+        scheduling.Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddOptions<SimulatedDriverOptions>().BindConfiguration(SimulatedDriverOptions.SectionName)
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The whole single-silo host: ids, endpoints, localhost clustering (unless <paramref name="configureStorage"/>
+    /// configures clustering itself), grain storage, the dashboard, and <see cref="AddWpaiGrains"/>.
+    /// </summary>
+    public static ISiloBuilder AddWpai(this ISiloBuilder builder, WpaiSiloOptions options, Action<ISiloBuilder> configureStorage, bool localhostClustering = true)
+    {
+        options.Validate();
+        builder.Configure<ClusterOptions>(o =>
+        {
+            o.ServiceId = WpaiCluster.ServiceId;
+            o.ClusterId = options.ClusterId;
+        });
+        if (localhostClustering)
+        {
+            builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: WpaiCluster.ServiceId, clusterId: options.ClusterId);
+        }
+        else
+        {
+            builder.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+        }
+
+        configureStorage(builder);
+        if (options.Dashboard.Enabled)
+        {
+            builder.AddDashboard();
+        }
+
+        return builder.AddWpaiGrains();
+    }
+
+    private static void TryAddKeyedSingleton<T>(this IServiceCollection services, string key, T instance)
+        where T : class
+    {
+        if (!services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, key) && d.ServiceType == typeof(T)))
+        {
+            services.AddKeyedSingleton(key, instance);
+        }
+    }
+
+    private static void TryAddSingleton<TService, TImplementation>(this IServiceCollection services)
+        where TService : class
+        where TImplementation : class, TService
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TService) && !d.IsKeyedService))
+        {
+            services.AddSingleton<TService, TImplementation>();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using WPAI.Silo.Hosting;
+
+namespace WPAI.Grains.Tests;
+
+/// <summary>
+/// One in-process Orleans test cluster for the grain tests, with in-memory storage, a <see cref="FakeTimeProvider"/>
+/// as the grains' clock, and passes run explicitly by the tests (AutoPass off) so that every step is a barrier.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(WpaiCluster.StorageProvider);
+            silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, Clock);
+            silo.AddWpaiGrains(o => o.AutoPass = false);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
