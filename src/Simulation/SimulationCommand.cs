@@ -108,6 +108,6 @@ public static class SimulationCommand
             natural);
     }
 
-    private static IReplayEngine DefaultEngine() => throw new NotSupportedException("The grain-backed replay engine arrives with the core grains.");
+    private static IReplayEngine DefaultEngine() => new Replay.GrainReplayEngine();
 
 }

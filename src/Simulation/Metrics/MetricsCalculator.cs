@@ -100,12 +100,17 @@ public static class MetricsCalculator
                 if (bucketWidth > 0)
                 {
                     var t = from;
+                    var b = Math.Min((int)((t - w0) / bucketWidth), SeriesBuckets - 1);
                     while (t < until)
                     {
-                        var b = Math.Min((int)((t - w0) / bucketWidth), SeriesBuckets - 1);
-                        var bucketEnd = b == SeriesBuckets - 1 ? until : Math.Min(until, w0 + ((b + 1) * bucketWidth));
-                        buckets[b] += allocGpu * (bucketEnd - t);
-                        t = bucketEnd;
+                        var bucketEnd = b >= SeriesBuckets - 1 ? until : Math.Min(until, w0 + ((b + 1) * bucketWidth));
+                        if (bucketEnd > t)
+                        {
+                            buckets[b] += allocGpu * (bucketEnd - t);
+                            t = bucketEnd;
+                        }
+
+                        b = Math.Min(b + 1, SeriesBuckets - 1);
                     }
                 }
             }
