@@ -15,6 +15,7 @@ internal static class BenchmarkCommands
         var name = args[0];
         switch (name)
         {
+            case "simulate": return await WPAI.Simulation.SimulationRunner.RunConsoleAsync(args[1..]);
             default:
                 await Console.Error.WriteLineAsync($"unknown benchmark '{name}': choose one of scheduling, inference");
                 return 2;

@@ -55,6 +55,11 @@ public static class SimulationCommand
                 var result = await engine.RunAsync(prepared, policy, runProgress, cancellationToken);
                 var metrics = MetricsCalculator.Compute(prepared, result.Log, policy.Name, result.WallSeconds, result.Events);
                 runs.Add(metrics);
+                if (result.RejectedSubmissions > 0)
+                {
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{policy.Name}: the platform rejected {result.RejectedSubmissions} submissions (counted as never started), first: {result.FirstRejection}"));
+                }
+
                 done++;
                 progress?.Report((double)done / total);
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -52,7 +52,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             await SetUpAsync(grains, workload);
             var events = await LoopAsync(grains, workload, jobs, clock, driver, progress, trace, cancellationToken);
-            return new ReplayResult(log, events, wall.Elapsed.TotalSeconds);
+            return new ReplayResult(log, events, wall.Elapsed.TotalSeconds, driver.Rejections, driver.FirstRejection);
         }
         finally
         {
@@ -188,9 +188,9 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
         {
             await grains.GetGrain<IJobGrain>(job.Id).SubmitAsync(spec);
         }
-        catch (WpaiValidationException)
+        catch (WpaiValidationException ex)
         {
-            driver.Rejected(at, job.Id);
+            driver.Rejected(at, job.Id, ex.Message);
         }
     }
 

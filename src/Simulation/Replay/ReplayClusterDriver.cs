@@ -56,16 +56,20 @@ public sealed class ReplayClusterDriver(VirtualClock clock, EventLog log, IReadO
     }
 
     /// <summary>Records a submission the platform rejected (it never runs).</summary>
-    public void Rejected(TimeSpan at, string jobId)
+    public void Rejected(TimeSpan at, string jobId, string reason)
     {
         lock (_gate)
         {
             Rejections++;
+            FirstRejection ??= jobId + ": " + reason;
             log.Stopped(at, jobId, StopReason.Cancelled);
         }
     }
 
     public int Rejections { get; private set; }
+
+    /// <summary>The first rejected submission and why, for the run's summary.</summary>
+    public string? FirstRejection { get; private set; }
 
     /// <summary>When the next live completion is due, or null when none is scheduled.</summary>
     public TimeSpan? NextCompletion()
