@@ -15,6 +15,8 @@ internal static class BenchmarkCommands
         var name = args[0];
         switch (name)
         {
+            case "scheduling": return await SchedulingBenchmark.RunAsync(quick);
+            case "storage": return await StorageBenchmark.RunAsync(quick);
             case "simulate": return await WPAI.Simulation.SimulationRunner.RunConsoleAsync(args[1..]);
             default:
                 await Console.Error.WriteLineAsync($"unknown benchmark '{name}': choose one of scheduling, inference");

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using WPAI.Abstractions.Contracts;
 
 namespace WPAI.Abstractions.Grains;
@@ -31,8 +32,9 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("Preempt")]
     Task<QueueEntry?> PreemptAsync(string preemptorJobId, string reason);
 
+    /// <summary>Measured usage samples of the current run (oldest first).</summary>
     [Alias("ReportUsage")]
-    Task ReportUsageAsync(UsageSample sample);
+    Task ReportUsageAsync(ImmutableArray<UsageSample> samples);
 
     /// <summary>The driver reports the end of the run identified by <paramref name="attempt"/>.</summary>
     [Alias("Complete")]

@@ -10,9 +10,16 @@ namespace WPAI.Abstractions.Grains;
 [Alias("wpai.IPoolSchedulerGrain")]
 public interface IPoolSchedulerGrain : IGrainWithStringKey
 {
-    /// <summary>Queues a pending job (idempotent per job id and attempt) and schedules.</summary>
-    [Alias("Enqueue")]
-    Task EnqueueAsync(QueueEntry entry);
+    /// <summary>
+    /// Queues a pending job (idempotent per job id and attempt) and returns once the queue holding it is persisted.
+    /// </summary>
+    /// <remarks>
+    /// Interleaves with other calls so that concurrent enqueues share one write (group commit): it adds the entry
+    /// without awaiting anything, then waits for a write that starts after the entry was added.
+    /// </remarks>
+    /// <returns>The pool's check of the request: when it is not <c>Known</c> and <c>Fits</c>, nothing was queued.</returns>
+    [Alias("Enqueue"), AlwaysInterleave]
+    Task<PoolCheck> EnqueueAsync(QueueEntry entry);
 
     /// <summary>Drops a job from the queue (cancelled, or started in another pool).</summary>
     [Alias("Remove"), OneWay]

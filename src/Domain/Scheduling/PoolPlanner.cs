@@ -18,6 +18,11 @@ public sealed class PoolPlanner
     private readonly IReadOnlyDictionary<string, double?> _utilization;
     private readonly Dictionary<string, int> _ownInUse = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _now;
+    private int _borrowedRunning;
+    private NodeSlot? _largestFree;
+    private NodeSlot? _largestFreeLong;
+
+    private static readonly NodeSlot NoNode = new(string.Empty, NodeMode.Down, Resources.None, Resources.None);
 
     public PoolPlanner(
         string pool,
@@ -35,9 +40,16 @@ public sealed class PoolPlanner
         _quotas = quotas;
         _utilization = departmentUtilization;
         _now = now;
-        foreach (var job in _running.Values.Where(r => r.Tier == Tier.Own))
+        foreach (var job in _running.Values)
         {
-            _ownInUse[job.Department] = OwnInUse(job.Department) + job.Resources.Gpus;
+            if (job.Tier == Tier.Own)
+            {
+                _ownInUse[job.Department] = OwnInUse(job.Department) + job.Resources.Gpus;
+            }
+            else
+            {
+                _borrowedRunning++;
+            }
         }
     }
 
@@ -76,16 +88,22 @@ public sealed class PoolPlanner
                 score);
         }
 
-        var modes = NodeModes.TrainingModes(IsLong(entry));
+        var longRunning = IsLong(entry);
+        var modes = NodeModes.TrainingModes(longRunning);
         bool Schedulable(NodeMode mode) => modes.Contains(mode);
 
-        var node = NodeChooser.Choose(entry.Request, _nodes.Values, _options.Placement, Schedulable);
-        if (node is not null)
+        // Cheap bound first: no node has that many GPUs free, so no node can take the job.
+        var largest = LargestFree(longRunning);
+        if (largest is not null && largest.Free.Gpus >= entry.Request.Gpus)
         {
-            return new Decision(DecisionKind.Place, node.Node, tier.Value, score, null, $"placed on {node.Node} ({tier.Value} tier)");
+            var node = NodeChooser.Choose(entry.Request, _nodes.Values, _options.Placement, Schedulable);
+            if (node is not null)
+            {
+                return new Decision(DecisionKind.Place, node.Node, tier.Value, score, null, $"placed on {node.Node} ({tier.Value} tier)");
+            }
         }
 
-        if (tier == Tier.Own && _options.Quotas && _options.Preemption)
+        if (tier == Tier.Own && _options.Quotas && _options.Preemption && _borrowedRunning > 0)
         {
             var plan = PreemptionPolicy.ChooseVictims(entry.Request, _nodes.Values, [.. _running.Values], Schedulable);
             if (plan is not null)
@@ -94,8 +112,11 @@ public sealed class PoolPlanner
             }
         }
 
-        return Decision.Wait(NoCapacityReason(entry, modes), tier.Value, score);
+        return Decision.Wait(NoCapacityReason(entry, largest), tier.Value, score);
     }
+
+    /// <summary>True when no job can be placed any more in this pass: no GPU is free and nothing can be preempted.</summary>
+    public bool IsExhausted => _borrowedRunning == 0 && (LargestFree(longRunning: false)?.Free.Gpus ?? 0) == 0;
 
     public void CommitPlacement(QueueEntry entry, string node, Tier tier, double score, Resources nodeFreeAfter)
     {
@@ -105,16 +126,24 @@ public sealed class PoolPlanner
         {
             _ownInUse[entry.Department] = OwnInUse(entry.Department) + entry.Request.Gpus;
         }
+        else
+        {
+            _borrowedRunning++;
+        }
     }
 
     public void CommitEviction(RunningJob victim)
     {
         if (_running.Remove(victim.JobId) && _nodes.TryGetValue(victim.Node, out var slot))
         {
-            _nodes[victim.Node] = slot with { Free = slot.Free.Add(victim.Resources) };
+            UpdateFree(victim.Node, slot.Free.Add(victim.Resources));
             if (victim.Tier == Tier.Own)
             {
                 _ownInUse[victim.Department] = OwnInUse(victim.Department) - victim.Resources.Gpus;
+            }
+            else
+            {
+                _borrowedRunning--;
             }
         }
     }
@@ -125,10 +154,35 @@ public sealed class PoolPlanner
         if (_nodes.TryGetValue(node, out var slot))
         {
             _nodes[node] = slot with { Free = free };
+            _largestFree = null;
+            _largestFreeLong = null;
         }
     }
 
-    public void UpdateNode(NodeSlot slot) => _nodes[slot.Node] = slot;
+    /// <summary>The eligible node with the most free GPUs (cached until a node changes).</summary>
+    private NodeSlot? LargestFree(bool longRunning)
+    {
+        if (longRunning)
+        {
+            return _largestFreeLong ??= Largest(NodeModes.TrainingModes(true));
+        }
+
+        return _largestFree ??= Largest(NodeModes.TrainingModes(false));
+
+        NodeSlot? Largest(ImmutableArray<NodeMode> modes)
+        {
+            NodeSlot? best = null;
+            foreach (var n in _nodes.Values)
+            {
+                if (modes.Contains(n.Mode) && (best is null || n.Free.Gpus > best.Free.Gpus || (n.Free.Gpus == best.Free.Gpus && string.CompareOrdinal(n.Node, best.Node) < 0)))
+                {
+                    best = n;
+                }
+            }
+
+            return best ?? NoNode;
+        }
+    }
 
     private bool IsLong(QueueEntry entry) => entry.LongRunning || entry.ExpectedDuration > _options.LongJobThreshold;
 
@@ -146,24 +200,17 @@ public sealed class PoolPlanner
 
     private double? Utilization(string department) => _utilization.TryGetValue(department, out var u) ? u : null;
 
-    private string NoCapacityReason(QueueEntry entry, ImmutableArray<NodeMode> modes)
+    private string NoCapacityReason(QueueEntry entry, NodeSlot? largest)
     {
-        var eligible = _nodes.Values.Where(n => modes.Contains(n.Mode)).ToList();
-        if (eligible.Count == 0)
+        if (largest is null || ReferenceEquals(largest, NoNode))
         {
             return IsLong(entry)
                 ? $"no capacity in pool {_pool}: long-running jobs need a Fixed node and the pool has none available"
                 : $"no capacity in pool {_pool}: no node is available for training";
         }
 
-        if (!eligible.Any(n => n.Capacity.Fits(entry.Request)))
-        {
-            return $"no capacity in pool {_pool}: no node is large enough for {entry.Request}";
-        }
-
-        var largest = eligible.OrderByDescending(n => n.Free.Gpus).ThenBy(n => n.Node, StringComparer.Ordinal).First();
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"no capacity in pool {_pool}: needs {entry.Request.Gpus} GPU, the most free on one node is {largest.Free.Gpus} ({largest.Node})");
+            $"no capacity in pool {_pool}: needs {entry.Request}, the most GPUs free on one node is {largest.Free.Gpus} ({largest.Node})");
     }
 }

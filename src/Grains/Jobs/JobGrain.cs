@@ -57,34 +57,25 @@ public sealed partial class JobGrain(
 
         var longRunning = spec.LongRunning || spec.Duration > opts.LongJobThreshold;
         var candidates = opts.Fallback ? spec.GpuModels : [spec.GpuModels[0]];
-        var checks = await Task.WhenAll(candidates.Select(p => GrainFactory.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
-        for (var i = 0; i < candidates.Length; i++)
-        {
-            if (!checks[i].Known)
-            {
-                throw new WpaiValidationException(
-                    $"spec.gpuModels[{i}]",
-                    $"unknown pool '{candidates[i]}': no node of that GPU model is registered",
-                    "Register nodes of that model first (wpai node add) or name an existing pool.");
-            }
-        }
-
-        var pools = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
-        if (pools.IsEmpty)
-        {
-            var largest = string.Join("; ", candidates.Select((p, i) => $"{p}: {checks[i].Largest}"));
-            throw new WpaiValidationException(
-                "spec.gpus",
-                $"no node in {string.Join(", ", candidates)} can ever host {requested} (largest nodes — {largest})",
-                "Ask for fewer resources or add a GPU model with larger nodes.");
-        }
-
         var now = clock.GetUtcNow();
-        var entry = new QueueEntry(spec.JobId, spec.Department, requested, pools, now, TimeSpan.Zero, 1, longRunning, spec.Duration);
+        ImmutableArray<string> pools;
+        if (candidates.Length == 1)
+        {
+            // One acceptable model: the enqueue itself checks the pool, and queues nothing when it says no.
+            pools = candidates;
+            var check = await GrainFactory.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(Entry(spec, requested, pools, now, longRunning));
+            EnsureUsable(candidates, [check], requested);
+        }
+        else
+        {
+            var checks = await Task.WhenAll(candidates.Select(p => GrainFactory.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
+            EnsureUsable(candidates, checks, requested);
+            pools = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
+            EnsureUsable([pools[0]], [await GrainFactory.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(Entry(spec, requested, pools, now, longRunning))], requested);
+        }
 
-        // Queue first, then record: a crash in between leaves a queue entry for a job that does not exist (the
+        // Queued first, recorded now: a crash in between leaves a queue entry for a job that does not exist (the
         // scheduler drops it when TryStart says no) and an unacknowledged submit that the caller retries.
-        await GrainFactory.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(entry);
 
         S.Spec = spec;
         S.Status = JobStatus.Pending;
@@ -105,6 +96,32 @@ public sealed partial class JobGrain(
     }
 
     public Task<JobView> GetAsync() => Task.FromResult(View());
+
+    private static QueueEntry Entry(JobSpec spec, Resources requested, ImmutableArray<string> pools, DateTimeOffset now, bool longRunning) =>
+        new(spec.JobId, spec.Department, requested, pools, now, TimeSpan.Zero, 1, longRunning, spec.Duration);
+
+    private static void EnsureUsable(ImmutableArray<string> candidates, IReadOnlyList<PoolCheck> checks, Resources requested)
+    {
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            if (!checks[i].Known)
+            {
+                throw new WpaiValidationException(
+                    $"spec.gpuModels[{i}]",
+                    $"unknown pool '{candidates[i]}': no node of that GPU model is registered",
+                    "Register nodes of that model first (wpai node add) or name an existing pool.");
+            }
+        }
+
+        if (!checks.Any(c => c.Fits))
+        {
+            var largest = string.Join("; ", candidates.Select((p, i) => $"{p}: {checks[i].Largest}"));
+            throw new WpaiValidationException(
+                "spec.gpus",
+                $"no node in {string.Join(", ", candidates)} can ever host {requested} (largest nodes — {largest})",
+                "Ask for fewer resources or add a GPU model with larger nodes.");
+        }
+    }
 
     public async Task<bool> TryStartAsync(Placement placement)
     {
@@ -185,23 +202,27 @@ public sealed partial class JobGrain(
         return View();
     }
 
-    public Task ReportUsageAsync(UsageSample sample)
+    public Task ReportUsageAsync(ImmutableArray<UsageSample> samples)
     {
-        if (S.Status != JobStatus.Running)
+        if (S.Status != JobStatus.Running || samples.IsDefault)
         {
             return Task.CompletedTask;
         }
 
-        S.GpuSamples.Add(Math.Clamp(sample.GpuUtilization, 0, 1));
-        if (S.GpuSamples.Count > MaxSamples)
+        foreach (var sample in samples)
         {
-            S.GpuSamples.RemoveAt(0);
+            S.GpuSamples.Add(Math.Clamp(sample.GpuUtilization, 0, 1));
+            if (S.GpuSamples.Count > MaxSamples)
+            {
+                S.GpuSamples.RemoveAt(0);
+            }
+
+            S.PeakGpuMemory = Math.Max(S.PeakGpuMemory, Math.Clamp(sample.GpuMemoryFraction, 0, 1));
+            S.CpuSum += sample.CpuUsedMilli;
+            S.CpuCount++;
+            S.CpuPeak = Math.Max(S.CpuPeak, sample.CpuUsedMilli);
         }
 
-        S.PeakGpuMemory = Math.Max(S.PeakGpuMemory, Math.Clamp(sample.GpuMemoryFraction, 0, 1));
-        S.CpuSum += sample.CpuUsedMilli;
-        S.CpuCount++;
-        S.CpuPeak = Math.Max(S.CpuPeak, sample.CpuUsedMilli);
         return Task.CompletedTask;
     }
 

@@ -28,6 +28,8 @@ public sealed partial class PoolSchedulerGrain(
     private IGrainTimer? _agingTimer;
     private bool _passRequested;
     private bool _dirty;
+    private Task _currentWrite = Task.CompletedTask;
+    private Task? _nextWrite;
 
     private string Pool => this.GetPrimaryKeyString();
 
@@ -51,23 +53,33 @@ public sealed partial class PoolSchedulerGrain(
     {
         _passTimer?.Dispose();
         _agingTimer?.Dispose();
-        if (_dirty)
+        await _currentWrite;
+        if (_nextWrite is not null)
         {
-            await state.WriteStateAsync(cancellationToken);
+            await _nextWrite;
         }
+
+        await FlushAsync();
     }
 
-    public async Task EnqueueAsync(QueueEntry entry)
+    public async Task<PoolCheck> EnqueueAsync(QueueEntry entry)
     {
+        var check = Check(entry.Request, entry.LongRunning);
+        if (!check.Known || !check.Fits)
+        {
+            return check;
+        }
+
         if (S.Queue.TryGetValue(entry.JobId, out var existing) && existing.Attempt >= entry.Attempt)
         {
-            return;
+            return check;
         }
 
         S.Queue[entry.JobId] = entry;
         _forwarded.Remove(entry.JobId);
-        await WriteAsync();
         RequestPass();
+        await PersistAsync();
+        return check;
     }
 
     public Task RemoveAsync(string jobId)
@@ -81,7 +93,9 @@ public sealed partial class PoolSchedulerGrain(
         return Task.CompletedTask;
     }
 
-    public Task<PoolCheck> CheckAsync(Resources request, bool longRunning)
+    public Task<PoolCheck> CheckAsync(Resources request, bool longRunning) => Task.FromResult(Check(request, longRunning));
+
+    private PoolCheck Check(Resources request, bool longRunning)
     {
         var known = S.Nodes.Count > 0;
         var modes = NodeModes.TrainingModes(longRunning);
@@ -89,7 +103,7 @@ public sealed partial class PoolSchedulerGrain(
         var largest = capacities.OrderByDescending(c => c.Gpus).ThenByDescending(c => c.CpuMilli).FirstOrDefault() ?? Resources.None;
         var fits = capacities.Any(c => c.Fits(request));
         var reason = !known ? $"pool {Pool} has no nodes" : fits ? "ok" : $"no node in pool {Pool} can host {request} (largest: {largest})";
-        return Task.FromResult(new PoolCheck(known, fits, reason, largest));
+        return new PoolCheck(known, fits, reason, largest);
     }
 
     public Task NodeChangedAsync(NodeCapacity capacity)
@@ -213,7 +227,9 @@ public sealed partial class PoolSchedulerGrain(
         foreach (var ranked in planner.Rank(S.Queue.Values))
         {
             var entry = ranked.Entry;
-            var decision = planner.Decide(entry);
+            var decision = planner.IsExhausted
+                ? Decision.Wait($"no capacity in pool {Pool}: no GPU is free and no borrowed job can be preempted")
+                : planner.Decide(entry);
             if (decision.Kind == DecisionKind.Wait)
             {
                 _reasons[entry.JobId] = decision.Reason;
@@ -348,19 +364,51 @@ public sealed partial class PoolSchedulerGrain(
         }
     }
 
-    private async Task WriteAsync()
+    /// <summary>
+    /// Group commit: returns when a write that started after this call has completed. At most one write is in
+    /// flight; calls arriving meanwhile share the next one.
+    /// </summary>
+    private Task PersistAsync()
     {
-        _dirty = false;
-        await state.WriteStateAsync();
+        _dirty = true;
+        if (_nextWrite is not null)
+        {
+            return _nextWrite;
+        }
+
+        if (_currentWrite.IsCompleted)
+        {
+            _currentWrite = WriteNowAsync();
+            return _currentWrite;
+        }
+
+        _nextWrite = WriteAfterAsync(_currentWrite);
+        return _nextWrite;
     }
 
-    private async Task FlushAsync()
+    private async Task WriteAfterAsync(Task previous)
     {
-        if (_dirty)
+        try
         {
-            await WriteAsync();
+            await previous;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // the earlier write's callers see its failure; this write is a new attempt
+        }
+
+        _currentWrite = _nextWrite!;
+        _nextWrite = null;
+        await WriteNowAsync();
     }
+
+    private Task WriteNowAsync()
+    {
+        _dirty = false;
+        return state.WriteStateAsync();
+    }
+
+    private Task FlushAsync() => _dirty ? PersistAsync() : Task.CompletedTask;
 
     private async Task<JobView?> TryGetJobAsync(string jobId)
     {

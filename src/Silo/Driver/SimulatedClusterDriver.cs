@@ -14,19 +14,55 @@ public sealed partial class SimulatedClusterDriver(
     IOptions<SimulatedDriverOptions> options,
     ILogger<SimulatedClusterDriver> logger) : IClusterDriver, IDisposable
 {
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(30);
+
     private readonly ConcurrentDictionary<(string JobId, int Attempt), ITimer> _runs = new();
 
     public Task StartAsync(JobSpec spec, Placement placement, CancellationToken cancellationToken = default)
     {
-        var key = (spec.JobId, placement.Attempt);
-        var runTime = TimeSpan.FromTicks(Math.Max(1, (long)(spec.Duration.Ticks * options.Value.TimeScale)));
-        var timer = clock.CreateTimer(_ => _ = FinishAsync(spec, placement.Attempt), null, runTime, Timeout.InfiniteTimeSpan);
-        if (!_runs.TryAdd(key, timer))
+        Arm(spec, placement.Attempt, clock.GetUtcNow() + RunTime(spec));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Re-attaches a run that was started before this process (after a silo restart): it ends when it would have.</summary>
+    public void Resume(JobSpec spec, Placement placement) => Arm(spec, placement.Attempt, placement.StartedAt + RunTime(spec));
+
+    private TimeSpan RunTime(JobSpec spec) =>
+        TimeSpan.FromTicks(Math.Max(1, (long)Math.Min(spec.Duration.Ticks * options.Value.TimeScale, TimeSpan.MaxValue.Ticks / 2)));
+
+    private void Arm(JobSpec spec, int attempt, DateTimeOffset end)
+    {
+        var key = (spec.JobId, attempt);
+        var runTime = end - clock.GetUtcNow();
+        if (runTime <= TimeSpan.Zero)
+        {
+            runTime = TimeSpan.FromTicks(1);
+        }
+
+        var timer = clock.CreateTimer(_ => OnTimer(spec, attempt, end), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (_runs.TryAdd(key, timer))
+        {
+            timer.Change(NextWake(runTime), Timeout.InfiniteTimeSpan);
+        }
+        else
         {
             timer.Dispose();
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>Timers cannot wait longer than about 49 days: long runs wake up and re-arm until their end.</summary>
+    private static TimeSpan NextWake(TimeSpan remaining) => remaining < MaxTimerWait ? remaining : MaxTimerWait;
+
+    private void OnTimer(JobSpec spec, int attempt, DateTimeOffset end)
+    {
+        var remaining = end - clock.GetUtcNow();
+        if (remaining > TimeSpan.Zero && _runs.TryGetValue((spec.JobId, attempt), out var timer))
+        {
+            timer.Change(NextWake(remaining), Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        _ = FinishAsync(spec, attempt);
     }
 
     public Task StopAsync(string jobId, int attempt, CancellationToken cancellationToken = default)
@@ -62,10 +98,8 @@ public sealed partial class SimulatedClusterDriver(
             var job = grains.GetGrain<IJobGrain>(spec.JobId);
             var profile = spec.Workload ?? WorkloadProfile.Default;
             var now = clock.GetUtcNow();
-            foreach (var cpu in CpuSamples(profile, spec.CpuMilli, options.Value.SamplesPerRun))
-            {
-                await job.ReportUsageAsync(new UsageSample(now, profile.GpuUtilization, profile.GpuMemoryFraction, cpu));
-            }
+            await job.ReportUsageAsync([.. CpuSamples(profile, spec.CpuMilli, options.Value.SamplesPerRun)
+                .Select(cpu => new UsageSample(now, profile.GpuUtilization, profile.GpuMemoryFraction, cpu))]);
 
             await job.CompleteAsync(attempt, succeeded: true, "completed");
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Runtime;
 using WPAI.Abstractions.Ports;
 using SchedulingOptions = WPAI.Domain.Scheduling.SchedulingOptions;
 using WPAI.Silo.Driver;
@@ -29,6 +30,7 @@ public static class WpaiSiloBuilderExtensions
         services.AddOptions<SimulatedDriverOptions>().BindConfiguration(SimulatedDriverOptions.SectionName)
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WpaiSiloStartup>();
         return builder;
     }
 

@@ -132,7 +132,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
             {
                 var job = jobs[done.JobId];
                 var grain = grains.GetGrain<IJobGrain>(done.JobId);
-                await grain.ReportUsageAsync(new UsageSample(clock.GetUtcNow(), job.GpuUtilization, job.GpuUtilization, job.CpuMilli * job.CpuUtilization));
+                await grain.ReportUsageAsync([new UsageSample(clock.GetUtcNow(), job.GpuUtilization, job.GpuUtilization, job.CpuMilli * job.CpuUtilization)]);
                 trace?.Invoke("complete " + done.JobId);
                 await grain.CompleteAsync(done.Attempt, succeeded: true, "completed");
                 events++;

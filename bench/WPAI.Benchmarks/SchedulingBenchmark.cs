@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using WPAI.Abstractions.Contracts;
+using WPAI.Abstractions.Grains;
+using WPAI.Abstractions.Hosting;
+using WPAI.Abstractions.Ports;
+using WPAI.Silo.Driver;
+using WPAI.Silo.Hosting;
+using WPAI.Silo.Storage;
+
+namespace WPAI.Benchmarks;
+
+/// <summary>
+/// Scheduling throughput: a fleet of 1,000 nodes (4 pools × 250 × 8 GPUs) and 20,000 jobs of 1–8 GPUs submitted by
+/// 64 concurrent clients to one in-process silo; jobs run 200 ms on the simulated driver so capacity keeps turning
+/// over. Measures placements per second (first submit → last placement) and submit→placed latency, for in-memory and
+/// SQLite storage, and for the same fleet as one single pool (the ratio sharded/single shows what pools buy).
+/// </summary>
+internal static class SchedulingBenchmark
+{
+    private const int Clients = 64;
+    private const int Departments = 10;
+
+    public static async Task<int> RunAsync(bool quick)
+    {
+        var nodes = quick ? 100 : 1_000;
+        var jobs = quick ? 2_000 : 20_000;
+        Console.WriteLine($"scheduling benchmark: {nodes} nodes × 8 GPUs, {jobs} jobs of 1–8 GPUs, {Clients} concurrent clients, {Environment.ProcessorCount} cores");
+
+        var results = new List<Result>
+        {
+            await MeasureAsync("memory", StorageKind.Memory, pools: 4, nodes, jobs),
+            await MeasureAsync("sqlite", StorageKind.Sqlite, pools: 4, nodes, jobs),
+            await MeasureAsync("single-pool", StorageKind.Memory, pools: 1, nodes, jobs),
+        };
+
+        Console.WriteLine();
+        Console.WriteLine("| configuration | pools | placements/s | p50 submit→placed (ms) | p99 (ms) | placed |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Configuration} | {r.Pools} | {r.PlacementsPerSecond:0} | {r.P50LatencyMs:0.0} | {r.P99LatencyMs:0.0} | {r.Placed} |"));
+        }
+
+        var memory = results[0];
+        var single = results[2];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sharded/single-pool throughput ratio: {memory.PlacementsPerSecond / single.PlacementsPerSecond:0.00}×"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sqlite/memory throughput ratio: {results[1].PlacementsPerSecond / memory.PlacementsPerSecond:0.00}×"));
+        Console.WriteLine("targets: ≥ 1,000 placements/s durable (sqlite), ≥ 5,000/s in memory");
+
+        Directory.CreateDirectory("bench-results");
+        var json = JsonSerializer.Serialize(
+            new
+            {
+                results = results.Select(r => new { configuration = r.Configuration, placementsPerSecond = r.PlacementsPerSecond, p50LatencyMs = r.P50LatencyMs, p99LatencyMs = r.P99LatencyMs, pools = r.Pools, placed = r.Placed, jobs, nodes }),
+                shardedOverSingle = memory.PlacementsPerSecond / single.PlacementsPerSecond,
+                quick,
+            },
+            new JsonSerializerOptions { WriteIndented = true });
+        await File.WriteAllTextAsync(Path.Combine("bench-results", "scheduling.json"), json);
+        Console.WriteLine("wrote bench-results/scheduling.json");
+        return 0;
+    }
+
+    private static async Task<Result> MeasureAsync(string name, StorageKind kind, int pools, int nodeCount, int jobCount)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "wpai-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var recorder = new PlacementRecorder();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: WpaiCluster.ServiceId, clusterId: "bench-" + name);
+            silo.Configure<ClusterOptions>(o => o.ServiceId = WpaiCluster.ServiceId);
+            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = kind, SqlitePath = Path.Combine(directory, "wpai.db") });
+            silo.Services.AddSingleton(recorder);
+            silo.Services.AddSingleton<SimulatedClusterDriver>();
+            silo.Services.AddSingleton<IClusterDriver, RecordingDriver>();
+            silo.AddWpaiGrains(o => o.PassDelay = TimeSpan.FromMilliseconds(2));
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            var poolNames = Enumerable.Range(0, pools).Select(p => pools == 1 ? "ALL" : $"G{p}").ToArray();
+            var nodeNames = Enumerable.Range(0, nodeCount).Select(i => (Name: $"node-{i:D4}", Pool: poolNames[i % pools])).ToArray();
+            await ForEachAsync(nodeNames, 32, n => grains.GetGrain<INodeGrain>(n.Name).RegisterAsync(new NodeSpec(n.Name, n.Pool, 8, 64_000, 512_000), NodeMode.Fixed));
+            var gpusPerPool = nodeCount / pools * 8;
+            for (var d = 0; d < Departments; d++)
+            {
+                await grains.GetGrain<IDepartmentGrain>($"dept-{d}").SetQuotaAsync(poolNames.ToImmutableDictionary(p => p, _ => gpusPerPool / Departments));
+            }
+
+            var random = new Random(42);
+            var specs = Enumerable.Range(0, jobCount).Select(i => new JobSpec(
+                $"job-{i:D6}",
+                $"dept-{i % Departments}",
+                [poolNames[random.Next(pools)]],
+                1 + random.Next(8),
+                1_000,
+                4_000,
+                TimeSpan.FromMilliseconds(200))).ToArray();
+
+            var submitted = new ConcurrentDictionary<string, long>();
+            var clock = Stopwatch.StartNew();
+            await ForEachAsync(specs, Clients, async spec =>
+            {
+                submitted[spec.JobId] = clock.ElapsedTicks;
+                await grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec);
+            });
+
+            var deadline = TimeSpan.FromMinutes(5);
+            while (recorder.Count < jobCount && clock.Elapsed < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            var placedAt = recorder.FirstPlacements(clock);
+            var elapsed = placedAt.Values.DefaultIfEmpty(0).Max() / (double)Stopwatch.Frequency;
+            var latencies = placedAt.Select(kv => (kv.Value - submitted[kv.Key]) * 1000.0 / Stopwatch.Frequency).Order().ToArray();
+            var result = new Result(
+                name,
+                pools,
+                placedAt.Count / Math.Max(elapsed, 1e-9),
+                Percentile(latencies, 0.50),
+                Percentile(latencies, 0.99),
+                placedAt.Count);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {result.Placed} placed in {elapsed:0.00} s → {result.PlacementsPerSecond:0}/s, p50 {result.P50LatencyMs:0.0} ms, p99 {result.P99LatencyMs:0.0} ms"));
+            return result;
+        }
+        finally
+        {
+            await host.StopAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    private static double Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static async Task ForEachAsync<T>(IReadOnlyList<T> items, int parallelism, Func<T, Task> action)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, parallelism).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < items.Count)
+            {
+                await action(items[i]);
+            }
+        }));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record Result(string Configuration, int Pools, double PlacementsPerSecond, double P50LatencyMs, double P99LatencyMs, int Placed);
+
+    /// <summary>Records when each job is first started by the driver (= placed).</summary>
+    private sealed class PlacementRecorder
+    {
+        private readonly ConcurrentDictionary<string, long> _first = new();
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _offset;
+
+        public int Count => _first.Count;
+
+        public void Record(string jobId) => _first.TryAdd(jobId, _clock.ElapsedTicks);
+
+        public Dictionary<string, long> FirstPlacements(Stopwatch benchmarkClock)
+        {
+            _offset = _clock.ElapsedTicks - benchmarkClock.ElapsedTicks;
+            return _first.ToDictionary(kv => kv.Key, kv => kv.Value - _offset);
+        }
+    }
+
+    private sealed class RecordingDriver(SimulatedClusterDriver inner, PlacementRecorder recorder) : IClusterDriver
+    {
+        public Task StartAsync(JobSpec spec, Placement placement, CancellationToken cancellationToken = default)
+        {
+            recorder.Record(spec.JobId);
+            return inner.StartAsync(spec, placement, cancellationToken);
+        }
+
+        public Task StopAsync(string jobId, int attempt, CancellationToken cancellationToken = default) => inner.StopAsync(jobId, attempt, cancellationToken);
+    }
+}

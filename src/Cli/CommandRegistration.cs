@@ -1,0 +1,24 @@
+using Spectre.Console.Cli;
+using WPAI.Cli.Commands.Dept;
+using WPAI.Cli.Commands.Job;
+using WPAI.Cli.Commands.Node;
+using WPAI.Cli.Commands.Pool;
+using WPAI.Cli.Commands.Simulate;
+
+namespace WPAI.Cli;
+
+/// <summary>
+/// The command branches of <c>wpai</c>, one line each. A new area adds a folder <c>Commands/&lt;Branch&gt;/</c> with a
+/// static <c>Register(IConfigurator)</c> and one line here.
+/// </summary>
+public static class CommandRegistration
+{
+    public static void Register(IConfigurator config)
+    {
+        NodeBranch.Register(config);
+        DeptBranch.Register(config);
+        JobBranch.Register(config);
+        PoolBranch.Register(config);
+        SimulateBranch.Register(config);
+    }
+}

@@ -1,0 +1,85 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using WPAI.Abstractions.Errors;
+using WPAI.Client;
+
+namespace WPAI.Cli.Infrastructure;
+
+/// <summary>The options every cluster command takes: where the cluster is and how to print.</summary>
+public class WpaiSettings : CommandSettings
+{
+    [CommandOption("-g|--gateway <HOST:PORT>")]
+    [Description("Silo gateway as host:port (repeat, or separate with commas, for several). Default: 127.0.0.1:30000")]
+    public string[] Gateways { get; set; } = [];
+
+    [CommandOption("--cluster-id <ID>")]
+    [Description("Orleans cluster id of the silos. Default: wpai-local")]
+    public string? ClusterId { get; set; }
+
+    [CommandOption("-o|--output <FORMAT>")]
+    [Description("table (default) or json")]
+    public string? Output { get; set; }
+
+    /// <summary>The parsed <c>--output</c>.</summary>
+    public OutputFormat Format => ParseOutput(Output);
+
+    /// <summary>The client options these settings describe.</summary>
+    public WpaiClientOptions ToClientOptions()
+    {
+        var options = new WpaiClientOptions();
+        foreach (var gateway in SplitGateways())
+        {
+            options.Gateways.Add(gateway);
+        }
+
+        if (!string.IsNullOrWhiteSpace(ClusterId))
+        {
+            options.ClusterId = ClusterId.Trim();
+        }
+
+        return options;
+    }
+
+    public sealed override ValidationResult Validate()
+    {
+        try
+        {
+            _ = Format;
+            foreach (var gateway in SplitGateways())
+            {
+                if (!GatewayEndpoint.TryParse(gateway, out _, out var error))
+                {
+                    throw new WpaiValidationException("--gateway", error, null);
+                }
+            }
+
+            if (ClusterId is not null && string.IsNullOrWhiteSpace(ClusterId))
+            {
+                throw new WpaiValidationException("--cluster-id", "is empty", "Leave it out for the local cluster (wpai-local)");
+            }
+
+            ValidateOptions();
+            return ValidationResult.Success();
+        }
+        catch (WpaiValidationException ex)
+        {
+            return ValidationResult.Error(ex.Message);
+        }
+    }
+
+    /// <summary>Checks the command's own options; throws <see cref="WpaiValidationException"/> naming the option.</summary>
+    protected virtual void ValidateOptions()
+    {
+    }
+
+    private IEnumerable<string> SplitGateways() =>
+        Gateways.SelectMany(g => g.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+    private static OutputFormat ParseOutput(string? output) => output?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "table" => OutputFormat.Table,
+        "json" => OutputFormat.Json,
+        _ => throw new WpaiValidationException("--output", $"'{output}' is not an output format", "Use --output table or --output json"),
+    };
+}

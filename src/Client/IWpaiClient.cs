@@ -1,0 +1,47 @@
+using System.Collections.Immutable;
+using WPAI.Abstractions.Contracts;
+
+namespace WPAI.Client;
+
+/// <summary>
+/// The typed WPAI API: coarse, intention-revealing calls over the platform's grains. Bad input surfaces as
+/// <see cref="Abstractions.Errors.WpaiValidationException"/>, unknown ids as <see cref="Abstractions.Errors.WpaiNotFoundException"/>.
+/// Listings read names from the fleet directory and fetch the views with a bounded fan-out.
+/// </summary>
+public interface IWpaiClient
+{
+    /// <summary>Registers a node (idempotent for identical hardware).</summary>
+    Task<NodeView> AddNodeAsync(NodeSpec spec, NodeMode mode = NodeMode.Fixed, CancellationToken cancellationToken = default);
+
+    /// <summary>All nodes, or the nodes of one pool, ordered by pool then name.</summary>
+    Task<ImmutableArray<NodeView>> ListNodesAsync(string? pool = null, CancellationToken cancellationToken = default);
+
+    Task<NodeView> GetNodeAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a department's GPU quota in each named pool (other pools unchanged).</summary>
+    Task<DepartmentView> SetQuotaAsync(string department, IReadOnlyDictionary<string, int> gpusByPool, CancellationToken cancellationToken = default);
+
+    Task<DepartmentView> GetDepartmentAsync(string department, CancellationToken cancellationToken = default);
+
+    /// <summary>All departments, ordered by name.</summary>
+    Task<ImmutableArray<DepartmentView>> ListDepartmentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Submits a training job; submitting the same id again returns the existing job (<c>Created = false</c>).</summary>
+    Task<SubmitResult> SubmitJobAsync(JobSpec spec, CancellationToken cancellationToken = default);
+
+    Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>The job plus, while it waits, its entries in the queues of the pools it accepts.</summary>
+    Task<JobDetails> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest jobs the fleet knows, optionally only one department's and/or one status, newest first.</summary>
+    Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, CancellationToken cancellationToken = default);
+
+    Task<JobView> CancelJobAsync(string jobId, string reason = "cancelled by user", CancellationToken cancellationToken = default);
+
+    /// <summary>A pool's scheduler view; throws <see cref="Abstractions.Errors.WpaiNotFoundException"/> for a pool nothing refers to.</summary>
+    Task<PoolView> GetPoolAsync(string pool, CancellationToken cancellationToken = default);
+
+    /// <summary>Every pool that has nodes, ordered by name.</summary>
+    Task<ImmutableArray<PoolView>> ListPoolsAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,173 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WPAI.Abstractions.Contracts;
+using WPAI.Abstractions.Errors;
+using WPAI.Abstractions.Grains;
+using WPAI.Abstractions.Hosting;
+
+namespace WPAI.Client;
+
+/// <summary>
+/// <see cref="IWpaiClient"/> over an Orleans grain factory (the <see cref="IClusterClient"/> of a client host, or a
+/// silo's own factory when co-hosted). Names come from the fleet directory; views are fetched with a bounded fan-out.
+/// </summary>
+public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClientOptions> options, ILogger<WpaiClient> logger) : IWpaiClient
+{
+    private readonly IGrainFactory _grains = grains;
+    private readonly WpaiClientOptions _options = options.Value;
+    private readonly ILogger<WpaiClient> _logger = logger;
+
+    private IFleetGrain Fleet => _grains.GetGrain<IFleetGrain>(WpaiCluster.FleetKey);
+
+    public Task<NodeView> AddNodeAsync(NodeSpec spec, NodeMode mode = NodeMode.Fixed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        RequireId(spec.Name, "spec.name", "Give the node a name, e.g. t4-node-1");
+        return _grains.GetGrain<INodeGrain>(spec.Name).RegisterAsync(spec, mode).WaitAsync(cancellationToken);
+    }
+
+    public async Task<ImmutableArray<NodeView>> ListNodesAsync(string? pool = null, CancellationToken cancellationToken = default)
+    {
+        var fleet = await Fleet.GetAsync().WaitAsync(cancellationToken);
+        var names = fleet.NodesByPool
+            .Where(p => pool is null || string.Equals(p.Key, pool, StringComparison.Ordinal))
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .SelectMany(p => OrEmpty(p.Value).Order(StringComparer.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return await FanOut.SelectAsync(names, _options.MaxConcurrentCalls, name => OrNullAsync("node", name, _grains.GetGrain<INodeGrain>(name).GetAsync()), cancellationToken);
+    }
+
+    public Task<NodeView> GetNodeAsync(string name, CancellationToken cancellationToken = default)
+    {
+        RequireId(name, "node", "Name the node, e.g. t4-node-1");
+        return _grains.GetGrain<INodeGrain>(name).GetAsync().WaitAsync(cancellationToken);
+    }
+
+    public Task<DepartmentView> SetQuotaAsync(string department, IReadOnlyDictionary<string, int> gpusByPool, CancellationToken cancellationToken = default)
+    {
+        RequireId(department, "department", "Name the department, e.g. research");
+        ArgumentNullException.ThrowIfNull(gpusByPool);
+        if (gpusByPool.Count == 0)
+        {
+            throw new WpaiValidationException("quota", "names no pool", "Give at least one pool and GPU count, e.g. T4=8");
+        }
+
+        var quota = gpusByPool.ToImmutableDictionary(StringComparer.Ordinal);
+        return _grains.GetGrain<IDepartmentGrain>(department).SetQuotaAsync(quota).WaitAsync(cancellationToken);
+    }
+
+    public Task<DepartmentView> GetDepartmentAsync(string department, CancellationToken cancellationToken = default)
+    {
+        RequireId(department, "department", "Name the department, e.g. research");
+        return _grains.GetGrain<IDepartmentGrain>(department).GetAsync().WaitAsync(cancellationToken);
+    }
+
+    public async Task<ImmutableArray<DepartmentView>> ListDepartmentsAsync(CancellationToken cancellationToken = default)
+    {
+        var fleet = await Fleet.GetAsync().WaitAsync(cancellationToken);
+        var names = OrEmpty(fleet.Departments).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return await FanOut.SelectAsync(names, _options.MaxConcurrentCalls, name => OrNullAsync("department", name, _grains.GetGrain<IDepartmentGrain>(name).GetAsync()), cancellationToken);
+    }
+
+    public Task<SubmitResult> SubmitJobAsync(JobSpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        RequireId(spec.JobId, "spec.jobId", "Give the job an id, e.g. resnet-train-42");
+        return _grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec).WaitAsync(cancellationToken);
+    }
+
+    public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        RequireId(jobId, "job", "Name the job id");
+        return _grains.GetGrain<IJobGrain>(jobId).GetAsync().WaitAsync(cancellationToken);
+    }
+
+    public async Task<JobDetails> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var job = await GetJobAsync(jobId, cancellationToken);
+        if (job.Status is not (JobStatus.Pending or JobStatus.Preempted))
+        {
+            return new JobDetails(job, []);
+        }
+
+        var pools = OrEmpty(job.Spec.GpuModels).Distinct(StringComparer.Ordinal).ToList();
+        var views = await FanOut.SelectAsync(pools, _options.MaxConcurrentCalls, pool => _grains.GetGrain<IPoolSchedulerGrain>(pool).GetAsync()!, cancellationToken);
+        var positions = views
+            .SelectMany(view => OrEmpty(view.Queue)
+                .Where(entry => string.Equals(entry.JobId, jobId, StringComparison.Ordinal))
+                .Select(entry => new JobQueuePosition(view.Pool, OrEmpty(view.Queue).Length, entry)))
+            .ToImmutableArray();
+        return new JobDetails(job, positions);
+    }
+
+    public async Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, CancellationToken cancellationToken = default)
+    {
+        var fleet = await Fleet.GetAsync().WaitAsync(cancellationToken);
+        var ids = OrEmpty(fleet.RecentJobs).Distinct(StringComparer.Ordinal).ToList();
+        var jobs = await FanOut.SelectAsync(ids, _options.MaxConcurrentCalls, id => OrNullAsync("job", id, _grains.GetGrain<IJobGrain>(id).GetAsync()), cancellationToken);
+        return [.. jobs
+            .Where(j => department is null || string.Equals(j.Spec.Department, department, StringComparison.Ordinal))
+            .Where(j => status is null || j.Status == status)
+            .OrderByDescending(j => j.SubmittedAt)
+            .ThenBy(j => j.Spec.JobId, StringComparer.Ordinal)];
+    }
+
+    public Task<JobView> CancelJobAsync(string jobId, string reason = "cancelled by user", CancellationToken cancellationToken = default)
+    {
+        RequireId(jobId, "job", "Name the job id");
+        return _grains.GetGrain<IJobGrain>(jobId).CancelAsync(reason).WaitAsync(cancellationToken);
+    }
+
+    public async Task<PoolView> GetPoolAsync(string pool, CancellationToken cancellationToken = default)
+    {
+        RequireId(pool, "pool", "Name the pool (the GPU model), e.g. T4");
+        var fleetTask = Fleet.GetAsync();
+        var view = await _grains.GetGrain<IPoolSchedulerGrain>(pool).GetAsync().WaitAsync(cancellationToken);
+        var fleet = await fleetTask.WaitAsync(cancellationToken);
+        var known = fleet.NodesByPool.ContainsKey(pool)
+            || view.Nodes > 0
+            || !OrEmpty(view.Queue).IsEmpty
+            || view.Quota.Count > 0
+            || view.Placements > 0;
+        if (!known)
+        {
+            var pools = string.Join(", ", fleet.NodesByPool.Keys.Order(StringComparer.Ordinal));
+            throw new WpaiNotFoundException($"pool '{pool}' does not exist (no node, quota or job refers to it); known pools: {(pools.Length == 0 ? "none" : pools)}");
+        }
+
+        return view;
+    }
+
+    public async Task<ImmutableArray<PoolView>> ListPoolsAsync(CancellationToken cancellationToken = default)
+    {
+        var fleet = await Fleet.GetAsync().WaitAsync(cancellationToken);
+        var pools = fleet.NodesByPool.Keys.Order(StringComparer.Ordinal).ToList();
+        return await FanOut.SelectAsync(pools, _options.MaxConcurrentCalls, pool => _grains.GetGrain<IPoolSchedulerGrain>(pool).GetAsync()!, cancellationToken);
+    }
+
+    private static void RequireId(string? value, string field, string fix)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new WpaiValidationException(field, "is empty", fix);
+        }
+    }
+
+    private static ImmutableArray<T> OrEmpty<T>(ImmutableArray<T> items) => items.IsDefault ? [] : items;
+
+    private async Task<T?> OrNullAsync<T>(string kind, string id, Task<T> call)
+        where T : class
+    {
+        try
+        {
+            return await call;
+        }
+        catch (WpaiNotFoundException)
+        {
+            LogListedButMissing(kind, id);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using WPAI.Abstractions.Hosting;
+
+namespace WPAI.Client;
+
+/// <summary>How a client reaches a WPAI cluster. Validated by <see cref="WpaiClientOptionsValidator"/>.</summary>
+public sealed class WpaiClientOptions
+{
+    /// <summary>The gateway used when none is given: the embedded silo on this machine.</summary>
+    public static readonly string DefaultGateway = $"127.0.0.1:{WpaiCluster.DefaultGatewayPort}";
+
+    /// <summary>Silo gateways as <c>host:port</c> (a bare host means port 30000). Empty means <see cref="DefaultGateway"/>.</summary>
+    public IList<string> Gateways { get; } = new List<string>();
+
+    /// <summary>The Orleans cluster id; the service id is always <see cref="WpaiCluster.ServiceId"/>.</summary>
+    public string ClusterId { get; set; } = WpaiCluster.DefaultClusterId;
+
+    /// <summary>At most this many grain calls in flight when a listing fetches views.</summary>
+    public int MaxConcurrentCalls { get; set; } = 32;
+
+    /// <summary>How long connecting to the gateways may take before it is reported as a failure.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a failed connection attempt is retried (0: fail at once, as the CLI does).</summary>
+    public int ConnectRetries { get; set; }
+
+    /// <summary>The pause between connection attempts.</summary>
+    public TimeSpan ConnectRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one call may wait for its answer.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The gateways to use: <see cref="Gateways"/>, or the default one when it is empty.</summary>
+    public IReadOnlyList<string> EffectiveGateways => Gateways.Count == 0 ? [DefaultGateway] : [.. Gateways];
+
+    internal void CopyTo(WpaiClientOptions target)
+    {
+        target.Gateways.Clear();
+        foreach (var gateway in Gateways)
+        {
+            target.Gateways.Add(gateway);
+        }
+
+        target.ClusterId = ClusterId;
+        target.MaxConcurrentCalls = MaxConcurrentCalls;
+        target.ConnectTimeout = ConnectTimeout;
+        target.ResponseTimeout = ResponseTimeout;
+        target.ConnectRetries = ConnectRetries;
+        target.ConnectRetryDelay = ConnectRetryDelay;
+    }
+}

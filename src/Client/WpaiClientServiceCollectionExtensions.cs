@@ -1,0 +1,75 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using WPAI.Abstractions.Hosting;
+
+namespace WPAI.Client;
+
+/// <summary>Wires the WPAI client SDK into a service collection or a host.</summary>
+public static class WpaiClientServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds an Orleans client that reaches the cluster through static gateways (default <c>127.0.0.1:30000</c>)
+    /// with WPAI's cluster names, and <see cref="IWpaiClient"/> over it. The options are validated now, since the
+    /// gateway list is needed to configure the client; a bad value throws <see cref="OptionsValidationException"/>.
+    /// </summary>
+    public static IServiceCollection AddWpaiClient(this IServiceCollection services, Action<WpaiClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = Resolve(configure);
+        services.AddOrleansClient(client => ConfigureOrleansClient(client, options));
+        return services.AddWpaiClientSdk(configure);
+    }
+
+    /// <summary>The same as <see cref="AddWpaiClient(IServiceCollection, Action{WpaiClientOptions}?)"/> through <c>UseOrleansClient</c> on a host builder.</summary>
+    public static IHostApplicationBuilder AddWpaiClient(this IHostApplicationBuilder builder, Action<WpaiClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = Resolve(configure);
+        builder.UseOrleansClient(client => ConfigureOrleansClient(client, options));
+        builder.Services.AddWpaiClientSdk(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers only <see cref="IWpaiClient"/>, over the <see cref="IGrainFactory"/> already in the container
+    /// (a silo host, or a host that configured its Orleans client itself).
+    /// </summary>
+    public static IServiceCollection AddWpaiClientSdk(this IServiceCollection services, Action<WpaiClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<WpaiClientOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        optionsBuilder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WpaiClientOptions>, WpaiClientOptionsValidator>());
+        services.TryAddSingleton<IWpaiClient, WpaiClient>();
+        return services;
+    }
+
+    private static WpaiClientOptions Resolve(Action<WpaiClientOptions>? configure)
+    {
+        var options = new WpaiClientOptions();
+        configure?.Invoke(options);
+        WpaiClientOptionsValidator.ThrowIfInvalid(options);
+        return options;
+    }
+
+    private static void ConfigureOrleansClient(IClientBuilder client, WpaiClientOptions options)
+    {
+        client.UseStaticClustering(GatewayEndpoint.ParseAll(options.EffectiveGateways));
+        client.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = WpaiCluster.ServiceId;
+        });
+        client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+        client.UseConnectionRetryFilter(new ConnectRetryFilter(options.ConnectRetries, options.ConnectRetryDelay));
+    }
+}

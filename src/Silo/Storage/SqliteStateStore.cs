@@ -1,0 +1,384 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace WPAI.Silo.Storage;
+
+/// <summary>
+/// Versioned byte payloads in one SQLite file, keyed by (service, state name, grain id).
+/// Reads run on the caller's thread on a small pool of read connections (WAL lets them run beside the writer).
+/// Writes and deletes are queued to one writer loop that drains everything queued so far into one transaction
+/// (group commit): under load, hundreds of writes share one commit and one fsync, and each caller's task
+/// completes when its batch has committed. Every write is checked against the caller's version (ETag);
+/// a mismatch fails only that write.
+/// </summary>
+internal sealed partial class SqliteStateStore : IAsyncDisposable
+{
+    internal const string SchemaComponent = "sqlite-grain-state";
+
+    private readonly string _serviceId;
+    private readonly WpaiStorageOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _connectionString;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private SqliteConnection? _writer;
+    private Task? _writerLoop;
+    private int _disposed;
+
+    public SqliteStateStore(string serviceId, WpaiStorageOptions options, ILogger logger)
+    {
+        _serviceId = serviceId;
+        _options = options;
+        _logger = logger;
+        var fullPath = Path.GetFullPath(options.SqlitePath);
+        FilePath = fullPath;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(options.SqliteBusyTimeout.TotalSeconds),
+        }.ToString();
+    }
+
+    public string FilePath { get; }
+
+    /// <summary>The schema version found or applied by <see cref="Open"/>.</summary>
+    public int SchemaVersion { get; private set; }
+
+    /// <summary>Writes committed so far and the transactions that carried them (for measurements).</summary>
+    public (long Writes, long Batches) Counters => (Interlocked.Read(ref _writesCommitted), Interlocked.Read(ref _batchesCommitted));
+
+    private long _writesCommitted;
+    private long _batchesCommitted;
+
+    /// <summary>Creates the file and folder when missing, applies the schema, and starts the writer loop.</summary>
+    public void Open()
+    {
+        var folder = Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var writer = OpenConnection();
+        try
+        {
+            using (var wal = writer.CreateCommand())
+            {
+                wal.CommandText = "PRAGMA journal_mode=WAL;";
+                var mode = Convert.ToString(wal.ExecuteScalar(), CultureInfo.InvariantCulture);
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException(
+                        $"SQLite file {FilePath} could not switch to write-ahead logging (journal_mode is '{mode}'); WPAI needs WAL. Is the file on a network or read-only file system?");
+                }
+            }
+
+            SchemaVersion = SqliteSchema.Apply(writer);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+
+        _writer = writer;
+        _writerLoop = Task.Run(RunWriterAsync);
+        LogOpened(_logger, FilePath, SchemaVersion, _options.SqliteDurability);
+    }
+
+    public Task<StoredState?> ReadAsync(string stateName, string grainId)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_readers.TryTake(out var connection))
+        {
+            connection = OpenConnection();
+        }
+
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT etag, payload FROM wpai_grain_state WHERE service_id = $s AND state_name = $n AND grain_id = $g;";
+            command.Parameters.AddWithValue("$s", _serviceId);
+            command.Parameters.AddWithValue("$n", stateName);
+            command.Parameters.AddWithValue("$g", grainId);
+            using var reader = command.ExecuteReader();
+            StoredState? result = null;
+            if (reader.Read())
+            {
+                result = new StoredState(reader.GetInt64(0), (byte[])reader.GetValue(1));
+            }
+
+            _readers.Add(connection);
+            return Task.FromResult(result);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stores <paramref name="payload"/> if the stored version is <paramref name="expectedVersion"/> (null: no row); returns the new version.</summary>
+    public Task<long> WriteAsync(string stateName, string grainId, long? expectedVersion, byte[] payload) =>
+        Enqueue(new PendingWrite(stateName, grainId, expectedVersion, payload));
+
+    /// <summary>Deletes the row if its version is <paramref name="expectedVersion"/> (null: there must be no row).</summary>
+    public Task DeleteAsync(string stateName, string grainId, long? expectedVersion) =>
+        Enqueue(new PendingWrite(stateName, grainId, expectedVersion, null));
+
+    private Task<long> Enqueue(PendingWrite write)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_writer is null)
+        {
+            throw new InvalidOperationException("The SQLite state store is not open.");
+        }
+
+        if (!_queue.Writer.TryWrite(write))
+        {
+            throw new ObjectDisposedException(nameof(SqliteStateStore), "The SQLite state store is shutting down; the write was not queued.");
+        }
+
+        return write.Completion.Task;
+    }
+
+    private async Task RunWriterAsync()
+    {
+        var connection = _writer!;
+        var batch = new List<PendingWrite>(Math.Min(_options.SqliteMaxBatchSize, 4096));
+        using var statements = new WriterStatements(connection, _serviceId);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _options.SqliteMaxBatchSize && _queue.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            CommitBatch(connection, statements, batch);
+            batch.Clear();
+        }
+    }
+
+    private void CommitBatch(SqliteConnection connection, WriterStatements statements, List<PendingWrite> batch)
+    {
+        var outcomes = new Outcome[batch.Count];
+        try
+        {
+            using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                statements.Enlist(transaction);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    outcomes[i] = statements.Apply(batch[i]);
+                }
+
+                transaction.Commit();
+            }
+
+            Interlocked.Add(ref _writesCommitted, batch.Count);
+            Interlocked.Increment(ref _batchesCommitted);
+        }
+        catch (Exception ex)
+        {
+            LogBatchFailed(_logger, ex, batch.Count, FilePath);
+            foreach (var write in batch)
+            {
+                write.Completion.TrySetException(new OrleansException(
+                    $"Writing grain state '{write.StateName}' of {write.GrainId} to SQLite file {FilePath} failed: {ex.Message}. Nothing of this write was stored; retry it.", ex));
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var write = batch[i];
+            var outcome = outcomes[i];
+            if (outcome.Succeeded)
+            {
+                write.Completion.TrySetResult(outcome.Version);
+            }
+            else
+            {
+                var expected = write.ExpectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "none";
+                var stored = outcome.Version == 0 ? "none" : outcome.Version.ToString(CultureInfo.InvariantCulture);
+                write.Completion.TrySetException(new InconsistentStateException(
+                    $"Grain state '{write.StateName}' of {write.GrainId} was changed by someone else: the caller expected version {expected}, the SQLite file holds version {stored}. Re-read the state (reactivate the grain) and retry.",
+                    stored,
+                    expected));
+            }
+        }
+    }
+
+    private SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        var synchronous = _options.SqliteDurability == SqliteDurability.Full ? "FULL" : "NORMAL";
+        pragmas.CommandText = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={(long)_options.SqliteBusyTimeout.TotalMilliseconds};";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        if (_writerLoop is not null)
+        {
+            // Drains what was queued before disposal: every accepted write is committed or failed.
+            await _writerLoop.ConfigureAwait(false);
+        }
+
+        _writer?.Dispose();
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
+
+        LogClosed(_logger, FilePath, Interlocked.Read(ref _writesCommitted), Interlocked.Read(ref _batchesCommitted));
+    }
+
+    /// <summary>A stored row: its version and the serialized state.</summary>
+    internal readonly record struct StoredState(long Version, byte[] Payload);
+
+    /// <summary>What one write did: on success the new version (0 after a delete); on a conflict the stored version (0: no row).</summary>
+    private readonly record struct Outcome(bool Succeeded, long Version)
+    {
+        public static Outcome Success(long version) => new(true, version);
+
+        public static Outcome Conflict(long stored) => new(false, stored);
+    }
+
+    private sealed class PendingWrite(string stateName, string grainId, long? expectedVersion, byte[]? payload)
+    {
+        public string StateName { get; } = stateName;
+
+        public string GrainId { get; } = grainId;
+
+        public long? ExpectedVersion { get; } = expectedVersion;
+
+        /// <summary>Null for a delete.</summary>
+        public byte[]? Payload { get; } = payload;
+
+        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>The writer's prepared statements, reused for every write.</summary>
+    private sealed class WriterStatements : IDisposable
+    {
+        private readonly SqliteCommand _insert;
+        private readonly SqliteCommand _update;
+        private readonly SqliteCommand _delete;
+        private readonly SqliteCommand _version;
+
+        public WriterStatements(SqliteConnection connection, string serviceId)
+        {
+            _insert = Create(connection, serviceId,
+                "INSERT INTO wpai_grain_state (service_id, state_name, grain_id, etag, payload) VALUES ($s, $n, $g, 1, $p) ON CONFLICT DO NOTHING;",
+                withVersion: false, withPayload: true);
+            _update = Create(connection, serviceId,
+                "UPDATE wpai_grain_state SET etag = etag + 1, payload = $p WHERE service_id = $s AND state_name = $n AND grain_id = $g AND etag = $v;",
+                withVersion: true, withPayload: true);
+            _delete = Create(connection, serviceId,
+                "DELETE FROM wpai_grain_state WHERE service_id = $s AND state_name = $n AND grain_id = $g AND etag = $v;",
+                withVersion: true, withPayload: false);
+            _version = Create(connection, serviceId,
+                "SELECT etag FROM wpai_grain_state WHERE service_id = $s AND state_name = $n AND grain_id = $g;",
+                withVersion: false, withPayload: false);
+        }
+
+        public void Enlist(SqliteTransaction transaction)
+        {
+            _insert.Transaction = transaction;
+            _update.Transaction = transaction;
+            _delete.Transaction = transaction;
+            _version.Transaction = transaction;
+        }
+
+        /// <summary>Applies one write inside the open transaction; a version mismatch changes nothing.</summary>
+        public Outcome Apply(PendingWrite write)
+        {
+            if (write.Payload is { } payload)
+            {
+                if (write.ExpectedVersion is { } expected)
+                {
+                    SetKey(_update, write);
+                    _update.Parameters["$v"].Value = expected;
+                    _update.Parameters["$p"].Value = payload;
+                    return _update.ExecuteNonQuery() == 1 ? Outcome.Success(expected + 1) : Outcome.Conflict(CurrentVersion(write));
+                }
+
+                SetKey(_insert, write);
+                _insert.Parameters["$p"].Value = payload;
+                return _insert.ExecuteNonQuery() == 1 ? Outcome.Success(1) : Outcome.Conflict(CurrentVersion(write));
+            }
+
+            if (write.ExpectedVersion is { } version)
+            {
+                SetKey(_delete, write);
+                _delete.Parameters["$v"].Value = version;
+                return _delete.ExecuteNonQuery() == 1 ? Outcome.Success(0) : Outcome.Conflict(CurrentVersion(write));
+            }
+
+            // Clearing a state the caller believes absent: fine when it is absent.
+            var current = CurrentVersion(write);
+            return current == 0 ? Outcome.Success(0) : Outcome.Conflict(current);
+        }
+
+        private long CurrentVersion(PendingWrite write)
+        {
+            SetKey(_version, write);
+            return _version.ExecuteScalar() is long stored ? stored : 0;
+        }
+
+        private static void SetKey(SqliteCommand command, PendingWrite write)
+        {
+            command.Parameters["$n"].Value = write.StateName;
+            command.Parameters["$g"].Value = write.GrainId;
+        }
+
+        private static SqliteCommand Create(SqliteConnection connection, string serviceId, string sql, bool withVersion, bool withPayload)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$s", serviceId);
+            command.Parameters.Add("$n", SqliteType.Text);
+            command.Parameters.Add("$g", SqliteType.Text);
+            if (withVersion)
+            {
+                command.Parameters.Add("$v", SqliteType.Integer);
+            }
+
+            if (withPayload)
+            {
+                command.Parameters.Add("$p", SqliteType.Blob);
+            }
+
+            command.Prepare();
+            return command;
+        }
+
+        public void Dispose()
+        {
+            _insert.Dispose();
+            _update.Dispose();
+            _delete.Dispose();
+            _version.Dispose();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
+using WPAI.Abstractions.Hosting;
+
+namespace WPAI.Silo.Storage;
+
+/// <summary>Wires WPAI's storage choice into a silo.</summary>
+public static class WpaiStorageSiloBuilderExtensions
+{
+    /// <summary>
+    /// Registers the grain storage named <see cref="WpaiCluster.StorageProvider"/> for <paramref name="options"/>'s kind:
+    /// <list type="bullet">
+    /// <item><b>Memory</b>: <see cref="InMemoryGrainStorage"/> (serialized copies in process memory).</item>
+    /// <item><b>Sqlite</b>: <see cref="SqliteGrainStorage"/> on <see cref="WpaiStorageOptions.SqlitePath"/>, opened at silo start.</item>
+    /// <item><b>Postgres</b>: Orleans' ADO.NET grain storage, ADO.NET clustering and ADO.NET reminders, all with the
+    /// invariant <c>Npgsql</c> on <see cref="WpaiStorageOptions.PostgresConnection"/>, over WPAI's schema in
+    /// <c>deploy/sql/postgres</c> (applied at start by <see cref="DatabaseInitializer"/> unless
+    /// <see cref="WpaiStorageOptions.PostgresInitializeSchema"/> is off).</item>
+    /// </list>
+    /// Memory and Sqlite configure <b>no clustering and no reminders</b>: they are single-silo stores and the host
+    /// chooses localhost clustering (and in-memory reminders if it needs any) itself. Postgres configures both,
+    /// so the host must not add another clustering provider. State is serialized with Orleans' binary serializer in every kind.
+    /// </summary>
+    /// <exception cref="WPAI.Abstractions.Errors.WpaiValidationException">The options are invalid (names the setting and the fix).</exception>
+    public static ISiloBuilder UseWpaiStorage(this ISiloBuilder builder, WpaiStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var services = builder.Services;
+        services.AddSingleton(options);
+        switch (options.Kind)
+        {
+            case StorageKind.Memory:
+                services.AddGrainStorage(
+                    WpaiCluster.StorageProvider,
+                    (sp, _) => new InMemoryGrainStorage(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<IActivatorProvider>()));
+                break;
+
+            case StorageKind.Sqlite:
+                services.AddGrainStorage(
+                    WpaiCluster.StorageProvider,
+                    (sp, name) => new SqliteGrainStorage(
+                        name,
+                        sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                        options,
+                        sp.GetRequiredService<Serializer>(),
+                        sp.GetRequiredService<IActivatorProvider>(),
+                        sp.GetRequiredService<ILoggerFactory>()));
+                break;
+
+            case StorageKind.Postgres:
+                UsePostgres(builder, options);
+                break;
+        }
+
+        return builder;
+    }
+
+    private static void UsePostgres(ISiloBuilder builder, WpaiStorageOptions options)
+    {
+        var connection = options.PostgresConnection!;
+        if (options.PostgresInitializeSchema)
+        {
+            builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(
+                sp => new PostgresSchemaStartup(connection, sp.GetRequiredService<ILoggerFactory>()));
+        }
+
+        builder.AddAdoNetGrainStorage(
+            WpaiCluster.StorageProvider,
+            optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
+            {
+                o.Invariant = WpaiStorageOptions.PostgresInvariant;
+                o.ConnectionString = connection;
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+        builder.UseAdoNetClustering(o =>
+        {
+            o.Invariant = WpaiStorageOptions.PostgresInvariant;
+            o.ConnectionString = connection;
+        });
+        builder.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = WpaiStorageOptions.PostgresInvariant;
+            o.ConnectionString = connection;
+        });
+    }
+}

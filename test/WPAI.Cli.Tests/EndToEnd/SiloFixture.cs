@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using WPAI.Silo.Hosting;
+
+namespace WPAI.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// A real WPAI silo in this process, built exactly as <c>dotnet run --project src/Silo</c> builds it (in-memory storage,
+/// simulated driver at real time so jobs keep running), on free loopback ports and a private cluster id.
+/// </summary>
+public sealed class SiloFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public int GatewayPort { get; private set; }
+
+    public string ClusterId { get; } = "cli-e2e-" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>The options that point the CLI at this silo.</summary>
+    public string[] Target => ["--gateway", $"127.0.0.1:{GatewayPort}", "--cluster-id", ClusterId];
+
+    public async Task InitializeAsync()
+    {
+        var ports = FreePorts(3);
+        GatewayPort = ports[1];
+        _app = WpaiHost.Build(
+            [
+                "--silo-port", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--gateway-port", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--dashboard-port", ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--cluster-id", ClusterId,
+                "--storage", "memory",
+            ],
+            builder => builder.Logging.ClearProviders());
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using WPAI.Abstractions.Contracts;
+using WPAI.Abstractions.Errors;
+using WPAI.Cli.Infrastructure;
+using WPAI.Client;
+
+namespace WPAI.Cli.Tests;
+
+/// <summary>
+/// Stands in for the cluster in parsing tests: records what the CLI asked for and answers with fixed views.
+/// The end-to-end tests drive the real client against a real silo instead.
+/// </summary>
+internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
+{
+    public List<string> Calls { get; } = [];
+
+    public List<WpaiClientOptions> Connections { get; } = [];
+
+    public JobSpec? SubmittedSpec { get; private set; }
+
+    public (NodeSpec Spec, NodeMode Mode)? AddedNode { get; private set; }
+
+    public IReadOnlyDictionary<string, int>? Quota { get; private set; }
+
+    public (string? Department, JobStatus? Status)? JobFilter { get; private set; }
+
+    public Exception? Throw { get; set; }
+
+    public Task<IWpaiSession> ConnectAsync(WpaiClientOptions options, CancellationToken cancellationToken)
+    {
+        Connections.Add(options);
+        return Task.FromResult<IWpaiSession>(new Session(this));
+    }
+
+    public Task<NodeView> AddNodeAsync(NodeSpec spec, NodeMode mode = NodeMode.Fixed, CancellationToken cancellationToken = default)
+    {
+        AddedNode = (spec, mode);
+        return AnswerAsync("node add", Views.Node(spec.Name, mode) with { Spec = spec });
+    }
+
+    public Task<ImmutableArray<NodeView>> ListNodesAsync(string? pool = null, CancellationToken cancellationToken = default) =>
+        AnswerAsync($"node list {pool}", ImmutableArray.Create(Views.Node()));
+
+    public Task<NodeView> GetNodeAsync(string name, CancellationToken cancellationToken = default) =>
+        AnswerAsync($"node show {name}", Views.Node(name));
+
+    public Task<DepartmentView> SetQuotaAsync(string department, IReadOnlyDictionary<string, int> gpusByPool, CancellationToken cancellationToken = default)
+    {
+        Quota = gpusByPool;
+        return AnswerAsync($"dept set-quota {department}", Views.Department(department));
+    }
+
+    public Task<DepartmentView> GetDepartmentAsync(string department, CancellationToken cancellationToken = default) =>
+        AnswerAsync($"dept show {department}", Views.Department(department));
+
+    public Task<ImmutableArray<DepartmentView>> ListDepartmentsAsync(CancellationToken cancellationToken = default) =>
+        AnswerAsync("dept list", ImmutableArray.Create(Views.Department()));
+
+    public Task<SubmitResult> SubmitJobAsync(JobSpec spec, CancellationToken cancellationToken = default)
+    {
+        SubmittedSpec = spec;
+        return AnswerAsync("job submit", new SubmitResult(Views.PendingJob() with { Spec = spec }, true));
+    }
+
+    public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        AnswerAsync($"job get {jobId}", Views.PendingJob());
+
+    public Task<JobDetails> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken = default) =>
+        AnswerAsync($"job show {jobId}", new JobDetails(Views.PendingJob(), [new JobQueuePosition("T4", 5, Views.Queued())]));
+
+    public Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, CancellationToken cancellationToken = default)
+    {
+        JobFilter = (department, status);
+        return AnswerAsync("job list", ImmutableArray.Create(Views.PendingJob(), Views.RunningJob() with { Spec = Views.Spec("resnet-2") }));
+    }
+
+    public Task<JobView> CancelJobAsync(string jobId, string reason = "cancelled by user", CancellationToken cancellationToken = default) =>
+        AnswerAsync($"job cancel {jobId} ({reason})", Views.PendingJob() with { Status = JobStatus.Cancelled, Explanation = reason });
+
+    public Task<PoolView> GetPoolAsync(string pool, CancellationToken cancellationToken = default) =>
+        pool == "nope"
+            ? throw new WpaiNotFoundException("pool 'nope' does not exist (no node, quota or job refers to it); known pools: T4")
+            : AnswerAsync($"pool show {pool}", Views.Pool(pool, Views.Queued()));
+
+    public Task<ImmutableArray<PoolView>> ListPoolsAsync(CancellationToken cancellationToken = default) =>
+        AnswerAsync("pool list", ImmutableArray.Create(Views.Pool()));
+
+    private Task<T> AnswerAsync<T>(string call, T answer)
+    {
+        Calls.Add(call.TrimEnd());
+        return Throw is { } exception ? Task.FromException<T>(exception) : Task.FromResult(answer);
+    }
+
+    private sealed class Session(IWpaiClient client) : IWpaiSession
+    {
+        public IWpaiClient Client => client;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

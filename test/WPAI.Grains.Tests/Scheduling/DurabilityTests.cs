@@ -1,0 +1,103 @@
+using WPAI.Silo.Hosting;
+using WPAI.Silo.Storage;
+
+namespace WPAI.Grains.Tests.Scheduling;
+
+/// <summary>
+/// Stops a SQLite-backed silo and starts a new one on the same file: nodes, quotas, pending and running jobs are
+/// all back, the running job's simulated run is re-attached, and scheduling continues.
+/// </summary>
+public sealed class DurabilityTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "wpai-durability-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly FakeTimeProvider _clock = new(ClusterFixture.Start);
+    private readonly string _serviceId = "wpai-durability-" + Guid.NewGuid().ToString("N")[..8];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Restart_SqliteSilo_RestoresNodesQuotasAndJobsAndSchedulingContinues()
+    {
+        var first = await StartAsync();
+        try
+        {
+            var grains = first.Client;
+            await grains.GetGrain<INodeGrain>("n1").RegisterAsync(new NodeSpec("n1", "T4", 4, 32_000, 256_000), NodeMode.Fixed);
+            await grains.GetGrain<IDepartmentGrain>("A").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 4));
+            await grains.GetGrain<IJobGrain>("a1").SubmitAsync(new JobSpec("a1", "A", ["T4"], 4, 4_000, 16_000, TimeSpan.FromHours(1)));
+            await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync();
+            await grains.GetGrain<IJobGrain>("a2").SubmitAsync(new JobSpec("a2", "A", ["T4"], 2, 4_000, 16_000, TimeSpan.FromHours(1)));
+            await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync();
+            Assert.Equal(JobStatus.Running, (await grains.GetGrain<IJobGrain>("a1").GetAsync()).Status);
+            Assert.Equal(JobStatus.Pending, (await grains.GetGrain<IJobGrain>("a2").GetAsync()).Status);
+        }
+        finally
+        {
+            await first.StopAllSilosAsync();
+            await first.DisposeAsync();
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var second = await StartAsync();
+        try
+        {
+            var grains = second.Client;
+            var node = await grains.GetGrain<INodeGrain>("n1").GetAsync();
+            Assert.Equal(4, node.Spec.Gpus);
+            Assert.Equal(["a1"], node.Allocations.Select(a => a.OwnerId));
+            var dept = await grains.GetGrain<IDepartmentGrain>("A").GetAsync();
+            Assert.Equal(4, dept.Quota["T4"]);
+            Assert.Equal(["a1"], dept.Running.Select(r => r.JobId));
+            Assert.Equal(JobStatus.Running, (await grains.GetGrain<IJobGrain>("a1").GetAsync()).Status);
+            var a2 = await grains.GetGrain<IJobGrain>("a2").GetAsync();
+            Assert.Equal(JobStatus.Pending, a2.Status);
+            Assert.Equal(TimeSpan.FromMinutes(10), a2.WaitTime);
+            var pool = await grains.GetGrain<IPoolSchedulerGrain>("T4").GetAsync();
+            Assert.Equal(["a2"], pool.Queue.Select(q => q.JobId));
+            Assert.Equal(4, pool.Quota["A"]);
+            Assert.Equal(new PoolUsage(4, 0), pool.Usage["A"]);
+
+            // The run of a1 was re-attached at start-up: it ends an hour after it started, and a2 follows.
+            _clock.Advance(TimeSpan.FromMinutes(50));
+            await Fleet.EventuallyAsync(async () => (await grains.GetGrain<IJobGrain>("a1").GetAsync()).Status == JobStatus.Succeeded, "a1 completes after the restart");
+            await Fleet.EventuallyAsync(
+                async () =>
+                {
+                    await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync();
+                    return (await grains.GetGrain<IJobGrain>("a2").GetAsync()).Status == JobStatus.Running;
+                },
+                "a2 is placed after the restart");
+        }
+        finally
+        {
+            await second.StopAllSilosAsync();
+            await second.DisposeAsync();
+        }
+    }
+
+    private async Task<InProcessTestCluster> StartAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ServiceId = _serviceId;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Sqlite, SqlitePath = Path.Combine(_directory, "wpai.db") });
+            silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, _clock);
+            silo.AddWpaiGrains(o => o.AutoPass = false);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+}
