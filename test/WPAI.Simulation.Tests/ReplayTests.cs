@@ -50,7 +50,7 @@ public sealed class ReplayTests(ITestOutputHelper output)
     [Fact]
     public async Task Replay_Wpai_PreemptsBorrowedWorkAndFallsBack()
     {
-        var result = await new GrainReplayEngine(Console.Error.WriteLine).RunAsync(Tiny(), PolicyPresets.Wpai, null, CancellationToken.None);
+        var result = await new GrainReplayEngine(output.WriteLine).RunAsync(Tiny(), PolicyPresets.Wpai, null, CancellationToken.None);
 
         output.WriteLine(string.Join("\n", result.Log.Events.Select(e => $"{e.At.TotalSeconds} {e.Kind} {e.JobId} {e.Node} {e.Reason}")));
         var m = MetricsCalculator.Compute(Tiny(), result.Log, "wpai", result.WallSeconds, result.Events);

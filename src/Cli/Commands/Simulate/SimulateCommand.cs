@@ -45,7 +45,7 @@ public sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simulat
         }
 
         console.Write(table);
-        console.MarkupLine(Markup.Escape(ReportWriter.TargetVerdict(report.Runs)));
+        console.MarkupLine(Markup.Escape(ReportWriter.TargetVerdict(report.Runs).Replace("**", string.Empty, StringComparison.Ordinal)));
         console.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(arguments.Out))}[/] (report.json, report.md, PNG plots)");
         return 0;
     }
