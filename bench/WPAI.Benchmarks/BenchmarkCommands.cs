@@ -18,6 +18,7 @@ internal static class BenchmarkCommands
             case "scheduling": return await SchedulingBenchmark.RunAsync(quick);
             case "storage": return await StorageBenchmark.RunAsync(quick);
             case "inference": return await InferenceBenchmark.RunAsync(quick);
+            case "simulate": return await WPAI.Simulation.SimulationRunner.RunConsoleAsync(args[1..]);
             default:
                 await Console.Error.WriteLineAsync($"unknown benchmark '{name}': choose one of scheduling, inference");
                 return 2;

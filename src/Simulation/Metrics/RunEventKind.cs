@@ -1,0 +1,8 @@
+namespace WPAI.Simulation.Metrics;
+
+public enum RunEventKind
+{
+    Submitted,
+    Started,
+    Stopped,
+}

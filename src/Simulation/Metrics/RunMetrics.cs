@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+
+namespace WPAI.Simulation.Metrics;
+
+/// <summary>
+/// What one policy did to one workload, measured over the arrival window (first to last arrival).
+/// Utilizations and allocations are fractions of the fleet's capacity; times are seconds.
+/// </summary>
+public sealed record RunMetrics(
+    string Policy,
+    double OfferedLoad,
+    double GpuUtilization,
+    double GpuAllocation,
+    double CpuUtilization,
+    double CpuAllocation,
+    double WaitP50Seconds,
+    double WaitP95Seconds,
+    double WaitP99Seconds,
+    double WaitMeanSeconds,
+    double JctP50Seconds,
+    int JobsSubmitted,
+    int JobsCompleted,
+    int JobsCompletedTotal,
+    int JobsNeverStarted,
+    int Preemptions,
+    int FallbackPlacements,
+    double MakespanSeconds,
+    double BacklogGpuHours,
+    double FragmentedGpus,
+    double Fragmentation,
+    int ExcludedJobs,
+    double ExcludedGpuTimeShare,
+    double WallSeconds,
+    long Events,
+    double EventsPerSecond,
+    ImmutableArray<PoolMetrics> Pools,
+    ImmutableArray<SeriesPoint> GpuAllocationSeries,
+    ImmutableArray<double> WaitQuantilesSeconds);

@@ -1,0 +1,208 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Storage;
+using WPAI.Abstractions.Contracts;
+using WPAI.Abstractions.Errors;
+using WPAI.Abstractions.Grains;
+using WPAI.Abstractions.Hosting;
+using WPAI.Abstractions.Ports;
+using WPAI.Domain.Scheduling;
+using SchedulingOptions = WPAI.Domain.Scheduling.SchedulingOptions;
+using PlacementStrategy = WPAI.Domain.Scheduling.PlacementStrategy;
+using EventLog = WPAI.Simulation.Metrics.EventLog;
+using WPAI.Silo.Hosting;
+using WPAI.Simulation.Metrics;
+using WPAI.Simulation.Policies;
+using WPAI.Simulation.Workload;
+
+namespace WPAI.Simulation.Replay;
+
+/// <summary>
+/// Replays a workload through WPAI's real grains in an in-process silo (localhost clustering on free loopback ports,
+/// in-memory storage, <see cref="VirtualClock"/> as the grains' clock, <see cref="ReplayClusterDriver"/> as the cluster
+/// driver, scheduling passes run by the loop). The loop takes the next event time (completion or arrival), moves the
+/// clock there, completes the runs due (job id order), submits the arrivals (trace order), then runs
+/// <see cref="IPoolSchedulerGrain.RunPassAsync"/> on every pool in a fixed order until a round places nothing.
+/// No sleeping, no wall-clock timers.
+/// </summary>
+public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEngine
+{
+    /// <summary>Virtual time zero of every replay.</summary>
+    public static readonly DateTimeOffset Origin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private const int MaxPassRounds = 8;
+    private const int SetupFanOut = 64;
+
+    public async Task<ReplayResult> RunAsync(PreparedWorkload workload, PolicyPreset policy, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        var wall = Stopwatch.StartNew();
+        var clock = new VirtualClock(Origin);
+        var log = new EventLog();
+        var jobs = workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
+        var driver = new ReplayClusterDriver(clock, log, jobs);
+
+        using var host = BuildHost(clock, driver, policy);
+        await host.StartAsync(cancellationToken);
+        try
+        {
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            await SetUpAsync(grains, workload);
+            var events = await LoopAsync(grains, workload, jobs, clock, driver, progress, trace, cancellationToken);
+            return new ReplayResult(log, events, wall.Elapsed.TotalSeconds, driver.Rejections, driver.FirstRejection);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The scheduling options of a policy preset (passes run by the replay loop).</summary>
+    public static void Apply(PolicyPreset policy, SchedulingOptions options)
+    {
+        options.Quotas = policy.Quotas;
+        options.Borrowing = policy.Borrowing;
+        options.Order = policy.Order == QueueOrderKind.Fifo ? QueueOrder.Fifo : QueueOrder.Score;
+        options.HeadOfLineBlocking = policy.HeadOfLineBlocking;
+        options.Fallback = policy.Fallback;
+        options.RightSizing = policy.RightSizing;
+        options.Preemption = policy.Preemption;
+        options.Placement = policy.Placement == PlacementKind.FirstFit ? PlacementStrategy.FirstFit : PlacementStrategy.BestFit;
+        options.AutoPass = false;
+    }
+
+    private static IHost BuildHost(VirtualClock clock, ReplayClusterDriver driver, PolicyPreset policy)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, clock);
+        builder.Services.AddSingleton<IClusterDriver>(driver);
+        builder.Services.AddKeyedSingleton<IGrainStorage>(WpaiCluster.StorageProvider, new ReplayGrainStorage());
+        var (siloPort, gatewayPort) = FreePorts();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: WpaiCluster.ServiceId, clusterId: "wpai-sim-" + Guid.NewGuid().ToString("N")[..8]);
+            silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(6));
+            silo.AddWpaiGrains(o => Apply(policy, o));
+        });
+        return builder.Build();
+    }
+
+    private static async Task SetUpAsync(IGrainFactory grains, PreparedWorkload workload)
+    {
+        foreach (var chunk in workload.Nodes.Chunk(SetupFanOut))
+        {
+            await Task.WhenAll(chunk.Select(n =>
+                grains.GetGrain<INodeGrain>(n.Name).RegisterAsync(new NodeSpec(n.Name, n.Pool, n.Gpus, n.CpuMilli, n.MemoryMib), NodeMode.Fixed)));
+        }
+
+        foreach (var department in workload.Departments)
+        {
+            var quotas = workload.Quotas.ToImmutableDictionary(q => q.Key, q => q.Value.GetValueOrDefault(department), StringComparer.Ordinal);
+            await grains.GetGrain<IDepartmentGrain>(department).SetQuotaAsync(quotas);
+        }
+    }
+
+    private static async Task<long> LoopAsync(
+        IGrainFactory grains, PreparedWorkload workload, Dictionary<string, SimJob> jobs, VirtualClock clock, ReplayClusterDriver driver, IProgress<double>? progress, Action<string>? trace, CancellationToken cancellationToken)
+    {
+        var arrivals = workload.Jobs;
+        var pools = workload.Pools.Select(p => grains.GetGrain<IPoolSchedulerGrain>(p)).ToArray();
+        var next = 0;
+        long events = 0;
+        var reported = -1;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var completion = driver.NextCompletion();
+            var arrival = next < arrivals.Length ? arrivals[next].Submit : (TimeSpan?)null;
+            if (completion is null && arrival is null)
+            {
+                break;
+            }
+
+            var at = completion is null ? arrival!.Value : arrival is null ? completion.Value : completion.Value <= arrival.Value ? completion.Value : arrival.Value;
+            clock.AdvanceTo(at);
+            trace?.Invoke(FormattableString.Invariant($"t={at.TotalSeconds}s next arrival {next}"));
+
+            foreach (var done in driver.TakeDue(at))
+            {
+                var job = jobs[done.JobId];
+                var grain = grains.GetGrain<IJobGrain>(done.JobId);
+                await grain.ReportUsageAsync([new UsageSample(clock.GetUtcNow(), job.GpuUtilization, job.GpuUtilization, job.CpuMilli * job.CpuUtilization)]);
+                trace?.Invoke("complete " + done.JobId);
+                await grain.CompleteAsync(done.Attempt, succeeded: true, "completed");
+                events++;
+            }
+
+            while (next < arrivals.Length && arrivals[next].Submit == at)
+            {
+                trace?.Invoke("submit " + arrivals[next].Id);
+                await SubmitAsync(grains, arrivals[next], driver, at);
+                next++;
+                events++;
+            }
+
+            for (var round = 0; round < MaxPassRounds; round++)
+            {
+                var placed = 0;
+                foreach (var pool in pools)
+                {
+                    trace?.Invoke("pass " + pool.GetPrimaryKeyString());
+                    placed += await pool.RunPassAsync();
+                }
+
+                if (placed == 0)
+                {
+                    break;
+                }
+            }
+
+            var percent = (int)(100L * next / Math.Max(1, arrivals.Length));
+            if (percent != reported)
+            {
+                reported = percent;
+                progress?.Report(percent / 100.0);
+            }
+        }
+
+        return events;
+    }
+
+    private static async Task SubmitAsync(IGrainFactory grains, SimJob job, ReplayClusterDriver driver, TimeSpan at)
+    {
+        driver.Submitted(at, job.Id);
+        var spec = new JobSpec(
+            job.Id,
+            job.Department,
+            job.GpuModels,
+            job.Gpus,
+            job.CpuMilli,
+            job.MemoryMib,
+            job.Duration,
+            Workload: new WorkloadProfile(job.GpuUtilization, job.GpuUtilization, job.CpuUtilization, Math.Min(1, job.CpuUtilization * 1.25)));
+        try
+        {
+            await grains.GetGrain<IJobGrain>(job.Id).SubmitAsync(spec);
+        }
+        catch (WpaiValidationException ex)
+        {
+            driver.Rejected(at, job.Id, ex.Message);
+        }
+    }
+
+    private static (int Silo, int Gateway) FreePorts()
+    {
+        using var a = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        using var b = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        a.Start();
+        b.Start();
+        var ports = (((System.Net.IPEndPoint)a.LocalEndpoint).Port, ((System.Net.IPEndPoint)b.LocalEndpoint).Port);
+        a.Stop();
+        b.Stop();
+        return ports;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Collections.Immutable;
+
+namespace WPAI.Simulation.Reporting;
+
+/// <summary>What was replayed: the fleet, the departments and their quotas, and what was left out.</summary>
+public sealed record WorkloadSummary(
+    string Source,
+    int Seed,
+    double FleetScale,
+    string QuotaMode,
+    double MaxDurationSeconds,
+    int Jobs,
+    int Nodes,
+    int FleetGpus,
+    long FleetCpuMilli,
+    ImmutableArray<PoolSummary> Pools,
+    ImmutableArray<string> Departments,
+    ImmutableDictionary<string, ImmutableDictionary<string, int>> Quotas,
+    int ExcludedJobs,
+    double ExcludedGpuTimeShare,
+    int ExcludedCpuOnlyJobs,
+    int ExcludedUnplaceableJobs,
+    int AnyModelJobs,
+    double NaturalOfferedLoad,
+    double ArrivalWindowHoursAtNaturalPace);

@@ -1,0 +1,118 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using WPAI.Simulation.Metrics;
+using WPAI.Simulation.Reporting;
+using WPAI.Simulation.Workload;
+
+namespace WPAI.Simulation;
+
+/// <summary>
+/// <c>wpai simulate</c> as a library call: loads or generates the workload, prepares it for each offered load, replays it
+/// under each policy, computes the metrics, writes the report into <see cref="SimulationArguments.Out"/> and prints a summary.
+/// </summary>
+public static class SimulationCommand
+{
+    public static IReadOnlyList<string> Assumptions { get; } =
+    [
+        "Departments: the traces carry none; 10 departments, a job's department drawn from a seeded hash of its name with Zipf (s = 1) weights.",
+        "Quotas: each department owns an equal share of every pool (largest remainder, rotating the spare GPU across departments), whatever it uses — the over-booked status quo; --quota-mode proportional shares each pool by GPU demand instead.",
+        "Per-job GPU utilization: seeded draw from Philly's shape (27 % of jobs near zero, the rest uniform on 20–100 %, median ≈ 45 %), capped at what the pod asked for (gpu_milli / 1000). The simulated driver reports it as the job's usage samples.",
+        "Per-job CPU utilization: seeded uniform draw on 25–75 % of the CPU request (the traces record no usage).",
+        "GPU utilization of the fleet = Σ over running jobs of min(GPUs given, GPUs asked × job utilization) / fleet GPUs, integrated over the arrival window; CPU likewise.",
+        "GPU-sharing pods (gpu_milli < 1000) take one whole GPU in every policy. CPU-only pods are left out (training pools are GPU pools).",
+        "Jobs that accept any GPU model get a preferred model drawn (seeded, weighted by pool GPUs) among the pools that can host them, then the other pools by size; static-quota and fifo keep only the preferred model.",
+        "Run time of a job = its trace duration (deletion − creation), at least 1 s; a preempted job restarts from the beginning.",
+        "Offered load R scales the arrival times so that GPU-seconds / (fleet GPUs × arrival window) = R; durations are unchanged.",
+        "Metrics are measured over the arrival window (first to last arrival); work still pending at its end is backlog (GPU-hours), jobs completed after it are not counted as done in the window. The replay continues until no event is left; jobs never started count their wait up to the end of the replay.",
+        "Right-sizing needs recurring jobs (a template); the openb pods carry none, so right-sizing cannot act on openb replays.",
+    ];
+
+    /// <summary>Runs the simulation with the grain-backed replay engine.</summary>
+    public static Task<SimulationReport> RunAsync(SimulationArguments arguments, IProgress<double>? progress, TextWriter output, CancellationToken cancellationToken = default) =>
+        RunAsync(arguments, progress, output, DefaultEngine(), cancellationToken);
+
+    /// <summary>Runs the simulation with the given replay engine.</summary>
+    public static async Task<SimulationReport> RunAsync(
+        SimulationArguments arguments, IProgress<double>? progress, TextWriter output, IReplayEngine engine, CancellationToken cancellationToken = default)
+    {
+        arguments.Validate();
+        var (nodes, jobs) = Load(arguments);
+        var loads = arguments.EffectiveLoads;
+        var total = loads.Count * arguments.Policies.Length;
+        var done = 0;
+        var runs = new List<RunMetrics>();
+        WorkloadSummary? summary = null;
+        foreach (var load in loads)
+        {
+            var prepared = WorkloadPreparer.Prepare(arguments.Source, nodes, jobs, new WorkloadOptions(
+                arguments.Seed, arguments.FleetScale, arguments.QuotaMode, arguments.MaxDuration, load));
+            summary ??= Summarize(prepared, arguments);
+            foreach (var policy in arguments.Policies)
+            {
+                var at = done;
+                var runProgress = progress is null ? null : new Progress<double>(f => progress.Report((at + Math.Clamp(f, 0, 1)) / total));
+                var result = await engine.RunAsync(prepared, policy, runProgress, cancellationToken);
+                var metrics = MetricsCalculator.Compute(prepared, result.Log, policy.Name, result.WallSeconds, result.Events);
+                runs.Add(metrics);
+                if (result.RejectedSubmissions > 0)
+                {
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{policy.Name}: the platform rejected {result.RejectedSubmissions} submissions (counted as never started), first: {result.FirstRejection}"));
+                }
+
+                done++;
+                progress?.Report((double)done / total);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{policy.Name,-18} load {metrics.OfferedLoad:0.00}  GPU util {metrics.GpuUtilization:P1}  alloc {metrics.GpuAllocation:P1}  CPU util {metrics.CpuUtilization:P1}  wait p95 {ReportWriter.Duration(metrics.WaitP95Seconds)}  {metrics.Events:N0} events in {metrics.WallSeconds:0.0} s ({metrics.EventsPerSecond:N0}/s)"));
+            }
+        }
+
+        var report = new SimulationReport(SimulationReport.CurrentSchemaVersion, summary!, [.. Assumptions], [.. runs]);
+        var written = ReportWriter.Write(report, arguments.Out);
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(ReportWriter.ResultsTable(report.Runs));
+        var gains = ReportWriter.GainsTable(report.Runs);
+        if (gains.Length > 0)
+        {
+            await output.WriteLineAsync(gains);
+            await output.WriteLineAsync(ReportWriter.TargetVerdict(report.Runs));
+        }
+
+        await output.WriteLineAsync($"Report written: {string.Join(", ", written)}");
+        return report;
+    }
+
+    /// <summary>The raw nodes and jobs named by the arguments (read from the trace files, or generated).</summary>
+    public static (IReadOnlyList<SimNode> Nodes, IReadOnlyList<SimJob> Jobs) Load(SimulationArguments arguments) =>
+        arguments.Synthetic
+            ? (SyntheticWorkload.Nodes(arguments.NodeCount), SyntheticWorkload.Jobs(arguments.Jobs, arguments.Days, arguments.Seed))
+            : (OpenbNodeReader.Read(arguments.Nodes!), OpenbPodReader.Read(arguments.Pods!));
+
+    private static WorkloadSummary Summarize(PreparedWorkload w, SimulationArguments a)
+    {
+        var natural = w.TimeCompression > 0 ? (w.WindowEnd - w.WindowStart).TotalHours / w.TimeCompression : 0;
+        return new WorkloadSummary(
+            w.Source,
+            a.Seed,
+            a.FleetScale,
+            a.QuotaMode.ToString().ToLowerInvariant(),
+            a.MaxDuration.TotalSeconds,
+            w.Jobs.Length,
+            w.Nodes.Length,
+            w.FleetGpus,
+            w.FleetCpuMilli,
+            [.. w.Pools.Select(p => new PoolSummary(p, w.Nodes.Count(n => n.Pool == p), w.Nodes.Where(n => n.Pool == p).Sum(n => n.Gpus)))],
+            w.Departments,
+            w.Quotas,
+            w.ExcludedLongJobs,
+            w.ExcludedLongGpuTimeShare,
+            w.ExcludedCpuOnlyJobs,
+            w.ExcludedUnplaceableJobs,
+            w.AnyModelJobs,
+            w.NaturalOfferedLoad,
+            natural);
+    }
+
+    private static IReplayEngine DefaultEngine() => new Replay.GrainReplayEngine();
+
+}

@@ -1,0 +1,52 @@
+using WPAI.Abstractions.Errors;
+
+namespace WPAI.Simulation.Workload;
+
+/// <summary>Reads the openb node list (<c>sn,cpu_milli,memory_mib,gpu,model</c>); the GPU model is the node's pool.</summary>
+public static class OpenbNodeReader
+{
+    private static readonly string[] Columns = ["sn", "cpu_milli", "memory_mib", "gpu", "model"];
+
+    /// <summary>Reads GPU nodes; rows with no GPU (CPU-only nodes) are skipped.</summary>
+    public static IReadOnlyList<SimNode> Read(string path)
+    {
+        var nodes = new List<SimNode>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in CsvTable.Read(path, Columns))
+        {
+            var name = row.Text("sn");
+            if (name.Length == 0)
+            {
+                throw row.Error("sn", "the node name is empty", "Give every node a unique name.");
+            }
+
+            if (!names.Add(name))
+            {
+                throw row.Error("sn", $"the node name '{name}' appears twice", "Give every node a unique name.");
+            }
+
+            var gpus = row.Int("gpu", 0);
+            var cpu = row.Int("cpu_milli", 1);
+            var memory = row.Long("memory_mib", 1);
+            var model = row.Text("model");
+            if (gpus == 0)
+            {
+                continue;
+            }
+
+            if (model.Length == 0)
+            {
+                throw row.Error("model", "a GPU node has no GPU model", "Name the node's GPU model (its pool), e.g. V100M16.");
+            }
+
+            nodes.Add(new SimNode(name, model, gpus, cpu, memory));
+        }
+
+        if (nodes.Count == 0)
+        {
+            throw new WpaiValidationException(path, "the file lists no GPU node", "Pass the GPU node list (openb_node_list_gpu_node.csv).");
+        }
+
+        return nodes;
+    }
+}

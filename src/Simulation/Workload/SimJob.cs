@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+
+namespace WPAI.Simulation.Workload;
+
+/// <summary>
+/// One job of a workload, on the simulation's own time axis (<see cref="Submit"/> is an offset from time zero).
+/// <paramref name="GpuModels"/> is the ordered list of acceptable GPU models; empty means any model.
+/// <paramref name="Gpus"/> is the whole-GPU request (a GPU-sharing pod, <paramref name="GpuMilli"/> &lt; 1000, takes one whole GPU).
+/// <paramref name="GpuUtilization"/> and <paramref name="CpuUtilization"/> are the fractions of the request the job really uses.
+/// </summary>
+public sealed record SimJob(
+    string Id,
+    TimeSpan Submit,
+    TimeSpan Duration,
+    int Gpus,
+    int GpuMilli,
+    int CpuMilli,
+    long MemoryMib,
+    ImmutableArray<string> GpuModels,
+    string Qos,
+    string Department = "",
+    double GpuUtilization = 0,
+    double CpuUtilization = 0)
+{
+    /// <summary>GPU demand in GPU-seconds (whole GPUs × duration).</summary>
+    public double GpuSeconds => Gpus * Duration.TotalSeconds;
+
+    /// <summary>The preferred (first acceptable) model, or null when any model will do.</summary>
+    public string? PreferredModel => GpuModels.IsDefaultOrEmpty ? null : GpuModels[0];
+}

@@ -1,0 +1,239 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using WPAI.Abstractions.Errors;
+
+namespace WPAI.Simulation.Workload;
+
+/// <summary>
+/// Turns raw nodes and jobs into a <see cref="PreparedWorkload"/>, deterministically for a seed:
+/// <list type="number">
+/// <item>jobs longer than <see cref="WorkloadOptions.MaxDuration"/> (services) are left out and counted;</item>
+/// <item><see cref="WorkloadOptions.FleetScale"/> keeps a seeded fraction of each pool's nodes (at least one per pool);</item>
+/// <item>jobs no kept node could ever host are left out and counted; acceptable models that cannot host a job are dropped from its list;
+/// a job that accepts any model gets a preferred model drawn (seeded, weighted by pool GPUs) among those that can host it, then the others by size;</item>
+/// <item>CPU-only pods (no GPU) are not training jobs of a GPU pool and are left out and counted; CPU and memory requests of 0 become 1;</item>
+/// <item>departments come from a seeded hash of the job name with Zipf (s = 1) weights; GPU utilization from Philly's shape, capped at
+/// the request (gpu_milli / 1000); CPU utilization uniform on 25–75 % of the request;</item>
+/// <item><see cref="WorkloadOptions.OfferedLoad"/> scales the arrival times so GPU-seconds / (fleet GPUs × arrival window) equals it;</item>
+/// <item>quotas: every department owns an equal share of every pool (or a share proportional to its GPU demand).</item>
+/// </list>
+/// </summary>
+public static class WorkloadPreparer
+{
+    public static PreparedWorkload Prepare(string source, IReadOnlyList<SimNode> nodes, IReadOnlyList<SimJob> jobs, WorkloadOptions options)
+    {
+        Validate(options);
+        var maxDuration = options.MaxDuration ?? WorkloadOptions.DefaultMaxDuration;
+
+        var totalGpuSeconds = jobs.Sum(j => j.GpuSeconds);
+        var longJobs = jobs.Where(j => j.Duration > maxDuration).ToList();
+        var longGpuSeconds = longJobs.Sum(j => j.GpuSeconds);
+        var kept = jobs.Where(j => j.Duration <= maxDuration).ToList();
+
+        var fleet = ScaleFleet(nodes, options.FleetScale, options.Seed);
+        var pools = fleet.GroupBy(n => n.Pool)
+            .Select(g => (Pool: g.Key, Gpus: g.Sum(n => n.Gpus)))
+            .OrderByDescending(p => p.Gpus)
+            .ThenBy(p => p.Pool, StringComparer.Ordinal)
+            .ToList();
+        var poolNames = pools.Select(p => p.Pool).ToImmutableArray();
+        var departments = Enumerable.Range(1, options.Departments).Select(DepartmentName).ToImmutableArray();
+
+        var shapes = fleet.GroupBy(n => n.Pool).ToDictionary(
+            g => g.Key,
+            g => g.Select(n => (n.Gpus, n.CpuMilli, n.MemoryMib)).Distinct().ToArray(),
+            StringComparer.Ordinal);
+        var prepared = new List<SimJob>(kept.Count);
+        var cpuOnly = kept.Count(j => j.Gpus == 0);
+        kept = kept.Where(j => j.Gpus > 0).ToList();
+        var unplaceable = 0;
+        var anyModel = 0;
+        foreach (var job in kept)
+        {
+            var hosts = poolNames.Where(p => CanHost(shapes[p], job)).ToList();
+            List<string> models;
+            if (job.GpuModels.IsDefaultOrEmpty)
+            {
+                anyModel++;
+                if (hosts.Count == 0)
+                {
+                    unplaceable++;
+                    continue;
+                }
+
+                var weights = hosts.Select(h => (double)pools.First(p => p.Pool == h).Gpus).ToArray();
+                var preferred = hosts[Pick(weights, SeededHash.Unit(options.Seed, "model", job.Id))];
+                models = [preferred, .. hosts.Where(h => h != preferred)];
+            }
+            else
+            {
+                models = job.GpuModels.Where(hosts.Contains).ToList();
+                if (models.Count == 0)
+                {
+                    unplaceable++;
+                    continue;
+                }
+            }
+
+            var cap = job.GpuMilli / 1000.0;
+            prepared.Add(job with
+            {
+                CpuMilli = Math.Max(1, job.CpuMilli),
+                MemoryMib = Math.Max(1, job.MemoryMib),
+                GpuModels = [.. models],
+                Duration = job.Duration < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : job.Duration,
+                Department = departments[Zipf(options.Departments, SeededHash.Unit(options.Seed, "department", job.Id))],
+                GpuUtilization = PhillyShape.GpuUtilization(SeededHash.Unit(options.Seed, "gpu-util", job.Id), cap),
+                CpuUtilization = 0.25 + (0.5 * SeededHash.Unit(options.Seed, "cpu-util", job.Id)),
+            });
+        }
+
+        var fleetGpus = fleet.Sum(n => n.Gpus);
+        var natural = OfferedLoad(prepared, fleetGpus);
+        var compression = 1.0;
+        if (options.OfferedLoad is { } target && natural > 0)
+        {
+            compression = natural / target;
+            var origin = prepared.Count == 0 ? TimeSpan.Zero : prepared.Min(j => j.Submit);
+            prepared = prepared
+                .Select(j => j with { Submit = TimeSpan.FromTicks((long)Math.Round((j.Submit - origin).Ticks * compression)) })
+                .ToList();
+        }
+
+        var ordered = prepared.OrderBy(j => j.Submit).ThenBy(j => j.Id, StringComparer.Ordinal).ToImmutableArray();
+        var quotas = Quotas(pools, departments, ordered, options.QuotaMode);
+        return new PreparedWorkload(
+            source,
+            [.. fleet],
+            ordered,
+            poolNames,
+            departments,
+            quotas,
+            longJobs.Count,
+            totalGpuSeconds > 0 ? longGpuSeconds / totalGpuSeconds : 0,
+            cpuOnly,
+            unplaceable,
+            anyModel,
+            natural,
+            OfferedLoad(ordered, fleetGpus),
+            compression);
+    }
+
+    /// <summary>GPU-seconds / (fleet GPUs × arrival window); 0 when the window is empty.</summary>
+    public static double OfferedLoad(IReadOnlyList<SimJob> jobs, int fleetGpus)
+    {
+        if (jobs.Count < 2 || fleetGpus == 0)
+        {
+            return 0;
+        }
+
+        var window = (jobs.Max(j => j.Submit) - jobs.Min(j => j.Submit)).TotalSeconds;
+        return window <= 0 ? 0 : jobs.Sum(j => j.GpuSeconds) / (fleetGpus * window);
+    }
+
+    public static string DepartmentName(int index) => "dept-" + index.ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>The 0-based department of uniform quantile <paramref name="u"/> under Zipf (s = 1) weights 1/k.</summary>
+    public static int Zipf(int count, double u)
+    {
+        var weights = Enumerable.Range(1, count).Select(k => 1.0 / k).ToArray();
+        return Pick(weights, u);
+    }
+
+    /// <summary>Keeps max(1, round(F × n)) nodes of each pool, chosen by a seeded hash of their names.</summary>
+    public static IReadOnlyList<SimNode> ScaleFleet(IReadOnlyList<SimNode> nodes, double scale, int seed)
+    {
+        if (scale >= 1.0)
+        {
+            return nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        }
+
+        var result = new List<SimNode>();
+        foreach (var pool in nodes.GroupBy(n => n.Pool).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var keep = Math.Max(1, (int)Math.Round(pool.Count() * scale, MidpointRounding.AwayFromZero));
+            result.AddRange(pool.OrderBy(n => SeededHash.Hash(seed, "fleet", n.Name)).ThenBy(n => n.Name, StringComparer.Ordinal).Take(keep));
+        }
+
+        return result.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private static bool CanHost((int Gpus, int CpuMilli, long MemoryMib)[] shapes, SimJob job) =>
+        shapes.Any(n => n.Gpus >= job.Gpus && n.CpuMilli >= job.CpuMilli && n.MemoryMib >= job.MemoryMib);
+
+    private static int Pick(double[] weights, double u)
+    {
+        var total = weights.Sum();
+        var acc = 0.0;
+        for (var i = 0; i < weights.Length; i++)
+        {
+            acc += weights[i] / total;
+            if (u < acc)
+            {
+                return i;
+            }
+        }
+
+        return weights.Length - 1;
+    }
+
+    private static ImmutableDictionary<string, ImmutableDictionary<string, int>> Quotas(
+        List<(string Pool, int Gpus)> pools, ImmutableArray<string> departments, ImmutableArray<SimJob> jobs, QuotaMode mode)
+    {
+        var demand = departments.ToDictionary(d => d, d => 0.0, StringComparer.Ordinal);
+        foreach (var job in jobs)
+        {
+            demand[job.Department] += job.GpuSeconds;
+        }
+
+        var totalDemand = demand.Values.Sum();
+        var result = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, int>>(StringComparer.Ordinal);
+        for (var p = 0; p < pools.Count; p++)
+        {
+            var (pool, gpus) = pools[p];
+            var shares = departments
+                .Select(d => mode == QuotaMode.Proportional && totalDemand > 0 ? demand[d] / totalDemand : 1.0 / departments.Length)
+                .ToArray();
+            var exact = shares.Select(s => s * gpus).ToArray();
+            var quota = exact.Select(e => (int)Math.Floor(e + 1e-9)).ToArray();
+            var left = gpus - quota.Sum();
+
+            // Largest remainder; ties rotate with the pool's index so no department gets every pool's spare GPU.
+            var order = Enumerable.Range(0, departments.Length)
+                .OrderByDescending(i => Math.Round(exact[i] - quota[i], 9))
+                .ThenBy(i => (i - p + departments.Length) % departments.Length)
+                .ToList();
+            for (var k = 0; k < left; k++)
+            {
+                quota[order[k % order.Count]]++;
+            }
+
+            result[pool] = departments.Select((d, i) => (d, i)).ToImmutableDictionary(x => x.d, x => quota[x.i], StringComparer.Ordinal);
+        }
+
+        return result.ToImmutable();
+    }
+
+    private static void Validate(WorkloadOptions options)
+    {
+        if (!(options.FleetScale > 0 && options.FleetScale <= 1))
+        {
+            throw new WpaiValidationException("--fleet-scale", $"{options.FleetScale} is not in (0, 1]", "Keep a fraction of the fleet between 0 (exclusive) and 1, e.g. 0.02.");
+        }
+
+        if (options.OfferedLoad is { } load && !(load > 0))
+        {
+            throw new WpaiValidationException("--offered-load", $"{load} is not positive", "Ask for an offered load above 0, e.g. 0.9.");
+        }
+
+        if (options.MaxDuration is { } max && max <= TimeSpan.Zero)
+        {
+            throw new WpaiValidationException("--max-duration", $"{max} is not positive", "Give a positive duration such as 7d.");
+        }
+
+        if (options.Departments < 1)
+        {
+            throw new WpaiValidationException("departments", $"{options.Departments} is not positive", "Use at least one department.");
+        }
+    }
+}
