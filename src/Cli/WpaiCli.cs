@@ -14,8 +14,14 @@ public static class WpaiCli
     /// <summary>Runs <c>wpai</c> with <paramref name="args"/>; output goes to <paramref name="output"/>, errors to <paramref name="error"/>.</summary>
     public static Task<int> RunAsync(IEnumerable<string> args, IAnsiConsole output, IAnsiConsole error, IWpaiConnector? connector = null, CancellationToken cancellationToken = default)
     {
+        var list = args.ToList();
+        if (PassThrough.TryRun(list, output, cancellationToken) is { } passed)
+        {
+            return passed;
+        }
+
         var app = Create(output, error, connector ?? new OrleansConnector());
-        return app.RunAsync(args, cancellationToken);
+        return app.RunAsync(list, cancellationToken);
     }
 
     /// <summary>The application with every registered branch; commands get the consoles and the connector by injection.</summary>
