@@ -5,7 +5,7 @@ using WPAI.Abstractions.Errors;
 namespace WPAI.Client.Security;
 
 /// <summary>Loads TLS certificates from files with errors that name the setting and the file.</summary>
-internal static class TlsCertificateFiles
+public static class TlsCertificateFiles
 {
     public static void ValidatePaths(string? certificatePath, string? privateKeyPath, IEnumerable<string> trustedPaths, string prefix)
     {

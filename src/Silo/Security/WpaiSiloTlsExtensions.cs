@@ -1,3 +1,4 @@
+using WPAI.Client.Security;
 using System.Security.Cryptography.X509Certificates;
 using Orleans.Connections.Security;
 

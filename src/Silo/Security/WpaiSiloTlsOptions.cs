@@ -1,3 +1,4 @@
+using WPAI.Client.Security;
 using WPAI.Abstractions.Errors;
 
 namespace WPAI.Silo.Security;
