@@ -3,6 +3,7 @@ using WPAI.Cli.Commands.Dept;
 using WPAI.Cli.Commands.Job;
 using WPAI.Cli.Commands.Node;
 using WPAI.Cli.Commands.Pool;
+using WPAI.Cli.Commands.Service;
 using WPAI.Cli.Commands.Simulate;
 
 namespace WPAI.Cli;
@@ -19,6 +20,7 @@ public static class CommandRegistration
         DeptBranch.Register(config);
         JobBranch.Register(config);
         PoolBranch.Register(config);
+        ServiceBranch.Register(config);
         SimulateBranch.Register(config);
     }
 }

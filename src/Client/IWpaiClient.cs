@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using WPAI.Abstractions.Contracts;
+using WPAI.Abstractions.Contracts.Inference;
 
 namespace WPAI.Client;
 
@@ -47,4 +48,15 @@ public interface IWpaiClient
 
     /// <summary>Every pool that has nodes, ordered by name.</summary>
     Task<ImmutableArray<PoolView>> ListPoolsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deploys (or updates) an inference service; replicas are placed on online nodes of its pool.</summary>
+    Task<InferenceServiceView> DeployServiceAsync(InferenceServiceSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>An inference service with its replicas, forecaster and recorded scaling decisions.</summary>
+    Task<InferenceServiceView> GetServiceAsync(string name, CancellationToken cancellationToken = default);
+
+    Task<ImmutableArray<InferenceServiceView>> ListServicesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Manual override of the replica count, recorded with its reason.</summary>
+    Task<ScalingDecisionView> ScaleServiceAsync(string name, int replicas, string reason, CancellationToken cancellationToken = default);
 }

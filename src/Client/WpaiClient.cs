@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WPAI.Abstractions.Contracts;
+using WPAI.Abstractions.Contracts.Inference;
 using WPAI.Abstractions.Errors;
 using WPAI.Abstractions.Grains;
 using WPAI.Abstractions.Hosting;
@@ -160,6 +161,34 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
         var fleet = await Fleet.GetAsync().WaitAsync(cancellationToken);
         var pools = fleet.NodesByPool.Keys.Order(StringComparer.Ordinal).ToList();
         return await FanOut.SelectAsync(pools, _options.MaxConcurrentCalls, pool => _grains.GetGrain<IPoolSchedulerGrain>(pool).GetAsync()!, cancellationToken);
+    }
+
+    public Task<InferenceServiceView> DeployServiceAsync(InferenceServiceSpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        RequireId(spec.Name, "spec.name", "Name the service, e.g. resnet-serving");
+        return _grains.GetGrain<IInferenceServiceGrain>(spec.Name).DeployAsync(spec).WaitAsync(cancellationToken);
+    }
+
+    public Task<InferenceServiceView> GetServiceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        RequireId(name, "service", "Name the inference service");
+        return _grains.GetGrain<IInferenceServiceGrain>(name).GetAsync().WaitAsync(cancellationToken);
+    }
+
+    public async Task<ImmutableArray<InferenceServiceView>> ListServicesAsync(CancellationToken cancellationToken = default)
+    {
+        var fleet = await Fleet.GetAsync().WaitAsync(cancellationToken);
+        var names = OrEmpty(fleet.Services).ToList();
+        var views = await FanOut.SelectAsync(names, _options.MaxConcurrentCalls, name => OrNullAsync("inference service", name, _grains.GetGrain<IInferenceServiceGrain>(name).GetAsync()), cancellationToken);
+        return [.. views.Where(v => v is not null).Select(v => v!)];
+    }
+
+    public Task<ScalingDecisionView> ScaleServiceAsync(string name, int replicas, string reason, CancellationToken cancellationToken = default)
+    {
+        RequireId(name, "service", "Name the inference service");
+        RequireId(reason, "reason", "Say why the replica count is overridden (--reason)");
+        return _grains.GetGrain<IInferenceServiceGrain>(name).ScaleAsync(replicas, reason).WaitAsync(cancellationToken);
     }
 
     private static void RequireId(string? value, string field, string fix)

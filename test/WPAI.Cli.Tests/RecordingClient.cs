@@ -97,4 +97,16 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
+
+    public Task<WPAI.Abstractions.Contracts.Inference.InferenceServiceView> DeployServiceAsync(WPAI.Abstractions.Contracts.Inference.InferenceServiceSpec spec, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("the recording client has no inference services");
+
+    public Task<WPAI.Abstractions.Contracts.Inference.InferenceServiceView> GetServiceAsync(string name, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("the recording client has no inference services");
+
+    public Task<ImmutableArray<WPAI.Abstractions.Contracts.Inference.InferenceServiceView>> ListServicesAsync(CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("the recording client has no inference services");
+
+    public Task<WPAI.Abstractions.Contracts.Inference.ScalingDecisionView> ScaleServiceAsync(string name, int replicas, string reason, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("the recording client has no inference services");
 }

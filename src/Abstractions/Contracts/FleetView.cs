@@ -7,4 +7,5 @@ namespace WPAI.Abstractions.Contracts;
 public sealed record FleetView(
     ImmutableDictionary<string, ImmutableArray<string>> NodesByPool,
     ImmutableArray<string> Departments,
-    ImmutableArray<string> RecentJobs);
+    ImmutableArray<string> RecentJobs,
+    ImmutableArray<string> Services = default);

@@ -16,6 +16,12 @@ public interface IFleetGrain : IGrainWithStringKey
     [Alias("AddDepartment")]
     Task AddDepartmentAsync(string department);
 
+    [Alias("AddService")]
+    Task AddServiceAsync(string service);
+
+    [Alias("RemoveService")]
+    Task RemoveServiceAsync(string service);
+
     [Alias("AddJob"), OneWay]
     Task AddJobAsync(string jobId);
 

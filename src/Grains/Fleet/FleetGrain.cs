@@ -50,6 +50,22 @@ public sealed class FleetGrain(
         }
     }
 
+    public async Task AddServiceAsync(string service)
+    {
+        if (state.State.Services.Add(service))
+        {
+            await WriteAsync();
+        }
+    }
+
+    public async Task RemoveServiceAsync(string service)
+    {
+        if (state.State.Services.Remove(service))
+        {
+            await WriteAsync();
+        }
+    }
+
     public Task AddJobAsync(string jobId)
     {
         if (_recent.Add(jobId))
@@ -71,7 +87,8 @@ public sealed class FleetGrain(
     public Task<FleetView> GetAsync() => Task.FromResult(new FleetView(
         state.State.NodesByPool.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray(), StringComparer.Ordinal),
         [.. state.State.Departments],
-        [.. state.State.RecentJobs]));
+        [.. state.State.RecentJobs],
+        [.. state.State.Services]));
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {

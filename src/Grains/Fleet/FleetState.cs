@@ -12,4 +12,7 @@ public sealed class FleetState
 
     [Id(2)]
     public List<string> RecentJobs { get; set; } = [];
+
+    [Id(3)]
+    public SortedSet<string> Services { get; set; } = new(StringComparer.Ordinal);
 }

@@ -69,6 +69,7 @@ public sealed partial class InferenceServiceGrain(
         Record(new ScalingDecisionView(now, from, desired, "Deploy", null, 0, null, 0, string.Create(CultureInfo.InvariantCulture, $"deployed model {spec.Model} in pool {spec.Pool}: {desired} replicas within [{spec.MinReplicas}, {spec.MaxReplicas}]")));
         state.State.Version++;
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddServiceAsync(key);
         LogDeployed(logger, key, spec.Model, spec.Pool, desired);
         EnsureTimer();
         return View();
@@ -184,6 +185,7 @@ public sealed partial class InferenceServiceGrain(
         _timer = null;
         await state.ClearStateAsync();
         state.State = new InferenceServiceState();
+        await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).RemoveServiceAsync(this.GetPrimaryKeyString());
     }
 
     private InferenceServiceSpec RequireSpec() =>

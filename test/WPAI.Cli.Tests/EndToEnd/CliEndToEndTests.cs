@@ -79,6 +79,37 @@ public sealed class CliEndToEndTests(SiloFixture silo) : IClassFixture<SiloFixtu
     }
 
     [Fact]
+    public async Task Cli_DeploysListsShowsAndScalesAnInferenceService_OnOnlineNodes()
+    {
+        await WpaiAsync("node", "add", "a10-online", "--pool", "A10", "--gpus", "4", "--cpu", "32", "--memory", "128Gi", "--mode", "online-normal");
+        await WpaiAsync("node", "add", "a10-train", "--pool", "A10", "--gpus", "4", "--cpu", "32", "--memory", "128Gi");
+
+        var deployed = await WpaiAsync("service", "deploy", "resnet", "--model", "resnet18", "--pool", "A10", "--gpus", "1", "--cpu", "2", "--memory", "8Gi", "--capacity-qps", "50", "--min", "2", "--max", "6", "--output", "json");
+        var view = JsonDocument.Parse(deployed).RootElement;
+        Assert.Equal(2, view.GetProperty("replicas").GetArrayLength());
+        Assert.All(view.GetProperty("replicas").EnumerateArray(), r => Assert.Equal("a10-online", r.GetProperty("node").GetString()));
+
+        var list = await WpaiAsync("service", "list");
+        Assert.Matches(@"resnet\s+resnet18\s+A10\s+2\s+2\s+0\s", list);
+
+        var scaled = await WpaiAsync("service", "scale", "resnet", "3", "--reason", "load test");
+        Assert.Contains("load test", scaled, StringComparison.Ordinal);
+        var show = await WpaiAsync("service", "show", "resnet", "--output", "json");
+        var after = JsonDocument.Parse(show).RootElement;
+        Assert.Equal(3, after.GetProperty("replicas").GetArrayLength());
+        Assert.Contains(after.GetProperty("decisions").EnumerateArray(), d => d.GetProperty("reason").GetString()!.Contains("load test", StringComparison.Ordinal));
+
+        var online = await WpaiAsync("node", "show", "a10-online", "--output", "json");
+        Assert.Equal(3, JsonDocument.Parse(online).RootElement.GetProperty("allocations").GetArrayLength());
+        var training = await WpaiAsync("node", "show", "a10-train", "--output", "json");
+        Assert.Equal(0, JsonDocument.Parse(training).RootElement.GetProperty("allocations").GetArrayLength());
+
+        var bad = await RunAsync("service", "deploy", "broken", "--model", "m", "--pool", "A10", "--capacity-qps", "50", "--min", "5", "--max", "2");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("error:", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cli_ReportsTheClustersValidationErrors_WithExitCode2()
     {
         // Its own pool, so that the scenario above keeps its single T4 node.
