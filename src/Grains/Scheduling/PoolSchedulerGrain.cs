@@ -222,6 +222,20 @@ public sealed partial class PoolSchedulerGrain(
         }
 
         var opts = options.Value;
+        if (!opts.HeadOfLineBlocking && !CouldPlaceAny(opts))
+        {
+            // Nothing can move: no node has the GPUs of even the smallest request, and nothing can be preempted.
+            // Every job would wait, so skip ranking and planning; still offer the jobs to their next pools.
+            foreach (var entry in S.Queue.Values)
+            {
+                _reasons.TryAdd(entry.JobId, $"no capacity in pool {Pool}: no node has {entry.Request.Gpus} GPUs free and no borrowed job can be preempted");
+                Forward(entry);
+            }
+
+            await FlushAsync();
+            return 0;
+        }
+
         var planner = NewPlanner();
         var actions = new List<(QueueEntry Entry, Decision Decision)>();
         foreach (var ranked in planner.Rank(S.Queue.Values))
@@ -323,6 +337,40 @@ public sealed partial class PoolSchedulerGrain(
         S.Placements++;
         _dirty = true;
         return true;
+    }
+
+    /// <summary>
+    /// A cheap, conservative test before a pass: false only when no training node has as many free GPUs as the
+    /// smallest queued request and no borrowed-tier job runs (so no placement and no preemption can happen).
+    /// </summary>
+    private bool CouldPlaceAny(SchedulingOptions opts)
+    {
+        var smallest = int.MaxValue;
+        foreach (var entry in S.Queue.Values)
+        {
+            smallest = Math.Min(smallest, entry.Request.Gpus);
+        }
+
+        foreach (var node in _nodes.Values)
+        {
+            if (node.Mode is NodeMode.Fixed or NodeMode.OfflineNormal && node.Free.Gpus >= smallest)
+            {
+                return true;
+            }
+        }
+
+        if (opts.Preemption && opts.Quotas)
+        {
+            foreach (var job in _running.Values)
+            {
+                if (job.Tier == Tier.Borrowed)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Offers a job this pool cannot place now to the next acceptable pool (it stays queued here too).</summary>
