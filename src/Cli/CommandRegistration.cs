@@ -1,4 +1,5 @@
 using Spectre.Console.Cli;
+using WPAI.Cli.Commands.Db;
 using WPAI.Cli.Commands.Dept;
 using WPAI.Cli.Commands.Job;
 using WPAI.Cli.Commands.Node;
@@ -21,6 +22,7 @@ public static class CommandRegistration
         JobBranch.Register(config);
         PoolBranch.Register(config);
         ServiceBranch.Register(config);
+        DbBranch.Register(config);
         SimulateBranch.Register(config);
     }
 }
