@@ -22,6 +22,28 @@ public sealed partial class JobGrain(
 
     private JobState S => state.State;
 
+    /// <summary>
+    /// Heals what a crash between two writes can leave behind: a running job is (again) in its department's ledger,
+    /// and a finished one is not. Both department calls are idempotent.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Spec is not { } spec)
+        {
+            return;
+        }
+
+        var department = GrainFactory.GetGrain<IDepartmentGrain>(spec.Department);
+        if (S.Status == JobStatus.Running && S.Placement is { } p)
+        {
+            await department.RecordStartAsync(new RunningAllocation(spec.JobId, p.Pool, p.Node, p.Resources, p.Tier, p.StartedAt));
+        }
+        else if (IsTerminal(S.Status) && S.Placement is { } last)
+        {
+            await department.RecordEndAsync(new JobOutcome(spec.JobId, last.Pool, S.Status, last.Resources.Gpus, S.EffectiveGpuUtilization, TimeSpan.Zero, last.StartedAt));
+        }
+    }
+
     public async Task<SubmitResult> SubmitAsync(JobSpec spec)
     {
         Validate.Job(spec);
