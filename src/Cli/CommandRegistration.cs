@@ -1,4 +1,5 @@
 using Spectre.Console.Cli;
+using WPAI.Cli.Commands.Cluster;
 using WPAI.Cli.Commands.Db;
 using WPAI.Cli.Commands.Dept;
 using WPAI.Cli.Commands.Job;
@@ -23,6 +24,7 @@ public static class CommandRegistration
         PoolBranch.Register(config);
         ServiceBranch.Register(config);
         DbBranch.Register(config);
+        ClusterBranch.Register(config);
         SimulateBranch.Register(config);
     }
 }

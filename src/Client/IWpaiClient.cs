@@ -49,6 +49,9 @@ public interface IWpaiClient
     /// <summary>Every pool that has nodes, ordered by name.</summary>
     Task<ImmutableArray<PoolView>> ListPoolsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Every silo the membership table knows (active or not), with its grain activations.</summary>
+    Task<ClusterStatus> GetClusterStatusAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Deploys (or updates) an inference service; replicas are placed on online nodes of its pool.</summary>
     Task<InferenceServiceView> DeployServiceAsync(InferenceServiceSpec spec, CancellationToken cancellationToken = default);
 

@@ -163,6 +163,17 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
         return await FanOut.SelectAsync(pools, _options.MaxConcurrentCalls, pool => _grains.GetGrain<IPoolSchedulerGrain>(pool).GetAsync()!, cancellationToken);
     }
 
+    public async Task<ClusterStatus> GetClusterStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var management = _grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false, cancellationToken);
+        var statistics = await management.GetSimpleGrainStatistics(cancellationToken);
+        var activations = statistics.GroupBy(s => s.SiloAddress.ToString()).ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount), StringComparer.Ordinal);
+        return new ClusterStatus([.. hosts
+            .OrderBy(h => h.SiloAddress.ToString(), StringComparer.Ordinal)
+            .Select(h => new SiloStatus(h.SiloAddress.ToString(), h.SiloName, h.Status.ToString(), h.StartTime, h.IAmAliveTime, activations.GetValueOrDefault(h.SiloAddress.ToString())))]);
+    }
+
     public Task<InferenceServiceView> DeployServiceAsync(InferenceServiceSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);

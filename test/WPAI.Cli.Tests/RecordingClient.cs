@@ -109,4 +109,7 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
 
     public Task<WPAI.Abstractions.Contracts.Inference.ScalingDecisionView> ScaleServiceAsync(string name, int replicas, string reason, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("the recording client has no inference services");
+
+    public Task<WPAI.Client.ClusterStatus> GetClusterStatusAsync(CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("the recording client has no cluster");
 }

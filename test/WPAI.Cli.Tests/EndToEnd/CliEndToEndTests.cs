@@ -110,6 +110,20 @@ public sealed class CliEndToEndTests(SiloFixture silo) : IClassFixture<SiloFixtu
     }
 
     [Fact]
+    public async Task Cli_ClusterStatus_ListsTheActiveSilo()
+    {
+        var json = await WpaiAsync("cluster", "status", "--output", "json");
+        var silos = JsonDocument.Parse(json).RootElement.GetProperty("silos");
+        var silo = Assert.Single(silos.EnumerateArray());
+        Assert.Equal("Active", silo.GetProperty("status").GetString());
+        Assert.StartsWith("S127.0.0.1:", silo.GetProperty("address").GetString(), StringComparison.Ordinal);
+        Assert.True(silo.GetProperty("activations").GetInt32() > 0);
+
+        var table = await WpaiAsync("cluster", "status");
+        Assert.Matches(@"\s+Active\s+", table);
+    }
+
+    [Fact]
     public async Task Cli_ReportsTheClustersValidationErrors_WithExitCode2()
     {
         // Its own pool, so that the scenario above keeps its single T4 node.
