@@ -68,7 +68,7 @@ internal static class InferenceBenchmark
             using var session = new InferenceSession(file, options);
             var outputs = evaluation.Select(x => Run(session, x, 1)).ToArray();
             reference ??= outputs;
-            var cosine = outputs.Zip(reference).Min(p => Cosine(p.First, p.Second));
+            var cosine = outputs.Zip(reference).Min(p => Similarity.Cosine(p.First, p.Second));
             batch1.Add(Measure(name, session, evaluation, 1, quick ? 12 : 60, cosine));
             batch8.Add(Measure(name, session, evaluation, 8, quick ? 3 : 12, cosine));
         }
@@ -170,7 +170,7 @@ internal static class InferenceBenchmark
         }
 
         var first = await SendAsync(keep: true);
-        var cosine = Cosine(first.Output!, reference);
+        var cosine = Similarity.Cosine(first.Output!, reference);
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => SendAsync(keep: false)));
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var total = Stopwatch.StartNew();
@@ -221,18 +221,6 @@ internal static class InferenceBenchmark
         return values[Math.Clamp(rank, 0, values.Count - 1)];
     }
 
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return dot / Math.Sqrt(na * nb);
-    }
 
     private static void Require(int code, StringWriter log)
     {

@@ -52,18 +52,7 @@ public sealed class ResNet18Fixture : IAsyncLifetime
         return results[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    public static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return dot / Math.Sqrt(na * nb);
-    }
+    public static double Cosine(float[] a, float[] b) => WPAI.Inference.Tools.Similarity.Cosine(a, b);
 
     private static void Check(int code, StringWriter output)
     {
