@@ -110,6 +110,16 @@ public sealed class CliEndToEndTests(SiloFixture silo) : IClassFixture<SiloFixtu
     }
 
     [Fact]
+    public async Task Silo_ServesTheDashboardAndHealth_OnLoopback()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.DashboardPort}") };
+        Assert.Equal("ok", await http.GetStringAsync(new Uri("/health", UriKind.Relative)));
+        using var dashboard = await http.GetAsync(new Uri("/dashboard/", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("html", (await dashboard.Content.ReadAsStringAsync()).ToLowerInvariant(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cli_ClusterStatus_ListsTheActiveSilo()
     {
         var json = await WpaiAsync("cluster", "status", "--output", "json");

@@ -18,6 +18,9 @@ public sealed class SiloFixture : IAsyncLifetime
 
     public string ClusterId { get; } = "cli-e2e-" + Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>The loopback port of the silo's HTTP endpoints (dashboard, health).</summary>
+    public int DashboardPort { get; private set; }
+
     /// <summary>The options that point the CLI at this silo.</summary>
     public string[] Target => ["--gateway", $"127.0.0.1:{GatewayPort}", "--cluster-id", ClusterId];
 
@@ -25,6 +28,7 @@ public sealed class SiloFixture : IAsyncLifetime
     {
         var ports = FreePorts(3);
         GatewayPort = ports[1];
+        DashboardPort = ports[2];
         _app = WpaiHost.Build(
             [
                 "--silo-port", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -46,7 +50,7 @@ public sealed class SiloFixture : IAsyncLifetime
         }
     }
 
-    private static int[] FreePorts(int count)
+    internal static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());
