@@ -39,8 +39,4 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>The driver reports the end of the run identified by <paramref name="attempt"/>.</summary>
     [Alias("Complete")]
     Task<JobView> CompleteAsync(int attempt, bool succeeded, string detail);
-
-    /// <summary>Called by a scheduler that cannot place the job (updates its explanation; no state change otherwise).</summary>
-    [Alias("Explain")]
-    Task ExplainAsync(string explanation);
 }

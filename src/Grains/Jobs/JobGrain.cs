@@ -184,7 +184,7 @@ public sealed partial class JobGrain(
         }
 
         var now = clock.GetUtcNow();
-        await StopRunAsync(spec, placement, JobStatus.Preempted, now);
+        await ReleaseAsync(spec, placement, JobStatus.Preempted, now, stopDriver: true);
         S.Status = JobStatus.Pending;
         S.Placement = null;
         S.PreemptedBy = preemptorJobId;
@@ -207,7 +207,7 @@ public sealed partial class JobGrain(
         var now = clock.GetUtcNow();
         if (S.Status == JobStatus.Running && S.Placement is { } placement)
         {
-            await StopRunAsync(spec, placement, JobStatus.Cancelled, now);
+            await ReleaseAsync(spec, placement, JobStatus.Cancelled, now, stopDriver: true);
         }
         else
         {
@@ -265,15 +265,6 @@ public sealed partial class JobGrain(
         await state.WriteStateAsync();
         return View();
     }
-
-    public Task ExplainAsync(string explanation)
-    {
-        S.Outcome = S.Status == JobStatus.Pending ? explanation : S.Outcome;
-        return Task.CompletedTask;
-    }
-
-    private async Task StopRunAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now) =>
-        await ReleaseAsync(spec, placement, status, now, stopDriver: true);
 
     private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, bool stopDriver)
     {
