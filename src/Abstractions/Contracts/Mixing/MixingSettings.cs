@@ -1,0 +1,35 @@
+namespace WPAI.Abstractions.Contracts.Mixing;
+
+/// <summary>
+/// The settings of one pool's mixing controller. The online usage rate is inference demand / online capacity.
+/// <paramref name="ReclaimAhead"/> reclaims before a forecast peak (look-ahead a); <paramref name="AvoidDoomedPlacement"/>
+/// keeps a short job off a lent node forecast to be reclaimed before the job's expected end (look-ahead b).
+/// <paramref name="TickInterval"/> is how often the controller runs by itself; zero means only on
+/// <see cref="Grains.IMixingControllerGrain.TickAsync"/> (the simulation drives it that way).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("wpai.mixing-settings")]
+public sealed record MixingSettings(
+    MixingPolicyKind Policy,
+    double MinRate,
+    double MaxRate,
+    TimeSpan MinDwell,
+    bool ReclaimAhead,
+    bool AvoidDoomedPlacement,
+    TimeSpan LookAheadHorizon,
+    TimeOnly WindowStart,
+    TimeOnly WindowEnd,
+    TimeSpan TickInterval)
+{
+    /// <summary>The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute.</summary>
+    public static MixingSettings Default { get; } = new(
+        MixingPolicyKind.Threshold,
+        MinRate: 0.3,
+        MaxRate: 0.8,
+        MinDwell: TimeSpan.FromMinutes(30),
+        ReclaimAhead: false,
+        AvoidDoomedPlacement: false,
+        LookAheadHorizon: TimeSpan.FromMinutes(60),
+        WindowStart: new TimeOnly(0, 0),
+        WindowEnd: new TimeOnly(8, 0),
+        TickInterval: TimeSpan.FromMinutes(1));
+}
