@@ -83,6 +83,7 @@ public static class MixingRendering
         }
 
         var table = Tables.List("AT", "NODE", "STEP", "USAGE", "KILLED", "MOVED", "REASON");
+        table.Columns[^1].NoWrap = false; // long reasons wrap instead of squeezing the other columns out
         foreach (var d in decisions.Take(ShownDecisions))
         {
             table.AddRow(
