@@ -381,6 +381,7 @@ public sealed partial class MixingControllerGrain(
             S.Lent,
             S.Reclaimed,
             S.Kills,
-            [.. S.Decisions]);
+            [.. S.Decisions],
+            S.Summary);
     }
 }
