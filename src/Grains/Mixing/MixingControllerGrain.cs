@@ -139,7 +139,6 @@ public sealed partial class MixingControllerGrain(
         if (target == NodeMode.OnlineNormal)
         {
             await KillTrainingAsync(view, reason, killed);
-            view = await node.GetAsync();
         }
 
         var done = await node.CompleteHandoverAsync(reason);
