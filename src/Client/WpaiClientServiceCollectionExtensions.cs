@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using WPAI.Abstractions.Hosting;
+using WPAI.Client.Clustering;
 
 namespace WPAI.Client;
 
@@ -63,7 +64,16 @@ public static class WpaiClientServiceCollectionExtensions
 
     private static void ConfigureOrleansClient(IClientBuilder client, WpaiClientOptions options)
     {
-        client.UseStaticClustering(GatewayEndpoint.ParseAll(options.EffectiveGateways));
+        if (options.ClusteringConnection is { } connection)
+        {
+            client.UseWpaiAdoNetClustering(connection);
+        }
+        else
+        {
+            client.UseStaticClustering(GatewayEndpoint.ParseAll(options.EffectiveGateways));
+        }
+
+        client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
         client.Configure<ClusterOptions>(cluster =>
         {
             cluster.ClusterId = options.ClusterId;
