@@ -73,6 +73,8 @@ public static class WpaiClientServiceCollectionExtensions
             client.UseStaticClustering(GatewayEndpoint.ParseAll(options.EffectiveGateways));
         }
 
+        var store = options.ClusteringConnection is { } db ? StorageFailures.Describe(db) : "the cluster's database";
+        client.AddOutgoingGrainCallFilter(new StorageFailureCallFilter(store));
         client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
         client.Configure<ClusterOptions>(cluster =>
         {

@@ -42,7 +42,11 @@ internal sealed record ClusterState(
         return new ClusterState(nodes, departments, pools, jobs.ToImmutableDictionary(StringComparer.Ordinal));
     }
 
+    /// <summary>Queue entries over all pools (a job waiting in two pools counts twice).</summary>
     public int QueuedJobs => Pools.Sum(p => p.Queue.IsDefault ? 0 : p.Queue.Length);
+
+    /// <summary>The jobs queued in any pool.</summary>
+    public HashSet<string> QueuedJobIds => Pools.SelectMany(p => p.Queue.IsDefault ? [] : p.Queue).Select(q => q.JobId).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// The platform's invariants 1–3 over this snapshot; returns every violation found (empty = all hold):

@@ -30,8 +30,8 @@ internal static class TestFleet
     /// </summary>
     public static JobSpec Job(string id, int index, string[] pools)
     {
-        var pool = pools[index / 8 % pools.Length];
-        var models = index % 4 == 3 ? ImmutableArray.Create(pool, pools[(index + 1) % pools.Length]) : [pool];
+        var p = index / 8 % pools.Length;
+        var models = index % 4 == 3 ? ImmutableArray.Create(pools[p], pools[(p + 1) % pools.Length]) : [pools[p]];
         var gpus = index % 5 == 0 ? 2 : 1;
         return new JobSpec(id, Departments[index % Departments.Length], models, gpus, 2_000 * gpus, 8_192 * gpus, TimeSpan.FromHours(10));
     }

@@ -72,6 +72,7 @@ public static class WpaiStorageSiloBuilderExtensions
                 sp => new PostgresSchemaStartup(connection, sp.GetRequiredService<ILoggerFactory>()));
         }
 
+        builder.AddIncomingGrainCallFilter(new StorageUnavailableCallFilter(WPAI.Client.StorageFailures.Describe(connection)));
         builder.AddAdoNetGrainStorage(
             WpaiCluster.StorageProvider,
             optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
