@@ -193,7 +193,7 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
 
         var clock = TimeProvider.System;
         var sent = clock.GetUtcNow();
-        var statistics = await management.GetRuntimeStatistics(silos).WaitAsync(cancellationToken);
+        var statistics = await management.GetRuntimeStatistics(silos, cancellationToken);
         var received = clock.GetUtcNow();
         var half = (received - sent) / 2;
         var midpoint = sent + half;
