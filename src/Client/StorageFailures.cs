@@ -31,8 +31,9 @@ public static class StorageFailures
                 case AggregateException aggregate when aggregate.InnerExceptions.Count > 0:
                     return aggregate.InnerExceptions.Select(Find).FirstOrDefault(e => e is not null);
                 default:
-                    if (exception.GetType().Name == "UnavailableExceptionFallbackException"
-                        && exception.ToString().Contains("Npgsql", StringComparison.Ordinal))
+                    // A driver exception that could not cross the wire arrives as a fallback or a codec failure naming it.
+                    if (exception.GetType().Name is "UnavailableExceptionFallbackException" or "CodecNotFoundException"
+                        && exception.Message.Contains("Npgsql", StringComparison.Ordinal))
                     {
                         return exception;
                     }

@@ -69,15 +69,18 @@ public sealed class RestartTests(ITestOutputHelper output)
                 var pending = state.Jobs.Values.Where(j => j.Status == JobStatus.Pending).Select(j => j.Spec.JobId).ToList();
                 foreach (var pool in Pools)
                 {
-                    await client.AddNodeAsync(new NodeSpec($"{pool.ToLowerInvariant()}-new", pool, 8, 64_000, 512 * 1024));
+                    for (var i = 0; i < 4; i++)
+                    {
+                        await client.AddNodeAsync(new NodeSpec($"{pool.ToLowerInvariant()}-new-{i}", pool, 8, 64_000, 512 * 1024));
+                    }
                 }
 
                 Assert.True(
                     await TestFleet.EventuallyAsync(async () => (await ClusterState.ReadAsync(client, pending)).Jobs.Values.All(j => j.Status == JobStatus.Running), TimeSpan.FromMinutes(1)),
-                    "the restarted cluster did not place the pending jobs on new nodes");
+                    "the restarted cluster did not place the pending jobs on 8 new nodes (32 GPUs per pool, more than they need)");
                 state = await ClusterState.ReadAsync(client, jobIds);
                 Assert.Empty(state.Violations());
-                output.WriteLine($"after: identical state; then {pending.Count} pending jobs placed on 2 new nodes");
+                output.WriteLine($"after: identical state; then {pending.Count} pending jobs placed on 8 new nodes");
             }
         }
         catch
