@@ -54,7 +54,7 @@ public sealed class DoctorCommand(IAnsiConsole console, IWpaiConnector connector
         }
         catch (Exception ex) when (WpaiConnectionException.IsConnectionFailure(ex) || StorageFailures.IsDatabaseUnavailable(ex))
         {
-            checks.Add(new DoctorCheck("gateway", DoctorVerdict.Fail, $"{OneLine(ex.Message)}. Check that the silos run with --cluster-id {options.ClusterId} and that {target} is right"));
+            checks.Add(new DoctorCheck("gateway", DoctorVerdict.Fail, $"{OneLine(ex.Message)}. Start a silo with --cluster-id {options.ClusterId}, or check {(options.ClusteringConnection is null ? "--gateway" : "--connection")} and --cluster-id"));
             checks.Add(new DoctorCheck("membership", DoctorVerdict.Fail, "not checked: no silo reachable"));
             checks.Add(new DoctorCheck("clock skew", DoctorVerdict.Fail, "not checked: no silo reachable"));
         }
