@@ -222,9 +222,7 @@ public sealed partial class PoolSchedulerGrain(
     {
         if (_uncertain.Count > 0 && !await ReconcileAsync())
         {
-            RetrySoon();
-            await FlushAsync();
-            return 0;
+            RetrySoon(); // the rest is settled on a later pass; scheduling goes on meanwhile (a node still admits only what fits)
         }
 
         if (S.Queue.Count == 0)
@@ -323,6 +321,7 @@ public sealed partial class PoolSchedulerGrain(
     /// </summary>
     private async Task<bool> ReconcileAsync()
     {
+        var settled = true;
         foreach (var (node, jobId) in _uncertain.ToList())
         {
             try
@@ -350,11 +349,11 @@ public sealed partial class PoolSchedulerGrain(
             catch (Exception ex) when (ex is not (WpaiValidationException or OutOfMemoryException))
             {
                 LogReconcileDeferred(logger, ex, Pool, jobId, node);
-                return false;
+                settled = false;
             }
         }
 
-        return true;
+        return settled;
     }
 
     private void RetrySoon()
