@@ -17,6 +17,7 @@ internal static class BenchmarkCommands
         {
             case "scheduling": return await SchedulingBenchmark.RunAsync(quick);
             case "storage": return await StorageBenchmark.RunAsync(quick);
+            case "cluster": return await ClusterBenchmark.RunAsync(quick);
             case "inference": return await InferenceBenchmark.RunAsync(quick);
             case "simulate": return await WPAI.Simulation.SimulationRunner.RunConsoleAsync(args[1..]);
             default:

@@ -2,6 +2,7 @@ using Spectre.Console.Cli;
 using WPAI.Cli.Commands.Cluster;
 using WPAI.Cli.Commands.Db;
 using WPAI.Cli.Commands.Dept;
+using WPAI.Cli.Commands.Doctor;
 using WPAI.Cli.Commands.Job;
 using WPAI.Cli.Commands.Node;
 using WPAI.Cli.Commands.Pool;
@@ -25,6 +26,7 @@ public static class CommandRegistration
         ServiceBranch.Register(config);
         DbBranch.Register(config);
         ClusterBranch.Register(config);
+        DoctorBranch.Register(config);
         SimulateBranch.Register(config);
     }
 }

@@ -203,9 +203,41 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
         var hosts = await management.GetDetailedHosts(onlyActive: false, cancellationToken);
         var statistics = await management.GetSimpleGrainStatistics(cancellationToken);
         var activations = statistics.GroupBy(s => s.SiloAddress.ToString()).ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount), StringComparer.Ordinal);
+        var clocks = await ReadClocksAsync(management, [.. hosts.Where(h => h.Status == Orleans.Runtime.SiloStatus.Active).Select(h => h.SiloAddress)], cancellationToken);
         return new ClusterStatus([.. hosts
             .OrderBy(h => h.SiloAddress.ToString(), StringComparer.Ordinal)
-            .Select(h => new SiloStatus(h.SiloAddress.ToString(), h.SiloName, h.Status.ToString(), h.StartTime, h.IAmAliveTime, activations.GetValueOrDefault(h.SiloAddress.ToString())))]);
+            .Select(h =>
+            {
+                var clock = clocks.GetValueOrDefault(h.SiloAddress.ToString());
+                return new SiloStatus(h.SiloAddress.ToString(), h.SiloName, h.Status.ToString(), h.StartTime, h.IAmAliveTime, activations.GetValueOrDefault(h.SiloAddress.ToString()), clock.Offset, clock.Uncertainty);
+            })]);
+    }
+
+    /// <summary>
+    /// Each silo's clock against this client's: the silos stamp their runtime statistics with their own UTC time; the
+    /// offset is that stamp minus the midpoint of the request, give or take half the round trip.
+    /// </summary>
+    private static async Task<Dictionary<string, (TimeSpan? Offset, TimeSpan? Uncertainty)>> ReadClocksAsync(IManagementGrain management, SiloAddress[] silos, CancellationToken cancellationToken)
+    {
+        var clocks = new Dictionary<string, (TimeSpan?, TimeSpan?)>(StringComparer.Ordinal);
+        if (silos.Length == 0)
+        {
+            return clocks;
+        }
+
+        var clock = TimeProvider.System;
+        var sent = clock.GetUtcNow();
+        var statistics = await management.GetRuntimeStatistics(silos, cancellationToken);
+        var received = clock.GetUtcNow();
+        var half = (received - sent) / 2;
+        var midpoint = sent + half;
+        for (var i = 0; i < silos.Length && i < statistics.Length; i++)
+        {
+            var stamp = DateTime.SpecifyKind(statistics[i].DateTime, DateTimeKind.Utc);
+            clocks[silos[i].ToString()] = (new DateTimeOffset(stamp) - midpoint, half);
+        }
+
+        return clocks;
     }
 
     public Task<InferenceServiceView> DeployServiceAsync(InferenceServiceSpec spec, CancellationToken cancellationToken = default)

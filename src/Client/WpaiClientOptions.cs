@@ -29,6 +29,16 @@ public sealed class WpaiClientOptions
     /// <summary>How long one call may wait for its answer.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The PostgreSQL connection string of a cluster whose silos keep membership there (<c>--storage postgres</c>).
+    /// When set, the client finds the gateways in the membership table (ADO.NET clustering) instead of
+    /// <see cref="Gateways"/>, and follows silos as they come and go.
+    /// </summary>
+    public string? ClusteringConnection { get; set; }
+
+    /// <summary>How often the client re-reads the gateway list (from the membership table with <see cref="ClusteringConnection"/>).</summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The gateways to use: <see cref="Gateways"/>, or the default one when it is empty.</summary>
     public IReadOnlyList<string> EffectiveGateways => Gateways.Count == 0 ? [DefaultGateway] : [.. Gateways];
 
@@ -46,5 +56,7 @@ public sealed class WpaiClientOptions
         target.ResponseTimeout = ResponseTimeout;
         target.ConnectRetries = ConnectRetries;
         target.ConnectRetryDelay = ConnectRetryDelay;
+        target.ClusteringConnection = ClusteringConnection;
+        target.GatewayListRefreshPeriod = GatewayListRefreshPeriod;
     }
 }

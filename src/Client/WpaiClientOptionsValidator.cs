@@ -47,6 +47,27 @@ public sealed class WpaiClientOptionsValidator : IValidateOptions<WpaiClientOpti
             failures.Add($"ResponseTimeout: {options.ResponseTimeout} is not positive; use e.g. 00:00:30");
         }
 
+        if (options.GatewayListRefreshPeriod <= TimeSpan.Zero)
+        {
+            failures.Add($"GatewayListRefreshPeriod: {options.GatewayListRefreshPeriod} is not positive; use e.g. 00:00:10");
+        }
+
+        if (options.ClusteringConnection is { } connection)
+        {
+            try
+            {
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+                if (string.IsNullOrWhiteSpace(builder.Host))
+                {
+                    failures.Add("ClusteringConnection: names no Host; give the cluster's PostgreSQL connection string, e.g. Host=127.0.0.1;Port=5432;Database=wpai;Username=wpai");
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                failures.Add($"ClusteringConnection: is not a valid Npgsql connection string ({ex.Message}); use key=value pairs separated by ';'");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

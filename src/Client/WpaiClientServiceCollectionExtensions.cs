@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using WPAI.Abstractions.Hosting;
+using WPAI.Client.Clustering;
 
 namespace WPAI.Client;
 
@@ -63,7 +64,18 @@ public static class WpaiClientServiceCollectionExtensions
 
     private static void ConfigureOrleansClient(IClientBuilder client, WpaiClientOptions options)
     {
-        client.UseStaticClustering(GatewayEndpoint.ParseAll(options.EffectiveGateways));
+        if (options.ClusteringConnection is { } connection)
+        {
+            client.UseWpaiAdoNetClustering(connection);
+        }
+        else
+        {
+            client.UseStaticClustering(GatewayEndpoint.ParseAll(options.EffectiveGateways));
+        }
+
+        var store = options.ClusteringConnection is { } db ? StorageFailures.Describe(db) : "the cluster's database";
+        client.AddOutgoingGrainCallFilter(new StorageFailureCallFilter(store));
+        client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
         client.Configure<ClusterOptions>(cluster =>
         {
             cluster.ClusterId = options.ClusterId;

@@ -43,8 +43,19 @@ public sealed class WpaiConnection : IAsyncDisposable
         catch (Exception ex) when (ex is not OptionsValidationException && !cancellationToken.IsCancellationRequested)
         {
             await StopQuietlyAsync(host);
-            throw new WpaiConnectionException(options.EffectiveGateways, ex);
+            throw new WpaiConnectionException(Targets(options), ex);
         }
+    }
+
+    private static IReadOnlyList<string> Targets(WpaiClientOptions options)
+    {
+        if (options.ClusteringConnection is not { } connection)
+        {
+            return options.EffectiveGateways;
+        }
+
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+        return [$"the gateways listed in the membership table of PostgreSQL database '{target.Database}' at {target.Host}:{target.Port}"];
     }
 
     public async ValueTask DisposeAsync() => await StopQuietlyAsync(_host);

@@ -147,6 +147,17 @@ public sealed partial class JobGrain(
 
     public async Task<bool> TryStartAsync(Placement placement)
     {
+        if (S.Spec is { } started && S.Status == JobStatus.Running && S.Placement is { } current && placement.Attempt == S.Attempt)
+        {
+            // A repeated offer of this attempt: the scheduler lost the answer to an earlier one (a silo died in between).
+            // Heal the department ledger (idempotent), and confirm only the placement the job actually holds.
+            await GrainFactory.GetGrain<IDepartmentGrain>(started.Department).RecordStartAsync(
+                new RunningAllocation(started.JobId, current.Pool, current.Node, current.Resources, current.Tier, current.StartedAt));
+            await driver.StartAsync(started with { Gpus = S.Requested.Gpus, CpuMilli = S.Requested.CpuMilli }, current); // idempotent per attempt
+            return string.Equals(current.Node, placement.Node, StringComparison.Ordinal)
+                && string.Equals(current.Pool, placement.Pool, StringComparison.Ordinal);
+        }
+
         if (S.Spec is not { } spec || S.Status != JobStatus.Pending || placement.Attempt != S.Attempt)
         {
             return false;

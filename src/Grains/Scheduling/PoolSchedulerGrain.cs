@@ -19,12 +19,17 @@ public sealed partial class PoolSchedulerGrain(
 {
     private const int MaxConcurrentActions = 64;
     private const int RebuildFanOut = 64;
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, NodeCapacity> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _reasons = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forwarded = new(StringComparer.Ordinal);
     private ImmutableDictionary<string, DateTimeOffset> _reclaimBy = ImmutableDictionary<string, DateTimeOffset>.Empty;
+
+    // Placements whose outcome is unknown: a call to the node or the job failed (typically a silo died), so the node
+    // may hold a reservation that no running job owns. Reconciled before the next pass.
+    private readonly HashSet<(string Node, string JobId)> _uncertain = [];
     private IGrainTimer? _passTimer;
     private IGrainTimer? _agingTimer;
     private bool _passRequested;
@@ -222,6 +227,11 @@ public sealed partial class PoolSchedulerGrain(
 
     private async Task<int> PassAsync()
     {
+        if (_uncertain.Count > 0 && !await ReconcileAsync())
+        {
+            RetrySoon(); // the rest is settled on a later pass; scheduling goes on meanwhile (a node still admits only what fits)
+        }
+
         if (S.Queue.Count == 0)
         {
             await FlushAsync();
@@ -279,12 +289,89 @@ public sealed partial class PoolSchedulerGrain(
         var placed = 0;
         foreach (var chunk in actions.Chunk(MaxConcurrentActions))
         {
-            var results = await Task.WhenAll(chunk.Select(a => ExecuteAsync(a.Entry, a.Decision)));
+            var results = await Task.WhenAll(chunk.Select(a => ExecuteOrDeferAsync(a.Entry, a.Decision)));
             placed += results.Count(r => r);
+        }
+
+        if (_uncertain.Count > 0)
+        {
+            RetrySoon();
         }
 
         await FlushAsync();
         return placed;
+    }
+
+    /// <summary>
+    /// Carries out one decision; when a call fails (the node's or the job's silo died, a timeout), the job stays queued,
+    /// the node is remembered as uncertain, and a pass is retried shortly.
+    /// </summary>
+    private async Task<bool> ExecuteOrDeferAsync(QueueEntry entry, Decision decision)
+    {
+        try
+        {
+            return await ExecuteAsync(entry, decision);
+        }
+        catch (Exception ex) when (ex is not (WpaiValidationException or WpaiNotFoundException or OutOfMemoryException))
+        {
+            var node = decision.Node!;
+            _uncertain.Add((node, entry.JobId));
+            _reasons[entry.JobId] = $"placement on {node} interrupted ({ex.GetType().Name}); retrying";
+            LogPlacementInterrupted(logger, ex, Pool, entry.JobId, node);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Settles the uncertain placements: a reservation whose job does not run on that node is released; a job that
+    /// does run there joins the running ledger. Returns false when some could not be settled yet (still unreachable).
+    /// </summary>
+    private async Task<bool> ReconcileAsync()
+    {
+        var settled = true;
+        foreach (var (node, jobId) in _uncertain.ToList())
+        {
+            try
+            {
+                var job = await TryGetJobAsync(jobId);
+                if (job is { Status: JobStatus.Running, Placement: { } p } && p.Pool == Pool && p.Node == node)
+                {
+                    // Offering the same placement again completes what the interrupted start left undone (ledger, driver).
+                    await GrainFactory.GetGrain<IJobGrain>(jobId).TryStartAsync(p);
+                    _running[jobId] = new RunningJob(jobId, job.Spec.Department, p.Node, p.Resources, p.Tier, 0, p.StartedAt);
+                    if (S.Queue.TryGetValue(jobId, out var queued) && queued.Attempt <= job.Attempts)
+                    {
+                        S.Queue.Remove(jobId);
+                        _reasons.Remove(jobId);
+                        _dirty = true;
+                    }
+                }
+                else
+                {
+                    Observe(await GrainFactory.GetGrain<INodeGrain>(node).ReleaseAsync(jobId));
+                }
+
+                _uncertain.Remove((node, jobId));
+            }
+            catch (Exception ex) when (ex is not (WpaiValidationException or OutOfMemoryException))
+            {
+                LogReconcileDeferred(logger, ex, Pool, jobId, node);
+                settled = false;
+            }
+        }
+
+        return settled;
+    }
+
+    private void RetrySoon()
+    {
+        if (_passTimer is null)
+        {
+            return;
+        }
+
+        _passRequested = true;
+        _passTimer.Change(RetryAfterFailure, Timeout.InfiniteTimeSpan);
     }
 
     private async Task<bool> ExecuteAsync(QueueEntry entry, Decision decision)

@@ -25,6 +25,8 @@ public static class WpaiHost
         ["--dashboard-port"] = "Wpai:Dashboard:Port",
         ["--dashboard-host"] = "Wpai:Dashboard:Host",
         ["--time-scale"] = "Wpai:Driver:TimeScale",
+        ["--probe-timeout"] = "Wpai:Membership:ProbeTimeout",
+        ["--missed-probes"] = "Wpai:Membership:NumMissedProbesLimit",
     };
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)

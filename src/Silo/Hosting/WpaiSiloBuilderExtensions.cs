@@ -48,6 +48,7 @@ public static class WpaiSiloBuilderExtensions
             o.ServiceId = WpaiCluster.ServiceId;
             o.ClusterId = options.ClusterId;
         });
+        builder.Configure<ClusterMembershipOptions>(options.Membership.ApplyTo);
         if (localhostClustering)
         {
             builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: WpaiCluster.ServiceId, clusterId: options.ClusterId);

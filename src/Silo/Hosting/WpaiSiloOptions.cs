@@ -18,6 +18,9 @@ public sealed class WpaiSiloOptions
 
     public DashboardSettings Dashboard { get; set; } = new();
 
+    /// <summary>Failure detection of the cluster membership (how fast a dead silo is noticed).</summary>
+    public MembershipSettings Membership { get; set; } = new();
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ClusterId))
@@ -38,6 +41,7 @@ public sealed class WpaiSiloOptions
         }
 
         Dashboard.Validate();
+        Membership.Validate();
     }
 
     internal static void Port(int port, string field)

@@ -75,6 +75,33 @@ public static class DatabaseInitializer
         return new SchemaReport(connection.Database, connection.ServerVersion, version, previous, latest, applied);
     }
 
+    /// <summary>Reads the database's WPAI schema version and the version this build expects; changes nothing.</summary>
+    /// <exception cref="InvalidOperationException">The server cannot be reached (the message names it and says what to check).</exception>
+    public static async Task<SchemaStatus> ReadStatusAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var latest = EmbeddedSql.Load("postgres").Max(s => s.Version);
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidOperationException(
+                $"Cannot connect to PostgreSQL at {target.Host}:{target.Port}, database '{target.Database}' as '{target.Username}': {ex.Message}. " +
+                "Check that the server runs and the connection string (--connection) is right.",
+                ex);
+        }
+
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('wpai_schema') IS NOT NULL;", connection);
+        var version = await exists.ExecuteScalarAsync(cancellationToken) is true
+            ? await CurrentVersionAsync(connection, null, cancellationToken)
+            : 0;
+        return new SchemaStatus(connection.Database, $"{target.Host}:{target.Port}", connection.ServerVersion, version, latest);
+    }
+
     private static async Task ExecuteScriptAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EmbeddedSql.Script script, CancellationToken cancellationToken)
     {
         try

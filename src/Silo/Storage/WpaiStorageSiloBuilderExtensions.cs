@@ -72,6 +72,8 @@ public static class WpaiStorageSiloBuilderExtensions
                 sp => new PostgresSchemaStartup(connection, sp.GetRequiredService<ILoggerFactory>()));
         }
 
+        var store = WPAI.Client.StorageFailures.Describe(connection);
+        builder.AddIncomingGrainCallFilter(new StorageUnavailableCallFilter(store));
         builder.AddAdoNetGrainStorage(
             WpaiCluster.StorageProvider,
             optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
@@ -80,6 +82,11 @@ public static class WpaiStorageSiloBuilderExtensions
                 o.ConnectionString = connection;
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
+
+        // The same ADO.NET storage, wrapped so that "database unreachable" reaches callers as a typed, retryable error.
+        builder.Services.AddGrainStorage(
+            WpaiCluster.StorageProvider,
+            (sp, name) => new DatabaseFailureGrainStorage(AdoNetGrainStorageFactory.Create(sp, name), store));
         builder.UseAdoNetClustering(o =>
         {
             o.Invariant = WpaiStorageOptions.PostgresInvariant;

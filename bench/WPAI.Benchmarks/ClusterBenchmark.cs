@@ -1,0 +1,190 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using WPAI.Abstractions.Contracts;
+using WPAI.Client;
+
+namespace WPAI.Benchmarks;
+
+/// <summary>
+/// Cluster throughput on PostgreSQL: placements per second with one and with two silo processes
+/// (<c>src/Silo/bin/Release/net10.0/WPAI.Silo.dll --storage postgres</c>), each on a fresh database. A fleet of
+/// 4 pools × 32 nodes × 8 GPUs; jobs of 1–2 GPUs running 200 ms on the simulated driver (so capacity turns over),
+/// submitted by 16 concurrent loops over 2 client connections (ADO.NET clustering). Placements/s = jobs / (first
+/// submit → the pools' placement counters reach the job count). A warm-up batch runs first and is not measured.
+/// PostgreSQL: WPAI_TEST_POSTGRES when set, else a private server from scripts/postgres.sh.
+/// </summary>
+internal static class ClusterBenchmark
+{
+    private const int Loops = 16;
+    private const int Connections = 2;
+    private const int WarmUpJobs = 300;
+    private static readonly string[] Pools = ["A100", "V100", "T4", "P40"];
+
+    public static async Task<int> RunAsync(bool quick)
+    {
+        var jobs = quick ? 2_000 : 6_000;
+        var root = FindRoot();
+        var siloDll = Path.Combine(root, "src", "Silo", "bin", "Release", "net10.0", "WPAI.Silo.dll");
+        if (!File.Exists(siloDll))
+        {
+            await Console.Error.WriteLineAsync($"{siloDll} is missing: build it with `dotnet build src/Silo -c Release`.");
+            return 2;
+        }
+
+        await using var postgres = await BenchPostgres.OpenAsync(root);
+        Console.WriteLine($"cluster benchmark: PostgreSQL from {postgres.Origin}; {Pools.Length} pools × 32 nodes × 8 GPUs; {jobs} jobs of 1–2 GPUs running 200 ms; " +
+            $"{Loops} submit loops over {Connections} clients; {Environment.ProcessorCount} cores (silos, clients and PostgreSQL share them)");
+        var one = await MeasureAsync(postgres, siloDll, silos: 1, jobs);
+        var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs);
+
+        Console.WriteLine();
+        Console.WriteLine("| silos | jobs | placements/s | p50 submit→placed (ms) | p99 (ms) | wall (s) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in new[] { one, two })
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Silos} | {r.Jobs} | {r.PlacementsPerSecond:0} | {r.P50Ms:0} | {r.P99Ms:0} | {r.Seconds:0.0} |"));
+        }
+
+        var ratio = two.PlacementsPerSecond / one.PlacementsPerSecond;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"2 silos / 1 silo throughput ratio: {ratio:0.00}×"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target ≥ 1,000 placements/s with 2 silos: {(two.PlacementsPerSecond >= 1_000 ? "met" : "missed")} ({two.PlacementsPerSecond:0}/s)"));
+        Directory.CreateDirectory("bench-results");
+        await File.WriteAllTextAsync(
+            Path.Combine("bench-results", "cluster.json"),
+            JsonSerializer.Serialize(new { results = new[] { one, two }, twoOverOne = ratio, quick, cores = Environment.ProcessorCount }, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine("wrote bench-results/cluster.json");
+        return 0;
+    }
+
+    private static async Task<Result> MeasureAsync(BenchPostgres postgres, string siloDll, int silos, int jobs)
+    {
+        var connection = await postgres.CreateDatabaseAsync();
+        var clusterId = $"bench-{silos}-" + Guid.NewGuid().ToString("N")[..6];
+        var processes = new List<BenchSiloProcess>();
+        var clients = new List<WpaiConnection>();
+        try
+        {
+            for (var i = 0; i < silos; i++)
+            {
+                processes.Add(BenchSiloProcess.Start(siloDll, connection, clusterId));
+            }
+
+            foreach (var silo in processes)
+            {
+                await silo.WaitActiveAsync(connection, clusterId);
+            }
+
+            var options = new WpaiClientOptions
+            {
+                ClusterId = clusterId,
+                ClusteringConnection = connection,
+                ConnectTimeout = TimeSpan.FromSeconds(30),
+                ResponseTimeout = TimeSpan.FromSeconds(60),
+            };
+            for (var i = 0; i < Connections; i++)
+            {
+                clients.Add(await WpaiConnection.ConnectAsync(options));
+            }
+
+            var admin = clients[0].Client;
+            var nodes = Pools.SelectMany(pool => Enumerable.Range(0, 32).Select(i => new NodeSpec($"{pool.ToLowerInvariant()}-{i:D2}", pool, 8, 64_000, 512 * 1024))).ToList();
+            foreach (var chunk in nodes.Chunk(32))
+            {
+                await Task.WhenAll(chunk.Select(n => admin.AddNodeAsync(n)));
+            }
+
+            foreach (var department in new[] { "bench-a", "bench-b", "bench-c", "bench-d" })
+            {
+                await admin.SetQuotaAsync(department, Pools.ToDictionary(p => p, _ => 0)); // no own quota: no preemption
+            }
+
+            await RunBatchAsync(clients, "warm", WarmUpJobs, 0);
+            var clock = Stopwatch.StartNew();
+            await RunBatchAsync(clients, "job", jobs, WarmUpJobs);
+            var seconds = clock.Elapsed.TotalSeconds;
+
+            var sample = Enumerable.Range(0, jobs).Where(i => i % Math.Max(1, jobs / 500) == 0).Select(i => $"job-{i:D5}").ToList();
+            var latencies = new List<double>();
+            foreach (var chunk in sample.Chunk(32))
+            {
+                foreach (var view in await Task.WhenAll(chunk.Select(id => admin.GetJobAsync(id))))
+                {
+                    if (view.History.FirstOrDefault(e => e.Kind == "placed") is { } placed)
+                    {
+                        latencies.Add((placed.At - view.SubmittedAt).TotalMilliseconds);
+                    }
+                }
+            }
+
+            latencies.Sort();
+            var result = new Result(silos, jobs, jobs / seconds, Percentile(latencies, 0.5), Percentile(latencies, 0.99), seconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s): {jobs} placements in {seconds:0.0} s = {result.PlacementsPerSecond:0}/s"));
+            return result;
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+
+            foreach (var silo in processes)
+            {
+                silo.Dispose();
+            }
+
+            await postgres.DropDatabaseAsync(connection);
+        }
+    }
+
+    /// <summary>Submits <paramref name="count"/> jobs from <see cref="Loops"/> loops and waits until the pools have placed them all.</summary>
+    private static async Task RunBatchAsync(List<WpaiConnection> clients, string prefix, int count, int alreadyPlaced)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Loops).Select(loop => Task.Run(async () =>
+        {
+            var client = clients[loop % clients.Count].Client;
+            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+            {
+                var pool = Pools[i % Pools.Length];
+                var gpus = i % 5 == 0 ? 2 : 1;
+                await client.SubmitJobAsync(new JobSpec($"{prefix}-{i:D5}", $"bench-{(char)('a' + (i / 4 % 4))}", ImmutableArray.Create(pool), gpus, 2_000 * gpus, 8_192 * gpus, TimeSpan.FromMilliseconds(200)));
+            }
+        })));
+
+        var admin = clients[0].Client;
+        var deadline = Stopwatch.StartNew();
+        while ((await admin.ListPoolsAsync()).Sum(p => p.Placements) < alreadyPlaced + count)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"the {prefix} batch was not placed within 10 minutes");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static string FindRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "WPAI.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("WPAI.sln not found above the current directory; run from the repository");
+    }
+
+    private sealed record Result(int Silos, int Jobs, double PlacementsPerSecond, double P50Ms, double P99Ms, double Seconds);
+}

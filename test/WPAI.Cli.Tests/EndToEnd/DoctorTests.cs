@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Npgsql;
+using WPAI.Cli.Commands.Doctor;
+using WPAI.Cli.Infrastructure;
+
+namespace WPAI.Cli.Tests.EndToEnd;
+
+/// <summary><c>wpai doctor</c> against a real silo, an unreachable gateway, and the real PostgreSQL of ./test.sh.</summary>
+public sealed class DoctorTests(SiloFixture silo) : IClassFixture<SiloFixture>
+{
+    [Fact]
+    public async Task Doctor_AgainstARunningSilo_PassesGatewayMembershipAndClockSkew()
+    {
+        var run = await CliRun.RunAsync(new OrleansConnector(), ["doctor", .. silo.Target]);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith($"PASS  gateway     connected through 127.0.0.1:{silo.GatewayPort}, cluster '{silo.ClusterId}'", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("PASS  membership  1 active silo: S127.0.0.1:", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("PASS  clock skew  one active silo; its clock is ", lines[2], StringComparison.Ordinal);
+        Assert.Equal("doctor: 3 passed, 0 warnings, 0 failed", lines[3]);
+    }
+
+    [Fact]
+    public async Task Doctor_NoSiloAtTheGateway_FailsWithExit4AndSaysWhatToCheck()
+    {
+        var port = SiloFixture.FreePorts(1)[0];
+        var run = await CliRun.RunAsync(new OrleansConnector(), "doctor", "--gateway", $"127.0.0.1:{port}", "--cluster-id", "nobody-here");
+        Assert.Equal(DoctorCommand.ExitFailed, run.ExitCode);
+        Assert.Contains($"FAIL  gateway     cannot reach a WPAI silo at 127.0.0.1:{port}", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Start a silo with --cluster-id nobody-here, or check --gateway and --cluster-id", run.Output, StringComparison.Ordinal);
+        Assert.Contains("FAIL  clock skew  not checked: no silo reachable", run.Output, StringComparison.Ordinal);
+        Assert.EndsWith("doctor: 0 passed, 0 warnings, 3 failed\n", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_SchemaCheck_FailsOnAFreshDatabase_AndPassesAfterDbInit()
+    {
+        var server = Environment.GetEnvironmentVariable("WPAI_TEST_POSTGRES");
+        Assert.False(string.IsNullOrWhiteSpace(server), "WPAI_TEST_POSTGRES is not set: run the tests with ./test.sh, which starts PostgreSQL.");
+        var database = "wpai_doctor_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var admin = new NpgsqlConnection(server))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+        try
+        {
+            var fresh = await CliRun.RunAsync(new OrleansConnector(), ["doctor", "--connection", connection, .. silo.Target]);
+            Assert.Equal(DoctorCommand.ExitFailed, fresh.ExitCode);
+            Assert.StartsWith("PASS  database    connected to PostgreSQL ", fresh.Output, StringComparison.Ordinal);
+            Assert.Contains($"FAIL  schema      no WPAI schema in database '{database}', this build expects ", fresh.Output, StringComparison.Ordinal);
+            Assert.Contains("Run `wpai db init --connection …`", fresh.Output, StringComparison.Ordinal);
+
+            Assert.Equal(0, (await CliRun.RunAsync(new OrleansConnector(), "db", "init", "--connection", connection)).ExitCode);
+            var ready = await CliRun.RunAsync(new OrleansConnector(), ["doctor", "--connection", connection, "--output", "json", .. silo.Target]);
+            Assert.True(ready.ExitCode == 0, ready.Output + ready.Error);
+            var checks = JsonDocument.Parse(ready.Output).RootElement.GetProperty("checks").EnumerateArray()
+                .ToDictionary(c => c.GetProperty("check").GetString()!, c => c.GetProperty("verdict").GetString());
+            Assert.Equal("Pass", checks["schema"]);
+            Assert.Equal("Pass", checks["database"]);
+            Assert.Equal("Pass", checks["gateway"]);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(server);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Doctor_UnreachableDatabase_FailsTheDatabaseAndSchemaChecks()
+    {
+        var run = await CliRun.RunAsync(new OrleansConnector(), ["doctor", "--connection", "Host=127.0.0.1;Port=1;Database=x;Username=x;Timeout=2", .. silo.Target]);
+        Assert.Equal(DoctorCommand.ExitFailed, run.ExitCode);
+        Assert.Contains("FAIL  database    Cannot connect to PostgreSQL at 127.0.0.1:1, database 'x'", run.Output, StringComparison.Ordinal);
+        Assert.Contains("FAIL  schema      not checked: the database cannot be reached", run.Output, StringComparison.Ordinal);
+        Assert.Contains("PASS  gateway", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_BadMaxSkew_IsRejectedAsBadInput()
+    {
+        var run = await CliRun.RunAsync(new RecordingClient(), "doctor", "--max-skew", "soon");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--max-skew: 'soon' is not a positive duration", run.Error + run.Output, StringComparison.Ordinal);
+    }
+}
