@@ -16,6 +16,7 @@ public sealed class MixingCliTests
             """
             Policy      threshold: lend below 0.30, reclaim above 0.80
             Min dwell   30m 00s
+            Grace       30m 00s of draining before a reclaim kills jobs
             Look-ahead  off
             Ticks       every 1m 00s
             Last tick   2026-11-28 03:00:00Z
@@ -41,7 +42,7 @@ public sealed class MixingCliTests
         var run = await CliRun.RunAsync(
             client,
             "pool", "mixing", "T4", "--policy", "time-window", "--window", "22:00-06:00", "--min-dwell", "0", "--reclaim-ahead", "on",
-            "--avoid-doomed", "on", "--horizon", "90m", "--tick-interval", "0", "--max-rate", "0.7");
+            "--avoid-doomed", "on", "--horizon", "90m", "--tick-interval", "0", "--max-rate", "0.7", "--reclaim-grace", "15m");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(string.Empty, run.Error);
@@ -57,9 +58,11 @@ public sealed class MixingCliTests
                 LookAheadHorizon = TimeSpan.FromMinutes(90),
                 TickInterval = TimeSpan.Zero,
                 MaxRate = 0.7,
+                ReclaimGrace = TimeSpan.FromMinutes(15),
             },
             client.MixingConfigured);
         Assert.Contains("time-window: lend 22:00–06:00 UTC", run.Output, StringComparison.Ordinal);
+        Assert.Contains("15m 00s of draining", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public static class MixingRendering
             _ => Invariant($"threshold: lend below {s.MinRate:0.00}, reclaim above {s.MaxRate:0.00}"),
         });
         yield return ("Min dwell", Format.Duration(s.MinDwell));
+        yield return ("Grace", s.ReclaimGrace > TimeSpan.Zero ? $"{Format.Duration(s.ReclaimGrace)} of draining before a reclaim kills jobs" : "none: a reclaim kills jobs at once");
         var lookAhead = new List<string>();
         if (s.ReclaimAhead)
         {

@@ -22,7 +22,8 @@ namespace WPAI.Domain.Mixing;
 /// lent just before it. Look-ahead (b), <c>AvoidDoomedPlacement</c>: each lent node gets the time it is expected to be
 /// reclaimed — with the forecast, the k-th node in reclaim order goes back at the first forecast time when the rate
 /// with the k−1 before it reclaimed exceeds <c>MaxRate</c> (minus the horizon with look-ahead a); in the time window,
-/// at the window's end.
+/// at the window's end; with a <c>ReclaimGrace</c>, the time is when the node's jobs must have ended (reclaim + grace).
+/// A node being taken back drains for <c>ReclaimGrace</c> before its jobs are killed (<see cref="KillsNow"/>).
 /// </summary>
 public static class MixingPolicy
 {
@@ -90,6 +91,11 @@ public static class MixingPolicy
         if (settings.TickInterval < TimeSpan.Zero || (settings.TickInterval > TimeSpan.Zero && settings.TickInterval < TimeSpan.FromSeconds(1)))
         {
             throw new WpaiValidationException("settings.tickInterval", $"must be 0 (explicit ticks only) or at least 1 s ({settings.TickInterval})", "Use e.g. 1m, or 0 to tick only on request.");
+        }
+
+        if (settings.ReclaimGrace < TimeSpan.Zero)
+        {
+            throw new WpaiValidationException("settings.reclaimGrace", $"must not be negative ({settings.ReclaimGrace})", "Use 0 to kill at once, or a grace such as 30m.");
         }
 
         if (settings.Policy == MixingPolicyKind.TimeWindow && settings.WindowStart == settings.WindowEnd)
@@ -191,6 +197,24 @@ public static class MixingPolicy
             + (back.Count > 0 ? $"; reclaim {string.Join(", ", back)}" : string.Empty);
         return new MixingPlan(cap, demand, rate, forecastRate, plan, reclaimBy, summary);
     }
+
+    /// <summary>
+    /// Whether a reclaim in progress must kill the training jobs on its node now: when it is urgent (replicas pending,
+    /// or demand above the capacity of the nodes that serve now) or the node has drained for <c>ReclaimGrace</c>.
+    /// Until then the node only drains: nothing new lands on it, and jobs that end meanwhile are not killed.
+    /// </summary>
+    public static bool KillsNow(MixingSettings settings, DateTimeOffset drainingSince, DateTimeOffset now, bool urgent)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return urgent || now - drainingSince >= settings.ReclaimGrace;
+    }
+
+    /// <summary>
+    /// Whether inference needs capacity back at once: replicas are pending, or the demand exceeds the GPUs of the
+    /// nodes serving now (OnlineNormal only: a node draining back serves nothing yet).
+    /// </summary>
+    public static bool ReclaimIsUrgent(double demandGpus, int servingGpus, int pendingReplicas) =>
+        pendingReplicas > 0 || demandGpus > servingGpus;
 
     /// <summary>The highest forecast demand in (now, now + horizon], or null when the forecast has no point there.</summary>
     public static double? ForecastPeak(ImmutableArray<DemandPoint> forecast, DateTimeOffset now, TimeSpan horizon)
@@ -319,13 +343,13 @@ public static class MixingPolicy
             case MixingPolicyKind.Off:
                 foreach (var n in lent)
                 {
-                    result[n.Name] = now;
+                    result[n.Name] = now + settings.ReclaimGrace;
                 }
 
                 return result.ToImmutable();
 
             case MixingPolicyKind.TimeWindow:
-                var by = InWindow(now, settings.WindowStart, settings.WindowEnd) ? NextWindowEnd(now, settings.WindowEnd) : now;
+                var by = (InWindow(now, settings.WindowStart, settings.WindowEnd) ? NextWindowEnd(now, settings.WindowEnd) : now) + settings.ReclaimGrace;
                 foreach (var n in lent)
                 {
                     result[n.Name] = by;
@@ -353,7 +377,7 @@ public static class MixingPolicy
             }
 
             var at = hit.At - shift;
-            result[node.Name] = at > now ? at : now;
+            result[node.Name] = (at > now ? at : now) + settings.ReclaimGrace;
             capAfter += node.Gpus;
         }
 

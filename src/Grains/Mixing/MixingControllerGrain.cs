@@ -1,3 +1,4 @@
+using System.Globalization;
 using WPAI.Abstractions.Contracts.Mixing;
 using WPAI.Domain.Mixing;
 
@@ -10,8 +11,9 @@ namespace WPAI.Grains.Mixing;
 /// (look-ahead b), and persists its counters and decisions.
 /// <para>Lending: OnlineNormal → Unnormal(target OfflineNormal) → each replica moved to another online node (placed
 /// anew first, then released) → OfflineNormal; when the replicas find no room, the lend is aborted back to
-/// OnlineNormal. Reclaim: OfflineNormal → Unnormal(target OnlineNormal) → each training job killed and re-queued
-/// keeping its wait (counted as a kill) → OnlineNormal. The node admits nothing new while Unnormal and completes only
+/// OnlineNormal. Reclaim: OfflineNormal → Unnormal(target OnlineNormal) → the node drains for the settings'
+/// <c>ReclaimGrace</c> (jobs that end meanwhile are not killed; pending replicas or demand above the serving GPUs end the
+/// grace at once) → each training job left killed and re-queued keeping its wait (counted as a kill) → OnlineNormal. The node admits nothing new while Unnormal and completes only
 /// once it holds nothing of the other kind, so a restart at any point leaves it consistent, and the next tick
 /// finishes the handover from the node's recorded target.</para>
 /// </summary>
@@ -65,15 +67,26 @@ public sealed partial class MixingControllerGrain(
         var decisions = new List<MixingDecision>();
         var fleet = await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).GetAsync();
         var views = await LoadNodesAsync(fleet);
-
-        // Handovers in progress (a tick that stopped half-way, or a restart) are driven to their recorded target first.
-        foreach (var view in views.Values.Where(v => v.Mode == NodeMode.Unnormal && v.TargetMode is not null).ToList())
-        {
-            views[view.Spec.Name] = await DriveAsync(view, view.TargetMode!.Value, S.UsageRate, "handover in progress resumed", decisions);
-        }
-
         var demands = await LoadDemandAsync(fleet, settings);
         var now = clock.GetUtcNow();
+        var pendingReplicas = demands.Sum(d => Math.Max(0, d.DesiredReplicas - d.PlacedReplicas));
+        var demandGpus = demands.Sum(d => (double)d.DesiredReplicas * d.ReplicaResources.Gpus);
+        bool Urgent() => MixingPolicy.ReclaimIsUrgent(demandGpus, views.Values.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => v.Spec.Gpus), pendingReplicas);
+
+        // Handovers in progress (draining within their grace, a tick that stopped half-way, or a restart) are driven to
+        // their recorded target first.
+        foreach (var view in views.Values.Where(v => v.Mode == NodeMode.Unnormal && v.TargetMode is not null).ToList())
+        {
+            var urgent = Urgent();
+            var since = view.Transitions.LastOrDefault(t => t.To == NodeMode.Unnormal)?.At ?? now;
+            var killNow = MixingPolicy.KillsNow(settings, since, now, urgent);
+            var reason = view.TargetMode != NodeMode.OnlineNormal ? "handover in progress resumed"
+                : !killNow ? "taking the node back: draining within its grace"
+                : urgent ? "taking the node back: inference needs it now (replicas pending or demand above the serving GPUs)"
+                : string.Create(CultureInfo.InvariantCulture, $"taking the node back: its grace of {settings.ReclaimGrace:g} is over");
+            views[view.Spec.Name] = await DriveAsync(view, view.TargetMode!.Value, S.UsageRate, reason, decisions, killNow);
+        }
+
         var plan = MixingPolicy.Decide(settings, Snapshot(now, views.Values, demands));
         foreach (var handover in plan.Handovers)
         {
@@ -90,7 +103,8 @@ public sealed partial class MixingControllerGrain(
             }
 
             Record(decisions, handover.Node, view.Mode, NodeMode.Unnormal, handover.Target, plan.UsageRate, handover.Reason, [], []);
-            views[handover.Node] = await DriveAsync(begun, handover.Target, plan.UsageRate, handover.Reason, decisions);
+            var killNow = MixingPolicy.KillsNow(settings, now, now, Urgent());
+            views[handover.Node] = await DriveAsync(begun, handover.Target, plan.UsageRate, handover.Reason, decisions, killNow);
         }
 
         await GrainFactory.GetGrain<IPoolSchedulerGrain>(Pool).SetReclaimForecastAsync(plan.ReclaimBy);
@@ -98,7 +112,7 @@ public sealed partial class MixingControllerGrain(
         S.LastTick = now;
         S.OnlineGpus = plan.OnlineGpus;
         S.DemandGpus = plan.DemandGpus;
-        S.PendingReplicas = demands.Sum(d => Math.Max(0, d.DesiredReplicas - d.PlacedReplicas));
+        S.PendingReplicas = pendingReplicas;
         S.UsageRate = plan.UsageRate;
         S.ForecastRate = plan.ForecastRate;
         S.Summary = plan.Summary;
@@ -110,9 +124,10 @@ public sealed partial class MixingControllerGrain(
 
     /// <summary>
     /// Carries a node that is Unnormal towards <paramref name="target"/> as far as it can now: moves its replicas off
-    /// (lending) or kills its training jobs (reclaim), then completes the handover. Returns the node's view after.
+    /// (lending) or, when <paramref name="killNow"/>, kills its training jobs (reclaim; otherwise they may still end
+    /// within the grace), then completes the handover if nothing of the other kind is left. Returns the node's view after.
     /// </summary>
-    private async Task<NodeView> DriveAsync(NodeView view, NodeMode target, double rate, string reason, List<MixingDecision> decisions)
+    private async Task<NodeView> DriveAsync(NodeView view, NodeMode target, double rate, string reason, List<MixingDecision> decisions, bool killNow)
     {
         var name = view.Spec.Name;
         var node = GrainFactory.GetGrain<INodeGrain>(name);
@@ -136,7 +151,7 @@ public sealed partial class MixingControllerGrain(
             }
         }
 
-        if (target == NodeMode.OnlineNormal)
+        if (target == NodeMode.OnlineNormal && killNow)
         {
             await KillTrainingAsync(view, reason, killed);
         }

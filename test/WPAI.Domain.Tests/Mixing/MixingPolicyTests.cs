@@ -192,21 +192,27 @@ public sealed class MixingPolicyTests
     public void Decide_AvoidDoomedPlacement_GivesEachLentNodeItsForecastReclaimTime_InReclaimOrder()
     {
         // Online 16 GPUs. Forecast: 14 GPUs at +2 h (0.875 > 0.8 → first node back), 20 at +5 h (20/24 = 0.83 → second),
-        // never above 0.8 of 32. Reclaim order: x (idle) then y (2 GPU-h).
+        // never above 0.8 of 32. Reclaim order: x (idle) then y (2 GPU-h). Each time is when the reclaim starts plus the
+        // grace (30 minutes by default) in which the node's jobs may still end.
         MixingNode[] nodes = [Online("a", 8, 4), Online("b", 8, 4), Lent("x", 8), Lent("y", 8, null, Job("j", 2, 1))];
         DemandPoint[] forecast = [new(Now.AddHours(1), 8), new(Now.AddHours(2), 14), new(Now.AddHours(5), 20), new(Now.AddHours(9), 25)];
         var doomed = Threshold with { AvoidDoomedPlacement = true };
 
         var plan = MixingPolicy.Decide(doomed, Snapshot(8, nodes, forecast: forecast));
         Assert.Empty(plan.Handovers);
-        Assert.Equal(Now.AddHours(2), plan.ReclaimBy["x"]);
-        Assert.Equal(Now.AddHours(5), plan.ReclaimBy["y"]);
+        Assert.Equal(Now.AddHours(2.5), plan.ReclaimBy["x"]);
+        Assert.Equal(Now.AddHours(5.5), plan.ReclaimBy["y"]);
 
         // With look-ahead (a) the reclaims come a horizon earlier.
         var both = doomed with { ReclaimAhead = true, LookAheadHorizon = TimeSpan.FromMinutes(30) };
         var early = MixingPolicy.Decide(both, Snapshot(8, nodes, forecast: forecast));
-        Assert.Equal(Now.AddHours(1.5), early.ReclaimBy["x"]);
-        Assert.Equal(Now.AddHours(4.5), early.ReclaimBy["y"]);
+        Assert.Equal(Now.AddHours(2), early.ReclaimBy["x"]);
+        Assert.Equal(Now.AddHours(5), early.ReclaimBy["y"]);
+
+        // Without a grace the jobs must end when the reclaim starts.
+        var noGrace = MixingPolicy.Decide(doomed with { ReclaimGrace = TimeSpan.Zero }, Snapshot(8, nodes, forecast: forecast));
+        Assert.Equal(Now.AddHours(2), noGrace.ReclaimBy["x"]);
+        Assert.Equal(Now.AddHours(5), noGrace.ReclaimBy["y"]);
 
         Assert.Empty(MixingPolicy.Decide(Threshold, Snapshot(8, nodes, forecast: forecast)).ReclaimBy);
         Assert.Empty(MixingPolicy.Decide(doomed, Snapshot(8, nodes)).ReclaimBy); // no forecast, no restriction
@@ -218,7 +224,7 @@ public sealed class MixingPolicyTests
         var window = Threshold with { Policy = MixingPolicyKind.TimeWindow, AvoidDoomedPlacement = true };
         var plan = MixingPolicy.Decide(window, Snapshot(4, [Online("a", 8, 4), Online("b", 8, 0), Lent("x", 8)]));
         Assert.Equal(["b"], Lends(plan));
-        var end = new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
+        var end = new DateTimeOffset(2026, 3, 2, 8, 30, 0, TimeSpan.Zero); // the window's end plus the 30 minutes' grace
         Assert.Equal(end, plan.ReclaimBy["x"]);
         Assert.Equal(end, plan.ReclaimBy["b"]);
     }
@@ -277,6 +283,7 @@ public sealed class MixingPolicyTests
         { Threshold with { MinRate = double.NaN }, "settings.minRate" },
         { Threshold with { MinDwell = TimeSpan.FromMinutes(-1) }, "settings.minDwell" },
         { Threshold with { ReclaimAhead = true, LookAheadHorizon = TimeSpan.Zero }, "settings.lookAheadHorizon" },
+        { Threshold with { ReclaimGrace = TimeSpan.FromMinutes(-1) }, "settings.reclaimGrace" },
         { Threshold with { TickInterval = TimeSpan.FromMilliseconds(10) }, "settings.tickInterval" },
         { Threshold with { Policy = MixingPolicyKind.TimeWindow, WindowEnd = new TimeOnly(0, 0) }, "settings.windowEnd" },
         { Threshold with { Policy = (MixingPolicyKind)7 }, "settings.policy" },
@@ -290,6 +297,24 @@ public sealed class MixingPolicyTests
         Assert.Equal(field, e.Field);
         Assert.NotNull(e.Fix);
     }
+
+    [Fact]
+    public void KillsNow_OnlyWhenUrgentOrTheGraceIsOver()
+    {
+        var since = Now.AddMinutes(-10);
+        Assert.False(MixingPolicy.KillsNow(Threshold, since, Now, urgent: false));
+        Assert.True(MixingPolicy.KillsNow(Threshold, since, Now, urgent: true));
+        Assert.True(MixingPolicy.KillsNow(Threshold, Now.AddMinutes(-30), Now, urgent: false));
+        Assert.True(MixingPolicy.KillsNow(Threshold with { ReclaimGrace = TimeSpan.Zero }, Now, Now, urgent: false));
+    }
+
+    [Theory]
+    [InlineData(10, 16, 0, false)]
+    [InlineData(16, 16, 0, false)]
+    [InlineData(17, 16, 0, true)]
+    [InlineData(4, 16, 1, true)]
+    public void ReclaimIsUrgent_WhenReplicasPendOrDemandExceedsTheServingGpus(double demand, int serving, int pending, bool urgent) =>
+        Assert.Equal(urgent, MixingPolicy.ReclaimIsUrgent(demand, serving, pending));
 
     [Fact]
     public void Validate_AcceptsTheDefaults() => MixingPolicy.Validate(MixingSettings.Default);

@@ -49,23 +49,32 @@ public sealed class MixingControllerTests(InferenceClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Tick_HighUsage_ReclaimsTheLentNode_KillingAndRequeueingItsJob()
+    public async Task Tick_HighUsage_ReclaimsTheLentNode_DrainingForTheGrace_ThenKillingAndRequeueingItsJob()
     {
         var (a, b) = await _p.TwoNodesAsync();
         await _p.Controller.ConfigureAsync(MixingPool.Settings);
         await _p.Controller.TickAsync();
-        var job = await _p.SubmitAsync("victim", 2, TimeSpan.FromHours(1));
+        var job = await _p.SubmitAsync("victim", 2, TimeSpan.FromHours(3));
         Assert.Equal(a, (await _p.JobAsync(job)).Placement!.Node);
 
         fixture.Clock.Advance(TimeSpan.FromMinutes(31)); // past the dwell time
-        await _p.Service.ScaleAsync(4, "peak"); // b is full: 4 of 4 online GPUs
-        var decisions = await _p.Controller.TickAsync();
+        await _p.Service.ScaleAsync(4, "peak"); // b is full: 4 of 4 online GPUs, above max but nothing pending
+        var draining = await _p.Controller.TickAsync();
 
-        Assert.Equal(
-            [(a, NodeMode.OfflineNormal, NodeMode.Unnormal, NodeMode.OnlineNormal), (a, NodeMode.Unnormal, NodeMode.OnlineNormal, NodeMode.OnlineNormal)],
-            decisions.Select(Step));
-        Assert.Equal([job], decisions[1].KilledJobs.ToArray());
-        Assert.Equal(1.0, decisions[0].UsageRate, 9);
+        // Not urgent: the node drains (nothing new lands on it) and its job may still end within the grace.
+        Assert.Equal([(a, NodeMode.OfflineNormal, NodeMode.Unnormal, NodeMode.OnlineNormal)], draining.Select(Step));
+        Assert.Equal(1.0, draining[0].UsageRate, 9);
+        Assert.Equal(JobStatus.Running, (await _p.JobAsync(job)).Status);
+        Assert.Equal(NodeMode.Unnormal, (await _p.Node("a").GetAsync()).Mode);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Empty(await _p.Controller.TickAsync());
+        Assert.Equal(JobStatus.Running, (await _p.JobAsync(job)).Status);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1)); // the 30 minutes' grace is over
+        var decisions = await _p.Controller.TickAsync();
+        Assert.Equal([(a, NodeMode.Unnormal, NodeMode.OnlineNormal, NodeMode.OnlineNormal)], decisions.Select(Step));
+        Assert.Equal([job], decisions[0].KilledJobs.ToArray());
+        Assert.Contains("grace", decisions[0].Reason, StringComparison.Ordinal);
 
         var killed = await _p.JobAsync(job);
         Assert.Equal(JobStatus.Pending, killed.Status);
@@ -85,6 +94,50 @@ public sealed class MixingControllerTests(InferenceClusterFixture fixture)
         await _p.Scheduler.RunPassAsync();
         Assert.Equal(JobStatus.Pending, (await _p.JobAsync(job)).Status);
         _ = b;
+    }
+
+    [Fact]
+    public async Task Tick_Reclaim_AJobThatEndsWithinTheGrace_IsNotKilled()
+    {
+        var (a, _) = await _p.TwoNodesAsync();
+        await _p.Controller.ConfigureAsync(MixingPool.Settings);
+        await _p.Controller.TickAsync();
+        var job = await _p.SubmitAsync("finisher", 2, TimeSpan.FromMinutes(45));
+        Assert.Equal(a, (await _p.JobAsync(job)).Placement!.Node);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(31));
+        await _p.Service.ScaleAsync(4, "peak");
+        await _p.Controller.TickAsync();
+        Assert.Equal(NodeMode.Unnormal, (await _p.Node("a").GetAsync()).Mode);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(14));
+        await _p.Grains.GetGrain<IJobGrain>(job).CompleteAsync(1, succeeded: true, "finished while its node drained");
+        var decisions = await _p.Controller.TickAsync();
+
+        var done = Assert.Single(decisions);
+        Assert.Equal((a, NodeMode.Unnormal, NodeMode.OnlineNormal, NodeMode.OnlineNormal), Step(done));
+        Assert.Empty(done.KilledJobs);
+        Assert.Equal(JobStatus.Succeeded, (await _p.JobAsync(job)).Status);
+        var view = await _p.Controller.GetAsync();
+        Assert.Equal((1, 1, 0), (view.Lent, view.Reclaimed, view.Kills));
+    }
+
+    [Fact]
+    public async Task Tick_Reclaim_WithoutGrace_KillsAtOnce()
+    {
+        var (a, _) = await _p.TwoNodesAsync();
+        await _p.Controller.ConfigureAsync(MixingPool.Settings with { ReclaimGrace = TimeSpan.Zero });
+        await _p.Controller.TickAsync();
+        var job = await _p.SubmitAsync("victim", 2, TimeSpan.FromHours(1));
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(31));
+        await _p.Service.ScaleAsync(4, "peak");
+        var decisions = await _p.Controller.TickAsync();
+
+        Assert.Equal(
+            [(a, NodeMode.OfflineNormal, NodeMode.Unnormal, NodeMode.OnlineNormal), (a, NodeMode.Unnormal, NodeMode.OnlineNormal, NodeMode.OnlineNormal)],
+            decisions.Select(Step));
+        Assert.Equal([job], decisions[1].KilledJobs.ToArray());
     }
 
     [Fact]

@@ -6,6 +6,9 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 /// keeps a short job off a lent node forecast to be reclaimed before the job's expected end (look-ahead b).
 /// <paramref name="TickInterval"/> is how often the controller runs by itself; zero means only on
 /// <see cref="Grains.IMixingControllerGrain.TickAsync"/> (the simulation drives it that way).
+/// <paramref name="ReclaimGrace"/> is how long a node being taken back drains before its training jobs are killed: nothing
+/// new lands on it, jobs that end within the grace are not killed; pending replicas, or demand above the remaining online
+/// capacity, end the grace at once. Zero kills on the spot.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.mixing-settings")]
 public sealed record MixingSettings(
@@ -18,9 +21,13 @@ public sealed record MixingSettings(
     TimeSpan LookAheadHorizon,
     TimeOnly WindowStart,
     TimeOnly WindowEnd,
-    TimeSpan TickInterval)
+    TimeSpan TickInterval,
+    TimeSpan ReclaimGrace = default)
 {
-    /// <summary>The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute.</summary>
+    /// <summary>
+    /// The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute,
+    /// 30 minutes' grace for the jobs of a node being taken back.
+    /// </summary>
     public static MixingSettings Default { get; } = new(
         MixingPolicyKind.Threshold,
         MinRate: 0.3,
@@ -31,5 +38,6 @@ public sealed record MixingSettings(
         LookAheadHorizon: TimeSpan.FromMinutes(60),
         WindowStart: new TimeOnly(0, 0),
         WindowEnd: new TimeOnly(8, 0),
-        TickInterval: TimeSpan.FromMinutes(1));
+        TickInterval: TimeSpan.FromMinutes(1),
+        ReclaimGrace: TimeSpan.FromMinutes(30));
 }

@@ -29,6 +29,10 @@ public sealed class PoolMixingSettings : WpaiSettings
     [Description("A node stays at least this long in a mode before it is handed over again (default 30m; 0 for none)")]
     public string? MinDwell { get; set; }
 
+    [CommandOption("--reclaim-grace <DURATION>")]
+    [Description("How long a node being taken back drains before its training jobs are killed (default 30m; 0 kills at once)")]
+    public string? ReclaimGrace { get; set; }
+
     [CommandOption("--reclaim-ahead <on|off>")]
     [Description("Reclaim before the services' forecast peak within --horizon (look-ahead a)")]
     public string? ReclaimAhead { get; set; }
@@ -55,7 +59,7 @@ public sealed class PoolMixingSettings : WpaiSettings
 
     /// <summary>True when any setting is given (then the controller is (re)configured).</summary>
     public bool ChangesSettings =>
-        Policy is not null || MinRate is not null || MaxRate is not null || MinDwell is not null || ReclaimAhead is not null
+        Policy is not null || MinRate is not null || MaxRate is not null || MinDwell is not null || ReclaimGrace is not null || ReclaimAhead is not null
         || AvoidDoomed is not null || Horizon is not null || Window is not null || TickInterval is not null;
 
     /// <summary>The given options applied over <paramref name="current"/> (the controller's, or the defaults).</summary>
@@ -81,6 +85,11 @@ public sealed class PoolMixingSettings : WpaiSettings
         if (MinDwell is not null)
         {
             s = s with { MinDwell = ParseDurationOrZero(MinDwell, "--min-dwell") };
+        }
+
+        if (ReclaimGrace is not null)
+        {
+            s = s with { ReclaimGrace = ParseDurationOrZero(ReclaimGrace, "--reclaim-grace") };
         }
 
         if (ReclaimAhead is not null)
