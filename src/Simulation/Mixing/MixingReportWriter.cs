@@ -48,7 +48,7 @@ public static class MixingReportWriter
         [
             string.Create(c, $"Split: in each pool the first ⌊{a.OnlineShare} × nodes⌋ nodes by name start OnlineNormal (serve inference, may be lent), the rest Fixed (training only, never lent); a pool of one node stays Fixed. Online {s.OnlineNodes.Count} nodes / {s.OnlineGpus} GPUs, Fixed {s.Workload.Nodes.Length - s.OnlineNodes.Count} nodes / {s.FixedGpus} GPUs."),
             string.Create(c, $"Training: the openb pods prepared as by `wpai simulate` (jobs > {a.MaxDuration.TotalDays:0.#} d and CPU-only pods left out, 10 Zipf departments with equal quotas, Philly-shaped utilization), arrivals compressed to offered load {a.OfferedLoad} of the whole scaled fleet's GPUs ({s.Workload.FleetGpus}), scheduled by the `wpai` preset; a killed job restarts from the beginning."),
-            string.Create(c, $"Inference: one service per (pool with online nodes, load file); a replica takes 1 GPU with the node's CPU and memory per GPU, serves {a.CapacityQps} QPS and the services scale to {MixingScenario.TargetUtilization:P0} of it; min 1 replica, max the pool's online GPUs. Each load is scaled so that the median replayed day's peak asks for {a.PeakBusy:P0} of the service's share (pool's online GPUs / {a.LoadFiles.Length} files) at the target."),
+            string.Create(c, $"Inference: one service per (pool with online nodes, load file); a replica takes 1 GPU with the node's CPU and memory per GPU, serves {a.CapacityQps} QPS and the services scale to {MixingScenario.TargetUtilization:P0} of it; min 1 replica, max the pool's online GPUs. The loads count equally (each divided by its median daily peak over the replayed days); their sum is scaled so that the median replayed day's peak of the pool's services together asks for {a.PeakBusy:P0} of the pool's online GPUs at the target (so the online half is busy at the daily peak; peaks above the median day's, e.g. Twitter bursts, ask for more)."),
             "Load days: virtual day 0 (2026-01-01, a Thursday, 00:00 UTC) is the file's first whole Thursday (times as written in the file, read as UTC); the file's whole weeks repeat in order; linear interpolation between points.",
             string.Create(c, $"Ticks every {a.Tick.TotalMinutes:0} min of virtual time: for each service the load of every minute since the last tick is reported and the minutes are accounted for SLO with the replicas it had (ready 60 s after placement), then the service is evaluated (the grain places replicas on OnlineNormal nodes through the pool scheduler); then every pool's IMixingControllerGrain ticks; then scheduling passes. Training completions and arrivals are processed at their exact times. 5 minutes: the load files step at 5 and 30 minutes, the controllers' minimum dwell is 30 minutes, and the SLO is still accounted per minute."),
             string.Create(c, $"Warm-up: {a.WarmUp.TotalHours:0} h of inference only before the first training arrival, so the forecasters have history (they train from 2 days of history); forecasters retrain every {a.Retrain.TotalHours:0} h (grain default 6 h, longer here for speed) and each training is awaited, so runs are deterministic."),
@@ -86,7 +86,7 @@ public static class MixingReportWriter
                 ["fileFirstDay"] = v.Load.FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["cycleDays"] = v.Load.CycleDays,
                 ["qpsPerFileUnit"] = Round(v.Load.Scale, 6),
-                ["shareGpus"] = Round(v.ShareGpus),
+                ["poolOnlineGpus"] = v.PoolOnlineGpus,
                 ["medianDailyPeakQps"] = Round(v.MedianDailyPeakQps),
                 ["maxDailyPeakQps"] = Round(v.MaxDailyPeakQps),
                 ["capacityQps"] = v.Spec.CapacityQps,
@@ -234,11 +234,11 @@ public static class MixingReportWriter
 
         sb.AppendLine(c, $"| **all** | {s.OnlineNodes.Count} | {s.OnlineGpus} | {s.Workload.Nodes.Length - s.OnlineNodes.Count} | {s.FixedGpus} |");
         sb.AppendLine();
-        sb.AppendLine("| service | pool | file days (from, cycle) | QPS per file unit | share GPUs | median / max daily peak QPS | max replicas |");
+        sb.AppendLine("| service | pool | file days (from, cycle) | QPS per file unit | pool online GPUs | median / max daily peak QPS | max replicas |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---:|");
         foreach (var v in s.Services)
         {
-            sb.AppendLine(c, $"| {v.Name} | {v.Pool} | {v.Load.FirstDay:yyyy-MM-dd}, {v.Load.CycleDays} d | {v.Load.Scale:0.######} | {v.ShareGpus:0.#} | {v.MedianDailyPeakQps:0} / {v.MaxDailyPeakQps:0} | {v.Spec.MaxReplicas} |");
+            sb.AppendLine(c, $"| {v.Name} | {v.Pool} | {v.Load.FirstDay:yyyy-MM-dd}, {v.Load.CycleDays} d | {v.Load.Scale:0.######} | {v.PoolOnlineGpus} | {v.MedianDailyPeakQps:0} / {v.MaxDailyPeakQps:0} | {v.Spec.MaxReplicas} |");
         }
 
         sb.AppendLine();

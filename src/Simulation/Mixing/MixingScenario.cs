@@ -72,6 +72,23 @@ public sealed record MixingScenario(
 
         var end = workload.WindowEnd + a.Drain;
         var days = Math.Max(1, (int)Math.Ceiling(end.TotalDays));
+
+        // Each load counts equally: normalized to its median daily peak. Their sum is then scaled so that on the median day
+        // its peak asks for PeakBusy of the pool's online GPUs at the target QPS per replica.
+        var weights = new double[loads.Count];
+        for (var f = 0; f < loads.Count; f++)
+        {
+            var median = Median(loads[f].DailyPeaks(days));
+            if (!(median > 0))
+            {
+                throw new Inference.LoadFileException(loads[f].File, 2, 1, "the replayed days have no load at their peaks", "Give a load file with non-zero values");
+            }
+
+            weights[f] = 1 / median;
+        }
+
+        var combinedMedianPeak = Median(CombinedDailyPeaks(loads, weights, days));
+        var targetQps = a.CapacityQps * TargetUtilization;
         var services = ImmutableArray.CreateBuilder<ServicePlan>();
         foreach (var split in pools.Where(p => p.OnlineGpus > 0))
         {
@@ -80,18 +97,12 @@ public sealed record MixingScenario(
                 1,
                 onlineNodes.Min(n => n.CpuMilli / Math.Max(1, n.Gpus)),
                 onlineNodes.Min(n => n.MemoryMib / Math.Max(1, n.Gpus)));
-            var share = (double)split.OnlineGpus / loads.Count;
-            foreach (var load in loads)
+            var poolQps = a.PeakBusy * split.OnlineGpus * targetQps;
+            for (var f = 0; f < loads.Count; f++)
             {
-                var peaks = load.DailyPeaks(days);
-                var median = Median(peaks);
-                if (!(median > 0))
-                {
-                    throw new Inference.LoadFileException(load.File, 2, 1, "the replayed days have no load at their peaks", "Give a load file with non-zero values");
-                }
-
-                var targetQps = a.CapacityQps * TargetUtilization;
-                var scaled = load.WithScale(a.PeakBusy * share * targetQps / median);
+                var load = loads[f];
+                var scaled = load.WithScale(weights[f] * poolQps / combinedMedianPeak);
+                var peaks = scaled.DailyPeaks(days);
                 var name = string.Create(CultureInfo.InvariantCulture, $"{load.Name}-{split.Pool}");
                 var spec = new InferenceServiceSpec(
                     name,
@@ -104,11 +115,33 @@ public sealed record MixingScenario(
                     ImmutableDictionary<ScalingMetric, double>.Empty.Add(ScalingMetric.QpsPerReplica, targetQps),
                     TimeSpan.FromMilliseconds(500),
                     0.01);
-                services.Add(new ServicePlan(spec, scaled, share, median * scaled.Scale, peaks.Max() * scaled.Scale));
+                services.Add(new ServicePlan(spec, scaled, split.OnlineGpus, Median(peaks) * scaled.Scale, peaks.Max() * scaled.Scale));
             }
         }
 
         return new MixingScenario(workload, pools.ToImmutable(), services.ToImmutable(), a.Tick, a.WarmUp, end, a.Retrain, a.PeakBusy, a.OnlineShare, days);
+    }
+
+    /// <summary>The highest weighted sum of the loads of each virtual day, sampled every 5 minutes.</summary>
+    private static double[] CombinedDailyPeaks(IReadOnlyList<ReplayedLoad> loads, double[] weights, int days)
+    {
+        var peaks = new double[days];
+        for (var d = 0; d < days; d++)
+        {
+            for (var m = 0; m < 24 * 60; m += 5)
+            {
+                var t = TimeSpan.FromDays(d) + TimeSpan.FromMinutes(m);
+                var sum = 0.0;
+                for (var f = 0; f < loads.Count; f++)
+                {
+                    sum += loads[f].Raw(t) * weights[f];
+                }
+
+                peaks[d] = Math.Max(peaks[d], sum);
+            }
+        }
+
+        return peaks;
     }
 
     private static double Median(double[] values)

@@ -34,7 +34,7 @@ public sealed record MixingSimulationArguments
     /// <summary>The share of each pool's nodes (rounded down) that starts OnlineNormal; the rest is Fixed (default 0.5).</summary>
     public double OnlineShare { get; init; } = 0.5;
 
-    /// <summary>At the median day's load peak the services want this fraction of their pool's online GPUs (default 0.9).</summary>
+    /// <summary>At the median day's peak a pool's services together want this fraction of its online GPUs (default 0.9).</summary>
     public double PeakBusy { get; init; } = 0.9;
 
     /// <summary>How often the loop reports load, evaluates the services and ticks the controllers (default 5 minutes).</summary>
