@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Abstractions.Contracts.Mixing;
 
 namespace WPAI.Abstractions.Grains;
 
@@ -31,6 +33,21 @@ public interface IInferenceServiceGrain : IGrainWithStringKey
     /// <summary>The service with its decision history; throws <see cref="Errors.WpaiNotFoundException"/> when never deployed.</summary>
     [Alias("Get")]
     Task<InferenceServiceView> GetAsync();
+
+    /// <summary>
+    /// The service's demand for its pool's mixing controller: replica size, desired and placed replicas, and the
+    /// replicas its daily load profile forecasts over the next <paramref name="forecastSpan"/> (zero: no forecast).
+    /// </summary>
+    [Alias("GetDemand")]
+    Task<ServiceDemand> GetDemandAsync(TimeSpan forecastSpan);
+
+    /// <summary>
+    /// Moves every replica of this service off <paramref name="node"/> (which is being lent to training): each is
+    /// placed anew on another online node first, recorded, and only then released on the old node. Returns the moves
+    /// made (<c>old → new@node</c>); a replica for which the pool has no room stays where it is.
+    /// </summary>
+    [Alias("MoveReplicasOff")]
+    Task<ImmutableArray<string>> MoveReplicasOffAsync(string node);
 
     /// <summary>Releases every replica and forgets the service.</summary>
     [Alias("Delete")]

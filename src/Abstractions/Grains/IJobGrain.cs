@@ -32,6 +32,14 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("Preempt")]
     Task<QueueEntry?> PreemptAsync(string preemptorJobId, string reason);
 
+    /// <summary>
+    /// Kills the run because its lent node <paramref name="node"/> is taken back by the pool's mixing controller: the
+    /// job becomes pending again keeping its wait time, records a <c>reclaimed</c> event, and re-queues itself in the
+    /// pool it ran in. Returns false (changing nothing) when the job is not running on that node.
+    /// </summary>
+    [Alias("Reclaim")]
+    Task<bool> ReclaimAsync(string node, string reason);
+
     /// <summary>Measured usage samples of the current run (oldest first).</summary>
     [Alias("ReportUsage")]
     Task ReportUsageAsync(ImmutableArray<UsageSample> samples);

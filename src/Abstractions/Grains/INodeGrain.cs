@@ -27,4 +27,21 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Moves the node to another mode, validated by the node state machine.</summary>
     [Alias("ChangeMode")]
     Task<NodeView> ChangeModeAsync(NodeMode target, string reason);
+
+    /// <summary>
+    /// Starts a handover: the node goes Unnormal (draining) with <paramref name="target"/> (OnlineNormal or
+    /// OfflineNormal) recorded, from OnlineNormal towards OfflineNormal, from OfflineNormal towards OnlineNormal, or from
+    /// Unnormal to change its target (abort). Nothing new is admitted while Unnormal. Idempotent for the same target;
+    /// anything else is rejected with a validation error naming the legal moves.
+    /// </summary>
+    [Alias("BeginHandover")]
+    Task<NodeView> BeginHandoverAsync(NodeMode target, string reason);
+
+    /// <summary>
+    /// Finishes the handover: Unnormal → its target, only once the node holds nothing of the other kind (no inference
+    /// replica when going offline, no training job when going online); until then the view comes back unchanged
+    /// (still Unnormal). A node already in the target mode returns as it is; one that is neither is rejected.
+    /// </summary>
+    [Alias("CompleteHandover")]
+    Task<NodeView> CompleteHandoverAsync(string reason);
 }

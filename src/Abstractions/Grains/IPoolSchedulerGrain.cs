@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Orleans.Concurrency;
 using WPAI.Abstractions.Contracts;
 
@@ -60,6 +61,15 @@ public interface IPoolSchedulerGrain : IGrainWithStringKey
     /// <remarks>Interleaves with a running pass: it only reads, and never awaits.</remarks>
     [Alias("Get"), AlwaysInterleave]
     Task<PoolView> GetAsync();
+
+    /// <summary>
+    /// The mixing controller's forecast of when each lent node of this pool will be taken back (look-ahead b): a short
+    /// job whose expected end is after that time is not placed there. Replaces the previous map; an empty map lifts
+    /// every restriction. Kept in memory (the controller pushes it every tick).
+    /// </summary>
+    /// <remarks>Interleaves with a running pass: it only sets an in-memory value, and never awaits.</remarks>
+    [Alias("SetReclaimForecast"), AlwaysInterleave]
+    Task SetReclaimForecastAsync(ImmutableDictionary<string, DateTimeOffset> reclaimBy);
 
     /// <summary>
     /// Places one inference replica (owner id = replica id) on an OnlineNormal node of this pool through the node's

@@ -18,6 +18,7 @@ public sealed class PoolPlanner
     private readonly IReadOnlyDictionary<string, double?> _utilization;
     private readonly Dictionary<string, int> _ownInUse = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _now;
+    private readonly IReadOnlyDictionary<string, DateTimeOffset> _reclaimBy;
     private int _borrowedRunning;
     private NodeSlot? _largestFree;
     private NodeSlot? _largestFreeLong;
@@ -31,8 +32,10 @@ public sealed class PoolPlanner
         IEnumerable<RunningJob> running,
         IReadOnlyDictionary<string, int> quotas,
         IReadOnlyDictionary<string, double?> departmentUtilization,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null)
     {
+        _reclaimBy = reclaimBy ?? ImmutableDictionary<string, DateTimeOffset>.Empty;
         _pool = pool;
         _options = options;
         _nodes = nodes.ToDictionary(n => n.Node, StringComparer.Ordinal);
@@ -92,11 +95,14 @@ public sealed class PoolPlanner
         var modes = NodeModes.TrainingModes(longRunning);
         bool Schedulable(NodeMode mode) => modes.Contains(mode);
 
+        // Look-ahead (b): a lent node forecast to be taken back before the job's expected end is not offered to it.
+        var nodes = _reclaimBy.Count == 0 ? _nodes.Values : _nodes.Values.Where(n => !IsDoomed(n, entry));
+
         // Cheap bound first: no node has that many GPUs free, so no node can take the job.
         var largest = LargestFree(longRunning);
         if (largest is not null && largest.Free.Gpus >= entry.Request.Gpus)
         {
-            var node = NodeChooser.Choose(entry.Request, _nodes.Values, _options.Placement, Schedulable);
+            var node = NodeChooser.Choose(entry.Request, nodes, _options.Placement, Schedulable);
             if (node is not null)
             {
                 return new Decision(DecisionKind.Place, node.Node, tier.Value, score, null, $"placed on {node.Node} ({tier.Value} tier)");
@@ -105,7 +111,7 @@ public sealed class PoolPlanner
 
         if (tier == Tier.Own && _options.Quotas && _options.Preemption && _borrowedRunning > 0)
         {
-            var plan = PreemptionPolicy.ChooseVictims(entry.Request, _nodes.Values, [.. _running.Values], Schedulable);
+            var plan = PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. _running.Values], Schedulable);
             if (plan is not null)
             {
                 return new Decision(DecisionKind.Preempt, plan.Node, tier.Value, score, plan, $"preempts {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}");
@@ -183,6 +189,10 @@ public sealed class PoolPlanner
             return best ?? NoNode;
         }
     }
+
+    /// <summary>A lent node expected back before the job would end (now + its expected duration).</summary>
+    public bool IsDoomed(NodeSlot node, QueueEntry entry) =>
+        node.Mode == NodeMode.OfflineNormal && _reclaimBy.TryGetValue(node.Node, out var by) && _now + entry.ExpectedDuration > by;
 
     private bool IsLong(QueueEntry entry) => entry.LongRunning || entry.ExpectedDuration > _options.LongJobThreshold;
 

@@ -13,4 +13,7 @@ public sealed partial class InferenceServiceGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inference service {Service}: stored forecast model unreadable, retraining: {Reason}")]
     private static partial void LogModelUnreadable(ILogger logger, string service, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inference service {Service}: {Moves} replicas moved off node {Node}, which is lent to training")]
+    private static partial void LogMoved(ILogger logger, string service, string node, int moves);
 }

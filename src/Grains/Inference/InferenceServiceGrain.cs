@@ -1,5 +1,7 @@
 using System.Globalization;
 using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Abstractions.Contracts.Mixing;
+using WPAI.Domain.Mixing;
 using WPAI.Domain.Scaling;
 using WPAI.Forecasting;
 
@@ -19,6 +21,7 @@ public sealed partial class InferenceServiceGrain(
     ILogger<InferenceServiceGrain> logger) : Grain, IInferenceServiceGrain
 {
     private const int MaxRealized = 1440;
+    private static readonly TimeSpan DemandForecastStep = TimeSpan.FromMinutes(5);
     private readonly List<ServiceMetrics> _window = [];
     private readonly Dictionary<long, double> _pendingForecasts = [];
     private Task<ForecastTraining>? _training;
@@ -172,6 +175,78 @@ public sealed partial class InferenceServiceGrain(
         RequireSpec();
         await AdoptTrainingAsync(clock.GetUtcNow());
         return View();
+    }
+
+    public Task<ServiceDemand> GetDemandAsync(TimeSpan forecastSpan)
+    {
+        var spec = RequireSpec();
+        var s = state.State;
+        var forecast = ImmutableArray<ReplicaForecast>.Empty;
+        if (forecastSpan > TimeSpan.Zero && s.HistoryStart is { } start)
+        {
+            var target = InferenceServiceSpecs.QpsTarget(spec);
+            forecast = [.. DailyProfileForecast.Forecast(s.History, start, clock.GetUtcNow(), forecastSpan, DemandForecastStep)
+                .Select(p => new ReplicaForecast(p.At, p.Qps, DailyProfileForecast.Replicas(p.Qps, target, spec.MinReplicas, spec.MaxReplicas)))];
+        }
+
+        return Task.FromResult(new ServiceDemand(this.GetPrimaryKeyString(), spec.Pool, spec.ReplicaResources, s.DesiredReplicas, s.Replicas.Count, forecast));
+    }
+
+    public async Task<ImmutableArray<string>> MoveReplicasOffAsync(string node)
+    {
+        var spec = RequireSpec();
+        var key = this.GetPrimaryKeyString();
+        var scheduler = GrainFactory.GetGrain<IPoolSchedulerGrain>(spec.Pool);
+        var source = GrainFactory.GetGrain<INodeGrain>(node);
+        var moves = ImmutableArray.CreateBuilder<string>();
+        for (var i = 0; i < state.State.Replicas.Count; i++)
+        {
+            var old = state.State.Replicas[i];
+            if (!string.Equals(old.Node, node, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var id = string.Create(CultureInfo.InvariantCulture, $"{key}/replica-{state.State.NextReplica}");
+            var target = await scheduler.PlaceReplicaAsync(id, spec.ReplicaResources);
+            if (target is null)
+            {
+                LogNoRoom(logger, key, spec.Pool, 1);
+                break;
+            }
+
+            if (string.Equals(target, node, StringComparison.Ordinal))
+            {
+                // The node still admits replicas (it is not draining): nothing to move off.
+                await source.ReleaseAsync(id);
+                break;
+            }
+
+            // Placed first, recorded, and only then released: the service never has fewer replicas than before.
+            state.State.NextReplica++;
+            state.State.Replicas[i] = new ReplicaView(id, target, clock.GetUtcNow());
+            state.State.Version++;
+            await state.WriteStateAsync();
+            await source.ReleaseAsync(old.Id);
+            moves.Add($"{old.Id} → {id}@{target}");
+        }
+
+        // A replica recorded as moved whose old allocation survived (a crash between the record and the release) is freed.
+        var current = state.State.Replicas.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var view = await source.GetAsync();
+        foreach (var stale in view.Allocations.Where(a => a.Kind == AllocationKind.InferenceReplica
+            && a.OwnerId.StartsWith(key + "/replica-", StringComparison.Ordinal) && !current.Contains(a.OwnerId)))
+        {
+            await source.ReleaseAsync(stale.OwnerId);
+            moves.Add($"{stale.OwnerId} (stale) released");
+        }
+
+        if (moves.Count > 0)
+        {
+            LogMoved(logger, key, node, moves.Count);
+        }
+
+        return moves.ToImmutable();
     }
 
     public async Task DeleteAsync()

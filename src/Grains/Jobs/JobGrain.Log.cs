@@ -7,4 +7,7 @@ public sealed partial class JobGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} preempted by {Preemptor} on {Node}")]
     private static partial void LogPreempted(ILogger logger, string jobId, string preemptor, string node);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} killed on lent node {Node}, which is taken back; re-queued as attempt {Attempt}")]
+    private static partial void LogReclaimed(ILogger logger, string jobId, string node, int attempt);
 }

@@ -188,12 +188,41 @@ public sealed partial class JobGrain(
         S.Status = JobStatus.Pending;
         S.Placement = null;
         S.PreemptedBy = preemptorJobId;
+        S.ReclaimedFrom = null;
         S.Attempt++;
         S.QueuedAt = now;
         AddEvent(now, "preempted", $"by {preemptorJobId} on {placement.Node}: {reason}; re-queued keeping {S.WaitedBefore:g} of wait");
         await state.WriteStateAsync();
         LogPreempted(logger, spec.JobId, preemptorJobId, placement.Node);
         return Entry(spec, now);
+    }
+
+    public async Task<bool> ReclaimAsync(string node, string reason)
+    {
+        if (S.Spec is not { } spec || S.Status != JobStatus.Running || S.Placement is not { } placement
+            || !string.Equals(placement.Node, node, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        var next = Entry(spec, now) with { Attempt = S.Attempt + 1 };
+
+        // Queued first: a crash before the kill is recorded leaves the job running on the draining node (the controller
+        // kills it again on its next tick) and a queue entry the scheduler drops when TryStart refuses the attempt.
+        await GrainFactory.GetGrain<IPoolSchedulerGrain>(S.Pools.IsDefaultOrEmpty ? placement.Pool : S.Pools[0]).EnqueueAsync(next);
+        await ReleaseAsync(spec, placement, JobStatus.Preempted, now, stopDriver: true);
+        S.Status = JobStatus.Pending;
+        S.Placement = null;
+        S.PreemptedBy = null;
+        S.ReclaimedFrom = node;
+        S.Reclaims++;
+        S.Attempt++;
+        S.QueuedAt = now;
+        AddEvent(now, "reclaimed", $"killed on lent node {node} ({reason}); re-queued keeping {S.WaitedBefore:g} of wait");
+        await state.WriteStateAsync();
+        LogReclaimed(logger, spec.JobId, node, S.Attempt);
+        return true;
     }
 
     public async Task<JobView> CancelAsync(string reason)
@@ -308,6 +337,8 @@ public sealed partial class JobGrain(
     {
         JobStatus.Pending when S.PreemptedBy is not null =>
             $"pending (attempt {S.Attempt}): preempted by job {S.PreemptedBy}; waiting in pool {string.Join(" → ", S.Pools)}",
+        JobStatus.Pending when S.ReclaimedFrom is not null =>
+            $"pending (attempt {S.Attempt}): killed when lent node {S.ReclaimedFrom} was taken back for inference; waiting in pool {string.Join(" → ", S.Pools)}",
         JobStatus.Pending => $"pending: waiting in pool {string.Join(" → ", S.Pools)} for {S.Requested}",
         JobStatus.Running when S.Placement is { } p => $"running on {p.Node} in pool {p.Pool} ({p.Tier} tier) since {p.StartedAt:u}",
         _ => S.Outcome ?? S.Status.ToString().ToLowerInvariant(),

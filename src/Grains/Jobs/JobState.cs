@@ -59,4 +59,12 @@ public sealed class JobState
 
     [Id(17)]
     public string? Outcome { get; set; }
+
+    /// <summary>The lent node whose reclaim killed the last run (null when the last stop was not a reclaim).</summary>
+    [Id(18)]
+    public string? ReclaimedFrom { get; set; }
+
+    /// <summary>How many runs of this job were killed by a reclaim of a lent node.</summary>
+    [Id(19)]
+    public int Reclaims { get; set; }
 }

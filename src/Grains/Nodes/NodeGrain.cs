@@ -68,9 +68,17 @@ public sealed partial class NodeGrain(
             throw new WpaiValidationException("request.resources", $"must not be negative ({request.Resources})", "Ask for zero or more of each resource.");
         }
 
-        if (!request.AllowedModes.Contains(state.State.Mode))
+        if (state.State.Mode is NodeMode.Unnormal or NodeMode.Down || request.AllowedModes.IsDefault || !request.AllowedModes.Contains(state.State.Mode))
         {
-            return new ReservationResult(false, $"node {spec.Name} is {state.State.Mode}", Capacity());
+            var draining = state.State.Mode == NodeMode.Unnormal ? $" (draining towards {state.State.Target?.ToString() ?? "an admin's choice"})" : string.Empty;
+            return new ReservationResult(false, $"node {spec.Name} is {state.State.Mode}{draining}", Capacity());
+        }
+
+        // A node never both serves inference replicas and runs training, whatever its mode.
+        var other = request.Kind == AllocationKind.TrainingJob ? AllocationKind.InferenceReplica : AllocationKind.TrainingJob;
+        if (state.State.Allocations.Values.FirstOrDefault(a => a.Kind == other) is { } conflict)
+        {
+            return new ReservationResult(false, $"node {spec.Name} holds {Describe(other)} {conflict.OwnerId}; it never mixes training and inference", Capacity());
         }
 
         var free = Free(spec);
@@ -102,11 +110,7 @@ public sealed partial class NodeGrain(
     public async Task<NodeView> ChangeModeAsync(NodeMode target, string reason)
     {
         var spec = RequireSpec();
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new WpaiValidationException("reason", "must not be empty", "Say why the mode changes.");
-        }
-
+        RequireReason(reason);
         var from = state.State.Mode;
         NodeModes.EnsureLegal(spec.Name, from, target);
         if (from == target)
@@ -114,9 +118,77 @@ public sealed partial class NodeGrain(
             return View();
         }
 
-        state.State.Mode = target;
-        state.State.Target = null;
-        state.State.Transitions.Add(new ModeTransition(from, target, null, clock.GetUtcNow(), reason));
+        // An admin who drains a node by hand drains it towards the other side, as a handover would.
+        NodeMode? handoverTarget = target != NodeMode.Unnormal ? null
+            : from == NodeMode.OnlineNormal ? NodeMode.OfflineNormal
+            : from == NodeMode.OfflineNormal ? NodeMode.OnlineNormal
+            : null;
+        return await MoveAsync(spec, target, handoverTarget, reason);
+    }
+
+    public async Task<NodeView> BeginHandoverAsync(NodeMode target, string reason)
+    {
+        var spec = RequireSpec();
+        RequireReason(reason);
+        if (target is not (NodeMode.OnlineNormal or NodeMode.OfflineNormal))
+        {
+            throw new WpaiValidationException("target", $"a handover goes to OnlineNormal or OfflineNormal, not {target}", "Use ChangeMode for Fixed and Down.");
+        }
+
+        var from = state.State.Mode;
+        if (from == NodeMode.Unnormal && state.State.Target == target)
+        {
+            return View();
+        }
+
+        var legal = from == NodeMode.Unnormal
+            || (from == NodeMode.OnlineNormal && target == NodeMode.OfflineNormal)
+            || (from == NodeMode.OfflineNormal && target == NodeMode.OnlineNormal);
+        if (!legal)
+        {
+            throw new WpaiValidationException(
+                "mode",
+                $"node '{spec.Name}' cannot start a handover from {from} to {target}",
+                "A handover lends an OnlineNormal node (target OfflineNormal), takes back an OfflineNormal node (target OnlineNormal), or re-targets an Unnormal one.");
+        }
+
+        return await MoveAsync(spec, NodeMode.Unnormal, target, reason);
+    }
+
+    public async Task<NodeView> CompleteHandoverAsync(string reason)
+    {
+        var spec = RequireSpec();
+        RequireReason(reason);
+        if (state.State.Mode != NodeMode.Unnormal)
+        {
+            if (state.State.Mode is NodeMode.OnlineNormal or NodeMode.OfflineNormal)
+            {
+                return View(); // completed before (a retry after a crash or a lost answer)
+            }
+
+            throw new WpaiValidationException("mode", $"node '{spec.Name}' is {state.State.Mode}, not in a handover", "Start one with BeginHandover first.");
+        }
+
+        if (state.State.Target is not { } target)
+        {
+            throw new WpaiValidationException("mode", $"node '{spec.Name}' is Unnormal without a target", "Start a handover with a target (BeginHandover) or change its mode by hand.");
+        }
+
+        var blocking = target == NodeMode.OfflineNormal ? AllocationKind.InferenceReplica : AllocationKind.TrainingJob;
+        if (state.State.Allocations.Values.Any(a => a.Kind == blocking))
+        {
+            return View();
+        }
+
+        return await MoveAsync(spec, target, null, reason);
+    }
+
+    private async Task<NodeView> MoveAsync(NodeSpec spec, NodeMode to, NodeMode? target, string reason)
+    {
+        var from = state.State.Mode;
+        state.State.Mode = to;
+        state.State.Target = target;
+        state.State.Transitions.Add(new ModeTransition(from, to, target, clock.GetUtcNow(), reason));
         if (state.State.Transitions.Count > MaxTransitions)
         {
             state.State.Transitions.RemoveRange(0, state.State.Transitions.Count - MaxTransitions);
@@ -124,10 +196,20 @@ public sealed partial class NodeGrain(
 
         state.State.Version++;
         await state.WriteStateAsync();
-        LogModeChanged(logger, spec.Name, from, target, reason);
+        LogModeChanged(logger, spec.Name, from, to, target, reason);
         await PushAsync();
         return View();
     }
+
+    private static void RequireReason(string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new WpaiValidationException("reason", "must not be empty", "Say why the mode changes.");
+        }
+    }
+
+    private static string Describe(AllocationKind kind) => kind == AllocationKind.TrainingJob ? "training job" : "inference replica";
 
     private NodeSpec RequireSpec() =>
         state.State.Spec ?? throw new WpaiNotFoundException("node", this.GetPrimaryKeyString());

@@ -24,6 +24,7 @@ public sealed partial class PoolSchedulerGrain(
     private readonly Dictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _reasons = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forwarded = new(StringComparer.Ordinal);
+    private ImmutableDictionary<string, DateTimeOffset> _reclaimBy = ImmutableDictionary<string, DateTimeOffset>.Empty;
     private IGrainTimer? _passTimer;
     private IGrainTimer? _agingTimer;
     private bool _passRequested;
@@ -172,6 +173,12 @@ public sealed partial class PoolSchedulerGrain(
             g => new PoolUsage(g.Where(r => r.Tier == Tier.Own).Sum(r => r.Resources.Gpus), g.Where(r => r.Tier == Tier.Borrowed).Sum(r => r.Resources.Gpus)),
             StringComparer.Ordinal);
         return Task.FromResult(new PoolView(Pool, S.Nodes.Count, capacity, free, queue, S.Quotas.ToImmutableDictionary(StringComparer.Ordinal), usage, S.Placements, S.Preemptions));
+    }
+
+    public Task SetReclaimForecastAsync(ImmutableDictionary<string, DateTimeOffset> reclaimBy)
+    {
+        _reclaimBy = reclaimBy ?? ImmutableDictionary<string, DateTimeOffset>.Empty;
+        return Task.CompletedTask;
     }
 
     public async Task<string?> PlaceReplicaAsync(string ownerId, Resources resources)
@@ -400,7 +407,8 @@ public sealed partial class PoolSchedulerGrain(
         _running.Values,
         S.Quotas,
         S.Utilization.ToDictionary(kv => kv.Key, kv => EffectiveUtilization.OfDepartment(kv.Value), StringComparer.Ordinal),
-        clock.GetUtcNow());
+        clock.GetUtcNow(),
+        _reclaimBy);
 
     private IEnumerable<NodeSlot> Slots() => _nodes.Values.Select(n => new NodeSlot(n.Node, n.Mode, n.Capacity, n.Free));
 

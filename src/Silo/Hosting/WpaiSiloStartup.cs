@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using WPAI.Abstractions.Errors;
 using WPAI.Abstractions.Grains;
 using WPAI.Abstractions.Ports;
 using WPAI.Silo.Driver;
@@ -27,6 +28,7 @@ public sealed partial class WpaiSiloStartup(
             foreach (var pool in fleet.NodesByPool.Keys)
             {
                 await grains.GetGrain<IPoolSchedulerGrain>(pool).GetAsync();
+                await WakeMixingControllerAsync(pool);
             }
 
             var resumed = 0;
@@ -54,6 +56,19 @@ public sealed partial class WpaiSiloStartup(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogStartFailed(logger, ex);
+        }
+    }
+
+    /// <summary>A configured mixing controller restarts its tick timer on activation; an unconfigured one answers not found.</summary>
+    private async Task WakeMixingControllerAsync(string pool)
+    {
+        try
+        {
+            await grains.GetGrain<IMixingControllerGrain>(pool).GetAsync();
+        }
+        catch (WpaiNotFoundException)
+        {
+            // no mixing in this pool
         }
     }
 

@@ -223,3 +223,36 @@ public sealed class PoolPlannerTests
         Assert.Contains("Fixed", longJob.Reason, StringComparison.Ordinal);
     }
 }
+
+public sealed class DoomedPlacementTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static PoolPlanner Planner(IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy, params NodeSlot[] nodes) =>
+        new("T4", new SchedulingOptions(), nodes, [], new Dictionary<string, int> { ["A"] = 16 }, new Dictionary<string, double?>(), Now, reclaimBy);
+
+    private static QueueEntry Job(string id, double hours) =>
+        new(id, "A", new Resources(1, 1, 1), ["T4"], Now, TimeSpan.Zero, 1, false, TimeSpan.FromHours(hours));
+
+    [Fact]
+    public void Decide_SkipsALentNodeForecastToBeReclaimedBeforeTheJobEnds()
+    {
+        var lent = new NodeSlot("lent", NodeMode.OfflineNormal, new Resources(8, 100, 100), new Resources(8, 100, 100));
+        var planner = Planner(new Dictionary<string, DateTimeOffset> { ["lent"] = Now.AddHours(2) }, lent);
+        Assert.Equal(DecisionKind.Place, planner.Decide(Job("short", 1)).Kind);
+        Assert.Equal(DecisionKind.Wait, planner.Decide(Job("too-long", 3)).Kind);
+        Assert.Equal(DecisionKind.Place, Planner(null, lent).Decide(Job("too-long", 3)).Kind);
+    }
+
+    [Fact]
+    public void Decide_DoomedLentNodeIsSkipped_ButAFixedNodeStillTakesTheJob()
+    {
+        var lent = new NodeSlot("lent", NodeMode.OfflineNormal, new Resources(8, 100, 100), new Resources(1, 100, 100));
+        var fixedNode = new NodeSlot("fixed", NodeMode.Fixed, new Resources(8, 100, 100), new Resources(4, 100, 100));
+        var planner = Planner(new Dictionary<string, DateTimeOffset> { ["lent"] = Now.AddHours(2) }, lent, fixedNode);
+        var decision = planner.Decide(Job("j", 3));
+        Assert.Equal(DecisionKind.Place, decision.Kind);
+        Assert.Equal("fixed", decision.Node);
+        Assert.Equal("lent", Planner(null, lent, fixedNode).Decide(Job("j", 3)).Node); // best fit without the forecast
+    }
+}

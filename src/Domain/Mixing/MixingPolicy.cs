@@ -1,0 +1,361 @@
+using System.Globalization;
+using WPAI.Abstractions.Contracts.Mixing;
+
+namespace WPAI.Domain.Mixing;
+
+/// <summary>
+/// The pure online/offline mixing policy of one pool (DESIGN.md, "Mixing"). The online usage rate is inference demand
+/// (GPUs of the services' desired replicas, pending included) over online capacity (GPUs of OnlineNormal nodes, and of
+/// nodes draining back to it).
+/// <list type="bullet">
+/// <item><b>Threshold</b>: below <c>MinRate</c> it lends the least-used online nodes (fewest replica GPUs first) while
+/// the rate after lending stays under the band's midpoint; above <c>MaxRate</c>, or with pending replicas that fit on
+/// no online node, it reclaims the lent nodes whose jobs lose the least work (Σ elapsed × GPUs; idle nodes first) until
+/// the rate is back at or under <c>MaxRate</c> and the pending replicas fit. Between the two it does nothing (hysteresis).</item>
+/// <item><b>TimeWindow</b> (baseline): inside the daily window it lends whatever the load, while the rate after lending
+/// stays at or under <c>MaxRate</c>; outside it reclaims everything; pending replicas reclaim as above.</item>
+/// <item><b>Off</b>: reclaims every lent node.</item>
+/// </list>
+/// A node whose mode changed less than <c>MinDwell</c> ago is neither lent nor reclaimed, unless replicas are pending,
+/// the window closed or mixing is off. Look-ahead (a), <c>ReclaimAhead</c>: the demand used is the larger of the
+/// current demand and the forecast peak over <c>LookAheadHorizon</c>, so nodes come back before the peak and are not
+/// lent just before it. Look-ahead (b), <c>AvoidDoomedPlacement</c>: each lent node gets the time it is expected to be
+/// reclaimed — with the forecast, the k-th node in reclaim order goes back at the first forecast time when the rate
+/// with the k−1 before it reclaimed exceeds <c>MaxRate</c> (minus the horizon with look-ahead a); in the time window,
+/// at the window's end.
+/// </summary>
+public static class MixingPolicy
+{
+    /// <summary>The usage rate reported when there is demand but no online capacity at all.</summary>
+    public const double OverloadRate = 10;
+
+    /// <summary>Demand over online capacity; 0 without demand, <see cref="OverloadRate"/> with demand but no capacity.</summary>
+    public static double Rate(double demandGpus, int onlineGpus) =>
+        onlineGpus > 0 ? demandGpus / onlineGpus : demandGpus > 0 ? OverloadRate : 0;
+
+    /// <summary>Whether the UTC time of day of <paramref name="now"/> is inside [start, end) (the window may wrap midnight).</summary>
+    public static bool InWindow(DateTimeOffset now, TimeOnly start, TimeOnly end)
+    {
+        var t = TimeOnly.FromTimeSpan(now.UtcDateTime.TimeOfDay);
+        return start < end ? t >= start && t < end : t >= start || t < end;
+    }
+
+    /// <summary>The next time (after <paramref name="now"/>) the UTC clock shows <paramref name="end"/>.</summary>
+    public static DateTimeOffset NextWindowEnd(DateTimeOffset now, TimeOnly end)
+    {
+        var utc = now.ToUniversalTime();
+        var candidate = new DateTimeOffset(utc.Date, TimeSpan.Zero) + end.ToTimeSpan();
+        return candidate > utc ? candidate : candidate.AddDays(1);
+    }
+
+    /// <summary>Throws <see cref="WpaiValidationException"/> naming the setting at fault unless the settings are sound.</summary>
+    public static void Validate(MixingSettings? settings)
+    {
+        if (settings is null)
+        {
+            throw new WpaiValidationException("settings", "are missing", "Send mixing settings (start from MixingSettings.Default).");
+        }
+
+        if (!Enum.IsDefined(settings.Policy))
+        {
+            throw new WpaiValidationException("settings.policy", $"unknown policy {(int)settings.Policy}", "Use Off, Threshold or TimeWindow.");
+        }
+
+        if (!(settings.MinRate >= 0) || !(settings.MinRate < 1))
+        {
+            throw new WpaiValidationException("settings.minRate", Invariant($"must be within [0, 1), not {settings.MinRate}"), "Give the usage rate below which nodes are lent, e.g. 0.3.");
+        }
+
+        if (!(settings.MaxRate > settings.MinRate) || !(settings.MaxRate <= 1))
+        {
+            throw new WpaiValidationException(
+                "settings.maxRate",
+                Invariant($"must be above minRate ({settings.MinRate}) and at most 1, not {settings.MaxRate}"),
+                "Give the usage rate above which lent nodes are taken back, e.g. 0.8.");
+        }
+
+        if (settings.MinDwell < TimeSpan.Zero)
+        {
+            throw new WpaiValidationException("settings.minDwell", $"must not be negative ({settings.MinDwell})", "Use 0 or a positive duration such as 30m.");
+        }
+
+        if (settings.LookAheadHorizon < TimeSpan.Zero || (settings.ReclaimAhead && settings.LookAheadHorizon == TimeSpan.Zero))
+        {
+            throw new WpaiValidationException(
+                "settings.lookAheadHorizon",
+                $"must be positive when reclaiming ahead, and never negative ({settings.LookAheadHorizon})",
+                "Use a horizon such as 60m.");
+        }
+
+        if (settings.TickInterval < TimeSpan.Zero || (settings.TickInterval > TimeSpan.Zero && settings.TickInterval < TimeSpan.FromSeconds(1)))
+        {
+            throw new WpaiValidationException("settings.tickInterval", $"must be 0 (explicit ticks only) or at least 1 s ({settings.TickInterval})", "Use e.g. 1m, or 0 to tick only on request.");
+        }
+
+        if (settings.Policy == MixingPolicyKind.TimeWindow && settings.WindowStart == settings.WindowEnd)
+        {
+            throw new WpaiValidationException("settings.windowEnd", $"the lending window is empty ({settings.WindowStart}–{settings.WindowEnd})", "Give different start and end times, e.g. 00:00–08:00.");
+        }
+    }
+
+    /// <summary>Decides one tick: the handovers to start and, with look-ahead (b), each lent node's expected reclaim time.</summary>
+    public static MixingPlan Decide(MixingSettings settings, MixingSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var now = snapshot.Now;
+        var nodes = snapshot.Nodes.IsDefault ? [] : snapshot.Nodes;
+        var pending = snapshot.PendingReplicaGpus.IsDefault ? [] : snapshot.PendingReplicaGpus;
+        var forecast = snapshot.Forecast.IsDefault ? [] : snapshot.Forecast;
+        var online = nodes.Where(n => n.IsOnline).ToList();
+        var cap = online.Sum(n => n.Gpus);
+        var demand = snapshot.DemandGpus;
+        var rate = Rate(demand, cap);
+        double? peak = settings.ReclaimAhead && settings.Policy == MixingPolicyKind.Threshold ? ForecastPeak(forecast, now, settings.LookAheadHorizon) : null;
+        double? forecastRate = peak is { } p ? Rate(p, cap) : null;
+        var effective = Math.Max(demand, peak ?? 0);
+        var free = online.Select(n => Math.Max(0, n.Gpus - n.ReplicaGpus)).ToList();
+        var urgent = !FitsPending(pending, free);
+        var measured = Invariant($"usage {rate:0.00} ({demand:0.##} of {cap} online GPUs)")
+            + (forecastRate is { } fr ? Invariant($", forecast {fr:0.00} within {settings.LookAheadHorizon:g}") : string.Empty)
+            + (pending.Length > 0 ? Invariant($", {pending.Length} replicas pending") : string.Empty);
+
+        var handovers = ImmutableArray.CreateBuilder<Handover>();
+        string verdict;
+        switch (settings.Policy)
+        {
+            case MixingPolicyKind.Off:
+                foreach (var n in nodes.Where(n => n.Mode == NodeMode.OfflineNormal).OrderBy(n => n.Name, StringComparer.Ordinal))
+                {
+                    handovers.Add(new Handover(n.Name, NodeMode.OnlineNormal, "mixing is off: lent nodes are taken back"));
+                }
+
+                verdict = "mixing off";
+                break;
+
+            case MixingPolicyKind.TimeWindow when !InWindow(now, settings.WindowStart, settings.WindowEnd):
+                foreach (var n in nodes.Where(n => n.Mode == NodeMode.OfflineNormal).OrderBy(n => n.LostWork(now)).ThenBy(n => n.Name, StringComparer.Ordinal))
+                {
+                    handovers.Add(new Handover(n.Name, NodeMode.OnlineNormal, Invariant($"outside the lending window {settings.WindowStart:HH:mm}–{settings.WindowEnd:HH:mm}")));
+                }
+
+                verdict = "outside the lending window";
+                break;
+
+            case MixingPolicyKind.TimeWindow:
+                if (urgent)
+                {
+                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, limit: 1.0, ignoreDwell: true, $"{measured}: replicas pending and they fit on no online node");
+                    verdict = "reclaim: replicas pending";
+                }
+                else
+                {
+                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, r => r <= settings.MaxRate, Invariant($"{measured}: inside the lending window, lending while the rate stays ≤ {settings.MaxRate:0.00}"));
+                    verdict = "inside the lending window";
+                }
+
+                break;
+
+            default:
+                var mid = (settings.MinRate + settings.MaxRate) / 2;
+                if (urgent || rate > settings.MaxRate || forecastRate > settings.MaxRate)
+                {
+                    var why = urgent ? "replicas pending and they fit on no online node"
+                        : rate > settings.MaxRate ? Invariant($"above max {settings.MaxRate:0.00}")
+                        : Invariant($"forecast peak above max {settings.MaxRate:0.00}");
+                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, $"{measured}: {why}");
+                    verdict = $"reclaim: {why}";
+                }
+                else if (rate < settings.MinRate)
+                {
+                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, r => r < mid, Invariant($"{measured}: below min {settings.MinRate:0.00}, lending while the rate stays < {mid:0.00}"));
+                    verdict = Invariant($"below min {settings.MinRate:0.00}");
+                }
+                else
+                {
+                    verdict = "within the band: hold";
+                }
+
+                break;
+        }
+
+        var plan = handovers.ToImmutable();
+        var reclaimBy = settings.AvoidDoomedPlacement ? ReclaimTimes(settings, nodes, plan, forecast, now, cap) : ImmutableDictionary<string, DateTimeOffset>.Empty;
+        var lent = plan.Where(h => h.Target == NodeMode.OfflineNormal).Select(h => h.Node).ToList();
+        var back = plan.Where(h => h.Target == NodeMode.OnlineNormal).Select(h => h.Node).ToList();
+        var summary = $"{measured}; {verdict}"
+            + (lent.Count > 0 ? $"; lend {string.Join(", ", lent)}" : string.Empty)
+            + (back.Count > 0 ? $"; reclaim {string.Join(", ", back)}" : string.Empty);
+        return new MixingPlan(cap, demand, rate, forecastRate, plan, reclaimBy, summary);
+    }
+
+    /// <summary>The highest forecast demand in (now, now + horizon], or null when the forecast has no point there.</summary>
+    public static double? ForecastPeak(ImmutableArray<DemandPoint> forecast, DateTimeOffset now, TimeSpan horizon)
+    {
+        double? peak = null;
+        foreach (var point in forecast)
+        {
+            if (point.At > now && point.At <= now + horizon && (peak is null || point.DemandGpus > peak))
+            {
+                peak = point.DemandGpus;
+            }
+        }
+
+        return peak;
+    }
+
+    /// <summary>Whether every pending replica (GPUs each) fits on the free GPUs of the given nodes (best fit, largest first).</summary>
+    public static bool FitsPending(IEnumerable<int> pendingGpus, IEnumerable<int> freeGpus)
+    {
+        var free = freeGpus.ToList();
+        foreach (var need in pendingGpus.OrderByDescending(g => g))
+        {
+            var best = -1;
+            for (var i = 0; i < free.Count; i++)
+            {
+                if (free[i] >= need && (best < 0 || free[i] < free[best]))
+                {
+                    best = i;
+                }
+            }
+
+            if (best < 0)
+            {
+                return false;
+            }
+
+            free[best] -= need;
+        }
+
+        return true;
+    }
+
+    /// <summary>Reclaim order: least work lost first (idle nodes first), then fewer jobs, then name.</summary>
+    public static IOrderedEnumerable<MixingNode> ReclaimOrder(IEnumerable<MixingNode> nodes, DateTimeOffset now) =>
+        nodes.OrderBy(n => n.LostWork(now)).ThenBy(n => n.Jobs.IsDefault ? 0 : n.Jobs.Length).ThenBy(n => n.Name, StringComparer.Ordinal);
+
+    private static bool DwellOver(MixingNode node, DateTimeOffset now, TimeSpan minDwell) =>
+        node.LastChange is not { } at || now - at >= minDwell;
+
+    private static void Reclaim(
+        ImmutableArray<Handover>.Builder handovers,
+        ImmutableArray<MixingNode> nodes,
+        DateTimeOffset now,
+        MixingSettings settings,
+        int cap,
+        List<int> free,
+        ImmutableArray<int> pending,
+        double effective,
+        double limit,
+        bool ignoreDwell,
+        string reason)
+    {
+        var candidates = ReclaimOrder(nodes.Where(n => n.Mode == NodeMode.OfflineNormal && (ignoreDwell || DwellOver(n, now, settings.MinDwell))), now);
+        var freeNow = new List<int>(free);
+        foreach (var node in candidates)
+        {
+            if (FitsPending(pending, freeNow) && Rate(effective, cap) <= limit)
+            {
+                return;
+            }
+
+            handovers.Add(new Handover(node.Name, NodeMode.OnlineNormal, Invariant($"{reason}; loses the least work ({node.LostWork(now):0.##} GPU-h, {(node.Jobs.IsDefault ? 0 : node.Jobs.Length)} jobs)")));
+            cap += node.Gpus;
+            freeNow.Add(node.Gpus);
+        }
+    }
+
+    private static void Lend(
+        ImmutableArray<Handover>.Builder handovers,
+        ImmutableArray<MixingNode> nodes,
+        DateTimeOffset now,
+        MixingSettings settings,
+        int cap,
+        List<int> free,
+        ImmutableArray<int> pending,
+        double effective,
+        Func<double, bool> rateAllows,
+        string reason)
+    {
+        var freeTotal = free.Sum();
+        var pendingTotal = pending.Sum();
+        var candidates = nodes
+            .Where(n => n.Mode == NodeMode.OnlineNormal && DwellOver(n, now, settings.MinDwell))
+            .OrderBy(n => n.ReplicaGpus)
+            .ThenBy(n => n.Name, StringComparer.Ordinal);
+        foreach (var node in candidates)
+        {
+            var after = cap - node.Gpus;
+
+            // The node's replicas move to the remaining online nodes, and pending ones must still find room there.
+            if (!rateAllows(Rate(effective, after)) || freeTotal - node.Gpus < pendingTotal)
+            {
+                continue;
+            }
+
+            handovers.Add(new Handover(node.Name, NodeMode.OfflineNormal, Invariant($"{reason}; least used ({node.ReplicaGpus} of {node.Gpus} GPUs serve replicas), rate after {Rate(effective, after):0.00}")));
+            cap = after;
+            freeTotal -= node.Gpus;
+        }
+    }
+
+    private static ImmutableDictionary<string, DateTimeOffset> ReclaimTimes(
+        MixingSettings settings,
+        ImmutableArray<MixingNode> nodes,
+        ImmutableArray<Handover> plan,
+        ImmutableArray<DemandPoint> forecast,
+        DateTimeOffset now,
+        int cap)
+    {
+        var reclaimed = plan.Where(h => h.Target == NodeMode.OnlineNormal).Select(h => h.Node).ToHashSet(StringComparer.Ordinal);
+        var lending = plan.Where(h => h.Target == NodeMode.OfflineNormal).Select(h => h.Node).ToHashSet(StringComparer.Ordinal);
+        var lent = nodes.Where(n => (n.IsLent && !reclaimed.Contains(n.Name)) || lending.Contains(n.Name)).ToList();
+        var result = ImmutableDictionary.CreateBuilder<string, DateTimeOffset>(StringComparer.Ordinal);
+        switch (settings.Policy)
+        {
+            case MixingPolicyKind.Off:
+                foreach (var n in lent)
+                {
+                    result[n.Name] = now;
+                }
+
+                return result.ToImmutable();
+
+            case MixingPolicyKind.TimeWindow:
+                var by = InWindow(now, settings.WindowStart, settings.WindowEnd) ? NextWindowEnd(now, settings.WindowEnd) : now;
+                foreach (var n in lent)
+                {
+                    result[n.Name] = by;
+                }
+
+                return result.ToImmutable();
+        }
+
+        if (forecast.IsEmpty)
+        {
+            return result.ToImmutable();
+        }
+
+        var capAfter = cap
+            + nodes.Where(n => reclaimed.Contains(n.Name)).Sum(n => n.Gpus)
+            - nodes.Where(n => lending.Contains(n.Name)).Sum(n => n.Gpus);
+        var shift = settings.ReclaimAhead ? settings.LookAheadHorizon : TimeSpan.Zero;
+        var points = forecast.Where(p => p.At > now).OrderBy(p => p.At).ToList();
+        foreach (var node in ReclaimOrder(lent, now))
+        {
+            var hit = points.FirstOrDefault(p => Rate(p.DemandGpus, capAfter) > settings.MaxRate);
+            if (hit is null)
+            {
+                break; // more capacity only pushes the later nodes further out: none of them is forecast to go back
+            }
+
+            var at = hit.At - shift;
+            result[node.Name] = at > now ? at : now;
+            capAfter += node.Gpus;
+        }
+
+        return result.ToImmutable();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

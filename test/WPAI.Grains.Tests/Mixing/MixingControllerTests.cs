@@ -1,0 +1,211 @@
+using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Abstractions.Contracts.Mixing;
+using WPAI.Grains.Tests.Inference;
+
+namespace WPAI.Grains.Tests.Mixing;
+
+/// <summary>The mixing controller grain on real node, job, scheduler and inference-service grains.</summary>
+[Collection(InferenceClusterCollection.Name)]
+public sealed class MixingControllerTests(InferenceClusterFixture fixture)
+{
+    private readonly MixingPool _p = new(fixture.Grains);
+
+    private static (string, NodeMode, NodeMode, NodeMode) Step(MixingDecision d) => (d.Node, d.From, d.To, d.Target);
+
+    [Fact]
+    public async Task Tick_LowUsage_MovesTheReplicasFirst_ThenLendsTheNode_AndTrainingRunsThere()
+    {
+        var (a, b) = await _p.TwoNodesAsync();
+        await _p.Controller.ConfigureAsync(MixingPool.Settings);
+
+        var decisions = await _p.Controller.TickAsync();
+
+        Assert.Equal(
+            [(a, NodeMode.OnlineNormal, NodeMode.Unnormal, NodeMode.OfflineNormal), (a, NodeMode.Unnormal, NodeMode.OfflineNormal, NodeMode.OfflineNormal)],
+            decisions.Select(Step));
+        Assert.Single(decisions[1].MovedReplicas);
+        Assert.Contains($"@{b}", decisions[1].MovedReplicas[0], StringComparison.Ordinal);
+        var service = await _p.Service.GetAsync();
+        Assert.Equal([b], service.Replicas.Select(r => r.Node));
+        Assert.Equal(0, service.PendingReplicas);
+        var node = await _p.Node("a").GetAsync();
+        Assert.Equal(NodeMode.OfflineNormal, node.Mode);
+        Assert.Empty(node.Allocations);
+        Assert.Equal(NodeMode.OfflineNormal, node.Transitions[^2].Target);
+
+        var view = await _p.Controller.GetAsync();
+        Assert.Equal(1, view.Lent);
+        Assert.Equal([a], view.LentNodes.ToArray());
+        Assert.Equal(8, view.OnlineGpus); // measured before lending
+        Assert.Equal(1.0 / 8, view.UsageRate, 9);
+        Assert.Equal(decisions.Reverse().Select(Step), view.Decisions.Take(2).Select(Step));
+
+        var job = await _p.SubmitAsync("short", 2, TimeSpan.FromHours(1));
+        var running = await _p.JobAsync(job);
+        Assert.Equal(JobStatus.Running, running.Status);
+        Assert.Equal(a, running.Placement!.Node);
+
+        Assert.Empty(await _p.Controller.TickAsync()); // b is within its dwell time; nothing else to lend
+    }
+
+    [Fact]
+    public async Task Tick_HighUsage_ReclaimsTheLentNode_KillingAndRequeueingItsJob()
+    {
+        var (a, b) = await _p.TwoNodesAsync();
+        await _p.Controller.ConfigureAsync(MixingPool.Settings);
+        await _p.Controller.TickAsync();
+        var job = await _p.SubmitAsync("victim", 2, TimeSpan.FromHours(1));
+        Assert.Equal(a, (await _p.JobAsync(job)).Placement!.Node);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(31)); // past the dwell time
+        await _p.Service.ScaleAsync(4, "peak"); // b is full: 4 of 4 online GPUs
+        var decisions = await _p.Controller.TickAsync();
+
+        Assert.Equal(
+            [(a, NodeMode.OfflineNormal, NodeMode.Unnormal, NodeMode.OnlineNormal), (a, NodeMode.Unnormal, NodeMode.OnlineNormal, NodeMode.OnlineNormal)],
+            decisions.Select(Step));
+        Assert.Equal([job], decisions[1].KilledJobs.ToArray());
+        Assert.Equal(1.0, decisions[0].UsageRate, 9);
+
+        var killed = await _p.JobAsync(job);
+        Assert.Equal(JobStatus.Pending, killed.Status);
+        Assert.Equal(2, killed.Attempts);
+        Assert.Equal("reclaimed", killed.History[^1].Kind);
+        Assert.Contains(a, killed.History[^1].Detail, StringComparison.Ordinal);
+        Assert.Contains("taken back", killed.Explanation, StringComparison.Ordinal);
+        Assert.Contains(job, (await _p.Scheduler.GetAsync()).Queue.Select(q => q.JobId));
+
+        var node = await _p.Node("a").GetAsync();
+        Assert.Equal(NodeMode.OnlineNormal, node.Mode);
+        Assert.DoesNotContain(node.Allocations, x => x.Kind == AllocationKind.TrainingJob);
+        var view = await _p.Controller.GetAsync();
+        Assert.Equal((1, 1, 1), (view.Lent, view.Reclaimed, view.Kills));
+
+        // The re-queued job finds no training node now (a and b both serve inference), and nothing lands on a.
+        await _p.Scheduler.RunPassAsync();
+        Assert.Equal(JobStatus.Pending, (await _p.JobAsync(job)).Status);
+        _ = b;
+    }
+
+    [Fact]
+    public async Task Tick_PendingReplicas_ReclaimEvenInsideTheDwellTime()
+    {
+        var (a, _) = await _p.TwoNodesAsync();
+        await _p.Controller.ConfigureAsync(MixingPool.Settings);
+        await _p.Controller.TickAsync();
+        var job = await _p.SubmitAsync("victim", 1, TimeSpan.FromHours(1));
+
+        await _p.Service.ScaleAsync(5, "burst"); // 4 fit on b, 1 pending
+        var decisions = await _p.Controller.TickAsync();
+
+        Assert.Equal(NodeMode.OnlineNormal, decisions[^1].To);
+        Assert.Equal([job], decisions[^1].KilledJobs.ToArray());
+        Assert.Contains("pending", decisions[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(NodeMode.OnlineNormal, (await _p.Node("a").GetAsync()).Mode);
+        Assert.Equal(1, (await _p.Controller.GetAsync()).PendingReplicas);
+
+        await _p.Service.ScaleAsync(5, "burst, again"); // the pending replica lands on the reclaimed node
+        var service = await _p.Service.GetAsync();
+        Assert.Equal(0, service.PendingReplicas);
+        Assert.Contains(a, service.Replicas.Select(r => r.Node));
+    }
+
+    [Fact]
+    public async Task Tick_Off_TakesEveryLentNodeBack()
+    {
+        var (a, _) = await _p.TwoNodesAsync();
+        await _p.Controller.ConfigureAsync(MixingPool.Settings);
+        await _p.Controller.TickAsync();
+        await _p.Controller.ConfigureAsync(MixingPool.Settings with { Policy = MixingPolicyKind.Off });
+
+        var decisions = await _p.Controller.TickAsync();
+
+        Assert.Equal((a, NodeMode.OnlineNormal), (decisions[^1].Node, decisions[^1].To));
+        Assert.Contains("off", decisions[0].Reason, StringComparison.Ordinal);
+        Assert.Empty((await _p.Controller.GetAsync()).LentNodes);
+    }
+
+    [Fact]
+    public async Task Tick_TimeWindowWithAvoidDoomedPlacement_KeepsJobsThatWouldOutliveTheWindowOffTheLentNode()
+    {
+        var (a, _) = await _p.TwoNodesAsync();
+        var now = fixture.Clock.GetUtcNow();
+        var window = MixingPool.Settings with
+        {
+            Policy = MixingPolicyKind.TimeWindow,
+            AvoidDoomedPlacement = true,
+            WindowStart = TimeOnly.FromDateTime(now.UtcDateTime.AddHours(-1)),
+            WindowEnd = TimeOnly.FromDateTime(now.UtcDateTime.AddHours(2)),
+        };
+        await _p.Controller.ConfigureAsync(window);
+        await _p.Controller.TickAsync();
+        Assert.Equal(NodeMode.OfflineNormal, (await _p.Node("a").GetAsync()).Mode);
+
+        var tooLong = await _p.SubmitAsync("three-hours", 2, TimeSpan.FromHours(3));
+        var fits = await _p.SubmitAsync("one-hour", 2, TimeSpan.FromHours(1));
+
+        Assert.Equal(JobStatus.Pending, (await _p.JobAsync(tooLong)).Status);
+        Assert.Equal(a, (await _p.JobAsync(fits)).Placement?.Node);
+
+        // Without the forecast pushed, the same job would be placed.
+        await _p.Scheduler.SetReclaimForecastAsync(ImmutableDictionary<string, DateTimeOffset>.Empty);
+        await _p.Scheduler.RunPassAsync();
+        Assert.Equal(a, (await _p.JobAsync(tooLong)).Placement?.Node);
+    }
+
+    [Fact]
+    public async Task LongJobs_GoOnlyToFixedNodes_ShortOnesMayUseLentNodes()
+    {
+        var (a, _) = await _p.TwoNodesAsync();
+        var f = await _p.AddNodeAsync("f", 2, NodeMode.Fixed);
+        await _p.Controller.ConfigureAsync(MixingPool.Settings);
+        await _p.Controller.TickAsync();
+
+        var longJob = await _p.SubmitAsync("long", 2, TimeSpan.FromHours(13)); // over the 12 h threshold
+        var flagged = new JobSpec(_p.Name("flagged"), _p.Dept, [_p.Pool], 2, 1_000, 4_000, TimeSpan.FromHours(1), LongRunning: true);
+        await fixture.Grains.GetGrain<IJobGrain>(flagged.JobId).SubmitAsync(flagged);
+        await _p.Scheduler.RunPassAsync();
+        var shortJob = await _p.SubmitAsync("short", 2, TimeSpan.FromHours(1));
+
+        Assert.Equal(f, (await _p.JobAsync(longJob)).Placement?.Node);
+        Assert.Equal(JobStatus.Pending, (await _p.JobAsync(flagged.JobId)).Status); // the Fixed node is full; the lent one is not for it
+        Assert.Equal(a, (await _p.JobAsync(shortJob)).Placement?.Node);
+    }
+
+    [Fact]
+    public async Task Controller_NotConfigured_IsNotFound_AndBadSettingsChangeNothing()
+    {
+        await Assert.ThrowsAsync<WpaiNotFoundException>(() => _p.Controller.GetAsync());
+        await Assert.ThrowsAsync<WpaiNotFoundException>(() => _p.Controller.TickAsync());
+        var e = await Assert.ThrowsAsync<WpaiValidationException>(() => _p.Controller.ConfigureAsync(MixingPool.Settings with { MaxRate = 0.2 }));
+        Assert.Equal("settings.maxRate", e.Field);
+        await Assert.ThrowsAsync<WpaiNotFoundException>(() => _p.Controller.GetAsync());
+
+        var view = await _p.Controller.ConfigureAsync(MixingPool.Settings with { MinRate = 0.2 });
+        Assert.Equal(0.2, view.Settings.MinRate);
+        Assert.Null(view.LastTick);
+    }
+
+    [Fact]
+    public async Task GetDemand_ForecastsReplicasFromTheDailyProfile()
+    {
+        await _p.AddNodeAsync("a", 8, NodeMode.OnlineNormal);
+        await _p.DeployAsync(1);
+        var now = fixture.Clock.GetUtcNow();
+
+        // Two days of history: 40 QPS, except 400 QPS between 2 and 3 hours after "now" on each day.
+        for (var m = -2 * 1440; m < 0; m++)
+        {
+            var at = now.AddMinutes(m);
+            var ofDay = (at - now).Add(TimeSpan.FromDays(2)).TotalHours % 24;
+            await _p.Service.ReportMetricsAsync(new ServiceMetrics(at, ofDay is >= 2 and < 3 ? 400 : 40, 0.5, 0.5, 0.5, 50, 0));
+        }
+
+        var demand = await _p.Service.GetDemandAsync(TimeSpan.FromHours(4));
+        Assert.Equal(48, demand.Forecast.Length); // every 5 minutes
+        Assert.Equal(1, demand.Forecast.First(f => f.At == now.AddHours(1)).Replicas);   // 40 / 50 → 1
+        Assert.Equal(8, demand.Forecast.First(f => f.At == now.AddHours(2.5)).Replicas); // 400 / 50
+        Assert.Equal(1, demand.DesiredReplicas);
+        Assert.Empty((await _p.Service.GetDemandAsync(TimeSpan.Zero)).Forecast);
+    }
+}
