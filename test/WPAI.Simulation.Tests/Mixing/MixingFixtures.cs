@@ -15,14 +15,14 @@ internal static class MixingFixtures
         "t4-d,32000,131072,2,T4",
         "p100-a,32000,131072,2,P100") + "\n");
 
-    /// <summary>60 one-GPU T4 pods of 20–70 minutes, one every 40 minutes of trace time.</summary>
+    /// <summary>60 one-GPU T4 pods, one every 40 minutes of trace time: 20–70 minutes each, the last eight 4 hours.</summary>
     public static string Pods(TempDir dir)
     {
         var sb = new StringBuilder("name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\n");
         for (var i = 0; i < 60; i++)
         {
             var created = 1000 + (i * 2400);
-            var duration = 1200 + ((i * 7 % 6) * 600);
+            var duration = i >= 52 ? 14_400 : 1200 + ((i * 7 % 6) * 600);
             sb.Append(CultureInfo.InvariantCulture, $"pod-{i:D3},4000,16384,1,1000,T4,BE,Succeeded,{created},{created + duration},{created}\n");
         }
 

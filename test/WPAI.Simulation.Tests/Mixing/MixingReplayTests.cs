@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using WPAI.Abstractions.Contracts;
+using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Mixing;
 using Xunit.Abstractions;
 
@@ -48,6 +49,36 @@ public sealed class MixingReplayTests(ITestOutputHelper output)
         Assert.Equal(0, m.Kills);
         Assert.Equal(0, m.StartsOnLent);
         Assert.Equal(0, m.Lends);
+    }
+
+    [Fact]
+    public async Task Replay_WpaiMixing_LendsInTheQuietHoursAndCountsKillsAsItsDecisions()
+    {
+        using var dir = new TempDir();
+        var (_, scenario) = Scenario(dir, "wpai-mixing");
+
+        var (m, result) = await RunAsync(scenario, MixingPolicies.WpaiMixing);
+
+        Assert.Null(m.Unavailable);
+        var lends = result.Decisions.Where(d => d.Decision.To == NodeMode.OfflineNormal).ToList();
+        Assert.NotEmpty(lends);
+        var load = Assert.Single(scenario.Services).Load;
+        Assert.All(lends, d => Assert.True(load.Raw(d.Decision.At - Replay.GrainReplayEngine.Origin) < 50, $"lent at {d.Decision.At:HH:mm}, when the load is high"));
+        Assert.True(m.CompletedOnLent > 0, "no job completed on a lent node");
+        Assert.Equal((double)m.CompletedOnLent / m.CompletedJobs, m.LentShare);
+
+        // Kills: the controllers' decisions, the driver's stops during their ticks, and the rate's numerator agree.
+        Assert.True(m.Kills > 0, "the morning reclaim killed nothing: the fixture should leave long jobs on the lent node");
+        Assert.Equal(result.Decisions.Sum(d => d.Decision.KilledJobs.Length), m.Kills);
+        Assert.Equal(m.Kills, m.KillStopsObserved);
+        Assert.Equal((double)m.Kills / m.StartsOnLent, m.KillRate);
+        Assert.All(result.Decisions.Where(d => d.Decision.KilledJobs.Length > 0), d => Assert.Equal(NodeMode.OnlineNormal, d.Decision.Target));
+
+        // Killed jobs are re-queued and start again.
+        foreach (var job in result.Decisions.SelectMany(d => d.Decision.KilledJobs))
+        {
+            Assert.True(result.Log.Events.Count(e => e.JobId == job && e.Kind == RunEventKind.Started) >= 2, $"{job} did not start again after its kill");
+        }
     }
 
     [Fact]
