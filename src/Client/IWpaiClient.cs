@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Abstractions.Contracts.Mixing;
 
 namespace WPAI.Client;
 
@@ -62,4 +63,13 @@ public interface IWpaiClient
 
     /// <summary>Manual override of the replica count, recorded with its reason.</summary>
     Task<ScalingDecisionView> ScaleServiceAsync(string name, int replicas, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>A pool's online/offline mixing controller: settings, last measurements, counters, newest decisions; null when none is configured.</summary>
+    Task<MixingView?> GetMixingAsync(string pool, CancellationToken cancellationToken = default);
+
+    /// <summary>Configures (or reconfigures) a pool's mixing controller; bad settings or an unknown pool are rejected, changing nothing.</summary>
+    Task<MixingView> ConfigureMixingAsync(string pool, MixingSettings settings, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs one tick of a pool's mixing controller now and returns the handover steps it took.</summary>
+    Task<ImmutableArray<MixingDecision>> TickMixingAsync(string pool, CancellationToken cancellationToken = default);
 }

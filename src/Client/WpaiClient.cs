@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Abstractions.Contracts.Mixing;
 using WPAI.Abstractions.Errors;
 using WPAI.Abstractions.Grains;
 using WPAI.Abstractions.Hosting;
@@ -161,6 +162,39 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
         var fleet = await Fleet.GetAsync().WaitAsync(cancellationToken);
         var pools = fleet.NodesByPool.Keys.Order(StringComparer.Ordinal).ToList();
         return await FanOut.SelectAsync(pools, _options.MaxConcurrentCalls, pool => _grains.GetGrain<IPoolSchedulerGrain>(pool).GetAsync()!, cancellationToken);
+    }
+
+    public async Task<MixingView?> GetMixingAsync(string pool, CancellationToken cancellationToken = default)
+    {
+        RequireId(pool, "pool", "Name the pool (the GPU model), e.g. T4");
+        try
+        {
+            return await _grains.GetGrain<IMixingControllerGrain>(pool).GetAsync().WaitAsync(cancellationToken);
+        }
+        catch (WpaiNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<MixingView> ConfigureMixingAsync(string pool, MixingSettings settings, CancellationToken cancellationToken = default)
+    {
+        RequireId(pool, "pool", "Name the pool (the GPU model), e.g. T4");
+        ArgumentNullException.ThrowIfNull(settings);
+        var fleet = await Fleet.GetAsync().WaitAsync(cancellationToken);
+        if (!fleet.NodesByPool.TryGetValue(pool, out var nodes) || OrEmpty(nodes).IsEmpty)
+        {
+            var pools = string.Join(", ", fleet.NodesByPool.Keys.Order(StringComparer.Ordinal));
+            throw new WpaiValidationException("pool", $"unknown pool '{pool}': no node is registered in it", $"Use one of: {(pools.Length == 0 ? "none (add nodes first)" : pools)}.");
+        }
+
+        return await _grains.GetGrain<IMixingControllerGrain>(pool).ConfigureAsync(settings).WaitAsync(cancellationToken);
+    }
+
+    public Task<ImmutableArray<MixingDecision>> TickMixingAsync(string pool, CancellationToken cancellationToken = default)
+    {
+        RequireId(pool, "pool", "Name the pool (the GPU model), e.g. T4");
+        return _grains.GetGrain<IMixingControllerGrain>(pool).TickAsync().WaitAsync(cancellationToken);
     }
 
     public async Task<ClusterStatus> GetClusterStatusAsync(CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using WPAI.Abstractions.Contracts;
+using WPAI.Abstractions.Contracts.Mixing;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
 using WPAI.Client;
@@ -112,4 +113,21 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
 
     public Task<WPAI.Client.ClusterStatus> GetClusterStatusAsync(CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("the recording client has no cluster");
+
+    public MixingSettings? MixingConfigured { get; private set; }
+
+    public MixingView? Mixing { get; set; }
+
+    public Task<MixingView?> GetMixingAsync(string pool, CancellationToken cancellationToken = default) =>
+        AnswerAsync($"pool mixing get {pool}", Mixing);
+
+    public Task<MixingView> ConfigureMixingAsync(string pool, MixingSettings settings, CancellationToken cancellationToken = default)
+    {
+        MixingConfigured = settings;
+        Mixing = Views.Mixing(pool) with { Settings = settings };
+        return AnswerAsync($"pool mixing configure {pool}", Mixing);
+    }
+
+    public Task<ImmutableArray<MixingDecision>> TickMixingAsync(string pool, CancellationToken cancellationToken = default) =>
+        AnswerAsync($"pool mixing tick {pool}", Views.Mixing(pool).Decisions);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using WPAI.Abstractions.Contracts;
+using WPAI.Abstractions.Contracts.Mixing;
 
 namespace WPAI.Cli.Tests;
 
@@ -73,4 +74,23 @@ internal static class Views
         ImmutableDictionary<string, PoolUsage>.Empty.Add("research", new PoolUsage(4, 2)),
         10,
         1);
+
+    public static MixingView Mixing(string pool = "T4") => new(
+        pool,
+        MixingSettings.Default,
+        new DateTimeOffset(2026, 11, 28, 3, 0, 0, TimeSpan.Zero),
+        16,
+        4,
+        0,
+        0.25,
+        null,
+        ["t4-c"],
+        [],
+        3,
+        2,
+        1,
+        [
+            new MixingDecision(new DateTimeOffset(2026, 11, 28, 3, 0, 0, TimeSpan.Zero), "t4-c", NodeMode.Unnormal, NodeMode.OfflineNormal, NodeMode.OfflineNormal, 0.25, "usage 0.25 below min 0.30", [], ["svc/replica-1 → svc/replica-4@t4-a"]),
+            new MixingDecision(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero), "t4-d", NodeMode.Unnormal, NodeMode.OnlineNormal, NodeMode.OnlineNormal, 0.85, "usage 0.85 above max 0.80", ["train-7"], []),
+        ]);
 }

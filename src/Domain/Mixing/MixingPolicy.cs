@@ -116,8 +116,11 @@ public static class MixingPolicy
         var effective = Math.Max(demand, peak ?? 0);
         var free = online.Select(n => Math.Max(0, n.Gpus - n.ReplicaGpus)).ToList();
         var urgent = !FitsPending(pending, free);
-        var measured = Invariant($"usage {rate:0.00} ({demand:0.##} of {cap} online GPUs)")
-            + (forecastRate is { } fr ? Invariant($", forecast {fr:0.00} within {settings.LookAheadHorizon:g}") : string.Empty)
+        var measured = Invariant($"usage {rate:0.00}")
+            + (forecastRate is { } fr ? Invariant($", forecast {fr:0.00}") : string.Empty)
+            + (pending.Length > 0 ? Invariant($", {pending.Length} replicas pending") : string.Empty);
+        var details = Invariant($"usage {rate:0.00} ({demand:0.##} of {cap} online GPUs)")
+            + (forecastRate is { } f2 ? Invariant($", forecast {f2:0.00} within {settings.LookAheadHorizon:g}") : string.Empty)
             + (pending.Length > 0 ? Invariant($", {pending.Length} replicas pending") : string.Empty);
 
         var handovers = ImmutableArray.CreateBuilder<Handover>();
@@ -145,12 +148,12 @@ public static class MixingPolicy
             case MixingPolicyKind.TimeWindow:
                 if (urgent)
                 {
-                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, limit: 1.0, ignoreDwell: true, $"{measured}: replicas pending and they fit on no online node");
+                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, limit: 1.0, ignoreDwell: true, $"{measured}: replicas pending, no room online");
                     verdict = "reclaim: replicas pending";
                 }
                 else
                 {
-                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, r => r <= settings.MaxRate, Invariant($"{measured}: inside the lending window, lending while the rate stays ≤ {settings.MaxRate:0.00}"));
+                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, r => r <= settings.MaxRate, Invariant($"{measured}, inside the lending window"));
                     verdict = "inside the lending window";
                 }
 
@@ -160,7 +163,7 @@ public static class MixingPolicy
                 var mid = (settings.MinRate + settings.MaxRate) / 2;
                 if (urgent || rate > settings.MaxRate || forecastRate > settings.MaxRate)
                 {
-                    var why = urgent ? "replicas pending and they fit on no online node"
+                    var why = urgent ? "replicas pending, no room online"
                         : rate > settings.MaxRate ? Invariant($"above max {settings.MaxRate:0.00}")
                         : Invariant($"forecast peak above max {settings.MaxRate:0.00}");
                     Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, $"{measured}: {why}");
@@ -168,7 +171,7 @@ public static class MixingPolicy
                 }
                 else if (rate < settings.MinRate)
                 {
-                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, r => r < mid, Invariant($"{measured}: below min {settings.MinRate:0.00}, lending while the rate stays < {mid:0.00}"));
+                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, r => r < mid, Invariant($"{measured} < min {settings.MinRate:0.00}"));
                     verdict = Invariant($"below min {settings.MinRate:0.00}");
                 }
                 else
@@ -183,7 +186,7 @@ public static class MixingPolicy
         var reclaimBy = settings.AvoidDoomedPlacement ? ReclaimTimes(settings, nodes, plan, forecast, now, cap) : ImmutableDictionary<string, DateTimeOffset>.Empty;
         var lent = plan.Where(h => h.Target == NodeMode.OfflineNormal).Select(h => h.Node).ToList();
         var back = plan.Where(h => h.Target == NodeMode.OnlineNormal).Select(h => h.Node).ToList();
-        var summary = $"{measured}; {verdict}"
+        var summary = $"{details}; {verdict}"
             + (lent.Count > 0 ? $"; lend {string.Join(", ", lent)}" : string.Empty)
             + (back.Count > 0 ? $"; reclaim {string.Join(", ", back)}" : string.Empty);
         return new MixingPlan(cap, demand, rate, forecastRate, plan, reclaimBy, summary);
@@ -259,7 +262,7 @@ public static class MixingPolicy
                 return;
             }
 
-            handovers.Add(new Handover(node.Name, NodeMode.OnlineNormal, Invariant($"{reason}; loses the least work ({node.LostWork(now):0.##} GPU-h, {(node.Jobs.IsDefault ? 0 : node.Jobs.Length)} jobs)")));
+            handovers.Add(new Handover(node.Name, NodeMode.OnlineNormal, Invariant($"{reason}; least work lost ({node.LostWork(now):0.##} GPU-h, {(node.Jobs.IsDefault ? 0 : node.Jobs.Length)} jobs)")));
             cap += node.Gpus;
             freeNow.Add(node.Gpus);
         }
@@ -293,7 +296,7 @@ public static class MixingPolicy
                 continue;
             }
 
-            handovers.Add(new Handover(node.Name, NodeMode.OfflineNormal, Invariant($"{reason}; least used ({node.ReplicaGpus} of {node.Gpus} GPUs serve replicas), rate after {Rate(effective, after):0.00}")));
+            handovers.Add(new Handover(node.Name, NodeMode.OfflineNormal, Invariant($"{reason}; least used ({node.ReplicaGpus}/{node.Gpus} GPUs serve replicas), usage after {Rate(effective, after):0.00}")));
             cap = after;
             freeTotal -= node.Gpus;
         }

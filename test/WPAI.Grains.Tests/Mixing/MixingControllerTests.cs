@@ -194,12 +194,7 @@ public sealed class MixingControllerTests(InferenceClusterFixture fixture)
         var now = fixture.Clock.GetUtcNow();
 
         // Two days of history: 40 QPS, except 400 QPS between 2 and 3 hours after "now" on each day.
-        for (var m = -2 * 1440; m < 0; m++)
-        {
-            var at = now.AddMinutes(m);
-            var ofDay = (at - now).Add(TimeSpan.FromDays(2)).TotalHours % 24;
-            await _p.Service.ReportMetricsAsync(new ServiceMetrics(at, ofDay is >= 2 and < 3 ? 400 : 40, 0.5, 0.5, 0.5, 50, 0));
-        }
+        await ReportHistoryAsync(now, 2, 3);
 
         var demand = await _p.Service.GetDemandAsync(TimeSpan.FromHours(4));
         Assert.Equal(48, demand.Forecast.Length); // every 5 minutes
@@ -207,5 +202,39 @@ public sealed class MixingControllerTests(InferenceClusterFixture fixture)
         Assert.Equal(8, demand.Forecast.First(f => f.At == now.AddHours(2.5)).Replicas); // 400 / 50
         Assert.Equal(1, demand.DesiredReplicas);
         Assert.Empty((await _p.Service.GetDemandAsync(TimeSpan.Zero)).Forecast);
+    }
+
+    [Fact]
+    public async Task Tick_ReclaimAhead_TakesTheLentNodeBackBeforeTheForecastPeak()
+    {
+        await _p.AddNodeAsync("a", 4, NodeMode.OnlineNormal);
+        var x = await _p.AddNodeAsync("x", 4, NodeMode.OfflineNormal);
+        await _p.DeployAsync(1);
+        var now = fixture.Clock.GetUtcNow();
+        await ReportHistoryAsync(now, 0.5, 1.5); // every day, 400 QPS (8 replicas) from 30 to 90 minutes after now
+
+        // Reactive: usage 1/4 is inside the band and nothing is pending, so the lent node stays lent.
+        await _p.Controller.ConfigureAsync(MixingPool.Settings);
+        Assert.Empty(await _p.Controller.TickAsync());
+
+        await _p.Controller.ConfigureAsync(MixingPool.Settings with { ReclaimAhead = true, LookAheadHorizon = TimeSpan.FromHours(1) });
+        var decisions = await _p.Controller.TickAsync();
+
+        Assert.Equal((x, NodeMode.OnlineNormal), (decisions[^1].Node, decisions[^1].To));
+        Assert.Contains("forecast", decisions[0].Reason, StringComparison.Ordinal);
+        var view = await _p.Controller.GetAsync();
+        Assert.Equal(8.0 / 4, view.ForecastRate!.Value, 9);
+        Assert.Equal(0.25, view.UsageRate, 9);
+    }
+
+    /// <summary>Two days of per-minute history before <paramref name="now"/>: 40 QPS, and 400 QPS from <paramref name="peakFrom"/> to <paramref name="peakTo"/> hours after now's time of day.</summary>
+    private async Task ReportHistoryAsync(DateTimeOffset now, double peakFrom, double peakTo)
+    {
+        for (var m = -2 * 1440; m < 0; m++)
+        {
+            var at = now.AddMinutes(m);
+            var ofDay = (at - now).Add(TimeSpan.FromDays(2)).TotalHours % 24;
+            await _p.Service.ReportMetricsAsync(new ServiceMetrics(at, ofDay >= peakFrom && ofDay < peakTo ? 400 : 40, 0.5, 0.5, 0.5, 50, 0));
+        }
     }
 }

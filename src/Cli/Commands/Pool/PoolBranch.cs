@@ -2,7 +2,7 @@ using Spectre.Console.Cli;
 
 namespace WPAI.Cli.Commands.Pool;
 
-/// <summary><c>wpai pool show|list</c>.</summary>
+/// <summary><c>wpai pool show|list|mixing</c>.</summary>
 public static class PoolBranch
 {
     public static void Register(IConfigurator config)
@@ -16,6 +16,9 @@ public static class PoolBranch
                 .WithExample("pool", "show", "T4");
             pool.AddCommand<PoolListCommand>("list")
                 .WithDescription("List pools.");
+            pool.AddCommand<PoolMixingCommand>("mixing")
+                .WithDescription("Show or configure the pool's online/offline mixing controller (lends idle inference nodes to training).")
+                .WithExample("pool", "mixing", "T4", "--policy", "threshold", "--min-rate", "0.3", "--max-rate", "0.8", "--reclaim-ahead", "on");
         });
     }
 }

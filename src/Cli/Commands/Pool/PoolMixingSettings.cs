@@ -1,0 +1,155 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console.Cli;
+using WPAI.Abstractions.Contracts.Mixing;
+using WPAI.Abstractions.Errors;
+using WPAI.Cli.Infrastructure;
+
+namespace WPAI.Cli.Commands.Pool;
+
+public sealed class PoolMixingSettings : WpaiSettings
+{
+    [CommandArgument(0, "<POOL>")]
+    [Description("Pool name (the GPU model, e.g. T4)")]
+    public string Pool { get; set; } = string.Empty;
+
+    [CommandOption("--policy <POLICY>")]
+    [Description("threshold (lend below --min-rate, reclaim above --max-rate), time-window (lend inside --window), or off")]
+    public string? Policy { get; set; }
+
+    [CommandOption("--min-rate <FRACTION>")]
+    [Description("Online usage rate below which idle online nodes are lent (default 0.3)")]
+    public string? MinRate { get; set; }
+
+    [CommandOption("--max-rate <FRACTION>")]
+    [Description("Online usage rate above which lent nodes are taken back (default 0.8)")]
+    public string? MaxRate { get; set; }
+
+    [CommandOption("--min-dwell <DURATION>")]
+    [Description("A node stays at least this long in a mode before it is handed over again (default 30m; 0 for none)")]
+    public string? MinDwell { get; set; }
+
+    [CommandOption("--reclaim-ahead <on|off>")]
+    [Description("Reclaim before the services' forecast peak within --horizon (look-ahead a)")]
+    public string? ReclaimAhead { get; set; }
+
+    [CommandOption("--avoid-doomed <on|off>")]
+    [Description("Keep a short job off a lent node forecast to be reclaimed before the job ends (look-ahead b)")]
+    public string? AvoidDoomed { get; set; }
+
+    [CommandOption("--horizon <DURATION>")]
+    [Description("How far ahead --reclaim-ahead looks (default 1h)")]
+    public string? Horizon { get; set; }
+
+    [CommandOption("--window <HH:MM-HH:MM>")]
+    [Description("The daily UTC lending window of the time-window policy (default 00:00-08:00)")]
+    public string? Window { get; set; }
+
+    [CommandOption("--tick-interval <DURATION>")]
+    [Description("How often the controller runs by itself (default 1m; 0 = only with --tick)")]
+    public string? TickInterval { get; set; }
+
+    [CommandOption("--tick")]
+    [Description("Run one tick now and print the handover steps it took")]
+    public bool Tick { get; set; }
+
+    /// <summary>True when any setting is given (then the controller is (re)configured).</summary>
+    public bool ChangesSettings =>
+        Policy is not null || MinRate is not null || MaxRate is not null || MinDwell is not null || ReclaimAhead is not null
+        || AvoidDoomed is not null || Horizon is not null || Window is not null || TickInterval is not null;
+
+    /// <summary>The given options applied over <paramref name="current"/> (the controller's, or the defaults).</summary>
+    public MixingSettings Apply(MixingSettings current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var s = current;
+        if (Policy is not null)
+        {
+            s = s with { Policy = ParsePolicy(Policy) };
+        }
+
+        if (MinRate is not null)
+        {
+            s = s with { MinRate = Quantities.ParseFraction(MinRate, "--min-rate") };
+        }
+
+        if (MaxRate is not null)
+        {
+            s = s with { MaxRate = Quantities.ParseFraction(MaxRate, "--max-rate") };
+        }
+
+        if (MinDwell is not null)
+        {
+            s = s with { MinDwell = ParseDurationOrZero(MinDwell, "--min-dwell") };
+        }
+
+        if (ReclaimAhead is not null)
+        {
+            s = s with { ReclaimAhead = ParseSwitch(ReclaimAhead, "--reclaim-ahead") };
+        }
+
+        if (AvoidDoomed is not null)
+        {
+            s = s with { AvoidDoomedPlacement = ParseSwitch(AvoidDoomed, "--avoid-doomed") };
+        }
+
+        if (Horizon is not null)
+        {
+            s = s with { LookAheadHorizon = Quantities.ParseDuration(Horizon, "--horizon") };
+        }
+
+        if (Window is not null)
+        {
+            var (start, end) = ParseWindow(Window);
+            s = s with { WindowStart = start, WindowEnd = end };
+        }
+
+        if (TickInterval is not null)
+        {
+            s = s with { TickInterval = ParseDurationOrZero(TickInterval, "--tick-interval") };
+        }
+
+        return s;
+    }
+
+    protected override void ValidateOptions()
+    {
+        if (string.IsNullOrWhiteSpace(Pool))
+        {
+            throw new WpaiValidationException("POOL", "is empty", "Name the pool, e.g. ./wpai pool mixing T4 --policy threshold");
+        }
+
+        _ = Apply(MixingSettings.Default);
+    }
+
+    private static MixingPolicyKind ParsePolicy(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "off" => MixingPolicyKind.Off,
+        "threshold" => MixingPolicyKind.Threshold,
+        "time-window" or "timewindow" or "window" => MixingPolicyKind.TimeWindow,
+        _ => throw new WpaiValidationException("--policy", $"'{text}' is not a mixing policy", "Use --policy threshold, --policy time-window or --policy off"),
+    };
+
+    private static bool ParseSwitch(string text, string option) => text.Trim().ToLowerInvariant() switch
+    {
+        "on" or "true" or "yes" => true,
+        "off" or "false" or "no" => false,
+        _ => throw new WpaiValidationException(option, $"'{text}' is neither on nor off", $"Write {option} on or {option} off"),
+    };
+
+    private static TimeSpan ParseDurationOrZero(string text, string option) =>
+        text.Trim() is "0" or "0s" or "0m" ? TimeSpan.Zero : Quantities.ParseDuration(text, option);
+
+    private static (TimeOnly Start, TimeOnly End) ParseWindow(string text)
+    {
+        var parts = text.Split('-', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2
+            && TimeOnly.TryParseExact(parts[0], "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+            && TimeOnly.TryParseExact(parts[1], "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end))
+        {
+            return (start, end);
+        }
+
+        throw new WpaiValidationException("--window", $"'{text}' is not a daily window", "Write UTC times as --window 00:00-08:00 (it may wrap midnight: 22:00-06:00)");
+    }
+}
