@@ -57,6 +57,10 @@ public static class MixingRendering
         yield return ("Look-ahead", lookAhead.Count == 0 ? "off" : string.Join("; ", lookAhead));
         yield return ("Ticks", s.TickInterval > TimeSpan.Zero ? $"every {Format.Duration(s.TickInterval)}" : "on request only");
         yield return ("Last tick", m.LastTick is { } at ? Format.Time(at) : "never");
+        if (!string.IsNullOrWhiteSpace(m.Summary))
+        {
+            yield return ("Verdict", m.Summary);
+        }
         var usage = Invariant($"{m.UsageRate:0.00} ({m.DemandGpus:0.##} GPUs of inference demand on {m.OnlineGpus} online GPUs)");
         if (m.ForecastRate is { } f)
         {

@@ -118,6 +118,16 @@ public sealed class PoolPlanner
             }
         }
 
+        if (_reclaimBy.Count > 0 && NodeChooser.Choose(entry.Request, _nodes.Values, _options.Placement, Schedulable) is { } doomed && IsDoomed(doomed, entry))
+        {
+            return Decision.Wait(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"no capacity in pool {_pool} that outlasts the job: lent node {doomed.Node} is expected back for inference at {_reclaimBy[doomed.Node]:u}, before the job's expected end at {_now + entry.ExpectedDuration:u}"),
+                tier.Value,
+                score);
+        }
+
         return Decision.Wait(NoCapacityReason(entry, largest), tier.Value, score);
     }
 

@@ -63,7 +63,8 @@ public sealed partial class MixingControllerGrain(
     {
         var settings = RequireSettings();
         var decisions = new List<MixingDecision>();
-        var views = await LoadNodesAsync();
+        var fleet = await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).GetAsync();
+        var views = await LoadNodesAsync(fleet);
 
         // Handovers in progress (a tick that stopped half-way, or a restart) are driven to their recorded target first.
         foreach (var view in views.Values.Where(v => v.Mode == NodeMode.Unnormal && v.TargetMode is not null).ToList())
@@ -71,7 +72,7 @@ public sealed partial class MixingControllerGrain(
             views[view.Spec.Name] = await DriveAsync(view, view.TargetMode!.Value, S.UsageRate, "handover in progress resumed", decisions);
         }
 
-        var demands = await LoadDemandAsync(settings);
+        var demands = await LoadDemandAsync(fleet, settings);
         var now = clock.GetUtcNow();
         var plan = MixingPolicy.Decide(settings, Snapshot(now, views.Values, demands));
         foreach (var handover in plan.Handovers)
@@ -117,6 +118,7 @@ public sealed partial class MixingControllerGrain(
         var node = GrainFactory.GetGrain<INodeGrain>(name);
         var moved = ImmutableArray.CreateBuilder<string>();
         var killed = ImmutableArray.CreateBuilder<string>();
+        var aborted = false;
         if (target == NodeMode.OfflineNormal)
         {
             await MoveReplicasAsync(view, moved);
@@ -130,13 +132,13 @@ public sealed partial class MixingControllerGrain(
                 moved.Clear();
                 target = NodeMode.OnlineNormal;
                 reason = abort;
+                aborted = true;
             }
         }
 
         if (target == NodeMode.OnlineNormal)
         {
             await KillTrainingAsync(view, reason, killed);
-            view = await node.GetAsync();
         }
 
         var done = await node.CompleteHandoverAsync(reason);
@@ -146,7 +148,7 @@ public sealed partial class MixingControllerGrain(
             {
                 S.Lent++;
             }
-            else
+            else if (!aborted)
             {
                 S.Reclaimed++;
             }
@@ -242,9 +244,8 @@ public sealed partial class MixingControllerGrain(
         _suspects.UnionWith(seen);
     }
 
-    private async Task<Dictionary<string, NodeView>> LoadNodesAsync()
+    private async Task<Dictionary<string, NodeView>> LoadNodesAsync(FleetView fleet)
     {
-        var fleet = await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).GetAsync();
         var names = fleet.NodesByPool.TryGetValue(Pool, out var n) ? n : [];
         var views = new Dictionary<string, NodeView>(StringComparer.Ordinal);
         foreach (var chunk in names.Chunk(FanOut))
@@ -258,13 +259,12 @@ public sealed partial class MixingControllerGrain(
         return views;
     }
 
-    private async Task<List<ServiceDemand>> LoadDemandAsync(MixingSettings settings)
+    private async Task<List<ServiceDemand>> LoadDemandAsync(FleetView fleet, MixingSettings settings)
     {
         var span = settings.Policy != MixingPolicyKind.Threshold ? TimeSpan.Zero
             : settings.AvoidDoomedPlacement ? (settings.LookAheadHorizon > ReclaimForecastSpan ? settings.LookAheadHorizon : ReclaimForecastSpan)
             : settings.ReclaimAhead ? settings.LookAheadHorizon
             : TimeSpan.Zero;
-        var fleet = await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).GetAsync();
         var services = fleet.Services.IsDefault ? [] : fleet.Services;
         var demands = new List<ServiceDemand>();
         foreach (var chunk in services.Chunk(FanOut))
@@ -381,6 +381,7 @@ public sealed partial class MixingControllerGrain(
             S.Lent,
             S.Reclaimed,
             S.Kills,
-            [.. S.Decisions]);
+            [.. S.Decisions],
+            S.Summary);
     }
 }

@@ -15,6 +15,7 @@ public sealed class MixingEndToEndTests(SiloFixture silo) : IClassFixture<SiloFi
         var lent = await WpaiAsync("pool", "mixing", "MX", "--policy", "threshold", "--min-dwell", "0", "--tick-interval", "0", "--tick");
         Assert.Contains("Lent nodes  mx-a, mx-b", lent, StringComparison.Ordinal);
         Assert.Contains("Handovers   2 lent, 0 reclaimed, 0 jobs killed", lent, StringComparison.Ordinal);
+        Assert.Contains("Verdict     usage 0.00 (0 of 8 online GPUs); below min 0.30; lend mx-a, mx-b", lent, StringComparison.Ordinal);
         Assert.Matches(@"mx-a\s+MX\s+OfflineNormal\s", await WpaiAsync("node", "list"));
 
         var pool = await WpaiAsync("pool", "show", "MX");

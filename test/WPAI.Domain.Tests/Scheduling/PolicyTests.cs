@@ -240,7 +240,9 @@ public sealed class DoomedPlacementTests
         var lent = new NodeSlot("lent", NodeMode.OfflineNormal, new Resources(8, 100, 100), new Resources(8, 100, 100));
         var planner = Planner(new Dictionary<string, DateTimeOffset> { ["lent"] = Now.AddHours(2) }, lent);
         Assert.Equal(DecisionKind.Place, planner.Decide(Job("short", 1)).Kind);
-        Assert.Equal(DecisionKind.Wait, planner.Decide(Job("too-long", 3)).Kind);
+        var wait = planner.Decide(Job("too-long", 3));
+        Assert.Equal(DecisionKind.Wait, wait.Kind);
+        Assert.Equal("no capacity in pool T4 that outlasts the job: lent node lent is expected back for inference at 2026-01-01 14:00:00Z, before the job's expected end at 2026-01-01 15:00:00Z", wait.Reason);
         Assert.Equal(DecisionKind.Place, Planner(null, lent).Decide(Job("too-long", 3)).Kind);
     }
 

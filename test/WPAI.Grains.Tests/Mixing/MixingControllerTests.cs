@@ -227,6 +227,26 @@ public sealed class MixingControllerTests(InferenceClusterFixture fixture)
         Assert.Equal(0.25, view.UsageRate, 9);
     }
 
+    [Fact]
+    public async Task Tick_LendWhoseReplicasFindNoRoom_IsAbortedBackOnline()
+    {
+        var a = await _p.AddNodeAsync("a", 4, NodeMode.OnlineNormal);
+        await _p.DeployAsync(1);
+        await _p.Controller.ConfigureAsync(MixingPool.Settings);
+        await _p.Node("a").BeginHandoverAsync(NodeMode.OfflineNormal, "drained by hand"); // the only online node
+
+        var decisions = await _p.Controller.TickAsync();
+
+        Assert.Equal(
+            [(a, NodeMode.Unnormal, NodeMode.Unnormal, NodeMode.OnlineNormal), (a, NodeMode.Unnormal, NodeMode.OnlineNormal, NodeMode.OnlineNormal)],
+            decisions.Select(Step));
+        Assert.Contains("no room", decisions[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(NodeMode.OnlineNormal, (await _p.Node("a").GetAsync()).Mode);
+        Assert.Equal([a], (await _p.Service.GetAsync()).Replicas.Select(r => r.Node));
+        var view = await _p.Controller.GetAsync();
+        Assert.Equal((0L, 0L), (view.Lent, view.Reclaimed)); // an aborted lend is neither
+    }
+
     /// <summary>Two days of per-minute history before <paramref name="now"/>: 40 QPS, and 400 QPS from <paramref name="peakFrom"/> to <paramref name="peakTo"/> hours after now's time of day.</summary>
     private async Task ReportHistoryAsync(DateTimeOffset now, double peakFrom, double peakTo)
     {

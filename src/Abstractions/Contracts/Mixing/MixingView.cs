@@ -6,6 +6,7 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 /// A pool's mixing controller as the API shows it: its settings, what it measured on its last tick (online GPUs,
 /// inference demand in GPUs, pending replicas, usage rate and the forecast rate when look-ahead is on), the nodes
 /// it has lent and the handovers in progress, counters since it was configured, and its newest decisions first.
+/// <paramref name="Summary"/> is the last tick's verdict in words (empty before the first tick).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.mixing-view")]
 public sealed record MixingView(
@@ -22,4 +23,5 @@ public sealed record MixingView(
     long Lent,
     long Reclaimed,
     long Kills,
-    ImmutableArray<MixingDecision> Decisions);
+    ImmutableArray<MixingDecision> Decisions,
+    string Summary = "");
