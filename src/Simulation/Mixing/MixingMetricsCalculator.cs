@@ -17,6 +17,34 @@ namespace WPAI.Simulation.Mixing;
 /// </summary>
 public static class MixingMetricsCalculator
 {
+    /// <summary>
+    /// Completed lends (a node reaching OfflineNormal) and reclaims (a node reaching OnlineNormal on a handover that began
+    /// from OfflineNormal; a lend aborted back to OnlineNormal because its replicas found no room is not a reclaim).
+    /// </summary>
+    public static (int Lends, int Reclaims) Handovers(IEnumerable<PoolDecision> decisions)
+    {
+        ArgumentNullException.ThrowIfNull(decisions);
+        var begunFrom = new Dictionary<string, NodeMode>(StringComparer.Ordinal);
+        int lends = 0, reclaims = 0;
+        foreach (var d in decisions.Select(p => p.Decision))
+        {
+            if (d.To == NodeMode.Unnormal)
+            {
+                begunFrom[d.Node] = d.From;
+            }
+            else if (d.To == NodeMode.OfflineNormal)
+            {
+                lends++;
+            }
+            else if (d.To == NodeMode.OnlineNormal && begunFrom.GetValueOrDefault(d.Node, NodeMode.OfflineNormal) == NodeMode.OfflineNormal)
+            {
+                reclaims++;
+            }
+        }
+
+        return (lends, reclaims);
+    }
+
     public static MixingRunMetrics Compute(MixingScenario scenario, MixingPolicy policy, MixingRunResult result)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -55,8 +83,7 @@ public static class MixingMetricsCalculator
 
         var kills = result.Decisions.Sum(d => d.Decision.KilledJobs.IsDefault ? 0 : d.Decision.KilledJobs.Length);
         var killedJobs = result.Decisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Distinct(StringComparer.Ordinal).Count();
-        var lends = result.Decisions.Count(d => d.Decision.To == NodeMode.OfflineNormal);
-        var reclaims = result.Decisions.Count(d => d.Decision.To == NodeMode.OnlineNormal);
+        var (lends, reclaims) = Handovers(result.Decisions);
         var training = MetricsCalculator.Compute(scenario.Workload, result.Log, policy.Name, result.WallSeconds, result.Events);
         var timeline = result.Timeline;
         return new MixingRunMetrics(
