@@ -1,12 +1,14 @@
 using Spectre.Console;
 using WPAI.Inference.Tools;
 using WPAI.Simulation.Inference;
+using WPAI.Simulation.Mixing;
 
 namespace WPAI.Cli;
 
 /// <summary>
 /// Branches whose own tools parse their arguments: <c>wpai model …</c> (the model tools of the model server) and
-/// <c>wpai simulate --inference FILE[,FILE…] …</c> (the autoscaling replay). They write plain text to the output.
+/// <c>wpai simulate --inference FILE[,FILE…] …</c> (the autoscaling replay) and <c>wpai simulate --mixing …</c> (the combined
+/// training + inference replay with the mixing controllers). They write plain text to the output.
 /// </summary>
 public static class PassThrough
 {
@@ -15,6 +17,11 @@ public static class PassThrough
         if (args.Count >= 1 && args[0] == "model")
         {
             return ModelTool.RunAsync([.. args.Skip(1)], new ConsoleTextWriter(output));
+        }
+
+        if (args.Count >= 2 && args[0] == "simulate" && args.Contains("--mixing"))
+        {
+            return MixingSimulationCommand.RunAsync([.. args.Skip(1)], new ConsoleTextWriter(output), cancellationToken);
         }
 
         if (args.Count >= 2 && args[0] == "simulate" && args.Contains("--inference"))

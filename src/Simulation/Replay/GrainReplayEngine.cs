@@ -74,13 +74,15 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
         options.AutoPass = false;
     }
 
-    private static IHost BuildHost(VirtualClock clock, ReplayClusterDriver driver, PolicyPreset policy)
+    /// <summary>The in-process silo of a replay; <paramref name="configure"/> adds or overrides services (the mixing replay's inference settings).</summary>
+    internal static IHost BuildHost(VirtualClock clock, ReplayClusterDriver driver, PolicyPreset policy, Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, clock);
         builder.Services.AddSingleton<IClusterDriver>(driver);
         builder.Services.AddKeyedSingleton<IGrainStorage>(WpaiCluster.StorageProvider, new ReplayGrainStorage());
+        configure?.Invoke(builder.Services);
         var (siloPort, gatewayPort) = FreePorts();
         builder.UseOrleans(silo =>
         {
@@ -91,12 +93,13 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
         return builder.Build();
     }
 
-    private static async Task SetUpAsync(IGrainFactory grains, PreparedWorkload workload)
+    /// <summary>Registers the nodes (Fixed unless <paramref name="modeOf"/> says otherwise) and sets the departments' quotas.</summary>
+    internal static async Task SetUpAsync(IGrainFactory grains, PreparedWorkload workload, Func<SimNode, NodeMode>? modeOf = null)
     {
         foreach (var chunk in workload.Nodes.Chunk(SetupFanOut))
         {
             await Task.WhenAll(chunk.Select(n =>
-                grains.GetGrain<INodeGrain>(n.Name).RegisterAsync(new NodeSpec(n.Name, n.Pool, n.Gpus, n.CpuMilli, n.MemoryMib), NodeMode.Fixed)));
+                grains.GetGrain<INodeGrain>(n.Name).RegisterAsync(new NodeSpec(n.Name, n.Pool, n.Gpus, n.CpuMilli, n.MemoryMib), modeOf?.Invoke(n) ?? NodeMode.Fixed)));
         }
 
         foreach (var department in workload.Departments)
@@ -172,7 +175,8 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
         return events;
     }
 
-    private static async Task SubmitAsync(IGrainFactory grains, SimJob job, ReplayClusterDriver driver, TimeSpan at)
+    /// <summary>Submits one job to its grain, recording the submission (or the platform's rejection) with the driver.</summary>
+    internal static async Task SubmitAsync(IGrainFactory grains, SimJob job, ReplayClusterDriver driver, TimeSpan at)
     {
         driver.Submitted(at, job.Id);
         var spec = new JobSpec(

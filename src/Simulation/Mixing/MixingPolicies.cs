@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using WPAI.Abstractions.Contracts.Mixing;
+using WPAI.Abstractions.Errors;
+
+namespace WPAI.Simulation.Mixing;
+
+/// <summary>
+/// The mixing policies a combined simulation compares. Every one is the real <c>IMixingControllerGrain</c> with other
+/// settings (the controller's defaults otherwise), ticked by the replay loop on virtual time (<c>TickInterval</c> zero).
+/// </summary>
+public static class MixingPolicies
+{
+    private static readonly MixingSettings Base = MixingSettings.Default with { TickInterval = TimeSpan.Zero };
+
+    public static MixingPolicy NoMixing { get; } = new(
+        "no-mixing", "the controller is off: online nodes serve inference only, training uses the Fixed nodes", Base with { Policy = MixingPolicyKind.Off });
+
+    public static MixingPolicy TimeWindow { get; } = new(
+        "time-window", "lends online nodes from 00:00 to 08:00 UTC whatever the load; reclaims outside it or when replicas are pending",
+        Base with { Policy = MixingPolicyKind.TimeWindow, WindowStart = new TimeOnly(0, 0), WindowEnd = new TimeOnly(8, 0) });
+
+    public static MixingPolicy WpaiMixing { get; } = new(
+        "wpai-mixing", "threshold controller: lends below minRate, reclaims above maxRate or when replicas are pending; no look-ahead",
+        Base with { Policy = MixingPolicyKind.Threshold });
+
+    public static MixingPolicy WpaiMixingLookAhead { get; } = new(
+        "wpai-mixing-lookahead", "wpai-mixing plus both look-ahead parts: reclaim before the forecast peak, no short job on a node forecast to be reclaimed before its end",
+        WpaiMixing.Settings with { ReclaimAhead = true, AvoidDoomedPlacement = true });
+
+    public static MixingPolicy WpaiMixingReclaimAhead { get; } = new(
+        "wpai-mixing-reclaim-ahead", "wpai-mixing plus look-ahead (a) only: reclaim before the forecast peak",
+        WpaiMixing.Settings with { ReclaimAhead = true });
+
+    public static MixingPolicy WpaiMixingAvoidDoomed { get; } = new(
+        "wpai-mixing-avoid-doomed", "wpai-mixing plus look-ahead (b) only: no short job on a lent node forecast to be reclaimed before its end",
+        WpaiMixing.Settings with { AvoidDoomedPlacement = true });
+
+    /// <summary>Every policy, in the order reports list them.</summary>
+    public static ImmutableArray<MixingPolicy> All { get; } =
+        [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed];
+
+    /// <summary>The policies run when <c>--policies</c> is not given.</summary>
+    public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow];
+
+    public static MixingPolicy Get(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new WpaiValidationException("--policies", $"'{name}' is not a mixing policy", $"Use one or more of {string.Join(", ", All.Select(p => p.Name))}.");
+
+    public static ImmutableArray<MixingPolicy> Parse(string list)
+    {
+        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0)
+        {
+            throw new WpaiValidationException("--policies", "is empty", $"Name at least one of {string.Join(", ", All.Select(p => p.Name))}.");
+        }
+
+        return [.. names.Select(Get).Distinct()];
+    }
+}

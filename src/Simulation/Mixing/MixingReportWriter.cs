@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using WPAI.Simulation.Replay;
+
+namespace WPAI.Simulation.Mixing;
+
+/// <summary>Writes <c>report.json</c> (<c>runs[]</c> with policy, lentShare, killRate, sloViolationMinutes, offlineGpuUtilization, …), <c>report.md</c> and one PNG per policy.</summary>
+public static class MixingReportWriter
+{
+    public const int SchemaVersion = 1;
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static async Task<IReadOnlyList<string>> WriteAsync(
+        MixingSimulationArguments arguments, MixingScenario scenario, IReadOnlyList<(MixingRunMetrics Metrics, MixingRunResult Result)> runs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(runs);
+        Directory.CreateDirectory(arguments.Out);
+        var written = new List<string>();
+        var jsonPath = Path.Combine(arguments.Out, "report.json");
+        await File.WriteAllTextAsync(jsonPath, ToJson(arguments, scenario, [.. runs.Select(r => r.Metrics)]).ToJsonString(Json), cancellationToken);
+        written.Add(jsonPath);
+        var plots = new List<string>();
+        foreach (var (metrics, result) in runs.Where(r => r.Metrics.Unavailable is null && !r.Result.Timeline.IsEmpty))
+        {
+            var png = Path.Combine(arguments.Out, $"mixing-{metrics.Policy}.png");
+            MixingPlot.Save(png, $"{metrics.Policy}: online usage and lent nodes", result.Timeline, GrainReplayEngine.Origin);
+            plots.Add(png);
+        }
+
+        var mdPath = Path.Combine(arguments.Out, "report.md");
+        await File.WriteAllTextAsync(mdPath, ToMarkdown(arguments, scenario, [.. runs.Select(r => r.Metrics)], plots), cancellationToken);
+        written.Add(mdPath);
+        written.AddRange(plots);
+        return written;
+    }
+
+    public static IReadOnlyList<string> Assumptions(MixingSimulationArguments a, MixingScenario s)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(s);
+        var c = CultureInfo.InvariantCulture;
+        return
+        [
+            string.Create(c, $"Split: in each pool the first ⌊{a.OnlineShare} × nodes⌋ nodes by name start OnlineNormal (serve inference, may be lent), the rest Fixed (training only, never lent); a pool of one node stays Fixed. Online {s.OnlineNodes.Count} nodes / {s.OnlineGpus} GPUs, Fixed {s.Workload.Nodes.Length - s.OnlineNodes.Count} nodes / {s.FixedGpus} GPUs."),
+            string.Create(c, $"Training: the openb pods prepared as by `wpai simulate` (jobs > {a.MaxDuration.TotalDays:0.#} d and CPU-only pods left out, 10 Zipf departments with equal quotas, Philly-shaped utilization), arrivals compressed to offered load {a.OfferedLoad} of the whole scaled fleet's GPUs ({s.Workload.FleetGpus}), scheduled by the `wpai` preset; a killed job restarts from the beginning."),
+            string.Create(c, $"Inference: one service per (pool with online nodes, load file); a replica takes 1 GPU with the node's CPU and memory per GPU, serves {a.CapacityQps} QPS and the services scale to {MixingScenario.TargetUtilization:P0} of it; min 1 replica, max the pool's online GPUs. The loads count equally (each divided by its median daily peak over the replayed days); their sum is scaled so that the median replayed day's peak of the pool's services together asks for {a.PeakBusy:P0} of the pool's online GPUs at the target (so the online half is busy at the daily peak; peaks above the median day's, e.g. Twitter bursts, ask for more)."),
+            "Load days: virtual day 0 (2026-01-01, a Thursday, 00:00 UTC) is the file's first whole Thursday (times as written in the file, read as UTC); the file's whole weeks repeat in order; linear interpolation between points.",
+            string.Create(c, $"Ticks every {a.Tick.TotalMinutes:0} min of virtual time: for each service the load of every minute since the last tick is reported and the minutes are accounted for SLO with the replicas it had (ready 60 s after placement), then the service is evaluated (the grain places replicas on OnlineNormal nodes through the pool scheduler); then every pool's IMixingControllerGrain ticks; then scheduling passes. Training completions and arrivals are processed at their exact times. 5 minutes: the load files step at 5 and 30 minutes, the controllers' minimum dwell is 30 minutes, and the SLO is still accounted per minute."),
+            string.Create(c, $"Warm-up: {a.WarmUp.TotalHours:0} h of inference only before the first training arrival, so the forecasters have history (they train from 2 days of history); forecasters retrain every {a.Retrain.TotalHours:0} h (grain default 6 h, longer here for speed) and each training is awaited, so runs are deterministic."),
+            "Metrics reported to the services: QPS every minute; GPU utilization = demand / ready capacity; no latency or error model (reported as 0), so QPS drives scaling.",
+            string.Create(c, $"The replay ends {a.Drain.TotalHours:0} h after the last training arrival; lentShare and killRate count the whole replay, offline GPU utilization and waits the training arrival window (fractions of all {s.Workload.FleetGpus} GPUs)."),
+        ];
+    }
+
+    public static JsonObject ToJson(MixingSimulationArguments a, MixingScenario s, IReadOnlyList<MixingRunMetrics> runs)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(runs);
+        var pools = new JsonArray();
+        foreach (var p in s.Pools)
+        {
+            pools.Add(new JsonObject
+            {
+                ["pool"] = p.Pool,
+                ["onlineNodes"] = new JsonArray([.. p.OnlineNodes.Select(n => (JsonNode)n)]),
+                ["onlineGpus"] = p.OnlineGpus,
+                ["fixedNodes"] = new JsonArray([.. p.FixedNodes.Select(n => (JsonNode)n)]),
+                ["fixedGpus"] = p.FixedGpus,
+            });
+        }
+
+        var services = new JsonArray();
+        foreach (var v in s.Services)
+        {
+            services.Add(new JsonObject
+            {
+                ["name"] = v.Name,
+                ["pool"] = v.Pool,
+                ["file"] = v.Load.File,
+                ["fileFirstDay"] = v.Load.FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["cycleDays"] = v.Load.CycleDays,
+                ["qpsPerFileUnit"] = Round(v.Load.Scale, 6),
+                ["poolOnlineGpus"] = v.PoolOnlineGpus,
+                ["medianDailyPeakQps"] = Round(v.MedianDailyPeakQps),
+                ["maxDailyPeakQps"] = Round(v.MaxDailyPeakQps),
+                ["capacityQps"] = v.Spec.CapacityQps,
+                ["targetQps"] = v.Spec.CapacityQps * MixingScenario.TargetUtilization,
+                ["maxReplicas"] = v.Spec.MaxReplicas,
+            });
+        }
+
+        var runArray = new JsonArray();
+        foreach (var r in runs)
+        {
+            var slo = new JsonObject();
+            foreach (var (service, minutes) in r.SloViolationMinutesByService.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                slo[service] = Round(minutes);
+            }
+
+            runArray.Add(new JsonObject
+            {
+                ["policy"] = r.Policy,
+                ["description"] = r.Description,
+                ["unavailable"] = r.Unavailable,
+                ["note"] = r.Note,
+                ["lentShare"] = Round(r.LentShare, 4),
+                ["completedJobs"] = r.CompletedJobs,
+                ["completedOnLent"] = r.CompletedOnLent,
+                ["killRate"] = Round(r.KillRate, 5),
+                ["kills"] = r.Kills,
+                ["killStopsObserved"] = r.KillStopsObserved,
+                ["jobsKilledAtLeastOnce"] = r.JobsKilledAtLeastOnce,
+                ["startsOnLent"] = r.StartsOnLent,
+                ["starts"] = r.Starts,
+                ["sloViolationMinutes"] = Round(r.SloViolationMinutes),
+                ["sloViolationMinutesByService"] = slo,
+                ["offlineGpuUtilization"] = Round(r.OfflineGpuUtilization, 4),
+                ["offlineGpuAllocation"] = Round(r.OfflineGpuAllocation, 4),
+                ["waitP50Seconds"] = Round(r.WaitP50Seconds),
+                ["waitP95Seconds"] = Round(r.WaitP95Seconds),
+                ["jctP50Seconds"] = Round(r.JctP50Seconds),
+                ["jobsNeverStarted"] = r.JobsNeverStarted,
+                ["lends"] = r.Lends,
+                ["reclaims"] = r.Reclaims,
+                ["decisions"] = r.DecisionCount,
+                ["meanLentNodes"] = Round(r.MeanLentNodes),
+                ["peakLentNodes"] = r.PeakLentNodes,
+                ["ticks"] = r.Ticks,
+                ["events"] = r.Events,
+                ["wallSeconds"] = Round(r.WallSeconds, 1),
+            });
+        }
+
+        var targets = new JsonArray();
+        foreach (var (policy, target, met, measured) in MixingTargets.Verdicts(runs))
+        {
+            targets.Add(new JsonObject { ["policy"] = policy, ["target"] = target, ["met"] = met, ["measured"] = measured });
+        }
+
+        return new JsonObject
+        {
+            ["schemaVersion"] = SchemaVersion,
+            ["kind"] = "mixing",
+            ["source"] = new JsonObject
+            {
+                ["nodes"] = a.Nodes,
+                ["pods"] = a.Pods,
+                ["inference"] = new JsonArray([.. a.LoadFiles.Select(f => (JsonNode)f)]),
+            },
+            ["settings"] = new JsonObject
+            {
+                ["fleetScale"] = a.FleetScale,
+                ["offeredLoad"] = a.OfferedLoad,
+                ["seed"] = a.Seed,
+                ["onlineShare"] = a.OnlineShare,
+                ["peakBusy"] = a.PeakBusy,
+                ["capacityQps"] = a.CapacityQps,
+                ["tickSeconds"] = a.Tick.TotalSeconds,
+                ["warmUpHours"] = a.WarmUp.TotalHours,
+                ["drainHours"] = a.Drain.TotalHours,
+                ["retrainHours"] = a.Retrain.TotalHours,
+                ["trainingPolicy"] = "wpai",
+            },
+            ["scenario"] = new JsonObject
+            {
+                ["nodes"] = s.Workload.Nodes.Length,
+                ["gpus"] = s.Workload.FleetGpus,
+                ["onlineNodes"] = s.OnlineNodes.Count,
+                ["onlineGpus"] = s.OnlineGpus,
+                ["fixedGpus"] = s.FixedGpus,
+                ["trainingJobs"] = s.Workload.Jobs.Length,
+                ["trainingWindowStartHours"] = Round(s.Workload.WindowStart.TotalHours),
+                ["trainingWindowEndHours"] = Round(s.Workload.WindowEnd.TotalHours),
+                ["replayEndHours"] = Round(s.End.TotalHours),
+                ["replayedDays"] = s.ReplayedDays,
+                ["split"] = pools,
+                ["services"] = services,
+            },
+            ["assumptions"] = new JsonArray([.. Assumptions(a, s).Select(x => (JsonNode)x)]),
+            ["runs"] = runArray,
+            ["targets"] = targets,
+        };
+    }
+
+    /// <summary>The per-policy table (also printed by the command).</summary>
+    public static string Table(IReadOnlyList<MixingRunMetrics> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("| policy | lentShare | killRate | kills / starts on lent | SLO-violation min | offline GPU util | offline GPU alloc | lends / reclaims | mean lent nodes | wait p95 | never started |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in runs)
+        {
+            if (r.Unavailable is not null)
+            {
+                sb.AppendLine(c, $"| {r.Policy} | not run: {r.Unavailable} | | | | | | | | | |");
+                continue;
+            }
+
+            sb.AppendLine(c, $"| {r.Policy} | {r.LentShare:P1} | {r.KillRate:P2} | {r.Kills} / {r.StartsOnLent} | {r.SloViolationMinutes:0} | {r.OfflineGpuUtilization:P1} | {r.OfflineGpuAllocation:P1} | {r.Lends} / {r.Reclaims} | {r.MeanLentNodes:0.0} | {Reporting.ReportWriter.Duration(r.WaitP95Seconds)} | {r.JobsNeverStarted} |");
+        }
+
+        return sb.ToString();
+    }
+
+    public static string ToMarkdown(MixingSimulationArguments a, MixingScenario s, IReadOnlyList<MixingRunMetrics> runs, IReadOnlyList<string> plots)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(plots);
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("# Online/offline mixing simulation");
+        sb.AppendLine();
+        sb.AppendLine(c, $"Training `{Path.GetFileName(a.Pods)}` on `{Path.GetFileName(a.Nodes)}` at fleet scale {a.FleetScale} ({s.Workload.Nodes.Length} nodes, {s.Workload.FleetGpus} GPUs, {s.Workload.Jobs.Length:N0} jobs) and offered load {a.OfferedLoad}; inference from {string.Join(", ", a.LoadFiles.Select(f => $"`{Path.GetFileName(f)}`"))}; seed {a.Seed}. Training arrivals from {s.Workload.WindowStart.TotalDays:0.##} d to {s.Workload.WindowEnd.TotalDays:0.##} d of virtual time, replay to {s.End.TotalDays:0.##} d.");
+        sb.AppendLine();
+        sb.AppendLine("## Split and services");
+        sb.AppendLine();
+        sb.AppendLine("| pool | online nodes | online GPUs | Fixed nodes | Fixed GPUs |");
+        sb.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var p in s.Pools)
+        {
+            sb.AppendLine(c, $"| {p.Pool} | {p.OnlineNodes.Length} | {p.OnlineGpus} | {p.FixedNodes.Length} | {p.FixedGpus} |");
+        }
+
+        sb.AppendLine(c, $"| **all** | {s.OnlineNodes.Count} | {s.OnlineGpus} | {s.Workload.Nodes.Length - s.OnlineNodes.Count} | {s.FixedGpus} |");
+        sb.AppendLine();
+        sb.AppendLine("| service | pool | file days (from, cycle) | QPS per file unit | pool online GPUs | median / max daily peak QPS | max replicas |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---:|");
+        foreach (var v in s.Services)
+        {
+            sb.AppendLine(c, $"| {v.Name} | {v.Pool} | {v.Load.FirstDay:yyyy-MM-dd}, {v.Load.CycleDays} d | {v.Load.Scale:0.######} | {v.PoolOnlineGpus} | {v.MedianDailyPeakQps:0} / {v.MaxDailyPeakQps:0} | {v.Spec.MaxReplicas} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## Results");
+        sb.AppendLine();
+        sb.Append(Table(runs));
+        foreach (var r in runs.Where(r => r.Note is not null))
+        {
+            sb.AppendLine();
+            sb.AppendLine(c, $"Note on {r.Policy}: {r.Note}.");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## Targets");
+        sb.AppendLine();
+        sb.AppendLine("| policy | target | verdict | measured |");
+        sb.AppendLine("|---|---|---|---|");
+        foreach (var (policy, target, met, measured) in MixingTargets.Verdicts(runs))
+        {
+            sb.AppendLine(c, $"| {policy} | {target} | {MixingTargets.Word(met)} | {measured} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Definitions: lentShare = completed training jobs whose completing run ran on a lent machine (a node that started online) / completed jobs; killRate = runs killed by a reclaim (the controllers' decisions) / runs started on lent machines; SLO-violation minutes = minutes where a service's demand exceeds its ready replicas × capacity (as in `wpai simulate --inference`), summed over services; offline GPU utilization/allocation = training GPU use/holding over the arrival window, as a fraction of all GPUs.");
+        sb.AppendLine();
+        sb.AppendLine("## Assumptions");
+        sb.AppendLine();
+        foreach (var line in Assumptions(a, s))
+        {
+            sb.AppendLine("- " + line);
+        }
+
+        if (plots.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Plots");
+            sb.AppendLine();
+            foreach (var p in plots)
+            {
+                sb.AppendLine(c, $"![{Path.GetFileNameWithoutExtension(p)}]({Path.GetFileName(p)})");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static double Round(double x, int digits = 3) => double.IsFinite(x) ? Math.Round(x, digits) : 0;
+}

@@ -1,0 +1,153 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using WPAI.Abstractions.Contracts;
+using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Simulation.Replay;
+using WPAI.Simulation.Workload;
+
+namespace WPAI.Simulation.Mixing;
+
+/// <summary>
+/// Everything a combined (training + inference) replay needs, identical for every policy: the training workload (arrivals
+/// shifted by the warm-up), which nodes start online, the inference services and their loads, and the timing.
+/// </summary>
+public sealed record MixingScenario(
+    PreparedWorkload Workload,
+    ImmutableArray<PoolSplit> Pools,
+    ImmutableArray<ServicePlan> Services,
+    TimeSpan Tick,
+    TimeSpan WarmUp,
+    TimeSpan End,
+    TimeSpan Retrain,
+    double PeakBusy,
+    double OnlineShare,
+    int ReplayedDays)
+{
+    /// <summary>The QPS target per replica: 70 % of its capacity (the services' <c>expectRate</c>).</summary>
+    public const double TargetUtilization = 0.7;
+
+    /// <summary>A replica serves once it has run this long (the inference simulation's start-up delay).</summary>
+    public static readonly TimeSpan StartupDelay = TimeSpan.FromSeconds(60);
+
+    /// <summary>Nodes that start OnlineNormal (the lendable machines).</summary>
+    public ImmutableHashSet<string> OnlineNodes { get; } = [.. Pools.SelectMany(p => p.OnlineNodes)];
+
+    public int OnlineGpus => Pools.Sum(p => p.OnlineGpus);
+
+    public int FixedGpus => Pools.Sum(p => p.FixedGpus);
+
+    /// <summary>Reads the files and builds the scenario of <paramref name="a"/>.</summary>
+    public static MixingScenario Prepare(MixingSimulationArguments a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        a.Validate();
+        var nodes = OpenbNodeReader.Read(a.Nodes!);
+        var pods = OpenbPodReader.Read(a.Pods!);
+        var loads = a.LoadFiles.Select(f => ReplayedLoad.Read(f, GrainReplayEngine.Origin)).ToList();
+        return Prepare(Path.GetFileName(a.Pods!), nodes, pods, loads, a);
+    }
+
+    /// <summary>Builds the scenario from nodes, pods and loads already read.</summary>
+    public static MixingScenario Prepare(string source, IReadOnlyList<SimNode> nodes, IReadOnlyList<SimJob> pods, IReadOnlyList<ReplayedLoad> loads, MixingSimulationArguments a)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(pods);
+        ArgumentNullException.ThrowIfNull(loads);
+        ArgumentNullException.ThrowIfNull(a);
+        var prepared = WorkloadPreparer.Prepare(source, nodes, pods, new WorkloadOptions(a.Seed, a.FleetScale, QuotaMode.Equal, a.MaxDuration, a.OfferedLoad));
+        var workload = prepared with { Jobs = [.. prepared.Jobs.Select(j => j with { Submit = j.Submit + a.WarmUp })] };
+
+        var pools = ImmutableArray.CreateBuilder<PoolSplit>();
+        foreach (var pool in workload.Pools)
+        {
+            var inPool = workload.Nodes.Where(n => n.Pool == pool).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+            var online = (int)Math.Floor(inPool.Count * a.OnlineShare);
+            pools.Add(new PoolSplit(
+                pool,
+                [.. inPool.Take(online).Select(n => n.Name)],
+                inPool.Take(online).Sum(n => n.Gpus),
+                [.. inPool.Skip(online).Select(n => n.Name)],
+                inPool.Skip(online).Sum(n => n.Gpus)));
+        }
+
+        var end = workload.WindowEnd + a.Drain;
+        var days = Math.Max(1, (int)Math.Ceiling(end.TotalDays));
+
+        // Each load counts equally: normalized to its median daily peak. Their sum is then scaled so that on the median day
+        // its peak asks for PeakBusy of the pool's online GPUs at the target QPS per replica.
+        var weights = new double[loads.Count];
+        for (var f = 0; f < loads.Count; f++)
+        {
+            var median = Median(loads[f].DailyPeaks(days));
+            if (!(median > 0))
+            {
+                throw new Inference.LoadFileException(loads[f].File, 2, 1, "the replayed days have no load at their peaks", "Give a load file with non-zero values");
+            }
+
+            weights[f] = 1 / median;
+        }
+
+        var combinedMedianPeak = Median(CombinedDailyPeaks(loads, weights, days));
+        var targetQps = a.CapacityQps * TargetUtilization;
+        var services = ImmutableArray.CreateBuilder<ServicePlan>();
+        foreach (var split in pools.Where(p => p.OnlineGpus > 0))
+        {
+            var onlineNodes = workload.Nodes.Where(n => split.OnlineNodes.Contains(n.Name)).ToList();
+            var replica = new Resources(
+                1,
+                onlineNodes.Min(n => n.CpuMilli / Math.Max(1, n.Gpus)),
+                onlineNodes.Min(n => n.MemoryMib / Math.Max(1, n.Gpus)));
+            var poolQps = a.PeakBusy * split.OnlineGpus * targetQps;
+            for (var f = 0; f < loads.Count; f++)
+            {
+                var load = loads[f];
+                var scaled = load.WithScale(weights[f] * poolQps / combinedMedianPeak);
+                var peaks = scaled.DailyPeaks(days);
+                var name = string.Create(CultureInfo.InvariantCulture, $"{load.Name}-{split.Pool}");
+                var spec = new InferenceServiceSpec(
+                    name,
+                    load.Name,
+                    split.Pool,
+                    replica,
+                    a.CapacityQps,
+                    MinReplicas: 1,
+                    MaxReplicas: split.OnlineGpus,
+                    ImmutableDictionary<ScalingMetric, double>.Empty.Add(ScalingMetric.QpsPerReplica, targetQps),
+                    TimeSpan.FromMilliseconds(500),
+                    0.01);
+                services.Add(new ServicePlan(spec, scaled, split.OnlineGpus, Median(peaks) * scaled.Scale, peaks.Max() * scaled.Scale));
+            }
+        }
+
+        return new MixingScenario(workload, pools.ToImmutable(), services.ToImmutable(), a.Tick, a.WarmUp, end, a.Retrain, a.PeakBusy, a.OnlineShare, days);
+    }
+
+    /// <summary>The highest weighted sum of the loads of each virtual day, sampled every 5 minutes.</summary>
+    private static double[] CombinedDailyPeaks(IReadOnlyList<ReplayedLoad> loads, double[] weights, int days)
+    {
+        var peaks = new double[days];
+        for (var d = 0; d < days; d++)
+        {
+            for (var m = 0; m < 24 * 60; m += 5)
+            {
+                var t = TimeSpan.FromDays(d) + TimeSpan.FromMinutes(m);
+                var sum = 0.0;
+                for (var f = 0; f < loads.Count; f++)
+                {
+                    sum += loads[f].Raw(t) * weights[f];
+                }
+
+                peaks[d] = Math.Max(peaks[d], sum);
+            }
+        }
+
+        return peaks;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        var n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+    }
+}

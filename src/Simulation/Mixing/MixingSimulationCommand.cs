@@ -1,0 +1,92 @@
+using System.Globalization;
+using WPAI.Abstractions.Errors;
+using WPAI.Simulation.Inference;
+
+namespace WPAI.Simulation.Mixing;
+
+/// <summary>
+/// <c>wpai simulate --mixing --nodes FILE --pods FILE --inference FILE[,FILE...] [--fleet-scale F] [--offered-load R]
+/// [--policies …] [--out DIR]</c>: builds the combined scenario, replays it through the real grains once per policy,
+/// prints the table and the targets' verdicts, and writes <c>report.json</c>, <c>report.md</c> and plots into the output folder.
+/// Returns the process exit code: 0 on success, 2 on bad arguments or input.
+/// </summary>
+public static class MixingSimulationCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        MixingSimulationArguments arguments;
+        MixingScenario scenario;
+        try
+        {
+            arguments = MixingSimulationArguments.Parse(args);
+            scenario = MixingScenario.Prepare(arguments);
+        }
+        catch (WpaiValidationException e)
+        {
+            await output.WriteLineAsync("error: " + e.Message);
+            await output.WriteLineAsync(MixingSimulationArguments.Usage);
+            return 2;
+        }
+        catch (LoadFileException e)
+        {
+            await output.WriteLineAsync("error: " + e.Message);
+            return 2;
+        }
+
+        await RunAsync(arguments, scenario, output, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Runs every policy of a prepared scenario and writes the report; returns the metrics in policy order.</summary>
+    public static async Task<IReadOnlyList<MixingRunMetrics>> RunAsync(
+        MixingSimulationArguments arguments, MixingScenario scenario, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(output);
+        var c = CultureInfo.InvariantCulture;
+        await output.WriteLineAsync(string.Create(c,
+            $"mixing: {scenario.Workload.Jobs.Length:N0} training jobs on {scenario.Workload.Nodes.Length} nodes / {scenario.Workload.FleetGpus} GPUs ({scenario.OnlineNodes.Count} nodes / {scenario.OnlineGpus} GPUs start online, {scenario.FixedGpus} GPUs Fixed), {scenario.Services.Length} inference services, ticks every {scenario.Tick.TotalMinutes:0} min to day {scenario.End.TotalDays:0.#}"));
+        var runs = new List<(MixingRunMetrics, MixingRunResult)>();
+        foreach (var policy in arguments.Policies)
+        {
+            await output.WriteAsync($"{policy.Name,-26}");
+            var last = -1;
+            var progress = new SyncProgress(f =>
+            {
+                var tenth = (int)(f * 10);
+                if (tenth > last)
+                {
+                    last = tenth;
+                    output.Write(tenth == 0 ? "." : string.Create(c, $" {tenth * 10}%"));
+                }
+            });
+            var result = await new MixingReplayEngine().RunAsync(scenario, policy, progress, cancellationToken);
+            var metrics = MixingMetricsCalculator.Compute(scenario, policy, result);
+            runs.Add((metrics, result));
+            await output.WriteLineAsync(metrics.Unavailable is not null
+                ? "  not run: " + metrics.Unavailable
+                : string.Create(c, $"  lentShare {metrics.LentShare:P1}  killRate {metrics.KillRate:P2} ({metrics.Kills}/{metrics.StartsOnLent})  SLO-violation {metrics.SloViolationMinutes:0} min  offline GPU util {metrics.OfflineGpuUtilization:P1}  ({metrics.Ticks:N0} ticks, {metrics.WallSeconds:0} s)"));
+        }
+
+        var list = runs.Select(r => r.Item1).ToList();
+        await output.WriteLineAsync();
+        await output.WriteAsync(MixingReportWriter.Table(list));
+        foreach (var (policy, target, met, measured) in MixingTargets.Verdicts(list))
+        {
+            await output.WriteLineAsync(string.Create(c, $"target {policy}: {target}: {(met switch { true => "met", false => "MISSED", null => "not measured" })} ({measured})"));
+        }
+
+        var written = await MixingReportWriter.WriteAsync(arguments, scenario, runs, cancellationToken);
+        await output.WriteLineAsync($"Report written: {string.Join(", ", written)}");
+        return list;
+    }
+
+    /// <summary>Reports progress on the caller's thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
+    private sealed class SyncProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+
+namespace WPAI.Simulation.Tests.Mixing;
+
+/// <summary>Hand-made files for the combined simulation: a small fleet, short training pods, and a load with quiet nights.</summary>
+internal static class MixingFixtures
+{
+    /// <summary>Pool T4: four 2-GPU nodes (two start online); pool P100: one 2-GPU node (stays Fixed).</summary>
+    public static string Nodes(TempDir dir) => dir.File("nodes.csv", string.Join('\n',
+        "sn,cpu_milli,memory_mib,gpu,model",
+        "t4-a,32000,131072,2,T4",
+        "t4-b,32000,131072,2,T4",
+        "t4-c,32000,131072,2,T4",
+        "t4-d,32000,131072,2,T4",
+        "p100-a,32000,131072,2,P100") + "\n");
+
+    /// <summary>60 one-GPU T4 pods, one every 40 minutes of trace time: 20–70 minutes each, the last eight 4 hours.</summary>
+    public static string Pods(TempDir dir)
+    {
+        var sb = new StringBuilder("name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\n");
+        for (var i = 0; i < 60; i++)
+        {
+            var created = 1000 + (i * 2400);
+            var duration = i >= 52 ? 14_400 : 1200 + ((i * 7 % 6) * 600);
+            sb.Append(CultureInfo.InvariantCulture, $"pod-{i:D3},4000,16384,1,1000,T4,BE,Succeeded,{created},{created + duration},{created}\n");
+        }
+
+        return dir.File("pods.csv", sb.ToString());
+    }
+
+    /// <summary>Two weeks from Thursday 2015-01-01 at 30-minute steps: 100 from 08:00 to 22:00, 5 at night.</summary>
+    public static string Load(TempDir dir, string name = "load.csv")
+    {
+        var sb = new StringBuilder("timestamp,value\n");
+        var start = new DateTime(2015, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        for (var t = start; t < start.AddDays(14); t = t.AddMinutes(30))
+        {
+            var value = t.Hour is >= 8 and < 22 ? 100 : 5;
+            sb.Append(CultureInfo.InvariantCulture, $"{t:yyyy-MM-dd HH:mm:ss},{value}\n");
+        }
+
+        return dir.File(name, sb.ToString());
+    }
+
+    public static List<string> Args(TempDir dir, params string[] extra) =>
+    [
+        "--mixing", "--nodes", Nodes(dir), "--pods", Pods(dir), "--inference", Load(dir),
+        "--fleet-scale", "1", "--offered-load", "0.5", "--warm-up", "12h", "--drain", "6h", "--out", Path.Combine(dir.Path, "out"), .. extra,
+    ];
+}
