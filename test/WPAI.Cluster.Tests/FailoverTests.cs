@@ -25,7 +25,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task Failover_SiloKilledDuringLoad_LosesNoAcknowledgedJob_PlacesNoneTwice_AndTheSiloRejoins()
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await PostgresTestDatabase.CreateAsync();
         var clusterId = "failover-" + Guid.NewGuid().ToString("N")[..8];
         using var survivor = new SiloProcess("A", database.ConnectionString, clusterId, SiloProcess.FastFailureDetection);
         using var victim = new SiloProcess("B", database.ConnectionString, clusterId, SiloProcess.FastFailureDetection);

@@ -22,7 +22,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
     public async Task PostgresRestart_DuringLoad_FailsRequestsWithARetryableError_ThenServesThem_AndLosesNothingAcknowledged()
     {
         await using var server = await PrivatePostgres.StartAsync();
-        await using var database = await TestDatabase.CreateAsync(server.AdminConnectionString);
+        await using var database = await PostgresTestDatabase.CreateAsync(server.AdminConnectionString);
         var clusterId = "pgrestart-" + Guid.NewGuid().ToString("N")[..8];
         using var silo = new SiloProcess("A", database.ConnectionString, clusterId);
         try

@@ -14,7 +14,7 @@ public sealed class RestartTests(ITestOutputHelper output)
     [Fact]
     public async Task ClusterRestart_EverySiloStopped_NodesQuotasAndJobsPendingAndRunningSurvive()
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await PostgresTestDatabase.CreateAsync();
         var clusterId = "restart-" + Guid.NewGuid().ToString("N")[..8];
         using var a = new SiloProcess("A", database.ConnectionString, clusterId, SiloProcess.FastFailureDetection);
         using var b = new SiloProcess("B", database.ConnectionString, clusterId, SiloProcess.FastFailureDetection);

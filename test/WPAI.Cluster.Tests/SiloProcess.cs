@@ -86,7 +86,7 @@ internal sealed partial class SiloProcess : IDisposable
     }
 
     /// <summary>Waits until the membership table lists this silo (its port) as Active.</summary>
-    public async Task WaitActiveAsync(TestDatabase database, TimeSpan timeout)
+    public async Task WaitActiveAsync(PostgresTestDatabase database, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)

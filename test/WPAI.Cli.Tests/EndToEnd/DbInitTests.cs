@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Npgsql;
 
 namespace WPAI.Cli.Tests.EndToEnd;
 
@@ -9,40 +8,20 @@ public sealed class DbInitTests
     [Fact]
     public async Task DbInit_AppliesTheSchemaOnce_AndReportsTheSameVersionWhenRunAgain()
     {
-        var server = Environment.GetEnvironmentVariable("WPAI_TEST_POSTGRES");
-        Assert.False(string.IsNullOrWhiteSpace(server), "WPAI_TEST_POSTGRES is not set: run the tests with ./test.sh, which starts PostgreSQL.");
-        var database = "wpai_cli_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var admin = new NpgsqlConnection(server))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        var connection = db.ConnectionString;
+        var first = await CliRun.RunAsync(new RecordingClient(), "db", "init", "--connection", connection, "--output", "json");
+        Assert.Equal(0, first.ExitCode);
+        var report = JsonDocument.Parse(first.Output).RootElement;
+        var version = report.GetProperty("version").GetInt32();
+        Assert.Equal(report.GetProperty("latestVersion").GetInt32(), version);
+        Assert.Equal(0, report.GetProperty("previousVersion").GetInt32());
+        Assert.NotEqual(0, report.GetProperty("appliedScripts").GetArrayLength());
 
-        var connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-        try
-        {
-            var first = await CliRun.RunAsync(new RecordingClient(), "db", "init", "--connection", connection, "--output", "json");
-            Assert.Equal(0, first.ExitCode);
-            var report = JsonDocument.Parse(first.Output).RootElement;
-            var version = report.GetProperty("version").GetInt32();
-            Assert.Equal(report.GetProperty("latestVersion").GetInt32(), version);
-            Assert.Equal(0, report.GetProperty("previousVersion").GetInt32());
-            Assert.NotEqual(0, report.GetProperty("appliedScripts").GetArrayLength());
-
-            var second = await CliRun.RunAsync(new RecordingClient(), "db", "init", "--connection", connection);
-            Assert.Equal(0, second.ExitCode);
-            Assert.Contains($"schema version {version} (was {version}", second.Output, StringComparison.Ordinal);
-            Assert.Contains("scripts applied: none (already current)", second.Output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(server);
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        var second = await CliRun.RunAsync(new RecordingClient(), "db", "init", "--connection", connection);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains($"schema version {version} (was {version}", second.Output, StringComparison.Ordinal);
+        Assert.Contains("scripts applied: none (already current)", second.Output, StringComparison.Ordinal);
     }
 
     [Fact]

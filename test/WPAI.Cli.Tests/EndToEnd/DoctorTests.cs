@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Npgsql;
 using WPAI.Cli.Commands.Doctor;
 using WPAI.Cli.Infrastructure;
 
@@ -35,42 +34,23 @@ public sealed class DoctorTests(SiloFixture silo) : IClassFixture<SiloFixture>
     [Fact]
     public async Task Doctor_SchemaCheck_FailsOnAFreshDatabase_AndPassesAfterDbInit()
     {
-        var server = Environment.GetEnvironmentVariable("WPAI_TEST_POSTGRES");
-        Assert.False(string.IsNullOrWhiteSpace(server), "WPAI_TEST_POSTGRES is not set: run the tests with ./test.sh, which starts PostgreSQL.");
-        var database = "wpai_doctor_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var admin = new NpgsqlConnection(server))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        var database = db.Name;
+        var connection = db.ConnectionString;
+        var fresh = await CliRun.RunAsync(new OrleansConnector(), ["doctor", "--connection", connection, .. silo.Target]);
+        Assert.Equal(DoctorCommand.ExitFailed, fresh.ExitCode);
+        Assert.StartsWith("PASS  database    connected to PostgreSQL ", fresh.Output, StringComparison.Ordinal);
+        Assert.Contains($"FAIL  schema      no WPAI schema in database '{database}', this build expects ", fresh.Output, StringComparison.Ordinal);
+        Assert.Contains("Run `wpai db init --connection …`", fresh.Output, StringComparison.Ordinal);
 
-        var connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-        try
-        {
-            var fresh = await CliRun.RunAsync(new OrleansConnector(), ["doctor", "--connection", connection, .. silo.Target]);
-            Assert.Equal(DoctorCommand.ExitFailed, fresh.ExitCode);
-            Assert.StartsWith("PASS  database    connected to PostgreSQL ", fresh.Output, StringComparison.Ordinal);
-            Assert.Contains($"FAIL  schema      no WPAI schema in database '{database}', this build expects ", fresh.Output, StringComparison.Ordinal);
-            Assert.Contains("Run `wpai db init --connection …`", fresh.Output, StringComparison.Ordinal);
-
-            Assert.Equal(0, (await CliRun.RunAsync(new OrleansConnector(), "db", "init", "--connection", connection)).ExitCode);
-            var ready = await CliRun.RunAsync(new OrleansConnector(), ["doctor", "--connection", connection, "--output", "json", .. silo.Target]);
-            Assert.True(ready.ExitCode == 0, ready.Output + ready.Error);
-            var checks = JsonDocument.Parse(ready.Output).RootElement.GetProperty("checks").EnumerateArray()
-                .ToDictionary(c => c.GetProperty("check").GetString()!, c => c.GetProperty("verdict").GetString());
-            Assert.Equal("Pass", checks["schema"]);
-            Assert.Equal("Pass", checks["database"]);
-            Assert.Equal("Pass", checks["gateway"]);
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(server);
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        Assert.Equal(0, (await CliRun.RunAsync(new OrleansConnector(), "db", "init", "--connection", connection)).ExitCode);
+        var ready = await CliRun.RunAsync(new OrleansConnector(), ["doctor", "--connection", connection, "--output", "json", .. silo.Target]);
+        Assert.True(ready.ExitCode == 0, ready.Output + ready.Error);
+        var checks = JsonDocument.Parse(ready.Output).RootElement.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("check").GetString()!, c => c.GetProperty("verdict").GetString());
+        Assert.Equal("Pass", checks["schema"]);
+        Assert.Equal("Pass", checks["database"]);
+        Assert.Equal("Pass", checks["gateway"]);
     }
 
     [Fact]

@@ -1,16 +1,20 @@
+using System.Globalization;
 using Npgsql;
+using Xunit;
 
-namespace WPAI.Cluster.Tests;
+namespace WPAI.Tests.Shared;
 
 /// <summary>
-/// A fresh, uniquely named database on a PostgreSQL server (by default the one <c>./test.sh</c> starts and announces in
-/// <c>WPAI_TEST_POSTGRES</c>), dropped on dispose. Without that variable the test fails saying how to get one.
+/// A fresh, uniquely named database on a PostgreSQL server (by default the one <c>./test.sh</c> starts via
+/// scripts/postgres.sh and announces in <c>WPAI_TEST_POSTGRES</c>), dropped again on dispose. Without that variable
+/// the test fails, saying how to get one: PostgreSQL tests are never silently skipped. One source file, linked into
+/// every test project that needs a database.
 /// </summary>
-internal sealed class TestDatabase : IAsyncDisposable
+public sealed class PostgresTestDatabase : IAsyncDisposable
 {
     private readonly string _adminConnection;
 
-    private TestDatabase(string adminConnection, string name)
+    private PostgresTestDatabase(string adminConnection, string name)
     {
         _adminConnection = adminConnection;
         Name = name;
@@ -37,16 +41,18 @@ internal sealed class TestDatabase : IAsyncDisposable
         }
     }
 
-    public static Task<TestDatabase> CreateAsync() => CreateAsync(AdminConnectionString);
+    /// <summary>A database on the test server of <c>WPAI_TEST_POSTGRES</c>.</summary>
+    public static Task<PostgresTestDatabase> CreateAsync() => CreateAsync(AdminConnectionString);
 
-    public static async Task<TestDatabase> CreateAsync(string adminConnection)
+    /// <summary>A database on the server that <paramref name="adminConnection"/> reaches (e.g. a test's private server).</summary>
+    public static async Task<PostgresTestDatabase> CreateAsync(string adminConnection)
     {
-        var name = "wpai_c_" + Guid.NewGuid().ToString("N")[..12];
+        var name = "wpai_t_" + Guid.NewGuid().ToString("N")[..12];
         await using var connection = new NpgsqlConnection(adminConnection);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
         await command.ExecuteNonQueryAsync();
-        return new TestDatabase(adminConnection, name);
+        return new PostgresTestDatabase(adminConnection, name);
     }
 
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
@@ -60,32 +66,7 @@ internal sealed class TestDatabase : IAsyncDisposable
         }
 
         var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>The silos of a cluster that the membership table lists as Active (status 3).</summary>
-    public async Task<List<(string Address, int Port, int Generation)>> ActiveSilosAsync(string clusterId)
-    {
-        var silos = new List<(string, int, int)>();
-        try
-        {
-            await using var connection = new NpgsqlConnection(ConnectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                "SELECT address, port, generation FROM wpai_membership WHERE deployment_id = @c AND status = 3", connection);
-            command.Parameters.AddWithValue("c", clusterId);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                silos.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)));
-            }
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            // no silo has created the schema yet
-        }
-
-        return silos;
+        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
     }
 
     public async ValueTask DisposeAsync()
