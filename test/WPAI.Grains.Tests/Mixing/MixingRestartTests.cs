@@ -1,7 +1,5 @@
 using WPAI.Abstractions.Contracts.Mixing;
-using WPAI.Silo.Hosting;
 using WPAI.Grains.Inference;
-using WPAI.Silo.Storage;
 
 namespace WPAI.Grains.Tests.Mixing;
 
@@ -10,31 +8,18 @@ namespace WPAI.Grains.Tests.Mixing;
 /// the jobs were killed). The new silo finds the node consistent (Unnormal with its target, admitting nothing) and the
 /// controller's next tick completes the handover; a configured controller is woken at start-up and ticks by itself.
 /// </summary>
-public sealed class MixingRestartTests : IAsyncLifetime
+public sealed class MixingRestartTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "wpai-mixing-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly FakeTimeProvider _clock = new(ClusterFixture.Start);
-    private readonly string _serviceId = "wpai-mixing-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly SqliteRestartableSilo _silo = new("mixing", silo => silo.Services.AddWpaiInference(o => o.EvaluationPeriod = TimeSpan.Zero));
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _silo.Dispose();
 
     [Fact]
     public async Task Restart_AfterReclaimBegan_NodeStaysDraining_AndTheTickAfterTheGraceKillsTheJobAndCompletes()
     {
         MixingPool pool;
         string job;
-        var first = await StartAsync();
+        var first = await _silo.StartAsync();
         try
         {
             pool = new MixingPool(first.Client);
@@ -53,8 +38,8 @@ public sealed class MixingRestartTests : IAsyncLifetime
             await first.DisposeAsync();
         }
 
-        _clock.Advance(TimeSpan.FromMinutes(5));
-        var second = await StartAsync();
+        _silo.Clock.Advance(TimeSpan.FromMinutes(5));
+        var second = await _silo.StartAsync();
         try
         {
             pool = new MixingPool(second.Client, pool);
@@ -70,7 +55,7 @@ public sealed class MixingRestartTests : IAsyncLifetime
             // Within the grace the resumed reclaim only drains; once it is over the job is killed and the node completes.
             Assert.DoesNotContain(await pool.Controller.TickAsync(), d => d.To == NodeMode.OnlineNormal);
             Assert.Equal(JobStatus.Running, (await pool.JobAsync(job)).Status);
-            _clock.Advance(TimeSpan.FromMinutes(25));
+            _silo.Clock.Advance(TimeSpan.FromMinutes(25));
             var decisions = await pool.Controller.TickAsync();
             var done = Assert.Single(decisions, d => d.To == NodeMode.OnlineNormal);
             Assert.Equal([job], done.KilledJobs.ToArray());
@@ -95,7 +80,7 @@ public sealed class MixingRestartTests : IAsyncLifetime
     {
         MixingPool pool;
         string b;
-        var first = await StartAsync();
+        var first = await _silo.StartAsync();
         try
         {
             pool = new MixingPool(first.Client);
@@ -109,7 +94,7 @@ public sealed class MixingRestartTests : IAsyncLifetime
             await first.DisposeAsync();
         }
 
-        var second = await StartAsync();
+        var second = await _silo.StartAsync();
         try
         {
             pool = new MixingPool(second.Client, pool);
@@ -139,7 +124,7 @@ public sealed class MixingRestartTests : IAsyncLifetime
     public async Task Restart_ConfiguredControllerIsWokenAtStartup_AndTicksOnItsTimer()
     {
         MixingPool pool;
-        var first = await StartAsync();
+        var first = await _silo.StartAsync();
         try
         {
             pool = new MixingPool(first.Client);
@@ -153,7 +138,7 @@ public sealed class MixingRestartTests : IAsyncLifetime
             await first.DisposeAsync();
         }
 
-        var second = await StartAsync();
+        var second = await _silo.StartAsync();
         try
         {
             pool = new MixingPool(second.Client, pool);
@@ -168,21 +153,5 @@ public sealed class MixingRestartTests : IAsyncLifetime
             await second.StopAllSilosAsync();
             await second.DisposeAsync();
         }
-    }
-
-    private async Task<InProcessTestCluster> StartAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.ServiceId = _serviceId;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Sqlite, SqlitePath = Path.Combine(_directory, "wpai.db") });
-            silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, _clock);
-            silo.AddWpaiGrains(o => o.AutoPass = false);
-            silo.Services.AddWpaiInference(o => o.EvaluationPeriod = TimeSpan.Zero);
-        });
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
     }
 }

@@ -1,5 +1,3 @@
-using WPAI.Silo.Hosting;
-using WPAI.Silo.Storage;
 
 namespace WPAI.Grains.Tests.Scheduling;
 
@@ -7,29 +5,16 @@ namespace WPAI.Grains.Tests.Scheduling;
 /// Stops a SQLite-backed silo and starts a new one on the same file: nodes, quotas, pending and running jobs are
 /// all back, the running job's simulated run is re-attached, and scheduling continues.
 /// </summary>
-public sealed class DurabilityTests : IAsyncLifetime
+public sealed class DurabilityTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "wpai-durability-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly FakeTimeProvider _clock = new(ClusterFixture.Start);
-    private readonly string _serviceId = "wpai-durability-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly SqliteRestartableSilo _silo = new("durability");
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _silo.Dispose();
 
     [Fact]
     public async Task Restart_SqliteSilo_RestoresNodesQuotasAndJobsAndSchedulingContinues()
     {
-        var first = await StartAsync();
+        var first = await _silo.StartAsync();
         try
         {
             var grains = first.Client;
@@ -48,8 +33,8 @@ public sealed class DurabilityTests : IAsyncLifetime
             await first.DisposeAsync();
         }
 
-        _clock.Advance(TimeSpan.FromMinutes(10));
-        var second = await StartAsync();
+        _silo.Clock.Advance(TimeSpan.FromMinutes(10));
+        var second = await _silo.StartAsync();
         try
         {
             var grains = second.Client;
@@ -69,7 +54,7 @@ public sealed class DurabilityTests : IAsyncLifetime
             Assert.Equal(new PoolUsage(4, 0), pool.Usage["A"]);
 
             // The run of a1 was re-attached at start-up: it ends an hour after it started, and a2 follows.
-            _clock.Advance(TimeSpan.FromMinutes(50));
+            _silo.Clock.Advance(TimeSpan.FromMinutes(50));
             await Fleet.EventuallyAsync(async () => (await grains.GetGrain<IJobGrain>("a1").GetAsync()).Status == JobStatus.Succeeded, "a1 completes after the restart");
             await Fleet.EventuallyAsync(
                 async () =>
@@ -84,20 +69,5 @@ public sealed class DurabilityTests : IAsyncLifetime
             await second.StopAllSilosAsync();
             await second.DisposeAsync();
         }
-    }
-
-    private async Task<InProcessTestCluster> StartAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.ServiceId = _serviceId;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Sqlite, SqlitePath = Path.Combine(_directory, "wpai.db") });
-            silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, _clock);
-            silo.AddWpaiGrains(o => o.AutoPass = false);
-        });
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
     }
 }
