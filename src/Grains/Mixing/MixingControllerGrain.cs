@@ -69,8 +69,8 @@ public sealed partial class MixingControllerGrain(
         var views = await LoadNodesAsync(fleet);
         var demands = await LoadDemandAsync(fleet, settings);
         var now = clock.GetUtcNow();
-        var pendingReplicas = demands.Sum(d => Math.Max(0, d.DesiredReplicas - d.PlacedReplicas));
-        var demandGpus = demands.Sum(d => (double)d.DesiredReplicas * d.ReplicaResources.Gpus);
+        var pendingReplicas = demands.Sum(Pending);
+        var demandGpus = DemandGpus(demands);
         bool Urgent() => MixingPolicy.ReclaimIsUrgent(demandGpus, views.Values.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => v.Spec.Gpus), pendingReplicas);
 
         // Handovers in progress (draining within their grace, a tick that stopped half-way, or a restart) are driven to
@@ -312,8 +312,8 @@ public sealed partial class MixingControllerGrain(
             v.Allocations.Where(a => a.Kind == AllocationKind.InferenceReplica).Sum(a => a.Resources.Gpus),
             [.. v.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => new TrainingRun(a.OwnerId, a.Resources.Gpus, a.Since))],
             v.Transitions.LastOrDefault(t => t.From != t.To)?.At)).ToImmutableArray();
-        var demand = demands.Sum(d => (double)d.DesiredReplicas * d.ReplicaResources.Gpus);
-        var pending = demands.SelectMany(d => Enumerable.Repeat(d.ReplicaResources.Gpus, Math.Max(0, d.DesiredReplicas - d.PlacedReplicas))).ToImmutableArray();
+        var demand = DemandGpus(demands);
+        var pending = demands.SelectMany(d => Enumerable.Repeat(d.ReplicaResources.Gpus, Pending(d))).ToImmutableArray();
 
         // Forecast demand per step: services without a forecast count with their current desired replicas.
         var steps = demands.Select(d => d.Forecast.IsDefault ? 0 : d.Forecast.Length).DefaultIfEmpty(0).Max();
@@ -327,6 +327,12 @@ public sealed partial class MixingControllerGrain(
 
         return new MixingSnapshot(now, nodes, demand, pending, forecast.ToImmutable());
     }
+
+    /// <summary>Inference demand in GPUs: the services' desired replicas, pending ones included.</summary>
+    private static double DemandGpus(IEnumerable<ServiceDemand> demands) => demands.Sum(d => (double)d.DesiredReplicas * d.ReplicaResources.Gpus);
+
+    /// <summary>A service's replicas that are desired but not placed.</summary>
+    private static int Pending(ServiceDemand demand) => Math.Max(0, demand.DesiredReplicas - demand.PlacedReplicas);
 
     private static string? ServiceOf(string owner)
     {
