@@ -2,6 +2,7 @@ using WPAI.Abstractions.Ports;
 using WPAI.Domain.Nodes;
 using WPAI.Domain.Scheduling;
 using WPAI.Domain.Validation;
+using WPAI.Grains.Security;
 
 namespace WPAI.Grains.Jobs;
 
@@ -15,12 +16,15 @@ public sealed partial class JobGrain(
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IOptions<SchedulingOptions> options,
     IClusterDriver driver,
-    ILogger<JobGrain> logger) : Grain, IJobGrain
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
     private const int MaxHistory = 50;
     private const int MaxSamples = 10;
 
     private JobState S => state.State;
+
+    /// <inheritdoc />
+    public string? OwningDepartment => S.Spec?.Department;
 
     /// <summary>
     /// Heals what a crash between two writes can leave behind: a running job is (again) in its department's ledger,
@@ -53,9 +57,16 @@ public sealed partial class JobGrain(
             throw new WpaiValidationException("spec.jobId", $"'{spec.JobId}' does not match the job grain key '{key}'", "Submit a job under its own id.");
         }
 
-        if (S.Spec is not null)
+        if (S.Spec is { } existing)
         {
-            return new SubmitResult(View(), false);
+            // The same spec again is idempotent (a retried submit); another spec under the same id is refused.
+            var differing = SpecDifferences.Of(existing, spec);
+            return differing.Count == 0
+                ? new SubmitResult(View(), false)
+                : throw new WpaiValidationException(
+                    "spec.jobId",
+                    $"job '{key}' already exists with a different spec ({string.Join(", ", differing.Select(FieldNames.OfSpecProperty))} differ)",
+                    "Submit it under a new id, or repeat the identical spec (that returns the existing job)");
         }
 
         var opts = options.Value;
@@ -65,7 +76,7 @@ public sealed partial class JobGrain(
             throw new WpaiValidationException(
                 "spec.department",
                 $"unknown department '{spec.Department}'",
-                $"Create it first: wpai dept set-quota {spec.Department} --quota {spec.GpuModels[0]}=0.");
+                $"Create it first: wpai dept set-quota {spec.Department} {spec.GpuModels[0]}=0");
         }
 
         var requested = spec.Request;
@@ -112,8 +123,8 @@ public sealed partial class JobGrain(
             AddEvent(now, "right-sized", sizing);
         }
 
-        await state.WriteStateAsync();
-        _ = GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddJobAsync(spec.JobId);
+        // Acknowledged only when both the job and its entry in the job index are durable (job list never loses it).
+        await Task.WhenAll(state.WriteStateAsync(), GrainFactory.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey).AddAsync([spec.JobId]));
         return new SubmitResult(View(), true);
     }
 

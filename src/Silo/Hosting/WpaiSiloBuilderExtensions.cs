@@ -30,6 +30,7 @@ public static class WpaiSiloBuilderExtensions
         scheduling.Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddOptions<SimulatedDriverOptions>().BindConfiguration(SimulatedDriverOptions.SectionName)
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.TryAddSingleton<RunRecovery, RunRecovery>();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WpaiSiloStartup>();
         services.AddWpaiInference(); // inference services: scaling options and the forecaster's training worker

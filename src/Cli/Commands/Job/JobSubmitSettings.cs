@@ -3,6 +3,7 @@ using Spectre.Console.Cli;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
+using Rules = WPAI.Domain.Validation.Validate;
 
 namespace WPAI.Cli.Commands.Job;
 
@@ -77,17 +78,19 @@ public sealed class JobSubmitSettings : WpaiSettings
             throw new WpaiValidationException("--template", "is empty", "Leave it out, or name the job family, e.g. --template resnet");
         }
 
-        return new JobSpec(
+        var spec = new JobSpec(
             JobId.Trim(),
             Department.Trim(),
             Quantities.ParseNames(GpuModels, "--gpu-models", "T4,P40"),
-            Quantities.ParseCount(Gpus, "--gpus", 0, "4"),
+            Quantities.ParseCount(Gpus, "--gpus", 0, "4", Rules.MaxGpus),
             Quantities.ParseCpuMilli(Cpu),
             Quantities.ParseMemoryMib(Memory),
             Quantities.ParseDuration(Duration),
             Template?.Trim(),
             ToWorkload(),
             LongRunning);
+        Rules.Job(spec); // the same rules the cluster applies, checked before connecting
+        return spec;
     }
 
     protected override void ValidateOptions() => _ = ToSpec();
