@@ -10,7 +10,7 @@ namespace WPAI.Silo.Security;
 /// <summary>
 /// Checks every call that a client makes to a WPAI grain (or the management grain) against the credential it
 /// carries in <c>RequestContext[<see cref="WpaiCluster.TokenKey"/>]</c>: the admin may do everything; a submitter
-/// may read (methods named <c>Get…</c>) and submit and cancel its own department's jobs. Calls between grains and
+/// may read (methods named <c>Get…</c> and <c>List…</c>) and submit and cancel its own department's jobs. Calls between grains and
 /// from the silo itself are not checked (they act on behalf of a call that already was).
 /// </summary>
 internal sealed class AuthorizationCallFilter : IIncomingGrainCallFilter
@@ -53,7 +53,7 @@ internal sealed class AuthorizationCallFilter : IIncomingGrainCallFilter
         }
 
         var method = context.InterfaceMethod?.Name ?? context.MethodName;
-        if (method.StartsWith("Get", StringComparison.Ordinal))
+        if (method.StartsWith("Get", StringComparison.Ordinal) || method.StartsWith("List", StringComparison.Ordinal))
         {
             return context.Invoke();
         }
