@@ -107,6 +107,15 @@ public sealed class ConfigStatisticsErrorTests(ServerFixture server)
         Assert.Equal(BinaryTensorDataTests.Floats(2, float.PositiveInfinity, float.NegativeInfinity, 4), response.Binary);
     }
 
+    [Fact]
+    public async Task LoadAndUnload_AreRefused_WithoutExplicitModelControl()
+    {
+        var (status, body) = await server.PostAsync("/v2/repository/models/doubler/unload", "");
+        Assert.Equal(400, status);
+        Assert.Contains("--model-control-mode explicit", body!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(200, (await server.GetAsync("/v2/models/doubler/ready")).Status);
+    }
+
     private async Task<JsonNode> StatsAsync(string path)
     {
         var (status, body) = await server.GetAsync(path);
