@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using WPAI.Grains.Tests.Inference;
 using WPAI.Grains.Tests.Storage;
@@ -16,7 +17,7 @@ public sealed class FailureInjectionTests
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
     private readonly ConcurrentDictionary<string, (byte[] Data, string ETag)> _records = new();
     private readonly string _serviceId = "wpai-fail-" + Guid.NewGuid().ToString("N")[..8];
-    private FailingGrainStorage? _storage;
+    private readonly StorageFaults _storage = new();
 
     private FakeTimeProvider Clock { get; } = new(Start);
 
@@ -30,7 +31,7 @@ public sealed class FailureInjectionTests
             await PlaceOneJobAsync(grains, "done-1");
 
             // The run ends while the node cannot write: completing it fails, is reported, and nothing is dropped.
-            _storage!.FailWrites("node");
+            _storage.FailWrites("node");
             Clock.Advance(TimeSpan.FromHours(2));
             var degraded = await EventuallyAsync(grains, h => h.UncompletedRuns == 1);
             Assert.Contains("1 run could not be completed", degraded.Describe(), StringComparison.Ordinal);
@@ -67,7 +68,7 @@ public sealed class FailureInjectionTests
         }
 
         // The silo restarts while department state cannot be read: start-up cannot find the running jobs.
-        _storage!.FailReads("department");
+        _storage.FailReads("department");
         var second = await StartAsync();
         try
         {
@@ -96,7 +97,7 @@ public sealed class FailureInjectionTests
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddGrainStorage(WpaiCluster.StorageProvider, (sp, _) =>
-                _storage = new FailingGrainStorage(new SharedGrainStorage(_records, sp.GetRequiredService<Serializer>())));
+                new FailingGrainStorage(new SharedGrainStorage(_records, sp.GetRequiredService<Serializer>()), _storage));
             silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, Clock);
             silo.AddWpaiGrains(o => o.AutoPass = false);
         });

@@ -1,26 +1,13 @@
-using System.Collections.Concurrent;
 using Orleans.Storage;
 
 namespace WPAI.Grains.Tests.Storage;
 
 /// <summary>
-/// A grain storage wrapper that injects failures: while a state name is marked, its reads and/or writes throw an
-/// <see cref="IOException"/> (a storage blip) and change nothing; <see cref="Heal"/> ends every injected failure.
+/// A grain storage wrapper that injects failures: while <paramref name="faults"/> marks a state name, its reads and/or
+/// writes throw an <see cref="IOException"/> (a storage blip) and change nothing. The faults outlive a silo restart.
 /// </summary>
-public sealed class FailingGrainStorage(IGrainStorage inner) : IGrainStorage
+public sealed class FailingGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage
 {
-    private readonly ConcurrentDictionary<string, (bool Reads, bool Writes)> _failing = new(StringComparer.Ordinal);
-    private int _injected;
-
-    /// <summary>How many calls failed by injection so far.</summary>
-    public int Injected => Volatile.Read(ref _injected);
-
-    public void FailWrites(string stateName) => _failing[stateName] = (false, true);
-
-    public void FailReads(string stateName) => _failing[stateName] = (true, false);
-
-    public void Heal() => _failing.Clear();
-
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         Fails(stateName, write: false) ? Blip(stateName, grainId, "read") : inner.ReadStateAsync(stateName, grainId, grainState);
 
@@ -30,12 +17,11 @@ public sealed class FailingGrainStorage(IGrainStorage inner) : IGrainStorage
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         Fails(stateName, write: true) ? Blip(stateName, grainId, "clear") : inner.ClearStateAsync(stateName, grainId, grainState);
 
-    private bool Fails(string stateName, bool write) =>
-        _failing.TryGetValue(stateName, out var mode) && (write ? mode.Writes : mode.Reads);
+    private bool Fails(string stateName, bool write) => faults.Fails(stateName, write);
 
     private Task Blip(string stateName, GrainId grainId, string operation)
     {
-        Interlocked.Increment(ref _injected);
+        faults.Count();
         return Task.FromException(new IOException($"injected storage failure: {operation} of '{stateName}' for {grainId}"));
     }
 }
