@@ -18,14 +18,15 @@ public sealed partial class KubernetesClusterDriver
             }
         }
 
+        if (Interlocked.Exchange(ref _adopted, 1) == 0)
+        {
+            // Before any outcome of this list is reported, so that the running jobs are read as they were.
+            Adoption = await AdoptAsync(observed, cancellationToken);
+        }
+
         foreach (var pod in observed)
         {
             Apply(pod);
-        }
-
-        if (Interlocked.Exchange(ref _adopted, 1) == 0)
-        {
-            Adoption = await AdoptAsync(observed, cancellationToken);
         }
 
         await FlushDeferredAsync(null, cancellationToken);

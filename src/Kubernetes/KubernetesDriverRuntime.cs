@@ -17,6 +17,7 @@ public sealed partial class KubernetesDriverRuntime(
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger = loggers.CreateLogger<KubernetesDriverRuntime>();
     private Task _loops = Task.CompletedTask;
+    private int _disposed;
 
     /// <summary>The node list-watch (for tests and diagnostics).</summary>
     public ListWatch<V1Node>? NodeWatch { get; private set; }
@@ -92,6 +93,11 @@ public sealed partial class KubernetesDriverRuntime(
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // registered under two service types, so disposed twice
+        }
+
         await _stop.CancelAsync();
         await _loops.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
