@@ -133,7 +133,10 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The kubelet's report: a pod's phase, with a terminated container (exit code, reason) for Succeeded and Failed.</summary>
+    /// <summary>
+    /// The kubelet's report: a pod's phase (Running means ready, at pod IP 127.0.0.1), with a terminated container
+    /// (exit code, reason) for Succeeded and Failed.
+    /// </summary>
     public void SetPodPhase(string ns, string name, string phase, int? exitCode = null, string? reason = null) =>
         Mutate("pods", ns, name, pod =>
         {
@@ -150,6 +153,8 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             pod["status"] = new JsonObject
             {
                 ["phase"] = phase,
+                ["podIP"] = "127.0.0.1",
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = phase == "Running" ? "True" : "False" }),
                 ["containerStatuses"] = new JsonArray(new JsonObject { ["name"] = container, ["ready"] = phase == "Running", ["restartCount"] = 0, ["image"] = "x", ["imageID"] = string.Empty, ["state"] = state }),
             };
         });
