@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
 using WPAI.Silo.Security;
+using WPAI.Kubernetes;
 
 namespace WPAI.Silo.Hosting;
 
@@ -29,6 +30,10 @@ public static partial class WpaiHost
         ["--time-scale"] = "Wpai:Driver:TimeScale",
         ["--probe-timeout"] = "Wpai:Membership:ProbeTimeout",
         ["--missed-probes"] = "Wpai:Membership:NumMissedProbesLimit",
+        ["--driver"] = "Wpai:Driver:Kind",
+        ["--kubeconfig"] = "Wpai:Kubernetes:KubeConfig",
+        ["--kube-context"] = "Wpai:Kubernetes:Context",
+        ["--kube-namespace"] = "Wpai:Kubernetes:Namespace",
     };
 
     /// <summary>The switch that accepts an unprotected non-loopback binding (a flag: it takes no value).</summary>
@@ -51,6 +56,7 @@ public static partial class WpaiHost
         auth.Validate();
         var warnings = NetworkExposure.Check(options, storage.UsesLocalhostClustering, tls, auth, builder.Configuration.GetValue<bool>(InsecureKey));
 
+        AddClusterDriver(builder);
         builder.WebHost.UseUrls($"http://{FormatHost(options.Dashboard.Host)}:{options.Dashboard.Port}");
         builder.UseOrleans(silo =>
         {
@@ -104,6 +110,22 @@ public static partial class WpaiHost
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: {Warning}")]
     private static partial void LogInsecure(ILogger logger, string warning);
+
+    /// <summary>The driver named by <c>--driver</c>: simulated (the default, registered by AddWpaiGrains) or kubernetes.</summary>
+    private static void AddClusterDriver(WebApplicationBuilder builder)
+    {
+        var driver = builder.Configuration["Wpai:Driver:Kind"] ?? "simulated";
+        switch (driver.ToLowerInvariant())
+        {
+            case "simulated":
+                break;
+            case "kubernetes":
+                builder.Services.AddWpaiKubernetes();
+                break;
+            default:
+                throw new WPAI.Abstractions.Errors.WpaiValidationException("Wpai:Driver:Kind", $"unknown driver '{driver}'", "Use --driver simulated (the default) or --driver kubernetes.");
+        }
+    }
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
 }
