@@ -18,6 +18,23 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    public int GrpcPort { get; private set; }
+
+    public global::Grpc.Net.Client.GrpcChannel Channel { get; private set; } = null!;
+
+    public WPAI.Inference.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient Grpc { get; private set; } = null!;
+
+    /// <summary>A port the OS reports free now (for the gRPC listener, whose address the tests must know).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The REST address of a started server (the one that is not the gRPC port).</summary>
+    public static string RestUrl(WebApplication app, int grpcPort) => app.Urls.First(u => !u.EndsWith($":{grpcPort}", StringComparison.Ordinal));
+
     public IServiceProvider Services => _app!.Services;
 
     public async Task InitializeAsync()
@@ -30,6 +47,7 @@ public sealed class ServerFixture : IAsyncLifetime
         TinyModels.Write(TinyModels.Doubler(dynamicBatch: false), Repository, "doubler-fixed", null);
         TinyModels.Write(TinyModels.Doubler(dynamicBatch: true), Repository, "gpu-first", """{"maxBatchSize": 4, "executionProviders": ["tensorrt", "cuda", "cpu"]}""");
         TinyModels.Write(TinyModels.Types(), Repository, "types", null);
+        TinyModels.Write(TinyModels.Strings(), Repository, "strings", null);
         TinyModels.Write(TinyModels.Slow(), Repository, "slow", """{"dynamicBatching": {"enabled": false, "maxQueueSize": 1}, "instanceCount": 1}""");
         var broken = Path.Combine(Repository, "broken", "1");
         Directory.CreateDirectory(broken);
@@ -38,14 +56,18 @@ public sealed class ServerFixture : IAsyncLifetime
         Directory.CreateDirectory(badConfig);
         TinyModels.Write(TinyModels.Doubler(true), Repository, "bad-config", """{"maxBatchSize": 8, "dynamicBatching": {"enabled": true, "maxQueueDelay": 5}}""");
 
-        _app = InferenceServer.Build(["--models", Repository, "--urls", "http://127.0.0.1:0", "--max-body-bytes", BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning"]);
+        GrpcPort = FreePort();
+        _app = InferenceServer.Build(["--models", Repository, "--urls", "http://127.0.0.1:0", "--grpc-urls", $"http://127.0.0.1:{GrpcPort}", "--max-body-bytes", BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning"]);
         await _app.StartAsync();
-        Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+        Client = new HttpClient { BaseAddress = new Uri(RestUrl(_app, GrpcPort)) };
+        Channel = global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}", new global::Grpc.Net.Client.GrpcChannelOptions { MaxReceiveMessageSize = null });
+        Grpc = new WPAI.Inference.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(Channel);
     }
 
     public async Task DisposeAsync()
     {
         Client.Dispose();
+        Channel.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -79,6 +101,18 @@ public sealed class ServerFixture : IAsyncLifetime
         using var response = await Client.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>Posts a body made of a JSON header and raw tensor bytes (Triton's binary tensor data extension).</summary>
+    public async Task<BinaryResponse> PostBinaryAsync(string path, string jsonHeader, params byte[][] tensors)
+    {
+        var header = Encoding.UTF8.GetBytes(jsonHeader);
+        var body = header.Concat(tensors.SelectMany(t => t)).ToArray();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.Add("Inference-Header-Content-Length", header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await Client.PostAsync(path, content);
+        return await BinaryResponse.ReadAsync(response);
     }
 
     public NoOpLoadReporter LoadReporter => (NoOpLoadReporter)Services.GetRequiredService<ILoadReporter>();
