@@ -199,6 +199,20 @@ public static class MixingPolicy
     }
 
     /// <summary>
+    /// How far ahead the controller asks the services for their demand: the longer of the look-ahead horizon and
+    /// <paramref name="reclaimForecastSpan"/> when doomed placements are avoided, the look-ahead horizon when nodes are
+    /// reclaimed ahead, otherwise (and for every policy but Threshold) none.
+    /// </summary>
+    public static TimeSpan DemandForecastSpan(MixingSettings settings, TimeSpan reclaimForecastSpan)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Policy != MixingPolicyKind.Threshold ? TimeSpan.Zero
+            : settings.AvoidDoomedPlacement ? (settings.LookAheadHorizon > reclaimForecastSpan ? settings.LookAheadHorizon : reclaimForecastSpan)
+            : settings.ReclaimAhead ? settings.LookAheadHorizon
+            : TimeSpan.Zero;
+    }
+
+    /// <summary>
     /// Whether a reclaim in progress must kill the training jobs on its node now: when it is urgent (replicas pending,
     /// or demand above the capacity of the nodes that serve now) or the node has drained for <c>ReclaimGrace</c>.
     /// Until then the node only drains: nothing new lands on it, and jobs that end meanwhile are not killed.
