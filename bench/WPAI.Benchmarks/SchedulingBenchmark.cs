@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +13,7 @@ using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Grains;
 using WPAI.Abstractions.Hosting;
 using WPAI.Abstractions.Ports;
+using WPAI.Domain.Common;
 using WPAI.Silo.Driver;
 using WPAI.Silo.Hosting;
 using WPAI.Silo.Storage;
@@ -132,8 +133,8 @@ internal static class SchedulingBenchmark
                 name,
                 pools,
                 placedAt.Count / Math.Max(elapsed, 1e-9),
-                Percentile(latencies, 0.50),
-                Percentile(latencies, 0.99),
+                Percentile.NearestRank(latencies, 0.50),
+                Percentile.NearestRank(latencies, 0.99),
                 placedAt.Count);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {result.Placed} placed in {elapsed:0.00} s → {result.PlacementsPerSecond:0}/s, p50 {result.P50LatencyMs:0.0} ms, p99 {result.P99LatencyMs:0.0} ms"));
             return result;
@@ -148,9 +149,6 @@ internal static class SchedulingBenchmark
             }
         }
     }
-
-    private static double Percentile(double[] sorted, double q) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static async Task ForEachAsync<T>(IReadOnlyList<T> items, int parallelism, Func<T, Task> action)
     {
