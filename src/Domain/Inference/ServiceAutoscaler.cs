@@ -22,13 +22,19 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind)
     /// <summary>
     /// One evaluation at <paramref name="current"/> desired replicas, <paramref name="placed"/> placed, of which
     /// <paramref name="ready"/> serve; returns the decision and the stabilization window to keep (unchanged for HPA and
-    /// fixed). Without metrics it holds. <paramref name="reactiveBecause"/> says why a predictive rule has no forecaster.
+    /// fixed). A manual override holds until <paramref name="manualUntil"/>; without metrics it holds.
+    /// <paramref name="reactiveBecause"/> says why a predictive rule has no forecaster.
     /// </summary>
     public (ScalingDecisionView View, ImmutableList<Recommendation> Recent) Decide(
-        DateTimeOffset now, InferenceServiceSpec spec, int current, int placed, int ready, MetricWindow window, double? forecast, string? reactiveBecause, ImmutableList<Recommendation> recent)
+        DateTimeOffset now, DateTimeOffset? manualUntil, InferenceServiceSpec spec, int current, int placed, int ready, MetricWindow window, double? forecast, string? reactiveBecause, ImmutableList<Recommendation> recent)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(window);
+        if (manualUntil is { } until && now < until)
+        {
+            return (new ScalingDecisionView(now, placed, current, nameof(ScalingDecisionKind.Manual), null, 0, null, 0, $"manual override holds until {until:O}"), recent);
+        }
+
         if (window.IsEmpty)
         {
             return (new ScalingDecisionView(now, placed, current, nameof(ScalingDecisionKind.Hold), null, 0, null, 0, "no metrics in the window"), recent);

@@ -80,21 +80,13 @@ public sealed partial class InferenceServiceGrain(
             S.Forecaster = _forecaster.StartIfDue(Key, _history, S.Forecaster, now);
         }
 
-        ScalingDecisionView view;
-        if (S.ManualUntil is { } until && now < until)
-        {
-            view = new ScalingDecisionView(now, S.Replicas.Count, S.DesiredReplicas, "Manual", null, 0, null, 0, $"manual override holds until {until:O}");
-        }
-        else
-        {
-            var forecast = _autoscaler.UsesForecast && !_window.IsEmpty ? _forecaster.Forecast(_history, now) : null;
-            var ready = S.Replicas.Count(r => r.StartedAt + options.Value.ReplicaStartup <= now);
-            var reactiveBecause = forecast is null && !S.Forecaster.Active ? S.Forecaster.Status : null;
-            var recent = S.Recommendations.Select(kv => new Recommendation(kv.Key, kv.Value)).ToImmutableList();
-            (view, recent) = _autoscaler.Decide(now, spec, S.DesiredReplicas, S.Replicas.Count, ready, _window, forecast, reactiveBecause, recent);
-            S.Recommendations = [.. recent.Select(r => new KeyValuePair<DateTimeOffset, int>(r.At, r.Replicas))];
-        }
-
+        var held = S.ManualUntil is { } until && now < until;
+        var forecast = _autoscaler.UsesForecast && !_window.IsEmpty && !held ? _forecaster.Forecast(_history, now) : null;
+        var ready = S.Replicas.Count(r => r.StartedAt + options.Value.ReplicaStartup <= now);
+        var reactiveBecause = forecast is null && !S.Forecaster.Active ? S.Forecaster.Status : null;
+        var recent = S.Recommendations.Select(kv => new Recommendation(kv.Key, kv.Value)).ToImmutableList();
+        (var view, recent) = _autoscaler.Decide(now, S.ManualUntil, spec, S.DesiredReplicas, S.Replicas.Count, ready, _window, forecast, reactiveBecause, recent);
+        S.Recommendations = [.. recent.Select(r => new KeyValuePair<DateTimeOffset, int>(r.At, r.Replicas))];
         return await ApplyAsync(spec, view);
     }
 
@@ -120,8 +112,8 @@ public sealed partial class InferenceServiceGrain(
     public Task<ServiceDemand> GetDemandAsync(TimeSpan forecastSpan)
     {
         var spec = RequireSpec();
-        var forecast = _history.DemandForecast(spec, clock.GetUtcNow(), forecastSpan, DemandForecastStep);
-        return Task.FromResult(new ServiceDemand(Key, spec.Pool, spec.ReplicaResources, S.DesiredReplicas, S.Replicas.Count, forecast));
+        return Task.FromResult(new ServiceDemand(
+            Key, spec.Pool, spec.ReplicaResources, S.DesiredReplicas, S.Replicas.Count, _history.DemandForecast(spec, clock.GetUtcNow(), forecastSpan, DemandForecastStep)));
     }
 
     public async Task<ImmutableArray<string>> MoveReplicasOffAsync(string node)

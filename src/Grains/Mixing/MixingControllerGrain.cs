@@ -6,17 +6,10 @@ namespace WPAI.Grains.Mixing;
 
 /// <summary>
 /// The mixing controller of one pool (key: pool name), a thin shell around <see cref="MixingPolicy"/>: each tick it
-/// gathers the pool's node views and the services' demand (<see cref="MixingSnapshot.From"/>), drives any handover in
-/// progress to its target, asks the policy for new handovers, carries them out (<see cref="HandoverDriver"/>), pushes
-/// the lent nodes' expected reclaim times to the pool scheduler (look-ahead b), and persists its counters and decisions.
-/// <para>Lending: OnlineNormal → Unnormal(target OfflineNormal) → each replica moved to another online node (placed
-/// anew first, then released) → OfflineNormal; when the replicas find no room, the lend is aborted back to
-/// OnlineNormal. Reclaim: OfflineNormal → Unnormal(target OnlineNormal) → the node drains for the settings'
-/// <c>ReclaimGrace</c> (jobs that end meanwhile are not killed; pending replicas or demand above the serving GPUs end
-/// the grace at once) → each training job left killed and re-queued keeping its wait (counted as a kill) →
-/// OnlineNormal. The node admits nothing new while Unnormal and completes only once it holds nothing of the other kind,
-/// so a restart at any point leaves it consistent, and the next tick finishes the handover from the node's recorded
-/// target.</para>
+/// gathers the pool's node views and the services' demand (<see cref="MixingSnapshot.From"/>), drives handovers in
+/// progress to their target and carries out new ones (<see cref="HandoverDriver"/>), pushes the lent nodes' expected
+/// reclaim times to the pool scheduler, and persists its counters and decisions. The handover protocol and its restart
+/// safety: docs/architecture.md, "Mixing controller".
 /// </summary>
 [GrainType("wpai-mixing-controller")]
 public sealed partial class MixingControllerGrain(

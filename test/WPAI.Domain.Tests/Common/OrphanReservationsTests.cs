@@ -8,14 +8,14 @@ public sealed class OrphanReservationsTests
     public void Find_ReturnsUnclaimedReservations_InTheirOrder()
     {
         var orphans = OrphanReservations.Find([("a", "j1"), ("a", "j2"), ("b", "j3")], (node, owner) => owner == "j2");
-        Assert.Equal([("a", "j1"), ("b", "j3")], orphans);
+        Assert.Equal(new[] { ("a", "j1"), ("b", "j3") }, orphans.ToArray());
     }
 
     [Fact]
     public void Find_OnOneNode_NamesThatNode()
     {
         var orphans = OrphanReservations.Find("n1", ["svc/replica-1", "svc/replica-2"], owner => owner.EndsWith("-2", StringComparison.Ordinal));
-        Assert.Equal([("n1", "svc/replica-1")], orphans);
+        Assert.Equal(new[] { ("n1", "svc/replica-1") }, orphans.ToArray());
     }
 
     [Fact]

@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
+using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Abstractions.Errors;
 using WPAI.Domain.Inference;
 
 namespace WPAI.Domain.Tests.Inference;

@@ -1,3 +1,4 @@
+using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Contracts.Mixing;
 using WPAI.Domain.Mixing;
 
@@ -75,7 +76,7 @@ public sealed class MixingBookkeepingTests
         Assert.Equal("job-1", Assert.Single(n.Jobs).JobId);
         Assert.Equal(T0, n.LastChange);
         Assert.Equal(7, snapshot.DemandGpus);
-        Assert.Equal([2], snapshot.PendingReplicaGpus);
+        Assert.Equal(new[] { 2 }, snapshot.PendingReplicaGpus.ToArray());
         Assert.Equal(new DemandPoint(T0.AddMinutes(5), 9), Assert.Single(snapshot.Forecast)); // 4 x 2 + 1 x 1
     }
 
