@@ -3,25 +3,30 @@ using Orleans.Storage;
 namespace WPAI.Grains.Tests.Storage;
 
 /// <summary>
-/// A grain storage wrapper that injects failures: while <paramref name="faults"/> marks a state name, its reads and/or
-/// writes throw an <see cref="IOException"/> (a storage blip) and change nothing. The faults outlive a silo restart.
+/// A storage failure injector around a grain storage: reads and writes of the states named in
+/// <see cref="StorageFaults"/> throw (as a database outage would) and change nothing; everything else passes through.
 /// </summary>
-public sealed class FailingGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage
+public sealed class FailingGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Fails(stateName, write: false) ? Blip(stateName, grainId, "read") : inner.ReadStateAsync(stateName, grainId, grainState);
+        faults.Fails(stateName, write: false) ? Fail(stateName, grainId, "read") : inner.ReadStateAsync(stateName, grainId, grainState);
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Fails(stateName, write: true) ? Blip(stateName, grainId, "write") : inner.WriteStateAsync(stateName, grainId, grainState);
+        faults.Fails(stateName, write: true) ? Fail(stateName, grainId, "write") : inner.WriteStateAsync(stateName, grainId, grainState);
 
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Fails(stateName, write: true) ? Blip(stateName, grainId, "clear") : inner.ClearStateAsync(stateName, grainId, grainState);
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 
-    private bool Fails(string stateName, bool write) => faults.Fails(stateName, write);
+    public void Participate(ISiloLifecycle observer)
+    {
+        if (inner is ILifecycleParticipant<ISiloLifecycle> participant)
+        {
+            participant.Participate(observer);
+        }
+    }
 
-    private Task Blip(string stateName, GrainId grainId, string operation)
+    private Task Fail(string stateName, GrainId grainId, string operation)
     {
         faults.Count();
-        return Task.FromException(new IOException($"injected storage failure: {operation} of '{stateName}' for {grainId}"));
+        return Task.FromException(new InvalidOperationException($"injected storage failure: {operation} of '{stateName}' state of {grainId}"));
     }
 }
