@@ -35,7 +35,6 @@ public sealed class FailureInjectionTests
             Clock.Advance(TimeSpan.FromHours(2));
             var degraded = await EventuallyAsync(grains, h => h.UncompletedRuns == 1);
             Assert.Contains("1 run could not be completed", degraded.Describe(), StringComparison.Ordinal);
-            Assert.Equal(JobStatus.Running, (await grains.GetGrain<IJobGrain>("done-1").GetAsync()).Status);
             Assert.True(_storage.Injected > 0);
 
             // Still failing at the first retry: still counted.
