@@ -44,6 +44,19 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("ReportUsage")]
     Task ReportUsageAsync(ImmutableArray<UsageSample> samples);
 
+    /// <summary>A node agent started the run (its process id, GPU indices and log file go into the run record).</summary>
+    [Alias("RunStarted")]
+    Task RunStartedAsync(Contracts.Agent.RunStarted started);
+
+    /// <summary>
+    /// A run ended (agent driver). For the current attempt: exit 0 → Succeeded; non-zero or a signal → Failed with the
+    /// code or signal, or pending again while retries remain (<c>MaxRetries</c>); lost (node down, agent restart) →
+    /// pending again keeping its wait, counted once. For an older attempt (stopped by a preemption or cancel) the end is
+    /// only recorded. Idempotent.
+    /// </summary>
+    [Alias("RunEnded")]
+    Task RunEndedAsync(Contracts.Agent.RunEnd end);
+
     /// <summary>The driver reports the end of the run identified by <paramref name="attempt"/>.</summary>
     [Alias("Complete")]
     Task<JobView> CompleteAsync(int attempt, bool succeeded, string detail);

@@ -1,3 +1,4 @@
+using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Ports;
 using WPAI.Domain.Nodes;
 using WPAI.Domain.Scheduling;
@@ -172,6 +173,7 @@ public sealed partial class JobGrain(
         S.CpuSum = 0;
         S.CpuCount = 0;
         S.CpuPeak = 0;
+        RunLog.Open(S.Runs, placement.Attempt, placement.Node, now);
         AddEvent(now, "placed", $"on {placement.Node} in pool {placement.Pool} ({placement.Tier} tier), attempt {placement.Attempt}");
         await state.WriteStateAsync();
 
@@ -195,7 +197,7 @@ public sealed partial class JobGrain(
         }
 
         var now = clock.GetUtcNow();
-        await ReleaseAsync(spec, placement, JobStatus.Preempted, now, stopDriver: true);
+        await ReleaseAsync(spec, placement, JobStatus.Preempted, now, $"preempted by {preemptorJobId}: {reason}", preemptorJobId);
         S.Status = JobStatus.Pending;
         S.Placement = null;
         S.PreemptedBy = preemptorJobId;
@@ -222,7 +224,7 @@ public sealed partial class JobGrain(
         // Queued first: a crash before the kill is recorded leaves the job running on the draining node (the controller
         // kills it again on its next tick) and a queue entry the scheduler drops when TryStart refuses the attempt.
         await GrainFactory.GetGrain<IPoolSchedulerGrain>(S.Pools.IsDefaultOrEmpty ? placement.Pool : S.Pools[0]).EnqueueAsync(next);
-        await ReleaseAsync(spec, placement, JobStatus.Preempted, now, stopDriver: true);
+        await ReleaseAsync(spec, placement, JobStatus.Preempted, now, $"reclaimed: lent node {node} taken back ({reason})");
         S.Status = JobStatus.Pending;
         S.Placement = null;
         S.PreemptedBy = null;
@@ -247,7 +249,7 @@ public sealed partial class JobGrain(
         var now = clock.GetUtcNow();
         if (S.Status == JobStatus.Running && S.Placement is { } placement)
         {
-            await ReleaseAsync(spec, placement, JobStatus.Cancelled, now, stopDriver: true);
+            await ReleaseAsync(spec, placement, JobStatus.Cancelled, now, string.IsNullOrWhiteSpace(reason) ? "cancelled" : $"cancelled: {reason}");
         }
         else
         {
@@ -273,6 +275,14 @@ public sealed partial class JobGrain(
 
         foreach (var sample in samples)
         {
+            S.CpuSum += sample.CpuUsedMilli;
+            S.CpuCount++;
+            S.CpuPeak = Math.Max(S.CpuPeak, sample.CpuUsedMilli);
+            if (double.IsNaN(sample.GpuUtilization))
+            {
+                continue; // GPU not measured (no nvidia-smi on the node): no GPU sample rather than a false zero
+            }
+
             S.GpuSamples.Add(Math.Clamp(sample.GpuUtilization, 0, 1));
             if (S.GpuSamples.Count > MaxSamples)
             {
@@ -280,9 +290,6 @@ public sealed partial class JobGrain(
             }
 
             S.PeakGpuMemory = Math.Max(S.PeakGpuMemory, Math.Clamp(sample.GpuMemoryFraction, 0, 1));
-            S.CpuSum += sample.CpuUsedMilli;
-            S.CpuCount++;
-            S.CpuPeak = Math.Max(S.CpuPeak, sample.CpuUsedMilli);
         }
 
         return Task.CompletedTask;
@@ -298,7 +305,7 @@ public sealed partial class JobGrain(
 
         var now = clock.GetUtcNow();
         var status = succeeded ? JobStatus.Succeeded : JobStatus.Failed;
-        await ReleaseAsync(spec, placement, status, now, stopDriver: false);
+        await ReleaseAsync(spec, placement, status, now, stopReason: null);
         S.Status = status;
         S.Outcome = string.IsNullOrWhiteSpace(detail) ? status.ToString().ToLowerInvariant() : detail;
         AddEvent(now, status == JobStatus.Succeeded ? "succeeded" : "failed", detail);
@@ -306,16 +313,106 @@ public sealed partial class JobGrain(
         return View();
     }
 
-    private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, bool stopDriver)
+    /// <summary>
+    /// Ends the run at <paramref name="placement"/>: asks the driver to stop it when <paramref name="stopReason"/> is
+    /// given (cancel, preemption, reclaim; not when the driver itself reported the end), frees the node, closes the run's
+    /// record and tells the department and the pool.
+    /// </summary>
+    public async Task RunStartedAsync(RunStarted started)
     {
-        if (stopDriver)
+        ArgumentNullException.ThrowIfNull(started);
+        if (S.Spec is null || !S.Runs.Any(r => r.Attempt == started.Attempt && r.Pid is null))
         {
-            await driver.StopAsync(spec.JobId, placement.Attempt);
+            return;
+        }
+
+        RunLog.Started(S.Runs, started);
+        AddEvent(started.At, "started", $"attempt {started.Attempt}: process {started.Pid} on GPUs [{string.Join(',', started.GpuIndices)}], log {started.LogFile}");
+        await state.WriteStateAsync();
+    }
+
+    public async Task RunEndedAsync(RunEnd end)
+    {
+        ArgumentNullException.ThrowIfNull(end);
+        if (S.Spec is not { } spec)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        if (S.Status != JobStatus.Running || end.Attempt != S.Attempt || S.Placement is not { } placement)
+        {
+            // An older attempt (stopped by a preemption, cancel or reclaim): record how it actually ended.
+            if (S.Runs.Any(r => r.Attempt == end.Attempt))
+            {
+                RunLog.Close(S.Runs, end.Attempt, end.At, RunLog.Describe(end), end.ExitCode, end.Signal);
+                await state.WriteStateAsync();
+            }
+
+            return;
+        }
+
+        var words = RunLog.Describe(end);
+        if (end.Succeeded)
+        {
+            await FinishAsync(spec, placement, JobStatus.Succeeded, now, "completed (exit code 0)", end);
+        }
+        else if (end.Lost)
+        {
+            S.LostRuns++;
+            await RequeueAsync(spec, placement, JobStatus.Preempted, now, end, "lost", $"attempt {end.Attempt} on {placement.Node} {words}; re-queued keeping {S.WaitedBefore:g} of wait");
+        }
+        else if (S.Retries < spec.MaxRetries)
+        {
+            S.Retries++;
+            await RequeueAsync(spec, placement, JobStatus.Failed, now, end, "retrying", $"attempt {end.Attempt} failed ({words}); retry {S.Retries} of {spec.MaxRetries}");
+        }
+        else
+        {
+            await FinishAsync(spec, placement, JobStatus.Failed, now, $"failed: {words}", end);
+        }
+    }
+
+    private async Task FinishAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, string outcome, RunEnd end)
+    {
+        await ReleaseAsync(spec, placement, status, now, stopReason: null, end: end);
+        S.Status = status;
+        S.Outcome = outcome;
+        AddEvent(now, status == JobStatus.Succeeded ? "succeeded" : "failed", outcome);
+        await state.WriteStateAsync();
+        LogRunEnded(logger, spec.JobId, end.Attempt, outcome);
+    }
+
+    /// <summary>Puts the job back in its queue for its next attempt (queued first, as a reclaim does), keeping its wait.</summary>
+    private async Task RequeueAsync(JobSpec spec, Placement placement, JobStatus runStatus, DateTimeOffset now, RunEnd end, string kind, string detail)
+    {
+        var next = Entry(spec, now) with { Attempt = S.Attempt + 1 };
+        await GrainFactory.GetGrain<IPoolSchedulerGrain>(S.Pools.IsDefaultOrEmpty ? placement.Pool : S.Pools[0]).EnqueueAsync(next);
+        await ReleaseAsync(spec, placement, runStatus, now, stopReason: null, end: end);
+        S.Status = JobStatus.Pending;
+        S.Placement = null;
+        S.PreemptedBy = null;
+        S.ReclaimedFrom = null;
+        S.Attempt++;
+        S.QueuedAt = now;
+        AddEvent(now, kind, detail);
+        await state.WriteStateAsync();
+        LogRunEnded(logger, spec.JobId, end.Attempt, detail);
+    }
+
+    private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, string? stopReason, string? preemptor = null, RunEnd? end = null)
+    {
+        if (stopReason is not null)
+        {
+            await driver.StopAsync(spec.JobId, placement, stopReason);
         }
 
         S.EffectiveGpuUtilization = EffectiveUtilization.Compute(S.GpuSamples, S.PeakGpuMemory, options.Value);
         await GrainFactory.GetGrain<INodeGrain>(placement.Node).ReleaseAsync(spec.JobId);
         var cpuAverage = S.CpuCount == 0 ? 0 : S.CpuSum / S.CpuCount;
+        RunLog.Close(
+            S.Runs, placement.Attempt, now, end is null ? stopReason ?? status.ToString().ToLowerInvariant() : RunLog.Describe(end),
+            end?.ExitCode, end?.Signal, preemptor, S.CpuCount == 0 ? null : cpuAverage, S.CpuCount == 0 ? null : S.CpuPeak);
         await GrainFactory.GetGrain<IDepartmentGrain>(spec.Department).RecordEndAsync(new JobOutcome(
             spec.JobId,
             placement.Pool,
@@ -341,7 +438,7 @@ public sealed partial class JobGrain(
         var spec = RequireSpec();
         var now = clock.GetUtcNow();
         var waited = S.Status == JobStatus.Pending ? S.WaitedBefore + Positive(now - S.QueuedAt) : S.WaitedBefore;
-        return new JobView(spec, S.Status, S.Requested, S.Placement, S.SubmittedAt, waited, S.Attempt, S.PreemptedBy, Explain(), S.EffectiveGpuUtilization, [.. S.History]);
+        return new JobView(spec, S.Status, S.Requested, S.Placement, S.SubmittedAt, waited, S.Attempt, S.PreemptedBy, Explain(), S.EffectiveGpuUtilization, [.. S.History], [.. S.Runs]);
     }
 
     private string Explain() => S.Status switch

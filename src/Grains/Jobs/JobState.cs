@@ -67,4 +67,16 @@ public sealed class JobState
     /// <summary>How many runs of this job were killed by a reclaim of a lent node.</summary>
     [Id(19)]
     public int Reclaims { get; set; }
+
+    /// <summary>The attempts as they ran (newest last, bounded).</summary>
+    [Id(20)]
+    public List<Abstractions.Contracts.Agent.RunRecord> Runs { get; set; } = [];
+
+    /// <summary>Failed runs started again (at most the spec's MaxRetries).</summary>
+    [Id(21)]
+    public int Retries { get; set; }
+
+    /// <summary>Runs lost with their node or agent, each counted once.</summary>
+    [Id(22)]
+    public int LostRuns { get; set; }
 }

@@ -25,9 +25,14 @@ public static class WpaiHost
         ["--dashboard-port"] = "Wpai:Dashboard:Port",
         ["--dashboard-host"] = "Wpai:Dashboard:Host",
         ["--time-scale"] = "Wpai:Driver:TimeScale",
+        ["--driver"] = DriverKindKey,
+        ["--heartbeat-timeout"] = "Wpai:Agent:HeartbeatTimeout",
         ["--probe-timeout"] = "Wpai:Membership:ProbeTimeout",
         ["--missed-probes"] = "Wpai:Membership:NumMissedProbesLimit",
     };
+
+    /// <summary>Which driver starts runs: <c>simulated</c> (default) or <c>agent</c> (node agents run real processes).</summary>
+    public const string DriverKindKey = "Wpai:Driver:Kind";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
@@ -39,7 +44,16 @@ public static class WpaiHost
         var storage = StorageSelection.FromConfiguration(builder.Configuration);
 
         builder.WebHost.UseUrls($"http://{FormatHost(options.Dashboard.Host)}:{options.Dashboard.Port}");
-        builder.UseOrleans(silo => silo.AddWpai(options, storage.Configure, storage.UsesLocalhostClustering));
+        var useAgents = DriverKind(builder.Configuration[DriverKindKey]);
+        builder.UseOrleans(silo =>
+        {
+            if (useAgents)
+            {
+                silo.AddWpaiAgentDriver();
+            }
+
+            silo.AddWpai(options, storage.Configure, storage.UsesLocalhostClustering);
+        });
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -52,6 +66,14 @@ public static class WpaiHost
 
         return app;
     }
+
+    /// <summary>True for <c>agent</c>, false for <c>simulated</c> (or nothing); anything else is a clear error.</summary>
+    private static bool DriverKind(string? kind) => kind?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "simulated" => false,
+        "agent" => true,
+        _ => throw new WPAI.Abstractions.Errors.WpaiValidationException(DriverKindKey, $"'{kind}' is not a driver", "Use --driver simulated (the default) or --driver agent."),
+    };
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
 }
