@@ -47,9 +47,17 @@ public sealed class AgentCluster : IAsyncLifetime
             "--cluster-id", "agent-tests",
         ]);
         _silo.Start();
-        var options = new WpaiClientOptions { ClusterId = "agent-tests", ConnectRetries = 120 };
+        // A loaded machine may take a while to start a silo: connect patiently, and say what the silo printed if it never answers.
+        var options = new WpaiClientOptions { ClusterId = "agent-tests", ConnectRetries = 1000, ConnectTimeout = StartTimeout };
         options.Gateways.Add($"127.0.0.1:{GatewayPort}");
-        _connection = await WpaiConnection.ConnectAsync(options);
+        try
+        {
+            _connection = await WpaiConnection.ConnectAsync(options);
+        }
+        catch (WpaiConnectionException ex)
+        {
+            Assert.Fail($"{ex.Message}\n{_silo.Output()}");
+        }
         foreach (var node in new[] { "n1", "n2" })
         {
             StartAgent(node, Pool, gpus: 2);

@@ -114,7 +114,11 @@ public sealed class RealRunTests(AgentCluster cluster)
             && j.Runs.Any(r => r.Attempt == 1 && (r.ExitCode is not null || r.Signal is not null));
         var t = await cluster.WaitJobAsync(trapping.JobId, Settled, "is preempted, re-queued and resumes", TimeSpan.FromSeconds(120));
         var i = await cluster.WaitJobAsync(ignoring.JobId, Settled, "is preempted, killed, re-queued and runs again", TimeSpan.FromSeconds(120));
-        var owners = new[] { await cluster.Client.GetJobAsync(first.JobId), await cluster.Client.GetJobAsync(second.JobId) };
+        var owners = new[]
+        {
+            await cluster.WaitJobAsync(first.JobId, j => j.Status is JobStatus.Succeeded or JobStatus.Failed, "ends"),
+            await cluster.WaitJobAsync(second.JobId, j => j.Status is JobStatus.Succeeded or JobStatus.Failed, "ends"),
+        };
 
         Assert.All(owners, o => Assert.Equal(JobStatus.Succeeded, o.Status));
         Assert.Equal(JobStatus.Succeeded, t.Status);

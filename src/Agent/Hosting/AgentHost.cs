@@ -39,7 +39,7 @@ public static class AgentHost
         {
             host = Build(args);
         }
-        catch (Exception ex) when (ex is WpaiValidationException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is WpaiValidationException or OptionsValidationException or InvalidOperationException or FormatException)
         {
             await Console.Error.WriteLineAsync("error: " + ex.Message);
             return 2;
@@ -70,7 +70,7 @@ public static class AgentHost
                 client.ClusterId = options.ClusterId.Trim();
             }
 
-            client.ConnectRetries = int.MaxValue; // an agent waits for its silo, however long
+            client.ConnectRetries = 10_000; // the most the client allows: an agent waits hours (1 s apart) for its silo
             client.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5);
         });
         builder.Services.AddSingleton(Options.Create(options));
