@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Xunit.Abstractions;
 
 namespace WPAI.Agent.Tests;
 
@@ -9,7 +10,7 @@ namespace WPAI.Agent.Tests;
 /// measured CPU feeding right-sizing.
 /// </summary>
 [Collection(AgentCollection.Name)]
-public sealed class RealRunTests(AgentCluster cluster)
+public sealed class RealRunTests(AgentCluster cluster, ITestOutputHelper output)
 {
     private readonly string _id = Guid.NewGuid().ToString("N")[..6];
 
@@ -158,6 +159,7 @@ public sealed class RealRunTests(AgentCluster cluster)
         var burnedCores = ticks / 100.0 / 4.0; // what the burner itself consumed per second of its 4 s (≈ 1 on an idle machine)
         Assert.NotNull(run.CpuAverageMilli);
         var measured = run.CpuAverageMilli!.Value / 1000;
+        output.WriteLine(FormattableString.Invariant($"measured CPU {measured:0.000} cores (peak {run.CpuPeakMilli / 1000:0.000}); the burner itself consumed {burnedCores:0.000} cores"));
         Assert.InRange(measured, burnedCores * 0.6, burnedCores * 1.4 + 0.1);
 
         var next = Job("burn-next", dept, 1, "exit 0", template: template, cpuMilli: 4000);
