@@ -44,8 +44,14 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("ReportUsage")]
     Task ReportUsageAsync(ImmutableArray<UsageSample> samples);
 
+    /// <summary>Measured usage of attempt <c>report.Attempt</c> (ignored when that attempt is not the one running). One-way.</summary>
+    [Alias("ReportRunUsage"), Orleans.Concurrency.OneWay]
+    Task ReportRunUsageAsync(Contracts.Agent.RunUsageReport report);
+
     /// <summary>A node agent started the run (its process id, GPU indices and log file go into the run record).</summary>
-    [Alias("RunStarted")]
+    /// <remarks>One-way, like every call a node agent grain makes to a job: the job may at that moment be awaiting that
+    /// agent grain (a stop order), so an awaited call could deadlock.</remarks>
+    [Alias("RunStarted"), Orleans.Concurrency.OneWay]
     Task RunStartedAsync(Contracts.Agent.RunStarted started);
 
     /// <summary>
@@ -54,7 +60,7 @@ public interface IJobGrain : IGrainWithStringKey
     /// pending again keeping its wait, counted once. For an older attempt (stopped by a preemption or cancel) the end is
     /// only recorded. Idempotent.
     /// </summary>
-    [Alias("RunEnded")]
+    [Alias("RunEnded"), Orleans.Concurrency.OneWay]
     Task RunEndedAsync(Contracts.Agent.RunEnd end);
 
     /// <summary>The driver reports the end of the run identified by <paramref name="attempt"/>.</summary>

@@ -7,7 +7,8 @@ namespace WPAI.Grains.Agents;
 /// or a stream): an order is written before the driver call returns, so a silo failover cannot lose it; the agent
 /// pulls the whole list after any reconnect, so a missed push cannot lose it either; an order leaves the list only when
 /// the agent reports the run's end, and the agent records every start in its local state file before it starts, so a
-/// start is never repeated. Observers are kept for what may fail harmlessly: reading logs.
+/// start is never repeated. Observers are kept for what may fail harmlessly: reading logs. This grain's calls to job
+/// grains are one-way (a job awaits this grain when it orders a start or stop, so awaiting a job here could deadlock).
 /// </summary>
 [GrainType("wpai-node-agent")]
 public sealed partial class NodeAgentGrain(
@@ -86,14 +87,14 @@ public sealed partial class NodeAgentGrain(
         {
             if (S.Orders.TryGetValue(Key(usage.JobId, usage.Attempt), out var order) && !order.Stop && !usage.Samples.IsDefaultOrEmpty)
             {
-                await GrainFactory.GetGrain<IJobGrain>(usage.JobId).ReportUsageAsync(usage.Samples);
+                await GrainFactory.GetGrain<IJobGrain>(usage.JobId).ReportRunUsageAsync(usage);
             }
         }
 
         var changed = false;
         foreach (var end in report.Ended.IsDefault ? [] : report.Ended)
         {
-            // Told first, removed after: a report lost in between is sent again, and the job ignores a repeat.
+            // Every call to a job is one-way: the job may be awaiting this grain (a stop order); it ignores a repeat.
             await GrainFactory.GetGrain<IJobGrain>(end.JobId).RunEndedAsync(end);
             changed |= S.Orders.Remove(Key(end.JobId, end.Attempt));
             LogRunEnded(logger, Node, end.JobId, end.Attempt, end.Detail);

@@ -318,6 +318,12 @@ public sealed partial class JobGrain(
     /// given (cancel, preemption, reclaim; not when the driver itself reported the end), frees the node, closes the run's
     /// record and tells the department and the pool.
     /// </summary>
+    public Task ReportRunUsageAsync(RunUsageReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Attempt == S.Attempt ? ReportUsageAsync(report.Samples) : Task.CompletedTask;
+    }
+
     public async Task RunStartedAsync(RunStarted started)
     {
         ArgumentNullException.ThrowIfNull(started);
