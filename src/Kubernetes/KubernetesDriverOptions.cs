@@ -50,6 +50,18 @@ public sealed class KubernetesDriverOptions
     /// <summary>The wait before a failed list or watch is tried again.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The model server's image for inference replicas; unset: replicas are not run as pods.</summary>
+    public string? ModelServerImage { get; set; }
+
+    /// <summary>The model server's arguments (e.g. <c>--models /models</c>).</summary>
+    public List<string> ModelServerArgs { get; set; } = [];
+
+    /// <summary>The model server's HTTP port: the Service's port, the readiness probe's and the one <c>/metrics</c> is scraped on.</summary>
+    public int ModelServerPort { get; set; } = 8000;
+
+    /// <summary>How often replica pods and Services are reconciled with WPAI's services and their replicas' load scraped.</summary>
+    public TimeSpan ReplicaSyncInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     public void Validate()
     {
         if (!KubernetesNames.IsDnsLabel(Namespace))
@@ -77,6 +89,12 @@ public sealed class KubernetesDriverOptions
         Positive(WatchTimeout, nameof(WatchTimeout));
         Positive(ModeSyncInterval, nameof(ModeSyncInterval));
         Positive(RetryDelay, nameof(RetryDelay));
+        Positive(ReplicaSyncInterval, nameof(ReplicaSyncInterval));
+        if (ModelServerPort is < 1 or > 65535)
+        {
+            throw new WpaiValidationException($"{SectionName}:ModelServerPort", $"must be a TCP port (got {ModelServerPort})", "Use 8000 (the default).");
+        }
+
         if (KubeConfig is { } path && !File.Exists(path))
         {
             throw new WpaiValidationException($"{SectionName}:KubeConfig", $"the kubeconfig file '{path}' does not exist", "Point --kubeconfig at an existing file, or leave it unset inside a cluster.");

@@ -10,6 +10,7 @@ public sealed partial class KubernetesDriverRuntime(
     IKubernetes client,
     KubernetesNodeSync nodes,
     KubernetesClusterDriver driver,
+    KubernetesReplicaSync replicas,
     IOptions<KubernetesDriverOptions> options,
     TimeProvider time,
     ILoggerFactory loggers) : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
@@ -64,7 +65,8 @@ public sealed partial class KubernetesDriverRuntime(
             NodeWatch.RunAsync(_stop.Token),
             PodWatch.RunAsync(_stop.Token),
             driver.RunReportsAsync(_stop.Token),
-            MirrorLoopAsync(_stop.Token));
+            MirrorLoopAsync(_stop.Token),
+            replicas.RunAsync(_stop.Token));
         LogStarted(_logger, o.Namespace);
         return Task.CompletedTask;
     }

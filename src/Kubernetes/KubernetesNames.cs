@@ -18,6 +18,15 @@ public static partial class KubernetesNames
 
     public const string DepartmentLabel = "wpai.io/department";
 
+    /// <summary>Label of an inference replica's pod: its service (the Service selects on it).</summary>
+    public const string ServiceLabel = "wpai.io/service";
+
+    /// <summary>Label of an inference replica's pod: its replica id.</summary>
+    public const string ReplicaLabel = "wpai.io/replica";
+
+    /// <summary>Annotation: the exact replica id.</summary>
+    public const string ReplicaIdAnnotation = "wpai.io/replica-id";
+
     /// <summary>The node label naming a node's pool when the GPU-model label is absent.</summary>
     public const string PoolLabel = "wpai.io/pool";
 

@@ -24,6 +24,7 @@ public static class KubernetesServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<KubernetesNodeSync>();
         services.AddSingleton<KubernetesClusterDriver>();
+        services.AddSingleton<KubernetesReplicaSync>();
         services.AddSingleton<IClusterDriver>(sp => sp.GetRequiredService<KubernetesClusterDriver>());
         services.AddSingleton<KubernetesDriverRuntime>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<KubernetesDriverRuntime>());

@@ -3,11 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace WPAI.Kubernetes.Tests;
 
@@ -47,14 +43,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Url = new Uri(address);
+        (_app, Url) = await LoopbackWebApp.StartAsync(app => app.Run(HandleAsync));
     }
 
     public async ValueTask DisposeAsync()
@@ -133,7 +122,10 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The kubelet's report: a pod's phase, with a terminated container (exit code, reason) for Succeeded and Failed.</summary>
+    /// <summary>
+    /// The kubelet's report: a pod's phase (Running means ready, at pod IP 127.0.0.1), with a terminated container
+    /// (exit code, reason) for Succeeded and Failed.
+    /// </summary>
     public void SetPodPhase(string ns, string name, string phase, int? exitCode = null, string? reason = null) =>
         Mutate("pods", ns, name, pod =>
         {
@@ -150,6 +142,8 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             pod["status"] = new JsonObject
             {
                 ["phase"] = phase,
+                ["podIP"] = "127.0.0.1",
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = phase == "Running" ? "True" : "False" }),
                 ["containerStatuses"] = new JsonArray(new JsonObject { ["name"] = container, ["ready"] = phase == "Running", ["restartCount"] = 0, ["image"] = "x", ["imageID"] = string.Empty, ["state"] = state }),
             };
         });

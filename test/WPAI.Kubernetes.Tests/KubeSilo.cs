@@ -29,9 +29,13 @@ public sealed class KubeSilo : IAsyncDisposable
 
     public KubernetesDriverRuntime Runtime => Cluster.Silos[0].ServiceProvider.GetRequiredService<KubernetesDriverRuntime>();
 
-    public static async Task<KubeSilo> StartAsync(Action<FakeKubeApiServer>? cluster = null)
+    private Action<KubernetesDriverOptions>? _configure;
+
+    public KubernetesReplicaSync Replicas => Cluster.Silos[0].ServiceProvider.GetRequiredService<KubernetesReplicaSync>();
+
+    public static async Task<KubeSilo> StartAsync(Action<FakeKubeApiServer>? cluster = null, Action<KubernetesDriverOptions>? configure = null)
     {
-        var silo = new KubeSilo();
+        var silo = new KubeSilo { _configure = configure };
         await silo.Server.StartAsync();
         cluster?.Invoke(silo.Server);
         await silo.StartSiloAsync();
@@ -56,6 +60,7 @@ public sealed class KubeSilo : IAsyncDisposable
                 o.ModeSyncInterval = TimeSpan.FromMilliseconds(200);
                 o.RetryDelay = TimeSpan.FromMilliseconds(100);
                 o.ResyncInterval = TimeSpan.FromMinutes(30);
+                _configure?.Invoke(o);
             });
             silo.AddWpaiGrains(o => o.AutoPass = false);
         });

@@ -48,10 +48,15 @@ public sealed class ManifestTests
         patch.Kind = "Node";
         patch.Metadata.Name = "gpu-1";
 
+        var service = new WPAI.Abstractions.Contracts.Inference.InferenceServiceSpec("bert", "bert", "A100", new Resources(1, 2_000, 8_000), 80, 1, 4,
+            ImmutableDictionary<WPAI.Abstractions.Contracts.Inference.ScalingMetric, double>.Empty, TimeSpan.FromMilliseconds(100), 0.02);
+        var replica = ReplicaPodTemplate.Build(service, new WPAI.Abstractions.Contracts.Inference.ReplicaView("bert-r1", "gpu-2", DateTimeOffset.UnixEpoch), options, "registry.example/model-server:1");
+        var serviceObject = ReplicaPodTemplate.Service("bert", options);
+
         var directory = Directory.CreateTempSubdirectory("wpai-manifests-").FullName;
         try
         {
-            foreach (var (name, obj) in new (string, object)[] { ("pod.yaml", pod), ("node-patch.yaml", patch) })
+            foreach (var (name, obj) in new (string, object)[] { ("pod.yaml", pod), ("node-patch.yaml", patch), ("replica.yaml", replica), ("service.yaml", serviceObject) })
             {
                 var yaml = KubernetesYaml.Serialize(obj);
                 var loaded = Assert.Single(KubernetesYaml.LoadAllFromString(yaml, strict: true));
