@@ -21,6 +21,7 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
 
     /// <summary>What job get answers (default: a pending job).</summary>
     public JobView? Job { get; set; }
+    public ImmutableArray<JobSpec> SubmittedSpecs { get; private set; } = [];
 
     public (NodeSpec Spec, NodeMode Mode)? AddedNode { get; private set; }
 
@@ -64,6 +65,12 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
     {
         SubmittedSpec = spec;
         return AnswerAsync("job submit", new SubmitResult(Views.PendingJob() with { Spec = spec }, true));
+    }
+
+    public Task<ImmutableArray<SubmitResult>> SubmitManyAsync(IReadOnlyList<JobSpec> specs, CancellationToken cancellationToken = default)
+    {
+        SubmittedSpecs = [.. specs];
+        return AnswerAsync("job submit --file", specs.Select(s => new SubmitResult(Views.PendingJob() with { Spec = s }, true)).ToImmutableArray());
     }
 
     public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>

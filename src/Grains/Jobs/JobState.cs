@@ -79,4 +79,16 @@ public sealed class JobState
     /// <summary>Runs lost with their node or agent, each counted once.</summary>
     [Id(22)]
     public int LostRuns { get; set; }
+
+    /// <summary>
+    /// The placement whose release (node allocation, department ledger, pool ledger) is owed: written in the same write
+    /// as the transition away from Running, carried out right after it, and carried out again on activation (every
+    /// release call is idempotent), so a crash between the job's write and the releases loses none of them.
+    /// </summary>
+    [Id(40)]
+    public Placement? Releasing { get; set; }
+
+    /// <summary>When the owed release's run ended.</summary>
+    [Id(41)]
+    public DateTimeOffset ReleasedAt { get; set; }
 }

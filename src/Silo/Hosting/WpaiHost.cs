@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
+using WPAI.Kubernetes;
 
 namespace WPAI.Silo.Hosting;
 
@@ -29,9 +30,12 @@ public static class WpaiHost
         ["--heartbeat-timeout"] = "Wpai:Agent:HeartbeatTimeout",
         ["--probe-timeout"] = "Wpai:Membership:ProbeTimeout",
         ["--missed-probes"] = "Wpai:Membership:NumMissedProbesLimit",
+        ["--kubeconfig"] = "Wpai:Kubernetes:KubeConfig",
+        ["--kube-context"] = "Wpai:Kubernetes:Context",
+        ["--kube-namespace"] = "Wpai:Kubernetes:Namespace",
     };
 
-    /// <summary>Which driver starts runs: <c>simulated</c> (default) or <c>agent</c> (node agents run real processes).</summary>
+    /// <summary>Which driver starts runs: <c>simulated</c> (default), <c>agent</c> (node agents run real processes) or <c>kubernetes</c>.</summary>
     public const string DriverKindKey = "Wpai:Driver:Kind";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
@@ -43,8 +47,8 @@ public static class WpaiHost
         options.Validate();
         var storage = StorageSelection.FromConfiguration(builder.Configuration);
 
+        var useAgents = AddClusterDriver(builder);
         builder.WebHost.UseUrls($"http://{FormatHost(options.Dashboard.Host)}:{options.Dashboard.Port}");
-        var useAgents = DriverKind(builder.Configuration[DriverKindKey]);
         builder.UseOrleans(silo =>
         {
             if (useAgents)
@@ -67,13 +71,26 @@ public static class WpaiHost
         return app;
     }
 
-    /// <summary>True for <c>agent</c>, false for <c>simulated</c> (or nothing); anything else is a clear error.</summary>
-    private static bool DriverKind(string? kind) => kind?.Trim().ToLowerInvariant() switch
+    /// <summary>
+    /// The driver named by <c>--driver</c>: simulated (the default, registered by AddWpaiGrains), agent (node agents run
+    /// real processes; true is returned so the silo adds the agent driver) or kubernetes; anything else is a clear error.
+    /// </summary>
+    private static bool AddClusterDriver(WebApplicationBuilder builder)
     {
-        null or "" or "simulated" => false,
-        "agent" => true,
-        _ => throw new WPAI.Abstractions.Errors.WpaiValidationException(DriverKindKey, $"'{kind}' is not a driver", "Use --driver simulated (the default) or --driver agent."),
-    };
+        var driver = builder.Configuration[DriverKindKey]?.Trim();
+        switch (driver?.ToLowerInvariant())
+        {
+            case null or "" or "simulated":
+                return false;
+            case "agent":
+                return true;
+            case "kubernetes":
+                builder.Services.AddWpaiKubernetes();
+                return false;
+            default:
+                throw new WPAI.Abstractions.Errors.WpaiValidationException(DriverKindKey, $"unknown driver '{driver}'", "Use --driver simulated (the default), --driver agent or --driver kubernetes.");
+        }
+    }
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
 }
