@@ -4,7 +4,7 @@ using WPAI.Abstractions.Contracts.Mixing;
 namespace WPAI.Domain.Mixing;
 
 /// <summary>
-/// The pure online/offline mixing policy of one pool (DESIGN.md, "Mixing"). The online usage rate is inference demand
+/// The pure online/offline mixing policy of one pool (docs/architecture.md). The online usage rate is inference demand
 /// (GPUs of the services' desired replicas, pending included) over online capacity (GPUs of OnlineNormal nodes, and of
 /// nodes draining back to it).
 /// <list type="bullet">

@@ -1,7 +1,7 @@
 namespace WPAI.Domain.Scaling;
 
 /// <summary>
-/// Settings of WPAI's scaling policy (DESIGN.md, "Inference scaling").
+/// Settings of WPAI's scaling policy (docs/architecture.md).
 /// </summary>
 public sealed record ScalingOptions
 {
