@@ -21,6 +21,9 @@ internal sealed partial class BenchPostgres : IAsyncDisposable
 
     public string AdminConnectionString { get; }
 
+    /// <summary>The postmaster's PID when this benchmark started the server (its CPU time is then counted).</summary>
+    public int? Postmaster => ProcessCpu.PostmasterOf(_started?.GetValueOrDefault("WPAI_PG_DIR"));
+
     public string Origin => _started is null ? "WPAI_TEST_POSTGRES" : "a private server from scripts/postgres.sh";
 
     public static async Task<BenchPostgres> OpenAsync(string repoRoot)

@@ -20,6 +20,8 @@ internal sealed class BenchSiloProcess : IDisposable
 
     public int SiloPort { get; }
 
+    public int Pid => _process.Id;
+
     public static BenchSiloProcess Start(string siloDll, string connection, string clusterId)
     {
         var ports = FreePorts(3);

@@ -30,6 +30,7 @@ public sealed class ServerFixture : IAsyncLifetime
         TinyModels.Write(TinyModels.Doubler(dynamicBatch: false), Repository, "doubler-fixed", null);
         TinyModels.Write(TinyModels.Doubler(dynamicBatch: true), Repository, "gpu-first", """{"maxBatchSize": 4, "executionProviders": ["tensorrt", "cuda", "cpu"]}""");
         TinyModels.Write(TinyModels.Types(), Repository, "types", null);
+        TinyModels.Write(TinyModels.Strings(), Repository, "strings", null);
         TinyModels.Write(TinyModels.Slow(), Repository, "slow", """{"dynamicBatching": {"enabled": false, "maxQueueSize": 1}, "instanceCount": 1}""");
         var broken = Path.Combine(Repository, "broken", "1");
         Directory.CreateDirectory(broken);
@@ -79,6 +80,18 @@ public sealed class ServerFixture : IAsyncLifetime
         using var response = await Client.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>Posts a body made of a JSON header and raw tensor bytes (Triton's binary tensor data extension).</summary>
+    public async Task<BinaryResponse> PostBinaryAsync(string path, string jsonHeader, params byte[][] tensors)
+    {
+        var header = Encoding.UTF8.GetBytes(jsonHeader);
+        var body = header.Concat(tensors.SelectMany(t => t)).ToArray();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.Add("Inference-Header-Content-Length", header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await Client.PostAsync(path, content);
+        return await BinaryResponse.ReadAsync(response);
     }
 
     public NoOpLoadReporter LoadReporter => (NoOpLoadReporter)Services.GetRequiredService<ILoadReporter>();

@@ -31,6 +31,16 @@ internal static class TinyModels
         return Wrap(graph);
     }
 
+    /// <summary>t = s, s BYTES (ONNX string) [any].</summary>
+    public static ModelProto Strings()
+    {
+        var graph = new GraphProto { Name = "strings" };
+        graph.Input.Add(Value("s", (int)TensorProto.Types.DataType.String, [null]));
+        graph.Output.Add(Value("t", (int)TensorProto.Types.DataType.String, [null]));
+        graph.Node.Add(OnnxNodes.Node("Identity", "id", ["s"], ["t"]));
+        return Wrap(graph);
+    }
+
     /// <summary>y = x through a chain of 2048×2048 identity MatMuls: slow enough to fill a queue of one.</summary>
     public static ModelProto Slow()
     {

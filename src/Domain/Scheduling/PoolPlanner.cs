@@ -4,59 +4,139 @@ using WPAI.Domain.Nodes;
 namespace WPAI.Domain.Scheduling;
 
 /// <summary>
-/// The pure heart of a pool's scheduling pass. It ranks the pending jobs (score or FIFO), then decides job by job
-/// against a working copy of the pool (node free capacity, running ledger, quotas) that the caller updates with
-/// <see cref="CommitPlacement"/> and <see cref="CommitEviction"/> as reservations succeed.
+/// The pure heart of a pool's scheduling pass. <see cref="PlanPass"/> ranks the pending jobs (score or FIFO), then
+/// decides job by job against the pool's <see cref="PoolLedger"/> as this pass has changed it so far: placements and
+/// evictions decided earlier in the pass are kept in a small overlay (changed nodes, started and evicted jobs), so the
+/// ledger itself is neither copied nor modified.
 /// </summary>
 public sealed class PoolPlanner
 {
+    private readonly PoolLedger _ledger;
     private readonly string _pool;
     private readonly SchedulingOptions _options;
-    private readonly Dictionary<string, NodeSlot> _nodes;
-    private readonly Dictionary<string, RunningJob> _running;
-    private readonly IReadOnlyDictionary<string, int> _quotas;
-    private readonly IReadOnlyDictionary<string, double?> _utilization;
-    private readonly Dictionary<string, int> _ownInUse = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _now;
     private readonly IReadOnlyDictionary<string, DateTimeOffset> _reclaimBy;
-    private int _borrowedRunning;
+    private readonly Dictionary<string, NodeSlot> _changedNodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunningJob> _started = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _evicted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _ownDelta = new(StringComparer.Ordinal);
+    private int _borrowedDelta;
     private NodeSlot? _largestFree;
     private NodeSlot? _largestFreeLong;
 
     private static readonly NodeSlot NoNode = new(string.Empty, NodeMode.Down, Resources.None, Resources.None);
 
-    public PoolPlanner(
-        string pool,
+    public PoolPlanner(PoolLedger ledger, SchedulingOptions options, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null)
+    {
+        _ledger = ledger;
+        _pool = ledger.Pool;
+        _options = options;
+        _now = now;
+        _reclaimBy = reclaimBy ?? ImmutableDictionary<string, DateTimeOffset>.Empty;
+    }
+
+    /// <summary>
+    /// One pass: ranks <paramref name="queue"/> and decides every job in rank order (stopping at the first wait under
+    /// head-of-line blocking). Pure: reads the ledger, changes nothing.
+    /// </summary>
+    public static PassPlan PlanPass(IReadOnlyCollection<QueueEntry> queue, PoolLedger ledger, SchedulingOptions options, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null)
+    {
+        if (queue.Count == 0)
+        {
+            return PassPlan.Empty;
+        }
+
+        if (!options.HeadOfLineBlocking && !ledger.CouldPlaceAny(queue, options))
+        {
+            // Nothing can move: no node has the GPUs of even the smallest request, and nothing can be preempted.
+            // Every job waits, so skip ranking and planning.
+            return new PassPlan([], [.. queue.Select(e => new WaitReason(
+                e,
+                $"no capacity in pool {ledger.Pool}: no node has {e.Request.Gpus} GPUs free and no borrowed job can be preempted",
+                KeepsEarlierReason: true))]);
+        }
+
+        var planner = new PoolPlanner(ledger, options, now, reclaimBy);
+        var actions = ImmutableArray.CreateBuilder<PlannedAction>();
+        var waiting = ImmutableArray.CreateBuilder<WaitReason>();
+        foreach (var ranked in planner.Rank(queue))
+        {
+            var entry = ranked.Entry;
+            var decision = planner.IsExhausted
+                ? Decision.Wait($"no capacity in pool {ledger.Pool}: no GPU is free and no borrowed job can be preempted")
+                : planner.Decide(entry);
+            if (decision.Kind == DecisionKind.Wait)
+            {
+                waiting.Add(new WaitReason(entry, decision.Reason, KeepsEarlierReason: false));
+                if (options.HeadOfLineBlocking)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            if (decision.Preemption is { } plan)
+            {
+                foreach (var victim in plan.Victims)
+                {
+                    planner.CommitEviction(victim);
+                }
+            }
+
+            var node = planner.Node(decision.Node!)!;
+            planner.CommitPlacement(entry, node.Node, decision.Tier, decision.Score, node.Free.Subtract(entry.Request));
+            actions.Add(new PlannedAction(entry, decision));
+        }
+
+        return new PassPlan(actions.ToImmutable(), waiting.ToImmutable());
+    }
+
+    /// <summary>The pool as <c>pool show</c> presents it: capacity, usage, and the queue in rank order with each job's reason.</summary>
+    public static PoolView View(
+        IReadOnlyCollection<QueueEntry> queue,
+        PoolLedger ledger,
+        IReadOnlyDictionary<string, string> reasons,
+        long placements,
+        long preemptions,
         SchedulingOptions options,
-        IEnumerable<NodeSlot> nodes,
-        IEnumerable<RunningJob> running,
-        IReadOnlyDictionary<string, int> quotas,
-        IReadOnlyDictionary<string, double?> departmentUtilization,
         DateTimeOffset now,
         IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null)
     {
-        _reclaimBy = reclaimBy ?? ImmutableDictionary<string, DateTimeOffset>.Empty;
-        _pool = pool;
-        _options = options;
-        _nodes = nodes.ToDictionary(n => n.Node, StringComparer.Ordinal);
-        _running = running.ToDictionary(r => r.JobId, StringComparer.Ordinal);
-        _quotas = quotas;
-        _utilization = departmentUtilization;
-        _now = now;
-        foreach (var job in _running.Values)
-        {
-            if (job.Tier == Tier.Own)
-            {
-                _ownInUse[job.Department] = OwnInUse(job.Department) + job.Resources.Gpus;
-            }
-            else
-            {
-                _borrowedRunning++;
-            }
-        }
+        var ranked = new PoolPlanner(ledger, options, now, reclaimBy).Rank(queue);
+        var jobs = ranked.Select((r, i) => new QueuedJobView(
+            r.Entry.JobId,
+            r.Entry.Department,
+            r.Entry.Request,
+            i + 1,
+            r.Score,
+            r.Tier ?? Tier.Borrowed,
+            r.Waited,
+            reasons.GetValueOrDefault(r.Entry.JobId) ?? "waiting for the next scheduling pass")).ToImmutableArray();
+        return new PoolView(
+            ledger.Pool,
+            ledger.NodeNames.Count,
+            ledger.TotalCapacity(),
+            ledger.TotalFree(),
+            jobs,
+            ledger.Quotas.ToImmutableDictionary(StringComparer.Ordinal),
+            ledger.Usage(),
+            placements,
+            preemptions);
     }
 
-    public IReadOnlyDictionary<string, NodeSlot> Nodes => _nodes;
+    /// <summary>A node as this pass sees it (null when the pool has no such node).</summary>
+    public NodeSlot? Node(string name) =>
+        _changedNodes.TryGetValue(name, out var changed) ? changed : _ledger.Nodes.GetValueOrDefault(name);
+
+    private IEnumerable<NodeSlot> AllNodes => _changedNodes.Count == 0
+        ? _ledger.Nodes.Values
+        : _ledger.Nodes.Values.Select(n => _changedNodes.TryGetValue(n.Node, out var changed) ? changed : n);
+
+    private IEnumerable<RunningJob> AllRunning =>
+        _ledger.Running.Values.Where(r => !_evicted.Contains(r.JobId) && !_started.ContainsKey(r.JobId)).Concat(_started.Values);
+
+    private int BorrowedRunning => _ledger.BorrowedRunning + _borrowedDelta;
 
     /// <summary>Orders the queue: by score (highest first) or by original submit time; ties by job id.</summary>
     public ImmutableArray<RankedEntry> Rank(IEnumerable<QueueEntry> queue)
@@ -96,7 +176,7 @@ public sealed class PoolPlanner
         bool Schedulable(NodeMode mode) => modes.Contains(mode);
 
         // Look-ahead (b): a lent node forecast to be taken back before the job's expected end is not offered to it.
-        var nodes = _reclaimBy.Count == 0 ? _nodes.Values : _nodes.Values.Where(n => !IsDoomed(n, entry));
+        var nodes = _reclaimBy.Count == 0 ? AllNodes : AllNodes.Where(n => !IsDoomed(n, entry));
 
         // Cheap bound first: no node has that many GPUs free, so no node can take the job.
         var largest = LargestFree(longRunning);
@@ -109,16 +189,16 @@ public sealed class PoolPlanner
             }
         }
 
-        if (tier == Tier.Own && _options.Quotas && _options.Preemption && _borrowedRunning > 0)
+        if (tier == Tier.Own && _options.Quotas && _options.Preemption && BorrowedRunning > 0)
         {
-            var plan = PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. _running.Values], Schedulable);
+            var plan = PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. AllRunning], Schedulable);
             if (plan is not null)
             {
                 return new Decision(DecisionKind.Preempt, plan.Node, tier.Value, score, plan, $"preempts {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}");
             }
         }
 
-        if (_reclaimBy.Count > 0 && NodeChooser.Choose(entry.Request, _nodes.Values, _options.Placement, Schedulable) is { } doomed && IsDoomed(doomed, entry))
+        if (_reclaimBy.Count > 0 && NodeChooser.Choose(entry.Request, AllNodes, _options.Placement, Schedulable) is { } doomed && IsDoomed(doomed, entry))
         {
             return Decision.Wait(
                 string.Create(
@@ -132,44 +212,57 @@ public sealed class PoolPlanner
     }
 
     /// <summary>True when no job can be placed any more in this pass: no GPU is free and nothing can be preempted.</summary>
-    public bool IsExhausted => _borrowedRunning == 0 && (LargestFree(longRunning: false)?.Free.Gpus ?? 0) == 0;
+    public bool IsExhausted => BorrowedRunning == 0 && (LargestFree(longRunning: false)?.Free.Gpus ?? 0) == 0;
 
     public void CommitPlacement(QueueEntry entry, string node, Tier tier, double score, Resources nodeFreeAfter)
     {
         UpdateFree(node, nodeFreeAfter);
-        _running[entry.JobId] = new RunningJob(entry.JobId, entry.Department, node, entry.Request, tier, score, _now);
+        _started[entry.JobId] = new RunningJob(entry.JobId, entry.Department, node, entry.Request, tier, score, _now);
         if (tier == Tier.Own)
         {
-            _ownInUse[entry.Department] = OwnInUse(entry.Department) + entry.Request.Gpus;
+            _ownDelta[entry.Department] = _ownDelta.GetValueOrDefault(entry.Department) + entry.Request.Gpus;
         }
         else
         {
-            _borrowedRunning++;
+            _borrowedDelta++;
         }
     }
 
     public void CommitEviction(RunningJob victim)
     {
-        if (_running.Remove(victim.JobId) && _nodes.TryGetValue(victim.Node, out var slot))
+        if (!RemoveRunning(victim.JobId) || Node(victim.Node) is not { } slot)
         {
-            UpdateFree(victim.Node, slot.Free.Add(victim.Resources));
-            if (victim.Tier == Tier.Own)
-            {
-                _ownInUse[victim.Department] = OwnInUse(victim.Department) - victim.Resources.Gpus;
-            }
-            else
-            {
-                _borrowedRunning--;
-            }
+            return;
         }
+
+        UpdateFree(victim.Node, slot.Free.Add(victim.Resources));
+        if (victim.Tier == Tier.Own)
+        {
+            _ownDelta[victim.Department] = _ownDelta.GetValueOrDefault(victim.Department) - victim.Resources.Gpus;
+        }
+        else
+        {
+            _borrowedDelta--;
+        }
+    }
+
+    private bool RemoveRunning(string jobId)
+    {
+        var removed = _started.Remove(jobId);
+        if (_ledger.Running.ContainsKey(jobId))
+        {
+            removed |= _evicted.Add(jobId);
+        }
+
+        return removed;
     }
 
     /// <summary>Takes a node's answer (fresher than the view) into the working copy.</summary>
     public void UpdateFree(string node, Resources free)
     {
-        if (_nodes.TryGetValue(node, out var slot))
+        if (Node(node) is { } slot)
         {
-            _nodes[node] = slot with { Free = free };
+            _changedNodes[node] = slot with { Free = free };
             _largestFree = null;
             _largestFreeLong = null;
         }
@@ -188,7 +281,7 @@ public sealed class PoolPlanner
         NodeSlot? Largest(ImmutableArray<NodeMode> modes)
         {
             NodeSlot? best = null;
-            foreach (var n in _nodes.Values)
+            foreach (var n in AllNodes)
             {
                 if (modes.Contains(n.Mode) && (best is null || n.Free.Gpus > best.Free.Gpus || (n.Free.Gpus == best.Free.Gpus && string.CompareOrdinal(n.Node, best.Node) < 0)))
                 {
@@ -214,11 +307,11 @@ public sealed class PoolPlanner
 
     private Tier? TierFor(QueueEntry entry) => TierPolicy.Decide(entry.Request.Gpus, Quota(entry.Department), OwnInUse(entry.Department), _options);
 
-    private int Quota(string department) => _quotas.TryGetValue(department, out var q) ? q : 0;
+    private int Quota(string department) => _ledger.Quota(department);
 
-    private int OwnInUse(string department) => _ownInUse.TryGetValue(department, out var n) ? n : 0;
+    private int OwnInUse(string department) => _ledger.OwnInUse(department) + _ownDelta.GetValueOrDefault(department);
 
-    private double? Utilization(string department) => _utilization.TryGetValue(department, out var u) ? u : null;
+    private double? Utilization(string department) => _ledger.Utilization(department);
 
     private string NoCapacityReason(QueueEntry entry, NodeSlot? largest)
     {

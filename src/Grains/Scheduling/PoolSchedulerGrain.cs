@@ -4,11 +4,11 @@ using WPAI.Domain.Scheduling;
 namespace WPAI.Grains.Scheduling;
 
 /// <summary>
-/// The scheduler of one pool. It keeps the pending queue, a view of its nodes' free capacity pushed by the nodes,
-/// and the pool's running ledger; a pass ranks the queue and decides with the pure <see cref="PoolPlanner"/>, then
-/// carries the decisions out concurrently through the nodes (admission) and the jobs (one placement per attempt).
-/// Passes run after events (gathered for <see cref="SchedulingOptions.PassDelay"/>), periodically for aging, and on
-/// <see cref="RunPassAsync"/>.
+/// The scheduler of one pool: the I/O around the pure <see cref="PoolPlanner"/>. It keeps the pending queue and the
+/// pool's <see cref="PoolLedger"/> (node capacity pushed by the nodes, running jobs, quotas, utilization windows) up to
+/// date from events, plans a pass, carries the decisions out concurrently through the nodes (admission) and the jobs
+/// (one placement per attempt), reconciles interrupted placements, and persists with group commit. Passes run after
+/// events (gathered for <see cref="SchedulingOptions.PassDelay"/>), periodically for aging, and on <see cref="RunPassAsync"/>.
 /// </summary>
 [GrainType("wpai-pool-scheduler")]
 public sealed partial class PoolSchedulerGrain(
@@ -18,24 +18,21 @@ public sealed partial class PoolSchedulerGrain(
     ILogger<PoolSchedulerGrain> logger) : Grain, IPoolSchedulerGrain
 {
     private const int MaxConcurrentActions = 64;
-    private const int RebuildFanOut = 64;
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
-    private readonly Dictionary<string, NodeCapacity> _nodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
+    private readonly SchedulingOptions _options = options.Value;
+    private readonly GroupCommit _writes = new(state.WriteStateAsync);
     private readonly Dictionary<string, string> _reasons = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forwarded = new(StringComparer.Ordinal);
-    private ImmutableDictionary<string, DateTimeOffset> _reclaimBy = ImmutableDictionary<string, DateTimeOffset>.Empty;
 
     // Placements whose outcome is unknown: a call to the node or the job failed (typically a silo died), so the node
     // may hold a reservation that no running job owns. Reconciled before the next pass.
     private readonly HashSet<(string Node, string JobId)> _uncertain = [];
+    private ImmutableDictionary<string, DateTimeOffset> _reclaimBy = ImmutableDictionary<string, DateTimeOffset>.Empty;
+    private PoolLedger _ledger = null!;
     private IGrainTimer? _passTimer;
     private IGrainTimer? _agingTimer;
     private bool _passRequested;
-    private bool _dirty;
-    private Task _currentWrite = Task.CompletedTask;
-    private Task? _nextWrite;
 
     private string Pool => this.GetPrimaryKeyString();
 
@@ -43,11 +40,22 @@ public sealed partial class PoolSchedulerGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await RebuildAsync();
-        if (options.Value.AutoPass)
+        _ledger = new PoolLedger(Pool, S.Quotas, S.Utilization, S.Nodes, _options.UtilizationWindow);
+        var (nodes, orphans) = await PoolRebuild.RunAsync(GrainFactory, _ledger);
+        foreach (var (node, owner) in orphans)
+        {
+            LogOrphanReleased(logger, Pool, node, owner);
+        }
+
+        if (nodes > 0)
+        {
+            LogRebuilt(logger, Pool, nodes, _ledger.Running.Count, S.Queue.Count);
+        }
+
+        if (_options.AutoPass)
         {
             _passTimer = this.RegisterGrainTimer(PassTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-            _agingTimer = this.RegisterGrainTimer(PassTimerAsync, new GrainTimerCreationOptions(options.Value.AgingInterval, options.Value.AgingInterval));
+            _agingTimer = this.RegisterGrainTimer(PassTimerAsync, new GrainTimerCreationOptions(_options.AgingInterval, _options.AgingInterval));
             if (S.Queue.Count > 0)
             {
                 RequestPass();
@@ -55,28 +63,17 @@ public sealed partial class PoolSchedulerGrain(
         }
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _passTimer?.Dispose();
         _agingTimer?.Dispose();
-        await _currentWrite;
-        if (_nextWrite is not null)
-        {
-            await _nextWrite;
-        }
-
-        await FlushAsync();
+        return _writes.DrainAsync();
     }
 
     public async Task<PoolCheck> EnqueueAsync(QueueEntry entry)
     {
-        var check = Check(entry.Request, entry.LongRunning);
-        if (!check.Known || !check.Fits)
-        {
-            return check;
-        }
-
-        if (S.Queue.TryGetValue(entry.JobId, out var existing) && existing.Attempt >= entry.Attempt)
+        var check = _ledger.Check(entry.Request, entry.LongRunning);
+        if (!check.Known || !check.Fits || (S.Queue.TryGetValue(entry.JobId, out var existing) && existing.Attempt >= entry.Attempt))
         {
             return check;
         }
@@ -84,7 +81,7 @@ public sealed partial class PoolSchedulerGrain(
         S.Queue[entry.JobId] = entry;
         _forwarded.Remove(entry.JobId);
         RequestPass();
-        await PersistAsync();
+        await _writes.PersistAsync();
         return check;
     }
 
@@ -93,31 +90,19 @@ public sealed partial class PoolSchedulerGrain(
         if (S.Queue.Remove(jobId))
         {
             _reasons.Remove(jobId);
-            _dirty = true;
+            _writes.MarkDirty();
         }
 
         return Task.CompletedTask;
     }
 
-    public Task<PoolCheck> CheckAsync(Resources request, bool longRunning) => Task.FromResult(Check(request, longRunning));
-
-    private PoolCheck Check(Resources request, bool longRunning)
-    {
-        var known = S.Nodes.Count > 0;
-        var modes = NodeModes.TrainingModes(longRunning);
-        var capacities = _nodes.Values.Where(n => modes.Contains(n.Mode) || n.Mode == NodeMode.OnlineNormal).Select(n => n.Capacity).ToList();
-        var largest = capacities.OrderByDescending(c => c.Gpus).ThenByDescending(c => c.CpuMilli).FirstOrDefault() ?? Resources.None;
-        var fits = capacities.Any(c => c.Fits(request));
-        var reason = !known ? $"pool {Pool} has no nodes" : fits ? "ok" : $"no node in pool {Pool} can host {request} (largest: {largest})";
-        return new PoolCheck(known, fits, reason, largest);
-    }
+    public Task<PoolCheck> CheckAsync(Resources request, bool longRunning) => Task.FromResult(_ledger.Check(request, longRunning));
 
     public Task NodeChangedAsync(NodeCapacity capacity)
     {
-        Observe(capacity);
-        if (S.Nodes.Add(capacity.Node))
+        if (_ledger.Observe(capacity))
         {
-            _dirty = true;
+            _writes.MarkDirty();
         }
 
         RequestPass();
@@ -126,20 +111,10 @@ public sealed partial class PoolSchedulerGrain(
 
     public Task JobEndedAsync(string jobId, double? effectiveGpuUtilization)
     {
-        if (_running.Remove(jobId, out var job) && effectiveGpuUtilization is { } u)
+        if (_ledger.End(jobId) is { } job && effectiveGpuUtilization is { } u)
         {
-            if (!S.Utilization.TryGetValue(job.Department, out var recent))
-            {
-                S.Utilization[job.Department] = recent = [];
-            }
-
-            recent.Add(u);
-            if (recent.Count > options.Value.UtilizationWindow)
-            {
-                recent.RemoveAt(0);
-            }
-
-            _dirty = true;
+            _ledger.RecordUtilization(job.Department, u);
+            _writes.MarkDirty();
         }
 
         RequestPass();
@@ -148,8 +123,8 @@ public sealed partial class PoolSchedulerGrain(
 
     public Task SetQuotaAsync(string department, int gpus)
     {
-        S.Quotas[department] = gpus;
-        _dirty = true;
+        _ledger.SetQuota(department, gpus);
+        _writes.MarkDirty();
         RequestPass();
         return Task.CompletedTask;
     }
@@ -158,27 +133,8 @@ public sealed partial class PoolSchedulerGrain(
 
     public Task<int> RunPassAsync() => PassAsync();
 
-    public Task<PoolView> GetAsync()
-    {
-        var planner = NewPlanner();
-        var ranked = planner.Rank(S.Queue.Values);
-        var queue = ranked.Select((r, i) => new QueuedJobView(
-            r.Entry.JobId,
-            r.Entry.Department,
-            r.Entry.Request,
-            i + 1,
-            r.Score,
-            r.Tier ?? Tier.Borrowed,
-            r.Waited,
-            _reasons.GetValueOrDefault(r.Entry.JobId) ?? "waiting for the next scheduling pass")).ToImmutableArray();
-        var capacity = _nodes.Values.Aggregate(Resources.None, (sum, n) => sum.Add(n.Capacity));
-        var free = _nodes.Values.Aggregate(Resources.None, (sum, n) => sum.Add(n.Free));
-        var usage = _running.Values.GroupBy(r => r.Department, StringComparer.Ordinal).ToImmutableDictionary(
-            g => g.Key,
-            g => new PoolUsage(g.Where(r => r.Tier == Tier.Own).Sum(r => r.Resources.Gpus), g.Where(r => r.Tier == Tier.Borrowed).Sum(r => r.Resources.Gpus)),
-            StringComparer.Ordinal);
-        return Task.FromResult(new PoolView(Pool, S.Nodes.Count, capacity, free, queue, S.Quotas.ToImmutableDictionary(StringComparer.Ordinal), usage, S.Placements, S.Preemptions));
-    }
+    public Task<PoolView> GetAsync() =>
+        Task.FromResult(PoolPlanner.View(S.Queue.Values, _ledger, _reasons, S.Placements, S.Preemptions, _options, clock.GetUtcNow(), _reclaimBy));
 
     public Task SetReclaimForecastAsync(ImmutableDictionary<string, DateTimeOffset> reclaimBy)
     {
@@ -191,14 +147,13 @@ public sealed partial class PoolSchedulerGrain(
         var modes = NodeModes.InferenceModes;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var slot = NodeChooser.Choose(resources, Slots(), options.Value.Placement, m => modes.Contains(m));
-            if (slot is null)
+            if (NodeChooser.Choose(resources, _ledger.Nodes.Values, _options.Placement, modes.Contains) is not { } slot)
             {
                 return null;
             }
 
             var result = await GrainFactory.GetGrain<INodeGrain>(slot.Node).TryReserveAsync(new ReservationRequest(ownerId, AllocationKind.InferenceReplica, resources, modes));
-            Observe(result.Capacity);
+            _ledger.Observe(result.Capacity);
             if (result.Reserved)
             {
                 return slot.Node;
@@ -222,7 +177,16 @@ public sealed partial class PoolSchedulerGrain(
         }
 
         _passRequested = true;
-        _passTimer.Change(options.Value.PassDelay, Timeout.InfiniteTimeSpan);
+        _passTimer.Change(_options.PassDelay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void RetrySoon()
+    {
+        if (_passTimer is not null)
+        {
+            _passRequested = true;
+            _passTimer.Change(RetryAfterFailure, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private async Task<int> PassAsync()
@@ -232,64 +196,21 @@ public sealed partial class PoolSchedulerGrain(
             RetrySoon(); // the rest is settled on a later pass; scheduling goes on meanwhile (a node still admits only what fits)
         }
 
-        if (S.Queue.Count == 0)
+        var plan = PoolPlanner.PlanPass(S.Queue.Values, _ledger, _options, clock.GetUtcNow(), _reclaimBy);
+        foreach (var waiting in plan.Waiting)
         {
-            await FlushAsync();
-            return 0;
-        }
-
-        var opts = options.Value;
-        if (!opts.HeadOfLineBlocking && !CouldPlaceAny(opts))
-        {
-            // Nothing can move: no node has the GPUs of even the smallest request, and nothing can be preempted.
-            // Every job would wait, so skip ranking and planning; still offer the jobs to their next pools.
-            foreach (var entry in S.Queue.Values)
+            if (!waiting.KeepsEarlierReason || !_reasons.ContainsKey(waiting.Entry.JobId))
             {
-                _reasons.TryAdd(entry.JobId, $"no capacity in pool {Pool}: no node has {entry.Request.Gpus} GPUs free and no borrowed job can be preempted");
-                Forward(entry);
+                _reasons[waiting.Entry.JobId] = waiting.Reason;
             }
 
-            await FlushAsync();
-            return 0;
-        }
-
-        var planner = NewPlanner();
-        var actions = new List<(QueueEntry Entry, Decision Decision)>();
-        foreach (var ranked in planner.Rank(S.Queue.Values))
-        {
-            var entry = ranked.Entry;
-            var decision = planner.IsExhausted
-                ? Decision.Wait($"no capacity in pool {Pool}: no GPU is free and no borrowed job can be preempted")
-                : planner.Decide(entry);
-            if (decision.Kind == DecisionKind.Wait)
-            {
-                _reasons[entry.JobId] = decision.Reason;
-                Forward(entry);
-                if (opts.HeadOfLineBlocking)
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            if (decision.Preemption is { } plan)
-            {
-                foreach (var victim in plan.Victims)
-                {
-                    planner.CommitEviction(victim);
-                }
-            }
-
-            var node = planner.Nodes[decision.Node!];
-            planner.CommitPlacement(entry, node.Node, decision.Tier, decision.Score, node.Free.Subtract(entry.Request));
-            actions.Add((entry, decision));
+            Forward(waiting.Entry);
         }
 
         var placed = 0;
-        foreach (var chunk in actions.Chunk(MaxConcurrentActions))
+        foreach (var chunk in plan.Actions.Chunk(MaxConcurrentActions))
         {
-            var results = await Task.WhenAll(chunk.Select(a => ExecuteOrDeferAsync(a.Entry, a.Decision)));
+            var results = await Task.WhenAll(chunk.Select(ExecuteOrDeferAsync));
             placed += results.Count(r => r);
         }
 
@@ -298,7 +219,7 @@ public sealed partial class PoolSchedulerGrain(
             RetrySoon();
         }
 
-        await FlushAsync();
+        await _writes.FlushAsync();
         return placed;
     }
 
@@ -306,8 +227,9 @@ public sealed partial class PoolSchedulerGrain(
     /// Carries out one decision; when a call fails (the node's or the job's silo died, a timeout), the job stays queued,
     /// the node is remembered as uncertain, and a pass is retried shortly.
     /// </summary>
-    private async Task<bool> ExecuteOrDeferAsync(QueueEntry entry, Decision decision)
+    private async Task<bool> ExecuteOrDeferAsync(PlannedAction action)
     {
+        var (entry, decision) = action;
         try
         {
             return await ExecuteAsync(entry, decision);
@@ -322,6 +244,60 @@ public sealed partial class PoolSchedulerGrain(
         }
     }
 
+    private async Task<bool> ExecuteAsync(QueueEntry entry, Decision decision)
+    {
+        var now = clock.GetUtcNow();
+        if (decision.Preemption is { } plan)
+        {
+            foreach (var victim in plan.Victims)
+            {
+                var next = await GrainFactory.GetGrain<IJobGrain>(victim.JobId).PreemptAsync(entry.JobId, $"own-quota job {entry.JobId} of {entry.Department} needs the GPUs");
+                _ledger.End(victim.JobId);
+                S.Preemptions++;
+                if (next is not null)
+                {
+                    S.Queue[next.JobId] = next;
+                    _reasons[next.JobId] = $"preempted by {entry.JobId}";
+                }
+            }
+
+            _writes.MarkDirty();
+        }
+
+        var node = decision.Node!;
+        var reservation = await GrainFactory.GetGrain<INodeGrain>(node).TryReserveAsync(
+            new ReservationRequest(entry.JobId, AllocationKind.TrainingJob, entry.Request, NodeModes.TrainingModes(entry.LongRunning)));
+        _ledger.Observe(reservation.Capacity);
+        if (!reservation.Reserved)
+        {
+            _reasons[entry.JobId] = $"reservation on {node} refused: {reservation.Reason}";
+            return false;
+        }
+
+        var started = await GrainFactory.GetGrain<IJobGrain>(entry.JobId).TryStartAsync(new Placement(node, Pool, entry.Request, decision.Tier, now, entry.Attempt));
+        if (!started)
+        {
+            _ledger.Observe(await GrainFactory.GetGrain<INodeGrain>(node).ReleaseAsync(entry.JobId));
+        }
+
+        if (S.Queue.TryGetValue(entry.JobId, out var queued) && queued.Attempt == entry.Attempt)
+        {
+            S.Queue.Remove(entry.JobId);
+        }
+
+        _reasons.Remove(entry.JobId);
+        _writes.MarkDirty();
+        if (!started)
+        {
+            return false;
+        }
+
+        _forwarded.Remove(entry.JobId);
+        _ledger.Start(new RunningJob(entry.JobId, entry.Department, node, entry.Request, decision.Tier, decision.Score, now));
+        S.Placements++;
+        return true;
+    }
+
     /// <summary>
     /// Settles the uncertain placements: a reservation whose job does not run on that node is released; a job that
     /// does run there joins the running ledger. Returns false when some could not be settled yet (still unreachable).
@@ -333,22 +309,21 @@ public sealed partial class PoolSchedulerGrain(
         {
             try
             {
-                var job = await TryGetJobAsync(jobId);
+                var job = await PoolRebuild.TryGetJobAsync(GrainFactory, jobId);
                 if (job is { Status: JobStatus.Running, Placement: { } p } && p.Pool == Pool && p.Node == node)
                 {
                     // Offering the same placement again completes what the interrupted start left undone (ledger, driver).
                     await GrainFactory.GetGrain<IJobGrain>(jobId).TryStartAsync(p);
-                    _running[jobId] = new RunningJob(jobId, job.Spec.Department, p.Node, p.Resources, p.Tier, 0, p.StartedAt);
-                    if (S.Queue.TryGetValue(jobId, out var queued) && queued.Attempt <= job.Attempts)
+                    _ledger.Start(new RunningJob(jobId, job.Spec.Department, p.Node, p.Resources, p.Tier, 0, p.StartedAt));
+                    if (S.Queue.TryGetValue(jobId, out var queued) && queued.Attempt <= job.Attempts && S.Queue.Remove(jobId))
                     {
-                        S.Queue.Remove(jobId);
                         _reasons.Remove(jobId);
-                        _dirty = true;
+                        _writes.MarkDirty();
                     }
                 }
                 else
                 {
-                    Observe(await GrainFactory.GetGrain<INodeGrain>(node).ReleaseAsync(jobId));
+                    _ledger.Observe(await GrainFactory.GetGrain<INodeGrain>(node).ReleaseAsync(jobId));
                 }
 
                 _uncertain.Remove((node, jobId));
@@ -363,252 +338,17 @@ public sealed partial class PoolSchedulerGrain(
         return settled;
     }
 
-    private void RetrySoon()
-    {
-        if (_passTimer is null)
-        {
-            return;
-        }
-
-        _passRequested = true;
-        _passTimer.Change(RetryAfterFailure, Timeout.InfiniteTimeSpan);
-    }
-
-    private async Task<bool> ExecuteAsync(QueueEntry entry, Decision decision)
-    {
-        var now = clock.GetUtcNow();
-        if (decision.Preemption is { } plan)
-        {
-            foreach (var victim in plan.Victims)
-            {
-                var next = await GrainFactory.GetGrain<IJobGrain>(victim.JobId).PreemptAsync(entry.JobId, $"own-quota job {entry.JobId} of {entry.Department} needs the GPUs");
-                _running.Remove(victim.JobId);
-                S.Preemptions++;
-                if (next is not null)
-                {
-                    S.Queue[next.JobId] = next;
-                    _reasons[next.JobId] = $"preempted by {entry.JobId}";
-                }
-            }
-
-            _dirty = true;
-        }
-
-        var node = decision.Node!;
-        var modes = NodeModes.TrainingModes(entry.LongRunning);
-        var reservation = await GrainFactory.GetGrain<INodeGrain>(node).TryReserveAsync(
-            new ReservationRequest(entry.JobId, AllocationKind.TrainingJob, entry.Request, modes));
-        Observe(reservation.Capacity);
-        if (!reservation.Reserved)
-        {
-            _reasons[entry.JobId] = $"reservation on {node} refused: {reservation.Reason}";
-            return false;
-        }
-
-        var placement = new Placement(node, Pool, entry.Request, decision.Tier, now, entry.Attempt);
-        var started = await GrainFactory.GetGrain<IJobGrain>(entry.JobId).TryStartAsync(placement);
-        if (!started)
-        {
-            Observe(await GrainFactory.GetGrain<INodeGrain>(node).ReleaseAsync(entry.JobId));
-            if (S.Queue.TryGetValue(entry.JobId, out var current) && current.Attempt == entry.Attempt)
-            {
-                S.Queue.Remove(entry.JobId);
-            }
-
-            _reasons.Remove(entry.JobId);
-            _dirty = true;
-            return false;
-        }
-
-        if (S.Queue.TryGetValue(entry.JobId, out var queued) && queued.Attempt == entry.Attempt)
-        {
-            S.Queue.Remove(entry.JobId);
-        }
-
-        _reasons.Remove(entry.JobId);
-        _forwarded.Remove(entry.JobId);
-        _running[entry.JobId] = new RunningJob(entry.JobId, entry.Department, node, entry.Request, decision.Tier, decision.Score, now);
-        S.Placements++;
-        _dirty = true;
-        return true;
-    }
-
-    /// <summary>
-    /// A cheap, conservative test before a pass: false only when no training node has as many free GPUs as the
-    /// smallest queued request and no borrowed-tier job runs (so no placement and no preemption can happen).
-    /// </summary>
-    private bool CouldPlaceAny(SchedulingOptions opts)
-    {
-        var smallest = int.MaxValue;
-        foreach (var entry in S.Queue.Values)
-        {
-            smallest = Math.Min(smallest, entry.Request.Gpus);
-        }
-
-        foreach (var node in _nodes.Values)
-        {
-            if (node.Mode is NodeMode.Fixed or NodeMode.OfflineNormal && node.Free.Gpus >= smallest)
-            {
-                return true;
-            }
-        }
-
-        if (opts.Preemption && opts.Quotas)
-        {
-            foreach (var job in _running.Values)
-            {
-                if (job.Tier == Tier.Borrowed)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>Offers a job this pool cannot place now to the next acceptable pool (it stays queued here too).</summary>
     private void Forward(QueueEntry entry)
     {
-        if (!options.Value.Fallback || _forwarded.Contains(entry.JobId))
-        {
-            return;
-        }
-
         var index = entry.Pools.IndexOf(Pool);
-        if (index < 0 || index + 1 >= entry.Pools.Length)
+        if (!_options.Fallback || index < 0 || index + 1 >= entry.Pools.Length || !_forwarded.Add(entry.JobId))
         {
             return;
         }
 
-        _forwarded.Add(entry.JobId);
         var next = entry.Pools[index + 1];
         _reasons[entry.JobId] += $"; also offered to pool {next}";
         _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(next).EnqueueAsync(entry);
-    }
-
-    private PoolPlanner NewPlanner() => new(
-        Pool,
-        options.Value,
-        Slots(),
-        _running.Values,
-        S.Quotas,
-        S.Utilization.ToDictionary(kv => kv.Key, kv => EffectiveUtilization.OfDepartment(kv.Value), StringComparer.Ordinal),
-        clock.GetUtcNow(),
-        _reclaimBy);
-
-    private IEnumerable<NodeSlot> Slots() => _nodes.Values.Select(n => new NodeSlot(n.Node, n.Mode, n.Capacity, n.Free));
-
-    private void Observe(NodeCapacity capacity)
-    {
-        if (!_nodes.TryGetValue(capacity.Node, out var known) || known.Version <= capacity.Version)
-        {
-            _nodes[capacity.Node] = capacity;
-        }
-    }
-
-    /// <summary>
-    /// Group commit: returns when a write that started after this call has completed. At most one write is in
-    /// flight; calls arriving meanwhile share the next one.
-    /// </summary>
-    private Task PersistAsync()
-    {
-        _dirty = true;
-        if (_nextWrite is not null)
-        {
-            return _nextWrite;
-        }
-
-        if (_currentWrite.IsCompleted)
-        {
-            _currentWrite = WriteNowAsync();
-            return _currentWrite;
-        }
-
-        _nextWrite = WriteAfterAsync(_currentWrite);
-        return _nextWrite;
-    }
-
-    private async Task WriteAfterAsync(Task previous)
-    {
-        try
-        {
-            await previous;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // the earlier write's callers see its failure; this write is a new attempt
-        }
-
-        _currentWrite = _nextWrite!;
-        _nextWrite = null;
-        await WriteNowAsync();
-    }
-
-    private Task WriteNowAsync()
-    {
-        _dirty = false;
-        return state.WriteStateAsync();
-    }
-
-    private Task FlushAsync() => _dirty ? PersistAsync() : Task.CompletedTask;
-
-    private async Task<JobView?> TryGetJobAsync(string jobId)
-    {
-        try
-        {
-            return await GrainFactory.GetGrain<IJobGrain>(jobId).GetAsync();
-        }
-        catch (WpaiNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Rebuilds node capacity and the running ledger from the node grains (their source of truth).</summary>
-    private async Task RebuildAsync()
-    {
-        var views = new List<NodeView>();
-        foreach (var chunk in S.Nodes.Chunk(RebuildFanOut))
-        {
-            views.AddRange(await Task.WhenAll(chunk.Select(n => GrainFactory.GetGrain<INodeGrain>(n).GetAsync())));
-        }
-
-        var allocations = new List<(string Node, string Owner)>();
-        foreach (var view in views)
-        {
-            _nodes[view.Spec.Name] = new NodeCapacity(view.Spec.Name, view.Spec.Pool, view.Mode, view.Spec.Capacity, view.Free, view.Version);
-            allocations.AddRange(view.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => (view.Spec.Name, a.OwnerId)));
-        }
-
-        var orphans = new List<(string Node, string Owner)>();
-        foreach (var chunk in allocations.Chunk(RebuildFanOut))
-        {
-            var jobs = await Task.WhenAll(chunk.Select(a => TryGetJobAsync(a.Owner)));
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var owner = chunk[i].Owner;
-                if (jobs[i] is { Status: JobStatus.Running, Placement: { } p } job && p.Pool == Pool && p.Node == chunk[i].Node)
-                {
-                    _running[owner] = new RunningJob(owner, job.Spec.Department, p.Node, p.Resources, p.Tier, 0, p.StartedAt);
-                }
-                else
-                {
-                    orphans.Add((chunk[i].Node, owner));
-                }
-            }
-        }
-
-        // A reservation whose job never started (a crash between the node's admission and the job's start) is freed.
-        foreach (var (node, owner) in orphans)
-        {
-            Observe(await GrainFactory.GetGrain<INodeGrain>(node).ReleaseAsync(owner));
-            LogOrphanReleased(logger, Pool, node, owner);
-        }
-
-        if (views.Count > 0)
-        {
-            LogRebuilt(logger, Pool, views.Count, _running.Count, S.Queue.Count);
-        }
     }
 }

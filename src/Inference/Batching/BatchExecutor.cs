@@ -7,6 +7,9 @@ namespace WPAI.Inference.Batching;
 /// <summary>Runs a list of jobs as one batch: concatenates their inputs along dimension 0, runs once, slices the outputs back.</summary>
 public sealed class BatchExecutor(ModelSession session, ModelStatistics statistics, TimeProvider timeProvider, bool batched)
 {
+    /// <summary>BYTES tensors have no fixed row size: such models run each request on its own.</summary>
+    private readonly bool _variableLength = session.Inputs.Concat(session.Outputs).Any(s => s.DataType == TensorDataType.Bytes);
+
     public void Execute(IReadOnlyList<InferenceJob> jobs)
     {
         var start = timeProvider.GetTimestamp();
@@ -66,7 +69,7 @@ public sealed class BatchExecutor(ModelSession session, ModelStatistics statisti
     /// <summary>True when two jobs can share a batch: every input has the same shape apart from the batch dimension.</summary>
     public bool Compatible(InferenceJob a, InferenceJob b)
     {
-        if (!batched)
+        if (!batched || _variableLength)
         {
             return false;
         }

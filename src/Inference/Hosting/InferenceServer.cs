@@ -17,6 +17,7 @@ public static class InferenceServer
         {
             ["--models"] = $"{InferenceServerOptions.Section}:{nameof(InferenceServerOptions.ModelRepository)}",
             ["--max-body-bytes"] = $"{InferenceServerOptions.Section}:{nameof(InferenceServerOptions.MaxRequestBodyBytes)}",
+            ["--model-control-mode"] = $"{InferenceServerOptions.Section}:{nameof(InferenceServerOptions.ModelControlMode)}",
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -25,6 +26,7 @@ public static class InferenceServer
         var maxBody = builder.Configuration.GetValue<long?>($"{InferenceServerOptions.Section}:{nameof(InferenceServerOptions.MaxRequestBodyBytes)}") ?? new InferenceServerOptions().MaxRequestBodyBytes;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
         var app = builder.Build();
+        app.UseJsonErrors();
         app.MapKServeV2();
         return app;
     }

@@ -1,22 +1,26 @@
 using System.ComponentModel.DataAnnotations;
+using WPAI.Inference.Models;
 
 namespace WPAI.Inference.Hosting;
 
-/// <summary>Options of the model server (section <c>Inference</c>, or <c>--models DIR</c> on the command line).</summary>
+/// <summary>Options of the model server (section <c>Inference</c>, or the command-line switches named on each).</summary>
 public sealed class InferenceServerOptions
 {
     public const string Section = "Inference";
 
-    /// <summary>The model repository folder (<c>DIR/&lt;model&gt;/&lt;version&gt;/model.onnx</c>).</summary>
+    /// <summary>The model repository folder (<c>DIR/&lt;model&gt;/&lt;version&gt;/model.onnx</c>; <c>--models DIR</c>).</summary>
     [Required]
     public string ModelRepository { get; set; } = string.Empty;
 
-    /// <summary>Largest request body accepted; larger ones get 413.</summary>
+    /// <summary>Largest request body accepted; larger ones get 413 before the body is read (<c>--max-body-bytes</c>).</summary>
     [Range(1024, 2L * 1024 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Triton's strict readiness: the server is ready only when every model version loaded.</summary>
     public bool StrictReadiness { get; set; } = true;
+
+    /// <summary><c>none</c> (load everything at start) or <c>explicit</c> (also load/unload on request; <c>--model-control-mode</c>).</summary>
+    public ModelControlMode ModelControlMode { get; set; } = ModelControlMode.None;
 
     /// <summary>How often a load snapshot goes to the <see cref="Load.ILoadReporter"/>.</summary>
     public TimeSpan LoadReportInterval { get; set; } = TimeSpan.FromSeconds(15);

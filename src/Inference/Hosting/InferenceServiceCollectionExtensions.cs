@@ -20,6 +20,7 @@ public static class InferenceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILoadReporter, NoOpLoadReporter>();
         services.AddSingleton<ModelRepository>();
+        services.AddSingleton<Metrics.TritonMetrics>();
         services.AddSingleton<LoadSnapshotCollector>();
         services.AddHostedService<ModelRepositoryLoader>();
         services.AddHostedService<LoadReportingService>();

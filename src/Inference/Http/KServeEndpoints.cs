@@ -1,11 +1,10 @@
-using System.Text.Encodings.Web;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using WPAI.Inference.Batching;
 using WPAI.Inference.Hosting;
 using WPAI.Inference.Metrics;
 using WPAI.Inference.Models;
@@ -13,47 +12,54 @@ using WPAI.Inference.Tensors;
 
 namespace WPAI.Inference.Http;
 
-/// <summary>The KServe v2 / Open Inference Protocol REST endpoints and the Prometheus <c>/metrics</c> endpoint.</summary>
+/// <summary>
+/// The KServe v2 / Open Inference Protocol REST endpoints with Triton's extensions (binary tensor data, model
+/// configuration, statistics, model repository) and the Prometheus <c>/metrics</c> endpoint.
+/// </summary>
 public static class KServeEndpoints
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>The extensions listed in the server metadata.</summary>
+    public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data", "model_configuration", "statistics", "model_repository"];
 
     public static IEndpointRouteBuilder MapKServeV2(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v2", (HttpContext c) => WriteJsonAsync(c, 200, w =>
+        app.MapGet("/v2", (HttpContext c) => JsonResponses.WriteAsync(c, 200, w =>
         {
             w.WriteStartObject();
             w.WriteString("name", "wpai-inference");
             w.WriteString("version", typeof(KServeEndpoints).Assembly.GetName().Version?.ToString() ?? "0");
             w.WriteStartArray("extensions");
-            w.WriteStringValue("model_repository");
+            foreach (var e in Extensions)
+            {
+                w.WriteStringValue(e);
+            }
+
             w.WriteEndArray();
             w.WriteEndObject();
         }));
-        app.MapGet("/v2/health/live", (HttpContext c) => WriteJsonAsync(c, 200, w => { w.WriteStartObject(); w.WriteBoolean("live", true); w.WriteEndObject(); }));
+        app.MapGet("/v2/health/live", (HttpContext c) => JsonResponses.WriteAsync(c, 200, w => { w.WriteStartObject(); w.WriteBoolean("live", true); w.WriteEndObject(); }));
         app.MapGet("/v2/health/ready", ServerReadyAsync);
+        app.MapGet("/v2/models/stats", (HttpContext c) => StatisticsAsync(c, null, null));
+        app.MapGet("/v2/models/{name}/stats", (HttpContext c, string name) => StatisticsAsync(c, name, null));
+        app.MapGet("/v2/models/{name}/versions/{version}/stats", (HttpContext c, string name, string version) => StatisticsAsync(c, name, version));
+        app.MapGet("/v2/models/{name}/config", (HttpContext c, string name) => ConfigAsync(c, name, null));
+        app.MapGet("/v2/models/{name}/versions/{version}/config", (HttpContext c, string name, string version) => ConfigAsync(c, name, version));
         app.MapGet("/v2/models/{name}", (HttpContext c, string name) => MetadataAsync(c, name, null));
         app.MapGet("/v2/models/{name}/versions/{version}", (HttpContext c, string name, string version) => MetadataAsync(c, name, version));
         app.MapGet("/v2/models/{name}/ready", (HttpContext c, string name) => ModelReadyAsync(c, name, null));
         app.MapGet("/v2/models/{name}/versions/{version}/ready", (HttpContext c, string name, string version) => ModelReadyAsync(c, name, version));
-        app.MapPost("/v2/models/{name}/infer", (HttpContext c, string name) => InferAsync(c, name, null));
-        app.MapPost("/v2/models/{name}/versions/{version}/infer", (HttpContext c, string name, string version) => InferAsync(c, name, version));
+        app.MapPost("/v2/models/{name}/infer", (HttpContext c, string name) => InferEndpoint.InferAsync(c, name, null));
+        app.MapPost("/v2/models/{name}/versions/{version}/infer", (HttpContext c, string name, string version) => InferEndpoint.InferAsync(c, name, version));
         app.MapPost("/v2/repository/index", RepositoryIndexAsync);
+        app.MapPost("/v2/repository/models/{name}/load", (HttpContext c, string name) => ModelControlAsync(c, name, load: true));
+        app.MapPost("/v2/repository/models/{name}/unload", (HttpContext c, string name) => ModelControlAsync(c, name, load: false));
         app.MapGet("/metrics", (HttpContext c) =>
         {
-            var repository = c.RequestServices.GetRequiredService<ModelRepository>();
             c.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            return c.Response.WriteAsync(PrometheusWriter.Render(repository.AllVersions), c.RequestAborted);
+            return c.RequestServices.GetRequiredService<TritonMetrics>().WriteAsync(c.Response.Body, c.RequestAborted);
         });
         return app;
     }
-
-    public static Task WriteErrorAsync(HttpContext context, int status, string message) => WriteJsonAsync(context, status, w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("error", message);
-        w.WriteEndObject();
-    });
 
     private static Task ServerReadyAsync(HttpContext context)
     {
@@ -61,7 +67,7 @@ public static class KServeEndpoints
         var options = context.RequestServices.GetRequiredService<IOptions<InferenceServerOptions>>().Value;
         var notReady = repository.AllVersions.Where(v => !v.IsReady).Select(v => $"{v.Model}/{v.Version}").ToArray();
         var ready = repository.Loaded && (!options.StrictReadiness || notReady.Length == 0);
-        return WriteJsonAsync(context, ready ? 200 : 503, w =>
+        return JsonResponses.WriteAsync(context, ready ? 200 : 503, w =>
         {
             w.WriteStartObject();
             w.WriteBoolean("ready", ready);
@@ -80,32 +86,26 @@ public static class KServeEndpoints
 
     private static Task MetadataAsync(HttpContext context, string name, string? version)
     {
-        var model = Resolve(context, name, version, out var error);
-        if (model is null)
+        if (ResolveReady(context, name, version, out var error) is not { } model)
         {
             return error!;
         }
 
-        if (!model.IsReady)
-        {
-            return WriteErrorAsync(context, 503, $"model '{name}' version {model.Version} is not ready: {model.FailureReason}");
-        }
-
         var repository = context.RequestServices.GetRequiredService<ModelRepository>();
-        return WriteJsonAsync(context, 200, w =>
+        return JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
             w.WriteString("name", name);
             w.WriteStartArray("versions");
             foreach (var v in repository.Versions(name))
             {
-                w.WriteStringValue(v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteStringValue(v.ToString(CultureInfo.InvariantCulture));
             }
 
             w.WriteEndArray();
             w.WriteString("platform", "onnxruntime_onnx");
-            WriteSpecs(w, "inputs", model.Session!.Inputs, model);
-            WriteSpecs(w, "outputs", model.Session!.Outputs, model);
+            WriteSpecs(w, "inputs", model.Session!.Inputs);
+            WriteSpecs(w, "outputs", model.Session!.Outputs);
             w.WriteStartObject("parameters");
             w.WriteNumber("max_batch_size", model.Config.MaxBatchSize);
             w.WriteBoolean("dynamic_batching", model.Config.DynamicBatching.Enabled);
@@ -115,7 +115,37 @@ public static class KServeEndpoints
         });
     }
 
-    private static void WriteSpecs(Utf8JsonWriter w, string property, IReadOnlyList<Runtime.TensorSpec> specs, ModelVersion model)
+    private static Task ConfigAsync(HttpContext context, string name, string? version)
+    {
+        if (ResolveReady(context, name, version, out var error) is not { } model)
+        {
+            return error!;
+        }
+
+        return JsonResponses.WriteAsync(context, 200, w => TritonModelConfig.Write(w, model));
+    }
+
+    private static Task StatisticsAsync(HttpContext context, string? name, string? version)
+    {
+        var repository = context.RequestServices.GetRequiredService<ModelRepository>();
+        IEnumerable<ModelVersion> versions;
+        if (name is null)
+        {
+            versions = repository.AllVersions.Where(v => v.IsReady);
+        }
+        else if (version is null)
+        {
+            versions = repository.ModelNames.Contains(name) ? repository.AllVersions.Where(v => v.Model == name && v.IsReady) : throw repository.NotFound(name, null);
+        }
+        else
+        {
+            versions = [repository.Find(name, version) ?? throw repository.NotFound(name, version)];
+        }
+
+        return JsonResponses.WriteAsync(context, 200, w => TritonStatistics.Write(w, versions.ToArray()));
+    }
+
+    private static void WriteSpecs(Utf8JsonWriter w, string property, IReadOnlyList<Runtime.TensorSpec> specs)
     {
         w.WriteStartArray(property);
         foreach (var spec in specs)
@@ -138,17 +168,18 @@ public static class KServeEndpoints
 
     private static Task ModelReadyAsync(HttpContext context, string name, string? version)
     {
-        var model = Resolve(context, name, version, out var error);
+        var repository = context.RequestServices.GetRequiredService<ModelRepository>();
+        var model = repository.Find(name, version);
         if (model is null)
         {
-            return error!;
+            return InferEndpoint.WriteRefusalAsync(context, repository.NotFound(name, version));
         }
 
-        return WriteJsonAsync(context, model.IsReady ? 200 : 503, w =>
+        return JsonResponses.WriteAsync(context, model.IsReady ? 200 : 503, w =>
         {
             w.WriteStartObject();
             w.WriteString("name", name);
-            w.WriteString("version", model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("version", model.Version.ToString(CultureInfo.InvariantCulture));
             w.WriteBoolean("ready", model.IsReady);
             if (!model.IsReady)
             {
@@ -159,19 +190,30 @@ public static class KServeEndpoints
         });
     }
 
-    private static Task RepositoryIndexAsync(HttpContext context)
+    private static async Task RepositoryIndexAsync(HttpContext context)
     {
-        var repository = context.RequestServices.GetRequiredService<ModelRepository>();
-        return WriteJsonAsync(context, 200, w =>
+        var readyOnly = false;
+        if (context.Request.ContentLength is > 0 or null)
+        {
+            using var body = await ReadSmallJsonAsync(context);
+            readyOnly = body?.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("ready", out var r) && r.ValueKind == JsonValueKind.True;
+        }
+
+        var entries = context.RequestServices.GetRequiredService<ModelRepository>().Index(readyOnly);
+        await JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteStartArray();
-            foreach (var v in repository.AllVersions)
+            foreach (var e in entries)
             {
                 w.WriteStartObject();
-                w.WriteString("name", v.Model);
-                w.WriteString("version", v.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                w.WriteString("state", v.IsReady ? "READY" : "UNAVAILABLE");
-                w.WriteString("reason", v.FailureReason ?? string.Empty);
+                w.WriteString("name", e.Name);
+                if (e.Version is not null)
+                {
+                    w.WriteString("version", e.Version);
+                }
+
+                w.WriteString("state", e.State);
+                w.WriteString("reason", e.Reason);
                 w.WriteEndObject();
             }
 
@@ -179,137 +221,62 @@ public static class KServeEndpoints
         });
     }
 
-    private static async Task InferAsync(HttpContext context, string name, string? version)
+    private static async Task ModelControlAsync(HttpContext context, string name, bool load)
     {
-        var model = Resolve(context, name, version, out var error);
-        if (model is null)
+        var repository = context.RequestServices.GetRequiredService<ModelRepository>();
+        using (var body = await ReadSmallJsonAsync(context))
         {
-            await error!;
-            return;
+            if (body?.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("parameters", out var p)
+                && p.ValueKind == JsonValueKind.Object && p.EnumerateObject().FirstOrDefault(x => x.Name == "config" || x.Name.StartsWith("file:", StringComparison.Ordinal)) is { Value.ValueKind: not JsonValueKind.Undefined } unsupported)
+            {
+                throw new InferenceRequestException(400, $"load parameter '{unsupported.Name}' is not supported: edit {name}/config.json and the version folders in the repository instead");
+            }
         }
 
-        if (!model.IsReady)
-        {
-            await WriteErrorAsync(context, 503, $"model '{name}' version {model.Version} is not ready: {model.FailureReason}");
-            return;
-        }
-
-        var time = context.RequestServices.GetRequiredService<TimeProvider>();
-        var options = context.RequestServices.GetRequiredService<IOptions<InferenceServerOptions>>().Value;
-        var start = time.GetTimestamp();
-        var success = false;
-        ParsedInferRequest? request = null;
-        TensorBuffer[]? outputs = null;
         try
         {
-            if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+            if (load)
             {
-                throw new InferenceRequestException(413, $"request body of {context.Request.ContentLength} bytes exceeds the limit of {options.MaxRequestBodyBytes} bytes (Inference:MaxRequestBodyBytes); send fewer rows per request");
+                await repository.LoadModelAsync(name, context.RequestAborted);
             }
-
-            using (var doc = await ReadJsonAsync(context, options))
+            else
             {
-                request = InferRequestReader.Parse(doc.RootElement, model);
+                await repository.UnloadModelAsync(name, context.RequestAborted);
             }
-
-            var job = new InferenceJob(request.Inputs, request.Rows, time.GetTimestamp());
-            outputs = await model.Scheduler!.EnqueueAsync(job, context.RequestAborted);
-            var selected = request.Outputs.Select(spec => outputs.First(o => o.Name == spec.Name)).ToArray();
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions))
-            {
-                InferResponseWriter.Write(writer, name, model.Version, request.Id, selected);
-            }
-
-            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
-            success = true;
         }
-        catch (InferenceRequestException ex)
+        catch (ModelControlException ex)
         {
-            if (ex.StatusCode == 413)
-            {
-                // The unread body stays on the wire: close the connection so the client does not reuse it.
-                context.Response.Headers.Connection = "close";
-            }
+            throw new InferenceRequestException(ex.NotFound ? 404 : 400, ex.Message);
+        }
 
-            await WriteErrorAsync(context, ex.StatusCode, ex.Message);
-        }
-        catch (QueueFullException ex)
-        {
-            await WriteErrorAsync(context, 503, ex.Message);
-        }
-        catch (ArgumentException ex)
-        {
-            await WriteErrorAsync(context, 400, ex.Message);
-        }
-        catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException)
-        {
-            await WriteErrorAsync(context, 500, $"model '{name}' failed to run: {ex.Message}");
-        }
-        finally
-        {
-            if (request is not null)
-            {
-                foreach (var input in request.Inputs)
-                {
-                    input.Dispose();
-                }
-            }
-
-            if (outputs is not null)
-            {
-                foreach (var output in outputs)
-                {
-                    output.Dispose();
-                }
-            }
-
-            model.Statistics.AddRequest(success, time.GetElapsedTime(start));
-        }
+        context.Response.StatusCode = 200;
     }
 
-    private static async Task<JsonDocument> ReadJsonAsync(HttpContext context, InferenceServerOptions options)
+    private static async Task<JsonDocument?> ReadSmallJsonAsync(HttpContext context)
     {
+        if (context.Request.ContentLength is > 1024 * 1024)
+        {
+            throw new InferenceRequestException(413, "the request body is over 1 MiB; this endpoint takes a small JSON object");
+        }
+
         try
         {
-            return await JsonDocument.ParseAsync(context.Request.Body, new JsonDocumentOptions { MaxDepth = 64 }, context.RequestAborted);
+            var text = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
+            return string.IsNullOrWhiteSpace(text) ? null : JsonDocument.Parse(text);
         }
         catch (JsonException ex)
         {
-            throw new InferenceRequestException(400, $"the request body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {ex.Message.Split(" LineNumber", 2)[0]}");
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
-        {
-            throw new InferenceRequestException(413, $"request body exceeds the limit of {options.MaxRequestBodyBytes} bytes (Inference:MaxRequestBodyBytes); send fewer rows per request");
+            throw new InferenceRequestException(400, $"the request body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})");
         }
     }
 
-    private static ModelVersion? Resolve(HttpContext context, string name, string? version, out Task? error)
+    private static ModelVersion? ResolveReady(HttpContext context, string name, string? version, out Task? error)
     {
         var repository = context.RequestServices.GetRequiredService<ModelRepository>();
         var model = repository.Find(name, version);
-        error = null;
-        if (model is null)
-        {
-            var known = string.Join(", ", repository.ModelNames.Select(n => $"'{n}'"));
-            error = version is null || repository.Versions(name).Count == 0
-                ? WriteErrorAsync(context, 404, $"unknown model '{name}'; models in the repository: {(known.Length == 0 ? "none" : known)}")
-                : WriteErrorAsync(context, 404, $"model '{name}' has no version '{version}'; versions: {string.Join(", ", repository.Versions(name))}");
-        }
-
-        return model;
-    }
-
-    private static async Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions))
-        {
-            write(writer);
-        }
-
-        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        error = model is null ? InferEndpoint.WriteRefusalAsync(context, repository.NotFound(name, version))
+            : !model.IsReady ? JsonResponses.WriteErrorAsync(context, 503, $"model '{name}' version {model.Version} is not ready: {model.FailureReason}")
+            : null;
+        return error is null ? model : null;
     }
 }

@@ -1,7 +1,6 @@
-using WPAI.Inference.Runtime;
 using WPAI.Inference.Tensors;
 
 namespace WPAI.Inference.Http;
 
 /// <summary>A validated infer request: inputs in model order, rows along the batch dimension, requested outputs.</summary>
-public sealed record ParsedInferRequest(string? Id, TensorBuffer[] Inputs, int Rows, IReadOnlyList<TensorSpec> Outputs);
+public sealed record ParsedInferRequest(string? Id, TensorBuffer[] Inputs, int Rows, IReadOnlyList<RequestedOutput> Outputs);

@@ -21,5 +21,11 @@ public sealed record ModelConfig
     /// <summary>Threads one run may use (0 = ONNX Runtime's default).</summary>
     public int IntraOpThreads { get; init; }
 
+    /// <summary>Requests admitted at once (reading, queued or running); more get 503 with Retry-After. 0 = instances × max(1, maxBatchSize) + the queue size.</summary>
+    public int MaxInFlightRequests { get; init; }
+
+    /// <summary>The in-flight limit in force.</summary>
+    public int EffectiveMaxInFlight => MaxInFlightRequests > 0 ? MaxInFlightRequests : (InstanceCount * Math.Max(1, MaxBatchSize)) + DynamicBatching.MaxQueueSize;
+
     public static ModelConfig Default { get; } = new();
 }

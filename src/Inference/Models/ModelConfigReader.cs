@@ -5,7 +5,7 @@ namespace WPAI.Inference.Models;
 
 /// <summary>
 /// Reads <c>config.json</c>. Shape:
-/// <code>{"maxBatchSize":8,"instanceCount":1,"executionProviders":["cuda","cpu"],"graphOptimizationLevel":"all","intraOpThreads":0,
+/// <code>{"maxBatchSize":8,"instanceCount":1,"maxInFlightRequests":0,"executionProviders":["cuda","cpu"],"graphOptimizationLevel":"all","intraOpThreads":0,
 /// "dynamicBatching":{"enabled":true,"preferredBatchSizes":[4,8],"maxQueueDelayMicroseconds":2000,"maxQueueSize":256}}</code>
 /// </summary>
 public static class ModelConfigReader
@@ -45,10 +45,11 @@ public static class ModelConfigReader
                     "maxBatchSize" => config with { MaxBatchSize = ReadInt(path, p, 0, 65536) },
                     "instanceCount" => config with { InstanceCount = ReadInt(path, p, 1, 64) },
                     "intraOpThreads" => config with { IntraOpThreads = ReadInt(path, p, 0, 1024) },
+                    "maxInFlightRequests" => config with { MaxInFlightRequests = ReadInt(path, p, 1, 1_000_000) },
                     "executionProviders" => config with { ExecutionProviders = ReadProviders(path, p) },
                     "graphOptimizationLevel" => config with { GraphOptimizationLevel = ParseLevel(path, p.Value.GetString()) },
                     "dynamicBatching" => config with { DynamicBatching = ReadBatching(path, p.Value) },
-                    _ => throw new ModelConfigException(path, $"unknown field '{p.Name}'", "use maxBatchSize, instanceCount, intraOpThreads, executionProviders, graphOptimizationLevel, dynamicBatching"),
+                    _ => throw new ModelConfigException(path, $"unknown field '{p.Name}'", "use maxBatchSize, instanceCount, intraOpThreads, maxInFlightRequests, executionProviders, graphOptimizationLevel, dynamicBatching"),
                 };
             }
 

@@ -4,9 +4,17 @@ using WPAI.Inference.Runtime;
 
 namespace WPAI.Inference.Models;
 
-/// <summary>One loaded (or failed) version of a model in the repository.</summary>
+/// <summary>
+/// One loaded (or failed) version of a model in the repository. Requests hold a <see cref="ModelLease"/> on it; an
+/// unloaded or replaced version is disposed only when the last request holding it has finished.
+/// </summary>
 public sealed class ModelVersion(string model, long version, string path, ModelConfig config) : IAsyncDisposable
 {
+    private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _references = 1;
+    private int _retired;
+    private int _inFlight;
+
     public string Model { get; } = model;
 
     public long Version { get; } = version;
@@ -29,6 +37,9 @@ public sealed class ModelVersion(string model, long version, string path, ModelC
 
     public ModelStatistics Statistics { get; } = new();
 
+    /// <summary>Requests admitted and not yet answered.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     public void MarkReady(ModelSession session, IInferenceScheduler scheduler)
     {
         Session = session;
@@ -38,13 +49,76 @@ public sealed class ModelVersion(string model, long version, string path, ModelC
 
     public void MarkFailed(string reason) => FailureReason = reason;
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Admits one request: false when the version is retired or already has <see cref="ModelConfig.EffectiveMaxInFlight"/> requests in flight.</summary>
+    public bool TryEnter(out bool overLimit)
     {
-        if (Scheduler is not null)
+        overLimit = false;
+        while (true)
         {
-            await Scheduler.DisposeAsync();
+            var references = Volatile.Read(ref _references);
+            if (references == 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _references, references + 1, references) == references)
+            {
+                break;
+            }
         }
 
-        Session?.Dispose();
+        if (Interlocked.Increment(ref _inFlight) > Config.EffectiveMaxInFlight)
+        {
+            overLimit = true;
+            Exit();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends a request admitted by <see cref="TryEnter"/>.</summary>
+    public void Exit()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        Release();
+    }
+
+    /// <summary>Retires the version: no new requests; completes once the last request has finished and the session is disposed.</summary>
+    public Task RetireAsync()
+    {
+        if (Interlocked.Exchange(ref _retired, 1) == 0)
+        {
+            Release();
+        }
+
+        return _disposed.Task;
+    }
+
+    public ValueTask DisposeAsync() => new(RetireAsync());
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            _ = DisposeCoreAsync();
+        }
+    }
+
+    private async Task DisposeCoreAsync()
+    {
+        try
+        {
+            if (Scheduler is not null)
+            {
+                await Scheduler.DisposeAsync();
+            }
+
+            Session?.Dispose();
+        }
+        finally
+        {
+            _disposed.TrySetResult();
+        }
     }
 }

@@ -83,6 +83,12 @@ public sealed class ModelSession : IDisposable
             for (var i = 0; i < inputs.Count; i++)
             {
                 var input = inputs[i];
+                if (input.DataType == TensorDataType.Bytes)
+                {
+                    values[i] = StringTensor(input);
+                    continue;
+                }
+
                 handles[i] = input.Array.AsMemory().Pin();
                 unsafe
                 {
@@ -102,9 +108,10 @@ public sealed class ModelSession : IDisposable
             foreach (var result in results)
             {
                 var shape = result.GetTensorTypeAndShape().Shape;
-                var buffer = new TensorBuffer(outputs[index].Name, outputs[index].DataType, shape);
-                result.GetTensorMutableRawData().CopyTo(buffer.Bytes);
-                buffers[index++] = buffer;
+                buffers[index] = outputs[index].DataType == TensorDataType.Bytes
+                    ? FromStringTensor(outputs[index].Name, result, shape)
+                    : CopyOut(outputs[index], result, shape);
+                index++;
             }
 
             return buffers;
@@ -119,6 +126,52 @@ public sealed class ModelSession : IDisposable
 
             ArrayPool<System.Buffers.MemoryHandle>.Shared.Return(handles, clearArray: true);
         }
+    }
+
+    private static TensorBuffer CopyOut(TensorSpec spec, OrtValue result, long[] shape)
+    {
+        var buffer = new TensorBuffer(spec.Name, spec.DataType, shape);
+        result.GetTensorMutableRawData().CopyTo(buffer.Bytes);
+        return buffer;
+    }
+
+    /// <summary>ONNX Runtime keeps strings as UTF-8; BYTES elements are handed over as UTF-8 text.</summary>
+    private static OrtValue StringTensor(TensorBuffer input)
+    {
+        var elements = new List<Range>();
+        if (!BytesElements.TrySplit(input.Bytes, input.ElementCount, elements, out var reason))
+        {
+            throw new ArgumentException($"input '{input.Name}' is not valid BYTES data: {reason}");
+        }
+
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, input.Shape);
+        for (var e = 0; e < elements.Count; e++)
+        {
+            value.StringTensorSetElementAt(System.Text.Encoding.UTF8.GetString(input.Bytes[elements[e]]).AsSpan(), e);
+        }
+
+        return value;
+    }
+
+    private static TensorBuffer FromStringTensor(string name, OrtValue result, long[] shape)
+    {
+        var count = (int)ShapeMath.ElementCount(shape);
+        var strings = new string[count];
+        var size = 0;
+        for (var e = 0; e < count; e++)
+        {
+            strings[e] = result.GetStringElement(e);
+            size = checked(size + 4 + System.Text.Encoding.UTF8.GetByteCount(strings[e]));
+        }
+
+        var buffer = new TensorBuffer(name, TensorDataType.Bytes, shape, size);
+        var offset = 0;
+        foreach (var text in strings)
+        {
+            offset = BytesElements.Write(buffer.Bytes, offset, System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        return buffer;
     }
 
     public void Dispose()

@@ -7,13 +7,20 @@ public sealed class TensorBuffer : IDisposable
 {
     private byte[]? _buffer;
 
+    /// <summary>A fixed-size tensor: element count × element size bytes.</summary>
     public TensorBuffer(string name, TensorDataType dataType, long[] shape)
+        : this(name, dataType, shape, checked((int)(ShapeMath.ElementCount(shape) * dataType.ElementSize())))
+    {
+    }
+
+    /// <summary>A tensor of <paramref name="byteLength"/> bytes (BYTES tensors: the length-prefixed elements).</summary>
+    public TensorBuffer(string name, TensorDataType dataType, long[] shape, int byteLength)
     {
         Name = name;
         DataType = dataType;
         Shape = shape;
         ElementCount = ShapeMath.ElementCount(shape);
-        ByteLength = checked((int)(ElementCount * dataType.ElementSize()));
+        ByteLength = byteLength;
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(ByteLength, 1));
     }
 

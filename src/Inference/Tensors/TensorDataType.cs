@@ -9,4 +9,7 @@ public enum TensorDataType
     Int32,
     UInt8,
     Bool,
+
+    /// <summary>Variable-length byte strings; each element travels as a 4-byte little-endian length and its bytes.</summary>
+    Bytes,
 }

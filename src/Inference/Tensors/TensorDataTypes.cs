@@ -5,7 +5,7 @@ namespace WPAI.Inference.Tensors;
 /// <summary>Conversions between KServe datatype names, <see cref="TensorDataType"/> and ONNX Runtime element types.</summary>
 public static class TensorDataTypes
 {
-    public const string Supported = "FP32, FP16, INT64, INT32, UINT8, BOOL";
+    public const string Supported = "FP32, FP16, INT64, INT32, UINT8, BOOL, BYTES";
 
     public static bool TryParse(string? name, out TensorDataType type)
     {
@@ -17,6 +17,7 @@ public static class TensorDataTypes
             case "INT32": type = TensorDataType.Int32; return true;
             case "UINT8": type = TensorDataType.UInt8; return true;
             case "BOOL": type = TensorDataType.Bool; return true;
+            case "BYTES": type = TensorDataType.Bytes; return true;
             default: type = default; return false;
         }
     }
@@ -29,9 +30,11 @@ public static class TensorDataTypes
         TensorDataType.Int32 => "INT32",
         TensorDataType.UInt8 => "UINT8",
         TensorDataType.Bool => "BOOL",
+        TensorDataType.Bytes => "BYTES",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
+    /// <summary>Bytes per element; 0 for <see cref="TensorDataType.Bytes"/>, whose elements vary in length.</summary>
     public static int ElementSize(this TensorDataType type) => type switch
     {
         TensorDataType.Fp32 => 4,
@@ -40,6 +43,7 @@ public static class TensorDataTypes
         TensorDataType.Int32 => 4,
         TensorDataType.UInt8 => 1,
         TensorDataType.Bool => 1,
+        TensorDataType.Bytes => 0,
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
@@ -53,6 +57,7 @@ public static class TensorDataTypes
             case TensorElementType.Int32: type = TensorDataType.Int32; return true;
             case TensorElementType.UInt8: type = TensorDataType.UInt8; return true;
             case TensorElementType.Bool: type = TensorDataType.Bool; return true;
+            case TensorElementType.String: type = TensorDataType.Bytes; return true;
             default: type = default; return false;
         }
     }
@@ -65,6 +70,7 @@ public static class TensorDataTypes
         TensorDataType.Int32 => TensorElementType.Int32,
         TensorDataType.UInt8 => TensorElementType.UInt8,
         TensorDataType.Bool => TensorElementType.Bool,
+        TensorDataType.Bytes => TensorElementType.String,
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 }

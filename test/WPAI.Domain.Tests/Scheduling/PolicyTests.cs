@@ -186,7 +186,7 @@ public sealed class PoolPlannerTests
     public void Decide_BorrowingOff_JobOverQuotaWaitsWithQuotaReason()
     {
         var options = new SchedulingOptions { Borrowing = false };
-        var planner = new PoolPlanner("T4", options, [new NodeSlot("n1", NodeMode.Fixed, new Resources(8, 100, 100), new Resources(8, 100, 100))], [], new Dictionary<string, int> { ["A"] = 2 }, new Dictionary<string, double?>(), Now);
+        var planner = new PoolPlanner(PoolLedger.Of("T4", [new NodeSlot("n1", NodeMode.Fixed, new Resources(8, 100, 100), new Resources(8, 100, 100))], [], new Dictionary<string, int> { ["A"] = 2 }), options, Now);
         var decision = planner.Decide(new QueueEntry("j", "A", new Resources(4, 1, 1), ["T4"], Now, TimeSpan.Zero, 1));
         Assert.Equal(DecisionKind.Wait, decision.Kind);
         Assert.Contains("borrowing is off", decision.Reason, StringComparison.Ordinal);
@@ -196,7 +196,7 @@ public sealed class PoolPlannerTests
     public void Rank_Fifo_OrdersByOriginalSubmitTime_IncludingCarriedWait()
     {
         var options = new SchedulingOptions { Order = QueueOrder.Fifo };
-        var planner = new PoolPlanner("T4", options, [], [], new Dictionary<string, int>(), new Dictionary<string, double?>(), Now);
+        var planner = new PoolPlanner(PoolLedger.Of("T4", [], [], new Dictionary<string, int>()), options, Now);
         var ranked = planner.Rank(
         [
             new QueueEntry("late", "A", new Resources(1, 1, 1), ["T4"], Now.AddMinutes(-5), TimeSpan.Zero, 1),
@@ -209,12 +209,8 @@ public sealed class PoolPlannerTests
     public void Decide_LongJob_OnlyOnFixedNodes()
     {
         var planner = new PoolPlanner(
-            "T4",
+            PoolLedger.Of("T4", [new NodeSlot("lent", NodeMode.OfflineNormal, new Resources(8, 100, 100), new Resources(8, 100, 100))], [], new Dictionary<string, int> { ["A"] = 8 }),
             new SchedulingOptions(),
-            [new NodeSlot("lent", NodeMode.OfflineNormal, new Resources(8, 100, 100), new Resources(8, 100, 100))],
-            [],
-            new Dictionary<string, int> { ["A"] = 8 },
-            new Dictionary<string, double?>(),
             Now);
         var shortJob = planner.Decide(new QueueEntry("s", "A", new Resources(1, 1, 1), ["T4"], Now, TimeSpan.Zero, 1, false, TimeSpan.FromHours(1)));
         var longJob = planner.Decide(new QueueEntry("l", "A", new Resources(1, 1, 1), ["T4"], Now, TimeSpan.Zero, 1, false, TimeSpan.FromHours(13)));
@@ -229,7 +225,7 @@ public sealed class DoomedPlacementTests
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static PoolPlanner Planner(IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy, params NodeSlot[] nodes) =>
-        new("T4", new SchedulingOptions(), nodes, [], new Dictionary<string, int> { ["A"] = 16 }, new Dictionary<string, double?>(), Now, reclaimBy);
+        new(PoolLedger.Of("T4", nodes, [], new Dictionary<string, int> { ["A"] = 16 }), new SchedulingOptions(), Now, reclaimBy);
 
     private static QueueEntry Job(string id, double hours) =>
         new(id, "A", new Resources(1, 1, 1), ["T4"], Now, TimeSpan.Zero, 1, false, TimeSpan.FromHours(hours));

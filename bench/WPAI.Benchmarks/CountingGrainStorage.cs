@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using Orleans.Storage;
+
+namespace WPAI.Benchmarks;
+
+/// <summary>Counts grain state reads and writes (by state name) on their way to the real provider.</summary>
+internal sealed class CountingGrainStorage(IGrainStorage inner, StorageCounts counts) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+{
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        counts.Add("read " + stateName);
+        return inner.ReadStateAsync(stateName, grainId, grainState);
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        counts.Add("write " + stateName);
+        return inner.WriteStateAsync(stateName, grainId, grainState);
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        counts.Add("clear " + stateName);
+        return inner.ClearStateAsync(stateName, grainId, grainState);
+    }
+
+    public void Participate(ISiloLifecycle observer)
+    {
+        if (inner is ILifecycleParticipant<ISiloLifecycle> participant)
+        {
+            participant.Participate(observer);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using WPAI.Domain.Nodes;
+
+namespace WPAI.Domain.Scheduling;
+
+/// <summary>
+/// What a pool scheduler knows about its pool between passes, kept up to date from events instead of being rebuilt
+/// per pass: each node's mode, capacity and free resources (as the node last reported them, newest version wins), the
+/// running jobs with the own-tier GPUs per department and the number of borrowed-tier jobs, the departments' quotas and
+/// their recent jobs' effective GPU utilization (a bounded window). The quotas, the utilization windows and the node
+/// names are the persisted part: the ledger edits the collections it is given.
+/// </summary>
+public sealed class PoolLedger
+{
+    private readonly Dictionary<string, NodeSlot> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _ownInUse = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double?> _utilizationCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _quotas;
+    private readonly Dictionary<string, List<double>> _utilization;
+    private readonly ISet<string> _nodeNames;
+    private readonly int _utilizationWindow;
+
+    public PoolLedger(string pool, Dictionary<string, int> quotas, Dictionary<string, List<double>> utilization, ISet<string> nodeNames, int utilizationWindow)
+    {
+        Pool = pool;
+        _quotas = quotas;
+        _utilization = utilization;
+        _nodeNames = nodeNames;
+        _utilizationWindow = utilizationWindow;
+    }
+
+    /// <summary>A ledger over fresh collections (tests, one-off planning).</summary>
+    public static PoolLedger Of(string pool, IEnumerable<NodeSlot> nodes, IEnumerable<RunningJob> running, IReadOnlyDictionary<string, int> quotas, int utilizationWindow = 10)
+    {
+        var ledger = new PoolLedger(pool, new Dictionary<string, int>(quotas, StringComparer.Ordinal), new(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal), utilizationWindow);
+        foreach (var node in nodes)
+        {
+            ledger._nodes[node.Node] = node;
+            ledger._nodeNames.Add(node.Node);
+        }
+
+        foreach (var job in running)
+        {
+            ledger.Start(job);
+        }
+
+        return ledger;
+    }
+
+    public string Pool { get; }
+
+    public IReadOnlyDictionary<string, NodeSlot> Nodes => _nodes;
+
+    public IReadOnlyDictionary<string, RunningJob> Running => _running;
+
+    public IReadOnlyDictionary<string, int> Quotas => _quotas;
+
+    /// <summary>The names of the pool's registered nodes (persisted; capacity is re-read from the nodes).</summary>
+    public IReadOnlyCollection<string> NodeNames => (IReadOnlyCollection<string>)_nodeNames;
+
+    public int BorrowedRunning { get; private set; }
+
+    public int Quota(string department) => _quotas.TryGetValue(department, out var q) ? q : 0;
+
+    public int OwnInUse(string department) => _ownInUse.TryGetValue(department, out var n) ? n : 0;
+
+    /// <summary>The mean effective GPU utilization of the department's recent jobs in this pool (null when none ended yet).</summary>
+    public double? Utilization(string department)
+    {
+        if (!_utilizationCache.TryGetValue(department, out var u))
+        {
+            u = _utilization.TryGetValue(department, out var recent) ? EffectiveUtilization.OfDepartment(recent) : null;
+            _utilizationCache[department] = u;
+        }
+
+        return u;
+    }
+
+    /// <summary>Takes a node's report unless a newer one was seen. Returns true when the node's name is new to the pool.</summary>
+    public bool Observe(NodeCapacity capacity)
+    {
+        if (!_versions.TryGetValue(capacity.Node, out var known) || known <= capacity.Version)
+        {
+            _versions[capacity.Node] = capacity.Version;
+            _nodes[capacity.Node] = new NodeSlot(capacity.Node, capacity.Mode, capacity.Capacity, capacity.Free);
+        }
+
+        return _nodeNames.Add(capacity.Node);
+    }
+
+    /// <summary>A job runs in the pool (replaces an earlier record of the same job).</summary>
+    public void Start(RunningJob job)
+    {
+        End(job.JobId);
+        _running[job.JobId] = job;
+        if (job.Tier == Tier.Own)
+        {
+            _ownInUse[job.Department] = OwnInUse(job.Department) + job.Resources.Gpus;
+        }
+        else
+        {
+            BorrowedRunning++;
+        }
+    }
+
+    /// <summary>A job stopped running in the pool; returns what the ledger held for it.</summary>
+    public RunningJob? End(string jobId)
+    {
+        if (!_running.Remove(jobId, out var job))
+        {
+            return null;
+        }
+
+        if (job.Tier == Tier.Own)
+        {
+            _ownInUse[job.Department] = OwnInUse(job.Department) - job.Resources.Gpus;
+        }
+        else
+        {
+            BorrowedRunning--;
+        }
+
+        return job;
+    }
+
+    /// <summary>Adds an ended job's effective GPU utilization to its department's window.</summary>
+    public void RecordUtilization(string department, double utilization)
+    {
+        if (!_utilization.TryGetValue(department, out var recent))
+        {
+            _utilization[department] = recent = [];
+        }
+
+        recent.Add(utilization);
+        if (recent.Count > _utilizationWindow)
+        {
+            recent.RemoveAt(0);
+        }
+
+        _utilizationCache.Remove(department);
+    }
+
+    /// <summary>Sets a department's quota; returns false when it was already that.</summary>
+    public bool SetQuota(string department, int gpus)
+    {
+        if (_quotas.TryGetValue(department, out var current) && current == gpus)
+        {
+            return false;
+        }
+
+        _quotas[department] = gpus;
+        return true;
+    }
+
+    /// <summary>Whether the pool exists and some node could ever host the request.</summary>
+    public PoolCheck Check(Resources request, bool longRunning)
+    {
+        var known = _nodeNames.Count > 0;
+        var modes = NodeModes.TrainingModes(longRunning);
+        var capacities = _nodes.Values.Where(n => modes.Contains(n.Mode) || n.Mode == NodeMode.OnlineNormal).Select(n => n.Capacity).ToList();
+        var largest = capacities.OrderByDescending(c => c.Gpus).ThenByDescending(c => c.CpuMilli).FirstOrDefault() ?? Resources.None;
+        var fits = capacities.Any(c => c.Fits(request));
+        var reason = !known ? $"pool {Pool} has no nodes" : fits ? "ok" : $"no node in pool {Pool} can host {request} (largest: {largest})";
+        return new PoolCheck(known, fits, reason, largest);
+    }
+
+    /// <summary>
+    /// A cheap, conservative test before a pass: false only when no training node has as many free GPUs as the
+    /// smallest queued request and no borrowed-tier job runs (so no placement and no preemption can happen).
+    /// </summary>
+    public bool CouldPlaceAny(IEnumerable<QueueEntry> queue, SchedulingOptions options)
+    {
+        var smallest = int.MaxValue;
+        foreach (var entry in queue)
+        {
+            smallest = Math.Min(smallest, entry.Request.Gpus);
+        }
+
+        foreach (var node in _nodes.Values)
+        {
+            if (node.Mode is NodeMode.Fixed or NodeMode.OfflineNormal && node.Free.Gpus >= smallest)
+            {
+                return true;
+            }
+        }
+
+        return options.Preemption && options.Quotas && BorrowedRunning > 0;
+    }
+
+    public Resources TotalCapacity() => _nodes.Values.Aggregate(Resources.None, (sum, n) => sum.Add(n.Capacity));
+
+    public Resources TotalFree() => _nodes.Values.Aggregate(Resources.None, (sum, n) => sum.Add(n.Free));
+
+    /// <summary>Own and borrowed GPUs in use per department.</summary>
+    public ImmutableDictionary<string, PoolUsage> Usage() =>
+        _running.Values.GroupBy(r => r.Department, StringComparer.Ordinal).ToImmutableDictionary(
+            g => g.Key,
+            g => new PoolUsage(g.Where(r => r.Tier == Tier.Own).Sum(r => r.Resources.Gpus), g.Where(r => r.Tier == Tier.Borrowed).Sum(r => r.Resources.Gpus)),
+            StringComparer.Ordinal);
+}

@@ -1,0 +1,67 @@
+using WPAI.Domain.Scheduling;
+
+namespace WPAI.Grains.Scheduling;
+
+/// <summary>
+/// Activation of a pool scheduler: node capacity and the running ledger are re-read from the node grains (their source
+/// of truth) and the jobs holding their allocations; a reservation whose job does not run there (a crash between the
+/// node's admission and the job's start) is released.
+/// </summary>
+internal static class PoolRebuild
+{
+    private const int FanOut = 64;
+
+    /// <summary>Fills <paramref name="ledger"/>; returns the orphan reservations it released (node, owner).</summary>
+    public static async Task<(int Nodes, List<(string Node, string Owner)> Orphans)> RunAsync(IGrainFactory grains, PoolLedger ledger)
+    {
+        var views = new List<NodeView>();
+        foreach (var chunk in ledger.NodeNames.ToList().Chunk(FanOut))
+        {
+            views.AddRange(await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).GetAsync())));
+        }
+
+        var allocations = new List<(string Node, string Owner)>();
+        foreach (var view in views)
+        {
+            ledger.Observe(new NodeCapacity(view.Spec.Name, view.Spec.Pool, view.Mode, view.Spec.Capacity, view.Free, view.Version));
+            allocations.AddRange(view.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => (view.Spec.Name, a.OwnerId)));
+        }
+
+        var orphans = new List<(string Node, string Owner)>();
+        foreach (var chunk in allocations.Chunk(FanOut))
+        {
+            var jobs = await Task.WhenAll(chunk.Select(a => TryGetJobAsync(grains, a.Owner)));
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var (node, owner) = chunk[i];
+                if (jobs[i] is { Status: JobStatus.Running, Placement: { } p } job && p.Pool == ledger.Pool && p.Node == node)
+                {
+                    ledger.Start(new RunningJob(owner, job.Spec.Department, p.Node, p.Resources, p.Tier, 0, p.StartedAt));
+                }
+                else
+                {
+                    orphans.Add((node, owner));
+                }
+            }
+        }
+
+        foreach (var (node, owner) in orphans)
+        {
+            ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseAsync(owner));
+        }
+
+        return (views.Count, orphans);
+    }
+
+    public static async Task<JobView?> TryGetJobAsync(IGrainFactory grains, string jobId)
+    {
+        try
+        {
+            return await grains.GetGrain<IJobGrain>(jobId).GetAsync();
+        }
+        catch (WpaiNotFoundException)
+        {
+            return null;
+        }
+    }
+}
