@@ -21,6 +21,11 @@ if [ -x scripts/postgres.sh ] && [ -z "${WPAI_TEST_POSTGRES:-}" ]; then
 fi
 trap cleanup EXIT
 
+# The Kubernetes tests check manifests with `kubectl label --local` (offline): install kubectl when it is missing.
+if [ -x scripts/kubectl.sh ]; then
+  scripts/kubectl.sh || echo "warning: kubectl is not available; the manifest tests will fail with the reason" >&2
+fi
+
 if ! dotnet build WPAI.sln -c Release -nologo -v quiet; then
   echo "build failed"
   echo "0 passed, 1 failed"

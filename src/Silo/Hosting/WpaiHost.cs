@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
+using WPAI.Kubernetes;
 
 namespace WPAI.Silo.Hosting;
 
@@ -27,6 +28,10 @@ public static class WpaiHost
         ["--time-scale"] = "Wpai:Driver:TimeScale",
         ["--probe-timeout"] = "Wpai:Membership:ProbeTimeout",
         ["--missed-probes"] = "Wpai:Membership:NumMissedProbesLimit",
+        ["--driver"] = "Wpai:Driver:Kind",
+        ["--kubeconfig"] = "Wpai:Kubernetes:KubeConfig",
+        ["--kube-context"] = "Wpai:Kubernetes:Context",
+        ["--kube-namespace"] = "Wpai:Kubernetes:Namespace",
     };
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
@@ -38,6 +43,7 @@ public static class WpaiHost
         options.Validate();
         var storage = StorageSelection.FromConfiguration(builder.Configuration);
 
+        AddClusterDriver(builder);
         builder.WebHost.UseUrls($"http://{FormatHost(options.Dashboard.Host)}:{options.Dashboard.Port}");
         builder.UseOrleans(silo => silo.AddWpai(options, storage.Configure, storage.UsesLocalhostClustering));
         customize?.Invoke(builder);
@@ -51,6 +57,22 @@ public static class WpaiHost
         }
 
         return app;
+    }
+
+    /// <summary>The driver named by <c>--driver</c>: simulated (the default, registered by AddWpaiGrains) or kubernetes.</summary>
+    private static void AddClusterDriver(WebApplicationBuilder builder)
+    {
+        var driver = builder.Configuration["Wpai:Driver:Kind"] ?? "simulated";
+        switch (driver.ToLowerInvariant())
+        {
+            case "simulated":
+                break;
+            case "kubernetes":
+                builder.Services.AddWpaiKubernetes();
+                break;
+            default:
+                throw new WPAI.Abstractions.Errors.WpaiValidationException("Wpai:Driver:Kind", $"unknown driver '{driver}'", "Use --driver simulated (the default) or --driver kubernetes.");
+        }
     }
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;

@@ -1,0 +1,10 @@
+global using System.Collections.Immutable;
+global using System.Text.Json.Nodes;
+global using k8s;
+global using k8s.Models;
+global using Microsoft.Extensions.DependencyInjection;
+global using Orleans.TestingHost;
+global using WPAI.Abstractions.Contracts;
+global using WPAI.Abstractions.Errors;
+global using WPAI.Abstractions.Grains;
+global using WPAI.Abstractions.Hosting;
