@@ -11,20 +11,24 @@ public sealed class RepositoryControlTests : IAsyncLifetime
     private readonly string _repository = Path.Combine(Path.GetTempPath(), "wpai-inference-control-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
     private HttpClient _client = null!;
+    private global::Grpc.Net.Client.GrpcChannel _channel = null!;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_repository);
         TinyModels.Write(TinyModels.Doubler(dynamicBatch: true), _repository, "doubler", """{"maxBatchSize": 4}""");
         TinyModels.Write(TinyModels.Types(), _repository, "types", null);
-        _app = InferenceServer.Build(["--models", _repository, "--urls", "http://127.0.0.1:0", "--model-control-mode", "explicit", "--Logging:LogLevel:Default", "Warning"]);
+        var grpcPort = ServerFixture.FreePort();
+        _app = InferenceServer.Build(["--models", _repository, "--urls", "http://127.0.0.1:0", "--grpc-urls", $"http://127.0.0.1:{grpcPort}", "--model-control-mode", "explicit", "--Logging:LogLevel:Default", "Warning"]);
         await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+        _client = new HttpClient { BaseAddress = new Uri(ServerFixture.RestUrl(_app, grpcPort)) };
+        _channel = global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
     }
 
     public async Task DisposeAsync()
     {
         _client.Dispose();
+        _channel.Dispose();
         await _app!.StopAsync();
         await _app.DisposeAsync();
         Directory.Delete(_repository, recursive: true);
@@ -92,6 +96,19 @@ public sealed class RepositoryControlTests : IAsyncLifetime
         var statuses = (await Task.WhenAll(running)).Select(r => r.Status).ToArray();
         Assert.All(statuses, s => Assert.True(s is 200 or 404, $"status {s}"));
         Assert.Equal(200, (await PostAsync("/v2/repository/models/doubler/load", "")).Status);
+    }
+
+    [Fact]
+    public async Task GrpcUnloadAndLoad_ChangeTheIndexLikeRest()
+    {
+        var grpc = new WPAI.Inference.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        await grpc.RepositoryModelUnloadAsync(new WPAI.Inference.Grpc.Protocol.RepositoryModelUnloadRequest { ModelName = "types" });
+        var index = await grpc.RepositoryIndexAsync(new WPAI.Inference.Grpc.Protocol.RepositoryIndexRequest());
+        Assert.Contains(index.Models, m => m.Name == "types" && m.State == "UNAVAILABLE" && m.Reason == "unloaded");
+        var ex = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await grpc.ModelReadyAsync(new WPAI.Inference.Grpc.Protocol.ModelReadyRequest { Name = "types" }));
+        Assert.Equal(global::Grpc.Core.StatusCode.NotFound, ex.StatusCode);
+        await grpc.RepositoryModelLoadAsync(new WPAI.Inference.Grpc.Protocol.RepositoryModelLoadRequest { ModelName = "types" });
+        Assert.True((await grpc.ModelReadyAsync(new WPAI.Inference.Grpc.Protocol.ModelReadyRequest { Name = "types" })).Ready);
     }
 
     private static string Doubling(int rows) => ServerFixture.Request("x", "FP32", [rows, 4], new JsonArray(Enumerable.Range(0, rows * 4).Select(i => (JsonNode)i).ToArray())).ToJsonString();

@@ -18,6 +18,23 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    public int GrpcPort { get; private set; }
+
+    public global::Grpc.Net.Client.GrpcChannel Channel { get; private set; } = null!;
+
+    public WPAI.Inference.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient Grpc { get; private set; } = null!;
+
+    /// <summary>A port the OS reports free now (for the gRPC listener, whose address the tests must know).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The REST address of a started server (the one that is not the gRPC port).</summary>
+    public static string RestUrl(WebApplication app, int grpcPort) => app.Urls.First(u => !u.EndsWith($":{grpcPort}", StringComparison.Ordinal));
+
     public IServiceProvider Services => _app!.Services;
 
     public async Task InitializeAsync()
@@ -39,14 +56,18 @@ public sealed class ServerFixture : IAsyncLifetime
         Directory.CreateDirectory(badConfig);
         TinyModels.Write(TinyModels.Doubler(true), Repository, "bad-config", """{"maxBatchSize": 8, "dynamicBatching": {"enabled": true, "maxQueueDelay": 5}}""");
 
-        _app = InferenceServer.Build(["--models", Repository, "--urls", "http://127.0.0.1:0", "--max-body-bytes", BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning"]);
+        GrpcPort = FreePort();
+        _app = InferenceServer.Build(["--models", Repository, "--urls", "http://127.0.0.1:0", "--grpc-urls", $"http://127.0.0.1:{GrpcPort}", "--max-body-bytes", BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning"]);
         await _app.StartAsync();
-        Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+        Client = new HttpClient { BaseAddress = new Uri(RestUrl(_app, GrpcPort)) };
+        Channel = global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}", new global::Grpc.Net.Client.GrpcChannelOptions { MaxReceiveMessageSize = null });
+        Grpc = new WPAI.Inference.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(Channel);
     }
 
     public async Task DisposeAsync()
     {
         Client.Dispose();
+        Channel.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();

@@ -31,6 +31,16 @@ internal static class TinyModels
         return Wrap(graph);
     }
 
+    /// <summary>y = Shape(x), x FP32 [batch, any]: takes a tensor of any width and answers 16 bytes.</summary>
+    public static ModelProto ShapeOf()
+    {
+        var graph = new GraphProto { Name = "shape_of" };
+        graph.Input.Add(Value("x", OnnxTensors.Float, null, null));
+        graph.Output.Add(Value("y", OnnxTensors.Int64, 2));
+        graph.Node.Add(OnnxNodes.Node("Shape", "shape", ["x"], ["y"]));
+        return Wrap(graph);
+    }
+
     /// <summary>t = s, s BYTES (ONNX string) [any].</summary>
     public static ModelProto Strings()
     {
@@ -88,7 +98,7 @@ internal static class TinyModels
         var shape = new TensorShapeProto();
         foreach (var d in dims)
         {
-            shape.Dim.Add(d is null ? new TensorShapeProto.Types.Dimension { DimParam = "batch" } : new TensorShapeProto.Types.Dimension { DimValue = d.Value });
+            shape.Dim.Add(d is null ? new TensorShapeProto.Types.Dimension { DimParam = "d" + shape.Dim.Count } : new TensorShapeProto.Types.Dimension { DimValue = d.Value });
         }
 
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = type, Shape = shape } } };

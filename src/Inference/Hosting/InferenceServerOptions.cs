@@ -22,6 +22,15 @@ public sealed class InferenceServerOptions
     /// <summary><c>none</c> (load everything at start) or <c>explicit</c> (also load/unload on request; <c>--model-control-mode</c>).</summary>
     public ModelControlMode ModelControlMode { get; set; } = ModelControlMode.None;
 
+    /// <summary>Addresses for the gRPC service (HTTP/2), <c>;</c>-separated (<c>--grpc-urls http://127.0.0.1:8001</c>); none by default.</summary>
+    public string? GrpcUrls { get; set; }
+
+    /// <summary>When set, every request but the health probes must carry this key (<c>--api-key</c>).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Allows listening on a non-loopback address without an API key or client certificates (<c>--insecure</c>; logged as a warning).</summary>
+    public bool Insecure { get; set; }
+
     /// <summary>How often a load snapshot goes to the <see cref="Load.ILoadReporter"/>.</summary>
     public TimeSpan LoadReportInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

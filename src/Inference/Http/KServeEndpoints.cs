@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using WPAI.Inference.Hosting;
 using WPAI.Inference.Metrics;
 using WPAI.Inference.Models;
 using WPAI.Inference.Tensors;
@@ -63,21 +61,14 @@ public static class KServeEndpoints
 
     private static Task ServerReadyAsync(HttpContext context)
     {
-        var repository = context.RequestServices.GetRequiredService<ModelRepository>();
-        var options = context.RequestServices.GetRequiredService<IOptions<InferenceServerOptions>>().Value;
-        var notReady = repository.AllVersions.Where(v => !v.IsReady).Select(v => $"{v.Model}/{v.Version}").ToArray();
-        var ready = repository.Loaded && (!options.StrictReadiness || notReady.Length == 0);
+        var ready = context.RequestServices.GetRequiredService<ModelRepository>().IsServerReady(out var reason);
         return JsonResponses.WriteAsync(context, ready ? 200 : 503, w =>
         {
             w.WriteStartObject();
             w.WriteBoolean("ready", ready);
-            if (!repository.Loaded)
+            if (reason is not null)
             {
-                w.WriteString("error", "the model repository is still loading");
-            }
-            else if (!ready)
-            {
-                w.WriteString("error", $"model version(s) not ready: {string.Join(", ", notReady)} (see POST /v2/repository/index for the reasons)");
+                w.WriteString("error", reason);
             }
 
             w.WriteEndObject();
@@ -127,22 +118,8 @@ public static class KServeEndpoints
 
     private static Task StatisticsAsync(HttpContext context, string? name, string? version)
     {
-        var repository = context.RequestServices.GetRequiredService<ModelRepository>();
-        IEnumerable<ModelVersion> versions;
-        if (name is null)
-        {
-            versions = repository.AllVersions.Where(v => v.IsReady);
-        }
-        else if (version is null)
-        {
-            versions = repository.ModelNames.Contains(name) ? repository.AllVersions.Where(v => v.Model == name && v.IsReady) : throw repository.NotFound(name, null);
-        }
-        else
-        {
-            versions = [repository.Find(name, version) ?? throw repository.NotFound(name, version)];
-        }
-
-        return JsonResponses.WriteAsync(context, 200, w => TritonStatistics.Write(w, versions.ToArray()));
+        var versions = context.RequestServices.GetRequiredService<ModelRepository>().ForStatistics(name, version);
+        return JsonResponses.WriteAsync(context, 200, w => TritonStatistics.Write(w, versions));
     }
 
     private static void WriteSpecs(Utf8JsonWriter w, string property, IReadOnlyList<Runtime.TensorSpec> specs)

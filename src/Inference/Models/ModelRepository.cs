@@ -163,6 +163,32 @@ public sealed partial class ModelRepository(IOptions<InferenceServerOptions> opt
         return null;
     }
 
+    /// <summary>Server readiness (Triton's strict readiness: every loaded version ready); <paramref name="reason"/> says why not.</summary>
+    public bool IsServerReady(out string? reason)
+    {
+        var notReady = AllVersions.Where(v => !v.IsReady).Select(v => $"{v.Model}/{v.Version}").ToArray();
+        reason = !Loaded ? "the model repository is still loading"
+            : options.Value.StrictReadiness && notReady.Length > 0 ? $"model version(s) not ready: {string.Join(", ", notReady)} (see the repository index for the reasons)"
+            : null;
+        return reason is null;
+    }
+
+    /// <summary>The versions whose statistics are asked for: all ready versions, a model's, or one version (404 when unknown).</summary>
+    public IReadOnlyList<ModelVersion> ForStatistics(string? name, string? version)
+    {
+        if (name is null)
+        {
+            return AllVersions.Where(v => v.IsReady).ToArray();
+        }
+
+        if (version is null)
+        {
+            return _models.TryGetValue(name, out var versions) ? versions.Values.Where(v => v.IsReady).ToArray() : throw NotFound(name, null);
+        }
+
+        return [Find(name, version) ?? throw NotFound(name, version)];
+    }
+
     /// <summary>The 404 for a model or version that is not loaded, naming what is.</summary>
     public InferenceRequestException NotFound(string name, string? version)
     {

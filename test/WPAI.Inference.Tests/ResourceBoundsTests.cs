@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using WPAI.Inference.Hosting;
+
+namespace WPAI.Inference.Tests;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ResourceBoundsCollection
+{
+    public const string Name = "resource bounds (alone: measures the process's allocations)";
+}
+
+/// <summary>
+/// Memory per request bounded by its declared sizes, checked before buffering; concurrency beyond the limit refused
+/// with 503 and Retry-After. Runs alone so the process-wide allocation counter sees this server's work only.
+/// </summary>
+[Collection(ResourceBoundsCollection.Name)]
+public sealed class ResourceBoundsTests : IAsyncLifetime
+{
+    private const int Floats = 8 * 1024 * 1024;
+    private readonly string _repository = Path.Combine(Path.GetTempPath(), "wpai-inference-bounds-" + Guid.NewGuid().ToString("N"));
+    private WebApplication? _app;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_repository);
+        TinyModels.Write(TinyModels.ShapeOf(), _repository, "shape", """{"maxBatchSize": 4, "maxInFlightRequests": 2}""");
+        TinyModels.Write(TinyModels.Slow(), _repository, "slow", """{"dynamicBatching": {"enabled": false, "maxQueueSize": 1}, "maxInFlightRequests": 2}""");
+        _app = InferenceServer.Build(["--models", _repository, "--urls", "http://127.0.0.1:0", "--max-body-bytes", (64L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning"]);
+        await _app.StartAsync();
+        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app!.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_repository, recursive: true);
+    }
+
+    [Fact]
+    public async Task LargeBinaryRequest_AllocatesAboutItsDeclaredSize_NotMultiplesOfTheBody()
+    {
+        var body = Binary(Floats, Floats * 4);
+        await SendAsync(body); // warm-up: JIT, pools
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var (status, _) = await SendAsync(body);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.Equal(200, status);
+        const long declared = Floats * 4L;
+        Assert.True(allocated < declared + (8 << 20), $"one request of {declared} declared bytes allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public async Task DeclaredSizesBeyondTheBody_AreRefusedBeforeAnyTensorIsAllocated()
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var (status, error) = await SendAsync(Binary(400_000_000, 1024));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.Equal(400, status);
+        Assert.Contains("declare 1600000000 bytes of binary_data_size", error, StringComparison.Ordinal);
+        Assert.True(allocated < 4 << 20, $"a refused request allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public async Task BodyOverTheLimit_IsRefusedWith413_FromContentLength()
+    {
+        // Expect: 100-continue: the client sends the body only if the server reads it, so the 413 must come from Content-Length alone.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/models/shape/infer") { Content = new ByteArrayContent(new byte[(64 << 20) + 1]) };
+        request.Headers.ExpectContinue = true;
+        using var response = await _client.SendAsync(request);
+        Assert.Equal(413, (int)response.StatusCode);
+        Assert.Contains("exceeds the limit of 67108864 bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConcurrencyBeyondTheInFlightLimit_Gets503WithRetryAfter()
+    {
+        var input = "[" + string.Join(",", Enumerable.Repeat("1", 2048)) + "]";
+        var body = MalformedRequestTests.Body("x", "FP32", "[1,2048]", input);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(async () =>
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            using var response = await _client.PostAsync("/v2/models/slow/infer", content);
+            return ((int)response.StatusCode, response.Headers.RetryAfter?.Delta, await response.Content.ReadAsStringAsync());
+        })));
+        Assert.Contains(responses, r => r.Item1 == 200);
+        var refused = responses.Where(r => r.Item1 == 503).ToArray();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Delta));
+        Assert.All(refused, r => Assert.Contains("requests in flight", JsonNode.Parse(r.Item3)!["error"]!.GetValue<string>(), StringComparison.Ordinal));
+    }
+
+    private static byte[] Binary(long width, int dataBytes)
+    {
+        var header = Encoding.UTF8.GetBytes($$$"""{"inputs":[{"name":"x","shape":[1,{{{width}}}],"datatype":"FP32","parameters":{"binary_data_size":{{{width * 4}}}}}]}""");
+        var body = new byte[header.Length + dataBytes];
+        header.CopyTo(body, 0);
+        return body;
+    }
+
+    private async Task<(int Status, string Body)> SendAsync(byte[] body)
+    {
+        var headerLength = Array.IndexOf(body, (byte)'}', Array.LastIndexOf(body, (byte)']')) + 1;
+        using var content = new ByteArrayContent(body);
+        content.Headers.Add("Inference-Header-Content-Length", headerLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await _client.PostAsync("/v2/models/shape/infer", content);
+        return ((int)response.StatusCode, response.StatusCode == System.Net.HttpStatusCode.OK ? string.Empty : await response.Content.ReadAsStringAsync());
+    }
+}
