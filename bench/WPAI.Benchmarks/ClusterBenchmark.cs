@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using WPAI.Abstractions.Contracts;
 using WPAI.Client;
+using WPAI.Domain.Common;
 
 namespace WPAI.Benchmarks;
 
@@ -155,7 +156,7 @@ internal static class ClusterBenchmark
 
             latencies.Sort();
             var result = new Result(
-                silos, jobs, jobs / seconds, Percentile(latencies, 0.5), Percentile(latencies, 0.99), seconds, (siloCpu + postgresCpu + clientCpu) / jobs, siloCpu, postgresCpu, clientCpu);
+                silos, jobs, jobs / seconds, Percentile.NearestRank(latencies, 0.5), Percentile.NearestRank(latencies, 0.99), seconds, (siloCpu + postgresCpu + clientCpu) / jobs, siloCpu, postgresCpu, clientCpu);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s): {jobs} placements in {seconds:0.0} s = {result.PlacementsPerSecond:0}/s, CPU {result.CpuMsPerPlacement:0.00} ms/placement"));
             return result;
         }
@@ -202,9 +203,6 @@ internal static class ClusterBenchmark
             await Task.Delay(50);
         }
     }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     private static string FindRoot()
     {

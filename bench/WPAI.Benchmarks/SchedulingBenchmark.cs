@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +13,7 @@ using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Grains;
 using WPAI.Abstractions.Hosting;
 using WPAI.Abstractions.Ports;
+using WPAI.Domain.Common;
 using WPAI.Silo.Driver;
 using WPAI.Silo.Hosting;
 using WPAI.Silo.Storage;
@@ -200,8 +201,8 @@ internal static class SchedulingBenchmark
                 name,
                 pools,
                 placedAt.Count / Math.Max(elapsed, 1e-9),
-                Percentile(latencies, 0.50),
-                Percentile(latencies, 0.99),
+                Percentile.NearestRank(latencies, 0.50),
+                Percentile.NearestRank(latencies, 0.99),
                 placedAt.Count,
                 cpu.TotalMilliseconds / Math.Max(placedAt.Count, 1),
                 breakdown.Where(b => b.Key.StartsWith("call ", StringComparison.Ordinal)).Sum(b => b.PerJob),
@@ -232,9 +233,6 @@ internal static class SchedulingBenchmark
             await Task.Delay(5);
         }
     }
-
-    private static double Percentile(double[] sorted, double q) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static async Task ForEachAsync<T>(IReadOnlyList<T> items, int parallelism, Func<T, Task> action)
     {

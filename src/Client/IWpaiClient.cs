@@ -31,6 +31,13 @@ public interface IWpaiClient
     /// <summary>Submits a training job; submitting the same id again returns the existing job (<c>Created = false</c>).</summary>
     Task<SubmitResult> SubmitJobAsync(JobSpec spec, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Submits many jobs at once (bounded concurrency over the client's connection, each job idempotent as in
+    /// <see cref="SubmitJobAsync"/>); results are in the order of <paramref name="specs"/>. A refused job fails the call
+    /// with its error after the others were submitted.
+    /// </summary>
+    Task<ImmutableArray<SubmitResult>> SubmitManyAsync(IReadOnlyList<JobSpec> specs, CancellationToken cancellationToken = default);
+
     Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default);
 
     /// <summary>The job plus, while it waits, its entries in the queues of the pools it accepts.</summary>

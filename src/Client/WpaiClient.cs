@@ -80,6 +80,18 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
         return _grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec).WaitAsync(cancellationToken);
     }
 
+    public Task<ImmutableArray<SubmitResult>> SubmitManyAsync(IReadOnlyList<JobSpec> specs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        foreach (var spec in specs)
+        {
+            ArgumentNullException.ThrowIfNull(spec);
+            RequireId(spec.JobId, "spec.jobId", "Give every job an id, e.g. resnet-train-42");
+        }
+
+        return FanOut.SelectAsync(specs, _options.MaxConcurrentCalls, async spec => (SubmitResult?)await _grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec), cancellationToken);
+    }
+
     public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         RequireId(jobId, "job", "Name the job id");

@@ -1,6 +1,6 @@
 namespace WPAI.Forecasting;
 
-/// <summary>Settings of the FastTree load forecaster (docs/architecture.md).</summary>
+/// <summary>Settings of the FastTree load forecaster (README, "Autoscaling").</summary>
 public sealed record ForecasterOptions
 {
     /// <summary>The most recent history used for training (default 30 days).</summary>
@@ -13,7 +13,7 @@ public sealed record ForecasterOptions
     public int MinTrainingRows { get; init; } = 96;
 
     /// <summary>
-    /// The shortest look-ahead the horizon must cover (default 5 minutes: the scaling policy looks +1…+5 minutes ahead). The horizon in
+    /// The shortest look-ahead the horizon must cover (default 5 minutes: the "+1…+5 minutes" of README, "Autoscaling"). The horizon in
     /// steps is <c>ceil(max(this, replica start-up delay) / step)</c>: 5 steps for 1-minute data, 1 for 5- or 30-minute data.
     /// </summary>
     public TimeSpan MinLookAhead { get; init; } = TimeSpan.FromMinutes(5);

@@ -17,24 +17,6 @@ public static class JobPodTemplate
         var image = workload.Image ?? options.DefaultImage
             ?? throw new WpaiValidationException("spec.image", $"job '{spec.JobId}' names no container image and the Kubernetes driver has no default", $"Submit it with an image, or set {KubernetesDriverOptions.SectionName}:DefaultImage.");
         var grace = workload.GracePeriod ?? options.DefaultGracePeriod;
-        var resources = placement.Resources;
-        var quantities = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal);
-        if (resources.CpuMilli > 0)
-        {
-            quantities["cpu"] = new ResourceQuantity(NodeTranslation.CpuQuantity(resources.CpuMilli));
-        }
-
-        if (resources.MemoryMib > 0)
-        {
-            quantities["memory"] = new ResourceQuantity(NodeTranslation.MemoryQuantity(resources.MemoryMib));
-        }
-
-        var limits = new Dictionary<string, ResourceQuantity>(quantities, StringComparer.Ordinal);
-        if (resources.Gpus > 0)
-        {
-            limits[KubernetesNames.GpuResource] = new ResourceQuantity(resources.Gpus.ToString(CultureInfo.InvariantCulture));
-        }
-
         return new V1Pod
         {
             ApiVersion = "v1",
@@ -72,7 +54,7 @@ public static class JobPodTemplate
                         Command = workload.Command.IsDefaultOrEmpty ? null : [.. workload.Command],
                         WorkingDir = workload.WorkingDirectory,
                         Env = workload.Environment.Count == 0 ? null : [.. workload.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new V1EnvVar { Name = e.Key, Value = e.Value })],
-                        Resources = new V1ResourceRequirements { Requests = quantities, Limits = limits },
+                        Resources = PodResources.For(placement.Resources),
                     },
                 ],
             },

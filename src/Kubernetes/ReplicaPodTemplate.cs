@@ -1,4 +1,3 @@
-using System.Globalization;
 using WPAI.Abstractions.Contracts.Inference;
 
 namespace WPAI.Kubernetes;
@@ -18,24 +17,6 @@ public static class ReplicaPodTemplate
 
     public static V1Pod Build(InferenceServiceSpec spec, ReplicaView replica, KubernetesDriverOptions options, string image)
     {
-        var r = spec.ReplicaResources;
-        var requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal);
-        if (r.CpuMilli > 0)
-        {
-            requests["cpu"] = new ResourceQuantity(NodeTranslation.CpuQuantity(r.CpuMilli));
-        }
-
-        if (r.MemoryMib > 0)
-        {
-            requests["memory"] = new ResourceQuantity(NodeTranslation.MemoryQuantity(r.MemoryMib));
-        }
-
-        var limits = new Dictionary<string, ResourceQuantity>(requests, StringComparer.Ordinal);
-        if (r.Gpus > 0)
-        {
-            limits[KubernetesNames.GpuResource] = new ResourceQuantity(r.Gpus.ToString(CultureInfo.InvariantCulture));
-        }
-
         return new V1Pod
         {
             ApiVersion = "v1",
@@ -65,7 +46,7 @@ public static class ReplicaPodTemplate
                         Args = options.ModelServerArgs.Count == 0 ? null : [.. options.ModelServerArgs],
                         Ports = [new V1ContainerPort { Name = "http", ContainerPort = options.ModelServerPort }],
                         ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/v2/health/ready", Port = options.ModelServerPort }, PeriodSeconds = 5 },
-                        Resources = new V1ResourceRequirements { Requests = requests, Limits = limits },
+                        Resources = PodResources.For(spec.ReplicaResources),
                     },
                 ],
             },

@@ -19,6 +19,8 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
 
     public JobSpec? SubmittedSpec { get; private set; }
 
+    public ImmutableArray<JobSpec> SubmittedSpecs { get; private set; } = [];
+
     public (NodeSpec Spec, NodeMode Mode)? AddedNode { get; private set; }
 
     public IReadOnlyDictionary<string, int>? Quota { get; private set; }
@@ -61,6 +63,12 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
     {
         SubmittedSpec = spec;
         return AnswerAsync("job submit", new SubmitResult(Views.PendingJob() with { Spec = spec }, true));
+    }
+
+    public Task<ImmutableArray<SubmitResult>> SubmitManyAsync(IReadOnlyList<JobSpec> specs, CancellationToken cancellationToken = default)
+    {
+        SubmittedSpecs = [.. specs];
+        return AnswerAsync("job submit --file", specs.Select(s => new SubmitResult(Views.PendingJob() with { Spec = s }, true)).ToImmutableArray());
     }
 
     public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>

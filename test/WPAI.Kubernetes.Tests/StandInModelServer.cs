@@ -1,10 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace WPAI.Kubernetes.Tests;
 
@@ -26,12 +22,15 @@ public sealed class StandInModelServer : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.MapGet("/v2/health/ready", () => Results.Ok());
-        _app.MapGet("/metrics", () => Results.Text(string.Create(CultureInfo.InvariantCulture, $$"""
+        (_app, var url) = await LoopbackWebApp.StartAsync(app =>
+        {
+            app.MapGet("/v2/health/ready", () => Results.Ok());
+            app.MapGet("/metrics", () => Results.Text(Exposition(), "text/plain; version=0.0.4"));
+        });
+        Port = url.Port;
+    }
+
+    private string Exposition() => string.Create(CultureInfo.InvariantCulture, $$"""
             # HELP nv_inference_request_success Number of successful inference requests, all batch sizes
             # TYPE nv_inference_request_success counter
             nv_inference_request_success{model="bert",version="1"} {{Success}}
@@ -41,10 +40,7 @@ public sealed class StandInModelServer : IAsyncDisposable
             nv_inference_request_duration_us{model="bert",version="1"} {{DurationUs}}
             nv_inference_request_duration_us_other 99
 
-            """), "text/plain; version=0.0.4"));
-        await _app.StartAsync();
-        Port = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-    }
+            """);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WPAI.Domain.Common;
 using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Workload;
 
@@ -14,10 +15,10 @@ public sealed class WorkloadTests
         var jobs = SyntheticWorkload.Jobs(50_000, 30, seed: 7);
         var runtimes = jobs.Select(j => j.Duration.TotalSeconds).Order().ToArray();
 
-        var phillyMedian = MetricsCalculator.Percentile(philly, 0.5);
-        var phillyP90 = MetricsCalculator.Percentile(philly, 0.9);
-        Assert.InRange(MetricsCalculator.Percentile(runtimes, 0.5), phillyMedian * 0.9, phillyMedian * 1.1);
-        Assert.InRange(MetricsCalculator.Percentile(runtimes, 0.9), phillyP90 * 0.85, phillyP90 * 1.15);
+        var phillyMedian = Percentile.NearestRank(philly, 0.5);
+        var phillyP90 = Percentile.NearestRank(philly, 0.9);
+        Assert.InRange(Percentile.NearestRank(runtimes, 0.5), phillyMedian * 0.9, phillyMedian * 1.1);
+        Assert.InRange(Percentile.NearestRank(runtimes, 0.9), phillyP90 * 0.85, phillyP90 * 1.15);
         var over12h = runtimes.Count(r => r > 12 * 3600) / (double)runtimes.Length;
         var phillyOver12h = philly.Count(r => r > 12 * 3600) / (double)philly.Length;
         Assert.InRange(over12h, phillyOver12h - 0.01, phillyOver12h + 0.01);
@@ -39,7 +40,7 @@ public sealed class WorkloadTests
     {
         var draws = Enumerable.Range(0, 20_000).Select(i => PhillyShape.GpuUtilization(SeededHash.Unit(5, "u", i.ToString(CultureInfo.InvariantCulture)))).Order().ToArray();
 
-        Assert.InRange(MetricsCalculator.Percentile(draws, 0.5), 0.43, 0.50);
+        Assert.InRange(Percentile.NearestRank(draws, 0.5), 0.43, 0.50);
         Assert.InRange(draws.Count(d => d < 0.05) / (double)draws.Length, 0.25, 0.30);
         Assert.Equal(0.32, PhillyShape.GpuUtilization(0.99, cap: 0.32));
     }

@@ -1,6 +1,6 @@
 namespace WPAI.Abstractions.Contracts;
 
-/// <summary>The role a node plays in the fleet (see docs/architecture.md).</summary>
+/// <summary>The role a node plays in the fleet (README, "Mixing").</summary>
 public enum NodeMode
 {
     /// <summary>Serves inference replicas.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 using WPAI.Abstractions.Contracts;
 
 namespace WPAI.Abstractions.Grains;
@@ -12,7 +13,11 @@ public interface IDepartmentGrain : IGrainWithStringKey
     Task<DepartmentView> SetQuotaAsync(ImmutableDictionary<string, int> gpusByPool);
 
     /// <summary>The department; throws <see cref="Errors.WpaiNotFoundException"/> when it has never been set up.</summary>
-    [Alias("Get")]
+    /// <remarks>
+    /// Interleaves: it only reads and never awaits. A pool scheduler re-reads quotas while it activates, possibly
+    /// on a call from this department's <see cref="SetQuotaAsync"/>.
+    /// </remarks>
+    [Alias("Get"), AlwaysInterleave]
     Task<DepartmentView> GetAsync();
 
     [Alias("Exists")]

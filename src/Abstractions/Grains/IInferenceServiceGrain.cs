@@ -6,7 +6,7 @@ namespace WPAI.Abstractions.Grains;
 
 /// <summary>
 /// One inference service (key: service name): spec, replicas and their placement on online nodes, the rolling
-/// metric window, the forecaster and the scaling decisions (docs/architecture.md).
+/// metric window, the forecaster and the scaling decisions (README, "Autoscaling").
 /// </summary>
 [Alias("wpai.IInferenceServiceGrain")]
 public interface IInferenceServiceGrain : IGrainWithStringKey

@@ -4,7 +4,7 @@ using WPAI.Abstractions.Contracts.Mixing;
 namespace WPAI.Abstractions.Grains;
 
 /// <summary>
-/// The online/offline handover controller of one pool (key: pool name; docs/architecture.md). It measures the pool's
+/// The online/offline handover controller of one pool (key: pool name; README, "Mixing"). It measures the pool's
 /// online usage rate, lends the least-used online nodes to training when the rate is low
 /// (OnlineNormal → Unnormal → OfflineNormal, replicas moved first) and reclaims lent nodes whose jobs lose the least
 /// work when it is high or replicas are pending (OfflineNormal → Unnormal → OnlineNormal, jobs killed and re-queued).

@@ -4,7 +4,7 @@ using WPAI.Abstractions.Contracts.Mixing;
 namespace WPAI.Domain.Mixing;
 
 /// <summary>
-/// The pure online/offline mixing policy of one pool (docs/architecture.md). The online usage rate is inference demand
+/// The pure online/offline mixing policy of one pool (README, "Mixing"). The online usage rate is inference demand
 /// (GPUs of the services' desired replicas, pending included) over online capacity (GPUs of OnlineNormal nodes, and of
 /// nodes draining back to it).
 /// <list type="bullet">
@@ -196,6 +196,20 @@ public static class MixingPolicy
             + (lent.Count > 0 ? $"; lend {string.Join(", ", lent)}" : string.Empty)
             + (back.Count > 0 ? $"; reclaim {string.Join(", ", back)}" : string.Empty);
         return new MixingPlan(cap, demand, rate, forecastRate, plan, reclaimBy, summary);
+    }
+
+    /// <summary>
+    /// How far ahead the controller asks the services for their demand: the longer of the look-ahead horizon and
+    /// <paramref name="reclaimForecastSpan"/> when doomed placements are avoided, the look-ahead horizon when nodes are
+    /// reclaimed ahead, otherwise (and for every policy but Threshold) none.
+    /// </summary>
+    public static TimeSpan DemandForecastSpan(MixingSettings settings, TimeSpan reclaimForecastSpan)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Policy != MixingPolicyKind.Threshold ? TimeSpan.Zero
+            : settings.AvoidDoomedPlacement ? (settings.LookAheadHorizon > reclaimForecastSpan ? settings.LookAheadHorizon : reclaimForecastSpan)
+            : settings.ReclaimAhead ? settings.LookAheadHorizon
+            : TimeSpan.Zero;
     }
 
     /// <summary>

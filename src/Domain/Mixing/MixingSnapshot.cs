@@ -1,3 +1,5 @@
+using WPAI.Abstractions.Contracts.Mixing;
+
 namespace WPAI.Domain.Mixing;
 
 /// <summary>
@@ -10,4 +12,33 @@ public sealed record MixingSnapshot(
     ImmutableArray<MixingNode> Nodes,
     double DemandGpus,
     ImmutableArray<int> PendingReplicaGpus,
-    ImmutableArray<DemandPoint> Forecast);
+    ImmutableArray<DemandPoint> Forecast)
+{
+    /// <summary>The snapshot of the pool's node views and its services' demand at <paramref name="now"/>.</summary>
+    public static MixingSnapshot From(DateTimeOffset now, IEnumerable<NodeView> views, IReadOnlyList<ServiceDemand> demands)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        ArgumentNullException.ThrowIfNull(demands);
+        var nodes = views.Select(v => new MixingNode(
+            v.Spec.Name,
+            v.Mode,
+            v.TargetMode,
+            v.Spec.Gpus,
+            v.Allocations.Where(a => a.Kind == AllocationKind.InferenceReplica).Sum(a => a.Resources.Gpus),
+            [.. v.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => new TrainingRun(a.OwnerId, a.Resources.Gpus, a.Since))],
+            v.Transitions.LastOrDefault(t => t.From != t.To)?.At)).ToImmutableArray();
+        var pending = demands.SelectMany(d => Enumerable.Repeat(d.ReplicaResources.Gpus, InferenceDemand.Pending(d))).ToImmutableArray();
+
+        // Forecast demand per step: services without a forecast count with their current desired replicas.
+        var steps = demands.Select(d => d.Forecast.IsDefault ? 0 : d.Forecast.Length).DefaultIfEmpty(0).Max();
+        var forecast = ImmutableArray.CreateBuilder<DemandPoint>(steps);
+        for (var i = 0; i < steps; i++)
+        {
+            var at = demands.First(d => !d.Forecast.IsDefault && d.Forecast.Length > i).Forecast[i].At;
+            var gpus = demands.Sum(d => (double)(!d.Forecast.IsDefault && d.Forecast.Length > i ? d.Forecast[i].Replicas : d.DesiredReplicas) * d.ReplicaResources.Gpus);
+            forecast.Add(new DemandPoint(at, gpus));
+        }
+
+        return new MixingSnapshot(now, nodes, InferenceDemand.Gpus(demands), pending, forecast.ToImmutable());
+    }
+}

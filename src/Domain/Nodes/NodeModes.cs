@@ -1,7 +1,7 @@
 namespace WPAI.Domain.Nodes;
 
 /// <summary>
-/// The node mode state machine (docs/architecture.md): legal transitions, and which modes admit which work.
+/// The node mode state machine (README, "Mixing"): legal transitions, and which modes admit which work.
 /// Online ⇄ offline always passes through Unnormal (draining); Fixed and Down are set by an admin.
 /// </summary>
 public static class NodeModes

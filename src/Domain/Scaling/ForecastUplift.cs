@@ -1,3 +1,5 @@
+using WPAI.Domain.Common;
+
 namespace WPAI.Domain.Scaling;
 
 /// <summary>
@@ -34,21 +36,6 @@ public static class ForecastUplift
         }
 
         ratios.Sort();
-        return Math.Max(1.0, Quantile(ratios, quantile));
-    }
-
-    /// <summary>The linear-interpolated quantile of sorted values.</summary>
-    public static double Quantile(IReadOnlyList<double> sorted, double q)
-    {
-        ArgumentNullException.ThrowIfNull(sorted);
-        if (sorted.Count == 0)
-        {
-            throw new ArgumentException("no values", nameof(sorted));
-        }
-
-        var pos = q * (sorted.Count - 1);
-        var lo = (int)Math.Floor(pos);
-        var hi = Math.Min(lo + 1, sorted.Count - 1);
-        return sorted[lo] + ((sorted[hi] - sorted[lo]) * (pos - lo));
+        return Math.Max(1.0, Percentile.Interpolated(ratios, quantile));
     }
 }

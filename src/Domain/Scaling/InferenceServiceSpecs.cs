@@ -13,6 +13,36 @@ public static class InferenceServiceSpecs
         return spec.Targets.TryGetValue(ScalingMetric.QpsPerReplica, out var t) ? t : 0.7 * spec.CapacityQps;
     }
 
+    /// <summary>Throws <see cref="WpaiValidationException"/> unless <paramref name="spec"/> may be deployed under <paramref name="key"/> over the current spec.</summary>
+    public static void ValidateDeploy(InferenceServiceSpec spec, string key, InferenceServiceSpec? current, int placedReplicas)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!string.Equals(spec.Name, key, StringComparison.Ordinal))
+        {
+            throw new WpaiValidationException("spec.name", $"'{spec.Name}' does not match the service grain key '{key}'", "Deploy a service under its own name.");
+        }
+
+        if (current is { } old && old.Pool != spec.Pool && placedReplicas > 0)
+        {
+            throw new WpaiValidationException("spec.pool", $"service '{key}' runs replicas in pool '{old.Pool}'", "Delete the service before moving it to another pool.");
+        }
+    }
+
+    /// <summary>Throws <see cref="WpaiValidationException"/> unless a manual scale to <paramref name="replicas"/> with <paramref name="reason"/> is allowed.</summary>
+    public static void ValidateManualScale(InferenceServiceSpec spec, int replicas, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new WpaiValidationException("reason", "must not be empty", "Say why the service is scaled by hand; it is recorded with the decision.");
+        }
+
+        if (replicas < spec.MinReplicas || replicas > spec.MaxReplicas)
+        {
+            throw new WpaiValidationException("replicas", $"{replicas} is outside [{spec.MinReplicas}, {spec.MaxReplicas}]", "Pick a count within the spec's bounds or redeploy with other bounds.");
+        }
+    }
+
     /// <summary>
     /// Throws <see cref="WpaiValidationException"/> unless the spec is sound. <paramref name="knownPools"/> are the
     /// pools that have nodes; null skips that check.

@@ -1,7 +1,7 @@
 namespace WPAI.Domain.Scaling;
 
 /// <summary>
-/// Settings of WPAI's scaling policy (docs/architecture.md).
+/// Settings of WPAI's scaling policy (README, "Autoscaling").
 /// </summary>
 public sealed record ScalingOptions
 {

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace WPAI.Domain.Scaling;
 
 /// <summary>
-/// WPAI's scaling policy (docs/architecture.md), pure. Per metric with target <c>expectRate</c> and ratio
+/// WPAI's scaling policy (README, "Autoscaling"), pure. Per metric with target <c>expectRate</c> and ratio
 /// <c>r = y / expectRate</c>: expansion <c>ceil(r × N)</c> when r is above 1 + tolerance, contraction
 /// <c>floor(r × N)</c> when below 1 − tolerance, else N. A latency or error-rate SLO breach forces at least N + 1.
 /// The desired count is the maximum over metrics, clamped to [min, max]; a scale-down keeps the highest

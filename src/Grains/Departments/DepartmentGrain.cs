@@ -20,6 +20,20 @@ public sealed class DepartmentGrain(
 
     private DepartmentState S => state.State;
 
+    /// <summary>
+    /// Wakes the jobs this ledger lists as running: a job whose release was cut short by a crash (its own state already
+    /// says it ended) completes the release when it activates. Not awaited: the jobs call back into this grain.
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var jobId in S.Running.Keys)
+        {
+            GrainFactory.GetGrain<IJobGrain>(jobId).GetAsync().Ignore();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task<DepartmentView> SetQuotaAsync(ImmutableDictionary<string, int> gpusByPool)
     {
         Validate.Id(this.GetPrimaryKeyString(), "department");

@@ -1,3 +1,4 @@
+using WPAI.Domain.Inference;
 using WPAI.Forecasting;
 
 namespace WPAI.Grains.Inference;
@@ -28,6 +29,19 @@ public sealed class InferenceScalingOptions
     /// <summary>Trainings that may run at once on a silo (default 1: training is CPU-heavy).</summary>
     public int MaxConcurrentTrainings { get; set; } = 1;
 
+    /// <summary>The scaling rule (default <see cref="AutoscalerKind.Predictive"/>; <c>Hpa</c> reproduces the Kubernetes HPA for comparison).</summary>
+    public AutoscalerKind Policy { get; set; } = AutoscalerKind.Predictive;
+
+    /// <summary>
+    /// The quantile provisioning rule: scale up on forecast × q-quantile(actual / forecast) over the last day of
+    /// realized forecasts (never below the forecast; <see cref="WPAI.Domain.Scaling.ForecastUplift"/>). Null (the
+    /// default) provisions for the forecast itself.
+    /// </summary>
+    public double? ForecastQuantile { get; set; }
+
+    /// <summary>How long a new replica takes before it serves; replicas younger than this count as not ready (the HPA's missing pods). Default 0.</summary>
+    public TimeSpan ReplicaStartup { get; set; } = TimeSpan.Zero;
+
     public void Validate()
     {
         if (EvaluationPeriod < TimeSpan.Zero || MetricWindow <= TimeSpan.Zero || RetrainInterval <= TimeSpan.Zero || ManualOverrideHold < TimeSpan.Zero)
@@ -38,6 +52,11 @@ public sealed class InferenceScalingOptions
         if (MaxDecisions < 1 || MaxConcurrentTrainings < 1)
         {
             throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "MaxDecisions and MaxConcurrentTrainings must be at least 1", "Fix Wpai:Inference in configuration.");
+        }
+
+        if (ForecastQuantile is { } q && !(q is >= 0.5 and <= 1) || ReplicaStartup < TimeSpan.Zero || !Enum.IsDefined(Policy))
+        {
+            throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "ForecastQuantile must be in [0.5, 1] (or unset), ReplicaStartup >= 0 and Policy one of Predictive, Reactive, Hpa, Fixed", "Fix Wpai:Inference in configuration.");
         }
 
         Forecaster.Validate();

@@ -23,8 +23,9 @@ public sealed partial class JobGrain(
     private JobState S => state.State;
 
     /// <summary>
-    /// Heals what a crash between two writes can leave behind: a running job is (again) in its department's ledger,
-    /// and a finished one is not. Both department calls are idempotent.
+    /// Completes what a crash after this job's last write can leave undone (the write is the commit point; the ledger
+    /// calls after it are idempotent): a running job is (again) in its department's ledger; an owed release
+    /// (<see cref="JobState.Releasing"/>) is carried out again, then cleared; a finished job is not in the ledger.
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -37,6 +38,14 @@ public sealed partial class JobGrain(
         if (S.Status == JobStatus.Running && S.Placement is { } p)
         {
             await department.RecordStartAsync(new RunningAllocation(spec.JobId, p.Pool, p.Node, p.Resources, p.Tier, p.StartedAt));
+        }
+        else if (S.Releasing is { } owed)
+        {
+            // A re-queued job may already hold a reservation for its next attempt: only its department record is owed
+            // (a reservation left on the old node is released by the scheduler's reconciliation, which knows the attempt).
+            await ReleaseAsync(spec, owed, IsTerminal(S.Status) ? S.Status : JobStatus.Preempted, S.ReleasedAt, nodeAndPool: IsTerminal(S.Status));
+            S.Releasing = null;
+            await state.WriteStateAsync(cancellationToken);
         }
         else if (IsTerminal(S.Status) && S.Placement is { } last)
         {
@@ -166,6 +175,7 @@ public sealed partial class JobGrain(
         var now = clock.GetUtcNow();
         S.Status = JobStatus.Running;
         S.Placement = placement with { StartedAt = now };
+        S.Releasing = null;
         S.WaitedBefore += Positive(now - S.QueuedAt);
         S.GpuSamples.Clear();
         S.PeakGpuMemory = 0;
@@ -195,7 +205,7 @@ public sealed partial class JobGrain(
         }
 
         var now = clock.GetUtcNow();
-        await ReleaseAsync(spec, placement, JobStatus.Preempted, now, stopDriver: true);
+        await driver.StopAsync(spec.JobId, placement.Attempt);
         S.Status = JobStatus.Pending;
         S.Placement = null;
         S.PreemptedBy = preemptorJobId;
@@ -203,7 +213,8 @@ public sealed partial class JobGrain(
         S.Attempt++;
         S.QueuedAt = now;
         AddEvent(now, "preempted", $"by {preemptorJobId} on {placement.Node}: {reason}; re-queued keeping {S.WaitedBefore:g} of wait");
-        await state.WriteStateAsync();
+        await WriteReleasingAsync(placement, now);
+        await ReleaseAsync(spec, placement, JobStatus.Preempted, now);
         LogPreempted(logger, spec.JobId, preemptorJobId, placement.Node);
         return Entry(spec, now);
     }
@@ -222,7 +233,7 @@ public sealed partial class JobGrain(
         // Queued first: a crash before the kill is recorded leaves the job running on the draining node (the controller
         // kills it again on its next tick) and a queue entry the scheduler drops when TryStart refuses the attempt.
         await GrainFactory.GetGrain<IPoolSchedulerGrain>(S.Pools.IsDefaultOrEmpty ? placement.Pool : S.Pools[0]).EnqueueAsync(next);
-        await ReleaseAsync(spec, placement, JobStatus.Preempted, now, stopDriver: true);
+        await driver.StopAsync(spec.JobId, placement.Attempt);
         S.Status = JobStatus.Pending;
         S.Placement = null;
         S.PreemptedBy = null;
@@ -231,7 +242,8 @@ public sealed partial class JobGrain(
         S.Attempt++;
         S.QueuedAt = now;
         AddEvent(now, "reclaimed", $"killed on lent node {node} ({reason}); re-queued keeping {S.WaitedBefore:g} of wait");
-        await state.WriteStateAsync();
+        await WriteReleasingAsync(placement, now);
+        await ReleaseAsync(spec, placement, JobStatus.Preempted, now);
         LogReclaimed(logger, spec.JobId, node, S.Attempt);
         return true;
     }
@@ -245,9 +257,10 @@ public sealed partial class JobGrain(
         }
 
         var now = clock.GetUtcNow();
-        if (S.Status == JobStatus.Running && S.Placement is { } placement)
+        var running = S.Status == JobStatus.Running ? S.Placement : null;
+        if (running is not null)
         {
-            await ReleaseAsync(spec, placement, JobStatus.Cancelled, now, stopDriver: true);
+            await driver.StopAsync(spec.JobId, running.Attempt);
         }
         else
         {
@@ -260,7 +273,14 @@ public sealed partial class JobGrain(
         S.Status = JobStatus.Cancelled;
         S.Outcome = string.IsNullOrWhiteSpace(reason) ? "cancelled" : $"cancelled: {reason}";
         AddEvent(now, "cancelled", reason);
-        await state.WriteStateAsync();
+        if (running is null)
+        {
+            await state.WriteStateAsync();
+            return View();
+        }
+
+        await WriteReleasingAsync(running, now);
+        await ReleaseAsync(spec, running, JobStatus.Cancelled, now);
         return View();
     }
 
@@ -298,23 +318,34 @@ public sealed partial class JobGrain(
 
         var now = clock.GetUtcNow();
         var status = succeeded ? JobStatus.Succeeded : JobStatus.Failed;
-        await ReleaseAsync(spec, placement, status, now, stopDriver: false);
         S.Status = status;
         S.Outcome = string.IsNullOrWhiteSpace(detail) ? status.ToString().ToLowerInvariant() : detail;
         AddEvent(now, status == JobStatus.Succeeded ? "succeeded" : "failed", detail);
-        await state.WriteStateAsync();
+        await WriteReleasingAsync(placement, now);
+        await ReleaseAsync(spec, placement, status, now);
         return View();
     }
 
-    private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, bool stopDriver)
+    /// <summary>
+    /// The one write of a transition away from Running: the new state together with the release it owes
+    /// (<see cref="JobState.Releasing"/>), which <see cref="ReleaseAsync"/> carries out next.
+    /// </summary>
+    private Task WriteReleasingAsync(Placement placement, DateTimeOffset now)
     {
-        if (stopDriver)
+        S.EffectiveGpuUtilization = EffectiveUtilization.Compute(S.GpuSamples, S.PeakGpuMemory, options.Value);
+        S.Releasing = placement;
+        S.ReleasedAt = now;
+        return state.WriteStateAsync();
+    }
+
+    /// <summary>Releases a run's node allocation and takes it out of its department's and pool's ledgers (each idempotent).</summary>
+    private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, bool nodeAndPool = true)
+    {
+        if (nodeAndPool)
         {
-            await driver.StopAsync(spec.JobId, placement.Attempt);
+            await GrainFactory.GetGrain<INodeGrain>(placement.Node).ReleaseAsync(spec.JobId);
         }
 
-        S.EffectiveGpuUtilization = EffectiveUtilization.Compute(S.GpuSamples, S.PeakGpuMemory, options.Value);
-        await GrainFactory.GetGrain<INodeGrain>(placement.Node).ReleaseAsync(spec.JobId);
         var cpuAverage = S.CpuCount == 0 ? 0 : S.CpuSum / S.CpuCount;
         await GrainFactory.GetGrain<IDepartmentGrain>(spec.Department).RecordEndAsync(new JobOutcome(
             spec.JobId,
@@ -327,7 +358,10 @@ public sealed partial class JobGrain(
             status == JobStatus.Succeeded ? spec.Template : null,
             cpuAverage,
             S.CpuPeak));
-        _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, S.EffectiveGpuUtilization);
+        if (nodeAndPool)
+        {
+            _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, S.EffectiveGpuUtilization);
+        }
     }
 
     private QueueEntry Entry(JobSpec spec, DateTimeOffset now) =>

@@ -67,4 +67,16 @@ public sealed class JobState
     /// <summary>How many runs of this job were killed by a reclaim of a lent node.</summary>
     [Id(19)]
     public int Reclaims { get; set; }
+
+    /// <summary>
+    /// The placement whose release (node allocation, department ledger, pool ledger) is owed: written in the same write
+    /// as the transition away from Running, carried out right after it, and carried out again on activation (every
+    /// release call is idempotent), so a crash between the job's write and the releases loses none of them.
+    /// </summary>
+    [Id(40)]
+    public Placement? Releasing { get; set; }
+
+    /// <summary>When the owed release's run ended.</summary>
+    [Id(41)]
+    public DateTimeOffset ReleasedAt { get; set; }
 }

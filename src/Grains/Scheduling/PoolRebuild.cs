@@ -53,6 +53,41 @@ internal static class PoolRebuild
         return (views.Count, orphans);
     }
 
+    /// <summary>
+    /// Re-reads every department's quota in this pool from the department grains (their source of truth): a quota
+    /// set just before a crash may have reached the department's storage but not this scheduler's.
+    /// Returns true when a quota changed.
+    /// </summary>
+    public static async Task<bool> RefreshQuotasAsync(IGrainFactory grains, PoolLedger ledger)
+    {
+        var fleet = await grains.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).GetAsync();
+        var changed = false;
+        foreach (var chunk in fleet.Departments.IsDefault ? [] : fleet.Departments.Chunk(FanOut))
+        {
+            foreach (var view in await Task.WhenAll(chunk.Select(d => TryGetDepartmentAsync(grains, d))))
+            {
+                if (view is not null && view.Quota.TryGetValue(ledger.Pool, out var gpus))
+                {
+                    changed |= ledger.SetQuota(view.Name, gpus);
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    private static async Task<DepartmentView?> TryGetDepartmentAsync(IGrainFactory grains, string department)
+    {
+        try
+        {
+            return await grains.GetGrain<IDepartmentGrain>(department).GetAsync();
+        }
+        catch (WpaiNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public static async Task<JobView?> TryGetJobAsync(IGrainFactory grains, string jobId)
     {
         try

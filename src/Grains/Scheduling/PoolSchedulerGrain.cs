@@ -42,6 +42,11 @@ public sealed partial class PoolSchedulerGrain(
     {
         _ledger = new PoolLedger(Pool, S.Quotas, S.Utilization, S.Nodes, _options.UtilizationWindow);
         var (nodes, orphans) = await PoolRebuild.RunAsync(GrainFactory, _ledger);
+        if (await PoolRebuild.RefreshQuotasAsync(GrainFactory, _ledger))
+        {
+            _writes.MarkDirty();
+        }
+
         foreach (var (node, owner) in orphans)
         {
             LogOrphanReleased(logger, Pool, node, owner);

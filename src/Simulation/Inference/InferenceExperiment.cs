@@ -7,11 +7,12 @@ namespace WPAI.Simulation.Inference;
 /// <summary>
 /// One series end to end: scale to the peak QPS, train the forecaster on the first train-fraction, forecast every
 /// point of the rest from its own past only, measure forecast error against last-value and same-time-yesterday at
-/// the scaling horizon, and replay each policy.
+/// the series' own scaling horizon, and replay each policy through the real service grain
+/// (<see cref="GrainInferenceReplay"/>, whose forecaster trains on the grain's own per-minute history).
 /// </summary>
 public static class InferenceExperiment
 {
-    public static SeriesResult Run(LoadSeries raw, string file, InferenceSimulationOptions options)
+    public static async Task<SeriesResult> RunAsync(LoadSeries raw, string file, InferenceSimulationOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(options);
@@ -81,7 +82,7 @@ public static class InferenceExperiment
         var timelines = ImmutableDictionary.CreateBuilder<string, IReadOnlyList<TimelinePoint>>();
         foreach (var policy in options.Policies)
         {
-            var (run, timeline) = InferenceReplay.Run(series, evalStart, forecasts, policy, staticReplicas, maxReplicas, options);
+            var (run, timeline) = await GrainInferenceReplay.RunAsync(series, evalStart, policy, staticReplicas, maxReplicas, options, cancellationToken);
             runs.Add(run with
             {
                 ForecastMape = fcAcc?.Mape,

@@ -30,7 +30,7 @@ public static class InferenceSimulationCommand
         foreach (var file in files)
         {
             var series = LoadFileReader.Read(file);
-            var r = InferenceExperiment.Run(series, file, options);
+            var r = await InferenceExperiment.RunAsync(series, file, options, cancellationToken);
             results.Add(r);
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,

@@ -32,8 +32,8 @@ public sealed record InferenceSimulationOptions
     public TimeSpan MetricWindow { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// <c>wpai</c> scales up on the highest forecast load over the next this-much time (default 5 minutes, the
-    /// scaling policy's "+1…+5 minutes"; never shorter than the start-up delay).
+    /// <c>wpai</c> scales up on the highest forecast load over the next this-much time: the grain's forecaster
+    /// horizon (<c>ForecasterOptions.MinLookAhead</c>; default 5 minutes, never shorter than the start-up delay).
     /// </summary>
     public TimeSpan LookAhead { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -43,7 +43,7 @@ public sealed record InferenceSimulationOptions
     public int? MaxReplicas { get; init; }
 
     /// <summary>
-    /// <c>wpai</c> provisions for this quantile of the forecast: forecast × q-quantile(actual / forecast) over the
+    /// <c>wpai</c> provisions for this quantile of the forecast (the grain's <c>InferenceScalingOptions.ForecastQuantile</c>): forecast × q-quantile(actual / forecast) over the
     /// last day of realized forecasts (≥ 1). Null provisions for the forecast itself. Default 0.9.
     /// </summary>
     public double? ForecastQuantile { get; init; } = 0.9;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using WPAI.Domain.Common;
 using WPAI.Simulation.Workload;
 
 namespace WPAI.Simulation.Metrics;
@@ -314,11 +315,11 @@ public static class MetricsCalculator
             Fraction(intAllocGpu, fleetGpus),
             Fraction(intUsedCpu, fleetCpu),
             Fraction(intAllocCpu, fleetCpu),
-            Percentile(waits, 0.50),
-            Percentile(waits, 0.95),
-            Percentile(waits, 0.99),
+            Percentile.NearestRank(waits, 0.50),
+            Percentile.NearestRank(waits, 0.95),
+            Percentile.NearestRank(waits, 0.99),
             waits.Length == 0 ? 0 : waits.Average(),
-            Percentile(jcts, 0.50),
+            Percentile.NearestRank(jcts, 0.50),
             workload.Jobs.Length,
             completedInWindow,
             completedAt.Count,
@@ -336,18 +337,6 @@ public static class MetricsCalculator
             wallSeconds > 0 ? eventCount / wallSeconds : 0,
             pools,
             series,
-            [.. Enumerable.Range(0, 101).Select(q => Percentile(waits, q / 100.0))]);
-    }
-
-    /// <summary>Nearest-rank percentile: the ⌈p·n⌉-th smallest value (the smallest for p = 0); 0 for no values.</summary>
-    public static double Percentile(IReadOnlyList<double> sorted, double p)
-    {
-        if (sorted.Count == 0)
-        {
-            return 0;
-        }
-
-        var rank = (int)Math.Ceiling(p * sorted.Count);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+            [.. Enumerable.Range(0, 101).Select(q => Percentile.NearestRank(waits, q / 100.0))]);
     }
 }

@@ -14,11 +14,11 @@ public sealed class InferenceReplayTests
     private static LoadSeries Steps(params double[] values) => new("steps", T0, TimeSpan.FromMinutes(5), values);
 
     [Fact]
-    public void Run_ConstantLoad_CountsReplicaHoursAndNoViolation()
+    public async Task Run_ConstantLoad_CountsReplicaHoursAndNoViolation()
     {
         // 100 QPS at 5 QPS per replica target: 20 replicas for 20 minutes (81 ticks of 15 s incl. both ends).
         var series = Steps(100, 100, 100, 100, 100);
-        var (run, timeline) = InferenceReplay.Run(series, 0, null, "reactive", 0, 100, Options);
+        var (run, timeline) = await GrainInferenceReplay.RunAsync(series, 0, "reactive", 0, 100, Options);
         Assert.Equal(0, run.SloViolationMinutes);
         Assert.Equal(0, run.ScaleEvents);
         Assert.Equal(20 * 81 * 0.25 / 60, run.ReplicaHours, 9);
@@ -26,48 +26,42 @@ public sealed class InferenceReplayTests
     }
 
     [Fact]
-    public void Run_StaticPeak_NeverScales()
+    public async Task Run_StaticPeak_NeverScales()
     {
-        var (run, _) = InferenceReplay.Run(Steps(10, 500, 10, 500), 0, null, "static-peak", 7, 100, Options);
+        var (run, _) = await GrainInferenceReplay.RunAsync(Steps(10, 500, 10, 500), 0, "static-peak", 7, 100, Options);
         Assert.Equal(0, run.ScaleEvents);
         Assert.Equal(7, run.PeakReplicas);
         Assert.True(run.SloViolationMinutes > 0); // 7 x 10 QPS cannot serve 500
     }
 
     [Fact]
-    public void Run_StartupDelayCausesViolation_ForReactiveOnAJump()
+    public async Task Run_StartupDelayCausesViolation_ForReactiveOnAJump()
     {
         // Demand ramps 10 -> 400 QPS over 5 minutes; replicas need 60 s to start, so the reactive policies lag.
         var series = Steps(10, 10, 400, 400, 400);
-        var (reactive, _) = InferenceReplay.Run(series, 0, null, "reactive", 0, 200, Options);
-        var (hpa, _) = InferenceReplay.Run(series, 0, null, "hpa", 0, 200, Options);
+        var (reactive, _) = await GrainInferenceReplay.RunAsync(series, 0, "reactive", 0, 200, Options);
+        var (hpa, _) = await GrainInferenceReplay.RunAsync(series, 0, "hpa", 0, 200, Options);
         Assert.True(reactive.SloViolationMinutes > 0);
         Assert.True(hpa.SloViolationMinutes > 0);
     }
 
     [Fact]
-    public void Run_WpaiWithAccurateForecast_ScalesAheadOfTheJump()
+    public async Task Run_WpaiWithAccurateForecast_ScalesAheadOfTheJump()
     {
-        var series = Steps(10, 10, 400, 400, 400);
-        var perfect = new double[]?[series.Count];
-        for (var k = 0; k < series.Count - 1; k++)
+        // The same jump every day at 12:00 for six days: the grain's forecaster learns it from the first five days
+        // (its own per-minute history) and the wpai rule scales ahead of it on the sixth.
+        var values = new double[6 * 288];
+        for (var i = 0; i < values.Length; i++)
         {
-            perfect[k] = [series.Values[k + 1]];
+            var minuteOfDay = i % 288 * 5;
+            values[i] = minuteOfDay is >= 720 and < 780 ? 400 : 10;
         }
 
-        var (wpai, _) = InferenceReplay.Run(series, 0, perfect, "wpai", 0, 200, Options);
-        var (reactive, _) = InferenceReplay.Run(series, 0, null, "reactive", 0, 200, Options);
+        var series = new LoadSeries("daily-jump", T0, TimeSpan.FromMinutes(5), values);
+        var evalStart = (5 * 288) + 120; // day 6, 10:00
+        var (wpai, _) = await GrainInferenceReplay.RunAsync(series, evalStart, "wpai", 0, 200, Options);
+        var (reactive, _) = await GrainInferenceReplay.RunAsync(series, evalStart, "reactive", 0, 200, Options);
         Assert.True(wpai.SloViolationMinutes < reactive.SloViolationMinutes, $"wpai {wpai.SloViolationMinutes} vs reactive {reactive.SloViolationMinutes}");
-    }
-
-    [Fact]
-    public void PathMax_InterpolatesToTheLookAhead_OnCoarseSteps()
-    {
-        var series = new LoadSeries("s", T0, TimeSpan.FromMinutes(30), [100, 100, 100]);
-
-        // From 100 observed at t0 to a forecast of 400 at t0 + 30 min: at t0 + 10 min the path is at 200.
-        Assert.Equal(200, InferenceReplay.PathMax(series, 0, 100, [400], T0.AddMinutes(5), T0.AddMinutes(10)), 9);
-        Assert.Equal(400, InferenceReplay.PathMax(series, 0, 100, [400], T0.AddMinutes(25), T0.AddMinutes(40)), 9);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 namespace WPAI.Abstractions.Contracts.Inference;
 
-/// <summary>A metric an inference service scales on (docs/architecture.md).</summary>
+/// <summary>A metric an inference service scales on (README, "Autoscaling").</summary>
 public enum ScalingMetric
 {
     /// <summary>CPU utilization per replica, a fraction of its CPU request (0..1+).</summary>

@@ -1,6 +1,6 @@
 namespace WPAI.Abstractions.Contracts.Mixing;
 
-/// <summary>How a pool's mixing controller decides when to lend online nodes to training (docs/architecture.md).</summary>
+/// <summary>How a pool's mixing controller decides when to lend online nodes to training (README, "Mixing").</summary>
 public enum MixingPolicyKind
 {
     /// <summary>Never lends; lent nodes are taken back.</summary>

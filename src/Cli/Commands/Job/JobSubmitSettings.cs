@@ -9,9 +9,13 @@ namespace WPAI.Cli.Commands.Job;
 
 public sealed class JobSubmitSettings : WpaiSettings
 {
-    [CommandArgument(0, "<JOB-ID>")]
+    [CommandArgument(0, "[JOB-ID]")]
     [Description("Job id; submitting the same id again returns the existing job")]
     public string JobId { get; set; } = string.Empty;
+
+    [CommandOption("--file <CSV>")]
+    [Description("Submit every job of a CSV file (header id,dept,gpus,cpu,memory,gpu-models,duration[,template]) at once, instead of JOB-ID and options")]
+    public string? File { get; set; }
 
     [CommandOption("-d|--dept <DEPARTMENT>")]
     [Description("Department whose quota the job uses")]
@@ -91,7 +95,21 @@ public sealed class JobSubmitSettings : WpaiSettings
             LongRunning);
     }
 
-    protected override void ValidateOptions() => _ = ToSpec();
+    protected override void ValidateOptions()
+    {
+        if (File is null)
+        {
+            _ = ToSpec();
+            return;
+        }
+
+        if (!string.IsNullOrWhiteSpace(JobId) || Department is not null || Gpus is not null)
+        {
+            throw new WpaiValidationException("--file", "is given together with JOB-ID or job options", "Give either a JOB-ID with its options or --file FILE.csv alone.");
+        }
+
+        _ = JobFile.Read(File);
+    }
 
     private WorkloadProfile? ToWorkload()
     {

@@ -1,0 +1,67 @@
+using System.Globalization;
+using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Domain.Scaling;
+
+namespace WPAI.Domain.Inference;
+
+/// <summary>
+/// The scaling rule of one service, chosen by <see cref="AutoscalerKind"/>: WPAI's <see cref="ScalingPolicy"/>
+/// (with or without the forecast), the HPA's calculation (whose controller state it keeps in memory, as the HPA
+/// controller does), or a fixed count. Pure: time, metrics and the forecast come in as arguments.
+/// </summary>
+public sealed class ServiceAutoscaler(AutoscalerKind kind)
+{
+    private static readonly HpaOptions Hpa = new();
+    private HpaState _hpa = HpaState.Empty;
+
+    public AutoscalerKind Kind => kind;
+
+    /// <summary>Whether this rule uses a forecast (and so a trained forecaster).</summary>
+    public bool UsesForecast => kind == AutoscalerKind.Predictive;
+
+    /// <summary>
+    /// One evaluation at <paramref name="current"/> desired replicas, <paramref name="placed"/> placed, of which
+    /// <paramref name="ready"/> serve; returns the decision and the stabilization window to keep (unchanged for HPA and
+    /// fixed). A manual override holds until <paramref name="manualUntil"/>; without metrics it holds.
+    /// <paramref name="reactiveBecause"/> says why a predictive rule has no forecaster.
+    /// </summary>
+    public (ScalingDecisionView View, ImmutableList<Recommendation> Recent) Decide(
+        DateTimeOffset now, DateTimeOffset? manualUntil, InferenceServiceSpec spec, int current, int placed, int ready, MetricWindow window, double? forecast, string? reactiveBecause, ImmutableList<Recommendation> recent)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(window);
+        if (manualUntil is { } until && now < until)
+        {
+            return (new ScalingDecisionView(now, placed, current, nameof(ScalingDecisionKind.Manual), null, 0, null, 0, $"manual override holds until {until:O}"), recent);
+        }
+
+        if (window.IsEmpty)
+        {
+            return (new ScalingDecisionView(now, placed, current, nameof(ScalingDecisionKind.Hold), null, 0, null, 0, "no metrics in the window"), recent);
+        }
+
+        switch (kind)
+        {
+            case AutoscalerKind.Fixed:
+                return (new ScalingDecisionView(now, current, current, nameof(ScalingDecisionKind.Hold), null, 0, null, 0, "fixed replica count: this service does not autoscale"), recent);
+            case AutoscalerKind.Hpa:
+                {
+                    var target = InferenceServiceSpecs.QpsTarget(spec);
+                    var d = HpaController.Sync(new HpaInput(now, current, ready, ready == 0 ? 0 : window.MeanQps, target, spec.MinReplicas, spec.MaxReplicas), _hpa, Hpa);
+                    _hpa = d.Next;
+                    var decisionKind = d.ToReplicas > d.FromReplicas ? ScalingDecisionKind.Expand : d.ToReplicas < d.FromReplicas ? ScalingDecisionKind.Contract : ScalingDecisionKind.Hold;
+                    var perPod = window.MeanQps / Math.Max(ready, 1);
+                    return (new ScalingDecisionView(now, d.FromReplicas, d.ToReplicas, decisionKind.ToString(), ScalingMetric.QpsPerReplica, perPod, null, target, string.Create(CultureInfo.InvariantCulture, $"hpa: {d.Reason}")), recent);
+                }
+
+            default:
+                {
+                    var n = Math.Max(current, 1);
+                    var input = new ScalingInput(now, current, spec.MinReplicas, spec.MaxReplicas, window.Signals(spec, n, forecast), recent);
+                    var decision = ScalingPolicy.Decide(input, forecast is null ? ScalingOptions.Reactive : new ScalingOptions());
+                    var view = decision.ToView();
+                    return (UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view, decision.Recent);
+                }
+        }
+    }
+}

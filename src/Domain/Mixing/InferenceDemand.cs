@@ -1,0 +1,20 @@
+using WPAI.Abstractions.Contracts.Mixing;
+
+namespace WPAI.Domain.Mixing;
+
+/// <summary>One definition of a pool's inference demand, used by the urgency check and the policy's snapshot alike.</summary>
+public static class InferenceDemand
+{
+    /// <summary>Inference demand in GPUs: the services' desired replicas, pending ones included.</summary>
+    public static double Gpus(IEnumerable<ServiceDemand> demands) => demands.Sum(d => (double)d.DesiredReplicas * d.ReplicaResources.Gpus);
+
+    /// <summary>A service's replicas that are desired but not placed.</summary>
+    public static int Pending(ServiceDemand demand)
+    {
+        ArgumentNullException.ThrowIfNull(demand);
+        return Math.Max(0, demand.DesiredReplicas - demand.PlacedReplicas);
+    }
+
+    /// <summary>The pool's replicas that are desired but not placed.</summary>
+    public static int Pending(IEnumerable<ServiceDemand> demands) => demands.Sum(Pending);
+}
