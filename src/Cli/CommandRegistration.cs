@@ -8,6 +8,7 @@ using WPAI.Cli.Commands.Node;
 using WPAI.Cli.Commands.Pool;
 using WPAI.Cli.Commands.Service;
 using WPAI.Cli.Commands.Simulate;
+using WPAI.Inference.Tools.Commands;
 
 namespace WPAI.Cli;
 
@@ -28,5 +29,6 @@ public static class CommandRegistration
         ClusterBranch.Register(config);
         DoctorBranch.Register(config);
         SimulateBranch.Register(config);
+        ModelBranch.Register(config);
     }
 }

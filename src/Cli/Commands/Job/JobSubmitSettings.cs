@@ -3,6 +3,7 @@ using Spectre.Console.Cli;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
+using WPAI.Domain.Text;
 
 namespace WPAI.Cli.Commands.Job;
 
@@ -88,7 +89,7 @@ public sealed class JobSubmitSettings : WpaiSettings
             Quantities.ParseCount(Gpus, "--gpus", 0, "4"),
             Quantities.ParseCpuMilli(Cpu),
             Quantities.ParseMemoryMib(Memory),
-            Quantities.ParseDuration(Duration),
+            DurationText.Parse(Duration, "--duration"),
             Template?.Trim(),
             ToWorkload(),
             LongRunning);
