@@ -9,6 +9,7 @@ using WPAI.Cli.Commands.Node;
 using WPAI.Cli.Commands.Pool;
 using WPAI.Cli.Commands.Service;
 using WPAI.Cli.Commands.Simulate;
+using WPAI.Inference.Tools.Commands;
 
 namespace WPAI.Cli;
 
@@ -30,5 +31,6 @@ public static class CommandRegistration
         DoctorBranch.Register(config);
         SimulateBranch.Register(config);
         AgentBranch.Register(config);
+        ModelBranch.Register(config);
     }
 }

@@ -4,6 +4,7 @@ using Spectre.Console.Cli;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
+using WPAI.Domain.Text;
 
 namespace WPAI.Cli.Commands.Job;
 
@@ -128,7 +129,7 @@ public sealed class JobSubmitSettings : WpaiSettings
             Quantities.ParseCount(Gpus, "--gpus", 0, "4"),
             Quantities.ParseCpuMilli(Cpu),
             Quantities.ParseMemoryMib(Memory),
-            Duration is null && (commandPending || !Command.IsEmpty) ? DefaultCommandDuration : Quantities.ParseDuration(Duration),
+            Duration is null && (commandPending || !Command.IsEmpty) ? DefaultCommandDuration : DurationText.Parse(Duration, "--duration"),
             Template?.Trim(),
             ToWorkload(),
             LongRunning,
@@ -137,7 +138,7 @@ public sealed class JobSubmitSettings : WpaiSettings
             ParseEnvironment(),
             Image,
             MaxRetries is null ? 0 : Quantities.ParseCount(MaxRetries, "--max-retries", 0, "2"),
-            Grace is null ? null : Quantities.ParseDuration(Grace, "--grace"));
+            Grace is null ? null : DurationText.Parse(Grace, "--grace"));
         WPAI.Domain.Validation.Validate.RunSettings(spec);
         return spec;
     }
