@@ -1,4 +1,5 @@
 using Spectre.Console.Cli;
+using WPAI.Cli.Commands.Agent;
 using WPAI.Cli.Commands.Cluster;
 using WPAI.Cli.Commands.Db;
 using WPAI.Cli.Commands.Dept;
@@ -29,6 +30,7 @@ public static class CommandRegistration
         ClusterBranch.Register(config);
         DoctorBranch.Register(config);
         SimulateBranch.Register(config);
+        AgentBranch.Register(config);
         ModelBranch.Register(config);
     }
 }

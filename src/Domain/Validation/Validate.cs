@@ -81,6 +81,8 @@ public static partial class Validate
             Fraction(w.CpuAverage, "spec.workload.cpuAverage");
             Fraction(w.CpuPeak, "spec.workload.cpuPeak");
         }
+
+        RunSettings(spec);
     }
 
     public static void Quota(string pool, int gpus)
