@@ -19,7 +19,7 @@ internal static class BenchmarkCommands
             case "storage": return await StorageBenchmark.RunAsync(quick);
             case "cluster": return await ClusterBenchmark.RunAsync(quick);
             case "inference": return await InferenceBenchmark.RunAsync(quick);
-            case "simulate": return await WPAI.Simulation.SimulationRunner.RunConsoleAsync(args[1..]);
+            case "simulate": return await WPAI.Cli.WpaiCli.RunAsync(args, Spectre.Console.AnsiConsole.Console, WPAI.Cli.WpaiCli.CreateErrorConsole());
             default:
                 await Console.Error.WriteLineAsync($"unknown benchmark '{name}': choose one of scheduling, inference");
                 return 2;

@@ -1,4 +1,5 @@
 using Spectre.Console.Cli;
+using WPAI.Cli.Commands.Agent;
 using WPAI.Cli.Commands.Cluster;
 using WPAI.Cli.Commands.Db;
 using WPAI.Cli.Commands.Dept;
@@ -8,6 +9,7 @@ using WPAI.Cli.Commands.Node;
 using WPAI.Cli.Commands.Pool;
 using WPAI.Cli.Commands.Service;
 using WPAI.Cli.Commands.Simulate;
+using WPAI.Inference.Tools.Commands;
 
 namespace WPAI.Cli;
 
@@ -28,5 +30,7 @@ public static class CommandRegistration
         ClusterBranch.Register(config);
         DoctorBranch.Register(config);
         SimulateBranch.Register(config);
+        AgentBranch.Register(config);
+        ModelBranch.Register(config);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using WPAI.Cli.Commands.Simulate;
 using WPAI.Cli.Infrastructure;
 
 namespace WPAI.Cli;
@@ -14,14 +15,8 @@ public static class WpaiCli
     /// <summary>Runs <c>wpai</c> with <paramref name="args"/>; output goes to <paramref name="output"/>, errors to <paramref name="error"/>.</summary>
     public static Task<int> RunAsync(IEnumerable<string> args, IAnsiConsole output, IAnsiConsole error, IWpaiConnector? connector = null, CancellationToken cancellationToken = default)
     {
-        var list = args.ToList();
-        if (PassThrough.TryRun(list, output, cancellationToken) is { } passed)
-        {
-            return passed;
-        }
-
         var app = Create(output, error, connector ?? new OrleansConnector());
-        return app.RunAsync(list, cancellationToken);
+        return app.RunAsync(SimulateBranch.Route([.. args]), cancellationToken);
     }
 
     /// <summary>The application with every registered branch; commands get the consoles and the connector by injection.</summary>
@@ -37,6 +32,7 @@ public static class WpaiCli
             config.UseAssemblyInformationalVersion();
             config.ConfigureConsole(output);
             config.UseStrictParsing();
+            config.SetHelpProvider(new WpaiHelpProvider(config.Settings));
             config.SetExceptionHandler((exception, _) => CliErrors.Report(error, exception));
             CommandRegistration.Register(config);
         });

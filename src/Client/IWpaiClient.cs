@@ -63,6 +63,12 @@ public interface IWpaiClient
     /// </summary>
     Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads attempt <paramref name="attempt"/> of a job's log from <paramref name="offset"/>, through the node agent of the
+    /// node it ran on (logs stay on the node). Throws not-found when the attempt never ran or its agent is not connected.
+    /// </summary>
+    Task<Abstractions.Contracts.Agent.LogChunk> ReadJobLogAsync(string jobId, int attempt, long offset, int maxBytes = 64 * 1024, CancellationToken cancellationToken = default);
+
     Task<JobView> CancelJobAsync(string jobId, string reason = "cancelled by user", CancellationToken cancellationToken = default);
 
     /// <summary>A pool's scheduler view; throws <see cref="Abstractions.Errors.WpaiNotFoundException"/> for a pool nothing refers to.</summary>

@@ -212,6 +212,14 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
         return [.. found.Take(wanted)];
     }
 
+    public async Task<Abstractions.Contracts.Agent.LogChunk> ReadJobLogAsync(string jobId, int attempt, long offset, int maxBytes = 64 * 1024, CancellationToken cancellationToken = default)
+    {
+        var job = await GetJobAsync(jobId, cancellationToken);
+        var run = OrEmpty(job.Runs).FirstOrDefault(r => r.Attempt == attempt)
+            ?? throw new WpaiNotFoundException($"job {jobId} has no run of attempt {attempt} (its runs: {string.Join(", ", OrEmpty(job.Runs).Select(r => r.Attempt))}); a job on the simulated driver has no logs");
+        return await _grains.GetGrain<INodeAgentGrain>(run.Node).ReadLogAsync(jobId, attempt, offset, maxBytes).WaitAsync(cancellationToken);
+    }
+
     public Task<JobView> CancelJobAsync(string jobId, string reason = "cancelled by user", CancellationToken cancellationToken = default)
     {
         RequireId(jobId, "job", "Name the job id");

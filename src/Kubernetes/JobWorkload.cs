@@ -4,5 +4,5 @@ namespace WPAI.Kubernetes;
 public sealed record JobWorkload(string? Image, ImmutableArray<string> Command, ImmutableDictionary<string, string> Environment, string? WorkingDirectory, TimeSpan? GracePeriod)
 {
     public static JobWorkload From(JobSpec spec) =>
-        new(null, [], ImmutableDictionary<string, string>.Empty, null, null);
+        new(spec.Image, spec.Command.IsDefault ? [] : spec.Command, spec.Environment ?? ImmutableDictionary<string, string>.Empty, spec.WorkingDirectory, spec.GracePeriod);
 }

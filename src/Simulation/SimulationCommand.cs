@@ -9,7 +9,7 @@ namespace WPAI.Simulation;
 
 /// <summary>
 /// <c>wpai simulate</c> as a library call: loads or generates the workload, prepares it for each offered load, replays it
-/// under each policy, computes the metrics, writes the report into <see cref="SimulationArguments.Out"/> and prints a summary.
+/// under each policy, computes the metrics, writes the report into <see cref="SimulationOptions.Out"/> and prints a summary.
 /// </summary>
 public static class SimulationCommand
 {
@@ -29,12 +29,12 @@ public static class SimulationCommand
     ];
 
     /// <summary>Runs the simulation with the grain-backed replay engine.</summary>
-    public static Task<SimulationReport> RunAsync(SimulationArguments arguments, IProgress<double>? progress, TextWriter output, CancellationToken cancellationToken = default) =>
+    public static Task<SimulationReport> RunAsync(SimulationOptions arguments, IProgress<double>? progress, TextWriter output, CancellationToken cancellationToken = default) =>
         RunAsync(arguments, progress, output, DefaultEngine(), cancellationToken);
 
     /// <summary>Runs the simulation with the given replay engine.</summary>
     public static async Task<SimulationReport> RunAsync(
-        SimulationArguments arguments, IProgress<double>? progress, TextWriter output, IReplayEngine engine, CancellationToken cancellationToken = default)
+        SimulationOptions arguments, IProgress<double>? progress, TextWriter output, IReplayEngine engine, CancellationToken cancellationToken = default)
     {
         arguments.Validate();
         var (nodes, jobs) = Load(arguments);
@@ -83,12 +83,12 @@ public static class SimulationCommand
     }
 
     /// <summary>The raw nodes and jobs named by the arguments (read from the trace files, or generated).</summary>
-    public static (IReadOnlyList<SimNode> Nodes, IReadOnlyList<SimJob> Jobs) Load(SimulationArguments arguments) =>
+    public static (IReadOnlyList<SimNode> Nodes, IReadOnlyList<SimJob> Jobs) Load(SimulationOptions arguments) =>
         arguments.Synthetic
             ? (SyntheticWorkload.Nodes(arguments.NodeCount), SyntheticWorkload.Jobs(arguments.Jobs, arguments.Days, arguments.Seed))
             : (OpenbNodeReader.Read(arguments.Nodes!), OpenbPodReader.Read(arguments.Pods!));
 
-    private static WorkloadSummary Summarize(PreparedWorkload w, SimulationArguments a)
+    private static WorkloadSummary Summarize(PreparedWorkload w, SimulationOptions a)
     {
         var natural = w.TimeCompression > 0 ? (w.WindowEnd - w.WindowStart).TotalHours / w.TimeCompression : 0;
         return new WorkloadSummary(

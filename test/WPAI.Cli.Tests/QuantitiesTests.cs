@@ -24,28 +24,6 @@ public sealed class QuantitiesTests
         Assert.Equal(expected, Quantities.ParseMemoryMib(text));
 
     [Theory]
-    [InlineData("2h", 120)]
-    [InlineData("90m", 90)]
-    [InlineData("1h30m", 90)]
-    [InlineData("1d", 1440)]
-    [InlineData("01:30:00", 90)]
-    public void ParseDuration_AcceptsShortForms(string text, int minutes) =>
-        Assert.Equal(TimeSpan.FromMinutes(minutes), Quantities.ParseDuration(text));
-
-    [Fact]
-    public void ParseDuration_SecondsWork() => Assert.Equal(TimeSpan.FromSeconds(45), Quantities.ParseDuration("45s"));
-
-    [Theory]
-    [InlineData("0h")]
-    [InlineData("-5m")]
-    [InlineData("00:00:00")]
-    public void ParseDuration_RejectsNonPositive(string text)
-    {
-        var error = Assert.Throws<WpaiValidationException>(() => Quantities.ParseDuration(text));
-        Assert.Equal("--duration", error.Field);
-    }
-
-    [Theory]
     [InlineData("0.0005")]
     [InlineData("1.5m")]
     [InlineData("-2")]

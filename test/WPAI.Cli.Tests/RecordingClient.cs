@@ -19,6 +19,8 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
 
     public JobSpec? SubmittedSpec { get; private set; }
 
+    /// <summary>What job get answers (default: a pending job).</summary>
+    public JobView? Job { get; set; }
     public ImmutableArray<JobSpec> SubmittedSpecs { get; private set; } = [];
 
     public (NodeSpec Spec, NodeMode Mode)? AddedNode { get; private set; }
@@ -72,7 +74,10 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
     }
 
     public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
-        AnswerAsync($"job get {jobId}", Views.PendingJob());
+        AnswerAsync($"job get {jobId}", Job ?? Views.PendingJob());
+
+    public Task<WPAI.Abstractions.Contracts.Agent.LogChunk> ReadJobLogAsync(string jobId, int attempt, long offset, int maxBytes = 64 * 1024, CancellationToken cancellationToken = default) =>
+        AnswerAsync($"job logs {jobId} {attempt} {offset}", offset == 0 ? new WPAI.Abstractions.Contracts.Agent.LogChunk("line 1\n", 0, 7, true) : new WPAI.Abstractions.Contracts.Agent.LogChunk(string.Empty, offset, offset, true));
 
     public Task<JobDetails> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken = default) =>
         AnswerAsync($"job show {jobId}", new JobDetails(Views.PendingJob(), [new JobQueuePosition("T4", 5, Views.Queued())]));

@@ -82,7 +82,8 @@ public sealed class RenderingTests
                     "cpuMilli": 8000,
                     "memoryMib": 65536
                   },
-                  "since": "2026-11-28T20:00:00+00:00"
+                  "since": "2026-11-28T20:00:00+00:00",
+                  "gpuIndices": []
                 }
               ],
               "transitions": [],
@@ -113,7 +114,13 @@ public sealed class RenderingTests
                 "duration": "02:00:00",
                 "template": "resnet",
                 "workload": null,
-                "longRunning": false
+                "longRunning": false,
+                "command": [],
+                "workingDirectory": null,
+                "environment": null,
+                "image": null,
+                "maxRetries": 0,
+                "gracePeriod": null
               },
               "status": "Running",
               "requested": {
@@ -145,7 +152,8 @@ public sealed class RenderingTests
                   "kind": "Submitted",
                   "detail": "queued in T4, P40"
                 }
-              ]
+              ],
+              "runs": []
             }
             """,
             json);
@@ -193,6 +201,7 @@ public sealed class RenderingTests
             GPU models       T4, P40
             Duration         2h 00m
             Template         resnet
+            Command          -
             Long-running     no
             Submitted        2026-11-28 20:00:00Z
             Waited           12m 30s

@@ -26,18 +26,20 @@ public sealed class ModelToolTests(ResNet18Fixture resnet, ITestOutputHelper log
         var file = Path.Combine(resnet.Folder, "corrupt.onnx");
         await File.WriteAllBytesAsync(file, [0x0a, 0xff, 0xff, 0xff, 0x01, 0x02]);
         using var output = new StringWriter();
-        Assert.Equal(1, await ModelTool.RunAsync(["inspect", file], output));
+        Assert.Equal(2, await ModelTool.RunAsync(["inspect", file], output));
         Assert.Contains("is not a valid ONNX model", output.ToString(), StringComparison.Ordinal);
         Assert.Contains(file, output.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(new[] { "frobnicate", "x.onnx" }, 2, "unknown verb 'frobnicate'")]
-    [InlineData(new[] { "optimize", "x.onnx" }, 1, "--level is required")]
-    [InlineData(new[] { "inspect", "/nonexistent/x.onnx" }, 1, "does not exist")]
-    [InlineData(new[] { "batch", "/nonexistent/x.onnx" }, 1, "batch needs --dynamic")]
-    [InlineData(new[] { "int8", "/nonexistent/x.onnx" }, 1, "--calibration is required")]
-    [InlineData(new[] { "optimize", "x.onnx", "--level", "turbo" }, 1, "use none, basic, extended or all")]
+    [InlineData(new[] { "frobnicate", "x.onnx" }, 2, "Unknown command 'frobnicate'")]
+    [InlineData(new[] { "optimize", "x.onnx" }, 2, "--level is required")]
+    [InlineData(new[] { "inspect", "/nonexistent/x.onnx" }, 2, "does not exist")]
+    [InlineData(new[] { "batch", "/nonexistent/x.onnx" }, 2, "batch needs --dynamic")]
+    [InlineData(new[] { "int8", "/nonexistent/x.onnx" }, 2, "--calibration is required")]
+    [InlineData(new[] { "optimize", "x.onnx", "--level", "turbo" }, 2, "use none, basic, extended or all")]
+    [InlineData(new[] { "int8", "x.onnx", "--calibration", "d", "--method", "median" }, 2, "--method 'median' is not known: use mse (default) or minmax")]
+    [InlineData(new[] { "inspect", "x.onnx", "--level", "basic" }, 2, "Unknown option 'level'")]
     public async Task RunAsync_ExplainsBadArguments(string[] args, int code, string expected)
     {
         using var output = new StringWriter();
@@ -50,7 +52,7 @@ public sealed class ModelToolTests(ResNet18Fixture resnet, ITestOutputHelper log
     {
         var empty = Directory.CreateDirectory(Path.Combine(resnet.Folder, "empty")).FullName;
         using var output = new StringWriter();
-        Assert.Equal(1, await ModelTool.RunAsync(["int8", resnet.Dynamic, "--calibration", empty], output));
+        Assert.Equal(2, await ModelTool.RunAsync(["int8", resnet.Dynamic, "--calibration", empty], output));
         Assert.Contains("holds no .npy or .json files", output.ToString(), StringComparison.Ordinal);
     }
 

@@ -23,7 +23,7 @@ public sealed class DeterminismTests
     public async Task Simulate_SameSeedTwice_GivesIdenticalReports()
     {
         using var dir = new TempDir();
-        var args = new SimulationArguments
+        var args = new SimulationOptions
         {
             Synthetic = true,
             Jobs = 150,

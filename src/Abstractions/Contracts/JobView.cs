@@ -4,7 +4,8 @@ namespace WPAI.Abstractions.Contracts;
 
 /// <summary>
 /// A job as the API shows it. <paramref name="Requested"/> is what the scheduler places (after right-sizing);
-/// <paramref name="Explanation"/> says in words why it waits, where it runs, or how it ended.
+/// <paramref name="Explanation"/> says in words why it waits, where it runs, or how it ended. <paramref name="Runs"/> are
+/// its attempts as they ran (node, GPU indices, end, exit code or signal, measured CPU), oldest first.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.job-view")]
 public sealed record JobView(
@@ -18,4 +19,5 @@ public sealed record JobView(
     string? PreemptedBy,
     string Explanation,
     double? EffectiveGpuUtilization,
-    ImmutableArray<JobEvent> History);
+    ImmutableArray<JobEvent> History,
+    ImmutableArray<Agent.RunRecord> Runs = default);

@@ -1,5 +1,8 @@
 namespace WPAI.Abstractions.Contracts;
 
-/// <summary>A measured usage sample of a running job, as fractions of its allocation.</summary>
+/// <summary>
+/// A measured usage sample of a running job: GPU utilization and memory as fractions (NaN utilization: not measured),
+/// CPU in millicores, and resident memory in MiB (0 when not measured).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.usage-sample")]
-public sealed record UsageSample(DateTimeOffset At, double GpuUtilization, double GpuMemoryFraction, double CpuUsedMilli);
+public sealed record UsageSample(DateTimeOffset At, double GpuUtilization, double GpuMemoryFraction, double CpuUsedMilli, double MemoryUsedMib = 0);

@@ -44,6 +44,25 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("ReportUsage")]
     Task ReportUsageAsync(ImmutableArray<UsageSample> samples);
 
+    /// <summary>Measured usage of attempt <c>report.Attempt</c> (ignored when that attempt is not the one running). One-way.</summary>
+    [Alias("ReportRunUsage"), Orleans.Concurrency.OneWay]
+    Task ReportRunUsageAsync(Contracts.Agent.RunUsageReport report);
+
+    /// <summary>A node agent started the run (its process id, GPU indices and log file go into the run record).</summary>
+    /// <remarks>One-way, like every call a node agent grain makes to a job: the job may at that moment be awaiting that
+    /// agent grain (a stop order), so an awaited call could deadlock.</remarks>
+    [Alias("RunStarted"), Orleans.Concurrency.OneWay]
+    Task RunStartedAsync(Contracts.Agent.RunStarted started);
+
+    /// <summary>
+    /// A run ended (agent driver). For the current attempt: exit 0 → Succeeded; non-zero or a signal → Failed with the
+    /// code or signal, or pending again while retries remain (<c>MaxRetries</c>); lost (node down, agent restart) →
+    /// pending again keeping its wait, counted once. For an older attempt (stopped by a preemption or cancel) the end is
+    /// only recorded. Idempotent.
+    /// </summary>
+    [Alias("RunEnded"), Orleans.Concurrency.OneWay]
+    Task RunEndedAsync(Contracts.Agent.RunEnd end);
+
     /// <summary>The driver reports the end of the run identified by <paramref name="attempt"/>.</summary>
     [Alias("Complete")]
     Task<JobView> CompleteAsync(int attempt, bool succeeded, string detail);

@@ -4,6 +4,9 @@ using Spectre.Console.Cli;
 using WPAI.Abstractions.Errors;
 using WPAI.Client;
 using WPAI.Domain.Validation;
+using WPAI.Inference.Models;
+using WPAI.Inference.Tools;
+using WPAI.Simulation.Inference;
 
 namespace WPAI.Cli.Infrastructure;
 
@@ -33,6 +36,7 @@ public static class CliErrors
             WpaiValidationException validation => (ExitCodes.BadInput, OneLine(AsTyped(validation))),
             WpaiNotFoundException notFound => (ExitCodes.BadInput, OneLine(notFound.Message)),
             WpaiAccessDeniedException denied => (ExitCodes.Denied, OneLine(denied.Message)),
+            LoadFileException or ModelToolException or ModelConfigException => (ExitCodes.BadInput, OneLine(inner.Message)),
             OptionsValidationException options => (ExitCodes.BadInput, OneLine("invalid client settings: " + string.Join("; ", options.Failures))),
             CommandParseException parse => (ExitCodes.BadInput, OneLine($"{parse.Message} Run with --help for usage.")),
             CommandAppException app => (ExitCodes.BadInput, OneLine(app.Message)),

@@ -108,54 +108,22 @@ public static partial class Quantities
         return (long)Math.Round(mib);
     }
 
-    /// <summary>A duration as <c>2h</c>, <c>90m</c>, <c>1h30m</c>, <c>45s</c>, <c>1d</c> or <c>hh:mm:ss</c>; must be positive.</summary>
-    public static TimeSpan ParseDuration(string? text, string option = "--duration")
+    /// <summary>A finite number, e.g. <c>--offered-load 0.9</c>; ranges are checked where the value is used.</summary>
+    public static double ParseNumber(string text, string option, string example)
     {
-        var value = Require(text, option, "2h");
-        TimeSpan duration;
-        if (value.Contains(':', StringComparison.Ordinal))
-        {
-            if (!TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out duration))
-            {
-                throw BadDuration(value, option);
-            }
-        }
-        else
-        {
-            var match = DurationPattern().Match(value);
-            if (!match.Success || value.Length == 0)
-            {
-                throw BadDuration(value, option);
-            }
+        var value = Require(text, option, example);
+        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
+            ? number
+            : throw new WpaiValidationException(option, $"'{value}' is not a number", $"Write e.g. {option} {example}");
+    }
 
-            var seconds = 0d;
-            foreach (var (group, unit) in new[] { ("d", 86_400d), ("h", 3_600d), ("m", 60d), ("s", 1d) })
-            {
-                if (match.Groups[group].Success)
-                {
-                    seconds += unit * double.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
-                }
-            }
-
-            if (seconds > Validate.MaxDuration.TotalSeconds)
-            {
-                throw TooLarge(option, value, $"{Validate.MaxDuration.TotalDays:0}d");
-            }
-
-            duration = TimeSpan.FromSeconds(seconds);
-        }
-
-        if (duration > Validate.MaxDuration)
-        {
-            throw TooLarge(option, value, $"{Validate.MaxDuration.TotalDays:0}d");
-        }
-
-        if (duration <= TimeSpan.Zero)
-        {
-            throw new WpaiValidationException(option, $"'{value}' is not a positive duration", "Write e.g. 2h, 90m or 1h30m");
-        }
-
-        return duration;
+    /// <summary>A comma-separated list of numbers, e.g. <c>--sweep-load 0.5,0.7,0.9</c>.</summary>
+    public static ImmutableArray<double> ParseNumbers(string text, string option, string example)
+    {
+        var value = Require(text, option, example);
+        return [.. value.Split(',', StringSplitOptions.TrimEntries).Select(v => v.Length == 0
+            ? throw new WpaiValidationException(option, $"'{value}' has an empty entry", $"Separate numbers with single commas, e.g. {option} {example}")
+            : ParseNumber(v, option, example))];
     }
 
     /// <summary>A comma-separated list of names (e.g. <c>T4,P40</c>), in order, without blanks or repeats.</summary>
@@ -226,14 +194,8 @@ public static partial class Quantities
     private static WpaiValidationException BadCpu(string value, string option) =>
         new(option, $"'{value}' is not a CPU amount", "Write cores (8, 0.5) or millicores (500m)");
 
-    private static WpaiValidationException BadDuration(string value, string option) =>
-        new(option, $"'{value}' is not a duration", "Write e.g. 2h, 90m, 1h30m, 45s or 01:30:00");
-
     [GeneratedRegex(@"^(?<n>[0-9]+(\.[0-9]+)?)\s*(?<u>(Mi|Gi|Ti|MiB|GiB|TiB|M|G|T)?)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MemoryPattern();
-
-    [GeneratedRegex(@"^((?<d>[0-9]+(\.[0-9]+)?)d)?((?<h>[0-9]+(\.[0-9]+)?)h)?((?<m>[0-9]+(\.[0-9]+)?)m)?((?<s>[0-9]+(\.[0-9]+)?)s)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex DurationPattern();
 
     [GeneratedRegex("([a-z])([A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex KebabPattern();

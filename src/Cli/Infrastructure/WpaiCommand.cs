@@ -17,6 +17,8 @@ public abstract class WpaiCommand<TSettings>(IAnsiConsole console, IWpaiConnecto
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(context);
+        settings.AcceptRemaining(context.Remaining.Raw);
         await using var session = await connector.ConnectAsync(settings.ToClientOptions(), cancellationToken);
         return await RunAsync(session.Client, settings, cancellationToken);
     }

@@ -113,6 +113,18 @@ public class WpaiSettings : CommandSettings
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    /// <summary>
+    /// Receives the arguments after <c>--</c> before the command connects (a job's command line); checks them and throws
+    /// <see cref="WpaiValidationException"/> when the command takes none or they are bad.
+    /// </summary>
+    protected internal virtual void AcceptRemaining(IReadOnlyList<string> raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        if (raw.Count > 0)
+        {
+            throw new WpaiValidationException("--", $"this command takes no arguments after '--' (got '{raw[0]}')", "Remove them; only job submit runs a command given after '--'.");
+        }
+    }
 
     private IEnumerable<string> SplitGateways() =>
         Gateways.SelectMany(g => g.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));

@@ -52,6 +52,7 @@ public static class JobRendering
             ("GPU models", spec.GpuModels.IsDefaultOrEmpty ? "-" : string.Join(", ", spec.GpuModels)),
             ("Duration", Format.Duration(spec.Duration)),
             ("Template", Format.OrDash(spec.Template)),
+            ("Command", spec.HasCommand ? string.Join(' ', spec.Command) : "-"),
             ("Long-running", spec.LongRunning ? "yes" : "no"),
             ("Submitted", Format.Time(job.SubmittedAt)),
             ("Waited", Format.Duration(job.WaitTime)),
@@ -65,6 +66,8 @@ public static class JobRendering
 
         var why = new Rows(JobExplanation.Lines(details).Select(line => new Text(line)));
         Tables.Section(console, "Why", new Padder(why, new Padding(2, 0, 0, 0)));
+
+        RunRendering.Runs(console, job);
 
         var history = job.History.IsDefault ? [] : job.History;
         if (!history.IsEmpty)

@@ -1,7 +1,7 @@
 namespace WPAI.Domain.Scheduling;
 
 /// <summary>
-/// Every knob of the training scheduler, with DESIGN.md's defaults. The simulation's policy presets
+/// Every knob of the training scheduler, with its default (docs/architecture.md). The simulation's policy presets
 /// (<c>static-quota</c>, <c>fifo</c>, ablations) are combinations of these.
 /// </summary>
 public sealed class SchedulingOptions

@@ -107,6 +107,8 @@ public static class Validate
             Fraction(w.CpuAverage, "spec.workload.cpuAverage");
             Fraction(w.CpuPeak, "spec.workload.cpuPeak");
         }
+
+        RunSettings(spec);
     }
 
     public static void Quota(string pool, int gpus)

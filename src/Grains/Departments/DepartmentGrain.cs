@@ -115,8 +115,11 @@ public sealed class DepartmentGrain(
             S.Recent.RemoveAt(0);
         }
 
-        if (outcome.Template is { } template && outcome.EffectiveGpuUtilization is { } u)
+        if (outcome.Template is { } template)
         {
+            // GPUs not measured (a node without nvidia-smi): counted as fully used, so right-sizing never takes GPUs away
+            // on no evidence, while the measured CPU still sizes the next run's CPU.
+            var u = outcome.EffectiveGpuUtilization ?? 1.0;
             if (!S.TemplateRuns.TryGetValue(template, out var runs))
             {
                 S.TemplateRuns[template] = runs = [];

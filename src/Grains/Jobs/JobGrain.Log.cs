@@ -10,4 +10,7 @@ public sealed partial class JobGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} killed on lent node {Node}, which is taken back; re-queued as attempt {Attempt}")]
     private static partial void LogReclaimed(ILogger logger, string jobId, string node, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt} ended: {Outcome}")]
+    private static partial void LogRunEnded(ILogger logger, string jobId, int attempt, string outcome);
 }

@@ -1,3 +1,4 @@
+using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Ports;
 using WPAI.Domain.Nodes;
 using WPAI.Domain.Scheduling;
@@ -20,6 +21,13 @@ public sealed partial class JobGrain(
 {
     private const int MaxHistory = 50;
     private const int MaxSamples = 10;
+
+    /// <summary>
+    /// In memory: the owed release (<see cref="JobState.Releasing"/>) was carried out in this activation. A fresh
+    /// activation settles it in <see cref="OnActivateAsync"/>; a repeated completion settles it when an earlier try
+    /// failed part-way (the driver retries until this succeeds, so a run never keeps its GPUs after it ended).
+    /// </summary>
+    private bool _releaseSettled = true;
 
     private JobState S => state.State;
 
@@ -193,6 +201,7 @@ public sealed partial class JobGrain(
         S.CpuSum = 0;
         S.CpuCount = 0;
         S.CpuPeak = 0;
+        RunLog.Open(S.Runs, placement.Attempt, placement.Node, now);
         AddEvent(now, "placed", $"on {placement.Node} in pool {placement.Pool} ({placement.Tier} tier), attempt {placement.Attempt}");
         await state.WriteStateAsync();
 
@@ -216,7 +225,9 @@ public sealed partial class JobGrain(
         }
 
         var now = clock.GetUtcNow();
-        await driver.StopAsync(spec.JobId, placement.Attempt);
+        var stopReason = $"preempted by {preemptorJobId}: {reason}";
+        await driver.StopAsync(spec.JobId, placement, stopReason);
+        CloseRun(placement, now, stopReason, preemptorJobId);
         S.Status = JobStatus.Pending;
         S.Placement = null;
         S.PreemptedBy = preemptorJobId;
@@ -244,7 +255,9 @@ public sealed partial class JobGrain(
         // Queued first: a crash before the kill is recorded leaves the job running on the draining node (the controller
         // kills it again on its next tick) and a queue entry the scheduler drops when TryStart refuses the attempt.
         await GrainFactory.GetGrain<IPoolSchedulerGrain>(S.Pools.IsDefaultOrEmpty ? placement.Pool : S.Pools[0]).EnqueueAsync(next);
-        await driver.StopAsync(spec.JobId, placement.Attempt);
+        var stopReason = $"reclaimed: lent node {node} taken back ({reason})";
+        await driver.StopAsync(spec.JobId, placement, stopReason);
+        CloseRun(placement, now, stopReason);
         S.Status = JobStatus.Pending;
         S.Placement = null;
         S.PreemptedBy = null;
@@ -269,9 +282,11 @@ public sealed partial class JobGrain(
 
         var now = clock.GetUtcNow();
         var running = S.Status == JobStatus.Running ? S.Placement : null;
+        var stopReason = string.IsNullOrWhiteSpace(reason) ? "cancelled" : $"cancelled: {reason}";
         if (running is not null)
         {
-            await driver.StopAsync(spec.JobId, running.Attempt);
+            await driver.StopAsync(spec.JobId, running, stopReason);
+            CloseRun(running, now, stopReason);
         }
         else
         {
@@ -282,7 +297,7 @@ public sealed partial class JobGrain(
         }
 
         S.Status = JobStatus.Cancelled;
-        S.Outcome = string.IsNullOrWhiteSpace(reason) ? "cancelled" : $"cancelled: {reason}";
+        S.Outcome = stopReason;
         AddEvent(now, "cancelled", reason);
         if (running is null)
         {
@@ -304,6 +319,14 @@ public sealed partial class JobGrain(
 
         foreach (var sample in samples)
         {
+            S.CpuSum += sample.CpuUsedMilli;
+            S.CpuCount++;
+            S.CpuPeak = Math.Max(S.CpuPeak, sample.CpuUsedMilli);
+            if (double.IsNaN(sample.GpuUtilization))
+            {
+                continue; // GPU not measured (no nvidia-smi on the node): no GPU sample rather than a false zero
+            }
+
             S.GpuSamples.Add(Math.Clamp(sample.GpuUtilization, 0, 1));
             if (S.GpuSamples.Count > MaxSamples)
             {
@@ -311,9 +334,6 @@ public sealed partial class JobGrain(
             }
 
             S.PeakGpuMemory = Math.Max(S.PeakGpuMemory, Math.Clamp(sample.GpuMemoryFraction, 0, 1));
-            S.CpuSum += sample.CpuUsedMilli;
-            S.CpuCount++;
-            S.CpuPeak = Math.Max(S.CpuPeak, sample.CpuUsedMilli);
         }
 
         return Task.CompletedTask;
@@ -324,17 +344,116 @@ public sealed partial class JobGrain(
         var spec = RequireSpec();
         if (S.Status != JobStatus.Running || attempt != S.Attempt || S.Placement is not { } placement)
         {
+            await SettleOwedReleaseAsync(spec);
             return View();
         }
 
         var now = clock.GetUtcNow();
         var status = succeeded ? JobStatus.Succeeded : JobStatus.Failed;
+        CloseRun(placement, now, status.ToString().ToLowerInvariant());
         S.Status = status;
         S.Outcome = string.IsNullOrWhiteSpace(detail) ? status.ToString().ToLowerInvariant() : detail;
         AddEvent(now, status == JobStatus.Succeeded ? "succeeded" : "failed", detail);
         await WriteReleasingAsync(placement, now);
         await ReleaseAsync(spec, placement, status, now);
         return View();
+    }
+
+    public Task ReportRunUsageAsync(RunUsageReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Attempt == S.Attempt ? ReportUsageAsync(report.Samples) : Task.CompletedTask;
+    }
+
+    public async Task RunStartedAsync(RunStarted started)
+    {
+        ArgumentNullException.ThrowIfNull(started);
+        if (S.Spec is null || !S.Runs.Any(r => r.Attempt == started.Attempt && r.Pid is null))
+        {
+            return;
+        }
+
+        RunLog.Started(S.Runs, started);
+        AddEvent(started.At, "started", $"attempt {started.Attempt}: process {started.Pid} on GPUs [{string.Join(',', started.GpuIndices)}], log {started.LogFile}");
+        await state.WriteStateAsync();
+    }
+
+    public async Task RunEndedAsync(RunEnd end)
+    {
+        ArgumentNullException.ThrowIfNull(end);
+        if (S.Spec is not { } spec)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        if (S.Status != JobStatus.Running || end.Attempt != S.Attempt || S.Placement is not { } placement)
+        {
+            // An older attempt (stopped by a preemption, cancel or reclaim): record how it actually ended.
+            if (S.Runs.Any(r => r.Attempt == end.Attempt))
+            {
+                RunLog.Close(S.Runs, end.Attempt, end.At, RunLog.Describe(end), end.ExitCode, end.Signal);
+                await state.WriteStateAsync();
+            }
+
+            return;
+        }
+
+        var words = RunLog.Describe(end);
+        if (end.Succeeded)
+        {
+            await FinishAsync(spec, placement, JobStatus.Succeeded, now, "completed (exit code 0)", end);
+        }
+        else if (end.Lost)
+        {
+            S.LostRuns++;
+            await RequeueAsync(spec, placement, JobStatus.Preempted, now, end, "lost", $"attempt {end.Attempt} on {placement.Node} {words}; re-queued keeping {S.WaitedBefore:g} of wait");
+        }
+        else if (S.Retries < spec.MaxRetries)
+        {
+            S.Retries++;
+            await RequeueAsync(spec, placement, JobStatus.Failed, now, end, "retrying", $"attempt {end.Attempt} failed ({words}); retry {S.Retries} of {spec.MaxRetries}");
+        }
+        else
+        {
+            await FinishAsync(spec, placement, JobStatus.Failed, now, $"failed: {words}", end);
+        }
+    }
+
+    private async Task FinishAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, string outcome, RunEnd end)
+    {
+        CloseRun(placement, now, RunLog.Describe(end), end: end);
+        S.Status = status;
+        S.Outcome = outcome;
+        AddEvent(now, status == JobStatus.Succeeded ? "succeeded" : "failed", outcome);
+        await WriteReleasingAsync(placement, now);
+        await ReleaseAsync(spec, placement, status, now);
+        LogRunEnded(logger, spec.JobId, end.Attempt, outcome);
+    }
+
+    /// <summary>Puts the job back in its queue for its next attempt (queued first, as a reclaim does), keeping its wait.</summary>
+    private async Task RequeueAsync(JobSpec spec, Placement placement, JobStatus runStatus, DateTimeOffset now, RunEnd end, string kind, string detail)
+    {
+        var next = Entry(spec, now) with { Attempt = S.Attempt + 1 };
+        await GrainFactory.GetGrain<IPoolSchedulerGrain>(S.Pools.IsDefaultOrEmpty ? placement.Pool : S.Pools[0]).EnqueueAsync(next);
+        CloseRun(placement, now, RunLog.Describe(end), end: end);
+        S.Status = JobStatus.Pending;
+        S.Placement = null;
+        S.PreemptedBy = null;
+        S.ReclaimedFrom = null;
+        S.Attempt++;
+        S.QueuedAt = now;
+        AddEvent(now, kind, detail);
+        await WriteReleasingAsync(placement, now);
+        await ReleaseAsync(spec, placement, runStatus, now);
+        LogRunEnded(logger, spec.JobId, end.Attempt, detail);
+    }
+
+    /// <summary>Closes the run's record (in memory; the transition's one write persists it).</summary>
+    private void CloseRun(Placement placement, DateTimeOffset now, string how, string? preemptor = null, RunEnd? end = null)
+    {
+        double? cpuAverage = S.CpuCount == 0 ? null : S.CpuSum / S.CpuCount;
+        RunLog.Close(S.Runs, placement.Attempt, now, how, end?.ExitCode, end?.Signal, preemptor, cpuAverage, S.CpuCount == 0 ? null : S.CpuPeak);
     }
 
     /// <summary>
@@ -346,7 +465,19 @@ public sealed partial class JobGrain(
         S.EffectiveGpuUtilization = EffectiveUtilization.Compute(S.GpuSamples, S.PeakGpuMemory, options.Value);
         S.Releasing = placement;
         S.ReleasedAt = now;
+        _releaseSettled = false;
         return state.WriteStateAsync();
+    }
+
+    /// <summary>Carries out an owed release that failed part-way in this activation (each release call is idempotent).</summary>
+    private async Task SettleOwedReleaseAsync(JobSpec spec)
+    {
+        if (_releaseSettled || S.Releasing is not { } owed)
+        {
+            return;
+        }
+
+        await ReleaseAsync(spec, owed, IsTerminal(S.Status) ? S.Status : JobStatus.Preempted, S.ReleasedAt, nodeAndPool: IsTerminal(S.Status));
     }
 
     /// <summary>Releases a run's node allocation and takes it out of its department's and pool's ledgers (each idempotent).</summary>
@@ -373,6 +504,8 @@ public sealed partial class JobGrain(
         {
             _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, S.EffectiveGpuUtilization);
         }
+
+        _releaseSettled = true;
     }
 
     private QueueEntry Entry(JobSpec spec, DateTimeOffset now) =>
@@ -386,7 +519,7 @@ public sealed partial class JobGrain(
         var spec = RequireSpec();
         var now = clock.GetUtcNow();
         var waited = S.Status == JobStatus.Pending ? S.WaitedBefore + Positive(now - S.QueuedAt) : S.WaitedBefore;
-        return new JobView(spec, S.Status, S.Requested, S.Placement, S.SubmittedAt, waited, S.Attempt, S.PreemptedBy, Explain(), S.EffectiveGpuUtilization, [.. S.History]);
+        return new JobView(spec, S.Status, S.Requested, S.Placement, S.SubmittedAt, waited, S.Attempt, S.PreemptedBy, Explain(), S.EffectiveGpuUtilization, [.. S.History], [.. S.Runs]);
     }
 
     private string Explain() => S.Status switch

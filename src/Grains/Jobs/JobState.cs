@@ -68,6 +68,18 @@ public sealed class JobState
     [Id(19)]
     public int Reclaims { get; set; }
 
+    /// <summary>The attempts as they ran (newest last, bounded).</summary>
+    [Id(20)]
+    public List<Abstractions.Contracts.Agent.RunRecord> Runs { get; set; } = [];
+
+    /// <summary>Failed runs started again (at most the spec's MaxRetries).</summary>
+    [Id(21)]
+    public int Retries { get; set; }
+
+    /// <summary>Runs lost with their node or agent, each counted once.</summary>
+    [Id(22)]
+    public int LostRuns { get; set; }
+
     /// <summary>
     /// The placement whose release (node allocation, department ledger, pool ledger) is owed: written in the same write
     /// as the transition away from Running, carried out right after it, and carried out again on activation (every

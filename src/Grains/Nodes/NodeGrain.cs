@@ -15,6 +15,21 @@ public sealed partial class NodeGrain(
 {
     private const int MaxTransitions = 100;
 
+    /// <summary>Allocations recorded before GPU indices existed get theirs (lowest free), so every held GPU has an index.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Spec is { } spec)
+        {
+            var healed = GpuAssignment.Heal(spec.Gpus, [.. state.State.Allocations.Values.OrderBy(a => a.Since).Select(a => (a.OwnerId, a.Resources.Gpus, a.GpuIndices))]);
+            foreach (var (owner, indices) in healed)
+            {
+                state.State.Allocations[owner] = state.State.Allocations[owner] with { GpuIndices = indices };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task<NodeView> RegisterAsync(NodeSpec spec, NodeMode mode)
     {
         Validate.Node(spec);
@@ -58,9 +73,9 @@ public sealed partial class NodeGrain(
     public async Task<ReservationResult> TryReserveAsync(ReservationRequest request)
     {
         var spec = RequireSpec();
-        if (state.State.Allocations.ContainsKey(request.OwnerId))
+        if (state.State.Allocations.TryGetValue(request.OwnerId, out var held))
         {
-            return new ReservationResult(true, "already reserved", Capacity());
+            return new ReservationResult(true, "already reserved", Capacity(), held.GpuIndices);
         }
 
         if (!request.Resources.IsNonNegative)
@@ -92,10 +107,13 @@ public sealed partial class NodeGrain(
             return new ReservationResult(false, $"node {spec.Name} has {free} free, needs {request.Resources}", Capacity());
         }
 
-        state.State.Allocations[request.OwnerId] = new NodeAllocation(request.OwnerId, request.Kind, request.Resources, clock.GetUtcNow());
+        // Free capacity covers the GPU count, and every held GPU has its index, so the lowest free indices exist.
+        var indices = GpuAssignment.Assign(spec.Gpus, state.State.Allocations.Values.Select(a => a.GpuIndices), request.Resources.Gpus)
+            ?? throw new InvalidOperationException($"node {spec.Name} has {free.Gpus} GPUs free but not {request.Resources.Gpus} free indices");
+        state.State.Allocations[request.OwnerId] = new NodeAllocation(request.OwnerId, request.Kind, request.Resources, clock.GetUtcNow(), indices);
         state.State.Version++;
         await state.WriteStateAsync();
-        return new ReservationResult(true, null, Capacity());
+        return new ReservationResult(true, null, Capacity(), indices);
     }
 
     public async Task<NodeCapacity> ReleaseAsync(string ownerId)

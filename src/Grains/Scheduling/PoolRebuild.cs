@@ -1,3 +1,4 @@
+using WPAI.Domain.Common;
 using WPAI.Domain.Scheduling;
 
 namespace WPAI.Grains.Scheduling;
@@ -12,7 +13,7 @@ internal static class PoolRebuild
     private const int FanOut = 64;
 
     /// <summary>Fills <paramref name="ledger"/>; returns the orphan reservations it released (node, owner).</summary>
-    public static async Task<(int Nodes, List<(string Node, string Owner)> Orphans)> RunAsync(IGrainFactory grains, PoolLedger ledger)
+    public static async Task<(int Nodes, ImmutableArray<(string Node, string Owner)> Orphans)> RunAsync(IGrainFactory grains, PoolLedger ledger)
     {
         var views = new List<NodeView>();
         foreach (var chunk in ledger.NodeNames.ToList().Chunk(FanOut))
@@ -27,24 +28,24 @@ internal static class PoolRebuild
             allocations.AddRange(view.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => (view.Spec.Name, a.OwnerId)));
         }
 
-        var orphans = new List<(string Node, string Owner)>();
+        var claims = new Dictionary<(string Node, string Owner), bool>();
         foreach (var chunk in allocations.Chunk(FanOut))
         {
             var jobs = await Task.WhenAll(chunk.Select(a => TryGetJobAsync(grains, a.Owner)));
             for (var i = 0; i < chunk.Length; i++)
             {
                 var (node, owner) = chunk[i];
-                if (jobs[i] is { Status: JobStatus.Running, Placement: { } p } job && p.Pool == ledger.Pool && p.Node == node)
+                var runsThere = jobs[i] is { Status: JobStatus.Running, Placement: { } p } && p.Pool == ledger.Pool && p.Node == node;
+                claims[chunk[i]] = runsThere;
+                if (runsThere)
                 {
-                    ledger.Start(new RunningJob(owner, job.Spec.Department, p.Node, p.Resources, p.Tier, 0, p.StartedAt));
-                }
-                else
-                {
-                    orphans.Add((node, owner));
+                    var job = jobs[i]!;
+                    ledger.Start(new RunningJob(owner, job.Spec.Department, node, job.Placement!.Resources, job.Placement.Tier, 0, job.Placement.StartedAt));
                 }
             }
         }
 
+        var orphans = OrphanReservations.Find(allocations, (node, owner) => claims[(node, owner)]);
         foreach (var (node, owner) in orphans)
         {
             ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseAsync(owner));

@@ -1,161 +1,48 @@
-using Microsoft.ML.OnnxRuntime;
+using Spectre.Console;
+using Spectre.Console.Cli;
 using WPAI.Inference.Models;
+using WPAI.Inference.Tools.Commands;
 
 namespace WPAI.Inference.Tools;
 
 /// <summary>
-/// Entry point of the model tools (<c>wpai model VERB ...</c>, or <c>WPAI.Inference model VERB ...</c>):
-/// <c>inspect FILE</c>, <c>optimize FILE --level basic|extended|all</c>, <c>batch FILE --dynamic</c>, <c>fp16 FILE</c>,
-/// <c>int8 FILE --calibration DIR [--max-samples N]</c>; each writing verb takes <c>--output FILE</c>.
+/// The model tools as the model server's own command line (<c>WPAI.Inference model VERB FILE [OPTIONS]</c>) and as a
+/// library call: the same typed commands as <c>wpai model</c> (<see cref="ModelBranch"/>), with plain text on
+/// <paramref name="output"/>. Exit codes: 0 done, 2 bad input (a usage error, a bad option, a missing or malformed model
+/// or calibration file; one line <c>error: …</c> saying what to change), 1 anything unexpected.
 /// </summary>
 public static class ModelTool
 {
-    public const string Usage = """
-        usage: model <verb> FILE [options]
-          inspect FILE                                   inputs, outputs, opset, size, operators
-          optimize FILE --level basic|extended|all       ONNX Runtime offline graph optimization
-          batch FILE --dynamic                           make the batch dimension dynamic
-          fp16 FILE                                      fold BatchNorm, convert to FP16 (inputs/outputs stay FP32)
-          int8 FILE --calibration DIR [--max-samples N] [--method mse|minmax] [--activations uint8|int8]
-                                                 static QDQ INT8 (per-channel weights, calibrated activations)
-        writing verbs take --output FILE (default: FILE with .opt/.dynamic/.fp16/.int8 before .onnx)
-        """;
-
+    /// <summary>Runs <c>model</c> with <paramref name="args"/> (the verb first, e.g. <c>["int8", "m.onnx", "--calibration", "dir"]</c>).</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output)
     {
-        if (args.Length < 2 || args[0] is "-h" or "--help" or "help")
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            output.WriteLine(Usage);
-            return Task.FromResult(args.Length == 0 || args[0] is not ("-h" or "--help" or "help") ? 2 : 0);
-        }
-
-        var verb = args[0];
-        var file = args[1];
-        try
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 160;
+        var app = new CommandApp();
+        app.Configure(config =>
         {
-            var options = ParseOptions(args.AsSpan(2));
-            switch (verb)
+            config.SetApplicationName("WPAI.Inference");
+            config.ConfigureConsole(console);
+            config.UseStrictParsing();
+            config.SetExceptionHandler((exception, _) =>
             {
-                case "inspect":
-                    ModelInspector.Inspect(file, output);
-                    break;
-                case "optimize":
-                {
-                    var level = ModelConfigReader.ParseLevel("--level", Required(options, "level", "basic, extended or all"));
-                    var target = options.GetValueOrDefault("output") ?? Suffix(file, "opt");
-                    GraphOptimizer.Optimize(file, target, level);
-                    output.WriteLine($"optimized ({level}) -> {target}");
-                    if (level == GraphOptimizationLevel.ORT_ENABLE_ALL)
-                    {
-                        output.WriteLine("note: level 'all' writes CPU-specific layouts; serve the file with the CPU provider only");
-                    }
-
-                    break;
-                }
-
-                case "batch":
-                {
-                    if (!options.ContainsKey("dynamic"))
-                    {
-                        throw new ModelToolException("batch needs --dynamic (the only supported change: make the first dimension dynamic)");
-                    }
-
-                    var model = OnnxModelFile.Load(file);
-                    var notes = BatchDimensionTool.MakeDynamic(model);
-                    var target = options.GetValueOrDefault("output") ?? Suffix(file, "dynamic");
-                    OnnxModelFile.Save(model, target);
-                    foreach (var note in notes)
-                    {
-                        output.WriteLine(note);
-                    }
-
-                    output.WriteLine($"batch dimension is dynamic -> {target}");
-                    break;
-                }
-
-                case "fp16":
-                {
-                    var model = OnnxModelFile.Load(file);
-                    var report = Fp16Converter.Convert(model);
-                    var target = options.GetValueOrDefault("output") ?? Suffix(file, "fp16");
-                    OnnxModelFile.Save(model, target);
-                    output.WriteLine($"fp16: folded {report.BatchNormsFolded} BatchNorm, clamped {report.ValuesClamped} values beyond FP16 range -> {target}");
-                    break;
-                }
-
-                case "int8":
-                {
-                    var calibration = Required(options, "calibration", "a folder of .npy or .json sample inputs");
-                    var maxSamples = options.TryGetValue("max-samples", out var m) ? ParsePositive(m, "--max-samples") : 256;
-                    var model = OnnxModelFile.Load(file);
-                    var samples = CalibrationSet.Load(calibration, model, maxSamples);
-                    var method = options.GetValueOrDefault("method", "mse") switch
-                    {
-                        "mse" => CalibrationMethod.Mse,
-                        "minmax" => CalibrationMethod.MinMax,
-                        var other => throw new ModelToolException($"--method '{other}' is not known: use mse (default) or minmax"),
-                    };
-                    var unsigned = options.GetValueOrDefault("activations", "uint8") switch
-                    {
-                        "uint8" => true,
-                        "int8" => false,
-                        var other => throw new ModelToolException($"--activations '{other}' is not known: use uint8 (default, fastest on x86) or int8"),
-                    };
-                    var report = Int8Quantizer.Quantize(model, samples, method, unsigned);
-                    var target = options.GetValueOrDefault("output") ?? Suffix(file, "int8");
-                    OnnxModelFile.Save(model, target);
-                    output.WriteLine($"int8: folded {report.BatchNormsFolded} BatchNorm, quantized {report.WeightsQuantized} weight ops (per-channel INT8, INT32 bias) and {report.AddsQuantized} Add, fused {report.RelusFused} Relu, {report.ActivationTensors} 8-bit activation tensors ({(unsigned ? "uint8" : "int8")}, asymmetric) calibrated on {report.CalibrationSamples} samples -> {target}");
-                    break;
-                }
-
-                default:
-                    output.WriteLine($"error: unknown verb '{verb}'");
-                    output.WriteLine(Usage);
-                    return Task.FromResult(2);
-            }
-
-            return Task.FromResult(0);
-        }
-        catch (Exception ex) when (ex is ModelToolException or ModelConfigException)
-        {
-            output.WriteLine($"error: {ex.Message}");
-            return Task.FromResult(1);
-        }
+                output.WriteLine("error: " + exception.Message);
+                return ExitCode(exception);
+            });
+            ModelBranch.Register(config);
+        });
+        return app.RunAsync([ModelBranch.Name, .. args]);
     }
 
-    private static Dictionary<string, string> ParseOptions(ReadOnlySpan<string> args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                throw new ModelToolException($"unexpected argument '{args[i]}'; options start with --");
-            }
-
-            var key = args[i][2..];
-            if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                options[key] = args[++i];
-            }
-            else
-            {
-                options[key] = "true";
-            }
-        }
-
-        return options;
-    }
-
-    private static string Required(Dictionary<string, string> options, string key, string what) =>
-        options.TryGetValue(key, out var value) && value != "true" ? value : throw new ModelToolException($"--{key} is required: pass {what}");
-
-    private static int ParsePositive(string value, string name) =>
-        int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ModelToolException($"{name} must be a positive integer, got '{value}'");
-
-    private static string Suffix(string file, string suffix)
-    {
-        var dir = Path.GetDirectoryName(file) ?? string.Empty;
-        return Path.Combine(dir, Path.GetFileNameWithoutExtension(file) + "." + suffix + ".onnx");
-    }
+    /// <summary>2 for bad input (the tools' own errors and usage errors), 1 for anything else.</summary>
+    public static int ExitCode(Exception exception) =>
+        exception is ModelToolException or ModelConfigException or CommandAppException ? 2 : 1;
 }

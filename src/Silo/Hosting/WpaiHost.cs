@@ -28,9 +28,10 @@ public static partial class WpaiHost
         ["--dashboard-port"] = "Wpai:Dashboard:Port",
         ["--dashboard-host"] = "Wpai:Dashboard:Host",
         ["--time-scale"] = "Wpai:Driver:TimeScale",
+        ["--driver"] = DriverKindKey,
+        ["--heartbeat-timeout"] = "Wpai:Agent:HeartbeatTimeout",
         ["--probe-timeout"] = "Wpai:Membership:ProbeTimeout",
         ["--missed-probes"] = "Wpai:Membership:NumMissedProbesLimit",
-        ["--driver"] = "Wpai:Driver:Kind",
         ["--kubeconfig"] = "Wpai:Kubernetes:KubeConfig",
         ["--kube-context"] = "Wpai:Kubernetes:Context",
         ["--kube-namespace"] = "Wpai:Kubernetes:Namespace",
@@ -41,6 +42,9 @@ public static partial class WpaiHost
 
     /// <summary>The configuration key behind <see cref="InsecureSwitch"/>.</summary>
     public const string InsecureKey = "Wpai:Insecure";
+
+    /// <summary>Which driver starts runs: <c>simulated</c> (default), <c>agent</c> (node agents run real processes) or <c>kubernetes</c>.</summary>
+    public const string DriverKindKey = "Wpai:Driver:Kind";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
@@ -56,10 +60,15 @@ public static partial class WpaiHost
         auth.Validate();
         var warnings = NetworkExposure.Check(options, storage.UsesLocalhostClustering, tls, auth, builder.Configuration.GetValue<bool>(InsecureKey));
 
-        AddClusterDriver(builder);
+        var useAgents = AddClusterDriver(builder);
         builder.WebHost.UseUrls($"http://{FormatHost(options.Dashboard.Host)}:{options.Dashboard.Port}");
         builder.UseOrleans(silo =>
         {
+            if (useAgents)
+            {
+                silo.AddWpaiAgentDriver();
+            }
+
             silo.AddWpai(options, storage.Configure, storage.UsesLocalhostClustering);
             silo.UseWpaiTls(tls);
             silo.UseWpaiAuthorization(auth);
@@ -111,19 +120,24 @@ public static partial class WpaiHost
     [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: {Warning}")]
     private static partial void LogInsecure(ILogger logger, string warning);
 
-    /// <summary>The driver named by <c>--driver</c>: simulated (the default, registered by AddWpaiGrains) or kubernetes.</summary>
-    private static void AddClusterDriver(WebApplicationBuilder builder)
+    /// <summary>
+    /// The driver named by <c>--driver</c>: simulated (the default, registered by AddWpaiGrains), agent (node agents run
+    /// real processes; true is returned so the silo adds the agent driver) or kubernetes; anything else is a clear error.
+    /// </summary>
+    private static bool AddClusterDriver(WebApplicationBuilder builder)
     {
-        var driver = builder.Configuration["Wpai:Driver:Kind"] ?? "simulated";
-        switch (driver.ToLowerInvariant())
+        var driver = builder.Configuration[DriverKindKey]?.Trim();
+        switch (driver?.ToLowerInvariant())
         {
-            case "simulated":
-                break;
+            case null or "" or "simulated":
+                return false;
+            case "agent":
+                return true;
             case "kubernetes":
                 builder.Services.AddWpaiKubernetes();
-                break;
+                return false;
             default:
-                throw new WPAI.Abstractions.Errors.WpaiValidationException("Wpai:Driver:Kind", $"unknown driver '{driver}'", "Use --driver simulated (the default) or --driver kubernetes.");
+                throw new WPAI.Abstractions.Errors.WpaiValidationException(DriverKindKey, $"unknown driver '{driver}'", "Use --driver simulated (the default), --driver agent or --driver kubernetes.");
         }
     }
 

@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using Orleans.Runtime;
 using WPAI.Abstractions.Ports;
 using SchedulingOptions = WPAI.Domain.Scheduling.SchedulingOptions;
+using WPAI.Grains.Agents;
 using WPAI.Grains.Inference;
 using WPAI.Silo.Driver;
 
@@ -32,8 +33,20 @@ public static class WpaiSiloBuilderExtensions
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.TryAddSingleton<RunRecovery, RunRecovery>();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
+        services.AddOptions<NodeAgentOptions>().BindConfiguration(NodeAgentOptions.SectionName)
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WpaiSiloStartup>();
         services.AddWpaiInference(); // inference services: scaling options and the forecaster's training worker
+        return builder;
+    }
+
+    /// <summary>
+    /// Starts and stops runs through the node agents (<c>--driver agent</c>) instead of the simulated driver; call it
+    /// before <see cref="AddWpaiGrains"/>. Agents connect as Orleans clients (<c>wpai agent</c>).
+    /// </summary>
+    public static ISiloBuilder AddWpaiAgentDriver(this ISiloBuilder builder)
+    {
+        builder.Services.AddSingleton<IClusterDriver, AgentClusterDriver>();
         return builder;
     }
 

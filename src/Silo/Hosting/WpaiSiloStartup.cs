@@ -93,6 +93,14 @@ public sealed partial class WpaiSiloStartup(
                 }
             }
         }
+        else if (driver is AgentClusterDriver)
+        {
+            // Wake each node's agent grain: its heartbeat check then notices an agent that does not come back.
+            foreach (var chunk in fleet.NodesByPool.Values.SelectMany(n => n).Chunk(FanOut))
+            {
+                await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeAgentGrain>(n).GetAsync()));
+            }
+        }
 
         LogStarted(logger, fleet.NodesByPool.Count, resumed);
     }

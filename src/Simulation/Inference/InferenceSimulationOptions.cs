@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using WPAI.Abstractions.Errors;
 
 namespace WPAI.Simulation.Inference;
 
@@ -49,46 +50,54 @@ public sealed record InferenceSimulationOptions
 
     public string OutputDirectory { get; init; } = "inference-sim";
 
+    /// <summary>Checks every setting; a bad one throws <see cref="WpaiValidationException"/> naming its option.</summary>
     public InferenceSimulationOptions Validate()
     {
         if (!(TrainFraction is > 0 and < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(TrainFraction), TrainFraction, "--train-fraction must be in (0, 1), e.g. 0.7");
+            throw new WpaiValidationException("--train-fraction", $"{Num(TrainFraction)} is not in (0, 1)", "Train on a share of the series, e.g. 0.7.");
         }
 
         if (!(PeakQps > 0) || !(CapacityQps > 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(PeakQps), "--peak-qps and --capacity-qps must be positive");
+            throw new WpaiValidationException(PeakQps > 0 ? "--capacity-qps" : "--peak-qps", "must be positive", "Write e.g. --peak-qps 1000 --capacity-qps 50.");
         }
 
         if (!(TargetUtilization is > 0 and <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(TargetUtilization), TargetUtilization, "--target-utilization must be in (0, 1]");
+            throw new WpaiValidationException("--target-utilization", $"{Num(TargetUtilization)} is not in (0, 1]", "Write e.g. 0.7.");
         }
 
         if (StartupDelay < TimeSpan.Zero || Tick <= TimeSpan.Zero || MetricWindow < Tick)
         {
-            throw new ArgumentOutOfRangeException(nameof(Tick), "the start-up delay must be >= 0, the tick > 0 and the metric window >= the tick");
+            throw new WpaiValidationException("--startup-delay", "the start-up delay must be >= 0, the tick > 0 and the metric window >= the tick", "Write e.g. --startup-delay 60s.");
         }
 
         if (MinReplicas < 1 || (MaxReplicas is { } max && max < MinReplicas))
         {
-            throw new ArgumentOutOfRangeException(nameof(MinReplicas), "replicas: 1 <= min <= max");
+            throw new WpaiValidationException("--max-replicas", $"replicas must satisfy 1 <= min ({MinReplicas}) <= max ({MaxReplicas})", "Leave --max-replicas out (twice the peak's replicas) or give at least 1.");
         }
 
         if (ForecastQuantile is { } q && !(q is >= 0.5 and <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(ForecastQuantile), q, "--quantile must be in [0.5, 1]");
+            throw new WpaiValidationException("--quantile", $"{Num(q)} is not in [0.5, 1]", "Write e.g. --quantile 0.9, or --quantile none for the mean forecast.");
+        }
+
+        if (Policies.IsDefaultOrEmpty)
+        {
+            throw new WpaiValidationException("--policies", "is empty", $"Name some of {string.Join(',', AllPolicies)}.");
         }
 
         foreach (var p in Policies)
         {
             if (!AllPolicies.Contains(p))
             {
-                throw new ArgumentException($"unknown policy '{p}'; use some of {string.Join(',', AllPolicies)}", nameof(Policies));
+                throw new WpaiValidationException("--policies", $"unknown policy '{p}'", $"Use some of {string.Join(',', AllPolicies)}.");
             }
         }
 
         return this;
     }
+
+    private static string Num(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

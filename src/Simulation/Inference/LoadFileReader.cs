@@ -1,5 +1,6 @@
 using System.Globalization;
 using WPAI.Forecasting;
+using WPAI.Simulation.Workload;
 
 namespace WPAI.Simulation.Inference;
 
@@ -13,7 +14,7 @@ namespace WPAI.Simulation.Inference;
 /// <item><c>TIMESTAMP,ContextTokens,GeneratedTokens</c> (Azure LLM inference): one row per request; requests per
 /// minute / 60 = QPS on a 1-minute grid.</item>
 /// </list>
-/// Anything else is rejected with the file, line and column.
+/// Fields may be quoted (RFC 4180, read with Sep). Anything else is rejected with the file, line and column.
 /// </summary>
 public static class LoadFileReader
 {
@@ -27,44 +28,39 @@ public static class LoadFileReader
             throw new LoadFileException(path, 0, 0, "the file does not exist", "Pass a load trace such as ../shared/data/load/nyc_taxi.csv");
         }
 
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || string.IsNullOrWhiteSpace(lines[0]))
+        var table = CsvTable.Read(path, (line, column, _, reason, fix) => new LoadFileException(path, line, column, reason, fix));
+        if (table.Header.Count == 0)
         {
             throw new LoadFileException(path, 1, 1, "the file is empty", "A load file starts with a header such as 'timestamp,value'");
         }
 
-        var header = lines[0].Trim().TrimStart('\uFEFF');
+        var header = string.Join(',', table.Header);
         var name = System.IO.Path.GetFileNameWithoutExtension(path);
         return header.ToLowerInvariant() switch
         {
-            "timestamp,value" => ReadNab(path, name, lines),
-            "timestamp_anon,value,container_ip,request_type" => ReadAlibaba(path, name, lines),
-            "timestamp,contexttokens,generatedtokens" => ReadAzure(path, name, lines),
+            "timestamp,value" => ReadNab(table, name),
+            "timestamp_anon,value,container_ip,request_type" => ReadAlibaba(table, name),
+            "timestamp,contexttokens,generatedtokens" => ReadAzure(table, name),
             _ => throw new LoadFileException(
                 path, 1, 1, $"unknown header '{header}'",
                 "Supported headers: 'timestamp,value' (NAB), 'timestamp_anon,value,container_ip,request_type' (alibaba GenAI), 'TIMESTAMP,ContextTokens,GeneratedTokens' (Azure LLM)"),
         };
     }
 
-    private static LoadSeries ReadNab(string path, string name, string[] lines)
+    private static LoadSeries ReadNab(CsvTable table, string name)
     {
-        var points = new List<(DateTimeOffset At, double Value)>(lines.Length);
-        for (var i = 1; i < lines.Length; i++)
+        var points = new List<(DateTimeOffset At, double Value)>(table.Rows.Count);
+        foreach (var row in table.Rows)
         {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-            {
-                continue;
-            }
-
-            var cells = Split(path, lines[i], i + 1, 2);
-            var at = ParseTime(path, i + 1, 1, cells[0]);
-            var value = ParseValue(path, i + 1, cells[0].Length + 2, cells[1]);
+            Expect(table, row, 2);
+            var at = ParseTime(table, row, 0);
+            var value = ParseValue(table, row, 1);
             points.Add((at, value));
         }
 
         if (points.Count < 2)
         {
-            throw new LoadFileException(path, lines.Length, 1, "fewer than 2 data rows", "A load trace needs at least 2 points to have a step");
+            throw table.Error(table.LastLine, 1, null, "fewer than 2 data rows", "A load trace needs at least 2 points to have a step");
         }
 
         points.Sort((a, b) => a.At.CompareTo(b.At));
@@ -80,32 +76,27 @@ public static class LoadFileReader
 
         if (diffs.Count == 0)
         {
-            throw new LoadFileException(path, 2, 1, "every row has the same timestamp", "Timestamps must advance");
+            throw table.Error(2, 1, null, "every row has the same timestamp", "Timestamps must advance");
         }
 
         var step = TimeSpan.FromTicks(diffs.MaxBy(kv => kv.Value).Key);
         return OnGrid(name, points, step);
     }
 
-    private static LoadSeries ReadAlibaba(string path, string name, string[] lines)
+    private static LoadSeries ReadAlibaba(CsvTable table, string name)
     {
         // (minute, container) -> (sum, count)
         var cells = new Dictionary<(long Minute, string Container), (double Sum, int Count)>();
-        for (var i = 1; i < lines.Length; i++)
+        foreach (var row in table.Rows)
         {
-            if (string.IsNullOrWhiteSpace(lines[i]))
+            Expect(table, row, 4);
+            if (!double.TryParse(row[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds))
             {
-                continue;
+                throw table.Error(row.Lines[0], row.Columns[0], null, $"'{row[0]}' is not a Unix time in seconds", "timestamp_anon must be a number of seconds");
             }
 
-            var c = Split(path, lines[i], i + 1, 4);
-            if (!double.TryParse(c[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds))
-            {
-                throw new LoadFileException(path, i + 1, 1, $"'{c[0]}' is not a Unix time in seconds", "timestamp_anon must be a number of seconds");
-            }
-
-            var value = ParseValue(path, i + 1, c[0].Length + 2, c[1]);
-            var key = ((long)Math.Floor(seconds / 60), c[2] + "|" + c[3]);
+            var value = ParseValue(table, row, 1);
+            var key = ((long)Math.Floor(seconds / 60), row[2] + "|" + row[3]);
             var (sum, count) = cells.GetValueOrDefault(key);
             cells[key] = (sum + value, count + 1);
         }
@@ -118,32 +109,27 @@ public static class LoadFileReader
 
         if (perMinute.Count < 2)
         {
-            throw new LoadFileException(path, lines.Length, 1, "fewer than 2 minutes of data", "A load trace needs at least 2 points");
+            throw table.Error(table.LastLine, 1, null, "fewer than 2 minutes of data", "A load trace needs at least 2 points");
         }
 
         var points = perMinute.Select(kv => (DateTimeOffset.FromUnixTimeSeconds(kv.Key * 60), kv.Value)).ToList();
         return OnGrid(name, points, TimeSpan.FromMinutes(1));
     }
 
-    private static LoadSeries ReadAzure(string path, string name, string[] lines)
+    private static LoadSeries ReadAzure(CsvTable table, string name)
     {
         var perMinute = new SortedDictionary<DateTimeOffset, double>();
-        for (var i = 1; i < lines.Length; i++)
+        foreach (var row in table.Rows)
         {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-            {
-                continue;
-            }
-
-            var c = Split(path, lines[i], i + 1, 3);
-            var at = ParseTime(path, i + 1, 1, c[0]);
+            Expect(table, row, 3);
+            var at = ParseTime(table, row, 0);
             var minute = new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, TimeSpan.Zero);
             perMinute[minute] = perMinute.GetValueOrDefault(minute) + (1.0 / 60.0);
         }
 
         if (perMinute.Count < 2)
         {
-            throw new LoadFileException(path, lines.Length, 1, "fewer than 2 minutes of requests", "A request trace needs requests in at least 2 minutes");
+            throw table.Error(table.LastLine, 1, null, "fewer than 2 minutes of requests", "A request trace needs requests in at least 2 minutes");
         }
 
         // Minutes without a request have zero load, not a gap.
@@ -197,34 +183,31 @@ public static class LoadFileReader
         return new LoadSeries(name, start, step, values);
     }
 
-    private static string[] Split(string path, string line, int lineNo, int expected)
+    private static void Expect(CsvTable table, CsvRow row, int expected)
     {
-        var cells = line.Split(',');
-        if (cells.Length != expected)
+        if (row.Count != expected)
         {
-            throw new LoadFileException(path, lineNo, 1, $"expected {expected} comma-separated columns, found {cells.Length}", "Fix or remove this row");
+            throw table.Error(row.Line, 1, null, $"expected {expected} comma-separated columns, found {row.Count}", "Fix or remove this row");
         }
-
-        return cells;
     }
 
-    private static DateTimeOffset ParseTime(string path, int line, int column, string text)
+    private static DateTimeOffset ParseTime(CsvTable table, CsvRow row, int index)
     {
-        if (DateTimeOffset.TryParseExact(text.Trim(), NabFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        if (DateTimeOffset.TryParseExact(row[index], NabFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
         {
             return at;
         }
 
-        throw new LoadFileException(path, line, column, $"'{text}' is not a timestamp", "Use 'yyyy-MM-dd HH:mm:ss' (UTC)");
+        throw table.Error(row.Lines[index], row.Columns[index], null, $"'{row[index]}' is not a timestamp", "Use 'yyyy-MM-dd HH:mm:ss' (UTC)");
     }
 
-    private static double ParseValue(string path, int line, int column, string text)
+    private static double ParseValue(CsvTable table, CsvRow row, int index)
     {
-        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v >= 0)
+        if (double.TryParse(row[index], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v >= 0)
         {
             return v;
         }
 
-        throw new LoadFileException(path, line, column, $"'{text}' is not a non-negative number", "The value column holds the load (requests, QPS, counts)");
+        throw table.Error(row.Lines[index], row.Columns[index], null, $"'{row[index]}' is not a non-negative number", "The value column holds the load (requests, QPS, counts)");
     }
 }

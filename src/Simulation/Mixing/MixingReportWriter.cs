@@ -14,7 +14,7 @@ public static class MixingReportWriter
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public static async Task<IReadOnlyList<string>> WriteAsync(
-        MixingSimulationArguments arguments, MixingScenario scenario, IReadOnlyList<(MixingRunMetrics Metrics, MixingRunResult Result)> runs, CancellationToken cancellationToken)
+        MixingSimulationOptions arguments, MixingScenario scenario, IReadOnlyList<(MixingRunMetrics Metrics, MixingRunResult Result)> runs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(scenario);
@@ -39,7 +39,7 @@ public static class MixingReportWriter
         return written;
     }
 
-    public static IReadOnlyList<string> Assumptions(MixingSimulationArguments a, MixingScenario s)
+    public static IReadOnlyList<string> Assumptions(MixingSimulationOptions a, MixingScenario s)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(s);
@@ -57,7 +57,7 @@ public static class MixingReportWriter
         ];
     }
 
-    public static JsonObject ToJson(MixingSimulationArguments a, MixingScenario s, IReadOnlyList<MixingRunMetrics> runs)
+    public static JsonObject ToJson(MixingSimulationOptions a, MixingScenario s, IReadOnlyList<MixingRunMetrics> runs)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(s);
@@ -211,7 +211,7 @@ public static class MixingReportWriter
         return sb.ToString();
     }
 
-    public static string ToMarkdown(MixingSimulationArguments a, MixingScenario s, IReadOnlyList<MixingRunMetrics> runs, IReadOnlyList<string> plots)
+    public static string ToMarkdown(MixingSimulationOptions a, MixingScenario s, IReadOnlyList<MixingRunMetrics> runs, IReadOnlyList<string> plots)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(s);

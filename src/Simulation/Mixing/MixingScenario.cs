@@ -37,7 +37,7 @@ public sealed record MixingScenario(
     public int FixedGpus => Pools.Sum(p => p.FixedGpus);
 
     /// <summary>Reads the files and builds the scenario of <paramref name="a"/>.</summary>
-    public static MixingScenario Prepare(MixingSimulationArguments a)
+    public static MixingScenario Prepare(MixingSimulationOptions a)
     {
         ArgumentNullException.ThrowIfNull(a);
         a.Validate();
@@ -48,7 +48,7 @@ public sealed record MixingScenario(
     }
 
     /// <summary>Builds the scenario from nodes, pods and loads already read.</summary>
-    public static MixingScenario Prepare(string source, IReadOnlyList<SimNode> nodes, IReadOnlyList<SimJob> pods, IReadOnlyList<ReplayedLoad> loads, MixingSimulationArguments a)
+    public static MixingScenario Prepare(string source, IReadOnlyList<SimNode> nodes, IReadOnlyList<SimJob> pods, IReadOnlyList<ReplayedLoad> loads, MixingSimulationOptions a)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(pods);

@@ -5,52 +5,35 @@ using WPAI.Simulation.Inference;
 namespace WPAI.Simulation.Mixing;
 
 /// <summary>
-/// <c>wpai simulate --mixing --nodes FILE --pods FILE --inference FILE[,FILE...] [--fleet-scale F] [--offered-load R]
-/// [--policies …] [--out DIR]</c>: builds the combined scenario, replays it through the real grains once per policy,
-/// prints the table and the targets' verdicts, and writes <c>report.json</c>, <c>report.md</c> and plots into the output folder.
-/// Returns the process exit code: 0 on success, 2 on bad arguments or input.
+/// <c>wpai simulate --mixing</c> as a library call: builds the combined scenario, replays it through the real grains once
+/// per policy, prints the table and the targets' verdicts, and writes <c>report.json</c>, <c>report.md</c> and plots into
+/// the output folder.
 /// </summary>
 public static class MixingSimulationCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Prepares the scenario of <paramref name="options"/> and runs every policy. Bad options or files throw
+    /// <see cref="WpaiValidationException"/> or <see cref="LoadFileException"/> (naming the file, line and column) before
+    /// anything runs.
+    /// </summary>
+    public static Task<IReadOnlyList<MixingRunMetrics>> RunAsync(MixingSimulationOptions options, TextWriter output, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        MixingSimulationArguments arguments;
-        MixingScenario scenario;
-        try
-        {
-            arguments = MixingSimulationArguments.Parse(args);
-            scenario = MixingScenario.Prepare(arguments);
-        }
-        catch (WpaiValidationException e)
-        {
-            await output.WriteLineAsync("error: " + e.Message);
-            await output.WriteLineAsync(MixingSimulationArguments.Usage);
-            return 2;
-        }
-        catch (LoadFileException e)
-        {
-            await output.WriteLineAsync("error: " + e.Message);
-            return 2;
-        }
-
-        await RunAsync(arguments, scenario, output, cancellationToken);
-        return 0;
+        ArgumentNullException.ThrowIfNull(options);
+        return RunAsync(options, MixingScenario.Prepare(options), output, cancellationToken);
     }
 
     /// <summary>Runs every policy of a prepared scenario and writes the report; returns the metrics in policy order.</summary>
     public static async Task<IReadOnlyList<MixingRunMetrics>> RunAsync(
-        MixingSimulationArguments arguments, MixingScenario scenario, TextWriter output, CancellationToken cancellationToken = default)
+        MixingSimulationOptions options, MixingScenario scenario, TextWriter output, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(output);
         var c = CultureInfo.InvariantCulture;
         await output.WriteLineAsync(string.Create(c,
             $"mixing: {scenario.Workload.Jobs.Length:N0} training jobs on {scenario.Workload.Nodes.Length} nodes / {scenario.Workload.FleetGpus} GPUs ({scenario.OnlineNodes.Count} nodes / {scenario.OnlineGpus} GPUs start online, {scenario.FixedGpus} GPUs Fixed), {scenario.Services.Length} inference services, ticks every {scenario.Tick.TotalMinutes:0} min to day {scenario.End.TotalDays:0.#}"));
         var runs = new List<(MixingRunMetrics, MixingRunResult)>();
-        foreach (var policy in arguments.Policies)
+        foreach (var policy in options.Policies)
         {
             await output.WriteAsync($"{policy.Name,-26}");
             var last = -1;
@@ -79,7 +62,7 @@ public static class MixingSimulationCommand
             await output.WriteLineAsync(string.Create(c, $"target {policy}: {target}: {(met switch { true => "met", false => "MISSED", null => "not measured" })} ({measured})"));
         }
 
-        var written = await MixingReportWriter.WriteAsync(arguments, scenario, runs, cancellationToken);
+        var written = await MixingReportWriter.WriteAsync(options, scenario, runs, cancellationToken);
         await output.WriteLineAsync($"Report written: {string.Join(", ", written)}");
         return list;
     }

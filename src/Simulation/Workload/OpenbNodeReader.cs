@@ -12,23 +12,24 @@ public static class OpenbNodeReader
     {
         var nodes = new List<SimNode>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in CsvTable.Read(path, Columns))
+        var table = CsvTable.ReadTrace(path, Columns);
+        foreach (var row in table.Rows)
         {
-            var name = row.Text("sn");
+            var name = table.Text(row, "sn");
             if (name.Length == 0)
             {
-                throw row.Error("sn", "the node name is empty", "Give every node a unique name.");
+                throw table.ErrorAt(row, "sn", "the node name is empty", "Give every node a unique name.");
             }
 
             if (!names.Add(name))
             {
-                throw row.Error("sn", $"the node name '{name}' appears twice", "Give every node a unique name.");
+                throw table.ErrorAt(row, "sn", $"the node name '{name}' appears twice", "Give every node a unique name.");
             }
 
-            var gpus = row.Int("gpu", 0);
-            var cpu = row.Int("cpu_milli", 1);
-            var memory = row.Long("memory_mib", 1);
-            var model = row.Text("model");
+            var gpus = table.Int(row, "gpu", 0);
+            var cpu = table.Int(row, "cpu_milli", 1);
+            var memory = table.Long(row, "memory_mib", 1);
+            var model = table.Text(row, "model");
             if (gpus == 0)
             {
                 continue;
@@ -36,7 +37,7 @@ public static class OpenbNodeReader
 
             if (model.Length == 0)
             {
-                throw row.Error("model", "a GPU node has no GPU model", "Name the node's GPU model (its pool), e.g. V100M16.");
+                throw table.ErrorAt(row, "model", "a GPU node has no GPU model", "Name the node's GPU model (its pool), e.g. V100M16.");
             }
 
             nodes.Add(new SimNode(name, model, gpus, cpu, memory));

@@ -17,52 +17,53 @@ public static class OpenbPodReader
     {
         var jobs = new List<SimJob>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in CsvTable.Read(path, Columns))
+        var table = CsvTable.ReadTrace(path, Columns);
+        foreach (var row in table.Rows)
         {
-            var name = row.Text("name");
+            var name = table.Text(row, "name");
             if (name.Length == 0)
             {
-                throw row.Error("name", "the pod name is empty", "Give every pod a unique name.");
+                throw table.ErrorAt(row, "name", "the pod name is empty", "Give every pod a unique name.");
             }
 
             if (!names.Add(name))
             {
-                throw row.Error("name", $"the pod name '{name}' appears twice", "Give every pod a unique name.");
+                throw table.ErrorAt(row, "name", $"the pod name '{name}' appears twice", "Give every pod a unique name.");
             }
 
-            var cpu = row.Int("cpu_milli", 0);
-            var memory = row.Long("memory_mib", 0);
-            var numGpu = row.Int("num_gpu", 0);
-            var gpuMilli = row.Int("gpu_milli", 0);
+            var cpu = table.Int(row, "cpu_milli", 0);
+            var memory = table.Long(row, "memory_mib", 0);
+            var numGpu = table.Int(row, "num_gpu", 0);
+            var gpuMilli = table.Int(row, "gpu_milli", 0);
             if (gpuMilli > 1000)
             {
-                throw row.Error("gpu_milli", $"{gpuMilli} is above 1000", "gpu_milli is the share of one GPU per GPU (0–1000).");
+                throw table.ErrorAt(row, "gpu_milli", $"{gpuMilli} is above 1000", "gpu_milli is the share of one GPU per GPU (0–1000).");
             }
 
             if (numGpu > 0 && gpuMilli == 0)
             {
-                throw row.Error("gpu_milli", "a GPU pod asks for 0 milli-GPU", "Write gpu_milli between 1 and 1000 for a pod with num_gpu > 0.");
+                throw table.ErrorAt(row, "gpu_milli", "a GPU pod asks for 0 milli-GPU", "Write gpu_milli between 1 and 1000 for a pod with num_gpu > 0.");
             }
 
             if (numGpu > 1 && gpuMilli < 1000)
             {
-                throw row.Error("gpu_milli", $"a {numGpu}-GPU pod shares a GPU ({gpuMilli} milli)", "Only single-GPU pods may share a GPU; write 1000.");
+                throw table.ErrorAt(row, "gpu_milli", $"a {numGpu}-GPU pod shares a GPU ({gpuMilli} milli)", "Only single-GPU pods may share a GPU; write 1000.");
             }
 
-            var specText = row.Text("gpu_spec");
+            var specText = table.Text(row, "gpu_spec");
             var models = specText.Length == 0
                 ? []
                 : specText.Split('|').Select(m => m.Trim()).ToImmutableArray();
             if (models.Any(m => m.Length == 0))
             {
-                throw row.Error("gpu_spec", $"'{specText}' has an empty model name", "List models separated by '|', e.g. V100M16|V100M32, or leave it empty for any.");
+                throw table.ErrorAt(row, "gpu_spec", $"'{specText}' has an empty model name", "List models separated by '|', e.g. V100M16|V100M32, or leave it empty for any.");
             }
 
-            var created = row.Long("creation_time", 0);
-            var deleted = row.Long("deletion_time", 0);
+            var created = table.Long(row, "creation_time", 0);
+            var deleted = table.Long(row, "deletion_time", 0);
             if (deleted < created)
             {
-                throw row.Error("deletion_time", $"{deleted} is before creation_time {created}", "deletion_time must not precede creation_time.");
+                throw table.ErrorAt(row, "deletion_time", $"{deleted} is before creation_time {created}", "deletion_time must not precede creation_time.");
             }
 
             jobs.Add(new SimJob(
@@ -74,7 +75,7 @@ public static class OpenbPodReader
                 cpu,
                 memory,
                 models,
-                row.Text("qos")));
+                table.Text(row, "qos")));
         }
 
         if (jobs.Count == 0)

@@ -4,7 +4,7 @@ using WPAI.Domain.Nodes;
 
 namespace WPAI.Domain.Tests.Mixing;
 
-/// <summary>Every pair of node modes against the state machine of DESIGN.md, "Mixing".</summary>
+/// <summary>Every pair of node modes against the node mode state machine (docs/architecture.md).</summary>
 public sealed class NodeModeMatrixTests
 {
     private static readonly HashSet<(NodeMode, NodeMode)> Expected =

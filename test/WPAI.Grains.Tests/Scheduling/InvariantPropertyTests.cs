@@ -4,8 +4,8 @@ using FsCheck.Fluent;
 namespace WPAI.Grains.Tests.Scheduling;
 
 /// <summary>
-/// Fires random concurrent submits, cancels, completions and passes at a small fleet, then checks DESIGN.md's
-/// invariants: no node over-committed, every job placed at most once, every running job holding exactly its one
+/// Fires random concurrent submits, cancels, completions and passes at a small fleet, then checks the platform's
+/// invariants (docs/architecture.md): no node over-committed, every job placed at most once, every running job holding exactly its one
 /// allocation, department ledgers equal to their running jobs, and no pending job lost from the queues.
 /// </summary>
 [Collection(ClusterCollection.Name)]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using WPAI.Abstractions.Errors;
 using WPAI.Forecasting;
 using WPAI.Simulation.Inference;
 
@@ -70,9 +71,9 @@ public sealed class InferenceReplayTests
         try
         {
             var output = new StringWriter();
-            var rc = await InferenceSimulationCommand.RunAsync(
-                ["--inference", SharedData.Load("elb_request_count_8c0756.csv"), "--policies", "wpai,hpa", "--out", dir], output);
-            Assert.True(rc == 0, output.ToString());
+            var results = await InferenceSimulationCommand.RunAsync(
+                [SharedData.Load("elb_request_count_8c0756.csv")], new InferenceSimulationOptions { Policies = ["wpai", "hpa"], OutputDirectory = dir }, output);
+            Assert.Single(results);
             var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "report.json")))!;
             Assert.Equal("elb_request_count_8c0756", json["series"]!.GetValue<string>());
             var runs = json["runs"]!.AsArray();
@@ -99,9 +100,8 @@ public sealed class InferenceReplayTests
     [Fact]
     public async Task Command_RejectsUnknownPolicy()
     {
-        var output = new StringWriter();
-        var rc = await InferenceSimulationCommand.RunAsync(["--inference", "x.csv", "--policies", "magic"], output);
-        Assert.Equal(2, rc);
-        Assert.Contains("unknown policy 'magic'", output.ToString(), StringComparison.Ordinal);
+        var e = await Assert.ThrowsAsync<WpaiValidationException>(() =>
+            InferenceSimulationCommand.RunAsync(["x.csv"], new InferenceSimulationOptions { Policies = ["magic"] }, TextWriter.Null));
+        Assert.Contains("unknown policy 'magic'", e.Message, StringComparison.Ordinal);
     }
 }

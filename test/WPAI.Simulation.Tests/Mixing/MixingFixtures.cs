@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using WPAI.Simulation.Mixing;
 
 namespace WPAI.Simulation.Tests.Mixing;
 
@@ -43,9 +44,16 @@ internal static class MixingFixtures
         return dir.File(name, sb.ToString());
     }
 
-    public static List<string> Args(TempDir dir, params string[] extra) =>
-    [
-        "--mixing", "--nodes", Nodes(dir), "--pods", Pods(dir), "--inference", Load(dir),
-        "--fleet-scale", "1", "--offered-load", "0.5", "--warm-up", "12h", "--drain", "6h", "--out", Path.Combine(dir.Path, "out"), .. extra,
-    ];
+    /// <summary>The options of the hand-made scenario: the whole fleet, offered load 0.5, 12 h warm-up, 6 h drain.</summary>
+    public static MixingSimulationOptions Options(TempDir dir) => new()
+    {
+        Nodes = Nodes(dir),
+        Pods = Pods(dir),
+        LoadFiles = [Load(dir)],
+        FleetScale = 1,
+        OfferedLoad = 0.5,
+        WarmUp = TimeSpan.FromHours(12),
+        Drain = TimeSpan.FromHours(6),
+        Out = Path.Combine(dir.Path, "out"),
+    };
 }

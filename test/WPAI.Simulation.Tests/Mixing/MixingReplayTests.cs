@@ -13,10 +13,9 @@ namespace WPAI.Simulation.Tests.Mixing;
 /// </summary>
 public sealed class MixingReplayTests(ITestOutputHelper output)
 {
-    private static (MixingSimulationArguments Arguments, MixingScenario Scenario) Scenario(TempDir dir, string policies)
+    private static (MixingSimulationOptions Arguments, MixingScenario Scenario) Scenario(TempDir dir, string policies)
     {
-        // A later --warm-up overrides the fixture's.
-        var a = MixingSimulationArguments.Parse(MixingFixtures.Args(dir, "--warm-up", "22h", "--policies", policies));
+        var a = MixingFixtures.Options(dir) with { WarmUp = TimeSpan.FromHours(22), Policies = MixingPolicies.Parse(policies) };
         return (a, MixingScenario.Prepare(a));
     }
 

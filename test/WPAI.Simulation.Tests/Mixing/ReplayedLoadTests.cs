@@ -23,7 +23,7 @@ public sealed class ReplayedLoadTests
     public void Scenario_SplitsHalfOfEachPoolOnlineAndSizesServicesToTheMedianPeak()
     {
         using var dir = new TempDir();
-        var a = MixingSimulationArguments.Parse(MixingFixtures.Args(dir));
+        var a = MixingFixtures.Options(dir);
 
         var s = MixingScenario.Prepare(a);
 

@@ -1,8 +1,8 @@
 using System.ComponentModel;
-using System.Globalization;
 using Spectre.Console.Cli;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
+using WPAI.Domain.Text;
 
 namespace WPAI.Cli.Commands.Doctor;
 
@@ -13,19 +13,19 @@ public sealed class DoctorSettings : WpaiSettings
     public string? Connection { get; set; }
 
     [CommandOption("--max-skew <DURATION>")]
-    [Description("Clock skew between silos that is still fine, as hh:mm:ss(.fff) (default 00:00:01); more warns, ten times more fails")]
+    [Description("Clock skew between silos that is still fine, e.g. 1s, 0.5s or 00:00:00.500 (default 1s); more warns, ten times more fails")]
     public string? MaxSkew { get; set; }
 
     /// <summary>The parsed <c>--max-skew</c>.</summary>
     public TimeSpan MaxSkewValue => MaxSkew is null
         ? DoctorRules.DefaultMaxSkew
-        : TimeSpan.Parse(MaxSkew, CultureInfo.InvariantCulture);
+        : DurationText.Parse(MaxSkew, "--max-skew");
 
     protected override void ValidateOptions()
     {
-        if (MaxSkew is not null && (!TimeSpan.TryParse(MaxSkew, CultureInfo.InvariantCulture, out var skew) || skew <= TimeSpan.Zero))
+        if (MaxSkew is not null)
         {
-            throw new WpaiValidationException("--max-skew", $"'{MaxSkew}' is not a positive duration", "Give it as hh:mm:ss(.fff), e.g. 00:00:01 or 00:00:00.500");
+            _ = DurationText.Parse(MaxSkew, "--max-skew");
         }
 
         if (Connection is not null)

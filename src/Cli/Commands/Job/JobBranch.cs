@@ -2,7 +2,7 @@ using Spectre.Console.Cli;
 
 namespace WPAI.Cli.Commands.Job;
 
-/// <summary><c>wpai job submit|list|show|cancel</c>.</summary>
+/// <summary><c>wpai job submit|list|show|logs|cancel</c>.</summary>
 public static class JobBranch
 {
     public static void Register(IConfigurator config)
@@ -20,6 +20,9 @@ public static class JobBranch
             job.AddCommand<JobShowCommand>("show")
                 .WithDescription("Show a job and why it waits (queue position, tier, score) or was preempted.")
                 .WithExample("job", "show", "resnet-1");
+            job.AddCommand<JobLogsCommand>("logs")
+                .WithDescription("Print a run's output (stdout and stderr), read from its node; --follow until it ends.")
+                .WithExample("job", "logs", "train-1", "--follow");
             job.AddCommand<JobCancelCommand>("cancel")
                 .WithDescription("Cancel a pending or running job.")
                 .WithExample("job", "cancel", "resnet-1");

@@ -3,6 +3,7 @@ using nietras.SeparatedValues;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
+using WPAI.Domain.Text;
 
 namespace WPAI.Cli.Commands.Job;
 
@@ -65,7 +66,7 @@ public static class JobFile
                     Quantities.ParseCount(row["gpus"].ToString().Trim(), "gpus", 0, "4"),
                     Quantities.ParseCpuMilli(Field(row, "cpu"), "cpu"),
                     Quantities.ParseMemoryMib(Field(row, "memory"), "memory"),
-                    Quantities.ParseDuration(Field(row, "duration"), "duration"),
+                    DurationText.Parse(Field(row, "duration"), "duration"),
                     template));
             }
             catch (WpaiValidationException ex)

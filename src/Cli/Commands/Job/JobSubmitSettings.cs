@@ -1,9 +1,11 @@
+using System.Collections.Immutable;
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
 using Rules = WPAI.Domain.Validation.Validate;
+using WPAI.Domain.Text;
 
 namespace WPAI.Cli.Commands.Job;
 
@@ -65,7 +67,46 @@ public sealed class JobSubmitSettings : WpaiSettings
     [Description("Workload: peak CPU use as a fraction of the request, 0..1. Default 0.8")]
     public string? CpuPeak { get; set; }
 
-    public JobSpec ToSpec()
+    [CommandOption("--max-retries <N>")]
+    [Description("Start a failed run (non-zero exit or signal) again up to N times. Default 0")]
+    public string? MaxRetries { get; set; }
+
+    [CommandOption("--grace <DURATION>")]
+    [Description("Time a stopped run gets between SIGTERM and SIGKILL, e.g. 30s. Default: the node agent's (30s)")]
+    public string? Grace { get; set; }
+
+    [CommandOption("--workdir <DIR>")]
+    [Description("Absolute working directory on the node. Default: a fresh directory per attempt")]
+    public string? WorkingDirectory { get; set; }
+
+    [CommandOption("-e|--env <NAME=VALUE>")]
+    [Description("Environment variable for the command (repeat for several)")]
+    public string[] Environment { get; set; } = [];
+
+    [CommandOption("--image <IMAGE>")]
+    [Description("Container image (Kubernetes driver)")]
+    public string? Image { get; set; }
+
+    /// <summary>The job's command: the arguments after <c>--</c>.</summary>
+    public ImmutableArray<string> Command { get; private set; } = [];
+
+    protected internal override void AcceptRemaining(IReadOnlyList<string> raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        Command = [.. raw];
+        if (File is null)
+        {
+            _ = ToSpec();
+        }
+    }
+
+    public JobSpec ToSpec() => Build(commandPending: false);
+
+    /// <summary>
+    /// Builds and checks the spec. While <paramref name="commandPending"/> (option validation runs before the command
+    /// after <c>--</c> is known) a missing --duration is not yet an error: a command job defaults it.
+    /// </summary>
+    private JobSpec Build(bool commandPending)
     {
         if (string.IsNullOrWhiteSpace(JobId))
         {
@@ -89,19 +130,51 @@ public sealed class JobSubmitSettings : WpaiSettings
             Quantities.ParseCount(Gpus, "--gpus", 0, "4", Rules.MaxGpus),
             Quantities.ParseCpuMilli(Cpu),
             Quantities.ParseMemoryMib(Memory),
-            Quantities.ParseDuration(Duration),
+            Duration is null && (commandPending || !Command.IsEmpty) ? DefaultCommandDuration : DurationText.Parse(Duration, "--duration"),
             Template?.Trim(),
             ToWorkload(),
-            LongRunning);
+            LongRunning,
+            Command,
+            WorkingDirectory,
+            ParseEnvironment(),
+            Image,
+            MaxRetries is null ? 0 : Quantities.ParseCount(MaxRetries, "--max-retries", 0, "2"),
+            Grace is null ? null : DurationText.Parse(Grace, "--grace"));
+        Rules.RunSettings(spec);
         Rules.Job(spec); // the same rules the cluster applies, checked before connecting
         return spec;
+    }
+
+    /// <summary>The expected run time of a command job submitted without --duration.</summary>
+    public static readonly TimeSpan DefaultCommandDuration = TimeSpan.FromHours(1);
+
+    private ImmutableDictionary<string, string>? ParseEnvironment()
+    {
+        if (Environment.Length == 0)
+        {
+            return null;
+        }
+
+        var builder = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var entry in Environment)
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new WpaiValidationException("--env", $"'{entry}' is not NAME=VALUE", "Write e.g. --env EPOCHS=3");
+            }
+
+            builder[entry[..equals]] = entry[(equals + 1)..];
+        }
+
+        return builder.ToImmutable();
     }
 
     protected override void ValidateOptions()
     {
         if (File is null)
         {
-            _ = ToSpec();
+            _ = Build(commandPending: true);
             return;
         }
 

@@ -4,6 +4,7 @@ using Spectre.Console.Cli;
 using WPAI.Abstractions.Contracts.Mixing;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
+using WPAI.Domain.Text;
 
 namespace WPAI.Cli.Commands.Pool;
 
@@ -84,12 +85,12 @@ public sealed class PoolMixingSettings : WpaiSettings
 
         if (MinDwell is not null)
         {
-            s = s with { MinDwell = ParseDurationOrZero(MinDwell, "--min-dwell") };
+            s = s with { MinDwell = DurationText.Parse(MinDwell, "--min-dwell", allowZero: true) };
         }
 
         if (ReclaimGrace is not null)
         {
-            s = s with { ReclaimGrace = ParseDurationOrZero(ReclaimGrace, "--reclaim-grace") };
+            s = s with { ReclaimGrace = DurationText.Parse(ReclaimGrace, "--reclaim-grace", allowZero: true) };
         }
 
         if (ReclaimAhead is not null)
@@ -104,7 +105,7 @@ public sealed class PoolMixingSettings : WpaiSettings
 
         if (Horizon is not null)
         {
-            s = s with { LookAheadHorizon = Quantities.ParseDuration(Horizon, "--horizon") };
+            s = s with { LookAheadHorizon = DurationText.Parse(Horizon, "--horizon") };
         }
 
         if (Window is not null)
@@ -115,7 +116,7 @@ public sealed class PoolMixingSettings : WpaiSettings
 
         if (TickInterval is not null)
         {
-            s = s with { TickInterval = ParseDurationOrZero(TickInterval, "--tick-interval") };
+            s = s with { TickInterval = DurationText.Parse(TickInterval, "--tick-interval", allowZero: true) };
         }
 
         return s;
@@ -145,9 +146,6 @@ public sealed class PoolMixingSettings : WpaiSettings
         "off" or "false" or "no" => false,
         _ => throw new WpaiValidationException(option, $"'{text}' is neither on nor off", $"Write {option} on or {option} off"),
     };
-
-    private static TimeSpan ParseDurationOrZero(string text, string option) =>
-        text.Trim() is "0" or "0s" or "0m" ? TimeSpan.Zero : Quantities.ParseDuration(text, option);
 
     private static (TimeOnly Start, TimeOnly End) ParseWindow(string text)
     {

@@ -12,7 +12,7 @@ public sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simulat
     public override async Task<int> ExecuteAsync(CommandContext context, SimulateSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var arguments = SimulationArguments.Parse(settings.ToArguments());
+        var options = settings.ToOptions();
         var log = new StringWriter(CultureInfo.InvariantCulture);
         SimulationReport? report = null;
         await console.Progress()
@@ -21,7 +21,7 @@ public sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simulat
             {
                 var task = ctx.AddTask("simulating", maxValue: 100);
                 var progress = new Progress<double>(f => task.Value = Math.Clamp(f, 0, 1) * 100);
-                report = await SimulationCommand.RunAsync(arguments, progress, log, cancellationToken);
+                report = await SimulationCommand.RunAsync(options, progress, log, cancellationToken);
                 task.Value = 100;
             });
 
@@ -46,7 +46,7 @@ public sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simulat
 
         console.Write(table);
         console.MarkupLine(Markup.Escape(ReportWriter.TargetVerdict(report.Runs).Replace("**", string.Empty, StringComparison.Ordinal)));
-        console.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(arguments.Out))}[/] (report.json, report.md, PNG plots)");
+        console.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(options.Out))}[/] (report.json, report.md, PNG plots)");
         return 0;
     }
 }

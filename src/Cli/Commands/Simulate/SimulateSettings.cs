@@ -1,9 +1,16 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
+using WPAI.Abstractions.Errors;
+using WPAI.Cli.Infrastructure;
+using WPAI.Domain.Text;
+using WPAI.Simulation;
+using WPAI.Simulation.Policies;
+using WPAI.Simulation.Workload;
 
 namespace WPAI.Cli.Commands.Simulate;
 
-public sealed class SimulateSettings : CommandSettings
+/// <summary>The options of <c>wpai simulate</c> (training): a trace or a synthetic workload, policies, loads, output.</summary>
+public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
 {
     [CommandOption("--nodes <FILE>"), Description("Node list (openb_node_list_gpu_node.csv): pools = GPU models.")]
     public string? Nodes { get; init; }
@@ -11,73 +18,79 @@ public sealed class SimulateSettings : CommandSettings
     [CommandOption("--pods <FILE>"), Description("Pod list (openb_pod_list_*.csv).")]
     public string? Pods { get; init; }
 
-    [CommandOption("--synthetic"), Description("Generate a Philly-shaped workload instead of reading a trace.")]
+    [CommandOption("--synthetic"), Description("Generate a Philly-shaped workload instead of reading a trace (offered load 0.9 unless given).")]
     public bool Synthetic { get; init; }
 
     [CommandOption("--jobs <N>"), Description("Synthetic jobs (default 2000).")]
-    public int? Jobs { get; init; }
+    public string? Jobs { get; init; }
 
     [CommandOption("--node-count <N>"), Description("Synthetic nodes (default 40).")]
-    public int? NodeCount { get; init; }
+    public string? NodeCount { get; init; }
 
     [CommandOption("--days <N>"), Description("Synthetic arrival window in days (default 7).")]
-    public double? Days { get; init; }
+    public string? Days { get; init; }
 
     [CommandOption("--policies <LIST>"), Description("wpai, static-quota, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize (default wpai,static-quota,fifo).")]
     public string? Policies { get; init; }
 
     [CommandOption("--offered-load <R>"), Description("GPU demand / (fleet GPUs × arrival window); compresses arrivals.")]
-    public double? OfferedLoad { get; init; }
+    public string? OfferedLoad { get; init; }
 
     [CommandOption("--sweep-load <LIST>"), Description("Several offered loads, e.g. 0.5,0.7,0.9,1.1,1.3.")]
     public string? SweepLoad { get; init; }
 
-    [CommandOption("--fleet-scale <F>"), Description("Keep this fraction of each pool's nodes (default 1).")]
-    public double? FleetScale { get; init; }
+    [CommandOption("--fleet-scale <F>"), Description("Keep this fraction of each pool's nodes, from 0 (exclusive) to 1 (default 1).")]
+    public string? FleetScale { get; init; }
 
     [CommandOption("--quota-mode <MODE>"), Description("equal (default) or proportional.")]
     public string? QuotaMode { get; init; }
 
-    [CommandOption("--max-duration <DURATION>"), Description("Leave out longer jobs (services), default 7d.")]
+    [CommandOption("--max-duration <DURATION>"), Description("Leave out longer jobs (services), e.g. 7d (default) or 36h.")]
     public string? MaxDuration { get; init; }
 
     [CommandOption("--seed <N>"), Description("Seed of every random draw (default 1).")]
-    public int? Seed { get; init; }
+    public string? Seed { get; init; }
 
     [CommandOption("--out <DIR>"), Description("Report folder (default simulation-report).")]
     public string? Out { get; init; }
 
-    /// <summary>The same options as the library's argument list.</summary>
-    public IReadOnlyList<string> ToArguments()
+    public override SimulationOptions ToOptions()
     {
-        var args = new List<string>();
-        void Add(string name, object? value)
+        if (OfferedLoad is not null && SweepLoad is not null)
         {
-            if (value is not null)
-            {
-                args.Add(name);
-                args.Add(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!);
-            }
+            throw new WpaiValidationException("--sweep-load", "conflicts with --offered-load", "Use either --offered-load R or --sweep-load R1,R2,….");
         }
 
-        Add("--nodes", Nodes);
-        Add("--pods", Pods);
-        if (Synthetic)
+        var defaults = new SimulationOptions();
+        var options = new SimulationOptions
         {
-            args.Add("--synthetic");
-        }
-
-        Add("--jobs", Jobs);
-        Add("--node-count", NodeCount);
-        Add("--days", Days);
-        Add("--policies", Policies);
-        Add("--offered-load", OfferedLoad);
-        Add("--sweep-load", SweepLoad);
-        Add("--fleet-scale", FleetScale);
-        Add("--quota-mode", QuotaMode);
-        Add("--max-duration", MaxDuration);
-        Add("--seed", Seed);
-        Add("--out", Out);
-        return args;
+            Nodes = Nodes,
+            Pods = Pods,
+            Synthetic = Synthetic,
+            Jobs = Jobs is null ? defaults.Jobs : Quantities.ParseCount(Jobs, "--jobs", 1, "2000"),
+            NodeCount = NodeCount is null ? defaults.NodeCount : Quantities.ParseCount(NodeCount, "--node-count", 1, "40"),
+            Days = Days is null ? defaults.Days : Positive(Quantities.ParseNumber(Days, "--days", "7"), "--days", "7"),
+            Policies = Policies is null ? defaults.Policies : PolicyPresets.Parse(Policies),
+            Loads = OfferedLoad is not null ? [Quantities.ParseNumber(OfferedLoad, "--offered-load", "0.9")]
+                : SweepLoad is not null ? Quantities.ParseNumbers(SweepLoad, "--sweep-load", "0.5,0.7,0.9,1.1,1.3")
+                : [],
+            FleetScale = FleetScale is null ? defaults.FleetScale : Quantities.ParseNumber(FleetScale, "--fleet-scale", "0.02"),
+            QuotaMode = QuotaMode is null ? defaults.QuotaMode : ParseQuotaMode(QuotaMode),
+            MaxDuration = MaxDuration is null ? defaults.MaxDuration : DurationText.Parse(MaxDuration, "--max-duration"),
+            Seed = Seed is null ? defaults.Seed : Quantities.ParseCount(Seed, "--seed", int.MinValue, "1"),
+            Out = string.IsNullOrWhiteSpace(Out) ? defaults.Out : Out,
+        };
+        options.Validate();
+        return options;
     }
+
+    private static double Positive(double value, string option, string example) =>
+        value > 0 ? value : throw new WpaiValidationException(option, $"{value} is not positive", $"Write e.g. {option} {example}");
+
+    private static QuotaMode ParseQuotaMode(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "equal" => Simulation.Workload.QuotaMode.Equal,
+        "proportional" => Simulation.Workload.QuotaMode.Proportional,
+        _ => throw new WpaiValidationException("--quota-mode", $"'{text}' is not a quota mode", "Use equal or proportional."),
+    };
 }

@@ -6,18 +6,11 @@ using WPAI.Simulation.Workload;
 namespace WPAI.Simulation.Mixing;
 
 /// <summary>
-/// The arguments of <c>wpai simulate --mixing --nodes FILE --pods FILE --inference FILE[,FILE...] [--fleet-scale F]
-/// [--offered-load R] [--policies wpai-mixing,wpai-mixing-lookahead,no-mixing,time-window] [--out DIR]</c> and the
-/// scenario knobs (each with the default the report states): <c>--online-share</c>, <c>--peak-busy</c>, <c>--tick</c>,
-/// <c>--warm-up</c>, <c>--drain</c>, <c>--retrain</c>, <c>--capacity-qps</c>, <c>--max-duration</c>, <c>--seed</c>.
+/// What <c>wpai simulate --mixing</c> replays (the command line is typed in <c>src/Cli/Commands/Simulate</c>): the trace
+/// files, the load files, the policies, and the scenario knobs, each with the default the report states.
 /// </summary>
-public sealed record MixingSimulationArguments
+public sealed record MixingSimulationOptions
 {
-    public const string Usage =
-        "usage: wpai simulate --mixing --nodes FILE --pods FILE --inference FILE[,FILE...] [--fleet-scale 0.02] [--offered-load 0.5] " +
-        "[--policies wpai-mixing,wpai-mixing-lookahead,no-mixing,time-window] [--online-share 0.5] [--peak-busy 0.9] [--tick 5m] " +
-        "[--warm-up 3d] [--drain 1d] [--retrain 1d] [--capacity-qps 50] [--max-duration 7d] [--seed 1] [--out DIR]";
-
     public string? Nodes { get; init; }
 
     public string? Pods { get; init; }
@@ -111,68 +104,5 @@ public sealed record MixingSimulationArguments
         }
     }
 
-    /// <summary>Parses the arguments after <c>simulate</c> (<c>--mixing</c> itself is accepted and ignored).</summary>
-    public static MixingSimulationArguments Parse(IReadOnlyList<string> args)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        var result = new MixingSimulationArguments();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var name = args[i];
-            string Value() => i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
-                ? args[++i]
-                : throw new WpaiValidationException(name, "needs a value", $"Write {name} VALUE.");
-            result = name switch
-            {
-                "--mixing" => result,
-                "--nodes" => result with { Nodes = Value() },
-                "--pods" => result with { Pods = Value() },
-                "--inference" => result with { LoadFiles = [.. result.LoadFiles, .. Files(args, ref i, name)] },
-                "--fleet-scale" => result with { FleetScale = Double(name, Value()) },
-                "--offered-load" => result with { OfferedLoad = Double(name, Value()) },
-                "--policies" => result with { Policies = MixingPolicies.Parse(Value()) },
-                "--online-share" => result with { OnlineShare = Double(name, Value()) },
-                "--peak-busy" => result with { PeakBusy = Double(name, Value()) },
-                "--capacity-qps" => result with { CapacityQps = Double(name, Value()) },
-                "--tick" => result with { Tick = SimulationArguments.ParseDuration(name, Value()) },
-                "--warm-up" => result with { WarmUp = ZeroOrDuration(name, Value()) },
-                "--drain" => result with { Drain = ZeroOrDuration(name, Value()) },
-                "--retrain" => result with { Retrain = SimulationArguments.ParseDuration(name, Value()) },
-                "--max-duration" => result with { MaxDuration = SimulationArguments.ParseDuration(name, Value()) },
-                "--seed" => result with { Seed = Int(name, Value()) },
-                "--out" => result with { Out = Value() },
-                _ => throw new WpaiValidationException(name, "is not an option of simulate --mixing", Usage),
-            };
-        }
-
-        result.Validate();
-        return result;
-    }
-
-    /// <summary>The load files after <c>--inference</c>: one value split at commas, or several values up to the next option.</summary>
-    private static List<string> Files(IReadOnlyList<string> args, ref int i, string name)
-    {
-        var files = new List<string>();
-        while (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-        {
-            files.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        }
-
-        return files.Count > 0 ? files : throw new WpaiValidationException(name, "needs at least one load file", "Write --inference FILE[,FILE...].");
-    }
-
-    private static TimeSpan ZeroOrDuration(string name, string text) =>
-        text.Trim() == "0" ? TimeSpan.Zero : SimulationArguments.ParseDuration(name, text);
-
     private static string Num(double v) => v.ToString(CultureInfo.InvariantCulture);
-
-    private static int Int(string field, string text) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new WpaiValidationException(field, $"'{text}' is not an integer", $"Write {field} as a whole number.");
-
-    private static double Double(string field, string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? v
-            : throw new WpaiValidationException(field, $"'{text}' is not a number", $"Write {field} as a number such as 0.5.");
 }

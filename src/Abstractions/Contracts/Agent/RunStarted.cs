@@ -1,0 +1,7 @@
+using System.Collections.Immutable;
+
+namespace WPAI.Abstractions.Contracts.Agent;
+
+/// <summary>A node agent started attempt <paramref name="Attempt"/> of a job as process <paramref name="Pid"/> (its own process group).</summary>
+[GenerateSerializer, Immutable, Alias("wpai.run-started")]
+public sealed record RunStarted(string JobId, int Attempt, int Pid, ImmutableArray<int> GpuIndices, string RunDirectory, string LogFile, DateTimeOffset At);

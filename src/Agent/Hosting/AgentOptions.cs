@@ -1,0 +1,88 @@
+namespace WPAI.Agent.Hosting;
+
+/// <summary>The node agent's options (command line <c>--node</c> …, configuration section <c>Agent</c>).</summary>
+public sealed class AgentOptions
+{
+    public const string SectionName = "Agent";
+
+    /// <summary>The node's name (its grain key).</summary>
+    public string Node { get; set; } = string.Empty;
+
+    /// <summary>The node's pool: its GPU model, or <c>cpu</c>.</summary>
+    public string Pool { get; set; } = string.Empty;
+
+    /// <summary>Silo gateways, <c>host:port</c>, comma-separated for several.</summary>
+    public string Gateway { get; set; } = string.Empty;
+
+    public string? ClusterId { get; set; }
+
+    /// <summary>GPUs to declare where there is no driver (tests, CPU machines); default: what nvidia-smi lists, else 0.</summary>
+    public int? Gpus { get; set; }
+
+    /// <summary>CPU to declare in millicores; default: the machine's cores × 1000.</summary>
+    public int? CpuMilli { get; set; }
+
+    /// <summary>Memory to declare in MiB; default: MemTotal of /proc/meminfo.</summary>
+    public long? MemoryMib { get; set; }
+
+    /// <summary>The mode the node registers in (training runs on Fixed and OfflineNormal nodes).</summary>
+    public NodeMode Mode { get; set; } = NodeMode.Fixed;
+
+    /// <summary>Where run directories, logs, checkpoints and the agent's state file live. Default: ./wpai-agent/NODE.</summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>SIGTERM → SIGKILL grace of a run whose job names none.</summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often each run's CPU, memory and GPUs are sampled.</summary>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the agent reports (heartbeat, starts, ends, usage).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest one poll for new orders waits.</summary>
+    public TimeSpan PollWait { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The nvidia-smi program (a name on PATH or a path).</summary>
+    public string NvidiaSmi { get; set; } = "nvidia-smi";
+
+    public string EffectiveStateDirectory => Path.GetFullPath(StateDirectory ?? Path.Combine("wpai-agent", Node));
+
+    public void Validate()
+    {
+        WPAI.Domain.Validation.Validate.Id(Node, "--node");
+        WPAI.Domain.Validation.Validate.Id(Pool, "--pool");
+        if (string.IsNullOrWhiteSpace(Gateway))
+        {
+            throw new WpaiValidationException("--gateway", "is required", "Name a silo gateway, e.g. --gateway 127.0.0.1:30000.");
+        }
+
+        if (Gpus is < 0 or > 1024)
+        {
+            throw new WpaiValidationException("--gpus", $"must be between 0 and 1024 (got {Gpus})", "Declare the node's GPUs, e.g. --gpus 4.");
+        }
+
+        if (CpuMilli is <= 0 || MemoryMib is <= 0)
+        {
+            throw new WpaiValidationException("--cpu/--memory", "must be positive", "Leave them out to use the machine's.");
+        }
+
+        if (Mode is NodeMode.Unnormal or NodeMode.Down)
+        {
+            throw new WpaiValidationException("--mode", $"a node agent cannot register its node as {Mode}", "Use Fixed (default), OfflineNormal or OnlineNormal.");
+        }
+
+        Positive(Grace, "--grace", "30s");
+        Positive(SampleInterval, "--sample-interval", "5s");
+        Positive(HeartbeatInterval, "--heartbeat", "2s");
+        Positive(PollWait, "--poll-wait", "15s");
+    }
+
+    private static void Positive(TimeSpan value, string option, string example)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            throw new WpaiValidationException(option, $"must be positive (got {value})", $"Write e.g. {example}.");
+        }
+    }
+}

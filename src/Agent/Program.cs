@@ -1,0 +1,3 @@
+using WPAI.Agent.Hosting;
+
+return await AgentHost.RunAsync(args);

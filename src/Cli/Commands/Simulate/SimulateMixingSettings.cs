@@ -1,0 +1,88 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using WPAI.Cli.Infrastructure;
+using WPAI.Domain.Text;
+using WPAI.Simulation.Mixing;
+
+namespace WPAI.Cli.Commands.Simulate;
+
+/// <summary>The options of <c>wpai simulate --mixing</c>: the training trace, the load files, the policies and the scenario knobs.</summary>
+public sealed class SimulateMixingSettings : OptionsSettings<MixingSimulationOptions>
+{
+    [CommandOption("--nodes <FILE>"), Description("Node list (openb_node_list_gpu_node.csv).")]
+    public string? Nodes { get; init; }
+
+    [CommandOption("--pods <FILE>"), Description("Pod list (openb_pod_list_*.csv): the training jobs.")]
+    public string? Pods { get; init; }
+
+    [CommandOption("--inference <FILES>"), Description("Load files driving the inference services, separated by commas (or repeated).")]
+    public string[] Inference { get; init; } = [];
+
+    [CommandArgument(0, "[FILES]"), Description("More load files, as after --inference: --inference a.csv b.csv.")]
+    public string[] MoreLoadFiles { get; init; } = [];
+
+    [CommandOption("--policies <LIST>"), Description("wpai-mixing, wpai-mixing-lookahead, no-mixing, time-window, wpai-mixing-reclaim-ahead, wpai-mixing-avoid-doomed (default: the first four).")]
+    public string? Policies { get; init; }
+
+    [CommandOption("--fleet-scale <F>"), Description("Keep this fraction of each pool's nodes, from 0 (exclusive) to 1 (default 0.02).")]
+    public string? FleetScale { get; init; }
+
+    [CommandOption("--offered-load <R>"), Description("Offered training load as a fraction of the whole fleet's GPUs (default 0.5).")]
+    public string? OfferedLoad { get; init; }
+
+    [CommandOption("--online-share <F>"), Description("Share of each pool's nodes that starts online, in (0, 1) (default 0.5).")]
+    public string? OnlineShare { get; init; }
+
+    [CommandOption("--peak-busy <F>"), Description("Fraction of the online GPUs the services want at the median day's peak (default 0.9).")]
+    public string? PeakBusy { get; init; }
+
+    [CommandOption("--tick <DURATION>"), Description("How often load is reported and the controllers tick, whole minutes from 1m to 60m (default 5m).")]
+    public string? Tick { get; init; }
+
+    [CommandOption("--warm-up <DURATION>"), Description("Inference-only time before the first training arrival (default 3d; 0 for none).")]
+    public string? WarmUp { get; init; }
+
+    [CommandOption("--drain <DURATION>"), Description("How long the replay runs after the last training arrival (default 1d; 0 for none).")]
+    public string? Drain { get; init; }
+
+    [CommandOption("--retrain <DURATION>"), Description("How often a service retrains its forecaster (default 1d).")]
+    public string? Retrain { get; init; }
+
+    [CommandOption("--capacity-qps <N>"), Description("QPS one replica (one GPU) serves (default 50).")]
+    public string? CapacityQps { get; init; }
+
+    [CommandOption("--max-duration <DURATION>"), Description("Leave out longer training jobs (default 7d).")]
+    public string? MaxDuration { get; init; }
+
+    [CommandOption("--seed <N>"), Description("Seed of every random draw (default 1).")]
+    public string? Seed { get; init; }
+
+    [CommandOption("--out <DIR>"), Description("Report folder (default mixing-report).")]
+    public string? Out { get; init; }
+
+    public override MixingSimulationOptions ToOptions()
+    {
+        var d = new MixingSimulationOptions();
+        var options = new MixingSimulationOptions
+        {
+            Nodes = Nodes,
+            Pods = Pods,
+            LoadFiles = [.. Inference.Concat(MoreLoadFiles).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+            Policies = Policies is null ? d.Policies : MixingPolicies.Parse(Policies),
+            FleetScale = FleetScale is null ? d.FleetScale : Quantities.ParseNumber(FleetScale, "--fleet-scale", "0.02"),
+            OfferedLoad = OfferedLoad is null ? d.OfferedLoad : Quantities.ParseNumber(OfferedLoad, "--offered-load", "0.5"),
+            OnlineShare = OnlineShare is null ? d.OnlineShare : Quantities.ParseNumber(OnlineShare, "--online-share", "0.5"),
+            PeakBusy = PeakBusy is null ? d.PeakBusy : Quantities.ParseNumber(PeakBusy, "--peak-busy", "0.9"),
+            Tick = Tick is null ? d.Tick : DurationText.Parse(Tick, "--tick"),
+            WarmUp = WarmUp is null ? d.WarmUp : DurationText.Parse(WarmUp, "--warm-up", allowZero: true),
+            Drain = Drain is null ? d.Drain : DurationText.Parse(Drain, "--drain", allowZero: true),
+            Retrain = Retrain is null ? d.Retrain : DurationText.Parse(Retrain, "--retrain"),
+            CapacityQps = CapacityQps is null ? d.CapacityQps : Quantities.ParseNumber(CapacityQps, "--capacity-qps", "50"),
+            MaxDuration = MaxDuration is null ? d.MaxDuration : DurationText.Parse(MaxDuration, "--max-duration"),
+            Seed = Seed is null ? d.Seed : Quantities.ParseCount(Seed, "--seed", int.MinValue, "1"),
+            Out = string.IsNullOrWhiteSpace(Out) ? d.Out : Out,
+        };
+        options.Validate();
+        return options;
+    }
+}

@@ -1,0 +1,7 @@
+namespace WPAI.Agent.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class AgentCollection : ICollectionFixture<AgentCluster>
+{
+    public const string Name = "agents";
+}
