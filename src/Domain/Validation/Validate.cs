@@ -7,7 +7,7 @@ namespace WPAI.Domain.Validation;
 /// The input rules, in one place, shared by every entry point (grains, SDK, command line); each failure names the
 /// field, the reason and the fix, and never echoes control characters raw.
 /// </summary>
-public static class Validate
+public static partial class Validate
 {
     /// <summary>Ids of jobs, nodes, departments, templates and services: Kubernetes' label-value rule, so ids are safe as pod names, labels and file names.</summary>
     public const int MaxIdLength = 63;

@@ -18,7 +18,7 @@ public sealed class NodeRemoveSettings : WpaiSettings
     [Description("How long --drain waits before preempting. Default 10m")]
     public string? Timeout { get; set; }
 
-    public TimeSpan ToTimeout() => string.IsNullOrWhiteSpace(Timeout) ? TimeSpan.FromMinutes(10) : Quantities.ParseDuration(Timeout, "--timeout");
+    public TimeSpan ToTimeout() => string.IsNullOrWhiteSpace(Timeout) ? TimeSpan.FromMinutes(10) : WPAI.Domain.Text.DurationText.Parse(Timeout, "--timeout");
 
     protected override void ValidateOptions() => _ = ToTimeout();
 }
