@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
@@ -73,17 +72,17 @@ internal static class InferenceBenchmark
             batch8.Add(Measure(name, session, evaluation, 8, quick ? 3 : 12, cosine));
         }
 
+        // The server with the INT8 model under 16 concurrent clients: JSON, binary tensor data over HTTP and gRPC, each
+        // with and without dynamic batching. A discarded warm-up round (JIT, first sessions), then two rounds of each
+        // variant, the second pass in reverse order, so neither warm-up nor a drift in machine load favours one variant.
         var server = new List<Result>();
-        var optimized = Path.Combine(work, "resnet18.opt.onnx");
-        GraphOptimizer.Optimize(dynamic, optimized, GraphOptimizationLevel.ORT_ENABLE_EXTENDED);
-        // A discarded warm-up round (JIT, first sessions), then rounds in ABBA order (on, off, off, on) so neither warm-up
-        // nor a drift in machine load favours one variant.
-        await MeasureServerAsync(work, "server-warmup", optimized, batching: true, 1, evaluation[0], reference![0]);
+        await MeasureServerAsync(work, "server-warmup", int8, Wire.Json, batching: true, 1, evaluation[0], reference![0]);
+        var serverVariants = new[] { Wire.Json, Wire.Binary, Wire.Grpc }.SelectMany(w => new[] { (w, false), (w, true) }).ToArray();
         var rounds = new List<(string Name, ServerRun Run)>();
-        foreach (var (round, batching) in new[] { (0, true), (0, false), (1, false), (1, true) })
+        foreach (var (wire, batching) in serverVariants.Concat(serverVariants.Reverse()))
         {
-            var variant = batching ? "server-batching" : "server-nobatching";
-            rounds.Add((variant, await MeasureServerAsync(work, $"{variant}-{round}", optimized, batching, quick ? 3 : 8, evaluation[0], reference[0])));
+            var variant = $"{wire.ToString().ToLowerInvariant()}-{(batching ? "batching" : "nobatching")}";
+            rounds.Add((variant, await MeasureServerAsync(work, $"{variant}-{rounds.Count}", int8, wire, batching, quick ? 3 : 8, evaluation[0], reference[0])));
         }
 
         foreach (var group in rounds.GroupBy(r => r.Name))
@@ -94,7 +93,9 @@ internal static class InferenceBenchmark
 
         Print("ResNet18 CPU, batch 1 (one image per run)", batch1, batch1[0]);
         Print("ResNet18 CPU, batch 8 (eight images per run)", batch8, batch8[0]);
-        Print($"HTTP server (KServe v2 JSON, FP32 optimized model), {Clients} concurrent clients", server, server[1]);
+        Print($"Model server, INT8 model, {Clients} concurrent clients, one image per request (json: KServe v2 JSON; binary: Triton's binary tensor data; grpc: raw_input_contents)", server, server[0]);
+        double Speed(string variant) => server.Single(r => r.Variant == variant).Throughput;
+        Console.WriteLine($"binary vs json: {Speed("binary-nobatching") / Speed("json-nobatching"):F2}x, grpc vs json: {Speed("grpc-nobatching") / Speed("json-nobatching"):F2}x (target 3x); dynamic batching vs none: json {Speed("json-batching") / Speed("json-nobatching"):F2}x, binary {Speed("binary-batching") / Speed("binary-nobatching"):F2}x, grpc {Speed("grpc-batching") / Speed("grpc-nobatching"):F2}x (target >= 1x)");
         var int8Ratio = batch1.Single(r => r.Variant == "int8").Throughput / batch1[0].Throughput;
         Console.WriteLine($"INT8 vs FP32-unoptimized throughput: {int8Ratio:F2}x at batch 1, {batch8.Single(r => r.Variant == "int8").Throughput / batch8[0].Throughput:F2}x at batch 8 (target 3x)");
 
@@ -140,7 +141,7 @@ internal static class InferenceBenchmark
         return new Result(name, batch * iterations / total.Elapsed.TotalSeconds, Percentile(latencies, 0.5), Percentile(latencies, 0.99), cosine);
     }
 
-    private static async Task<ServerRun> MeasureServerAsync(string work, string name, string model, bool batching, int requestsPerClient, float[] image, float[] reference)
+    private static async Task<ServerRun> MeasureServerAsync(string work, string name, string model, Wire wire, bool batching, int requestsPerClient, float[] image, float[] reference)
     {
         var repository = Path.Combine(work, "repository-" + name);
         Directory.CreateDirectory(Path.Combine(repository, "resnet18", "1"));
@@ -148,37 +149,27 @@ internal static class InferenceBenchmark
         await File.WriteAllTextAsync(Path.Combine(repository, "resnet18", "config.json"), batching
             ? """{"maxBatchSize": 8, "instanceCount": 1, "graphOptimizationLevel": "all", "dynamicBatching": {"enabled": true, "preferredBatchSizes": [8], "maxQueueDelayMicroseconds": 5000, "maxQueueSize": 256}}"""
             : """{"maxBatchSize": 8, "instanceCount": 1, "graphOptimizationLevel": "all", "dynamicBatching": {"enabled": false, "maxQueueSize": 256}}""");
-        await using var app = InferenceServer.Build(["--models", repository, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"]);
+        using var portProbe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        portProbe.Start();
+        var grpcPort = ((System.Net.IPEndPoint)portProbe.LocalEndpoint).Port;
+        portProbe.Stop();
+        await using var app = InferenceServer.Build(["--models", repository, "--urls", "http://127.0.0.1:0", "--grpc-urls", $"http://127.0.0.1:{grpcPort}", "--Logging:LogLevel:Default", "Warning"]);
         await app.StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(5) };
-        var body = Encoding.UTF8.GetBytes($"{{\"inputs\":[{{\"name\":\"{ResNet18Model.InputName}\",\"datatype\":\"FP32\",\"shape\":[1,3,224,224],\"data\":[{string.Join(",", image.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}]}}]}}");
-
-        async Task<(double Ms, float[]? Output)> SendAsync(bool keep)
-        {
-            var start = Stopwatch.GetTimestamp();
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            using var response = await client.PostAsync("/v2/models/resnet18/infer", content);
-            var text = await response.Content.ReadAsStringAsync();
-            var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"{name}: HTTP {(int)response.StatusCode}: {text}");
-            }
-
-            return (ms, keep ? JsonNode.Parse(text)!["outputs"]![0]!["data"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray() : null);
-        }
-
-        var first = await SendAsync(keep: true);
+        var restUrl = app.Urls.First(u => !u.EndsWith($":{grpcPort}", StringComparison.Ordinal));
+        using var client = new HttpClient { BaseAddress = new Uri(restUrl), Timeout = TimeSpan.FromMinutes(5) };
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new Grpc.Net.Client.GrpcChannelOptions { MaxReceiveMessageSize = null, MaxSendMessageSize = null });
+        var grpc = new WPAI.Inference.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var sender = new ServerSender(client, grpc, wire, image);
+        var first = await sender.SendAsync(keep: true);
         var cosine = Similarity.Cosine(first.Output!, reference);
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => SendAsync(keep: false)));
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => sender.SendAsync(keep: false)));
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var total = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
         {
             for (var i = 0; i < requestsPerClient; i++)
             {
-                latencies.Add((await SendAsync(keep: false)).Ms);
+                latencies.Add((await sender.SendAsync(keep: false)).Ms);
             }
         })));
         var elapsed = total.Elapsed.TotalSeconds;
@@ -217,7 +208,8 @@ internal static class InferenceBenchmark
     private static double Percentile(List<double> values, double q)
     {
         values.Sort();
-        return WPAI.Domain.Common.Percentile.NearestRank(values, q);
+        var rank = (int)Math.Ceiling(q * values.Count) - 1;
+        return values[Math.Clamp(rank, 0, values.Count - 1)];
     }
 
 
@@ -227,6 +219,13 @@ internal static class InferenceBenchmark
         {
             throw new InvalidOperationException("model tool failed: " + log);
         }
+    }
+
+    internal enum Wire
+    {
+        Json,
+        Binary,
+        Grpc,
     }
 
     private sealed record ServerRun(List<double> Latencies, double Seconds, double Cosine);
