@@ -16,8 +16,8 @@ public static class SpecDifferences
     {
         ArgumentNullException.ThrowIfNull(existing);
         ArgumentNullException.ThrowIfNull(submitted);
-        var before = JsonSerializer.SerializeToElement(existing, Json);
-        var after = JsonSerializer.SerializeToElement(submitted, Json);
+        var before = JsonSerializer.SerializeToElement(Normalized(existing), Json);
+        var after = JsonSerializer.SerializeToElement(Normalized(submitted), Json);
         var differing = new List<string>();
         foreach (var property in before.EnumerateObject())
         {
@@ -34,4 +34,7 @@ public static class SpecDifferences
 
         return differing;
     }
+
+    /// <summary>A spec without a command has a default (not empty) argv; both mean "nothing to run".</summary>
+    private static JobSpec Normalized(JobSpec spec) => spec.Command.IsDefault ? spec with { Command = [] } : spec;
 }

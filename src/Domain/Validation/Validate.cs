@@ -92,7 +92,7 @@ public static partial class Validate
 
         if (spec.Duration > MaxDuration)
         {
-            throw new WpaiValidationException("spec.duration", $"{spec.Duration.TotalHours:0.#}h is too large (max {MaxDuration.TotalDays:0} days)", "Give the expected run time, e.g. 2h or 3d.");
+            throw new WpaiValidationException("spec.duration", $"'{spec.Duration.TotalHours:0.#}h' is too large (max {MaxDuration.TotalDays:0}d)", "Give the expected run time, e.g. 2h or 3d.");
         }
 
         if (spec.Template is not null)

@@ -56,9 +56,11 @@ public sealed class NodeVerbsTests(SiloFixture silo) : IClassFixture<SiloFixture
 
     private async Task<JsonElement> PollAsync(string job, string status)
     {
+        var last = string.Empty;
         for (var i = 0; i < 150; i++)
         {
-            var view = JsonDocument.Parse(await OkAsync("job", "show", job, "--output", "json")).RootElement;
+            last = await OkAsync("job", "show", job, "--output", "json");
+            var view = JsonDocument.Parse(last).RootElement;
             if (view.GetProperty("job").GetProperty("status").GetString() == status)
             {
                 return view;
@@ -67,7 +69,7 @@ public sealed class NodeVerbsTests(SiloFixture silo) : IClassFixture<SiloFixture
             await Task.Delay(200);
         }
 
-        Assert.Fail($"job {job} never became {status}");
+        Assert.Fail($"job {job} never became {status}; last seen: {last}");
         return default;
     }
 

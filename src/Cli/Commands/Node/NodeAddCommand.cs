@@ -12,27 +12,16 @@ public sealed class NodeAddCommand(IAnsiConsole console, IWpaiConnector connecto
     protected override async Task<int> RunAsync(IWpaiClient client, NodeAddSettings settings, CancellationToken cancellationToken)
     {
         var spec = settings.ToSpec();
-        if (settings.ModeGiven && await ExistingAsync(client, spec.Name, cancellationToken) is { } existing && existing.Mode != settings.ToMode())
+        var node = await client.AddNodeAsync(spec, settings.ToMode(), cancellationToken);
+        if (settings.ModeGiven && node.Mode != settings.ToMode())
         {
+            // Registering an existing node changes nothing: its mode stays, so a different --mode is refused.
             throw new WpaiValidationException(
                 "--mode",
-                $"node {spec.Name} is already registered (mode {Quantities.Kebab(existing.Mode.ToString())}); node add does not change the mode of an existing node",
+                $"node {spec.Name} is already registered (mode {Quantities.Kebab(node.Mode.ToString())}); node add does not change the mode of an existing node",
                 $"Use: wpai node set-mode {spec.Name} {Quantities.Kebab(settings.ToMode().ToString())}");
         }
 
-        var node = await client.AddNodeAsync(spec, settings.ToMode(), cancellationToken);
         return Print(settings, node, NodeRendering.Added);
-    }
-
-    private static async Task<NodeView?> ExistingAsync(IWpaiClient client, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.GetNodeAsync(name, cancellationToken);
-        }
-        catch (WpaiNotFoundException)
-        {
-            return null;
-        }
     }
 }
