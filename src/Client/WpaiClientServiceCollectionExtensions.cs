@@ -83,6 +83,9 @@ public static class WpaiClientServiceCollectionExtensions
             cluster.ServiceId = WpaiCluster.ServiceId;
         });
         client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+
+        // One socket connection (a TLS handshake included) may take the whole connect budget, not Orleans' 5 s default.
+        client.Configure<ConnectionOptions>(connection => connection.OpenConnectionTimeout = options.ConnectTimeout);
         client.UseConnectionRetryFilter(new ConnectRetryFilter(options.ConnectRetries, options.ConnectRetryDelay));
         client.UseWpaiCredentials(options);
     }

@@ -28,7 +28,7 @@ public sealed class InputRulesTests(SiloFixture silo) : IClassFixture<SiloFixtur
         { Submit("x-1", "--dept", "nobody"), 2, "error: --dept: unknown department 'nobody'. Create it first: wpai dept set-quota nobody T4=0" },
         { ["dept", "set-quota", "research", "T4=99999999999"], 2, "T4=99999999999': 99999999999 GPUs is too large (max 100000)" },
         { ["dept", "set-quota", "research", "T4=100001"], 2, "error: QUOTA T4=…: 100,001 GPUs is too large (max 100,000)" },
-        { ["node", "add", "rules-a", "--pool", "T4", "--gpus", "4", "--cpu", "32", "--memory", "128Gi", "--mode", "down"], 2, "error: --mode: node rules-a is already registered (mode fixed); node add does not change the mode of an existing node. Use: wpai node set-mode rules-a down" },
+        { ["node", "add", "rules-a", "--pool", "T4", "--gpus", "8", "--cpu", "64", "--memory", "256Gi", "--mode", "down"], 2, "error: --mode: node rules-a is already registered (mode fixed); node add does not change the mode of an existing node. Use: wpai node set-mode rules-a down" },
         { ["node", "add", "rules-b", "--pool", "T4", "--gpus", "100", "--cpu", "32", "--memory", "128Gi"], 2, "error: --gpus: '100' is too large (max 64)" },
         { ["job", "list", "--after", "never-listed"], 2, "error: --after: job 'never-listed' is not in the job list" },
     };
