@@ -141,7 +141,10 @@ public sealed partial class JobGrain(
         }
 
         // Acknowledged only when both the job and its entry in the job index are durable (job list never loses it).
-        await Task.WhenAll(state.WriteStateAsync(), GrainFactory.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey).AddAsync([spec.JobId]));
+        // The index entry first: a failure between the two leaves an entry that job list skips (no such job), never a
+        // job, queued and later running, that job list cannot see.
+        await GrainFactory.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey).AddAsync([spec.JobId]);
+        await state.WriteStateAsync();
         return new SubmitResult(View(), true);
     }
 
