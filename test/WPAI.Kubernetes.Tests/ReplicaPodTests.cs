@@ -45,6 +45,13 @@ public sealed class ReplicaPodTests
         Assert.Equal(2, ReplicaPods(k).Count);
         Assert.Equal((await service.GetAsync()).Replicas.Select(r => ReplicaPodTemplate.PodName("bert", r.Id)).Order(), ReplicaPods(k).Select(p => p["metadata"]!["name"]!.GetValue<string>()).Order());
 
+        // A replica's pod deleted by someone else is created again on the next round.
+        var deleted = ReplicaPods(k)[0]["metadata"]!["name"]!.GetValue<string>();
+        k.Server.DeletePodNow(KubeSilo.Namespace, deleted);
+        await k.Replicas.SyncOnceAsync(CancellationToken.None);
+        Assert.NotNull(k.Pod(deleted));
+        Assert.Equal(2, ReplicaPods(k).Count);
+
         // Ready replicas are scraped: the first round is a baseline, the second reports the interval. Their CPU and
         // memory (of the 2000m / 8000Mi requested) come from the metrics API, their GPU utilization from DCGM.
         var names = ReplicaPods(k).Select(p => p["metadata"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
