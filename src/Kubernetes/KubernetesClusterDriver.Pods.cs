@@ -80,6 +80,7 @@ public sealed partial class KubernetesClusterDriver
                 }
                 else
                 {
+                    _startLosses.TryRemove(pod.JobId, out _); // it started: a later node-side failure counts afresh
                     LogRunning(logger, pod.Name, pod.Node ?? "?");
                 }
             }

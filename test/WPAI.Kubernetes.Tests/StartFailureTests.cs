@@ -87,16 +87,30 @@ public sealed class StartFailureTests
     }
 
     [Fact]
-    public async Task PodRefusedByTheNode_IsRequeuedAtOnce()
+    public async Task PodRefusedByTheNode_IsRequeuedAtOnce_UntilTheLimitOfRequeuesInARow()
     {
         await using var k = await StartAsync();
         await k.SubmitAndScheduleAsync(KubeSilo.Job("refused", Dept, TestCluster.Pool, 1));
-        k.Server.RejectPod(KubeSilo.Namespace, "wpai-refused-1", "OutOfnvidia.com/gpu", "Pod was rejected: Node didn't have enough resource: nvidia.com/gpu, requested: 1, used: 8, capacity: 8");
+        const string message = "Pod was rejected: Node didn't have enough resource: nvidia.com/gpu, requested: 1, used: 8, capacity: 8";
+        k.Server.RejectPod(KubeSilo.Namespace, "wpai-refused-1", "OutOfnvidia.com/gpu", message);
 
         await KubeSilo.EventuallyAsync(async () => (await k.JobAsync("refused")).Status == JobStatus.Pending, "the job is re-queued");
         var job = await k.JobAsync("refused");
         Assert.Equal(2, job.Attempts);
         Assert.Contains(job.History, e => e.Kind == "lost" && e.Detail.Contains("was refused by node", StringComparison.Ordinal) && e.Detail.Contains("OutOfnvidia.com/gpu", StringComparison.Ordinal));
+
+        // Placed again and refused again (MaxStartRequeues = 3): the 4th refusal in a row fails the job.
+        for (var attempt = 2; attempt <= 4; attempt++)
+        {
+            await k.ScheduleAsync(TestCluster.Pool);
+            Assert.NotNull(k.Pod($"wpai-refused-{attempt}"));
+            k.Server.RejectPod(KubeSilo.Namespace, $"wpai-refused-{attempt}", "OutOfnvidia.com/gpu", message);
+            var expected = attempt < 4 ? JobStatus.Pending : JobStatus.Failed;
+            var next = attempt + 1;
+            await KubeSilo.EventuallyAsync(async () => (await k.JobAsync("refused")) is var j && j.Status == expected && (expected == JobStatus.Failed || j.Attempts == next), $"refusal {attempt} is acted on");
+        }
+
+        Assert.EndsWith("(not re-queued: 4 starts in a row failed for the node's reasons)", (await k.JobAsync("refused")).Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
