@@ -1,9 +1,11 @@
 using System.Globalization;
+using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Contracts.Inference;
 using WPAI.Abstractions.Contracts.Mixing;
 using WPAI.Domain.Common;
 using WPAI.Domain.Inference;
 using WPAI.Domain.Scaling;
+using WPAI.Abstractions.Ports;
 
 namespace WPAI.Grains.Inference;
 
@@ -19,12 +21,13 @@ public sealed partial class InferenceServiceGrain(
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IOptions<InferenceScalingOptions> options,
     ForecastTrainingWorker trainer,
+    IReplicaLauncher launcher,
     ILogger<InferenceServiceGrain> logger) : Grain, IInferenceServiceGrain
 {
     private static readonly TimeSpan DemandForecastStep = TimeSpan.FromMinutes(5);
     private readonly MetricWindow _window = new(options.Value.MetricWindow);
     private readonly ServiceForecaster _forecaster = new(trainer, options.Value);
-    private readonly ServiceAutoscaler _autoscaler = new(options.Value.Policy);
+    private readonly ServiceAutoscaler _autoscaler = new(options.Value.Policy, options.Value.ScaleDownStabilization);
     private ServiceLoadHistory _history = null!;
     private IGrainTimer? _timer;
 
@@ -64,9 +67,7 @@ public sealed partial class InferenceServiceGrain(
     public Task ReportMetricsAsync(ServiceMetrics metrics)
     {
         RequireSpec();
-        _window.Add(metrics);
-        _history.Add(metrics.At, metrics.TotalQps);
-        S.HistoryStart = _history.Start;
+        AddMetrics(metrics);
         return Task.CompletedTask;
     }
 
@@ -74,6 +75,14 @@ public sealed partial class InferenceServiceGrain(
     {
         var spec = RequireSpec();
         var now = clock.GetUtcNow();
+        await Replicas().StopDrainedAsync(options.Value.DrainTime);
+        var replicas = new ReplicaSet(S.Replicas);
+        var measured = launcher.RunsProcesses ? replicas.Measured(now, options.Value.LoadMaxAge, spec.ReplicaResources.CpuMilli) : null;
+        if (measured is not null)
+        {
+            AddMetrics(measured);
+        }
+
         await AdoptTrainingAsync(now);
         if (_autoscaler.UsesForecast)
         {
@@ -82,11 +91,16 @@ public sealed partial class InferenceServiceGrain(
 
         var held = S.ManualUntil is { } until && now < until;
         var forecast = _autoscaler.UsesForecast && !_window.IsEmpty && !held ? _forecaster.Forecast(_history, now) : null;
-        var ready = S.Replicas.Count(r => r.StartedAt + options.Value.ReplicaStartup <= now);
+        var ready = launcher.RunsProcesses ? replicas.Ready : S.Replicas.Count(r => r.StartedAt + options.Value.ReplicaStartup <= now);
         var reactiveBecause = forecast is null && !S.Forecaster.Active ? S.Forecaster.Status : null;
         var recent = S.Recommendations.Select(kv => new Recommendation(kv.Key, kv.Value)).ToImmutableList();
-        (var view, recent) = _autoscaler.Decide(now, S.ManualUntil, spec, S.DesiredReplicas, S.Replicas.Count, ready, _window, forecast, reactiveBecause, recent);
+        (var view, recent) = _autoscaler.Decide(now, S.ManualUntil, spec, S.DesiredReplicas, replicas.Serving, ready, _window, forecast, reactiveBecause, recent);
         S.Recommendations = [.. recent.Select(r => new KeyValuePair<DateTimeOffset, int>(r.At, r.Replicas))];
+        if (launcher.RunsProcesses)
+        {
+            view = view with { Reason = $"{view.Reason}; measured: {ReplicaLoads.Describe(replicas.All, now, options.Value.LoadMaxAge)}" };
+        }
+
         return await ApplyAsync(spec, view);
     }
 
@@ -97,7 +111,7 @@ public sealed partial class InferenceServiceGrain(
         var now = clock.GetUtcNow();
         S.ManualUntil = now + options.Value.ManualOverrideHold;
         S.Recommendations = [];
-        var view = await ApplyAsync(spec, new ScalingDecisionView(now, S.Replicas.Count, replicas, "Manual", null, 0, null, 0, $"manual: {reason}"));
+        var view = await ApplyAsync(spec, new ScalingDecisionView(now, new ReplicaSet(S.Replicas).Serving, replicas, "Manual", null, 0, null, 0, $"manual: {reason}"));
         LogManual(logger, Key, view.FromReplicas, replicas, reason);
         return view;
     }
@@ -128,11 +142,46 @@ public sealed partial class InferenceServiceGrain(
         return moves;
     }
 
+    public Task ReplicaStartedAsync(RunStarted started)
+    {
+        ArgumentNullException.ThrowIfNull(started);
+        return new ReplicaSet(S.Replicas).Started(started.JobId, started.Pid, started.Url) ? WriteAsync() : Task.CompletedTask;
+    }
+
+    public Task ReplicaProbedAsync(ReplicaProbe probe)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        if (!new ReplicaSet(S.Replicas).Probed(probe.JobId, probe.Ready, probe.Load))
+        {
+            return Task.CompletedTask;
+        }
+
+        LogReplicaReady(logger, Key, probe.JobId);
+        return WriteAsync();
+    }
+
+    public async Task ReplicaEndedAsync(RunEnd end)
+    {
+        ArgumentNullException.ThrowIfNull(end);
+        if (S.Spec is not { } spec || await Replicas().EndedAsync(end.JobId) is not { } lost)
+        {
+            return;
+        }
+
+        var serving = new ReplicaSet(S.Replicas).Serving;
+        await ReconcileAsync(spec, S.DesiredReplicas);
+        var replacement = S.Replicas.Count > 0 ? S.Replicas[^1] : null;
+        var how = new ReplicaSet(S.Replicas).Serving > serving ? $"replaced by {replacement!.Id} on {replacement.Node}" : "no room to replace it";
+        LogReplicaEnded(logger, Key, lost.Id, lost.Node, end.Detail);
+        await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), serving + 1, new ReplicaSet(S.Replicas).Serving, "Replace", null, 0, null, 0,
+            $"replica {lost.Id} on {lost.Node} ({lost.Phase}, pid {lost.Pid}) ended: {end.Detail}; {how}"));
+    }
+
     public async Task DeleteAsync()
     {
-        if (S.Spec is { } spec)
+        if (S.Spec is not null)
         {
-            await ReconcileAsync(spec, 0);
+            await Replicas().RemoveAllAsync("service deleted");
         }
 
         _timer?.Dispose();
@@ -159,9 +208,9 @@ public sealed partial class InferenceServiceGrain(
     private async Task<ScalingDecisionView> ApplyAsync(InferenceServiceSpec spec, ScalingDecisionView view)
     {
         await ReconcileAsync(spec, view.ToReplicas);
-        if (S.Replicas.Count != view.ToReplicas)
+        if (new ReplicaSet(S.Replicas).Serving is var serving && serving != view.ToReplicas)
         {
-            view = view with { Reason = $"{view.Reason}; only {S.Replicas.Count} placed: pool {spec.Pool} has no room for more" };
+            view = view with { Reason = $"{view.Reason}; only {serving} placed: pool {spec.Pool} has no room for more" };
         }
 
         await RecordAsync(view);
@@ -177,7 +226,20 @@ public sealed partial class InferenceServiceGrain(
         }
     }
 
-    private ServiceReplicas Replicas() => new(GrainFactory, Key, S, clock, () => state.WriteStateAsync());
+    private ServiceReplicas Replicas() => new(GrainFactory, Key, S, clock, launcher, () => state.WriteStateAsync());
+
+    private void AddMetrics(ServiceMetrics metrics)
+    {
+        _window.Add(metrics);
+        _history.Add(metrics.At, metrics.TotalQps);
+        S.HistoryStart = _history.Start;
+    }
+
+    private async Task WriteAsync()
+    {
+        S.Version++;
+        await state.WriteStateAsync();
+    }
 
     private async Task AdoptTrainingAsync(DateTimeOffset now)
     {
@@ -194,6 +256,7 @@ public sealed partial class InferenceServiceGrain(
     }
 
     private InferenceServiceView View() =>
-        new(S.Spec!, S.DesiredReplicas, [.. S.Replicas], Math.Max(0, S.DesiredReplicas - S.Replicas.Count), _window.Latest,
-            ServiceForecaster.Current(S.Forecaster, _history), [.. S.Decisions], S.Version);
+        new(S.Spec!, S.DesiredReplicas, [.. S.Replicas], Math.Max(0, S.DesiredReplicas - new ReplicaSet(S.Replicas).Serving), _window.Latest,
+            ServiceForecaster.Current(S.Forecaster, _history), [.. S.Decisions], S.Version,
+            options.Value.GatewayUrl is { } gateway ? $"{gateway}/services/{Key}" : null);
 }
