@@ -6,7 +6,7 @@ using System.Text;
 namespace WPAI.Agent.Tests;
 
 /// <summary>
-/// Sends ResNet18 inference requests (Triton binary tensor data: one 1×3×224×224 FP32 image, 602 KB) to an address
+/// Sends ResNet18 inference requests (Triton binary tensor data: one 1×3×224×224 FP32 image, 602 KB) to an infer URL
 /// from <paramref name="clients"/> concurrent loops, each bounded in count and stopped by <see cref="StopAsync"/> or
 /// its time limit; loopback only. Counts successes and keeps every failure's status and text.
 /// </summary>
@@ -23,10 +23,9 @@ public sealed class LoadGenerator : IAsyncDisposable
     private readonly Task[] _loops;
     private int _succeeded;
 
-    public LoadGenerator(Uri address, int clients, int maxRequestsPerClient, TimeSpan limit)
+    public LoadGenerator(Uri url, int clients, int maxRequestsPerClient, TimeSpan limit)
     {
         _stop = new CancellationTokenSource(limit);
-        var url = new Uri(address, "/v2/models/resnet18/infer");
         _loops = [.. Enumerable.Range(0, clients).Select(_ => Task.Run(() => LoopAsync(url, maxRequestsPerClient)))];
     }
 

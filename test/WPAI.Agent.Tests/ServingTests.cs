@@ -31,7 +31,7 @@ public sealed class ServingTests(ServingCluster cluster)
         await LoadGenerator.InferOnceAsync(http, new Uri(cluster.Gateway, $"/services/{name}/v2/models/resnet18/infer"));
 
         // 2. Load: the measured QPS reaches the grain, which scales out; the new replica serves through the gateway.
-        await using (var load = new LoadGenerator(cluster.Gateway, clients: 4, maxRequestsPerClient: 300, limit: Patience))
+        await using (var load = new LoadGenerator(ModelUrl, clients: 4, maxRequestsPerClient: 300, limit: Patience))
         {
             var scaled = await WaitServiceAsync(name, s => s.Replicas.Count(r => r.Phase == ReplicaPhase.Ready) >= 2, "a second replica ready under load");
             var expand = scaled.Decisions.FirstOrDefault(d => d.ToReplicas > d.FromReplicas && d.Kind is "Expand" or "Clamped");
@@ -47,7 +47,7 @@ public sealed class ServingTests(ServingCluster cluster)
 
         // 3. Load stops (a light trickle continues): scale-in after the stabilization window, draining first, no request fails.
         var drained = false;
-        await using (var trickle = new LoadGenerator(cluster.Gateway, clients: 1, maxRequestsPerClient: 400, limit: Patience))
+        await using (var trickle = new LoadGenerator(ModelUrl, clients: 1, maxRequestsPerClient: 400, limit: Patience))
         {
             await cluster.WaitForAsync(
                 async () =>
@@ -74,14 +74,72 @@ public sealed class ServingTests(ServingCluster cluster)
         var replaced = await WaitServiceAsync(name, s => s.Replicas.Any(r => r.Id != victim.Id && r.Phase == ReplicaPhase.Ready) && s.Replicas.All(r => r.Id != victim.Id), $"{victim.Id} replaced after SIGKILL");
         Assert.Contains(replaced.Decisions, d => d.Kind == "Replace" && d.Reason.Contains(victim.Id, StringComparison.Ordinal));
         await WaitRoutedAsync(http);
-        await LoadGenerator.InferOnceAsync(http, new Uri(cluster.Gateway, "/v2/models/resnet18/infer"));
+        await LoadGenerator.InferOnceAsync(http, ModelUrl);
 
         await cluster.Grains.GetGrain<IInferenceServiceGrain>(name).DeleteAsync();
     }
 
-    private static InferenceServiceSpec Spec(string name, string models) => new(
+    [Fact]
+    public async Task Update_RollsOutOneReplicaAtATime_WithoutFailures_AndAVersionFailingReadinessStopsTheRollout()
+    {
+        const string name = "resnet-roll";
+        var url = new Uri(cluster.Gateway, $"/services/{name}/v2/models/resnet18/infer");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        await cluster.Client.DeployServiceAsync(Spec(name, cluster.Models, min: 1, max: 1));
+        await WaitServiceAsync(name, s => s.Replicas.Length == 1 && s.Replicas[0].Phase == ReplicaPhase.Ready, "one replica ready");
+        await cluster.WaitForAsync(() => StatusAsync(http, new Uri(cluster.Gateway, $"/services/{name}/v2/health/ready")), s => s == 200, "the gateway routing the service");
+
+        // Roll out version 2 under a trickle of requests: a surge replica first, then the old one drains; nothing fails.
+        var surge = false;
+        await using (var trickle = new LoadGenerator(url, clients: 1, maxRequestsPerClient: 400, limit: Patience))
+        {
+            var rolling = await cluster.Client.UpdateServiceModelsAsync(name, cluster.ModelsV2);
+            Assert.Equal(cluster.ModelsV2, rolling.RolloutTarget);
+            var done = await cluster.WaitForAsync(
+                async () =>
+                {
+                    var s = await cluster.Client.GetServiceAsync(name);
+                    surge |= s.Replicas.Count(r => r.Phase != ReplicaPhase.Draining) == 2;
+                    return s;
+                },
+                s => s.RolloutTarget is null && s.Replicas.Length == 1 && s.Replicas[0].Phase == ReplicaPhase.Ready,
+                "the roll-out to version 2 done",
+                Patience);
+            Assert.Equal(cluster.ModelsV2, done.Spec.ModelRepository);
+            Assert.Equal(cluster.ModelsV2, done.Replicas[0].ModelRepository);
+            await trickle.StopAsync();
+            Assert.True(trickle.Failures.Count == 0, $"{trickle.Failures.Count} requests failed during the roll-out: {string.Join('\n', trickle.Failures.Take(5))}");
+            Assert.True(trickle.Succeeded > 0);
+        }
+
+        Assert.True(surge, "the new version started beside the old one (surge 1)");
+        var metadata = await http.GetStringAsync(new Uri(cluster.Gateway, $"/services/{name}/v2/models/resnet18"));
+        Assert.Contains("\"2\"", metadata, StringComparison.Ordinal);
+
+        // A version that fails readiness stops the roll-out; the version-2 replica keeps serving.
+        var kept = (await cluster.Client.GetServiceAsync(name)).Replicas.Single();
+        await cluster.Client.UpdateServiceModelsAsync(name, cluster.BrokenModels);
+        var failed = await WaitServiceAsync(name, s => s.Decisions.Any(d => d.Kind == "RolloutFailed"), "the broken roll-out stopped");
+        Assert.Contains("failed to load", failed.Decisions.First(d => d.Kind == "RolloutFailed").Reason, StringComparison.Ordinal);
+        Assert.Null(failed.RolloutTarget);
+        Assert.Equal(cluster.ModelsV2, failed.Spec.ModelRepository);
+        Assert.Equal(kept.Id, Assert.Single(failed.Replicas, r => r.Phase != ReplicaPhase.Draining).Id);
+        await LoadGenerator.InferOnceAsync(http, url);
+
+        await cluster.Grains.GetGrain<IInferenceServiceGrain>(name).DeleteAsync();
+    }
+
+    private Uri ModelUrl => new(cluster.Gateway, "/v2/models/resnet18/infer");
+
+    private static async Task<int> StatusAsync(HttpClient http, Uri url)
+    {
+        using var response = await http.GetAsync(url);
+        return (int)response.StatusCode;
+    }
+
+    private static InferenceServiceSpec Spec(string name, string models, int min = 1, int max = 3) => new(
         name, "resnet18", AgentCluster.Pool, new Resources(1, 1000, 1024),
-        CapacityQps: 1, MinReplicas: 1, MaxReplicas: 3,
+        CapacityQps: 1, MinReplicas: min, MaxReplicas: max,
         Targets: ImmutableDictionary<ScalingMetric, double>.Empty.Add(ScalingMetric.QpsPerReplica, 0.5),
         LatencySloP99: TimeSpan.FromMinutes(10), ErrorRateSlo: 0.5, ModelRepository: models);
 

@@ -51,6 +51,14 @@ public interface IInferenceServiceGrain : IGrainWithStringKey
     [Alias("MoveReplicasOff")]
     Task<ImmutableArray<string>> MoveReplicasOffAsync(string node);
 
+    /// <summary>
+    /// Rolls the replicas to the model repository <paramref name="modelRepository"/> one at a time (surge 1): a new
+    /// replica is started and must turn ready before an old one drains; a new replica that fails readiness stops the
+    /// roll-out and keeps the old replicas. The autoscaler holds while a roll-out runs.
+    /// </summary>
+    [Alias("UpdateModels")]
+    Task<InferenceServiceView> UpdateModelsAsync(string modelRepository);
+
     /// <summary>A node agent started a replica's model server (one-way: the agent's grain must not wait on this one).</summary>
     [Alias("ReplicaStarted"), OneWay]
     Task ReplicaStartedAsync(RunStarted started);

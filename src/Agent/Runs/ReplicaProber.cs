@@ -23,6 +23,14 @@ public sealed partial class ReplicaProber(RunSupervisor runs, IOptions<AgentOpti
         {
             var ready = await ReadyAsync(replica.Url, cancellationToken);
             var now = clock.GetUtcNow();
+            if (!ready && await LoadFailureAsync(replica.Url, cancellationToken) is { } failure)
+            {
+                // A version that failed to load stays failed (the server does not retry it): no need to wait for the timeout.
+                LogNotReady(logger, replica.JobId, replica.Url, (now - replica.StartedAt).TotalSeconds);
+                runs.StopReplica(replica.JobId, replica.Attempt, $"never ready: {failure}; log tail:\n{Tail(replica.LogFile)}");
+                continue;
+            }
+
             if (!ready && now - replica.StartedAt > options.Value.ReplicaReadyTimeout)
             {
                 var reason = $"not ready after {options.Value.ReplicaReadyTimeout.TotalSeconds:0}s at {replica.Url}/v2/health/ready; log tail:\n{Tail(replica.LogFile)}";
@@ -49,6 +57,30 @@ public sealed partial class ReplicaProber(RunSupervisor runs, IOptions<AgentOpti
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return false;
+        }
+    }
+
+    /// <summary>The versions the server reports failed to load (<c>POST /v2/repository/index</c>: UNAVAILABLE with a reason), or null.</summary>
+    private async Task<string?> LoadFailureAsync(string url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _http.PostAsync(new Uri(url + "/v2/repository/index"), new StringContent("{}", Encoding.UTF8, "application/json"), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            using var index = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var failed = index.RootElement.EnumerateArray()
+                .Where(e => e.GetProperty("state").GetString() == "UNAVAILABLE" && e.TryGetProperty("reason", out var r) && r.GetString() is { Length: > 0 } reason && reason != "unloaded")
+                .Select(e => $"{e.GetProperty("name").GetString()} version {(e.TryGetProperty("version", out var v) ? v.GetString() : "?")}: {e.GetProperty("reason").GetString()}")
+                .ToList();
+            return failed.Count == 0 ? null : "model failed to load: " + string.Join("; ", failed);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException or KeyNotFoundException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

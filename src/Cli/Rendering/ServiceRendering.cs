@@ -37,7 +37,7 @@ public static class ServiceRendering
 
         if (s.Spec.ModelRepository is { } models)
         {
-            console.MarkupLine($"models: {Markup.Escape(models)}");
+            console.MarkupLine($"models: {Markup.Escape(models)}{(s.RolloutTarget is { } target ? $", rolling out {Markup.Escape(target)}" : string.Empty)}");
         }
 
         console.MarkupLine($"forecaster: {Markup.Escape(s.Forecaster.ToString())}");

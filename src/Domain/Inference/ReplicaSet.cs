@@ -84,6 +84,18 @@ public sealed class ReplicaSet(List<ReplicaView> replicas)
         return [.. picked.Select(r => Find(r.Id)!)];
     }
 
+    /// <summary>Marks one replica draining (a roll-out retires it); false when it is gone or draining already.</summary>
+    public bool Drain(string id, DateTimeOffset now, string reason)
+    {
+        if (Find(id) is not { } replica || replica.Phase == ReplicaPhase.Draining)
+        {
+            return false;
+        }
+
+        Replace(replica, replica with { Phase = ReplicaPhase.Draining, DrainingSince = now, Detail = reason });
+        return true;
+    }
+
     /// <summary>
     /// The draining replicas to stop now: those drained for <paramref name="drainTime"/>, and those that never served
     /// (nothing to drain).

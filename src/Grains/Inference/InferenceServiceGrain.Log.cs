@@ -22,4 +22,7 @@ public sealed partial class InferenceServiceGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inference service {Service}: replica {Replica} on {Node} ended: {Detail}")]
     private static partial void LogReplicaEnded(ILogger logger, string service, string replica, string node, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inference service {Service}: rolling out {Models}")]
+    private static partial void LogRollout(ILogger logger, string service, string models);
 }

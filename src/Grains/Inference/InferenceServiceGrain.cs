@@ -54,13 +54,19 @@ public sealed partial class InferenceServiceGrain(
         InferenceServiceSpecs.Validate(spec, [.. fleet.NodesByPool.Where(kv => kv.Value.Length > 0).Select(kv => kv.Key)]);
         InferenceServiceSpecs.ValidateDeploy(spec, Key, S.Spec, S.Replicas.Count);
         var from = S.Replicas.Count;
-        S.Spec = spec;
+        var rollTo = S.Spec?.ModelRepository is { } old && spec.ModelRepository is { } next && old != next && S.Replicas.Count > 0 && S.RolloutTarget is null ? next : null;
+        S.Spec = rollTo is null ? spec : spec with { ModelRepository = S.Spec!.ModelRepository }; // a new repository on a running service rolls out
         var desired = Math.Clamp(Math.Max(S.DesiredReplicas, spec.MinReplicas), spec.MinReplicas, spec.MaxReplicas);
         await ReconcileAsync(spec, desired);
         await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), from, desired, "Deploy", null, 0, null, 0, string.Create(CultureInfo.InvariantCulture, $"deployed model {spec.Model} in pool {spec.Pool}: {desired} replicas within [{spec.MinReplicas}, {spec.MaxReplicas}]")));
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddServiceAsync(Key);
         LogDeployed(logger, Key, spec.Model, spec.Pool, desired);
         EnsureTimer();
+        if (rollTo is not null && launcher.RunsProcesses)
+        {
+            return await UpdateModelsAsync(rollTo);
+        }
+
         return View();
     }
 
@@ -81,6 +87,12 @@ public sealed partial class InferenceServiceGrain(
         if (measured is not null)
         {
             AddMetrics(measured);
+        }
+
+        if (S.RolloutTarget is { } target)
+        {
+            await StepRolloutAsync();
+            return new ScalingDecisionView(now, replicas.Serving, S.DesiredReplicas, "Hold", null, 0, null, 0, $"roll-out to {target} in progress; measured: {ReplicaLoads.Describe(replicas.All, now, options.Value.LoadMaxAge)}");
         }
 
         await AdoptTrainingAsync(now);
@@ -157,7 +169,20 @@ public sealed partial class InferenceServiceGrain(
         }
 
         LogReplicaReady(logger, Key, probe.JobId);
-        return WriteAsync();
+        return S.RolloutTarget is null ? WriteAsync() : StepRolloutAsync();
+    }
+
+    public async Task<InferenceServiceView> UpdateModelsAsync(string modelRepository)
+    {
+        var spec = RequireSpec();
+        ServiceRollout.Validate(spec, modelRepository, launcher.RunsProcesses, S.RolloutTarget);
+        S.RolloutTarget = modelRepository;
+        var serving = new ReplicaSet(S.Replicas).Serving;
+        await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), serving, serving, "Rollout", null, 0, null, 0,
+            $"rolling out {modelRepository} (was {spec.ModelRepository}), one replica at a time (surge 1)"));
+        LogRollout(logger, Key, modelRepository);
+        await StepRolloutAsync();
+        return View();
     }
 
     public async Task ReplicaEndedAsync(RunEnd end)
@@ -165,6 +190,26 @@ public sealed partial class InferenceServiceGrain(
         ArgumentNullException.ThrowIfNull(end);
         if (S.Spec is not { } spec || await Replicas().EndedAsync(end.JobId) is not { } lost)
         {
+            return;
+        }
+
+        if (S.RolloutTarget is { } target)
+        {
+            var failed = string.Equals(lost.ModelRepository, target, StringComparison.Ordinal) && lost.Phase != ReplicaPhase.Ready;
+            if (failed)
+            {
+                S.RolloutTarget = null; // the old replicas stay; the service keeps its model repository
+            }
+
+            var left = new ReplicaSet(S.Replicas).Serving;
+            await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), left + 1, left, failed ? "RolloutFailed" : "Replace", null, 0, null, 0,
+                failed ? $"roll-out to {target} stopped: replica {lost.Id} on {lost.Node} never became ready: {end.Detail}; the {left} replicas of {spec.ModelRepository} keep serving"
+                       : $"replica {lost.Id} on {lost.Node} ({lost.Phase}) ended during the roll-out: {end.Detail}"));
+            if (!failed)
+            {
+                await StepRolloutAsync();
+            }
+
             return;
         }
 
@@ -228,6 +273,38 @@ public sealed partial class InferenceServiceGrain(
 
     private ServiceReplicas Replicas() => new(GrainFactory, Key, S, clock, launcher, () => state.WriteStateAsync());
 
+    /// <summary>Carries the roll-out forward as far as it can go now (<see cref="ServiceRollout"/>), persisting each step.</summary>
+    private async Task StepRolloutAsync()
+    {
+        while (S.RolloutTarget is { } target && S.Spec is { } spec)
+        {
+            var step = ServiceRollout.Next(S.Replicas, S.DesiredReplicas, target);
+            switch (step.Action)
+            {
+                case RolloutAction.Wait:
+                    await WriteAsync();
+                    return;
+                case RolloutAction.Done:
+                    S.Spec = spec with { ModelRepository = target };
+                    S.RolloutTarget = null;
+                    await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), S.DesiredReplicas, S.DesiredReplicas, "Rollout", null, 0, null, 0, $"roll-out to {target} done: every replica serves it"));
+                    return;
+                case RolloutAction.Drain:
+                    new ReplicaSet(S.Replicas).Drain(step.Replica!, clock.GetUtcNow(), $"replaced by the roll-out to {target}");
+                    break;
+                default:
+                    if (!await Replicas().AddAsync(spec, target))
+                    {
+                        S.RolloutTarget = null;
+                        await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), S.DesiredReplicas, S.DesiredReplicas, "RolloutFailed", null, 0, null, 0, $"roll-out to {target} stopped: pool {spec.Pool} has no room for the surge replica"));
+                        return;
+                    }
+
+                    break;
+            }
+        }
+    }
+
     private void AddMetrics(ServiceMetrics metrics)
     {
         _window.Add(metrics);
@@ -258,5 +335,5 @@ public sealed partial class InferenceServiceGrain(
     private InferenceServiceView View() =>
         new(S.Spec!, S.DesiredReplicas, [.. S.Replicas], Math.Max(0, S.DesiredReplicas - new ReplicaSet(S.Replicas).Serving), _window.Latest,
             ServiceForecaster.Current(S.Forecaster, _history), [.. S.Decisions], S.Version,
-            options.Value.GatewayUrl is { } gateway ? $"{gateway}/services/{Key}" : null);
+            options.Value.GatewayUrl is { } gateway ? $"{gateway}/services/{Key}" : null, S.RolloutTarget);
 }

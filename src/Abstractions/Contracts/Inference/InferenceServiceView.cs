@@ -4,7 +4,8 @@ namespace WPAI.Abstractions.Contracts.Inference;
 
 /// <summary>
 /// An inference service as the API shows it, with its newest scaling decisions first; <paramref name="Address"/> is where
-/// clients send requests (the inference gateway's address for the service), null without a gateway.
+/// clients send requests (the inference gateway's address for the service), null without a gateway;
+/// <paramref name="RolloutTarget"/> the model repository a roll-out in progress moves the replicas to.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.inference-service-view")]
 public sealed record InferenceServiceView(
@@ -16,4 +17,5 @@ public sealed record InferenceServiceView(
     ForecasterView Forecaster,
     ImmutableArray<ScalingDecisionView> Decisions,
     long Version,
-    string? Address = null);
+    string? Address = null,
+    string? RolloutTarget = null);
