@@ -16,7 +16,8 @@ namespace WPAI.Kubernetes.Tests;
 /// resourceVersion replay every later event and then stream; a watch from a version older than the retained history
 /// gets an ERROR event carrying a 410 Expired Status; BOOKMARK events on request; <c>timeoutSeconds</c> ends a watch.
 /// A graceful pod deletion sets <c>deletionTimestamp</c> (MODIFIED) and the pod stays until the test, playing the
-/// kubelet, calls <see cref="FinishDeletions"/>. Not covered: authentication, field selectors, set-based selectors,
+/// kubelet, calls <see cref="FinishDeletions"/>. With <see cref="ServeMetricsApi"/> it also serves metrics-server's
+/// <c>metrics.k8s.io/v1beta1</c> PodMetrics list of a namespace (404 otherwise, as a cluster without metrics-server). Not covered: authentication, field selectors, set-based selectors,
 /// paging (<c>limit</c>/<c>continue</c>), strategic merge patch, server-side apply, admission.
 /// </summary>
 public sealed class FakeKubeApiServer : IAsyncDisposable
@@ -25,6 +26,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     private readonly Dictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
     private readonly List<StoredEvent> _history = [];
     private readonly List<Subscriber> _subscribers = [];
+    private readonly Dictionary<string, (string Cpu, string Memory)> _podMetrics = new(StringComparer.Ordinal);
     private long _version = 1000;
     private long _oldestWatchable = 1000;
     private WebApplication? _app;
@@ -148,6 +150,47 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             };
         });
 
+    /// <summary>The kubelet cannot start the pod's container: phase Pending, the container waiting with <paramref name="reason"/> (e.g. ImagePullBackOff).</summary>
+    public void SetPodWaiting(string ns, string name, string reason, string message) =>
+        Mutate("pods", ns, name, pod =>
+        {
+            var container = pod["spec"]!["containers"]![0]!["name"]!.GetValue<string>();
+            pod["status"] = new JsonObject
+            {
+                ["phase"] = "Pending",
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "PodScheduled", ["status"] = "True" }, new JsonObject { ["type"] = "Ready", ["status"] = "False" }),
+                ["containerStatuses"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = container, ["ready"] = false, ["restartCount"] = 0, ["image"] = "x", ["imageID"] = string.Empty,
+                    ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = reason, ["message"] = message } },
+                }),
+            };
+        });
+
+    /// <summary>The pod's <c>PodScheduled</c> condition is False with reason Unschedulable (phase Pending).</summary>
+    public void SetPodUnschedulable(string ns, string name, string message) =>
+        Mutate("pods", ns, name, pod => pod["status"] = new JsonObject
+        {
+            ["phase"] = "Pending",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "PodScheduled", ["status"] = "False", ["reason"] = "Unschedulable", ["message"] = message }),
+        });
+
+    /// <summary>The kubelet refuses the pod at admission (or evicts it): phase Failed with a pod-level reason, no container ran.</summary>
+    public void RejectPod(string ns, string name, string reason, string message) =>
+        Mutate("pods", ns, name, pod => pod["status"] = new JsonObject { ["phase"] = "Failed", ["reason"] = reason, ["message"] = message });
+
+    /// <summary>Whether the metrics API (<c>metrics.k8s.io/v1beta1</c>, as metrics-server serves it) is served; off: 404 as on a cluster without it.</summary>
+    public bool ServeMetricsApi { get; set; }
+
+    /// <summary>What metrics-server reports for a pod (one container named as the pod's first), e.g. cpu "1500m" or "1500000000n", memory "6Gi".</summary>
+    public void SetPodMetrics(string ns, string name, string cpu, string memory)
+    {
+        lock (_gate)
+        {
+            _podMetrics[$"{ns}/{name}"] = (cpu, memory);
+        }
+    }
+
     /// <summary>Someone else deletes a pod at once (as <c>kubectl delete pod --grace-period=0 --force</c> does).</summary>
     public void DeletePodNow(string ns, string name)
     {
@@ -243,6 +286,12 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         var request = context.Request;
         Requests.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
         var segments = request.Path.Value!.Trim('/').Split('/');
+        if (segments is ["apis", "metrics.k8s.io", "v1beta1", "namespaces", var metricsNs, "pods"] && request.Method == "GET" && ServeMetricsApi)
+        {
+            await WriteJsonAsync(context, 200, PodMetricsList(metricsNs));
+            return;
+        }
+
         if (segments is not ["api", "v1", ..])
         {
             await WriteStatusAsync(context, 404, "NotFound", $"the server could not find the requested resource ({request.Path})");
@@ -286,6 +335,36 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             default:
                 await WriteStatusAsync(context, 405, "MethodNotAllowed", $"{request.Method} is not supported on {request.Path} by the stand-in");
                 break;
+        }
+    }
+
+    /// <summary>A PodMetricsList as metrics-server answers: one item per pod that has metrics and still exists.</summary>
+    private JsonObject PodMetricsList(string ns)
+    {
+        lock (_gate)
+        {
+            var items = new JsonArray();
+            foreach (var ((key, usage), pod) in _podMetrics.Select(m => (m, _objects.GetValueOrDefault(Key("pods", ns, m.Key.Split('/')[1])))))
+            {
+                if (!key.StartsWith(ns + "/", StringComparison.Ordinal) || pod is null)
+                {
+                    continue;
+                }
+
+                items.Add(new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["name"] = pod["metadata"]!["name"]!.DeepClone(), ["namespace"] = ns, ["creationTimestamp"] = "2026-03-02T09:00:00Z" },
+                    ["timestamp"] = "2026-03-02T09:00:00Z",
+                    ["window"] = "15s",
+                    ["containers"] = new JsonArray(new JsonObject
+                    {
+                        ["name"] = pod["spec"]!["containers"]![0]!["name"]!.DeepClone(),
+                        ["usage"] = new JsonObject { ["cpu"] = usage.Cpu, ["memory"] = usage.Memory },
+                    }),
+                });
+            }
+
+            return new JsonObject { ["kind"] = "PodMetricsList", ["apiVersion"] = "metrics.k8s.io/v1beta1", ["metadata"] = new JsonObject(), ["items"] = items };
         }
     }
 
