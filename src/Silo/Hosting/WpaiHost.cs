@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
 using WPAI.Silo.Security;
 using WPAI.Kubernetes;
+using WPAI.Silo.Gateway;
 
 namespace WPAI.Silo.Hosting;
 
@@ -35,6 +36,8 @@ public static partial class WpaiHost
         ["--kubeconfig"] = "Wpai:Kubernetes:KubeConfig",
         ["--kube-context"] = "Wpai:Kubernetes:Context",
         ["--kube-namespace"] = "Wpai:Kubernetes:Namespace",
+        ["--serve-port"] = "Wpai:Gateway:Port",
+        ["--serve-host"] = "Wpai:Gateway:Host",
     };
 
     /// <summary>The switch that accepts an unprotected non-loopback binding (a flag: it takes no value).</summary>
@@ -61,6 +64,7 @@ public static partial class WpaiHost
         var warnings = NetworkExposure.Check(options, storage.UsesLocalhostClustering, tls, auth, builder.Configuration.GetValue<bool>(InsecureKey));
 
         var useAgents = AddClusterDriver(builder);
+        builder.Services.AddWpaiServiceGateway(builder.Configuration);
         builder.WebHost.UseUrls($"http://{FormatHost(options.Dashboard.Host)}:{options.Dashboard.Port}");
         builder.UseOrleans(silo =>
         {
