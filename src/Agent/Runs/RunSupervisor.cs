@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using WPAI.Agent.Hosting;
 using WPAI.Agent.Measuring;
-using WPAI.Domain.Common;
 using WPAI.Domain.Nodes;
 
 namespace WPAI.Agent.Runs;
@@ -140,7 +139,11 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
                     var milli = Math.Max(0, (cpu - last.CpuSeconds) / (now - last.At).TotalSeconds * 1000);
                     var (utilization, memory) = GpuUse(run.GpuIndices, gpus, gpuMemoryMib);
                     var list = _samples.TryGetValue(run.Key, out var l) ? l : _samples[run.Key] = [];
-                    BoundedList.AddNewestLast(list, new UsageSample(now, utilization, memory, milli, rss), MaxPendingSamples);
+                    list.Add(new UsageSample(now, utilization, memory, milli, rss));
+                    if (list.Count > MaxPendingSamples)
+                    {
+                        list.RemoveAt(0);
+                    }
                 }
 
                 _lastCpu[run.Key] = (cpu, now);
