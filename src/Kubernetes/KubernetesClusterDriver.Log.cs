@@ -29,8 +29,11 @@ public sealed partial class KubernetesClusterDriver
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pod {Pod} was deleted outside WPAI; its job fails")]
     private static partial void LogDeletedOutside(ILogger logger, string pod);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt}: reported succeeded={Succeeded} ({Detail})")]
-    private static partial void LogReported(ILogger logger, string jobId, int attempt, bool succeeded, string detail);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt}: reported {Outcome} ({Detail})")]
+    private static partial void LogReported(ILogger logger, string jobId, int attempt, RunOutcome outcome, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gave up pod {Pod}: {Detail}")]
+    private static partial void LogGaveUp(ILogger logger, string pod, string detail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} attempt {Attempt}: the pod's outcome could not be reported")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, string jobId, int attempt);

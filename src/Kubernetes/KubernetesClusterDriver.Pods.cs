@@ -1,3 +1,5 @@
+using k8s.Autorest;
+
 namespace WPAI.Kubernetes;
 
 /// <summary>The pod watch side of the driver: phases → job events, deletions by others, adoption after a restart.</summary>
@@ -27,6 +29,7 @@ public sealed partial class KubernetesClusterDriver
         foreach (var pod in observed)
         {
             Apply(pod);
+            await GiveUpIfHopelessAsync(pod, cancellationToken);
         }
 
         await FlushDeferredAsync(null, cancellationToken);
@@ -44,6 +47,10 @@ public sealed partial class KubernetesClusterDriver
         {
             Gone(pod);
         }
+        else
+        {
+            await GiveUpIfHopelessAsync(pod, cancellationToken);
+        }
 
         if (pod.Node is { } node)
         {
@@ -54,7 +61,7 @@ public sealed partial class KubernetesClusterDriver
     /// <summary>Acts on a change of state: Running is recorded, Succeeded and Failed are reported to the job, once each.</summary>
     private void Apply(ObservedPod pod)
     {
-        var tracked = _pods.GetOrAdd(pod.Name, _ => new TrackedPod(pod, PodRunState.Pending));
+        var tracked = _pods.GetOrAdd(pod.Name, _ => new TrackedPod(pod, PodRunState.Pending, time.GetUtcNow()));
         var reported = tracked.Reported;
         if (pod.State != reported && reported is PodRunState.Pending or PodRunState.Running && pod.State != PodRunState.Pending)
         {
@@ -68,16 +75,18 @@ public sealed partial class KubernetesClusterDriver
                 Record(pod, pod.State, pod.Detail);
                 if (pod.State is PodRunState.Succeeded or PodRunState.Failed)
                 {
-                    Enqueue(new Report(pod.JobId, pod.Attempt, pod.State == PodRunState.Succeeded, pod.Detail));
+                    var outcome = pod.State == PodRunState.Succeeded ? RunOutcome.Succeeded : pod.NodeRefused ? RunOutcome.Lost : RunOutcome.Failed;
+                    Enqueue(new Report(pod.JobId, pod.Attempt, outcome, pod.Detail));
                 }
                 else
                 {
+                    _startLosses.TryRemove(pod.JobId, out _); // it started: a later node-side failure counts afresh
                     LogRunning(logger, pod.Name, pod.Node ?? "?");
                 }
             }
         }
 
-        _pods[pod.Name] = new TrackedPod(pod, reported);
+        _pods[pod.Name] = tracked with { Last = pod, Reported = reported };
     }
 
     /// <summary>The pod no longer exists: when it had not finished and WPAI did not delete it, its job fails.</summary>
@@ -103,7 +112,65 @@ public sealed partial class KubernetesClusterDriver
         var detail = $"pod {pod.Name} was deleted outside WPAI";
         Record(pod, PodRunState.Gone, detail);
         LogDeletedOutside(logger, pod.Name);
-        Enqueue(new Report(pod.JobId, pod.Attempt, false, detail));
+        Enqueue(new Report(pod.JobId, pod.Attempt, RunOutcome.Failed, detail));
+    }
+
+    /// <summary>
+    /// Gives up every pod that has not started within <see cref="KubernetesDriverOptions.StartTimeout"/> of when the
+    /// driver first knew it (created, or seen after a restart); returns how many. Run periodically, and by tests.
+    /// </summary>
+    public async Task<int> GiveUpStuckPodsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var timeout = Options.StartTimeout;
+        var given = 0;
+        foreach (var tracked in _pods.Values.Where(t => t.Reported == PodRunState.Pending && now - t.Since >= timeout).ToList())
+        {
+            var pod = tracked.Last;
+            var why = pod.StartProblem?.ToString() ?? "it was not running yet";
+            if (await GiveUpAsync(pod, $"pod {pod.Name} did not start within {timeout:g}: {why}", pod.StartProblem?.JobSide == true, cancellationToken))
+            {
+                given++;
+            }
+        }
+
+        return given;
+    }
+
+    /// <summary>A pod Kubernetes can never start (an invalid image name) is given up at once rather than after the wait.</summary>
+    private async Task GiveUpIfHopelessAsync(ObservedPod pod, CancellationToken cancellationToken)
+    {
+        if (pod is { State: PodRunState.Pending, StartProblem: { Permanent: true } problem })
+        {
+            await GiveUpAsync(pod, $"pod {pod.Name} cannot start: {problem}", problem.JobSide, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Ends an attempt whose pod did not start: the pod is deleted at once (its containers never ran, so no grace), and
+    /// the job is told — failed when the cause is the job's, lost (re-queued) when it is the node's. Once per pod.
+    /// </summary>
+    private async Task<bool> GiveUpAsync(ObservedPod pod, string detail, bool jobSide, CancellationToken cancellationToken)
+    {
+        if (!_pods.TryGetValue(pod.Name, out var tracked) || tracked.Reported != PodRunState.Pending || pod.Terminating
+            || _deletedByWpai.ContainsKey(pod.Name) || !_pods.TryUpdate(pod.Name, tracked with { Reported = PodRunState.Failed }, tracked))
+        {
+            return false;
+        }
+
+        _deletedByWpai[pod.Name] = 0;
+        Record(pod, PodRunState.Failed, detail);
+        LogGaveUp(logger, pod.Name, detail);
+        Enqueue(new Report(pod.JobId, pod.Attempt, jobSide ? RunOutcome.Failed : RunOutcome.Lost, detail));
+        try
+        {
+            await client.CoreV1.DeleteNamespacedPodAsync(pod.Name, Namespace, new V1DeleteOptions { GracePeriodSeconds = 0 }, gracePeriodSeconds: 0, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException ex) when (ex.Response?.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // gone already
+        }
+
+        return true;
     }
 
     private async Task FlushDeferredAsync(string? node, CancellationToken cancellationToken)

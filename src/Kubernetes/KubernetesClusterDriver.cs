@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
 using k8s.Autorest;
+using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Ports;
 
 namespace WPAI.Kubernetes;
@@ -12,12 +13,16 @@ namespace WPAI.Kubernetes;
 /// completion. Idempotent both ways: the pod name is fixed per job and attempt, so a start offered twice creates one
 /// pod (the second create gets 409), and deleting a pod that is already gone (404) is fine.
 /// A pod placed where WPAI's own earlier pod is still terminating waits until that pod is gone, so the node's GPUs are
-/// free when the kubelet admits it.
+/// free when the kubelet admits it. A pod that cannot start is given up after
+/// <see cref="KubernetesDriverOptions.StartTimeout"/> (at once when Kubernetes can never start it): deleted, and its
+/// attempt ends as failed when the cause is the job's (image, Secret, ConfigMap) or as lost — re-queued — when it is the
+/// node's (unschedulable, refused by the kubelet, never started).
 /// </summary>
 public sealed partial class KubernetesClusterDriver(
     IKubernetes client,
     IGrainFactory grains,
     IOptions<KubernetesDriverOptions> options,
+    TimeProvider time,
     ILogger<KubernetesClusterDriver> logger) : IClusterDriver, IWatchHandler<V1Pod>
 {
     private const int MaxTransitions = 10_000;
@@ -27,6 +32,7 @@ public sealed partial class KubernetesClusterDriver(
     private readonly ConcurrentDictionary<string, V1Pod> _deferred = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _deletedByWpai = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<PodTransition> _transitions = new();
+    private readonly ConcurrentDictionary<string, int> _startLosses = new(StringComparer.Ordinal);
     private readonly Channel<Report> _reports = Channel.CreateUnbounded<Report>(new UnboundedChannelOptions { SingleReader = true });
     private int _adopted;
 
@@ -40,6 +46,13 @@ public sealed partial class KubernetesClusterDriver(
     /// <summary>Pods waiting for an earlier WPAI pod on their node to finish terminating.</summary>
     public IReadOnlyCollection<string> DeferredPods => [.. _deferred.Keys];
 
+    /// <summary>The job pod as the driver last saw it (null: it does not know it).</summary>
+    public ObservedPod? Observed(string pod) => _pods.TryGetValue(pod, out var tracked) ? tracked.Last : null;
+
+    /// <summary>WPAI's job pods that run now (seen Running, not being deleted): the ones whose usage is sampled.</summary>
+    public IReadOnlyList<ObservedPod> RunningPods =>
+        [.. _pods.Values.Where(p => p.Reported == PodRunState.Running && !p.Last.Terminating && !_deletedByWpai.ContainsKey(p.Last.Name)).Select(p => p.Last)];
+
     public async Task StartAsync(JobSpec spec, Placement placement, CancellationToken cancellationToken = default)
     {
         var name = JobPodName.For(spec.JobId, placement.Attempt).Value;
@@ -51,7 +64,7 @@ public sealed partial class KubernetesClusterDriver(
         catch (WpaiValidationException ex)
         {
             LogCannotCreate(logger, name, ex.Message);
-            Enqueue(new Report(spec.JobId, placement.Attempt, false, $"pod {name} could not be created: {ex.Message}"));
+            Enqueue(new Report(spec.JobId, placement.Attempt, RunOutcome.Failed, $"pod {name} could not be created: {ex.Message}"));
             return;
         }
 
@@ -89,7 +102,7 @@ public sealed partial class KubernetesClusterDriver(
             if (deleted?.Metadata?.DeletionTimestamp is not null && grace is > 0 && PodTranslation.Observe(deleted, Options.Owner) is { } observed)
             {
                 // Terminating until the watch sees it gone: nothing new is created on its node before that.
-                _pods.AddOrUpdate(name, _ => new TrackedPod(observed, PodRunState.Pending), (_, t) => t with { Last = observed });
+                _pods.AddOrUpdate(name, _ => new TrackedPod(observed, PodRunState.Pending, time.GetUtcNow()), (_, t) => t with { Last = observed });
             }
 
             LogStopped(logger, name, grace ?? -1);
@@ -124,13 +137,13 @@ public sealed partial class KubernetesClusterDriver(
             else
             {
                 LogCannotCreate(logger, name, "a pod of that name exists and is not this job's");
-                Enqueue(new Report(jobId, attempt, false, $"pod {name} could not be created: a pod of that name exists in namespace {Namespace} and is not WPAI's"));
+                Enqueue(new Report(jobId, attempt, RunOutcome.Failed, $"pod {name} could not be created: a pod of that name exists in namespace {Namespace} and is not WPAI's"));
             }
         }
         catch (HttpOperationException ex) when (ex.Response is { StatusCode: >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError })
         {
             LogCannotCreate(logger, name, ex.Response.Content);
-            Enqueue(new Report(jobId, attempt, false, $"pod {name} was refused by the API server ({(int)ex.Response.StatusCode}): {ex.Response.Content}"));
+            Enqueue(new Report(jobId, attempt, RunOutcome.Failed, $"pod {name} was refused by the API server ({(int)ex.Response.StatusCode}): {ex.Response.Content}"));
         }
         catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or IOException)
         {
@@ -144,7 +157,7 @@ public sealed partial class KubernetesClusterDriver(
     {
         if (PodTranslation.Observe(pod, Options.Owner) is { } observed)
         {
-            _pods.TryAdd(observed.Name, new TrackedPod(observed, PodRunState.Pending));
+            _pods.TryAdd(observed.Name, new TrackedPod(observed, PodRunState.Pending, time.GetUtcNow()));
         }
     }
 
@@ -152,7 +165,29 @@ public sealed partial class KubernetesClusterDriver(
         _pods.Values.Count(p => p.Last.Terminating && p.Reported is PodRunState.Pending or PodRunState.Running
             && string.Equals(p.Last.Node, node, StringComparison.Ordinal));
 
-    private void Enqueue(Report report) => _reports.Writer.TryWrite(report);
+    /// <summary>
+    /// Queues a run's end for its job. A job whose pods failed to start for the node's reasons
+    /// <see cref="KubernetesDriverOptions.MaxStartRequeues"/> times in a row (WPAI keeps placing it where the kubelet
+    /// refuses it, e.g. because pods WPAI did not place hold the node's GPUs) fails instead of being re-queued again.
+    /// </summary>
+    private void Enqueue(Report report)
+    {
+        if (report.Outcome == RunOutcome.Lost)
+        {
+            var lost = _startLosses.AddOrUpdate(report.JobId, 1, (_, n) => n + 1);
+            if (lost > Options.MaxStartRequeues)
+            {
+                _startLosses.TryRemove(report.JobId, out _);
+                report = report with { Outcome = RunOutcome.Failed, Detail = $"{report.Detail} (not re-queued: {lost} starts in a row failed for the node's reasons)" };
+            }
+        }
+        else if (report.Outcome == RunOutcome.Failed)
+        {
+            _startLosses.TryRemove(report.JobId, out _);
+        }
+
+        _reports.Writer.TryWrite(report);
+    }
 
     private void Record(ObservedPod pod, PodRunState state, string detail)
     {
@@ -171,8 +206,17 @@ public sealed partial class KubernetesClusterDriver(
             {
                 try
                 {
-                    await grains.GetGrain<IJobGrain>(report.JobId).CompleteAsync(report.Attempt, report.Succeeded, report.Detail);
-                    LogReported(logger, report.JobId, report.Attempt, report.Succeeded, report.Detail);
+                    // As a node agent reports a run's end: the job applies its retries (failed) or re-queues (lost).
+                    await grains.GetGrain<IJobGrain>(report.JobId).RunEndedAsync(new RunEnd(
+                        report.JobId,
+                        report.Attempt,
+                        report.Outcome == RunOutcome.Succeeded ? 0 : null,
+                        Signal: null,
+                        Stopped: false,
+                        Lost: report.Outcome == RunOutcome.Lost,
+                        report.Detail,
+                        time.GetUtcNow()));
+                    LogReported(logger, report.JobId, report.Attempt, report.Outcome, report.Detail);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
                 {
@@ -186,7 +230,19 @@ public sealed partial class KubernetesClusterDriver(
         }
     }
 
-    private sealed record TrackedPod(ObservedPod Last, PodRunState Reported);
+    /// <summary>A pod the driver knows: as last seen, the state last acted on, and since when it is known (the start wait).</summary>
+    private sealed record TrackedPod(ObservedPod Last, PodRunState Reported, DateTimeOffset Since);
 
-    private sealed record Report(string JobId, int Attempt, bool Succeeded, string Detail);
+    private sealed record Report(string JobId, int Attempt, RunOutcome Outcome, string Detail);
+
+    private enum RunOutcome
+    {
+        Succeeded,
+
+        /// <summary>The job's own failure: it fails, or runs again while it has retries left.</summary>
+        Failed,
+
+        /// <summary>Not the job's doing (the node refused or never started it): re-queued keeping its wait.</summary>
+        Lost,
+    }
 }

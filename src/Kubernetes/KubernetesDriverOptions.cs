@@ -62,6 +62,27 @@ public sealed class KubernetesDriverOptions
     /// <summary>How often replica pods and Services are reconciled with WPAI's services and their replicas' load scraped.</summary>
     public TimeSpan ReplicaSyncInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often running job pods' usage is read (metrics API, DCGM exporters) and reported to their jobs.</summary>
+    public TimeSpan UsageInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The Prometheus endpoints of the NVIDIA DCGM exporters to read GPU utilization from (one per GPU node, e.g.
+    /// <c>http://10.0.3.7:9400/metrics</c>); empty: no GPU utilization from the cluster.
+    /// </summary>
+    public List<string> DcgmExporterUrls { get; set; } = [];
+
+    /// <summary>
+    /// How long a job pod may fail to start (image pull errors, a missing Secret or ConfigMap, unschedulable, or simply
+    /// not running yet) before WPAI deletes it and ends the attempt, so that it does not hold its GPUs forever.
+    /// </summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How many times in a row a job is re-queued because its pod could not start for the node's reasons (unschedulable,
+    /// refused by the kubelet, never started) before it fails instead; counted while the silo runs.
+    /// </summary>
+    public int MaxStartRequeues { get; set; } = 3;
+
     public void Validate()
     {
         if (!KubernetesNames.IsDnsLabel(Namespace))
@@ -90,6 +111,20 @@ public sealed class KubernetesDriverOptions
         Positive(ModeSyncInterval, nameof(ModeSyncInterval));
         Positive(RetryDelay, nameof(RetryDelay));
         Positive(ReplicaSyncInterval, nameof(ReplicaSyncInterval));
+        Positive(UsageInterval, nameof(UsageInterval));
+        Positive(StartTimeout, nameof(StartTimeout));
+        if (MaxStartRequeues < 0)
+        {
+            throw new WpaiValidationException($"{SectionName}:MaxStartRequeues", $"must be zero or more (got {MaxStartRequeues})", "Use 3 (the default); 0 fails a job at its first node-side start failure.");
+        }
+
+        foreach (var url in DcgmExporterUrls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new WpaiValidationException($"{SectionName}:DcgmExporterUrls", $"'{url}' is not an http(s) URL", "Give each DCGM exporter's metrics endpoint, e.g. http://10.0.3.7:9400/metrics.");
+            }
+        }
         if (ModelServerPort is < 1 or > 65535)
         {
             throw new WpaiValidationException($"{SectionName}:ModelServerPort", $"must be a TCP port (got {ModelServerPort})", "Use 8000 (the default).");

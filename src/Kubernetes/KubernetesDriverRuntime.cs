@@ -4,13 +4,15 @@ namespace WPAI.Kubernetes;
 
 /// <summary>
 /// Runs the driver's background loops while the silo is active: the node list-watch (node sync), the pod list-watch
-/// (job events), the delivery of pod outcomes to jobs, and the periodic mirroring of node modes.
+/// (job events), the delivery of pod outcomes to jobs, the periodic mirroring of node modes, the usage sampling of
+/// running job pods, and the check for pods that did not start in time.
 /// </summary>
 public sealed partial class KubernetesDriverRuntime(
     IKubernetes client,
     KubernetesNodeSync nodes,
     KubernetesClusterDriver driver,
     KubernetesReplicaSync replicas,
+    KubernetesUsageSampler usage,
     IOptions<KubernetesDriverOptions> options,
     TimeProvider time,
     ILoggerFactory loggers) : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
@@ -65,20 +67,29 @@ public sealed partial class KubernetesDriverRuntime(
             NodeWatch.RunAsync(_stop.Token),
             PodWatch.RunAsync(_stop.Token),
             driver.RunReportsAsync(_stop.Token),
-            MirrorLoopAsync(_stop.Token),
+            EveryAsync(o.ModeSyncInterval, nodes.MirrorModesAsync, _stop.Token),
+            EveryAsync(o.StartTimeout / 5, ct => driver.GiveUpStuckPodsAsync(time.GetUtcNow(), ct), _stop.Token),
+            usage.RunAsync(_stop.Token),
             replicas.RunAsync(_stop.Token));
         LogStarted(_logger, o.Namespace);
         return Task.CompletedTask;
     }
 
-    private async Task MirrorLoopAsync(CancellationToken cancellationToken)
+    private async Task EveryAsync(TimeSpan period, Func<CancellationToken, Task<int>> round, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ModeSyncInterval, time);
+        using var timer = new PeriodicTimer(period, time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await nodes.MirrorModesAsync(cancellationToken);
+                try
+                {
+                    await round(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+                {
+                    LogRoundFailed(_logger, ex);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -104,6 +115,9 @@ public sealed partial class KubernetesDriverRuntime(
         await _loops.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A periodic round of the Kubernetes driver failed; trying again next round")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kubernetes driver started: watching nodes and WPAI's pods in namespace {Namespace}")]
     private static partial void LogStarted(ILogger logger, string @namespace);

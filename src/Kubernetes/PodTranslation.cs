@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 
 namespace WPAI.Kubernetes;
@@ -5,6 +6,20 @@ namespace WPAI.Kubernetes;
 /// <summary>Pure reading of a pod: is it one of this WPAI's job pods, and in which state (phases → job events).</summary>
 public static class PodTranslation
 {
+    /// <summary>Waiting reasons whose cause is the job's (its image, its Secret or ConfigMap): another node would not help.</summary>
+    private static readonly FrozenSet<string> JobSideWaiting = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "ErrImagePull", "ImagePullBackOff", "RegistryUnavailable", "InvalidImageName", "ErrImageNeverPull",
+        "CreateContainerConfigError", "CreateContainerError");
+
+    /// <summary>Waiting reasons Kubernetes never gets past without a new pod.</summary>
+    private static readonly FrozenSet<string> PermanentWaiting = FrozenSet.Create(StringComparer.Ordinal, "InvalidImageName", "ErrImageNeverPull");
+
+    /// <summary>Pod reasons of a Failed pod that the kubelet refused (admission) or evicted: the node's doing, not the job's.</summary>
+    private static readonly FrozenSet<string> NodeReasons = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "UnexpectedAdmissionError", "NodeAffinity", "NodeSelectorMismatching", "Evicted", "Terminated", "Shutdown", "Preempting");
+
     /// <summary>The pod as a job pod of <paramref name="owner"/>, or null when it is not one (another owner, no job annotation).</summary>
     public static ObservedPod? Observe(V1Pod pod, string owner)
     {
@@ -18,29 +33,49 @@ public static class PodTranslation
             return null;
         }
 
-        var (state, detail) = State(pod);
-        return new ObservedPod(meta.Name, jobId, attempt, pod.Spec?.NodeName, state, detail, meta.DeletionTimestamp is not null, pod.Spec?.TerminationGracePeriodSeconds);
+        var (state, detail, problem, refused) = State(pod);
+        return new ObservedPod(meta.Name, jobId, attempt, pod.Spec?.NodeName, state, detail, meta.DeletionTimestamp is not null, pod.Spec?.TerminationGracePeriodSeconds, problem, refused);
     }
 
-    private static (PodRunState State, string Detail) State(V1Pod pod)
+    private static (PodRunState State, string Detail, PodStartProblem? Problem, bool NodeRefused) State(V1Pod pod)
     {
         var name = pod.Metadata.Name;
         var status = pod.Status;
         switch (status?.Phase)
         {
             case "Running":
-                return (PodRunState.Running, $"pod {name} is running on {pod.Spec?.NodeName}");
+                return (PodRunState.Running, $"pod {name} is running on {pod.Spec?.NodeName}", null, false);
             case "Succeeded":
-                return (PodRunState.Succeeded, $"pod {name} succeeded (exit code 0)");
+                return (PodRunState.Succeeded, $"pod {name} succeeded (exit code 0)", null, false);
             case "Failed":
-                return (PodRunState.Failed, FailureDetail(pod));
+                var refused = NodeRefused(status.Reason);
+                return (PodRunState.Failed, refused ? RefusalDetail(pod) : FailureDetail(pod), null, refused);
             default:
-                var waiting = status?.ContainerStatuses?.Select(c => c.State?.Waiting).FirstOrDefault(w => w is not null);
-                return (PodRunState.Pending, waiting is null ? $"pod {name} is pending" : $"pod {name} is pending: {waiting.Reason} {waiting.Message}".TrimEnd());
+                var problem = StartProblem(pod);
+                return (PodRunState.Pending, problem is null ? $"pod {name} is pending" : $"pod {name} is pending: {problem}", problem, false);
         }
     }
 
-    /// <summary>"pod P failed: container job exited with code 137 (OOMKilled)", or the pod's own reason (Evicted, OutOf…).</summary>
+    /// <summary>Why a pending pod is not starting, or null when nothing is known to be wrong (it is just not running yet).</summary>
+    public static PodStartProblem? StartProblem(V1Pod pod)
+    {
+        var waiting = pod.Status?.ContainerStatuses?.Select(c => c.State?.Waiting).FirstOrDefault(w => w?.Reason is { Length: > 0 } r && JobSideWaiting.Contains(r));
+        if (waiting is not null)
+        {
+            return new PodStartProblem(waiting.Reason, waiting.Message ?? string.Empty, JobSide: true, PermanentWaiting.Contains(waiting.Reason));
+        }
+
+        var unschedulable = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable");
+        return unschedulable is null ? null : new PodStartProblem("Unschedulable", unschedulable.Message ?? string.Empty, JobSide: false, Permanent: false);
+    }
+
+    private static bool NodeRefused(string? reason) =>
+        reason is { Length: > 0 } r && (r.StartsWith("OutOf", StringComparison.Ordinal) || NodeReasons.Contains(r));
+
+    private static string RefusalDetail(V1Pod pod) =>
+        $"pod {pod.Metadata.Name} was refused by node {pod.Spec?.NodeName}: {pod.Status.Reason} {pod.Status.Message}".TrimEnd();
+
+    /// <summary>"pod P: container job exited with code 137 (OOMKilled)", or the pod's own reason.</summary>
     public static string FailureDetail(V1Pod pod)
     {
         var name = pod.Metadata.Name;
@@ -53,10 +88,10 @@ public static class PodTranslation
         {
             var reason = string.IsNullOrEmpty(t.Reason) ? string.Empty : $" ({t.Reason})";
             var message = string.IsNullOrEmpty(t.Message) ? string.Empty : $": {t.Message}";
-            return $"pod {name} failed: container {container.Name} exited with code {t.ExitCode.ToString(CultureInfo.InvariantCulture)}{reason}{message}";
+            return $"pod {name}: container {container.Name} exited with code {t.ExitCode.ToString(CultureInfo.InvariantCulture)}{reason}{message}";
         }
 
         var podReason = pod.Status?.Reason;
-        return string.IsNullOrEmpty(podReason) ? $"pod {name} failed" : $"pod {name} failed: {podReason} {pod.Status?.Message}".TrimEnd();
+        return string.IsNullOrEmpty(podReason) ? $"pod {name} failed" : $"pod {name}: {podReason} {pod.Status?.Message}".TrimEnd();
     }
 }

@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Text;
 
 namespace WPAI.Kubernetes;
 
 /// <summary>
-/// Reads sums of samples from the Prometheus text exposition format. Written here because the served Prometheus
-/// packages (prometheus-net, the OpenTelemetry exporters) only write this format; reading needs the sample lines only.
+/// Reads samples from the Prometheus text exposition format. Written here because the served Prometheus packages
+/// (prometheus-net, the OpenTelemetry exporters) only write this format; reading needs the sample lines only
+/// (<c>name{label="value",…} value [timestamp]</c>, with <c>\\</c>, <c>\"</c> and <c>\n</c> escapes in label values).
 /// </summary>
 public static class PrometheusText
 {
@@ -12,6 +14,17 @@ public static class PrometheusText
     public static double? Sum(string text, string metric)
     {
         double? sum = null;
+        foreach (var sample in Samples(text, metric))
+        {
+            sum = (sum ?? 0) + sample.Value;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Every sample of <paramref name="metric"/> with its labels, in the order of the text; malformed lines are skipped.</summary>
+    public static IEnumerable<PrometheusSample> Samples(string text, string metric)
+    {
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.Trim();
@@ -21,14 +34,71 @@ public static class PrometheusText
                 continue;
             }
 
-            var valueStart = line[metric.Length] == '{' ? line.IndexOf('}', StringComparison.Ordinal) + 1 : metric.Length;
-            var fields = line[valueStart..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            var rest = metric.Length;
+            if (line[rest] == '{' && !TryReadLabels(line, ref rest, labels))
+            {
+                continue;
+            }
+
+            var fields = line[rest..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length > 0 && double.TryParse(fields[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
-                sum = (sum ?? 0) + value;
+                yield return new PrometheusSample(labels, value);
             }
         }
+    }
 
-        return sum;
+    /// <summary>Reads <c>{k="v",…}</c> starting at <paramref name="at"/> (the '{'); leaves <paramref name="at"/> after the '}'.</summary>
+    private static bool TryReadLabels(string line, ref int at, Dictionary<string, string> labels)
+    {
+        at++; // '{'
+        while (at < line.Length)
+        {
+            while (at < line.Length && line[at] is ' ' or ',')
+            {
+                at++;
+            }
+
+            if (at < line.Length && line[at] == '}')
+            {
+                at++;
+                return true;
+            }
+
+            var equals = line.IndexOf('=', at);
+            if (equals < 0 || equals + 1 >= line.Length || line[equals + 1] != '"')
+            {
+                return false;
+            }
+
+            var name = line[at..equals].Trim();
+            var value = new StringBuilder();
+            at = equals + 2;
+            while (at < line.Length && line[at] != '"')
+            {
+                if (line[at] == '\\' && at + 1 < line.Length)
+                {
+                    at++;
+                    value.Append(line[at] == 'n' ? '\n' : line[at]);
+                }
+                else
+                {
+                    value.Append(line[at]);
+                }
+
+                at++;
+            }
+
+            if (at >= line.Length)
+            {
+                return false; // unterminated value
+            }
+
+            at++; // closing '"'
+            labels[name] = value.ToString();
+        }
+
+        return false;
     }
 }

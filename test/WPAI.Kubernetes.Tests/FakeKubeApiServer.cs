@@ -11,12 +11,13 @@ namespace WPAI.Kubernetes.Tests;
 /// A STAND-IN for the Kubernetes API server (none can run here), over real HTTP on a free loopback port, so that the
 /// real KubernetesClient talks to it. It serves the subset of the core/v1 REST API the WPAI driver uses, with the real
 /// API's semantics as documented: nodes list/watch/get/patch (JSON merge patch); pods and services
-/// create/get/delete/list/watch in a namespace; one global resourceVersion; label selectors (equality-based);
+/// create/get/delete/list/watch in a namespace; one global resourceVersion (a precondition when a patch carries it); label selectors (equality-based);
 /// 409 AlreadyExists on a duplicate name and 404 NotFound on a missing object, as Status objects; watches from a
 /// resourceVersion replay every later event and then stream; a watch from a version older than the retained history
 /// gets an ERROR event carrying a 410 Expired Status; BOOKMARK events on request; <c>timeoutSeconds</c> ends a watch.
 /// A graceful pod deletion sets <c>deletionTimestamp</c> (MODIFIED) and the pod stays until the test, playing the
-/// kubelet, calls <see cref="FinishDeletions"/>. Not covered: authentication, field selectors, set-based selectors,
+/// kubelet, calls <see cref="FinishDeletions"/>. With <see cref="ServeMetricsApi"/> it also serves metrics-server's
+/// <c>metrics.k8s.io/v1beta1</c> PodMetrics list of a namespace (404 otherwise, as a cluster without metrics-server). Not covered: authentication, field selectors, set-based selectors,
 /// paging (<c>limit</c>/<c>continue</c>), strategic merge patch, server-side apply, admission.
 /// </summary>
 public sealed class FakeKubeApiServer : IAsyncDisposable
@@ -25,6 +26,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     private readonly Dictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
     private readonly List<StoredEvent> _history = [];
     private readonly List<Subscriber> _subscribers = [];
+    private readonly Dictionary<string, (string Cpu, string Memory)> _podMetrics = new(StringComparer.Ordinal);
     private long _version = 1000;
     private long _oldestWatchable = 1000;
     private WebApplication? _app;
@@ -38,8 +40,11 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     /// <summary>Every pod deletion: (namespace/name, grace period in seconds or null when none was given).</summary>
     public ConcurrentQueue<(string Pod, long? GraceSeconds)> Deletions { get; } = new();
 
-    /// <summary>How many pod creates were refused with 409 AlreadyExists.</summary>
+    /// <summary>How many creates were refused with 409 AlreadyExists.</summary>
     public int Conflicts { get; private set; }
+
+    /// <summary>How many patches were refused with 409 Conflict (a stale resourceVersion).</summary>
+    public int PatchConflicts { get; private set; }
 
     public async Task StartAsync()
     {
@@ -148,6 +153,50 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             };
         });
 
+    /// <summary>The kubelet cannot start the pod's container: phase Pending, the container waiting with <paramref name="reason"/> (e.g. ImagePullBackOff).</summary>
+    public void SetPodWaiting(string ns, string name, string reason, string message) =>
+        Mutate("pods", ns, name, pod =>
+        {
+            var container = pod["spec"]!["containers"]![0]!["name"]!.GetValue<string>();
+            pod["status"] = new JsonObject
+            {
+                ["phase"] = "Pending",
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "PodScheduled", ["status"] = "True" }, new JsonObject { ["type"] = "Ready", ["status"] = "False" }),
+                ["containerStatuses"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = container, ["ready"] = false, ["restartCount"] = 0, ["image"] = "x", ["imageID"] = string.Empty,
+                    ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = reason, ["message"] = message } },
+                }),
+            };
+        });
+
+    /// <summary>The pod's <c>PodScheduled</c> condition is False with reason Unschedulable (phase Pending).</summary>
+    public void SetPodUnschedulable(string ns, string name, string message) =>
+        Mutate("pods", ns, name, pod => pod["status"] = new JsonObject
+        {
+            ["phase"] = "Pending",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "PodScheduled", ["status"] = "False", ["reason"] = "Unschedulable", ["message"] = message }),
+        });
+
+    /// <summary>The kubelet refuses the pod at admission (or evicts it): phase Failed with a pod-level reason, no container ran.</summary>
+    public void RejectPod(string ns, string name, string reason, string message) =>
+        Mutate("pods", ns, name, pod => pod["status"] = new JsonObject { ["phase"] = "Failed", ["reason"] = reason, ["message"] = message });
+
+    /// <summary>Whether the metrics API (<c>metrics.k8s.io/v1beta1</c>, as metrics-server serves it) is served; off: 404 as on a cluster without it.</summary>
+    public bool ServeMetricsApi { get; set; }
+
+    /// <summary>What metrics-server reports for a pod (one container named as the pod's first), e.g. cpu "1500m" or "1500000000n", memory "6Gi".</summary>
+    public void SetPodMetrics(string ns, string name, string cpu, string memory)
+    {
+        lock (_gate)
+        {
+            _podMetrics[$"{ns}/{name}"] = (cpu, memory);
+        }
+    }
+
+    /// <summary>Someone else changes an object (a JSON merge patch, as <c>kubectl patch --type merge</c>).</summary>
+    public void Patch(string resource, string? ns, string name, JsonObject patch) => Mutate(resource, ns, name, o => MergePatch(o, patch));
+
     /// <summary>Someone else deletes a pod at once (as <c>kubectl delete pod --grace-period=0 --force</c> does).</summary>
     public void DeletePodNow(string ns, string name)
     {
@@ -243,6 +292,12 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         var request = context.Request;
         Requests.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
         var segments = request.Path.Value!.Trim('/').Split('/');
+        if (segments is ["apis", "metrics.k8s.io", "v1beta1", "namespaces", var metricsNs, "pods"] && request.Method == "GET" && ServeMetricsApi)
+        {
+            await WriteJsonAsync(context, 200, PodMetricsList(metricsNs));
+            return;
+        }
+
         if (segments is not ["api", "v1", ..])
         {
             await WriteStatusAsync(context, 404, "NotFound", $"the server could not find the requested resource ({request.Path})");
@@ -286,6 +341,36 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             default:
                 await WriteStatusAsync(context, 405, "MethodNotAllowed", $"{request.Method} is not supported on {request.Path} by the stand-in");
                 break;
+        }
+    }
+
+    /// <summary>A PodMetricsList as metrics-server answers: one item per pod that has metrics and still exists.</summary>
+    private JsonObject PodMetricsList(string ns)
+    {
+        lock (_gate)
+        {
+            var items = new JsonArray();
+            foreach (var ((key, usage), pod) in _podMetrics.Select(m => (m, _objects.GetValueOrDefault(Key("pods", ns, m.Key.Split('/')[1])))))
+            {
+                if (!key.StartsWith(ns + "/", StringComparison.Ordinal) || pod is null)
+                {
+                    continue;
+                }
+
+                items.Add(new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["name"] = pod["metadata"]!["name"]!.DeepClone(), ["namespace"] = ns, ["creationTimestamp"] = "2026-03-02T09:00:00Z" },
+                    ["timestamp"] = "2026-03-02T09:00:00Z",
+                    ["window"] = "15s",
+                    ["containers"] = new JsonArray(new JsonObject
+                    {
+                        ["name"] = pod["spec"]!["containers"]![0]!["name"]!.DeepClone(),
+                        ["usage"] = new JsonObject { ["cpu"] = usage.Cpu, ["memory"] = usage.Memory },
+                    }),
+                });
+            }
+
+            return new JsonObject { ["kind"] = "PodMetricsList", ["apiVersion"] = "metrics.k8s.io/v1beta1", ["metadata"] = new JsonObject(), ["items"] = items };
         }
     }
 
@@ -487,12 +572,29 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
         var patch = await ReadBodyAsync(context);
         JsonObject? result = null;
+        var conflict = false;
         lock (_gate)
         {
-            if (_objects.ContainsKey(Key(resource, ns, name)) && patch is not null)
+            if (_objects.TryGetValue(Key(resource, ns, name), out var current) && patch is not null)
             {
-                result = Mutate(resource, ns, name, o => MergePatch(o, patch));
+                // A resourceVersion in the patch is a precondition, as on a real API server.
+                var expected = patch["metadata"]?["resourceVersion"]?.GetValue<string>();
+                conflict = expected is not null && expected != current["metadata"]!["resourceVersion"]!.GetValue<string>();
+                if (conflict)
+                {
+                    PatchConflicts++;
+                }
+                else
+                {
+                    result = Mutate(resource, ns, name, o => MergePatch(o, patch));
+                }
             }
+        }
+
+        if (conflict)
+        {
+            await WriteStatusAsync(context, 409, "Conflict", $"Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again", name, resource);
+            return;
         }
 
         if (result is null)

@@ -17,16 +17,26 @@ public sealed class JobPodTests
     public async Task StartedJob_IsPodBoundToTheChosenNode_WithGpuLimitsResourcesLabelsAndOwner()
     {
         await using var k = await StartAsync();
-        var job = await k.SubmitAndScheduleAsync(KubeSilo.Job("train-1", Dept, TestCluster.Pool, gpus: 2, cpuMilli: 6_500, memoryMib: 20_000));
+        var job = await k.SubmitAndScheduleAsync(KubeSilo.Job("train-1", Dept, TestCluster.Pool, gpus: 2, cpuMilli: 6_500, memoryMib: 20_000) with
+        {
+            Image = "registry.example/resnet:7",
+            Command = ["python", "train.py", "--epochs", "3"],
+            Environment = ImmutableDictionary<string, string>.Empty.Add("LR", "0.1").Add("BATCH", "256"),
+            WorkingDirectory = "/workspace",
+            GracePeriod = TimeSpan.FromSeconds(90),
+        });
         Assert.Equal(JobStatus.Running, job.Status);
 
         var pod = k.Pod("wpai-train-1-1");
         Assert.NotNull(pod);
         Assert.Equal(job.Placement!.Node, pod["spec"]!["nodeName"]!.GetValue<string>());
         Assert.Equal("Never", pod["spec"]!["restartPolicy"]!.GetValue<string>());
-        Assert.Equal(45, pod["spec"]!["terminationGracePeriodSeconds"]!.GetValue<long>());
+        Assert.Equal(90, pod["spec"]!["terminationGracePeriodSeconds"]!.GetValue<long>());
         var container = pod["spec"]!["containers"]![0]!;
-        Assert.Equal(KubeSilo.Image, container["image"]!.GetValue<string>());
+        Assert.Equal("registry.example/resnet:7", container["image"]!.GetValue<string>());
+        Assert.Equal(["python", "train.py", "--epochs", "3"], container["command"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal(["BATCH=256", "LR=0.1"], container["env"]!.AsArray().Select(e => $"{e!["name"]}={e["value"]}"));
+        Assert.Equal("/workspace", container["workingDir"]!.GetValue<string>());
         Assert.Equal("2", container["resources"]!["limits"]!["nvidia.com/gpu"]!.GetValue<string>());
         Assert.Equal("6500m", container["resources"]!["requests"]!["cpu"]!.GetValue<string>());
         Assert.Equal("6500m", container["resources"]!["limits"]!["cpu"]!.GetValue<string>());
@@ -61,8 +71,8 @@ public sealed class JobPodTests
         await KubeSilo.EventuallyAsync(async () => (await k.JobAsync("ok")).Status == JobStatus.Succeeded, "the succeeded pod's job succeeds");
         await KubeSilo.EventuallyAsync(async () => (await k.JobAsync("oom")).Status == JobStatus.Failed, "the OOM-killed pod's job fails");
         await KubeSilo.EventuallyAsync(async () => (await k.JobAsync("gone")).Status == JobStatus.Failed, "the job whose pod was deleted fails");
-        Assert.Equal("pod wpai-oom-1 failed: container job exited with code 137 (OOMKilled)", (await k.JobAsync("oom")).Explanation);
-        Assert.Equal("pod wpai-gone-1 was deleted outside WPAI", (await k.JobAsync("gone")).Explanation);
+        Assert.Equal("failed: pod wpai-oom-1: container job exited with code 137 (OOMKilled)", (await k.JobAsync("oom")).Explanation);
+        Assert.Equal("failed: pod wpai-gone-1 was deleted outside WPAI", (await k.JobAsync("gone")).Explanation);
         Assert.Equal([PodRunState.Running, PodRunState.Succeeded], States(k, "wpai-ok-1"));
         Assert.Equal([PodRunState.Failed], States(k, "wpai-oom-1"));
         Assert.Equal([PodRunState.Gone], States(k, "wpai-gone-1"));
@@ -128,7 +138,7 @@ public sealed class JobPodTests
 
         // A driver that never saw the pod (another silo, or after a restart) gets 409 and accepts the existing pod.
         using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(k.Server.WriteKubeConfig(Path.GetTempPath())));
-        var other = new KubernetesClusterDriver(client, k.Grains, Microsoft.Extensions.Options.Options.Create(new KubernetesDriverOptions { Namespace = KubeSilo.Namespace, DefaultImage = KubeSilo.Image }), Microsoft.Extensions.Logging.Abstractions.NullLogger<KubernetesClusterDriver>.Instance);
+        var other = new KubernetesClusterDriver(client, k.Grains, Microsoft.Extensions.Options.Options.Create(new KubernetesDriverOptions { Namespace = KubeSilo.Namespace, DefaultImage = KubeSilo.Image }), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<KubernetesClusterDriver>.Instance);
         await other.StartAsync(job.Spec, job.Placement!);
 
         Assert.Single(k.Server.List("pods", KubeSilo.Namespace));

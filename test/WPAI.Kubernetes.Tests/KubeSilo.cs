@@ -16,6 +16,8 @@ public sealed class KubeSilo : IAsyncDisposable
 
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(45);
 
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromHours(10);
+
     private readonly string _directory = Directory.CreateTempSubdirectory("wpai-kube-").FullName;
     private readonly string _serviceId = "wpai-kube-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -30,6 +32,8 @@ public sealed class KubeSilo : IAsyncDisposable
     public KubernetesDriverRuntime Runtime => Cluster.Silos[0].ServiceProvider.GetRequiredService<KubernetesDriverRuntime>();
 
     private Action<KubernetesDriverOptions>? _configure;
+
+    public KubernetesUsageSampler Usage => Cluster.Silos[0].ServiceProvider.GetRequiredService<KubernetesUsageSampler>();
 
     public KubernetesReplicaSync Replicas => Cluster.Silos[0].ServiceProvider.GetRequiredService<KubernetesReplicaSync>();
 
@@ -60,6 +64,8 @@ public sealed class KubeSilo : IAsyncDisposable
                 o.ModeSyncInterval = TimeSpan.FromMilliseconds(200);
                 o.RetryDelay = TimeSpan.FromMilliseconds(100);
                 o.ResyncInterval = TimeSpan.FromMinutes(30);
+                o.UsageInterval = TimeSpan.FromHours(1); // usage rounds run by the test
+                o.StartTimeout = StartTimeout; // checked by the test with an explicit time
                 _configure?.Invoke(o);
             });
             silo.AddWpaiGrains(o => o.AutoPass = false);

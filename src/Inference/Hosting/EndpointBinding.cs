@@ -83,12 +83,12 @@ public static class EndpointBinding
             throw new InferenceStartupException($"{InferenceTlsOptions.Section}: the certificate '{tls.CertificatePath}' could not be loaded: {ex.Message}");
         }
 
+        var authority = tls.RequiresClientCertificates ? LoadAuthority(tls.ClientCertificateAuthorityPath!) : null;
         listen.UseHttps(https =>
         {
             https.ServerCertificate = certificate;
-            if (tls.RequiresClientCertificates)
+            if (authority is not null)
             {
-                var authority = X509Certificate2.CreateFromPemFile(tls.ClientCertificateAuthorityPath!);
                 https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
                 https.ClientCertificateValidation = (client, _, _) =>
                 {
@@ -100,5 +100,18 @@ public static class EndpointBinding
                 };
             }
         });
+    }
+
+    /// <summary>The client certificate authority: a PEM certificate, no key (the first CERTIFICATE block of the file).</summary>
+    private static X509Certificate2 LoadAuthority(string path)
+    {
+        try
+        {
+            return X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new InferenceStartupException($"{InferenceTlsOptions.Section}:ClientCertificateAuthorityPath: the certificate authority '{path}' could not be loaded: {ex.Message} (a PEM file with a CERTIFICATE block)");
+        }
     }
 }
