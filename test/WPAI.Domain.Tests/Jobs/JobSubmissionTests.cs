@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Errors;
 using WPAI.Domain.Jobs;
@@ -49,8 +50,8 @@ public sealed class JobSubmissionTests
     [Fact]
     public void Candidates_AreEveryModelWithFallback_ElseTheFirst()
     {
-        Assert.Equal(["T4", "A100"], JobSubmission.Candidates(Spec, Options));
-        Assert.Equal(["T4"], JobSubmission.Candidates(Spec, new SchedulingOptions { Fallback = false }));
+        Assert.Equal(["T4", "A100"], JobSubmission.Candidates(Spec, Options).ToArray());
+        Assert.Equal(["T4"], JobSubmission.Candidates(Spec, new SchedulingOptions { Fallback = false }).ToArray());
     }
 
     [Fact]
