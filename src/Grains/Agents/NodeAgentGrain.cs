@@ -84,19 +84,20 @@ public sealed partial class NodeAgentGrain(
         _lastSeen = clock.GetUtcNow();
         foreach (var started in report.Started.IsDefault ? [] : report.Started)
         {
-            await GrainFactory.GetGrain<IJobGrain>(started.JobId).RunStartedAsync(started);
+            await RunOwners.StartedAsync(GrainFactory, started);
         }
 
         foreach (var usage in (report.Usage.IsDefault ? [] : report.Usage).Where(u => Book.IsWanted(u.JobId, u.Attempt) && !u.Samples.IsDefaultOrEmpty))
         {
-            await GrainFactory.GetGrain<IJobGrain>(usage.JobId).ReportRunUsageAsync(usage);
+            await RunOwners.UsageAsync(GrainFactory, usage);
         }
 
+        await RunOwners.ProbedAsync(GrainFactory, report.Replicas);
         var changed = false;
         foreach (var end in report.Ended.IsDefault ? [] : report.Ended)
         {
             // Every call to a job is one-way: the job may be awaiting this grain (a stop order); it ignores a repeat.
-            await GrainFactory.GetGrain<IJobGrain>(end.JobId).RunEndedAsync(end);
+            await RunOwners.EndedAsync(GrainFactory, end);
             changed |= Book.End(end.JobId, end.Attempt);
             LogRunEnded(logger, Node, end.JobId, end.Attempt, end.Detail);
         }
@@ -180,7 +181,7 @@ public sealed partial class NodeAgentGrain(
     {
         while (Book.NextLost is { } lost)
         {
-            await GrainFactory.GetGrain<IJobGrain>(lost.JobId).RunEndedAsync(lost);
+            await RunOwners.EndedAsync(GrainFactory, lost);
             Book.LostReported();
             await state.WriteStateAsync();
         }
