@@ -27,11 +27,11 @@ public interface IDepartmentGrain : IGrainWithStringKey
     [Alias("GetSubmitContext")]
     Task<SubmitContext> GetSubmitContextAsync(string? template);
 
-    /// <summary>Adds a started job to the ledger (idempotent per job id). Interleaves: concurrent starts share one state write.</summary>
-    [Alias("RecordStart"), AlwaysInterleave]
+    /// <summary>Adds a started job to the ledger (idempotent per job id).</summary>
+    [Alias("RecordStart")]
     Task RecordStartAsync(RunningAllocation allocation);
 
-    /// <summary>Removes a job from the ledger and records its outcome (idempotent per job id). Interleaves: concurrent ends share one state write.</summary>
-    [Alias("RecordEnd"), AlwaysInterleave]
+    /// <summary>Removes a job from the ledger and records its outcome (idempotent per job id).</summary>
+    [Alias("RecordEnd")]
     Task RecordEndAsync(JobOutcome outcome);
 }

@@ -1,15 +1,11 @@
 using WPAI.Domain.Scheduling;
 using WPAI.Domain.Validation;
-using WPAI.Grains.Scheduling;
 
 namespace WPAI.Grains.Departments;
 
 /// <summary>
 /// A department: GPU quota per pool, the ledger of its running jobs (always the sum of their allocations), the
-/// outcomes of its recent jobs, measured runs per job template, and quota advice from its usage history. Starts and
-/// ends interleave and change the state in one synchronous step each; the writes go through one
-/// <see cref="GroupCommit"/>, so the starts and ends of many jobs arriving together share a write (each call still
-/// returns only once a write holding its change has completed).
+/// outcomes of its recent jobs, measured runs per job template, and quota advice from its usage history.
 /// </summary>
 [GrainType("wpai-department")]
 public sealed class DepartmentGrain(
@@ -21,8 +17,6 @@ public sealed class DepartmentGrain(
     private const int MaxTemplateRuns = 10;
     private const int MaxPeriods = 30;
     private static readonly TimeSpan Period = TimeSpan.FromDays(1);
-
-    private readonly GroupCommit _writes = new(() => state.WriteStateAsync());
 
     private DepartmentState S => state.State;
 
@@ -71,7 +65,7 @@ public sealed class DepartmentGrain(
 
         var created = !S.Exists;
         S.Exists = true;
-        await _writes.PersistAsync();
+        await state.WriteStateAsync();
         // SetQuotaAsync interleaves with a pass that may be waiting on this department, so awaiting it cannot deadlock.
         await Task.WhenAll(gpusByPool.Select(kv => GrainFactory.GetGrain<IPoolSchedulerGrain>(kv.Key).SetQuotaAsync(department, kv.Value)));
         if (created)
@@ -97,7 +91,6 @@ public sealed class DepartmentGrain(
     {
         if (S.Running.ContainsKey(allocation.JobId))
         {
-            await _writes.WhenWrittenAsync();
             return;
         }
 
@@ -105,14 +98,13 @@ public sealed class DepartmentGrain(
         S.Running[allocation.JobId] = allocation;
         var inPool = S.Running.Values.Where(r => r.Pool == allocation.Pool).Sum(r => r.Resources.Gpus);
         S.PeakGpus[allocation.Pool] = Math.Max(S.PeakGpus.GetValueOrDefault(allocation.Pool), inPool);
-        await _writes.PersistAsync();
+        await state.WriteStateAsync();
     }
 
     public async Task RecordEndAsync(JobOutcome outcome)
     {
         if (!S.Running.Remove(outcome.JobId))
         {
-            await _writes.WhenWrittenAsync();
             return;
         }
 
@@ -140,7 +132,7 @@ public sealed class DepartmentGrain(
             }
         }
 
-        await _writes.PersistAsync();
+        await state.WriteStateAsync();
     }
 
     /// <summary>Adds GPU-seconds held since the last change to the current period, closing periods that ended.</summary>

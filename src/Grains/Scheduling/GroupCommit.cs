@@ -33,9 +33,6 @@ internal sealed class GroupCommit(Func<Task> write)
         return _next;
     }
 
-    /// <summary>Completes when the writes started so far have completed (an idempotent repeat of a change waits for its write).</summary>
-    public Task WhenWrittenAsync() => _next ?? (_current.IsCompleted ? Task.CompletedTask : _current);
-
     /// <summary>Writes when something changed; otherwise completes at once.</summary>
     public Task FlushAsync() => Dirty ? PersistAsync() : Task.CompletedTask;
 
