@@ -77,6 +77,9 @@ public interface IWpaiClient
     /// <summary>Manual override of the replica count, recorded with its reason.</summary>
     Task<ScalingDecisionView> ScaleServiceAsync(string name, int replicas, string reason, CancellationToken cancellationToken = default);
 
+    /// <summary>Rolls a service's replicas to another model repository, one at a time (surge 1).</summary>
+    Task<InferenceServiceView> UpdateServiceModelsAsync(string name, string modelRepository, CancellationToken cancellationToken = default);
+
     /// <summary>A pool's online/offline mixing controller: settings, last measurements, counters, newest decisions; null when none is configured.</summary>
     Task<MixingView?> GetMixingAsync(string pool, CancellationToken cancellationToken = default);
 

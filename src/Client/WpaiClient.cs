@@ -288,6 +288,12 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
         return _grains.GetGrain<IInferenceServiceGrain>(name).ScaleAsync(replicas, reason).WaitAsync(cancellationToken);
     }
 
+    public Task<InferenceServiceView> UpdateServiceModelsAsync(string name, string modelRepository, CancellationToken cancellationToken = default)
+    {
+        RequireId(name, "service", "Name the inference service");
+        return _grains.GetGrain<IInferenceServiceGrain>(name).UpdateModelsAsync(modelRepository).WaitAsync(cancellationToken);
+    }
+
     private static void RequireId(string? value, string field, string fix)
     {
         if (string.IsNullOrWhiteSpace(value))

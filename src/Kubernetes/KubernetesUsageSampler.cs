@@ -3,7 +3,8 @@ using WPAI.Abstractions.Contracts.Agent;
 namespace WPAI.Kubernetes;
 
 /// <summary>
-/// Measured usage of WPAI's running job pods, every <see cref="KubernetesDriverOptions.UsageInterval"/>: CPU and memory
+/// Measured usage of WPAI's running job pods, every <see cref="KubernetesDriverOptions.UsageInterval"/> (a round of
+/// <see cref="KubernetesDriverRuntime"/>): CPU and memory
 /// from the metrics API (<c>metrics.k8s.io</c> PodMetrics, served by metrics-server) when the cluster serves it, and
 /// GPU utilization and GPU-memory fraction from the DCGM exporters named in
 /// <see cref="KubernetesDriverOptions.DcgmExporterUrls"/> when there are any. Each pod's sample goes to its job like a
@@ -25,29 +26,6 @@ public sealed partial class KubernetesUsageSampler(
 
     /// <summary>Whether the last round found the metrics API served (null before the first round with running pods).</summary>
     public bool? MetricsApiServed { get; private set; }
-
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(Options.UsageInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                try
-                {
-                    await SampleOnceAsync(cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
-                {
-                    LogRoundFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // stopping
-        }
-    }
 
     /// <summary>One round: reads the usage of every running job pod and reports it; returns how many jobs got a sample.</summary>
     public async Task<int> SampleOnceAsync(CancellationToken cancellationToken)
@@ -95,7 +73,4 @@ public sealed partial class KubernetesUsageSampler(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Usage round: {Reported} job pod(s) sampled, {GpuPods} pod(s) with GPU readings")]
     private static partial void LogSampled(ILogger logger, int reported, int gpuPods);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling job pods' usage failed; trying again next round")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 }

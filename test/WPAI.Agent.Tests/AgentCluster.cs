@@ -9,7 +9,7 @@ namespace WPAI.Agent.Tests;
 /// (<c>n1</c>, <c>n2</c>: 2 GPUs each, declared with --gpus, pool <c>TA</c>), shared by the tests of the collection.
 /// Short intervals come from options; the tests wait on conditions with bounded polls.
 /// </summary>
-public sealed class AgentCluster : IAsyncLifetime
+public class AgentCluster : IAsyncLifetime
 {
     public const string Pool = "TA";
     public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(3);
@@ -29,7 +29,7 @@ public sealed class AgentCluster : IAsyncLifetime
 
     public IReadOnlyCollection<string> Nodes => _agents.Keys;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
         var ports = TestProcess.FreePorts(3);
@@ -45,6 +45,7 @@ public sealed class AgentCluster : IAsyncLifetime
             "--dashboard-port", ports[2].ToString(CultureInfo.InvariantCulture),
             "--Wpai:Dashboard:Enabled", "false",
             "--cluster-id", "agent-tests",
+            .. SiloArguments(),
         ]);
         _silo.Start();
         // A loaded machine may take a while to start a silo: connect patiently, and say what the silo printed if it never answers.
@@ -66,6 +67,15 @@ public sealed class AgentCluster : IAsyncLifetime
         await WaitNodesAsync(Pool, 2);
     }
 
+    /// <summary>The mode the agents register their nodes in.</summary>
+    protected virtual NodeMode AgentMode => NodeMode.Fixed;
+
+    /// <summary>Switches added to the silo's command line.</summary>
+    protected virtual IEnumerable<string> SiloArguments() => [];
+
+    /// <summary>Switches added to each agent's command line.</summary>
+    protected virtual IEnumerable<string> AgentArguments(string node) => [];
+
     public TestProcess StartAgent(string node, string pool, int? gpus, IReadOnlyDictionary<string, string>? environment = null, string? nvidiaSmi = null)
     {
         if (!_agents.TryGetValue(node, out var agent))
@@ -83,7 +93,9 @@ public sealed class AgentCluster : IAsyncLifetime
                 "--heartbeat", "00:00:00.500",
                 "--poll-wait", "00:00:05",
                 "--nvidia-smi", nvidiaSmi ?? "wpai-test-no-nvidia-smi",
+                "--mode", AgentMode.ToString(),
                 .. gpus is { } g ? (string[])["--gpus", g.ToString(CultureInfo.InvariantCulture)] : [],
+                .. AgentArguments(node),
             ];
             agent = new TestProcess($"agent {node}", TestProcess.AgentDll, args, environment);
             _agents[node] = agent;
@@ -121,14 +133,14 @@ public sealed class AgentCluster : IAsyncLifetime
 
     public async Task WaitNodesAsync(string pool, int count) =>
         await WaitForAsync(
-            async () => (await Client.ListNodesAsync(pool)).Count(n => n.Mode == NodeMode.Fixed),
+            async () => (await Client.ListNodesAsync(pool)).Count(n => n.Mode == AgentMode),
             n => n == count,
             $"{count} nodes of pool {pool} registered by their agents");
 
     public string Output() =>
         string.Join('\n', new[] { _silo?.Output() ?? string.Empty }.Concat(_agents.Values.Select(a => a.Output())));
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_connection is not null)
         {

@@ -31,6 +31,8 @@ public sealed class TestProcess(string name, string dll, IReadOnlyList<string> a
 
     public static string AgentDll => Built("src/Agent", "WPAI.Agent.dll");
 
+    public static string InferenceDll => Built("src/Inference", "WPAI.Inference.dll");
+
     public void Start()
     {
         _process?.Dispose();

@@ -115,6 +115,9 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
     public Task<WPAI.Abstractions.Contracts.Inference.InferenceServiceView> DeployServiceAsync(WPAI.Abstractions.Contracts.Inference.InferenceServiceSpec spec, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("the recording client has no inference services");
 
+    public Task<WPAI.Abstractions.Contracts.Inference.InferenceServiceView> UpdateServiceModelsAsync(string name, string modelRepository, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("the recording client has no inference services");
+
     public Task<WPAI.Abstractions.Contracts.Inference.InferenceServiceView> GetServiceAsync(string name, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("the recording client has no inference services");
 

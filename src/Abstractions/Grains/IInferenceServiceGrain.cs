@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
+using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Contracts.Inference;
 using WPAI.Abstractions.Contracts.Mixing;
 
@@ -48,6 +50,26 @@ public interface IInferenceServiceGrain : IGrainWithStringKey
     /// </summary>
     [Alias("MoveReplicasOff")]
     Task<ImmutableArray<string>> MoveReplicasOffAsync(string node);
+
+    /// <summary>
+    /// Rolls the replicas to the model repository <paramref name="modelRepository"/> one at a time (surge 1): a new
+    /// replica is started and must turn ready before an old one drains; a new replica that fails readiness stops the
+    /// roll-out and keeps the old replicas. The autoscaler holds while a roll-out runs.
+    /// </summary>
+    [Alias("UpdateModels")]
+    Task<InferenceServiceView> UpdateModelsAsync(string modelRepository);
+
+    /// <summary>A node agent started a replica's model server (one-way: the agent's grain must not wait on this one).</summary>
+    [Alias("ReplicaStarted"), OneWay]
+    Task ReplicaStartedAsync(RunStarted started);
+
+    /// <summary>A node agent probed a replica: readiness and load (one-way).</summary>
+    [Alias("ReplicaProbed"), OneWay]
+    Task ReplicaProbedAsync(ReplicaProbe probe);
+
+    /// <summary>A replica's model server ended (stopped, died, or never became ready; one-way): it is replaced unless it was draining.</summary>
+    [Alias("ReplicaEnded"), OneWay]
+    Task ReplicaEndedAsync(RunEnd end);
 
     /// <summary>Releases every replica and forgets the service.</summary>
     [Alias("Delete")]

@@ -30,6 +30,10 @@ public static class AgentHost
         ["--heartbeat"] = "Agent:HeartbeatInterval",
         ["--poll-wait"] = "Agent:PollWait",
         ["--nvidia-smi"] = "Agent:NvidiaSmi",
+        ["--model-server"] = "Agent:ModelServer",
+        ["--replica-host"] = "Agent:ReplicaHost",
+        ["--replica-ready-timeout"] = "Agent:ReplicaReadyTimeout",
+        ["--replica-load-interval"] = "Agent:ReplicaLoadInterval",
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -77,6 +81,7 @@ public static class AgentHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NvidiaSmi>();
         builder.Services.AddSingleton<RunSupervisor>();
+        builder.Services.AddSingleton<ReplicaProber>();
         builder.Services.AddHostedService<NodeAgentService>();
         return builder.Build();
     }

@@ -46,6 +46,27 @@ public sealed class AgentOptions
     /// <summary>The nvidia-smi program (a name on PATH or a path).</summary>
     public string NvidiaSmi { get; set; } = "nvidia-smi";
 
+    /// <summary>
+    /// The model-server program that replicas run, as a command line (<c>--model-server "dotnet /opt/wpai/WPAI.Inference.dll"</c>);
+    /// default: WPAI.Inference.dll beside this program, run with dotnet.
+    /// </summary>
+    public string? ModelServer { get; set; }
+
+    /// <summary>The address replicas listen on and the gateway reaches them at (default 127.0.0.1).</summary>
+    public string ReplicaHost { get; set; } = "127.0.0.1";
+
+    /// <summary>A replica whose model server does not answer ready within this time is stopped and reported with its log tail.</summary>
+    public TimeSpan ReplicaReadyTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often each replica's model server writes its load (QPS, latency percentiles, errors).</summary>
+    public TimeSpan ReplicaLoadInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The model-server command split into words (<see cref="ModelServer"/> or the default).</summary>
+    public IReadOnlyList<string> ModelServerCommand =>
+        ModelServer is { Length: > 0 } command
+            ? command.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : ["dotnet", Path.Combine(AppContext.BaseDirectory, "WPAI.Inference.dll")];
+
     public string EffectiveStateDirectory => Path.GetFullPath(StateDirectory ?? Path.Combine("wpai-agent", Node));
 
     public void Validate()
@@ -76,6 +97,12 @@ public sealed class AgentOptions
         Positive(SampleInterval, "--sample-interval", "5s");
         Positive(HeartbeatInterval, "--heartbeat", "2s");
         Positive(PollWait, "--poll-wait", "15s");
+        Positive(ReplicaReadyTimeout, "--replica-ready-timeout", "2m");
+        Positive(ReplicaLoadInterval, "--replica-load-interval", "5s");
+        if (string.IsNullOrWhiteSpace(ReplicaHost) || ReplicaHost.Contains('/', StringComparison.Ordinal))
+        {
+            throw new WpaiValidationException("--replica-host", $"'{ReplicaHost}' is not a host name or address", "Give the address the gateway reaches this node's replicas at, e.g. --replica-host 127.0.0.1.");
+        }
     }
 
     private static void Positive(TimeSpan value, string option, string example)

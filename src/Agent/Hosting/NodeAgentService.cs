@@ -7,12 +7,13 @@ namespace WPAI.Agent.Hosting;
 
 /// <summary>
 /// The agent's loops: connect (register the node), pull orders (long poll) and hand them to the
-/// <see cref="RunSupervisor"/>, report starts/ends/usage every heartbeat, sample usage, and watch processes. Any failed
+/// <see cref="RunSupervisor"/>, report starts/ends/usage and the model-server replicas' readiness and load every heartbeat, sample usage, and watch processes. Any failed
 /// call (a silo failing over, a restart) is retried: the agent reconnects and pulls the whole desired-run list again.
 /// </summary>
 public sealed partial class NodeAgentService(
     IClusterClient client,
     RunSupervisor runs,
+    ReplicaProber replicas,
     NvidiaSmi nvidia,
     IOptions<AgentOptions> options,
     ILogger<NodeAgentService> logger) : BackgroundService
@@ -39,7 +40,7 @@ public sealed partial class NodeAgentService(
         await Task.WhenAll(
             LoopAsync(TickPeriod, runs.Tick, stoppingToken),
             LoopAsync(O.SampleInterval, () => SampleAsync(stoppingToken), stoppingToken),
-            LoopAsync(O.HeartbeatInterval, () => ReportAsync(grain), stoppingToken),
+            LoopAsync(O.HeartbeatInterval, () => ReportAsync(grain, stoppingToken), stoppingToken),
             PollAsync(grain, spec, stoppingToken));
     }
 
@@ -72,9 +73,10 @@ public sealed partial class NodeAgentService(
         }
     }
 
-    private async Task ReportAsync(INodeAgentGrain grain)
+    private async Task ReportAsync(INodeAgentGrain grain, CancellationToken cancellationToken)
     {
-        var report = runs.TakeReport(_agentId);
+        var probes = await replicas.ProbeAsync(cancellationToken);
+        var report = runs.TakeReport(_agentId) with { Replicas = probes };
         await grain.ReportAsync(report);
         runs.Acknowledge(report);
     }

@@ -39,6 +39,11 @@ public sealed class LocalRun
     /// <summary>How the run ended, kept until the silo acknowledged it.</summary>
     public RunEnd? End { get; set; }
 
+    /// <summary>For a model-server replica: the address it serves on and the file its load is written to.</summary>
+    public string? Url { get; set; }
+
+    public string? LoadFile { get; set; }
+
     public string Key => RunKey(JobId, Attempt);
 
     public static string RunKey(string jobId, int attempt) => $"{jobId}/{attempt}";

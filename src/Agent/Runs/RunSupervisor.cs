@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using WPAI.Agent.Hosting;
 using WPAI.Agent.Measuring;
+using WPAI.Domain.Inference;
 using WPAI.Domain.Nodes;
 
 namespace WPAI.Agent.Runs;
@@ -38,6 +39,7 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
     private readonly Dictionary<string, Process> _children = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (double CpuSeconds, DateTimeOffset At)> _lastCpu = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<UsageSample>> _samples = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, UsageSample> _latest = new(StringComparer.Ordinal);
     private AgentStateFile? _file;
     private AgentStateFile.Content _state = new();
     private AgentWork? _work;
@@ -139,7 +141,7 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
                     var milli = Math.Max(0, (cpu - last.CpuSeconds) / (now - last.At).TotalSeconds * 1000);
                     var (utilization, memory) = GpuUse(run.GpuIndices, gpus, gpuMemoryMib);
                     var list = _samples.TryGetValue(run.Key, out var l) ? l : _samples[run.Key] = [];
-                    list.Add(new UsageSample(now, utilization, memory, milli, rss));
+                    list.Add(_latest[run.Key] = new UsageSample(now, utilization, memory, milli, rss));
                     if (list.Count > MaxPendingSamples)
                     {
                         list.RemoveAt(0);
@@ -157,7 +159,7 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
         lock (_gate)
         {
             var started = _state.Runs.Where(r => !r.StartReported && r.Pid is not null)
-                .Select(r => new RunStarted(r.JobId, r.Attempt, r.Pid!.Value, [.. r.GpuIndices], r.RunDirectory, r.LogFile, r.StartedAt));
+                .Select(r => new RunStarted(r.JobId, r.Attempt, r.Pid!.Value, [.. r.GpuIndices], r.RunDirectory, r.LogFile, r.StartedAt, r.Url));
             var ended = _state.Runs.Where(r => r.End is not null).Select(r => r.End!);
             var usage = _samples.Where(s => s.Value.Count > 0).Select(s =>
             {
@@ -194,6 +196,7 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
                 var key = LocalRun.RunKey(e.JobId, e.Attempt);
                 _state.Runs.RemoveAll(r => r.Key == key);
                 _samples.Remove(key);
+                _latest.Remove(key);
                 _lastCpu.Remove(key);
                 if (!_state.Finished.Contains(key))
                 {
@@ -202,6 +205,29 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
             }
 
             Save();
+        }
+    }
+
+    /// <summary>The model-server replicas running now (not stopping), with their latest measured usage.</summary>
+    public IReadOnlyList<LiveReplica> LiveReplicas()
+    {
+        lock (_gate)
+        {
+            return [.. _state.Runs.Where(r => r.End is null && r.Pid is not null && r.StopReason is null && r.Url is not null)
+                .Select(r => new LiveReplica(r.JobId, r.Attempt, r.Url!, r.LoadFile!, r.LogFile, r.StartedAt, _latest.GetValueOrDefault(r.Key)))];
+        }
+    }
+
+    /// <summary>Stops a replica the agent gave up on (it never became ready), saying why; the reason ends up in its end's detail.</summary>
+    public void StopReplica(string jobId, int attempt, string reason)
+    {
+        lock (_gate)
+        {
+            if (Find(jobId, attempt) is { End: null, StopReason: null } run)
+            {
+                BeginStop(run, reason, clock.GetUtcNow());
+                Save();
+            }
         }
     }
 
@@ -317,6 +343,18 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
             return;
         }
 
+        var command = spec.Command;
+        if (ReplicaRun.IsModelServer(command))
+        {
+            // A replica: this node's model server on a free port, writing its load where the prober reads it.
+            var port = FreePort(O.ReplicaHost);
+            run.Url = $"http://{(O.ReplicaHost.Contains(':', StringComparison.Ordinal) ? $"[{O.ReplicaHost}]" : O.ReplicaHost)}:{port}";
+            run.LoadFile = Path.Combine(runDir, "load.json");
+            command = [.. O.ModelServerCommand, .. command.Skip(1), "--urls", run.Url, "--load-report-file", run.LoadFile,
+                "--load-report-interval", O.ReplicaLoadInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture)];
+            Save();
+        }
+
         try
         {
             var checkpoint = Path.Combine(JobDirectory(order.JobId), "checkpoint");
@@ -329,7 +367,7 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
             }
 
             var start = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = work };
-            foreach (var arg in (string[])["sh", "-c", Wrapper, "wpai-run", .. spec.Command])
+            foreach (var arg in (string[])["sh", "-c", Wrapper, "wpai-run", .. command])
             {
                 start.ArgumentList.Add(arg);
             }
@@ -436,6 +474,22 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
 
         var memory = mine.Max(g => totals.TryGetValue(g.Index, out var total) && total > 0 ? g.MemoryUsedMib / (double)total : 0);
         return (mine.Average(g => g.Utilization), memory);
+    }
+
+    /// <summary>A port the OS reports free now (the model server binds it a moment later; a clash fails its start, and the replica is replaced).</summary>
+    private static int FreePort(string host)
+    {
+        var address = System.Net.IPAddress.TryParse(host, out var ip) ? ip : System.Net.IPAddress.Loopback;
+        var listener = new System.Net.Sockets.TcpListener(address, 0);
+        listener.Start();
+        try
+        {
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 
     private LocalRun? Find(string jobId, int attempt) => _state.Runs.FirstOrDefault(r => r.JobId == jobId && r.Attempt == attempt);

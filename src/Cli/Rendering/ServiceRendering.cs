@@ -30,11 +30,22 @@ public static class ServiceRendering
     public static void Show(IAnsiConsole console, InferenceServiceView s)
     {
         console.MarkupLine($"[bold]{Markup.Escape(s.Spec.Name)}[/] serves {Markup.Escape(s.Spec.Model)} in pool {Markup.Escape(s.Spec.Pool)}: {s.Replicas.Length} replicas running, {s.DesiredReplicas} desired, {s.PendingReplicas} pending, range {s.Spec.MinReplicas}–{s.Spec.MaxReplicas}, {s.Spec.CapacityQps.ToString("0.##", CultureInfo.InvariantCulture)} QPS per replica");
+        if (s.Address is { } address)
+        {
+            console.MarkupLine($"address: {Markup.Escape(address)} (and {Markup.Escape(address[..address.IndexOf("/services/", StringComparison.Ordinal)])}/v2/models/{Markup.Escape(s.Spec.Model)}/…)");
+        }
+
+        if (s.Spec.ModelRepository is { } models)
+        {
+            console.MarkupLine($"models: {Markup.Escape(models)}{(s.RolloutTarget is { } target ? $", rolling out {Markup.Escape(target)}" : string.Empty)}");
+        }
+
         console.MarkupLine($"forecaster: {Markup.Escape(s.Forecaster.ToString())}");
-        var replicas = Tables.List("replica", "node", "started");
+        var replicas = Tables.List("replica", "node", "port", "state", "pid", "started", "last load", "detail");
         foreach (var r in s.Replicas)
         {
-            replicas.AddRow(r.Id, r.Node, r.StartedAt.ToString("u", CultureInfo.InvariantCulture));
+            replicas.AddRow(r.Id, r.Node, Port(r.Url), r.Phase.ToString(), r.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                r.StartedAt.ToString("u", CultureInfo.InvariantCulture), Load(r.Load), r.Detail ?? string.Empty);
         }
 
         console.Write(replicas);
@@ -53,6 +64,12 @@ public static class ServiceRendering
         AddDecision(table, d);
         console.Write(table);
     }
+
+    private static string Port(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Port.ToString(CultureInfo.InvariantCulture) : "-";
+
+    private static string Load(ReplicaLoadSample? l) => l is null ? "-" : string.Create(CultureInfo.InvariantCulture,
+        $"{l.Qps:0.#} QPS, p50 {l.P50Ms:0} ms, p99 {l.P99Ms:0} ms, err {l.ErrorRate * 100:0.#} %, CPU {l.CpuMilli:0}m at {l.At:HH:mm:ss}");
 
     private static void AddDecision(Table table, ScalingDecisionView d) => table.AddRow(
         d.At.ToString("u", CultureInfo.InvariantCulture),

@@ -9,8 +9,10 @@ namespace WPAI.Domain.Inference;
 /// (with or without the forecast), the HPA's calculation (whose controller state it keeps in memory, as the HPA
 /// controller does), or a fixed count. Pure: time, metrics and the forecast come in as arguments.
 /// </summary>
-public sealed class ServiceAutoscaler(AutoscalerKind kind)
+public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownStabilization = null)
 {
+    private readonly ScalingOptions _predictive = new() { ScaleDownStabilization = scaleDownStabilization ?? new ScalingOptions().ScaleDownStabilization };
+    private readonly ScalingOptions _reactive = new() { UseForecast = false, ScaleDownStabilization = scaleDownStabilization ?? new ScalingOptions().ScaleDownStabilization };
     private static readonly HpaOptions Hpa = new();
     private HpaState _hpa = HpaState.Empty;
 
@@ -58,7 +60,7 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind)
                 {
                     var n = Math.Max(current, 1);
                     var input = new ScalingInput(now, current, spec.MinReplicas, spec.MaxReplicas, window.Signals(spec, n, forecast), recent);
-                    var decision = ScalingPolicy.Decide(input, forecast is null ? ScalingOptions.Reactive : new ScalingOptions());
+                    var decision = ScalingPolicy.Decide(input, forecast is null ? _reactive : _predictive);
                     var view = decision.ToView();
                     return (UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view, decision.Recent);
                 }

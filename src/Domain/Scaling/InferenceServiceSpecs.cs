@@ -74,6 +74,11 @@ public static class InferenceServiceSpecs
             throw new WpaiValidationException("spec.replicaResources", $"must be non-negative and not all zero ({spec.ReplicaResources})", "Give each replica the GPUs, CPU and memory it needs.");
         }
 
+        if (spec.ModelRepository is { } models && (string.IsNullOrWhiteSpace(models) || !Path.IsPathFullyQualified(models)))
+        {
+            throw new WpaiValidationException("spec.modelRepository", $"'{models}' is not an absolute folder path", "Name the model repository folder by its absolute path, as the nodes see it (wpai service deploy … --models DIR).");
+        }
+
         if (!(spec.CapacityQps > 0) || !double.IsFinite(spec.CapacityQps))
         {
             throw new WpaiValidationException("spec.capacityQps", $"must be a positive number, not {spec.CapacityQps}", "Give the QPS one replica serves at its SLO (measure it with the model server's benchmark).");

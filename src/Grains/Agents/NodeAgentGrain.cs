@@ -80,22 +80,23 @@ public sealed partial class NodeAgentGrain(
         _lastSeen = clock.GetUtcNow();
         foreach (var started in report.Started.IsDefault ? [] : report.Started)
         {
-            await GrainFactory.GetGrain<IJobGrain>(started.JobId).RunStartedAsync(started);
+            await RunOwners.StartedAsync(GrainFactory, started);
         }
 
         foreach (var usage in report.Usage.IsDefault ? [] : report.Usage)
         {
             if (S.Orders.TryGetValue(Key(usage.JobId, usage.Attempt), out var order) && !order.Stop && !usage.Samples.IsDefaultOrEmpty)
             {
-                await GrainFactory.GetGrain<IJobGrain>(usage.JobId).ReportRunUsageAsync(usage);
+                await RunOwners.UsageAsync(GrainFactory, usage);
             }
         }
 
+        await RunOwners.ProbedAsync(GrainFactory, report.Replicas);
         var changed = false;
         foreach (var end in report.Ended.IsDefault ? [] : report.Ended)
         {
             // Every call to a job is one-way: the job may be awaiting this grain (a stop order); it ignores a repeat.
-            await GrainFactory.GetGrain<IJobGrain>(end.JobId).RunEndedAsync(end);
+            await RunOwners.EndedAsync(GrainFactory, end);
             changed |= S.Orders.Remove(Key(end.JobId, end.Attempt));
             LogRunEnded(logger, Node, end.JobId, end.Attempt, end.Detail);
         }
@@ -189,7 +190,7 @@ public sealed partial class NodeAgentGrain(
         while (S.LostToReport.Count > 0)
         {
             var lost = S.LostToReport[0];
-            await GrainFactory.GetGrain<IJobGrain>(lost.JobId).RunEndedAsync(lost);
+            await RunOwners.EndedAsync(GrainFactory, lost);
             S.LostToReport.RemoveAt(0);
             await state.WriteStateAsync();
         }

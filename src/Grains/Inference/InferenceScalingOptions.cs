@@ -42,6 +42,18 @@ public sealed class InferenceScalingOptions
     /// <summary>How long a new replica takes before it serves; replicas younger than this count as not ready (the HPA's missing pods). Default 0.</summary>
     public TimeSpan ReplicaStartup { get; set; } = TimeSpan.Zero;
 
+    /// <summary>A scale-down keeps the highest recommendation of this window (default 300 s).</summary>
+    public TimeSpan ScaleDownStabilization { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>How long a replica drains (the gateway sends it nothing new, in-flight requests finish) before it is stopped (default 10 s).</summary>
+    public TimeSpan DrainTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Replica load samples older than this do not count toward the service's measured load (default 30 s).</summary>
+    public TimeSpan LoadMaxAge { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The inference gateway's base address (set by the silo host when it runs one); each service's address is below it.</summary>
+    public string? GatewayUrl { get; set; }
+
     public void Validate()
     {
         if (EvaluationPeriod < TimeSpan.Zero || MetricWindow <= TimeSpan.Zero || RetrainInterval <= TimeSpan.Zero || ManualOverrideHold < TimeSpan.Zero)
@@ -57,6 +69,11 @@ public sealed class InferenceScalingOptions
         if (ForecastQuantile is { } q && !(q is >= 0.5 and <= 1) || ReplicaStartup < TimeSpan.Zero || !Enum.IsDefined(Policy))
         {
             throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "ForecastQuantile must be in [0.5, 1] (or unset), ReplicaStartup >= 0 and Policy one of Predictive, Reactive, Hpa, Fixed", "Fix Wpai:Inference in configuration.");
+        }
+
+        if (ScaleDownStabilization < TimeSpan.Zero || DrainTime < TimeSpan.Zero || LoadMaxAge <= TimeSpan.Zero)
+        {
+            throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "ScaleDownStabilization and DrainTime must be >= 0 and LoadMaxAge positive", "Fix Wpai:Inference in configuration.");
         }
 
         Forecaster.Validate();

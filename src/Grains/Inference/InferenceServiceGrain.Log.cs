@@ -16,4 +16,13 @@ public sealed partial class InferenceServiceGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inference service {Service}: {Moves} replicas moved off node {Node}, which is lent to training")]
     private static partial void LogMoved(ILogger logger, string service, string node, int moves);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inference service {Service}: replica {Replica} is ready")]
+    private static partial void LogReplicaReady(ILogger logger, string service, string replica);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inference service {Service}: replica {Replica} on {Node} ended: {Detail}")]
+    private static partial void LogReplicaEnded(ILogger logger, string service, string replica, string node, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inference service {Service}: rolling out {Models}")]
+    private static partial void LogRollout(ILogger logger, string service, string models);
 }

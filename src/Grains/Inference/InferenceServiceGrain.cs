@@ -1,9 +1,11 @@
 using System.Globalization;
+using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Contracts.Inference;
 using WPAI.Abstractions.Contracts.Mixing;
 using WPAI.Domain.Common;
 using WPAI.Domain.Inference;
 using WPAI.Domain.Scaling;
+using WPAI.Abstractions.Ports;
 
 namespace WPAI.Grains.Inference;
 
@@ -19,12 +21,13 @@ public sealed partial class InferenceServiceGrain(
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IOptions<InferenceScalingOptions> options,
     ForecastTrainingWorker trainer,
+    IReplicaLauncher launcher,
     ILogger<InferenceServiceGrain> logger) : Grain, IInferenceServiceGrain
 {
     private static readonly TimeSpan DemandForecastStep = TimeSpan.FromMinutes(5);
     private readonly MetricWindow _window = new(options.Value.MetricWindow);
     private readonly ServiceForecaster _forecaster = new(trainer, options.Value);
-    private readonly ServiceAutoscaler _autoscaler = new(options.Value.Policy);
+    private readonly ServiceAutoscaler _autoscaler = new(options.Value.Policy, options.Value.ScaleDownStabilization);
     private ServiceLoadHistory _history = null!;
     private IGrainTimer? _timer;
 
@@ -51,22 +54,26 @@ public sealed partial class InferenceServiceGrain(
         InferenceServiceSpecs.Validate(spec, [.. fleet.NodesByPool.Where(kv => kv.Value.Length > 0).Select(kv => kv.Key)]);
         InferenceServiceSpecs.ValidateDeploy(spec, Key, S.Spec, S.Replicas.Count);
         var from = S.Replicas.Count;
-        S.Spec = spec;
+        var rollTo = S.Spec?.ModelRepository is { } old && spec.ModelRepository is { } next && old != next && S.Replicas.Count > 0 && S.RolloutTarget is null ? next : null;
+        S.Spec = rollTo is null ? spec : spec with { ModelRepository = S.Spec!.ModelRepository }; // a new repository on a running service rolls out
         var desired = Math.Clamp(Math.Max(S.DesiredReplicas, spec.MinReplicas), spec.MinReplicas, spec.MaxReplicas);
         await ReconcileAsync(spec, desired);
         await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), from, desired, "Deploy", null, 0, null, 0, string.Create(CultureInfo.InvariantCulture, $"deployed model {spec.Model} in pool {spec.Pool}: {desired} replicas within [{spec.MinReplicas}, {spec.MaxReplicas}]")));
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddServiceAsync(Key);
         LogDeployed(logger, Key, spec.Model, spec.Pool, desired);
         EnsureTimer();
+        if (rollTo is not null && launcher.RunsProcesses)
+        {
+            return await UpdateModelsAsync(rollTo);
+        }
+
         return View();
     }
 
     public Task ReportMetricsAsync(ServiceMetrics metrics)
     {
         RequireSpec();
-        _window.Add(metrics);
-        _history.Add(metrics.At, metrics.TotalQps);
-        S.HistoryStart = _history.Start;
+        AddMetrics(metrics);
         return Task.CompletedTask;
     }
 
@@ -74,6 +81,20 @@ public sealed partial class InferenceServiceGrain(
     {
         var spec = RequireSpec();
         var now = clock.GetUtcNow();
+        await Replicas().StopDrainedAsync(options.Value.DrainTime);
+        var replicas = new ReplicaSet(S.Replicas);
+        var measured = launcher.RunsProcesses ? replicas.Measured(now, options.Value.LoadMaxAge, spec.ReplicaResources.CpuMilli) : null;
+        if (measured is not null)
+        {
+            AddMetrics(measured);
+        }
+
+        if (S.RolloutTarget is { } target)
+        {
+            await StepRolloutAsync();
+            return new ScalingDecisionView(now, replicas.Serving, S.DesiredReplicas, "Hold", null, 0, null, 0, $"roll-out to {target} in progress; measured: {ReplicaLoads.Describe(replicas.All, now, options.Value.LoadMaxAge)}");
+        }
+
         await AdoptTrainingAsync(now);
         if (_autoscaler.UsesForecast)
         {
@@ -82,11 +103,16 @@ public sealed partial class InferenceServiceGrain(
 
         var held = S.ManualUntil is { } until && now < until;
         var forecast = _autoscaler.UsesForecast && !_window.IsEmpty && !held ? _forecaster.Forecast(_history, now) : null;
-        var ready = S.Replicas.Count(r => r.StartedAt + options.Value.ReplicaStartup <= now);
+        var ready = launcher.RunsProcesses ? replicas.Ready : S.Replicas.Count(r => r.StartedAt + options.Value.ReplicaStartup <= now);
         var reactiveBecause = forecast is null && !S.Forecaster.Active ? S.Forecaster.Status : null;
         var recent = S.Recommendations.Select(kv => new Recommendation(kv.Key, kv.Value)).ToImmutableList();
-        (var view, recent) = _autoscaler.Decide(now, S.ManualUntil, spec, S.DesiredReplicas, S.Replicas.Count, ready, _window, forecast, reactiveBecause, recent);
+        (var view, recent) = _autoscaler.Decide(now, S.ManualUntil, spec, S.DesiredReplicas, replicas.Serving, ready, _window, forecast, reactiveBecause, recent);
         S.Recommendations = [.. recent.Select(r => new KeyValuePair<DateTimeOffset, int>(r.At, r.Replicas))];
+        if (launcher.RunsProcesses)
+        {
+            view = view with { Reason = $"{view.Reason}; measured: {ReplicaLoads.Describe(replicas.All, now, options.Value.LoadMaxAge)}" };
+        }
+
         return await ApplyAsync(spec, view);
     }
 
@@ -97,7 +123,7 @@ public sealed partial class InferenceServiceGrain(
         var now = clock.GetUtcNow();
         S.ManualUntil = now + options.Value.ManualOverrideHold;
         S.Recommendations = [];
-        var view = await ApplyAsync(spec, new ScalingDecisionView(now, S.Replicas.Count, replicas, "Manual", null, 0, null, 0, $"manual: {reason}"));
+        var view = await ApplyAsync(spec, new ScalingDecisionView(now, new ReplicaSet(S.Replicas).Serving, replicas, "Manual", null, 0, null, 0, $"manual: {reason}"));
         LogManual(logger, Key, view.FromReplicas, replicas, reason);
         return view;
     }
@@ -128,11 +154,79 @@ public sealed partial class InferenceServiceGrain(
         return moves;
     }
 
+    public Task ReplicaStartedAsync(RunStarted started)
+    {
+        ArgumentNullException.ThrowIfNull(started);
+        return new ReplicaSet(S.Replicas).Started(started.JobId, started.Pid, started.Url) ? WriteAsync() : Task.CompletedTask;
+    }
+
+    public Task ReplicaProbedAsync(ReplicaProbe probe)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        if (!new ReplicaSet(S.Replicas).Probed(probe.JobId, probe.Ready, probe.Load))
+        {
+            return Task.CompletedTask;
+        }
+
+        LogReplicaReady(logger, Key, probe.JobId);
+        return S.RolloutTarget is null ? WriteAsync() : StepRolloutAsync();
+    }
+
+    public async Task<InferenceServiceView> UpdateModelsAsync(string modelRepository)
+    {
+        var spec = RequireSpec();
+        ServiceRollout.Validate(spec, modelRepository, launcher.RunsProcesses, S.RolloutTarget);
+        S.RolloutTarget = modelRepository;
+        var serving = new ReplicaSet(S.Replicas).Serving;
+        await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), serving, serving, "Rollout", null, 0, null, 0,
+            $"rolling out {modelRepository} (was {spec.ModelRepository}), one replica at a time (surge 1)"));
+        LogRollout(logger, Key, modelRepository);
+        await StepRolloutAsync();
+        return View();
+    }
+
+    public async Task ReplicaEndedAsync(RunEnd end)
+    {
+        ArgumentNullException.ThrowIfNull(end);
+        if (S.Spec is not { } spec || await Replicas().EndedAsync(end.JobId) is not { } lost)
+        {
+            return;
+        }
+
+        if (S.RolloutTarget is { } target)
+        {
+            var failed = string.Equals(lost.ModelRepository, target, StringComparison.Ordinal) && lost.Phase != ReplicaPhase.Ready;
+            if (failed)
+            {
+                S.RolloutTarget = null; // the old replicas stay; the service keeps its model repository
+            }
+
+            var left = new ReplicaSet(S.Replicas).Serving;
+            await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), left + 1, left, failed ? "RolloutFailed" : "Replace", null, 0, null, 0,
+                failed ? $"roll-out to {target} stopped: replica {lost.Id} on {lost.Node} never became ready: {end.Detail}; the {left} replicas of {spec.ModelRepository} keep serving"
+                       : $"replica {lost.Id} on {lost.Node} ({lost.Phase}) ended during the roll-out: {end.Detail}"));
+            if (!failed)
+            {
+                await StepRolloutAsync();
+            }
+
+            return;
+        }
+
+        var serving = new ReplicaSet(S.Replicas).Serving;
+        await ReconcileAsync(spec, S.DesiredReplicas);
+        var replacement = S.Replicas.Count > 0 ? S.Replicas[^1] : null;
+        var how = new ReplicaSet(S.Replicas).Serving > serving ? $"replaced by {replacement!.Id} on {replacement.Node}" : "no room to replace it";
+        LogReplicaEnded(logger, Key, lost.Id, lost.Node, end.Detail);
+        await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), serving + 1, new ReplicaSet(S.Replicas).Serving, "Replace", null, 0, null, 0,
+            $"replica {lost.Id} on {lost.Node} ({lost.Phase}, pid {lost.Pid}) ended: {end.Detail}; {how}"));
+    }
+
     public async Task DeleteAsync()
     {
-        if (S.Spec is { } spec)
+        if (S.Spec is not null)
         {
-            await ReconcileAsync(spec, 0);
+            await Replicas().RemoveAllAsync("service deleted");
         }
 
         _timer?.Dispose();
@@ -159,9 +253,9 @@ public sealed partial class InferenceServiceGrain(
     private async Task<ScalingDecisionView> ApplyAsync(InferenceServiceSpec spec, ScalingDecisionView view)
     {
         await ReconcileAsync(spec, view.ToReplicas);
-        if (S.Replicas.Count != view.ToReplicas)
+        if (new ReplicaSet(S.Replicas).Serving is var serving && serving != view.ToReplicas)
         {
-            view = view with { Reason = $"{view.Reason}; only {S.Replicas.Count} placed: pool {spec.Pool} has no room for more" };
+            view = view with { Reason = $"{view.Reason}; only {serving} placed: pool {spec.Pool} has no room for more" };
         }
 
         await RecordAsync(view);
@@ -177,7 +271,52 @@ public sealed partial class InferenceServiceGrain(
         }
     }
 
-    private ServiceReplicas Replicas() => new(GrainFactory, Key, S, clock, () => state.WriteStateAsync());
+    private ServiceReplicas Replicas() => new(GrainFactory, Key, S, clock, launcher, () => state.WriteStateAsync());
+
+    /// <summary>Carries the roll-out forward as far as it can go now (<see cref="ServiceRollout"/>), persisting each step.</summary>
+    private async Task StepRolloutAsync()
+    {
+        while (S.RolloutTarget is { } target && S.Spec is { } spec)
+        {
+            var step = ServiceRollout.Next(S.Replicas, S.DesiredReplicas, target);
+            switch (step.Action)
+            {
+                case RolloutAction.Wait:
+                    await WriteAsync();
+                    return;
+                case RolloutAction.Done:
+                    S.Spec = spec with { ModelRepository = target };
+                    S.RolloutTarget = null;
+                    await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), S.DesiredReplicas, S.DesiredReplicas, "Rollout", null, 0, null, 0, $"roll-out to {target} done: every replica serves it"));
+                    return;
+                case RolloutAction.Drain:
+                    new ReplicaSet(S.Replicas).Drain(step.Replica!, clock.GetUtcNow(), $"replaced by the roll-out to {target}");
+                    break;
+                default:
+                    if (!await Replicas().AddAsync(spec, target))
+                    {
+                        S.RolloutTarget = null;
+                        await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), S.DesiredReplicas, S.DesiredReplicas, "RolloutFailed", null, 0, null, 0, $"roll-out to {target} stopped: pool {spec.Pool} has no room for the surge replica"));
+                        return;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void AddMetrics(ServiceMetrics metrics)
+    {
+        _window.Add(metrics);
+        _history.Add(metrics.At, metrics.TotalQps);
+        S.HistoryStart = _history.Start;
+    }
+
+    private async Task WriteAsync()
+    {
+        S.Version++;
+        await state.WriteStateAsync();
+    }
 
     private async Task AdoptTrainingAsync(DateTimeOffset now)
     {
@@ -194,6 +333,7 @@ public sealed partial class InferenceServiceGrain(
     }
 
     private InferenceServiceView View() =>
-        new(S.Spec!, S.DesiredReplicas, [.. S.Replicas], Math.Max(0, S.DesiredReplicas - S.Replicas.Count), _window.Latest,
-            ServiceForecaster.Current(S.Forecaster, _history), [.. S.Decisions], S.Version);
+        new(S.Spec!, S.DesiredReplicas, [.. S.Replicas], Math.Max(0, S.DesiredReplicas - new ReplicaSet(S.Replicas).Serving), _window.Latest,
+            ServiceForecaster.Current(S.Forecaster, _history), [.. S.Decisions], S.Version,
+            options.Value.GatewayUrl is { } gateway ? $"{gateway}/services/{Key}" : null, S.RolloutTarget);
 }

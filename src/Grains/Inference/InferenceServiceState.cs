@@ -48,4 +48,8 @@ public sealed class InferenceServiceState
     /// <summary>Realized (forecast, actual) QPS pairs for the online error (newest last, bounded).</summary>
     [Id(12)]
     public List<KeyValuePair<double, double>> Realized { get; set; } = [];
+
+    /// <summary>The model repository a roll-out is moving the replicas to; null when none is in progress.</summary>
+    [Id(13)]
+    public string? RolloutTarget { get; set; }
 }

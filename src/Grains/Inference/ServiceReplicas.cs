@@ -1,4 +1,5 @@
 using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Abstractions.Ports;
 using WPAI.Domain.Common;
 using WPAI.Domain.Inference;
 
@@ -6,30 +7,40 @@ namespace WPAI.Grains.Inference;
 
 /// <summary>
 /// Carries out a service's replica changes on its persisted state: placing replicas through the pool scheduler's
-/// reservation path and releasing them on their nodes (<see cref="ReconcileAsync"/>), and moving them off a node that
-/// is lent to training (<see cref="MoveOffAsync"/>). Replica ids are <see cref="ReplicaId"/>s. Used inside the
-/// service grain's turn only.
+/// reservation path and launching them (<see cref="IReplicaLauncher"/>), draining and then stopping and releasing them
+/// (<see cref="ReconcileAsync"/>, <see cref="StopDrainedAsync"/>), replacing one whose process ended
+/// (<see cref="EndedAsync"/>), and moving them off a node that is lent to training (<see cref="MoveOffAsync"/>). The
+/// replicas' life cycle is a <see cref="ReplicaSet"/>; ids are <see cref="ReplicaId"/>s. Used inside the service
+/// grain's turn only.
 /// </summary>
-internal sealed class ServiceReplicas(IGrainFactory grains, string service, InferenceServiceState state, TimeProvider clock, Func<Task> persistAsync)
+internal sealed class ServiceReplicas(IGrainFactory grains, string service, InferenceServiceState state, TimeProvider clock, IReplicaLauncher launcher, Func<Task> persistAsync)
 {
-    /// <summary>Places or releases replicas until <paramref name="desired"/> run; returns how many the pool had no room for.</summary>
+    private ReplicaSet Set => new(state.Replicas);
+
+    /// <summary>
+    /// Places (and launches) or retires replicas until <paramref name="desired"/> serve; returns how many the pool had no
+    /// room for. Replicas that run as processes drain before they stop (<see cref="StopDrainedAsync"/>); reservations
+    /// are released at once.
+    /// </summary>
     public async Task<int> ReconcileAsync(InferenceServiceSpec spec, int desired)
     {
         state.DesiredReplicas = desired;
-        var scheduler = grains.GetGrain<IPoolSchedulerGrain>(spec.Pool);
-        while (state.Replicas.Count < desired)
+        var set = Set;
+        while (set.Serving < desired)
         {
-            var id = new ReplicaId(service, state.NextReplica).ToString();
-            if (await scheduler.PlaceReplicaAsync(id, spec.ReplicaResources) is not { } node)
+            if (!await AddAsync(spec, spec.ModelRepository))
             {
-                return desired - state.Replicas.Count;
+                return desired - set.Serving;
             }
-
-            state.NextReplica++;
-            state.Replicas.Add(new ReplicaView(id, node, clock.GetUtcNow()));
         }
 
-        while (state.Replicas.Count > desired)
+        if (set.Serving > desired && launcher.RunsProcesses)
+        {
+            set.BeginDrain(set.Serving - desired, clock.GetUtcNow(), "scale-in");
+            await persistAsync();
+        }
+
+        while (set.Serving > desired)
         {
             var replica = state.Replicas[^1];
             await grains.GetGrain<INodeGrain>(replica.Node).ReleaseAsync(replica.Id);
@@ -37,6 +48,79 @@ internal sealed class ServiceReplicas(IGrainFactory grains, string service, Infe
         }
 
         return 0;
+    }
+
+    /// <summary>Places one replica serving <paramref name="repository"/> and launches it; false when the pool has no room.</summary>
+    public async Task<bool> AddAsync(InferenceServiceSpec spec, string? repository)
+    {
+        var id = new ReplicaId(service, state.NextReplica).ToString();
+        if (await grains.GetGrain<IPoolSchedulerGrain>(spec.Pool).PlaceReplicaAsync(id, spec.ReplicaResources) is not { } node)
+        {
+            return false;
+        }
+
+        state.NextReplica++;
+        var replica = new ReplicaView(id, node, clock.GetUtcNow(), ModelRepository: repository);
+        Set.Add(replica);
+        if (launcher.RunsProcesses && repository is not null)
+        {
+            await persistAsync(); // recorded before it is ordered: a crash in between leaves a replica to replace, never an unknown process
+            await launcher.StartAsync(spec, replica);
+        }
+
+        return true;
+    }
+
+    /// <summary>Stops and releases the replicas that finished draining; returns them.</summary>
+    public async Task<ImmutableArray<ReplicaView>> StopDrainedAsync(TimeSpan drainTime)
+    {
+        var drained = Set.Drained(clock.GetUtcNow(), drainTime);
+        foreach (var replica in drained)
+        {
+            await launcher.StopAsync(replica, replica.Detail ?? "drained");
+            await grains.GetGrain<INodeGrain>(replica.Node).ReleaseAsync(replica.Id);
+            Set.Remove(replica.Id);
+        }
+
+        if (drained.Length > 0)
+        {
+            await persistAsync();
+        }
+
+        return drained;
+    }
+
+    /// <summary>Stops (without draining) and releases every replica: the service is deleted.</summary>
+    public async Task RemoveAllAsync(string reason)
+    {
+        state.DesiredReplicas = 0;
+        foreach (var replica in state.Replicas.ToList())
+        {
+            if (launcher.RunsProcesses && replica.ModelRepository is not null)
+            {
+                await launcher.StopAsync(replica, reason);
+            }
+
+            await grains.GetGrain<INodeGrain>(replica.Node).ReleaseAsync(replica.Id);
+            Set.Remove(replica.Id);
+        }
+    }
+
+    /// <summary>
+    /// A replica's process ended: unless it was draining (then it simply goes), it is released and forgotten, and the
+    /// caller places a new one. Returns the replica that ended unexpectedly, or null.
+    /// </summary>
+    public async Task<ReplicaView?> EndedAsync(string id)
+    {
+        if (Set.Find(id) is not { } replica)
+        {
+            return null;
+        }
+
+        await grains.GetGrain<INodeGrain>(replica.Node).ReleaseAsync(replica.Id);
+        Set.Remove(replica.Id);
+        await persistAsync();
+        return replica.Phase == ReplicaPhase.Draining ? null : replica;
     }
 
     /// <summary>
@@ -73,9 +157,15 @@ internal sealed class ServiceReplicas(IGrainFactory grains, string service, Infe
             }
 
             state.NextReplica++;
-            state.Replicas[i] = new ReplicaView(id, target, clock.GetUtcNow());
+            state.Replicas[i] = new ReplicaView(id, target, clock.GetUtcNow(), ModelRepository: old.ModelRepository);
             state.Version++;
             await persistAsync();
+            if (launcher.RunsProcesses && old.ModelRepository is not null)
+            {
+                await launcher.StartAsync(spec, state.Replicas[i]);
+                await launcher.StopAsync(old, $"moved off node {node}");
+            }
+
             await source.ReleaseAsync(old.Id);
             moves.Add($"{old.Id} → {id}@{target}");
         }

@@ -42,6 +42,8 @@ public static partial class InferenceServer
             ["--grpc-urls"] = $"{section}:{nameof(InferenceServerOptions.GrpcUrls)}",
             ["--api-key"] = $"{section}:{nameof(InferenceServerOptions.ApiKey)}",
             ["--insecure"] = $"{section}:{nameof(InferenceServerOptions.Insecure)}",
+            ["--load-report-file"] = $"{section}:{nameof(InferenceServerOptions.LoadReportFile)}",
+            ["--load-report-interval"] = $"{section}:{nameof(InferenceServerOptions.LoadReportInterval)}",
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

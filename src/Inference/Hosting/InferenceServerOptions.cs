@@ -33,4 +33,7 @@ public sealed class InferenceServerOptions
 
     /// <summary>How often a load snapshot goes to the <see cref="Load.ILoadReporter"/>.</summary>
     public TimeSpan LoadReportInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>When set, each load snapshot is written to this file as JSON (<c>--load-report-file</c>; the node agent reads it).</summary>
+    public string? LoadReportFile { get; set; }
 }

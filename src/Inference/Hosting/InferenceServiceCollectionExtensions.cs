@@ -18,6 +18,11 @@ public static class InferenceServiceCollectionExtensions
             .Validate(o => o.LoadReportInterval > TimeSpan.Zero, "Inference:LoadReportInterval must be positive")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        if (configuration.GetSection(InferenceServerOptions.Section)[nameof(InferenceServerOptions.LoadReportFile)] is { Length: > 0 } loadFile)
+        {
+            services.TryAddSingleton<ILoadReporter>(new FileLoadReporter(Path.GetFullPath(loadFile)));
+        }
+
         services.TryAddSingleton<ILoadReporter, NoOpLoadReporter>();
         services.AddSingleton<ModelRepository>();
         services.AddSingleton<Metrics.TritonMetrics>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
 using WPAI.Kubernetes;
+using WPAI.Silo.Gateway;
 
 namespace WPAI.Silo.Hosting;
 
@@ -33,6 +34,8 @@ public static class WpaiHost
         ["--kubeconfig"] = "Wpai:Kubernetes:KubeConfig",
         ["--kube-context"] = "Wpai:Kubernetes:Context",
         ["--kube-namespace"] = "Wpai:Kubernetes:Namespace",
+        ["--serve-port"] = "Wpai:Gateway:Port",
+        ["--serve-host"] = "Wpai:Gateway:Host",
     };
 
     /// <summary>Which driver starts runs: <c>simulated</c> (default), <c>agent</c> (node agents run real processes) or <c>kubernetes</c>.</summary>
@@ -48,6 +51,7 @@ public static class WpaiHost
         var storage = StorageSelection.FromConfiguration(builder.Configuration);
 
         var useAgents = AddClusterDriver(builder);
+        builder.Services.AddWpaiServiceGateway(builder.Configuration);
         builder.WebHost.UseUrls($"http://{FormatHost(options.Dashboard.Host)}:{options.Dashboard.Port}");
         builder.UseOrleans(silo =>
         {

@@ -46,6 +46,7 @@ public static class WpaiSiloBuilderExtensions
     public static ISiloBuilder AddWpaiAgentDriver(this ISiloBuilder builder)
     {
         builder.Services.AddSingleton<IClusterDriver, AgentClusterDriver>();
+        builder.Services.AddSingleton<IReplicaLauncher, AgentReplicaLauncher>();
         return builder;
     }
 

@@ -2,6 +2,9 @@ using System.Collections.Immutable;
 
 namespace WPAI.Abstractions.Contracts.Agent;
 
-/// <summary>A node agent started attempt <paramref name="Attempt"/> of a job as process <paramref name="Pid"/> (its own process group).</summary>
+/// <summary>
+/// A node agent started attempt <paramref name="Attempt"/> of a job as process <paramref name="Pid"/> (its own process group);
+/// for a model-server replica, <paramref name="Url"/> is the address it serves on.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.run-started")]
-public sealed record RunStarted(string JobId, int Attempt, int Pid, ImmutableArray<int> GpuIndices, string RunDirectory, string LogFile, DateTimeOffset At);
+public sealed record RunStarted(string JobId, int Attempt, int Pid, ImmutableArray<int> GpuIndices, string RunDirectory, string LogFile, DateTimeOffset At, string? Url = null);

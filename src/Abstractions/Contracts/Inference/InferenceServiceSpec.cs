@@ -18,4 +18,5 @@ public sealed record InferenceServiceSpec(
     int MaxReplicas,
     ImmutableDictionary<ScalingMetric, double> Targets,
     TimeSpan LatencySloP99,
-    double ErrorRateSlo);
+    double ErrorRateSlo,
+    string? ModelRepository = null);

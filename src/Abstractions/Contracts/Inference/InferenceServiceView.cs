@@ -2,7 +2,11 @@ using System.Collections.Immutable;
 
 namespace WPAI.Abstractions.Contracts.Inference;
 
-/// <summary>An inference service as the API shows it, with its newest scaling decisions first.</summary>
+/// <summary>
+/// An inference service as the API shows it, with its newest scaling decisions first; <paramref name="Address"/> is where
+/// clients send requests (the inference gateway's address for the service), null without a gateway;
+/// <paramref name="RolloutTarget"/> the model repository a roll-out in progress moves the replicas to.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.inference-service-view")]
 public sealed record InferenceServiceView(
     InferenceServiceSpec Spec,
@@ -12,4 +16,6 @@ public sealed record InferenceServiceView(
     ServiceMetrics? LastMetrics,
     ForecasterView Forecaster,
     ImmutableArray<ScalingDecisionView> Decisions,
-    long Version);
+    long Version,
+    string? Address = null,
+    string? RolloutTarget = null);

@@ -2,7 +2,7 @@ using Spectre.Console.Cli;
 
 namespace WPAI.Cli.Commands.Service;
 
-/// <summary><c>wpai service deploy|list|show|scale</c>: inference services that scale themselves.</summary>
+/// <summary><c>wpai service deploy|list|show|scale|update</c>: inference services that scale themselves.</summary>
 public static class ServiceBranch
 {
     public static void Register(IConfigurator config)
@@ -19,6 +19,9 @@ public static class ServiceBranch
             service.AddCommand<ServiceScaleCommand>("scale")
                 .WithDescription("Override the replica count by hand (recorded with the reason; the autoscaler holds off for a while).")
                 .WithExample("service", "scale", "resnet", "4", "--reason", "load test");
+            service.AddCommand<ServiceUpdateCommand>("update")
+                .WithDescription("Roll the replicas to another model repository, one at a time (a version that fails readiness stops the roll-out).")
+                .WithExample("service", "update", "resnet", "--models", "./models-v2");
         });
     }
 }

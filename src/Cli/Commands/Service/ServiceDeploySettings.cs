@@ -23,6 +23,10 @@ public sealed class ServiceDeploySettings : WpaiSettings
     [Description("The pool (GPU model) whose online nodes host the replicas")]
     public string? Pool { get; set; }
 
+    [CommandOption("--models <DIR>")]
+    [Description("Model repository folder the replicas' model servers serve (DIR/MODEL/VERSION/model.onnx; agent driver)")]
+    public string? Models { get; set; }
+
     [CommandOption("--gpus <N>")]
     [Description("GPUs per replica (default 1)")]
     public string? Gpus { get; set; }
@@ -92,7 +96,8 @@ public sealed class ServiceDeploySettings : WpaiSettings
             Quantities.ParseCount(Max ?? "10", "--max", 1, "10"),
             ImmutableDictionary<ScalingMetric, double>.Empty.Add(ScalingMetric.QpsPerReplica, capacity * utilization),
             TimeSpan.FromMilliseconds(Number(LatencySlo ?? "200", "--latency-slo", 200)),
-            Quantities.ParseFraction(ErrorSlo ?? "0.01", "--error-slo"));
+            Quantities.ParseFraction(ErrorSlo ?? "0.01", "--error-slo"),
+            ModelRepositoryOption.Resolve(Models, Model.Trim()));
     }
 
     protected override void ValidateOptions() => _ = ToSpec();

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace WPAI.Agent.Tests;
+
+/// <summary>
+/// The agent cluster set up to serve: the silo runs the inference gateway on a free port and evaluates services every
+/// second with short windows (stabilization 6 s, drain 3 s, load samples of 1 s); both agents register OnlineNormal
+/// nodes and run replicas with the model server's build output. A model repository with ResNet18 (the NuGet model,
+/// linked, never copied) is laid out under the cluster's directory.
+/// </summary>
+public sealed class ServingCluster : AgentCluster
+{
+    private readonly int _servePort = TestProcess.FreePorts(1)[0];
+
+    public Uri Gateway => new($"http://127.0.0.1:{_servePort}");
+
+    public string Models => Path.Combine(Directory, "models");
+
+    /// <summary>A second repository with the same model as version 2 (a roll-out target).</summary>
+    public string ModelsV2 => Path.Combine(Directory, "models-v2");
+
+    /// <summary>A repository whose model file is not a model (a roll-out that must fail readiness).</summary>
+    public string BrokenModels => Path.Combine(Directory, "models-broken");
+
+    protected override NodeMode AgentMode => NodeMode.OnlineNormal;
+
+    protected override IEnumerable<string> SiloArguments() =>
+    [
+        "--serve-port", _servePort.ToString(CultureInfo.InvariantCulture),
+        "--Wpai:Gateway:RefreshInterval", "00:00:00.250",
+        "--Wpai:Inference:EvaluationPeriod", "00:00:01",
+        "--Wpai:Inference:MetricWindow", "00:00:03",
+        "--Wpai:Inference:ScaleDownStabilization", "00:00:06",
+        "--Wpai:Inference:DrainTime", "00:00:03",
+        "--Wpai:Inference:LoadMaxAge", "00:00:04",
+        "--Wpai:Inference:Policy", "Reactive",
+    ];
+
+    protected override IEnumerable<string> AgentArguments(string node) =>
+    [
+        "--model-server", $"dotnet {TestProcess.InferenceDll}",
+        "--replica-load-interval", "00:00:01",
+        "--replica-ready-timeout", "00:00:45",
+    ];
+
+    public override async Task InitializeAsync()
+    {
+        var model = ResNet18Path();
+        LinkModel(Models, "1", model);
+        LinkModel(ModelsV2, "2", model);
+        var broken = Path.Combine(BrokenModels, "resnet18", "1");
+        System.IO.Directory.CreateDirectory(broken);
+        await File.WriteAllTextAsync(Path.Combine(broken, "model.onnx"), "not an ONNX model");
+        await base.InitializeAsync();
+    }
+
+    private void LinkModel(string repository, string version, string model)
+    {
+        var folder = Path.Combine(repository, "resnet18", version);
+        System.IO.Directory.CreateDirectory(folder);
+        File.CreateSymbolicLink(Path.Combine(folder, "model.onnx"), model);
+    }
+
+    /// <summary>ResNet18.onnx through the model server's own locator (its build output; no ONNX Runtime is loaded for it).</summary>
+    private static string ResNet18Path()
+    {
+        var assembly = Assembly.LoadFrom(TestProcess.InferenceDll);
+        var locate = assembly.GetType("WPAI.Inference.Models.ResNet18Model")!.GetMethod("Locate")!;
+        return (string)locate.Invoke(null, null)!;
+    }
+}

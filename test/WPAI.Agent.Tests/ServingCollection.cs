@@ -1,0 +1,7 @@
+namespace WPAI.Agent.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class ServingCollection : ICollectionFixture<ServingCluster>
+{
+    public const string Name = "serving";
+}
