@@ -194,6 +194,26 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kubernetes evicts a pod (<c>kubectl drain</c>'s Eviction API, the taint manager for a NotReady node, …): the pod's
+    /// <c>DisruptionTarget</c> condition is set with <paramref name="reason"/>, then the pod is deleted.
+    /// </summary>
+    public void Evict(string ns, string name, string reason, string message)
+    {
+        lock (_gate)
+        {
+            Mutate("pods", ns, name, pod =>
+            {
+                var status = pod["status"] as JsonObject ?? [];
+                var conditions = status["conditions"] as JsonArray ?? [];
+                conditions.Add(new JsonObject { ["type"] = "DisruptionTarget", ["status"] = "True", ["reason"] = reason, ["message"] = message });
+                status["conditions"] = conditions.DeepClone();
+                pod["status"] = status.DeepClone();
+            });
+            Remove("pods", ns, name);
+        }
+    }
+
     /// <summary>Someone else changes an object (a JSON merge patch, as <c>kubectl patch --type merge</c>).</summary>
     public void Patch(string resource, string? ns, string name, JsonObject patch) => Mutate(resource, ns, name, o => MergePatch(o, patch));
 

@@ -73,6 +73,22 @@ public sealed class JobPodTests
     }
 
     [Fact]
+    public async Task EvictedPod_RequeuesItsJob_KeepingItsWait()
+    {
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
+        await k.SubmitAndScheduleAsync(KubeSilo.Job("drained", Dept, TestCluster.Pool, 1));
+        k.Server.SetPodPhase(KubeSilo.Namespace, "wpai-drained-1", "Running");
+        await KubeSilo.EventuallyAsync(() => Task.FromResult(States(k, "wpai-drained-1").Count == 1), "Running is seen");
+
+        k.Server.Evict(KubeSilo.Namespace, "wpai-drained-1", "EvictionByEvictionAPI", "Eviction API: evicting");
+        await KubeSilo.EventuallyAsync(async () => (await k.JobAsync("drained")).Status == JobStatus.Pending, "the evicted pod's job is re-queued");
+        var job = await k.JobAsync("drained");
+        Assert.Equal(2, job.Attempts);
+        Assert.Contains(job.History, e => e.Kind == "lost" && e.Detail.Contains("pod wpai-drained-1 was evicted (EvictionByEvictionAPI: Eviction API: evicting)", StringComparison.Ordinal));
+        Assert.Equal([PodRunState.Running, PodRunState.Gone], States(k, "wpai-drained-1"));
+    }
+
+    [Fact]
     public async Task Preemption_DeletesThePodWithTheGracePeriod_AndThePreemptorWaitsUntilItIsGone()
     {
         await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
