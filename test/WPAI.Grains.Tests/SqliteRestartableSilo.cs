@@ -6,12 +6,19 @@ namespace WPAI.Grains.Tests;
 /// <summary>
 /// A one-silo test cluster on a private SQLite file that a test stops and starts again (same file, same service id,
 /// same <see cref="FakeTimeProvider"/> clock, passes run by the test): the restart and crash-safety tests' silo.
-/// Disposing it deletes the file.
+/// Reminders live in the same file (WPAI's SQLite reminder table) and may be as short as 1 s, so a reminder registered
+/// before a restart fires within seconds after it. Disposing it deletes the file.
 /// </summary>
 public sealed class SqliteRestartableSilo(string name, Action<ISiloBuilder>? configure = null) : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"wpai-{name}-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly string _serviceId = $"wpai-{name}-" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>The SQLite file every start uses.</summary>
+    public string DatabasePath => Path.Combine(_directory, "wpai.db");
+
+    /// <summary>The service id every start uses (grain state is keyed by it).</summary>
+    public string ServiceId => _serviceId;
 
     /// <summary>The grains' clock, shared by every start.</summary>
     public FakeTimeProvider Clock { get; } = new(ClusterFixture.Start);
@@ -23,9 +30,10 @@ public sealed class SqliteRestartableSilo(string name, Action<ISiloBuilder>? con
         builder.Options.ServiceId = _serviceId;
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Sqlite, SqlitePath = Path.Combine(_directory, "wpai.db") });
+            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Sqlite, SqlitePath = DatabasePath });
             silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, Clock);
             silo.AddWpaiGrains(o => o.AutoPass = false);
+            silo.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             configure?.Invoke(silo);
         });
         var cluster = builder.Build();

@@ -1,5 +1,4 @@
 using Orleans.Runtime;
-using WPAI.Abstractions.Errors;
 using WPAI.Abstractions.Grains;
 using WPAI.Abstractions.Ports;
 using WPAI.Silo.Driver;
@@ -11,6 +10,8 @@ namespace WPAI.Silo.Hosting;
 /// persisted queue) and, with the simulated driver, re-attaches the runs of jobs that were running before a restart.
 /// A failure (storage unavailable) is not swallowed: it is counted in <see cref="RunRecovery"/> (health endpoint,
 /// <c>wpai doctor</c>) and the whole start-up, which is idempotent, is retried with back-off until it succeeds.
+/// Mixing controllers, inference services and node agent grains are not woken here: their reminders bring them back
+/// (docs/architecture.md, "Time and wake-ups").
 /// </summary>
 public sealed partial class WpaiSiloStartup(
     IGrainFactory grains,
@@ -71,7 +72,6 @@ public sealed partial class WpaiSiloStartup(
         foreach (var pool in fleet.NodesByPool.Keys)
         {
             await grains.GetGrain<IPoolSchedulerGrain>(pool).GetAsync();
-            await WakeMixingControllerAsync(pool);
         }
 
         var resumed = 0;
@@ -93,29 +93,8 @@ public sealed partial class WpaiSiloStartup(
                 }
             }
         }
-        else if (driver is AgentClusterDriver)
-        {
-            // Wake each node's agent grain: its heartbeat check then notices an agent that does not come back.
-            foreach (var chunk in fleet.NodesByPool.Values.SelectMany(n => n).Chunk(FanOut))
-            {
-                await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeAgentGrain>(n).GetAsync()));
-            }
-        }
 
         LogStarted(logger, fleet.NodesByPool.Count, resumed);
-    }
-
-    /// <summary>A configured mixing controller restarts its tick timer on activation; an unconfigured one answers not found.</summary>
-    private async Task WakeMixingControllerAsync(string pool)
-    {
-        try
-        {
-            await grains.GetGrain<IMixingControllerGrain>(pool).GetAsync();
-        }
-        catch (WpaiNotFoundException)
-        {
-            // no mixing in this pool
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WPAI started: {Pools} pool schedulers woken, {Resumed} running jobs re-attached to the simulated driver")]
