@@ -37,11 +37,6 @@ public static class WpaiStorageSiloBuilderExtensions
         options.Validate();
         var services = builder.Services;
         services.AddSingleton(options);
-        if (options.Kind != StorageKind.Postgres)
-        {
-            builder.AddIncomingGrainCallFilter(new StorageUnavailableCallFilter(store: null));
-        }
-
         switch (options.Kind)
         {
             case StorageKind.Memory:
