@@ -26,8 +26,8 @@ public sealed partial class KubernetesClusterDriver
     [LoggerMessage(Level = LogLevel.Information, Message = "Pod {Pod} is running on node {Node}")]
     private static partial void LogRunning(ILogger logger, string pod, string node);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pod {Pod} was deleted outside WPAI; its job fails")]
-    private static partial void LogDeletedOutside(ILogger logger, string pod);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pod {Pod} was deleted outside WPAI: {Detail}")]
+    private static partial void LogDeletedOutside(ILogger logger, string pod, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt}: reported {Outcome} ({Detail})")]
     private static partial void LogReported(ILogger logger, string jobId, int attempt, RunOutcome outcome, string detail);

@@ -80,6 +80,7 @@ public sealed partial class KubernetesClusterDriver
                 }
                 else
                 {
+                    _startLosses.TryRemove(pod.JobId, out _); // it started: a later node-side failure counts afresh
                     LogRunning(logger, pod.Name, pod.Node ?? "?");
                 }
             }
@@ -108,10 +109,13 @@ public sealed partial class KubernetesClusterDriver
             return;
         }
 
-        var detail = $"pod {pod.Name} was deleted outside WPAI";
+        // Evicted (drain, a NotReady node's taint, preemption, node pressure): not the job's failure, so it is re-queued.
+        // Deleted by a person or another controller without that mark: the job fails (retries apply).
+        var disruption = pod.Disruption ?? tracked.Last.Disruption;
+        var detail = disruption is null ? $"pod {pod.Name} was deleted outside WPAI" : $"pod {pod.Name} was evicted ({disruption})";
         Record(pod, PodRunState.Gone, detail);
-        LogDeletedOutside(logger, pod.Name);
-        Enqueue(new Report(pod.JobId, pod.Attempt, RunOutcome.Failed, detail));
+        LogDeletedOutside(logger, pod.Name, detail);
+        Enqueue(new Report(pod.JobId, pod.Attempt, disruption is null ? RunOutcome.Failed : RunOutcome.Lost, detail));
     }
 
     /// <summary>

@@ -32,6 +32,7 @@ public sealed partial class KubernetesClusterDriver(
     private readonly ConcurrentDictionary<string, V1Pod> _deferred = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _deletedByWpai = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<PodTransition> _transitions = new();
+    private readonly ConcurrentDictionary<string, int> _startLosses = new(StringComparer.Ordinal);
     private readonly Channel<Report> _reports = Channel.CreateUnbounded<Report>(new UnboundedChannelOptions { SingleReader = true });
     private int _adopted;
 
@@ -164,7 +165,29 @@ public sealed partial class KubernetesClusterDriver(
         _pods.Values.Count(p => p.Last.Terminating && p.Reported is PodRunState.Pending or PodRunState.Running
             && string.Equals(p.Last.Node, node, StringComparison.Ordinal));
 
-    private void Enqueue(Report report) => _reports.Writer.TryWrite(report);
+    /// <summary>
+    /// Queues a run's end for its job. A job whose pods failed to start for the node's reasons
+    /// <see cref="KubernetesDriverOptions.MaxStartRequeues"/> times in a row (WPAI keeps placing it where the kubelet
+    /// refuses it, e.g. because pods WPAI did not place hold the node's GPUs) fails instead of being re-queued again.
+    /// </summary>
+    private void Enqueue(Report report)
+    {
+        if (report.Outcome == RunOutcome.Lost)
+        {
+            var lost = _startLosses.AddOrUpdate(report.JobId, 1, (_, n) => n + 1);
+            if (lost > Options.MaxStartRequeues)
+            {
+                _startLosses.TryRemove(report.JobId, out _);
+                report = report with { Outcome = RunOutcome.Failed, Detail = $"{report.Detail} (not re-queued: {lost} starts in a row failed for the node's reasons)" };
+            }
+        }
+        else if (report.Outcome == RunOutcome.Failed)
+        {
+            _startLosses.TryRemove(report.JobId, out _);
+        }
+
+        _reports.Writer.TryWrite(report);
+    }
 
     private void Record(ObservedPod pod, PodRunState state, string detail)
     {

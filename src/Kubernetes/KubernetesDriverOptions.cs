@@ -77,6 +77,12 @@ public sealed class KubernetesDriverOptions
     /// </summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How many times in a row a job is re-queued because its pod could not start for the node's reasons (unschedulable,
+    /// refused by the kubelet, never started) before it fails instead; counted while the silo runs.
+    /// </summary>
+    public int MaxStartRequeues { get; set; } = 3;
+
     public void Validate()
     {
         if (!KubernetesNames.IsDnsLabel(Namespace))
@@ -107,6 +113,11 @@ public sealed class KubernetesDriverOptions
         Positive(ReplicaSyncInterval, nameof(ReplicaSyncInterval));
         Positive(UsageInterval, nameof(UsageInterval));
         Positive(StartTimeout, nameof(StartTimeout));
+        if (MaxStartRequeues < 0)
+        {
+            throw new WpaiValidationException($"{SectionName}:MaxStartRequeues", $"must be zero or more (got {MaxStartRequeues})", "Use 3 (the default); 0 fails a job at its first node-side start failure.");
+        }
+
         foreach (var url in DcgmExporterUrls)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))

@@ -69,7 +69,7 @@ public sealed partial class KubernetesDriverRuntime(
             driver.RunReportsAsync(_stop.Token),
             EveryAsync(o.ModeSyncInterval, nodes.MirrorModesAsync, _stop.Token),
             EveryAsync(o.StartTimeout / 5, ct => driver.GiveUpStuckPodsAsync(time.GetUtcNow(), ct), _stop.Token),
-            usage.RunAsync(_stop.Token),
+            EveryAsync(o.UsageInterval, usage.SampleOnceAsync, _stop.Token),
             replicas.RunAsync(_stop.Token));
         LogStarted(_logger, o.Namespace);
         return Task.CompletedTask;

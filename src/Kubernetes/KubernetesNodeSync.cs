@@ -140,6 +140,11 @@ public sealed partial class KubernetesNodeSync(
             LogMirrored(logger, name, view.Mode);
             return true;
         }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response?.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            LogMirrorConflict(logger, name);
+            return false; // the watch brings the newer node; the next round patches from it
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
         {
             LogMirrorFailed(logger, ex, name);
@@ -161,6 +166,9 @@ public sealed partial class KubernetesNodeSync(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Mirrored mode {Mode} onto node {Node}")]
     private static partial void LogMirrored(ILogger logger, string node, NodeMode mode);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Node {Node} changed since it was read; its mode is mirrored next round")]
+    private static partial void LogMirrorConflict(ILogger logger, string node);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mirror WPAI's mode onto node {Node}")]
     private static partial void LogMirrorFailed(ILogger logger, Exception exception, string node);

@@ -9,11 +9,13 @@ namespace WPAI.Kubernetes;
 /// Runs WPAI's inference replicas as pods of the model server: every <see cref="KubernetesDriverOptions.ReplicaSyncInterval"/>
 /// it makes the pods match each service's replicas (one pod per replica on the replica's node; scaling changes the pod
 /// set), keeps one Service per inference service selecting its ready replicas, deletes the pods and Services of
-/// services that are gone, and scrapes each ready replica's <c>/metrics</c> into the service grain's metric window.
+/// services that are gone, and scrapes each ready replica's <c>/metrics</c> into the service grain's metric window, with
+/// the replicas' CPU, memory and GPU utilization from the metrics API and the DCGM exporters when the cluster has them.
 /// </summary>
 public sealed partial class KubernetesReplicaSync(
     IKubernetes client,
     IGrainFactory grains,
+    KubernetesUsageReader usageReader,
     IOptions<KubernetesDriverOptions> options,
     TimeProvider time,
     ILogger<KubernetesReplicaSync> logger) : IDisposable
@@ -67,6 +69,7 @@ public sealed partial class KubernetesReplicaSync(
         var wantedPods = new HashSet<string>(StringComparer.Ordinal);
         var wantedServices = new HashSet<string>(StringComparer.Ordinal);
         var reports = 0;
+        (Dictionary<string, PodResourceUsage>? Usage, Dictionary<string, PodGpuUsage> Gpu)? measured = null;
         foreach (var name in services)
         {
             InferenceServiceView view;
@@ -109,8 +112,11 @@ public sealed partial class KubernetesReplicaSync(
                 }
             }
 
-            if (_loads.GetOrAdd(name, _ => new ReplicaLoad()).Observe(time.GetUtcNow(), scrapes) is { } metrics)
+            if (_loads.GetOrAdd(name, _ => new ReplicaLoad()).Observe(time.GetUtcNow(), scrapes) is { } load)
             {
+                measured ??= (await usageReader.PodMetricsAsync(cancellationToken), await usageReader.DcgmAsync(cancellationToken));
+                var gpu = measured.Value.Gpu;
+                var metrics = ReplicaUtilization.Apply(load, [.. ready.Select(p => p.Metadata.Name)], view.Spec.ReplicaResources, measured.Value.Usage, p => gpu.GetValueOrDefault(usageReader.GpuKey(p)));
                 await grains.GetGrain<IInferenceServiceGrain>(name).ReportMetricsAsync(metrics);
                 reports++;
             }

@@ -25,6 +25,7 @@ public static class KubernetesServiceCollectionExtensions
         services.AddSingleton<KubernetesNodeSync>();
         services.AddSingleton<KubernetesClusterDriver>();
         services.AddSingleton<KubernetesReplicaSync>();
+        services.AddSingleton<KubernetesUsageReader>();
         services.AddSingleton<KubernetesUsageSampler>();
         services.AddSingleton<IClusterDriver>(sp => sp.GetRequiredService<KubernetesClusterDriver>());
         services.AddSingleton<KubernetesDriverRuntime>();

@@ -42,10 +42,12 @@ public static class NodeModeMirror
             kept.Add(new V1Taint { Key = KubernetesNames.ModeKey, Value = value, Effect = Effect });
         }
 
-        // Only the fields set here are serialized (nulls are left out), so this is exactly the merge patch.
+        // Only the fields set here are serialized (nulls are left out), so this is exactly the merge patch. The node's
+        // resourceVersion makes it conditional: a node changed since it was read (another taint added) answers 409, and
+        // the next round patches from the newer node instead of replacing its taints with a stale list.
         return new V1Node
         {
-            Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { [KubernetesNames.ModeKey] = value } },
+            Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { [KubernetesNames.ModeKey] = value }, ResourceVersion = node.Metadata?.ResourceVersion },
             Spec = new V1NodeSpec { Taints = kept },
         };
     }

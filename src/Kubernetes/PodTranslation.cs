@@ -34,8 +34,14 @@ public static class PodTranslation
         }
 
         var (state, detail, problem, refused) = State(pod);
-        return new ObservedPod(meta.Name, jobId, attempt, pod.Spec?.NodeName, state, detail, meta.DeletionTimestamp is not null, pod.Spec?.TerminationGracePeriodSeconds, problem, refused);
+        return new ObservedPod(meta.Name, jobId, attempt, pod.Spec?.NodeName, state, detail, meta.DeletionTimestamp is not null, pod.Spec?.TerminationGracePeriodSeconds, problem, refused, Disruption(pod));
     }
+
+    /// <summary>"EvictionByEvictionAPI: Eviction API: evicting" when Kubernetes set the pod's DisruptionTarget condition, else null.</summary>
+    public static string? Disruption(V1Pod pod) =>
+        pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "DisruptionTarget" && c.Status == "True") is { } c
+            ? (string.IsNullOrEmpty(c.Message) ? c.Reason ?? "DisruptionTarget" : $"{c.Reason}: {c.Message}")
+            : null;
 
     private static (PodRunState State, string Detail, PodStartProblem? Problem, bool NodeRefused) State(V1Pod pod)
     {

@@ -13,6 +13,12 @@ public sealed class SqliteRestartableSilo(string name, Action<ISiloBuilder>? con
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"wpai-{name}-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly string _serviceId = $"wpai-{name}-" + Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>The SQLite file every start uses.</summary>
+    public string DatabasePath => Path.Combine(_directory, "wpai.db");
+
+    /// <summary>The service id every start uses (grain state is keyed by it).</summary>
+    public string ServiceId => _serviceId;
+
     /// <summary>The grains' clock, shared by every start.</summary>
     public FakeTimeProvider Clock { get; } = new(ClusterFixture.Start);
 
@@ -23,7 +29,7 @@ public sealed class SqliteRestartableSilo(string name, Action<ISiloBuilder>? con
         builder.Options.ServiceId = _serviceId;
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Sqlite, SqlitePath = Path.Combine(_directory, "wpai.db") });
+            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Sqlite, SqlitePath = DatabasePath });
             silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, Clock);
             silo.AddWpaiGrains(o => o.AutoPass = false);
             configure?.Invoke(silo);

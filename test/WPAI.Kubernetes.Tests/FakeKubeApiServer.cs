@@ -11,7 +11,7 @@ namespace WPAI.Kubernetes.Tests;
 /// A STAND-IN for the Kubernetes API server (none can run here), over real HTTP on a free loopback port, so that the
 /// real KubernetesClient talks to it. It serves the subset of the core/v1 REST API the WPAI driver uses, with the real
 /// API's semantics as documented: nodes list/watch/get/patch (JSON merge patch); pods and services
-/// create/get/delete/list/watch in a namespace; one global resourceVersion; label selectors (equality-based);
+/// create/get/delete/list/watch in a namespace; one global resourceVersion (a precondition when a patch carries it); label selectors (equality-based);
 /// 409 AlreadyExists on a duplicate name and 404 NotFound on a missing object, as Status objects; watches from a
 /// resourceVersion replay every later event and then stream; a watch from a version older than the retained history
 /// gets an ERROR event carrying a 410 Expired Status; BOOKMARK events on request; <c>timeoutSeconds</c> ends a watch.
@@ -40,8 +40,11 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     /// <summary>Every pod deletion: (namespace/name, grace period in seconds or null when none was given).</summary>
     public ConcurrentQueue<(string Pod, long? GraceSeconds)> Deletions { get; } = new();
 
-    /// <summary>How many pod creates were refused with 409 AlreadyExists.</summary>
+    /// <summary>How many creates were refused with 409 AlreadyExists.</summary>
     public int Conflicts { get; private set; }
+
+    /// <summary>How many patches were refused with 409 Conflict (a stale resourceVersion).</summary>
+    public int PatchConflicts { get; private set; }
 
     public async Task StartAsync()
     {
@@ -190,6 +193,29 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             _podMetrics[$"{ns}/{name}"] = (cpu, memory);
         }
     }
+
+    /// <summary>
+    /// Kubernetes evicts a pod (<c>kubectl drain</c>'s Eviction API, the taint manager for a NotReady node, …): the pod's
+    /// <c>DisruptionTarget</c> condition is set with <paramref name="reason"/>, then the pod is deleted.
+    /// </summary>
+    public void Evict(string ns, string name, string reason, string message)
+    {
+        lock (_gate)
+        {
+            Mutate("pods", ns, name, pod =>
+            {
+                var status = pod["status"] as JsonObject ?? [];
+                var conditions = status["conditions"] as JsonArray ?? [];
+                conditions.Add(new JsonObject { ["type"] = "DisruptionTarget", ["status"] = "True", ["reason"] = reason, ["message"] = message });
+                status["conditions"] = conditions.DeepClone();
+                pod["status"] = status.DeepClone();
+            });
+            Remove("pods", ns, name);
+        }
+    }
+
+    /// <summary>Someone else changes an object (a JSON merge patch, as <c>kubectl patch --type merge</c>).</summary>
+    public void Patch(string resource, string? ns, string name, JsonObject patch) => Mutate(resource, ns, name, o => MergePatch(o, patch));
 
     /// <summary>Someone else deletes a pod at once (as <c>kubectl delete pod --grace-period=0 --force</c> does).</summary>
     public void DeletePodNow(string ns, string name)
@@ -566,12 +592,29 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
         var patch = await ReadBodyAsync(context);
         JsonObject? result = null;
+        var conflict = false;
         lock (_gate)
         {
-            if (_objects.ContainsKey(Key(resource, ns, name)) && patch is not null)
+            if (_objects.TryGetValue(Key(resource, ns, name), out var current) && patch is not null)
             {
-                result = Mutate(resource, ns, name, o => MergePatch(o, patch));
+                // A resourceVersion in the patch is a precondition, as on a real API server.
+                var expected = patch["metadata"]?["resourceVersion"]?.GetValue<string>();
+                conflict = expected is not null && expected != current["metadata"]!["resourceVersion"]!.GetValue<string>();
+                if (conflict)
+                {
+                    PatchConflicts++;
+                }
+                else
+                {
+                    result = Mutate(resource, ns, name, o => MergePatch(o, patch));
+                }
             }
+        }
+
+        if (conflict)
+        {
+            await WriteStatusAsync(context, 409, "Conflict", $"Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again", name, resource);
+            return;
         }
 
         if (result is null)

@@ -5,18 +5,10 @@ public sealed class JobPodTests
 {
     private const string Dept = "vision";
 
-    private static async Task<KubeSilo> StartAsync()
-    {
-        var k = await KubeSilo.StartAsync(TestCluster.TwoGpuNodes);
-        await KubeSilo.EventuallyAsync(async () => (await k.NodeAsync("gpu-2")).Mode == NodeMode.Fixed, "the GPU nodes are registered");
-        await k.SetQuotaAsync(Dept, TestCluster.Pool, 16);
-        return k;
-    }
-
     [Fact]
     public async Task StartedJob_IsPodBoundToTheChosenNode_WithGpuLimitsResourcesLabelsAndOwner()
     {
-        await using var k = await StartAsync();
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         var job = await k.SubmitAndScheduleAsync(KubeSilo.Job("train-1", Dept, TestCluster.Pool, gpus: 2, cpuMilli: 6_500, memoryMib: 20_000) with
         {
             Image = "registry.example/resnet:7",
@@ -54,7 +46,7 @@ public sealed class JobPodTests
     [Fact]
     public async Task PodPhases_BecomeJobStates_EachReportedOnce()
     {
-        await using var k = await StartAsync();
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         await k.SubmitAndScheduleAsync(KubeSilo.Job("ok", Dept, TestCluster.Pool, 1));
         await k.SubmitAndScheduleAsync(KubeSilo.Job("oom", Dept, TestCluster.Pool, 1));
         await k.SubmitAndScheduleAsync(KubeSilo.Job("gone", Dept, TestCluster.Pool, 1));
@@ -81,9 +73,25 @@ public sealed class JobPodTests
     }
 
     [Fact]
+    public async Task EvictedPod_RequeuesItsJob_KeepingItsWait()
+    {
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
+        await k.SubmitAndScheduleAsync(KubeSilo.Job("drained", Dept, TestCluster.Pool, 1));
+        k.Server.SetPodPhase(KubeSilo.Namespace, "wpai-drained-1", "Running");
+        await KubeSilo.EventuallyAsync(() => Task.FromResult(States(k, "wpai-drained-1").Count == 1), "Running is seen");
+
+        k.Server.Evict(KubeSilo.Namespace, "wpai-drained-1", "EvictionByEvictionAPI", "Eviction API: evicting");
+        await KubeSilo.EventuallyAsync(async () => (await k.JobAsync("drained")).Status == JobStatus.Pending, "the evicted pod's job is re-queued");
+        var job = await k.JobAsync("drained");
+        Assert.Equal(2, job.Attempts);
+        Assert.Contains(job.History, e => e.Kind == "lost" && e.Detail.Contains("pod wpai-drained-1 was evicted (EvictionByEvictionAPI: Eviction API: evicting)", StringComparison.Ordinal));
+        Assert.Equal([PodRunState.Running, PodRunState.Gone], States(k, "wpai-drained-1"));
+    }
+
+    [Fact]
     public async Task Preemption_DeletesThePodWithTheGracePeriod_AndThePreemptorWaitsUntilItIsGone()
     {
-        await using var k = await StartAsync();
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         await k.SetQuotaAsync("borrower", TestCluster.Pool, 0);
         await k.SetQuotaAsync("owner", TestCluster.Pool, 8);
         await k.SetQuotaAsync(Dept, TestCluster.Pool, 0);
@@ -113,7 +121,7 @@ public sealed class JobPodTests
     [Fact]
     public async Task Cancel_DeletesThePod_AndStoppingAPodThatIsGoneIsFine()
     {
-        await using var k = await StartAsync();
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         await k.SubmitAndScheduleAsync(KubeSilo.Job("c", Dept, TestCluster.Pool, 1));
         await k.Grains.GetGrain<IJobGrain>("c").CancelAsync("not needed");
         Assert.Contains(($"{KubeSilo.Namespace}/wpai-c-1", (long?)45), k.Server.Deletions);
@@ -129,7 +137,7 @@ public sealed class JobPodTests
     [Fact]
     public async Task StartOfferedTwice_CreatesOnePod_EvenFromAnotherDriverInstance()
     {
-        await using var k = await StartAsync();
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         var job = await k.SubmitAndScheduleAsync(KubeSilo.Job("twice", Dept, TestCluster.Pool, 1));
 
         // The scheduler offers the same attempt again (it lost the answer): the job grain calls the driver again.

@@ -46,6 +46,18 @@ public sealed class KubeSilo : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>
+    /// The usual start: the <see cref="TestCluster"/> nodes registered (Fixed) and <paramref name="department"/> given a
+    /// quota of 16 GPUs in their pool.
+    /// </summary>
+    public static async Task<KubeSilo> StartWithQuotaAsync(string department, Action<KubernetesDriverOptions>? configure = null)
+    {
+        var k = await StartAsync(TestCluster.TwoGpuNodes, configure);
+        await EventuallyAsync(async () => (await k.NodeAsync("gpu-2")).Mode == NodeMode.Fixed, "the GPU nodes are registered");
+        await k.SetQuotaAsync(department, TestCluster.Pool, 16);
+        return k;
+    }
+
     /// <summary>Starts a silo on the state file (the first start creates it) and waits until the driver listed pods once.</summary>
     public async Task StartSiloAsync()
     {

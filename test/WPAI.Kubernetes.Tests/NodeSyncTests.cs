@@ -69,6 +69,11 @@ public sealed class NodeSyncTests
 
         await k.Grains.GetGrain<INodeGrain>("gpu-1").BeginHandoverAsync(NodeMode.OfflineNormal, "lend");
         await KubeSilo.EventuallyAsync(() => Task.FromResult(Label(k, "gpu-1") == "Unnormal" && Taints(k, "gpu-1").SequenceEqual(["wpai.io/mode=Unnormal:NoSchedule"])), "a draining node is tainted");
+
+        // A node lent to training keeps other workloads off with the taint, and keeps taints that are not WPAI's.
+        k.Server.Patch("nodes", null, "gpu-2", new JsonObject { ["spec"] = new JsonObject { ["taints"] = new JsonArray(new JsonObject { ["key"] = "gpu", ["value"] = "flaky", ["effect"] = "NoExecute" }) } });
+        await k.Grains.GetGrain<INodeGrain>("gpu-2").ChangeModeAsync(NodeMode.OfflineNormal, "lend");
+        await KubeSilo.EventuallyAsync(() => Task.FromResult(Label(k, "gpu-2") == "OfflineNormal" && Taints(k, "gpu-2").SequenceEqual(["gpu=flaky:NoExecute", "wpai.io/mode=OfflineNormal:NoSchedule"])), "a lent node is tainted");
     }
 
     private static string? Label(KubeSilo k, string node) => k.Server.Get("nodes", null, node)!["metadata"]!["labels"]?["wpai.io/mode"]?.GetValue<string>();

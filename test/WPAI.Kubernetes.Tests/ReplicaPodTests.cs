@@ -10,12 +10,16 @@ public sealed class ReplicaPodTests
     {
         await using var model = new StandInModelServer();
         await model.StartAsync();
+        await using var dcgm = new StandInDcgmExporter();
+        await dcgm.StartAsync();
         await using var k = await KubeSilo.StartAsync(TestCluster.TwoGpuNodes, o =>
         {
             o.ModelServerImage = "registry.example/model-server:1";
             o.ModelServerPort = model.Port;
             o.ReplicaSyncInterval = TimeSpan.FromHours(1); // rounds run by the test
+            o.DcgmExporterUrls = [dcgm.MetricsUrl.ToString()];
         });
+        k.Server.ServeMetricsApi = true;
         await KubeSilo.EventuallyAsync(async () => (await k.NodeAsync("gpu-1")).Mode == NodeMode.Fixed, "gpu-1 is registered");
         await k.Grains.GetGrain<INodeGrain>("gpu-1").ChangeModeAsync(NodeMode.OnlineNormal, "serve");
         var service = k.Grains.GetGrain<IInferenceServiceGrain>("bert");
@@ -41,11 +45,25 @@ public sealed class ReplicaPodTests
         Assert.Equal(2, ReplicaPods(k).Count);
         Assert.Equal((await service.GetAsync()).Replicas.Select(r => ReplicaPodTemplate.PodName("bert", r.Id)).Order(), ReplicaPods(k).Select(p => p["metadata"]!["name"]!.GetValue<string>()).Order());
 
-        // Ready replicas are scraped: the first round is a baseline, the second reports the interval.
-        foreach (var pod in ReplicaPods(k))
+        // A replica's pod deleted by someone else is created again on the next round.
+        var deleted = ReplicaPods(k)[0]["metadata"]!["name"]!.GetValue<string>();
+        k.Server.DeletePodNow(KubeSilo.Namespace, deleted);
+        await k.Replicas.SyncOnceAsync(CancellationToken.None);
+        Assert.NotNull(k.Pod(deleted));
+        Assert.Equal(2, ReplicaPods(k).Count);
+
+        // Ready replicas are scraped: the first round is a baseline, the second reports the interval. Their CPU and
+        // memory (of the 2000m / 8000Mi requested) come from the metrics API, their GPU utilization from DCGM.
+        var names = ReplicaPods(k).Select(p => p["metadata"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+        foreach (var name in names)
         {
-            k.Server.SetPodPhase(KubeSilo.Namespace, pod["metadata"]!["name"]!.GetValue<string>(), "Running");
+            k.Server.SetPodPhase(KubeSilo.Namespace, name, "Running");
         }
+
+        k.Server.SetPodMetrics(KubeSilo.Namespace, names[0], cpu: "1", memory: "4000Mi");
+        k.Server.SetPodMetrics(KubeSilo.Namespace, names[1], cpu: "500m", memory: "2000Mi");
+        dcgm.AddPodGpu(KubeSilo.Namespace, names[0], gpu: 0, utilizationPercent: 64);
+        dcgm.AddPodGpu(KubeSilo.Namespace, names[1], gpu: 1, utilizationPercent: 32);
 
         (model.Success, model.Failure, model.DurationUs) = (100, 0, 2_000_000);
         Assert.Equal(0, await k.Replicas.SyncOnceAsync(CancellationToken.None));
@@ -55,6 +73,9 @@ public sealed class ReplicaPodTests
         Assert.Equal(4.0 / 304, metrics.ErrorRate);
         Assert.Equal(25.0, metrics.LatencyP99Ms);
         Assert.True(metrics.TotalQps > 0);
+        Assert.Equal((0.5 + 0.25) / 2, metrics.CpuUtilization, 9);
+        Assert.Equal((0.5 + 0.25) / 2, metrics.MemoryUtilization, 9);
+        Assert.Equal((0.64 + 0.32) / 2, metrics.GpuUtilization, 9);
 
         await service.DeleteAsync();
         await k.Replicas.SyncOnceAsync(CancellationToken.None);

@@ -10,20 +10,12 @@ public sealed class StartFailureTests
 {
     private const string Dept = "vision";
 
-    private static async Task<KubeSilo> StartAsync()
-    {
-        var k = await KubeSilo.StartAsync(TestCluster.TwoGpuNodes);
-        await KubeSilo.EventuallyAsync(async () => (await k.NodeAsync("gpu-2")).Mode == NodeMode.Fixed, "the GPU nodes are registered");
-        await k.SetQuotaAsync(Dept, TestCluster.Pool, 16);
-        return k;
-    }
-
     private static DateTimeOffset Now => TimeProvider.System.GetUtcNow();
 
     [Fact]
     public async Task ImagePullBackOff_FailsTheJobAfterTheWait_WithTheReason_AndDeletesThePod()
     {
-        await using var k = await StartAsync();
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         var job = await k.SubmitAndScheduleAsync(KubeSilo.Job("img", Dept, TestCluster.Pool, 2));
         k.Server.SetPodWaiting(KubeSilo.Namespace, "wpai-img-1", "ImagePullBackOff", "Back-off pulling image \"registry.example/train:1\"");
         await KubeSilo.EventuallyAsync(() => Task.FromResult(k.Driver.Observed("wpai-img-1")?.StartProblem is not null), "the waiting reason is seen");
@@ -47,7 +39,7 @@ public sealed class StartFailureTests
     [Fact]
     public async Task CreateContainerConfigError_FailsTheJobAfterTheWait_AndInvalidImageName_AtOnce()
     {
-        await using var k = await StartAsync();
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         await k.SubmitAndScheduleAsync(KubeSilo.Job("cfg", Dept, TestCluster.Pool, 1));
         await k.SubmitAndScheduleAsync(KubeSilo.Job("bad-image", Dept, TestCluster.Pool, 1));
         k.Server.SetPodWaiting(KubeSilo.Namespace, "wpai-cfg-1", "CreateContainerConfigError", "secret \"hf-token\" not found");
@@ -67,7 +59,7 @@ public sealed class StartFailureTests
     [Fact]
     public async Task UnschedulableOrNeverStartedPod_IsRequeuedAfterTheWait_AndPlacedAgainAsTheNextAttempt()
     {
-        await using var k = await StartAsync();
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         await k.SubmitAndScheduleAsync(KubeSilo.Job("unsched", Dept, TestCluster.Pool, 1));
         await k.SubmitAndScheduleAsync(KubeSilo.Job("slow", Dept, TestCluster.Pool, 1));
         k.Server.SetPodUnschedulable(KubeSilo.Namespace, "wpai-unsched-1", "0/3 nodes are available: 3 node(s) had untolerated taint {gpu: broken}.");
@@ -87,22 +79,36 @@ public sealed class StartFailureTests
     }
 
     [Fact]
-    public async Task PodRefusedByTheNode_IsRequeuedAtOnce()
+    public async Task PodRefusedByTheNode_IsRequeuedAtOnce_UntilTheLimitOfRequeuesInARow()
     {
-        await using var k = await StartAsync();
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         await k.SubmitAndScheduleAsync(KubeSilo.Job("refused", Dept, TestCluster.Pool, 1));
-        k.Server.RejectPod(KubeSilo.Namespace, "wpai-refused-1", "OutOfnvidia.com/gpu", "Pod was rejected: Node didn't have enough resource: nvidia.com/gpu, requested: 1, used: 8, capacity: 8");
+        const string message = "Pod was rejected: Node didn't have enough resource: nvidia.com/gpu, requested: 1, used: 8, capacity: 8";
+        k.Server.RejectPod(KubeSilo.Namespace, "wpai-refused-1", "OutOfnvidia.com/gpu", message);
 
         await KubeSilo.EventuallyAsync(async () => (await k.JobAsync("refused")).Status == JobStatus.Pending, "the job is re-queued");
         var job = await k.JobAsync("refused");
         Assert.Equal(2, job.Attempts);
         Assert.Contains(job.History, e => e.Kind == "lost" && e.Detail.Contains("was refused by node", StringComparison.Ordinal) && e.Detail.Contains("OutOfnvidia.com/gpu", StringComparison.Ordinal));
+
+        // Placed again and refused again (MaxStartRequeues = 3): the 4th refusal in a row fails the job.
+        for (var attempt = 2; attempt <= 4; attempt++)
+        {
+            await k.ScheduleAsync(TestCluster.Pool);
+            Assert.NotNull(k.Pod($"wpai-refused-{attempt}"));
+            k.Server.RejectPod(KubeSilo.Namespace, $"wpai-refused-{attempt}", "OutOfnvidia.com/gpu", message);
+            var expected = attempt < 4 ? JobStatus.Pending : JobStatus.Failed;
+            var next = attempt + 1;
+            await KubeSilo.EventuallyAsync(async () => (await k.JobAsync("refused")) is var j && j.Status == expected && (expected == JobStatus.Failed || j.Attempts == next), $"refusal {attempt} is acted on");
+        }
+
+        Assert.EndsWith("(not re-queued: 4 starts in a row failed for the node's reasons)", (await k.JobAsync("refused")).Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task FailedPod_RunsAgain_WhileTheJobHasRetriesLeft()
     {
-        await using var k = await StartAsync();
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         await k.SubmitAndScheduleAsync(KubeSilo.Job("retry", Dept, TestCluster.Pool, 1) with { MaxRetries = 1 });
         k.Server.SetPodPhase(KubeSilo.Namespace, "wpai-retry-1", "Failed", 1, "Error");
         await KubeSilo.EventuallyAsync(async () => (await k.JobAsync("retry")).Status == JobStatus.Pending, "the first failure is retried");

@@ -14,10 +14,8 @@ public sealed class UsageTests
     {
         await using var dcgm = new StandInDcgmExporter();
         await dcgm.StartAsync();
-        await using var k = await KubeSilo.StartAsync(TestCluster.TwoGpuNodes, o => o.DcgmExporterUrls = [dcgm.MetricsUrl.ToString()]);
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept, o => o.DcgmExporterUrls = [dcgm.MetricsUrl.ToString()]);
         k.Server.ServeMetricsApi = true;
-        await KubeSilo.EventuallyAsync(async () => (await k.NodeAsync("gpu-2")).Mode == NodeMode.Fixed, "the GPU nodes are registered");
-        await k.SetQuotaAsync(Dept, TestCluster.Pool, 16);
 
         await k.SubmitAndScheduleAsync(KubeSilo.Job("tpl-1", Dept, TestCluster.Pool, gpus: 4, cpuMilli: 8_000) with { Template = "nightly" });
         Assert.Equal(0, await k.Usage.SampleOnceAsync(CancellationToken.None)); // not running yet: nothing to sample
@@ -48,9 +46,7 @@ public sealed class UsageTests
     [Fact]
     public async Task Usage_WithoutTheMetricsApi_ReportsNothing_AndFailsNothing()
     {
-        await using var k = await KubeSilo.StartAsync(TestCluster.TwoGpuNodes);
-        await KubeSilo.EventuallyAsync(async () => (await k.NodeAsync("gpu-2")).Mode == NodeMode.Fixed, "the GPU nodes are registered");
-        await k.SetQuotaAsync(Dept, TestCluster.Pool, 16);
+        await using var k = await KubeSilo.StartWithQuotaAsync(Dept);
         await k.SubmitAndScheduleAsync(KubeSilo.Job("plain", Dept, TestCluster.Pool, gpus: 1));
         k.Server.SetPodPhase(KubeSilo.Namespace, "wpai-plain-1", "Running");
         await KubeSilo.EventuallyAsync(() => Task.FromResult(k.Driver.RunningPods.Count == 1), "the pod runs");
@@ -63,6 +59,14 @@ public sealed class UsageTests
         var done = await k.JobAsync("plain");
         Assert.Null(done.EffectiveGpuUtilization);
         Assert.Null(done.Runs.Single().CpuAverageMilli);
+    }
+
+    [Fact]
+    public void Options_RejectADcgmExporterThatIsNotAnHttpUrl_NamingTheOption()
+    {
+        var error = Assert.Throws<WpaiValidationException>(() => new KubernetesDriverOptions { DcgmExporterUrls = ["10.0.3.7:9400/metrics"] }.Validate());
+        Assert.Equal("Wpai:Kubernetes:DcgmExporterUrls", error.Field);
+        new KubernetesDriverOptions { DcgmExporterUrls = ["http://10.0.3.7:9400/metrics"] }.Validate();
     }
 
     [Fact]

@@ -10,9 +10,7 @@ public sealed class WatchRecoveryTests
 
     private static async Task<KubeSilo> StartWithRunningPodAsync(string job)
     {
-        var k = await KubeSilo.StartAsync(TestCluster.TwoGpuNodes);
-        await KubeSilo.EventuallyAsync(async () => (await k.NodeAsync("gpu-2")).Mode == NodeMode.Fixed, "the GPU nodes are registered");
-        await k.SetQuotaAsync(Dept, TestCluster.Pool, 16);
+        var k = await KubeSilo.StartWithQuotaAsync(Dept);
         await k.SubmitAndScheduleAsync(KubeSilo.Job(job, Dept, TestCluster.Pool, 1));
         k.Server.SetPodPhase(KubeSilo.Namespace, $"wpai-{job}-1", "Running");
         await KubeSilo.EventuallyAsync(() => Task.FromResult(k.Driver.Transitions.Any(t => t.Pod == $"wpai-{job}-1")), "Running is seen");

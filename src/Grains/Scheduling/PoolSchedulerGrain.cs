@@ -4,32 +4,31 @@ using WPAI.Domain.Scheduling;
 namespace WPAI.Grains.Scheduling;
 
 /// <summary>
-/// The scheduler of one pool: the I/O around the pure <see cref="PoolPlanner"/>. It keeps the pending queue and the
-/// pool's <see cref="PoolLedger"/> (node capacity pushed by the nodes, running jobs, quotas, utilization windows) up to
-/// date from events, plans a pass, carries the decisions out concurrently through the nodes (admission) and the jobs
-/// (one placement per attempt), reconciles interrupted placements, and persists with group commit. Passes run after
-/// events (gathered for <see cref="SchedulingOptions.PassDelay"/>), periodically for aging, and on <see cref="RunPassAsync"/>.
+/// The scheduler of one pool: the I/O around the pure <see cref="PoolPlanner"/>. It keeps the pending queue
+/// (<see cref="PendingQueue"/>, persisted per shard) and the pool's <see cref="PoolLedger"/> (node capacity pushed by
+/// the nodes, running jobs, quotas, utilization windows) up to date from events, plans a pass, has
+/// <see cref="PlacementRunner"/> carry the decisions out through the nodes and the jobs, and persists with group commit.
+/// Passes run after events (gathered for <see cref="SchedulingOptions.PassDelay"/>), periodically for aging, and on
+/// <see cref="RunPassAsync"/>.
 /// </summary>
 [GrainType("wpai-pool-scheduler")]
 public sealed partial class PoolSchedulerGrain(
     [PersistentState("scheduler", WpaiCluster.StorageProvider)] IPersistentState<PoolSchedulerState> state,
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
+    IPersistentStateFactory stateFactory,
+    IGrainContext grainContext,
     IOptions<SchedulingOptions> options,
     ILogger<PoolSchedulerGrain> logger) : Grain, IPoolSchedulerGrain
 {
-    private const int MaxConcurrentActions = 64;
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
     private readonly SchedulingOptions _options = options.Value;
-    private readonly GroupCommit _writes = new(state.WriteStateAsync);
-    private readonly Dictionary<string, string> _reasons = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _forwarded = new(StringComparer.Ordinal);
-
-    // Placements whose outcome is unknown: a call to the node or the job failed (typically a silo died), so the node
-    // may hold a reservation that no running job owns. Reconciled before the next pass.
-    private readonly HashSet<(string Node, string JobId)> _uncertain = [];
+    private GroupCommit _writes = null!;
     private ImmutableDictionary<string, DateTimeOffset> _reclaimBy = ImmutableDictionary<string, DateTimeOffset>.Empty;
     private PoolLedger _ledger = null!;
+    private readonly PendingQueue _queue = new(stateFactory, grainContext, WpaiCluster.StorageProvider);
+    private PlacementRunner _runner = null!;
+    private (int Placements, int Preemptions) _counted;
     private IGrainTimer? _passTimer;
     private IGrainTimer? _agingTimer;
     private bool _passRequested;
@@ -40,7 +39,20 @@ public sealed partial class PoolSchedulerGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _writes = new GroupCommit(() =>
+        {
+            CountActions(); // the placement counters ride along with every write of the scheduler's state
+            return state.WriteStateAsync();
+        });
         _ledger = new PoolLedger(Pool, S.Quotas, S.Utilization, S.Nodes, _options.UtilizationWindow);
+        await _queue.LoadAsync(S.Queue);
+        _runner = new PlacementRunner(GrainFactory, Pool, _ledger, _queue, logger);
+        if (S.Queue.Count > 0)
+        {
+            S.Queue.Clear(); // moved into the queue's shards (written above)
+            await _writes.PersistAsync();
+        }
+
         var (nodes, orphans) = await PoolRebuild.RunAsync(GrainFactory, _ledger);
         if (await PoolRebuild.RefreshQuotasAsync(GrainFactory, _ledger))
         {
@@ -54,50 +66,44 @@ public sealed partial class PoolSchedulerGrain(
 
         if (nodes > 0)
         {
-            LogRebuilt(logger, Pool, nodes, _ledger.Running.Count, S.Queue.Count);
+            LogRebuilt(logger, Pool, nodes, _ledger.Running.Count, _queue.Count);
         }
 
         if (_options.AutoPass)
         {
             _passTimer = this.RegisterGrainTimer(PassTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-            _agingTimer = this.RegisterGrainTimer(PassTimerAsync, new GrainTimerCreationOptions(_options.AgingInterval, _options.AgingInterval));
-            if (S.Queue.Count > 0)
+            _agingTimer = this.RegisterGrainTimer(AgingTimerAsync, new GrainTimerCreationOptions(_options.AgingInterval, _options.AgingInterval));
+            if (_queue.Count > 0)
             {
                 RequestPass();
             }
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _passTimer?.Dispose();
         _agingTimer?.Dispose();
-        return _writes.DrainAsync();
+        CountActions();
+        await Task.WhenAll(_queue.DrainAsync(), _writes.DrainAsync());
     }
 
     public async Task<PoolCheck> EnqueueAsync(QueueEntry entry)
     {
         var check = _ledger.Check(entry.Request, entry.LongRunning);
-        if (!check.Known || !check.Fits || (S.Queue.TryGetValue(entry.JobId, out var existing) && existing.Attempt >= entry.Attempt))
+        if (!check.Known || !check.Fits || (_queue.TryGet(entry.JobId, out var existing) && existing.Attempt >= entry.Attempt))
         {
             return check;
         }
 
-        S.Queue[entry.JobId] = entry;
-        _forwarded.Remove(entry.JobId);
         RequestPass();
-        await _writes.PersistAsync();
+        await _queue.PutAsync(entry);
         return check;
     }
 
     public Task RemoveAsync(string jobId)
     {
-        if (S.Queue.Remove(jobId))
-        {
-            _reasons.Remove(jobId);
-            _writes.MarkDirty();
-        }
-
+        _queue.Remove(jobId);
         return Task.CompletedTask;
     }
 
@@ -138,8 +144,11 @@ public sealed partial class PoolSchedulerGrain(
 
     public Task<int> RunPassAsync() => PassAsync();
 
-    public Task<PoolView> GetAsync() =>
-        Task.FromResult(PoolPlanner.View(S.Queue.Values, _ledger, _reasons, S.Placements, S.Preemptions, _options, clock.GetUtcNow(), _reclaimBy));
+    public Task<PoolView> GetAsync()
+    {
+        CountActions();
+        return Task.FromResult(PoolPlanner.View(_queue.Entries, _ledger, _queue.Reasons, S.Placements, S.Preemptions, _options, clock.GetUtcNow(), _reclaimBy));
+    }
 
     public Task SetReclaimForecastAsync(ImmutableDictionary<string, DateTimeOffset> reclaimBy)
     {
@@ -174,186 +183,74 @@ public sealed partial class PoolSchedulerGrain(
         await PassAsync();
     }
 
-    private void RequestPass()
+    // The aging pass also writes the placement counters when nothing else has written them since they moved.
+    private async Task AgingTimerAsync(CancellationToken cancellationToken)
     {
-        if (_passTimer is null || _passRequested)
+        await PassTimerAsync(cancellationToken);
+        if (CountActions())
+        {
+            await _writes.PersistAsync();
+        }
+    }
+
+    /// <summary>Schedules a pass after <see cref="SchedulingOptions.PassDelay"/> unless one is due; a retry after a failure reschedules it.</summary>
+    private void RequestPass(TimeSpan? retryAfter = null)
+    {
+        if (_passTimer is null || (_passRequested && retryAfter is null))
         {
             return;
         }
 
         _passRequested = true;
-        _passTimer.Change(_options.PassDelay, Timeout.InfiniteTimeSpan);
-    }
-
-    private void RetrySoon()
-    {
-        if (_passTimer is not null)
-        {
-            _passRequested = true;
-            _passTimer.Change(RetryAfterFailure, Timeout.InfiniteTimeSpan);
-        }
+        _passTimer.Change(retryAfter ?? _options.PassDelay, Timeout.InfiniteTimeSpan);
     }
 
     private async Task<int> PassAsync()
     {
-        if (_uncertain.Count > 0 && !await ReconcileAsync())
+        if (_runner.HasUncertain && !await _runner.ReconcileAsync())
         {
-            RetrySoon(); // the rest is settled on a later pass; scheduling goes on meanwhile (a node still admits only what fits)
+            RequestPass(RetryAfterFailure); // the rest is settled on a later pass; scheduling goes on meanwhile (a node still admits only what fits)
         }
 
-        var plan = PoolPlanner.PlanPass(S.Queue.Values, _ledger, _options, clock.GetUtcNow(), _reclaimBy);
+        var plan = PoolPlanner.PlanPass(_queue.Entries, _ledger, _options, clock.GetUtcNow(), _reclaimBy);
         foreach (var waiting in plan.Waiting)
         {
-            if (!waiting.KeepsEarlierReason || !_reasons.ContainsKey(waiting.Entry.JobId))
-            {
-                _reasons[waiting.Entry.JobId] = waiting.Reason;
-            }
-
+            _queue.SetReason(waiting.Entry.JobId, waiting.Reason, waiting.KeepsEarlierReason);
             Forward(waiting.Entry);
         }
 
-        var placed = 0;
-        foreach (var chunk in plan.Actions.Chunk(MaxConcurrentActions))
+        var placed = await _runner.RunAsync(plan.Actions, clock.GetUtcNow());
+        if (_runner.HasUncertain)
         {
-            var results = await Task.WhenAll(chunk.Select(ExecuteOrDeferAsync));
-            placed += results.Count(r => r);
+            RequestPass(RetryAfterFailure);
         }
 
-        if (_uncertain.Count > 0)
-        {
-            RetrySoon();
-        }
-
-        await _writes.FlushAsync();
+        await Task.WhenAll(_queue.FlushAsync(), _writes.FlushAsync());
         return placed;
     }
 
-    /// <summary>
-    /// Carries out one decision; when a call fails (the node's or the job's silo died, a timeout), the job stays queued,
-    /// the node is remembered as uncertain, and a pass is retried shortly.
-    /// </summary>
-    private async Task<bool> ExecuteOrDeferAsync(PlannedAction action)
+    /// <summary>Adds the runner's new placements and preemptions to the persisted counters; true when there were any.</summary>
+    private bool CountActions()
     {
-        var (entry, decision) = action;
-        try
-        {
-            return await ExecuteAsync(entry, decision);
-        }
-        catch (Exception ex) when (ex is not (WpaiValidationException or WpaiNotFoundException or OutOfMemoryException))
-        {
-            var node = decision.Node!;
-            _uncertain.Add((node, entry.JobId));
-            _reasons[entry.JobId] = $"placement on {node} interrupted ({ex.GetType().Name}); retrying";
-            LogPlacementInterrupted(logger, ex, Pool, entry.JobId, node);
-            return false;
-        }
-    }
-
-    private async Task<bool> ExecuteAsync(QueueEntry entry, Decision decision)
-    {
-        var now = clock.GetUtcNow();
-        if (decision.Preemption is { } plan)
-        {
-            foreach (var victim in plan.Victims)
-            {
-                var next = await GrainFactory.GetGrain<IJobGrain>(victim.JobId).PreemptAsync(entry.JobId, $"own-quota job {entry.JobId} of {entry.Department} needs the GPUs");
-                _ledger.End(victim.JobId);
-                S.Preemptions++;
-                if (next is not null)
-                {
-                    S.Queue[next.JobId] = next;
-                    _reasons[next.JobId] = $"preempted by {entry.JobId}";
-                }
-            }
-
-            _writes.MarkDirty();
-        }
-
-        var node = decision.Node!;
-        var reservation = await GrainFactory.GetGrain<INodeGrain>(node).TryReserveAsync(
-            new ReservationRequest(entry.JobId, AllocationKind.TrainingJob, entry.Request, NodeModes.TrainingModes(entry.LongRunning)));
-        _ledger.Observe(reservation.Capacity);
-        if (!reservation.Reserved)
-        {
-            _reasons[entry.JobId] = $"reservation on {node} refused: {reservation.Reason}";
-            return false;
-        }
-
-        var started = await GrainFactory.GetGrain<IJobGrain>(entry.JobId).TryStartAsync(new Placement(node, Pool, entry.Request, decision.Tier, now, entry.Attempt));
-        if (!started)
-        {
-            _ledger.Observe(await GrainFactory.GetGrain<INodeGrain>(node).ReleaseAsync(entry.JobId));
-        }
-
-        if (S.Queue.TryGetValue(entry.JobId, out var queued) && queued.Attempt == entry.Attempt)
-        {
-            S.Queue.Remove(entry.JobId);
-        }
-
-        _reasons.Remove(entry.JobId);
-        _writes.MarkDirty();
-        if (!started)
-        {
-            return false;
-        }
-
-        _forwarded.Remove(entry.JobId);
-        _ledger.Start(new RunningJob(entry.JobId, entry.Department, node, entry.Request, decision.Tier, decision.Score, now));
-        S.Placements++;
-        return true;
-    }
-
-    /// <summary>
-    /// Settles the uncertain placements: a reservation whose job does not run on that node is released; a job that
-    /// does run there joins the running ledger. Returns false when some could not be settled yet (still unreachable).
-    /// </summary>
-    private async Task<bool> ReconcileAsync()
-    {
-        var settled = true;
-        foreach (var (node, jobId) in _uncertain.ToList())
-        {
-            try
-            {
-                var job = await PoolRebuild.TryGetJobAsync(GrainFactory, jobId);
-                if (job is { Status: JobStatus.Running, Placement: { } p } && p.Pool == Pool && p.Node == node)
-                {
-                    // Offering the same placement again completes what the interrupted start left undone (ledger, driver).
-                    await GrainFactory.GetGrain<IJobGrain>(jobId).TryStartAsync(p);
-                    _ledger.Start(new RunningJob(jobId, job.Spec.Department, p.Node, p.Resources, p.Tier, 0, p.StartedAt));
-                    if (S.Queue.TryGetValue(jobId, out var queued) && queued.Attempt <= job.Attempts && S.Queue.Remove(jobId))
-                    {
-                        _reasons.Remove(jobId);
-                        _writes.MarkDirty();
-                    }
-                }
-                else
-                {
-                    _ledger.Observe(await GrainFactory.GetGrain<INodeGrain>(node).ReleaseAsync(jobId));
-                }
-
-                _uncertain.Remove((node, jobId));
-            }
-            catch (Exception ex) when (ex is not (WpaiValidationException or OutOfMemoryException))
-            {
-                LogReconcileDeferred(logger, ex, Pool, jobId, node);
-                settled = false;
-            }
-        }
-
-        return settled;
+        var counts = _runner.Counts;
+        var (placements, preemptions) = (counts.Placements - _counted.Placements, counts.Preemptions - _counted.Preemptions);
+        _counted = counts;
+        S.Placements += placements;
+        S.Preemptions += preemptions;
+        return placements + preemptions > 0;
     }
 
     /// <summary>Offers a job this pool cannot place now to the next acceptable pool (it stays queued here too).</summary>
     private void Forward(QueueEntry entry)
     {
         var index = entry.Pools.IndexOf(Pool);
-        if (!_options.Fallback || index < 0 || index + 1 >= entry.Pools.Length || !_forwarded.Add(entry.JobId))
+        if (!_options.Fallback || index < 0 || index + 1 >= entry.Pools.Length || !_queue.MarkForwarded(entry.JobId))
         {
             return;
         }
 
         var next = entry.Pools[index + 1];
-        _reasons[entry.JobId] += $"; also offered to pool {next}";
+        _queue.AppendReason(entry.JobId, $"; also offered to pool {next}");
         _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(next).EnqueueAsync(entry);
     }
 }

@@ -40,6 +40,9 @@ public sealed class WpaiStorageOptions
     /// <summary>An Npgsql connection string (<c>Host=…;Port=…;Database=…;Username=…;Password=…</c>). Required when <see cref="Kind"/> is Postgres.</summary>
     public string? PostgresConnection { get; set; }
 
+    /// <summary>The most grain-state writes the PostgreSQL storage sends in one batch and commits in one transaction (group commit).</summary>
+    public int PostgresMaxBatchSize { get; set; } = 512;
+
     /// <summary>Whether the silo applies <c>deploy/sql/postgres</c> at start (idempotent). Off means <c>wpai db init</c> must have run.</summary>
     public bool PostgresInitializeSchema { get; set; } = true;
 
@@ -144,6 +147,14 @@ public sealed class WpaiStorageOptions
                 "storage.postgresConnection",
                 "names no Host",
                 "Add Host=<server name or address> to the connection string.");
+        }
+
+        if (PostgresMaxBatchSize is < 1 or > 10_000)
+        {
+            throw new WpaiValidationException(
+                "storage.postgresMaxBatchSize",
+                $"{PostgresMaxBatchSize} is outside 1..10000",
+                "Leave the default (512) unless measurements say otherwise.");
         }
     }
 }

@@ -18,8 +18,8 @@ public static class WpaiStorageSiloBuilderExtensions
     /// <list type="bullet">
     /// <item><b>Memory</b>: <see cref="InMemoryGrainStorage"/> (serialized copies in process memory).</item>
     /// <item><b>Sqlite</b>: <see cref="SqliteGrainStorage"/> on <see cref="WpaiStorageOptions.SqlitePath"/>, opened at silo start.</item>
-    /// <item><b>Postgres</b>: Orleans' ADO.NET grain storage, ADO.NET clustering and ADO.NET reminders, all with the
-    /// invariant <c>Npgsql</c> on <see cref="WpaiStorageOptions.PostgresConnection"/>, over WPAI's schema in
+    /// <item><b>Postgres</b>: <see cref="PostgresGrainStorage"/> (ours: group commit in Npgsql batches), Orleans' ADO.NET
+    /// clustering and ADO.NET reminders (invariant <c>Npgsql</c>), all on <see cref="WpaiStorageOptions.PostgresConnection"/>, over WPAI's schema in
     /// <c>deploy/sql/postgres</c> (applied at start by <see cref="DatabaseInitializer"/> unless
     /// <see cref="WpaiStorageOptions.PostgresInitializeSchema"/> is off).</item>
     /// </list>
@@ -74,19 +74,19 @@ public static class WpaiStorageSiloBuilderExtensions
 
         var store = WPAI.Client.StorageFailures.Describe(connection);
         builder.AddIncomingGrainCallFilter(new StorageUnavailableCallFilter(store));
-        builder.AddAdoNetGrainStorage(
-            WpaiCluster.StorageProvider,
-            optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
-            {
-                o.Invariant = WpaiStorageOptions.PostgresInvariant;
-                o.ConnectionString = connection;
-                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
-
-        // The same ADO.NET storage, wrapped so that "database unreachable" reaches callers as a typed, retryable error.
+        // Our own grain storage (group commit, Npgsql batches), wrapped so that "database unreachable" reaches callers
+        // as a typed, retryable error. Membership and reminders stay on Orleans' ADO.NET providers.
         builder.Services.AddGrainStorage(
             WpaiCluster.StorageProvider,
-            (sp, name) => new DatabaseFailureGrainStorage(AdoNetGrainStorageFactory.Create(sp, name), store));
+            (sp, name) => new DatabaseFailureGrainStorage(
+                new PostgresGrainStorage(
+                    name,
+                    sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                    options,
+                    sp.GetRequiredService<Serializer>(),
+                    sp.GetRequiredService<IActivatorProvider>(),
+                    sp.GetRequiredService<ILoggerFactory>()),
+                store));
         builder.UseAdoNetClustering(o =>
         {
             o.Invariant = WpaiStorageOptions.PostgresInvariant;

@@ -14,7 +14,7 @@ public sealed class DatabaseInitializerTests
 
         Assert.Equal(0, first.PreviousVersion);
         Assert.Equal(first.LatestVersion, first.Version);
-        Assert.Equal(["001-clustering.sql", "002-persistence.sql", "003-reminders.sql"], first.AppliedScripts);
+        Assert.Equal(["001-clustering.sql", "002-persistence.sql", "003-reminders.sql", "004-grain-state-storage.sql"], first.AppliedScripts);
         Assert.Equal(first.Version, second.Version);
         Assert.Equal(first.Version, second.PreviousVersion);
         Assert.Empty(second.AppliedScripts);
@@ -31,7 +31,7 @@ public sealed class DatabaseInitializerTests
         var reports = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => DatabaseInitializer.InitializeAsync(database.ConnectionString)));
 
         Assert.All(reports, r => Assert.Equal(r.LatestVersion, r.Version));
-        Assert.Equal(3, reports.Sum(r => r.AppliedScripts.Count));
+        Assert.Equal(4, reports.Sum(r => r.AppliedScripts.Count));
     }
 
     [Fact]

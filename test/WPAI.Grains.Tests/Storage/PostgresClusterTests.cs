@@ -62,10 +62,45 @@ public sealed class PostgresClusterTests
             await silo.StopAsync();
         }
 
-        Assert.Equal(3, await database.ScalarAsync<int>("SELECT version FROM wpai_schema"));
+        Assert.Equal(4, await database.ScalarAsync<int>("SELECT version FROM wpai_schema"));
     }
 
-    private static async Task<IHost> StartSiloAsync(string connection, string serviceId, string clusterId)
+    [Fact]
+    public async Task Silo_OnWpaiStorage_ReadsAndUpdatesState_WrittenByOrleansAdoNetStorage()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var serviceId = "wpai-pg-" + Guid.NewGuid().ToString("N")[..8];
+        var clusterId = "cluster-" + Guid.NewGuid().ToString("N")[..8];
+        var key = "probe-" + Guid.NewGuid().ToString("N");
+        await DatabaseInitializer.InitializeAsync(database.ConnectionString);
+
+        using (var silo = await StartSiloAsync(database.ConnectionString, serviceId, clusterId, orleansAdoNetStorage: true))
+        {
+            using var client = await StartClientAsync(database.ConnectionString, serviceId, clusterId);
+            var grain = client.Services.GetRequiredService<IClusterClient>().GetGrain<IStorageProbeGrain>(key);
+            await grain.AddAsync(5);
+            await grain.AddAsync(2);
+            await client.StopAsync();
+            await silo.StopAsync();
+        }
+
+        using (var silo = await StartSiloAsync(database.ConnectionString, serviceId, clusterId))
+        {
+            using var client = await StartClientAsync(database.ConnectionString, serviceId, clusterId);
+            var grain = client.Services.GetRequiredService<IClusterClient>().GetGrain<IStorageProbeGrain>(key);
+            Assert.Equal(7, await grain.GetAsync());
+            Assert.Equal(8, await grain.AddAsync(1));
+            await client.StopAsync();
+            await silo.StopAsync();
+        }
+
+        Assert.Equal(3, await database.ScalarAsync<int>(
+            $"SELECT max(version) FROM wpai_grain_state WHERE service_id = '{serviceId}' AND grain_id_extension = '{key}'"));
+        Assert.Equal(1L, await database.ScalarAsync<long>(
+            $"SELECT count(*) FROM wpai_grain_state WHERE service_id = '{serviceId}' AND grain_id_extension = '{key}'"));
+    }
+
+    private static async Task<IHost> StartSiloAsync(string connection, string serviceId, string clusterId, bool orleansAdoNetStorage = false)
     {
         var siloPort = Random.Shared.Next(20_000, 40_000);
         var host = new HostBuilder()
@@ -79,6 +114,18 @@ public sealed class PostgresClusterTests
                 });
                 silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, siloPort + 10_000);
                 silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Postgres, PostgresConnection = connection });
+                if (orleansAdoNetStorage)
+                {
+                    // The provider and serializer WPAI used up to schema version 3, registered last so that it replaces ours.
+                    silo.AddAdoNetGrainStorage(
+                        WPAI.Abstractions.Hosting.WpaiCluster.StorageProvider,
+                        options => options.Configure<Orleans.Serialization.Serializer>((o, serializer) =>
+                        {
+                            o.Invariant = WpaiStorageOptions.PostgresInvariant;
+                            o.ConnectionString = connection;
+                            o.GrainStorageSerializer = new Orleans.Storage.OrleansGrainStorageSerializer(serializer);
+                        }));
+                }
             })
             .Build();
         await host.StartAsync();

@@ -43,6 +43,15 @@ public sealed class StorageTestContext : IDisposable
         return storage;
     }
 
+    public PostgresGrainStorage CreatePostgres(string connection, string serviceId = "wpai-tests", int maxBatchSize = 512) =>
+        new(
+            "wpai",
+            serviceId,
+            new WpaiStorageOptions { Kind = StorageKind.Postgres, PostgresConnection = connection, PostgresMaxBatchSize = maxBatchSize },
+            Serializer,
+            Activators,
+            NullLoggerFactory.Instance);
+
     public InMemoryGrainStorage CreateMemory() => new(Serializer, Activators);
 
     public static GrainId NewGrainId() => GrainId.Create("wpai-test", Guid.NewGuid().ToString("N"));

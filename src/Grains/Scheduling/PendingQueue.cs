@@ -1,0 +1,108 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace WPAI.Grains.Scheduling;
+
+/// <summary>
+/// A pool's pending queue with the reasons its jobs wait, persisted incrementally: the entries are spread over
+/// <see cref="ShardCount"/> grain states by a stable hash of the job id, each with its own <see cref="GroupCommit"/>,
+/// so an enqueue writes (and serializes) one shard, about 1/<see cref="ShardCount"/> of the queue, and a pass writes
+/// only the shards it changed. Runs on the scheduler grain's turn (no locks).
+/// </summary>
+internal sealed class PendingQueue
+{
+    /// <summary>Fixed: entries are found in their shard by hash, so changing it needs a migration.</summary>
+    public const int ShardCount = 16;
+
+    private readonly IPersistentState<PendingQueueShardState>[] _shards;
+    private readonly GroupCommit[] _writes;
+    private readonly Dictionary<string, QueueEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _reasons = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _forwarded = new(StringComparer.Ordinal);
+
+    /// <summary>Declares the shards' grain states; call it while the grain is constructed, so that they are read with the grain's other state.</summary>
+    public PendingQueue(IPersistentStateFactory factory, IGrainContext grain, string storage)
+    {
+        _shards = [.. Enumerable.Range(0, ShardCount).Select(i => factory.Create<PendingQueueShardState>(grain, new PersistentStateAttribute($"queue-{i}", storage)))];
+        _writes = [.. _shards.Select(s => new GroupCommit(s.WriteStateAsync))];
+    }
+
+    public IReadOnlyCollection<QueueEntry> Entries => _entries.Values;
+
+    public IReadOnlyDictionary<string, string> Reasons => _reasons;
+
+    public int Count => _entries.Count;
+
+    /// <summary>Indexes the shards as read at activation; <paramref name="legacy"/> (a queue kept whole in the scheduler's own state) moves into them.</summary>
+    public async Task LoadAsync(Dictionary<string, QueueEntry> legacy)
+    {
+        foreach (var entry in _shards.SelectMany(s => s.State.Entries.Values))
+        {
+            _entries[entry.JobId] = entry;
+        }
+
+        await Task.WhenAll(legacy.Values.Select(PutAsync));
+    }
+
+    public bool TryGet(string jobId, [MaybeNullWhen(false)] out QueueEntry entry) => _entries.TryGetValue(jobId, out entry);
+
+    /// <summary>Queues (or replaces) an entry; completes when its shard is written.</summary>
+    public Task PutAsync(QueueEntry entry)
+    {
+        Set(entry);
+        _forwarded.Remove(entry.JobId);
+        return _writes[Shard(entry.JobId)].PersistAsync();
+    }
+
+    /// <summary>Queues an entry again (a preempted job); written with the next flush.</summary>
+    public void Requeue(QueueEntry entry, string reason)
+    {
+        Set(entry);
+        _reasons[entry.JobId] = reason;
+        _writes[Shard(entry.JobId)].MarkDirty();
+    }
+
+    /// <summary>Removes the job when its queued attempt is at most <paramref name="attempt"/> (any attempt when null); forgets its reason either way.</summary>
+    public bool Remove(string jobId, int? attempt = null)
+    {
+        _reasons.Remove(jobId);
+        if (!_entries.TryGetValue(jobId, out var entry) || entry.Attempt > (attempt ?? int.MaxValue))
+        {
+            return false;
+        }
+
+        _entries.Remove(jobId);
+        var shard = Shard(jobId);
+        _shards[shard].State.Entries.Remove(jobId);
+        _writes[shard].MarkDirty();
+        return true;
+    }
+
+    public void SetReason(string jobId, string reason, bool keepEarlier = false)
+    {
+        if (!keepEarlier || !_reasons.ContainsKey(jobId))
+        {
+            _reasons[jobId] = reason;
+        }
+    }
+
+    public void AppendReason(string jobId, string text) => _reasons[jobId] = _reasons.GetValueOrDefault(jobId) + text;
+
+    /// <summary>True the first time a job is offered to the next pool (until it is placed or queued again).</summary>
+    public bool MarkForwarded(string jobId) => _forwarded.Add(jobId);
+
+    public void ForgetForwarded(string jobId) => _forwarded.Remove(jobId);
+
+    /// <summary>Writes the shards changed since their last write.</summary>
+    public Task FlushAsync() => Task.WhenAll(_writes.Where(w => w.Dirty).Select(w => w.FlushAsync()));
+
+    /// <summary>Waits for writes in flight and writes what is left (deactivation).</summary>
+    public Task DrainAsync() => Task.WhenAll(_writes.Select(w => w.DrainAsync()));
+
+    private void Set(QueueEntry entry)
+    {
+        _entries[entry.JobId] = entry;
+        _shards[Shard(entry.JobId)].State.Entries[entry.JobId] = entry;
+    }
+
+    private static int Shard(string jobId) => (int)(StableHash.ComputeHash(jobId) % ShardCount);
+}

@@ -1,0 +1,137 @@
+using WPAI.Domain.Nodes;
+using WPAI.Domain.Scheduling;
+
+namespace WPAI.Grains.Scheduling;
+
+/// <summary>
+/// Carries out a pool's planned actions through the grains that own the state: victims are preempted (their jobs
+/// re-queue), the node admits the reservation (<c>TryReserve</c>, the single place that does), the job takes the
+/// placement (one per attempt), and the ledger follows each answer. When a call fails (a silo died, a timeout) the job
+/// stays queued and the node is remembered as uncertain until <see cref="ReconcileAsync"/> settles it. Runs on the
+/// scheduler grain's turn.
+/// </summary>
+internal sealed partial class PlacementRunner(IGrainFactory grains, string pool, PoolLedger ledger, PendingQueue queue, ILogger logger)
+{
+    private const int MaxConcurrentActions = 64;
+
+    // Placements whose outcome is unknown: the node may hold a reservation that no running job owns.
+    private readonly HashSet<(string Node, string JobId)> _uncertain = [];
+
+    public bool HasUncertain => _uncertain.Count > 0;
+
+    /// <summary>Placements and preemptions carried out so far by this activation.</summary>
+    public (int Placements, int Preemptions) Counts { get; private set; }
+
+    /// <summary>Carries out the actions, at most <see cref="MaxConcurrentActions"/> at once; returns how many jobs started.</summary>
+    public async Task<int> RunAsync(IReadOnlyList<PlannedAction> actions, DateTimeOffset now)
+    {
+        var placed = 0;
+        foreach (var chunk in actions.Chunk(MaxConcurrentActions))
+        {
+            var results = await Task.WhenAll(chunk.Select(a => ExecuteOrDeferAsync(a, now)));
+            placed += results.Count(r => r);
+        }
+
+        return placed;
+    }
+
+    private async Task<bool> ExecuteOrDeferAsync(PlannedAction action, DateTimeOffset now)
+    {
+        var (entry, decision) = action;
+        try
+        {
+            return await ExecuteAsync(entry, decision, now);
+        }
+        catch (Exception ex) when (ex is not (WpaiValidationException or WpaiNotFoundException or OutOfMemoryException))
+        {
+            var node = decision.Node!;
+            _uncertain.Add((node, entry.JobId));
+            queue.SetReason(entry.JobId, $"placement on {node} interrupted ({ex.GetType().Name}); retrying");
+            LogPlacementInterrupted(logger, ex, pool, entry.JobId, node);
+            return false;
+        }
+    }
+
+    private async Task<bool> ExecuteAsync(QueueEntry entry, Decision decision, DateTimeOffset now)
+    {
+        foreach (var victim in decision.Preemption?.Victims ?? [])
+        {
+            var next = await grains.GetGrain<IJobGrain>(victim.JobId).PreemptAsync(entry.JobId, $"own-quota job {entry.JobId} of {entry.Department} needs the GPUs");
+            ledger.End(victim.JobId);
+            Counts = (Counts.Placements, Counts.Preemptions + 1);
+            if (next is not null)
+            {
+                queue.Requeue(next, $"preempted by {entry.JobId}");
+            }
+        }
+
+        var node = decision.Node!;
+        var reservation = await grains.GetGrain<INodeGrain>(node).TryReserveAsync(
+            new ReservationRequest(entry.JobId, AllocationKind.TrainingJob, entry.Request, NodeModes.TrainingModes(entry.LongRunning)));
+        ledger.Observe(reservation.Capacity);
+        if (!reservation.Reserved)
+        {
+            queue.SetReason(entry.JobId, $"reservation on {node} refused: {reservation.Reason}");
+            return false;
+        }
+
+        var started = await grains.GetGrain<IJobGrain>(entry.JobId).TryStartAsync(new Placement(node, pool, entry.Request, decision.Tier, now, entry.Attempt));
+        if (!started)
+        {
+            ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseAsync(entry.JobId));
+        }
+
+        queue.Remove(entry.JobId, entry.Attempt);
+        if (!started)
+        {
+            return false;
+        }
+
+        queue.ForgetForwarded(entry.JobId);
+        ledger.Start(new RunningJob(entry.JobId, entry.Department, node, entry.Request, decision.Tier, decision.Score, now));
+        Counts = (Counts.Placements + 1, Counts.Preemptions);
+        return true;
+    }
+
+    /// <summary>
+    /// Settles the uncertain placements: a reservation whose job does not run on that node is released; a job that
+    /// does run there joins the running ledger. Returns false when some could not be settled yet (still unreachable).
+    /// </summary>
+    public async Task<bool> ReconcileAsync()
+    {
+        var settled = true;
+        foreach (var (node, jobId) in _uncertain.ToList())
+        {
+            try
+            {
+                var job = await PoolRebuild.TryGetJobAsync(grains, jobId);
+                if (job is { Status: JobStatus.Running, Placement: { } p } && p.Pool == pool && p.Node == node)
+                {
+                    // Offering the same placement again completes what the interrupted start left undone (ledger, driver).
+                    await grains.GetGrain<IJobGrain>(jobId).TryStartAsync(p);
+                    ledger.Start(new RunningJob(jobId, job.Spec.Department, p.Node, p.Resources, p.Tier, 0, p.StartedAt));
+                    queue.Remove(jobId, job.Attempts);
+                }
+                else
+                {
+                    ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseAsync(jobId));
+                }
+
+                _uncertain.Remove((node, jobId));
+            }
+            catch (Exception ex) when (ex is not (WpaiValidationException or OutOfMemoryException))
+            {
+                LogReconcileDeferred(logger, ex, pool, jobId, node);
+                settled = false;
+            }
+        }
+
+        return settled;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: placing {JobId} on {Node} was interrupted; the job stays queued and the node's reservation is reconciled before the next pass")]
+    private static partial void LogPlacementInterrupted(ILogger logger, Exception exception, string pool, string jobId, string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: could not reconcile the interrupted placement of {JobId} on {Node} yet; retrying")]
+    private static partial void LogReconcileDeferred(ILogger logger, Exception exception, string pool, string jobId, string node);
+}
