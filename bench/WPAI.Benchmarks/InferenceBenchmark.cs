@@ -208,8 +208,7 @@ internal static class InferenceBenchmark
     private static double Percentile(List<double> values, double q)
     {
         values.Sort();
-        var rank = (int)Math.Ceiling(q * values.Count) - 1;
-        return values[Math.Clamp(rank, 0, values.Count - 1)];
+        return WPAI.Domain.Common.Percentile.NearestRank(values, q);
     }
 
 

@@ -6,7 +6,8 @@ namespace WPAI.Grains.Tests;
 /// <summary>
 /// A one-silo test cluster on a private SQLite file that a test stops and starts again (same file, same service id,
 /// same <see cref="FakeTimeProvider"/> clock, passes run by the test): the restart and crash-safety tests' silo.
-/// Disposing it deletes the file.
+/// Reminders live in the same file (WPAI's SQLite reminder table) and may be as short as 1 s, so a reminder registered
+/// before a restart fires within seconds after it. Disposing it deletes the file.
 /// </summary>
 public sealed class SqliteRestartableSilo(string name, Action<ISiloBuilder>? configure = null) : IDisposable
 {
@@ -32,6 +33,7 @@ public sealed class SqliteRestartableSilo(string name, Action<ISiloBuilder>? con
             silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Sqlite, SqlitePath = DatabasePath });
             silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, Clock);
             silo.AddWpaiGrains(o => o.AutoPass = false);
+            silo.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             configure?.Invoke(silo);
         });
         var cluster = builder.Build();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WPAI.Domain.Common;
 
 namespace WPAI.Agent.Runs;
 
@@ -34,10 +35,7 @@ public sealed class AgentStateFile(string directory)
     public void Save(Content content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        if (content.Finished.Count > MaxFinished)
-        {
-            content.Finished.RemoveRange(0, content.Finished.Count - MaxFinished);
-        }
+        BoundedList.TrimOldestFirst(content.Finished, MaxFinished);
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var temp = Path + ".tmp";

@@ -1,4 +1,5 @@
 using WPAI.Abstractions.Contracts.Agent;
+using WPAI.Domain.Common;
 
 namespace WPAI.Domain.Scheduling;
 
@@ -19,11 +20,7 @@ public static class RunLog
             return;
         }
 
-        runs.Add(new RunRecord(attempt, node, [], at));
-        if (runs.Count > MaxRuns)
-        {
-            runs.RemoveAt(0);
-        }
+        BoundedList.AddNewestLast(runs, new RunRecord(attempt, node, [], at), MaxRuns);
     }
 
     /// <summary>Records the process of an attempt: its id, GPU indices and log file.</summary>

@@ -1,41 +1,46 @@
 using WPAI.Abstractions.Contracts.Agent;
+using WPAI.Domain.Agents;
+using WPAI.Grains.Common;
 
 namespace WPAI.Grains.Agents;
 
 /// <summary>
-/// The silo's side of one node agent. Why a persisted desired-run list pulled by the agent (and not a grain observer
-/// or a stream): an order is written before the driver call returns, so a silo failover cannot lose it; the agent
-/// pulls the whole list after any reconnect, so a missed push cannot lose it either; an order leaves the list only when
-/// the agent reports the run's end, and the agent records every start in its local state file before it starts, so a
-/// start is never repeated. Observers are kept for what may fail harmlessly: reading logs. This grain's calls to job
-/// grains are one-way (a job awaits this grain when it orders a start or stop, so awaiting a job here could deadlock).
+/// The silo's side of one node agent: a persisted desired-run list that the agent pulls (not an observer or a stream),
+/// so neither a silo failover nor a missed push loses an order; an order leaves only when the agent reports the run's
+/// end, and the agent records each start locally before it starts, so none repeats (rules: <see cref="AgentOrderBook"/>;
+/// the Down rule: <see cref="AgentLiveness"/>). Observers only read logs. Calls to jobs are one-way (a job awaits this
+/// grain when it orders a start or stop). The heartbeat check is a <see cref="DurableWakeUp"/> from the first connect
+/// on, so a silo restart cannot forget a silent agent. docs/architecture.md, "Node agents".
 /// </summary>
 [GrainType("wpai-node-agent")]
 public sealed partial class NodeAgentGrain(
     [PersistentState("node-agent", WpaiCluster.StorageProvider)] IPersistentState<NodeAgentState> state,
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IOptions<NodeAgentOptions> options,
-    ILogger<NodeAgentGrain> logger) : Grain, INodeAgentGrain
+    ILogger<NodeAgentGrain> logger) : Grain, INodeAgentGrain, IRemindable
 {
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IAgentLogReader? _logs;
     private DateTimeOffset _lastSeen;
+    private DurableWakeUp _checks = null!;
 
     private NodeAgentState S => state.State;
 
+    private AgentOrderBook Book => new(S.Orders, S.LostToReport);
+
+    private TimeSpan CheckPeriod => S.AgentId is null ? TimeSpan.Zero : options.Value.CheckPeriod;
+
     private string Node => this.GetPrimaryKeyString();
 
-    /// <summary>
-    /// An agent gets a whole heartbeat timeout after this grain (re)activates — after a silo failover its agent needs
-    /// time to reconnect. The check timer keeps the grain active so that a silent agent is noticed.
-    /// </summary>
+    /// <summary>An agent gets a whole heartbeat timeout after this grain (re)activates (after a failover it must reconnect).</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _lastSeen = clock.GetUtcNow();
-        var period = options.Value.CheckPeriod;
-        this.RegisterGrainTimer(CheckAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true, Interleave = false });
-        return Task.CompletedTask;
+        _checks = new DurableWakeUp(this, "agent-check", CheckAsync, keepAlive: true);
+        return _checks.ResumeAsync(CheckPeriod);
     }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _checks.OnReminderAsync(CheckPeriod);
 
     public async Task<NodeView> ConnectAsync(NodeSpec spec, NodeMode mode, string agentId, IAgentLogReader logs)
     {
@@ -46,8 +51,7 @@ public sealed partial class NodeAgentGrain(
         _logs = logs;
         if (S.Down)
         {
-            var back = S.ModeBeforeDown == NodeMode.Unnormal ? mode : S.ModeBeforeDown;
-            view = await node.ChangeModeAsync(back, $"node agent {agentId} is back");
+            view = await node.ChangeModeAsync(AgentLiveness.ModeOnReturn(S.ModeBeforeDown, mode), $"node agent {agentId} is back");
             S.Down = false;
         }
 
@@ -58,6 +62,7 @@ public sealed partial class NodeAgentGrain(
         }
 
         await state.WriteStateAsync();
+        await _checks.SetAsync(CheckPeriod);
         await ReportLostAsync();
         return view;
     }
@@ -67,8 +72,7 @@ public sealed partial class NodeAgentGrain(
         _lastSeen = clock.GetUtcNow();
         if (S.Version == knownVersion && wait > TimeSpan.Zero)
         {
-            var limit = wait < options.Value.MaxPollWait ? wait : options.Value.MaxPollWait;
-            await Task.WhenAny(_changed.Task, Task.Delay(limit));
+            await Task.WhenAny(_changed.Task, Task.Delay(wait < options.Value.MaxPollWait ? wait : options.Value.MaxPollWait));
         }
 
         return Work();
@@ -83,12 +87,9 @@ public sealed partial class NodeAgentGrain(
             await RunOwners.StartedAsync(GrainFactory, started);
         }
 
-        foreach (var usage in report.Usage.IsDefault ? [] : report.Usage)
+        foreach (var usage in (report.Usage.IsDefault ? [] : report.Usage).Where(u => Book.IsWanted(u.JobId, u.Attempt) && !u.Samples.IsDefaultOrEmpty))
         {
-            if (S.Orders.TryGetValue(Key(usage.JobId, usage.Attempt), out var order) && !order.Stop && !usage.Samples.IsDefaultOrEmpty)
-            {
-                await RunOwners.UsageAsync(GrainFactory, usage);
-            }
+            await RunOwners.UsageAsync(GrainFactory, usage);
         }
 
         await RunOwners.ProbedAsync(GrainFactory, report.Replicas);
@@ -97,7 +98,7 @@ public sealed partial class NodeAgentGrain(
         {
             // Every call to a job is one-way: the job may be awaiting this grain (a stop order); it ignores a repeat.
             await RunOwners.EndedAsync(GrainFactory, end);
-            changed |= S.Orders.Remove(Key(end.JobId, end.Attempt));
+            changed |= Book.End(end.JobId, end.Attempt);
             LogRunEnded(logger, Node, end.JobId, end.Attempt, end.Detail);
         }
 
@@ -111,8 +112,7 @@ public sealed partial class NodeAgentGrain(
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(placement);
-        var key = Key(spec.JobId, placement.Attempt);
-        if (S.Orders.ContainsKey(key))
+        if (Book.IsOrdered(spec.JobId, placement.Attempt))
         {
             return;
         }
@@ -120,21 +120,19 @@ public sealed partial class NodeAgentGrain(
         // The node's allocation is the source of truth for the GPU indices the run may use.
         var node = await GrainFactory.GetGrain<INodeGrain>(Node).GetAsync();
         var indices = node.Allocations.FirstOrDefault(a => string.Equals(a.OwnerId, spec.JobId, StringComparison.Ordinal))?.GpuIndices ?? [];
-        S.Orders[key] = new RunOrder(spec.JobId, placement.Attempt, spec, indices.IsDefault ? [] : indices, clock.GetUtcNow());
-        LogOrdered(logger, Node, spec.JobId, placement.Attempt);
-        await WriteAndSignalAsync();
+        if (Book.TryOrderStart(spec, placement.Attempt, indices, clock.GetUtcNow()))
+        {
+            LogOrdered(logger, Node, spec.JobId, placement.Attempt);
+            await WriteAndSignalAsync();
+        }
     }
 
     public async Task OrderStopAsync(string jobId, int attempt, string reason)
     {
-        var key = Key(jobId, attempt);
-        if (!S.Orders.TryGetValue(key, out var order) || order.Stop)
+        if (Book.TryOrderStop(jobId, attempt, reason))
         {
-            return;
+            await WriteAndSignalAsync();
         }
-
-        S.Orders[key] = order with { StopReason = string.IsNullOrWhiteSpace(reason) ? "stopped" : reason };
-        await WriteAndSignalAsync();
     }
 
     public async Task<LogChunk> ReadLogAsync(string jobId, int attempt, long offset, int maxBytes)
@@ -163,35 +161,28 @@ public sealed partial class NodeAgentGrain(
         await ReportLostAsync();
         var now = clock.GetUtcNow();
         var silent = now - _lastSeen;
-        if (S.AgentId is null || S.Down || silent <= options.Value.HeartbeatTimeout)
+        if (!AgentLiveness.MustMarkDown(S.AgentId is not null, S.Down, silent, options.Value.HeartbeatTimeout))
         {
             return;
         }
 
         var node = GrainFactory.GetGrain<INodeGrain>(Node);
-        var before = (await node.GetAsync()).Mode;
-        var reason = $"node agent silent for {silent.TotalSeconds:0}s (timeout {options.Value.HeartbeatTimeout.TotalSeconds:0}s)";
+        var reason = AgentLiveness.SilenceReason(silent, options.Value.HeartbeatTimeout);
         S.Down = true;
-        S.ModeBeforeDown = before == NodeMode.Down ? S.ModeBeforeDown : before;
-        foreach (var (key, order) in S.Orders.Where(o => !o.Value.Stop).ToList())
-        {
-            S.Orders[key] = order with { StopReason = "node down: " + reason };
-            S.LostToReport.Add(new RunEnd(order.JobId, order.Attempt, null, null, Stopped: false, Lost: true, $"node {Node} down: {reason}", now));
-        }
-
+        S.ModeBeforeDown = AgentLiveness.ModeToRemember((await node.GetAsync()).Mode, S.ModeBeforeDown);
+        Book.MarkLost(Node, reason, now);
         await WriteAndSignalAsync();
-        LogDown(logger, Node, silent.TotalSeconds, S.LostToReport.Count);
+        LogDown(logger, Node, silent.TotalSeconds, Book.LostCount);
         await node.ChangeModeAsync(NodeMode.Down, reason);
         await ReportLostAsync();
     }
 
     private async Task ReportLostAsync()
     {
-        while (S.LostToReport.Count > 0)
+        while (Book.NextLost is { } lost)
         {
-            var lost = S.LostToReport[0];
             await RunOwners.EndedAsync(GrainFactory, lost);
-            S.LostToReport.RemoveAt(0);
+            Book.LostReported();
             await state.WriteStateAsync();
         }
     }
@@ -205,8 +196,5 @@ public sealed partial class NodeAgentGrain(
         changed.TrySetResult();
     }
 
-    private AgentWork Work() =>
-        new(S.Version, [.. S.Orders.Values.OrderBy(o => o.OrderedAt).ThenBy(o => o.JobId, StringComparer.Ordinal).ThenBy(o => o.Attempt)]);
-
-    private static string Key(string jobId, int attempt) => $"{jobId}/{attempt}";
+    private AgentWork Work() => new(S.Version, Book.Runs);
 }

@@ -6,6 +6,7 @@ using WPAI.Domain.Common;
 using WPAI.Domain.Inference;
 using WPAI.Domain.Scaling;
 using WPAI.Abstractions.Ports;
+using WPAI.Grains.Common;
 
 namespace WPAI.Grains.Inference;
 
@@ -13,7 +14,8 @@ namespace WPAI.Grains.Inference;
 /// An inference service (key: service name): spec, replicas placed through the pool scheduler's reservation path, and
 /// the scaling decisions. A thin shell: the metric window is a <see cref="MetricWindow"/>, the per-minute history a
 /// <see cref="ServiceLoadHistory"/>, the forecaster's life cycle a <see cref="ServiceForecaster"/>, the rule a
-/// <see cref="ServiceAutoscaler"/> chosen by <see cref="InferenceScalingOptions.Policy"/>.
+/// <see cref="ServiceAutoscaler"/> chosen by <see cref="InferenceScalingOptions.Policy"/>; evaluations are a
+/// <see cref="DurableWakeUp"/> (a reminder brings a deployed service back after a restart).
 /// </summary>
 [GrainType("wpai-inference-service")]
 public sealed partial class InferenceServiceGrain(
@@ -22,21 +24,24 @@ public sealed partial class InferenceServiceGrain(
     IOptions<InferenceScalingOptions> options,
     ForecastTrainingWorker trainer,
     IReplicaLauncher launcher,
-    ILogger<InferenceServiceGrain> logger) : Grain, IInferenceServiceGrain
+    ILogger<InferenceServiceGrain> logger) : Grain, IInferenceServiceGrain, IRemindable
 {
     private static readonly TimeSpan DemandForecastStep = TimeSpan.FromMinutes(5);
     private readonly MetricWindow _window = new(options.Value.MetricWindow);
     private readonly ServiceForecaster _forecaster = new(trainer, options.Value);
     private readonly ServiceAutoscaler _autoscaler = new(options.Value.Policy, options.Value.ScaleDownStabilization);
     private ServiceLoadHistory _history = null!;
-    private IGrainTimer? _timer;
+    private DurableWakeUp _evaluations = null!;
 
     private string Key => this.GetPrimaryKeyString();
 
     private InferenceServiceState S => state.State;
 
+    private TimeSpan EvaluationPeriod => S.Spec is null ? TimeSpan.Zero : options.Value.EvaluationPeriod;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _evaluations = new DurableWakeUp(this, "service-evaluation", async _ => await EvaluateAsync(), keepAlive: false);
         _history = NewHistory();
         if (_forecaster.Restore(S.ForecastModel) is { } unreadable)
         {
@@ -44,9 +49,10 @@ public sealed partial class InferenceServiceGrain(
             S.ForecastModel = null;
         }
 
-        EnsureTimer();
-        return Task.CompletedTask;
+        return _evaluations.ResumeAsync(EvaluationPeriod);
     }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _evaluations.OnReminderAsync(EvaluationPeriod);
 
     public async Task<InferenceServiceView> DeployAsync(InferenceServiceSpec spec)
     {
@@ -61,7 +67,7 @@ public sealed partial class InferenceServiceGrain(
         await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), from, desired, "Deploy", null, 0, null, 0, string.Create(CultureInfo.InvariantCulture, $"deployed model {spec.Model} in pool {spec.Pool}: {desired} replicas within [{spec.MinReplicas}, {spec.MaxReplicas}]")));
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddServiceAsync(Key);
         LogDeployed(logger, Key, spec.Model, spec.Pool, desired);
-        EnsureTimer();
+        await _evaluations.SetAsync(EvaluationPeriod);
         if (rollTo is not null && launcher.RunsProcesses)
         {
             return await UpdateModelsAsync(rollTo);
@@ -229,10 +235,9 @@ public sealed partial class InferenceServiceGrain(
             await Replicas().RemoveAllAsync("service deleted");
         }
 
-        _timer?.Dispose();
-        _timer = null;
         await state.ClearStateAsync();
         state.State = new InferenceServiceState();
+        await _evaluations.SetAsync(TimeSpan.Zero);
         _history = NewHistory();
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).RemoveServiceAsync(Key);
     }
@@ -240,14 +245,6 @@ public sealed partial class InferenceServiceGrain(
     private InferenceServiceSpec RequireSpec() => S.Spec ?? throw new WpaiNotFoundException("inference service", Key);
 
     private ServiceLoadHistory NewHistory() => new(S.HistoryStart, S.History, S.Realized, options.Value.Forecaster.MaxHistory);
-
-    private void EnsureTimer()
-    {
-        if (_timer is null && S.Spec is not null && options.Value.EvaluationPeriod > TimeSpan.Zero)
-        {
-            _timer = this.RegisterGrainTimer(async _ => await EvaluateAsync(), new GrainTimerCreationOptions(options.Value.EvaluationPeriod, options.Value.EvaluationPeriod));
-        }
-    }
 
     /// <summary>Runs the decided count (as far as the pool has room), records the decision and persists.</summary>
     private async Task<ScalingDecisionView> ApplyAsync(InferenceServiceSpec spec, ScalingDecisionView view)

@@ -1,6 +1,7 @@
 using WPAI.Abstractions.Contracts.Mixing;
 using WPAI.Domain.Common;
 using WPAI.Domain.Mixing;
+using WPAI.Grains.Common;
 
 namespace WPAI.Grains.Mixing;
 
@@ -8,14 +9,15 @@ namespace WPAI.Grains.Mixing;
 /// The mixing controller of one pool (key: pool name), a thin shell around <see cref="MixingPolicy"/>: each tick it
 /// gathers the pool's node views and the services' demand (<see cref="MixingSnapshot.From"/>), drives handovers in
 /// progress to their target and carries out new ones (<see cref="HandoverDriver"/>), pushes the lent nodes' expected
-/// reclaim times to the pool scheduler, and persists its counters and decisions. The handover protocol and its restart
-/// safety: docs/architecture.md, "Mixing controller".
+/// reclaim times to the pool scheduler, and persists its counters and decisions. Its ticks are a <see cref="DurableWakeUp"/>
+/// (a reminder brings it back after a restart). The handover protocol and its restart safety: docs/architecture.md,
+/// "Mixing controller".
 /// </summary>
 [GrainType("wpai-mixing-controller")]
 public sealed partial class MixingControllerGrain(
     [PersistentState("mixing", WpaiCluster.StorageProvider)] IPersistentState<MixingControllerState> state,
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
-    ILogger<MixingControllerGrain> logger) : Grain, IMixingControllerGrain, IHandoverBook
+    ILogger<MixingControllerGrain> logger) : Grain, IMixingControllerGrain, IHandoverBook, IRemindable
 {
     private const int MaxDecisions = 100;
     private const int FanOut = 32;
@@ -25,18 +27,21 @@ public sealed partial class MixingControllerGrain(
 
     private readonly SuspectReservations _suspects = new();
     private List<MixingDecision> _tickDecisions = [];
-    private IGrainTimer? _timer;
-    private TimeSpan _timerInterval;
+    private DurableWakeUp _ticks = null!;
 
     private string Pool => this.GetPrimaryKeyString();
 
     private MixingControllerState S => state.State;
 
+    private TimeSpan TickInterval => S.Settings?.TickInterval ?? TimeSpan.Zero;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        EnsureTimer();
-        return Task.CompletedTask;
+        _ticks = new DurableWakeUp(this, "mixing-tick", TickTimerAsync, keepAlive: true);
+        return _ticks.ResumeAsync(TickInterval);
     }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _ticks.OnReminderAsync(TickInterval);
 
     public async Task<MixingView> ConfigureAsync(MixingSettings settings)
     {
@@ -44,7 +49,7 @@ public sealed partial class MixingControllerGrain(
         S.Settings = settings;
         await state.WriteStateAsync();
         LogConfigured(logger, Pool, settings.ToString());
-        EnsureTimer();
+        await _ticks.SetAsync(TickInterval);
         return View();
     }
 
@@ -163,23 +168,6 @@ public sealed partial class MixingControllerGrain(
     }
 
     private MixingSettings RequireSettings() => S.Settings ?? throw new WpaiNotFoundException("mixing controller", Pool);
-
-    private void EnsureTimer()
-    {
-        var interval = S.Settings?.TickInterval ?? TimeSpan.Zero;
-        if (_timer is not null && interval == _timerInterval)
-        {
-            return;
-        }
-
-        _timer?.Dispose();
-        _timer = null;
-        _timerInterval = interval;
-        if (interval > TimeSpan.Zero)
-        {
-            _timer = this.RegisterGrainTimer(TickTimerAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = true });
-        }
-    }
 
     private async Task TickTimerAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,11 @@
+using WPAI.Domain.Common;
+
 namespace WPAI.Inference.Metrics;
 
-/// <summary>Request latencies and queue times since the last snapshot (bounded reservoir), for percentiles in load reports.</summary>
+/// <summary>
+/// Request latencies and queue times since the last snapshot (bounded reservoir), for percentiles in load reports
+/// (nearest rank, 0 for an empty window: the product's one <see cref="Percentile"/> rule).
+/// </summary>
 public sealed class LatencyWindow
 {
     private const int Capacity = 8192;
@@ -62,18 +67,6 @@ public sealed class LatencyWindow
         }
 
         latencies.Sort();
-        return new WindowSample(requests, errors, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), queueCount == 0 ? 0 : queueSum / queueCount);
-    }
-
-    /// <summary>Nearest-rank percentile of sorted values (0 when empty).</summary>
-    public static double Percentile(IReadOnlyList<double> sorted, double q)
-    {
-        if (sorted.Count == 0)
-        {
-            return 0;
-        }
-
-        var rank = (int)Math.Ceiling(q * sorted.Count) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
+        return new WindowSample(requests, errors, Percentile.NearestRank(latencies, 0.50), Percentile.NearestRank(latencies, 0.95), Percentile.NearestRank(latencies, 0.99), queueCount == 0 ? 0 : queueSum / queueCount);
     }
 }

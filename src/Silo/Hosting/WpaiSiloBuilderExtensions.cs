@@ -16,7 +16,9 @@ public static class WpaiSiloBuilderExtensions
     /// <summary>
     /// Registers what WPAI's grains need: the grains' clock (keyed <see cref="WpaiCluster.ClockKey"/>, the system clock
     /// unless one is registered already), validated scheduling options, and the simulated cluster driver unless
-    /// another <see cref="IClusterDriver"/> is registered. Storage and clustering are the host's choice.
+    /// another <see cref="IClusterDriver"/> is registered. Storage and clustering are the host's choice; so are
+    /// reminders (<c>UseWpaiStorage</c> picks them with the storage), and a host that chose none gets Orleans' in-memory
+    /// reminder table. <see cref="ReminderOptions"/> bind to <c>Wpai:Reminders</c> (e.g. <c>MinimumReminderPeriod</c>).
     /// </summary>
     public static ISiloBuilder AddWpaiGrains(this ISiloBuilder builder, Action<SchedulingOptions>? configure = null)
     {
@@ -35,6 +37,12 @@ public static class WpaiSiloBuilderExtensions
         services.AddOptions<NodeAgentOptions>().BindConfiguration(NodeAgentOptions.SectionName)
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WpaiSiloStartup>();
+        if (!services.Any(d => d.ServiceType == typeof(IReminderTable)))
+        {
+            builder.UseInMemoryReminderService();
+        }
+
+        services.AddOptions<ReminderOptions>().BindConfiguration("Wpai:Reminders");
         services.AddWpaiInference(); // inference services: scaling options and the forecaster's training worker
         return builder;
     }

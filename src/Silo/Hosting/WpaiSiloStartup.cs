@@ -1,5 +1,4 @@
 using Orleans.Runtime;
-using WPAI.Abstractions.Errors;
 using WPAI.Abstractions.Grains;
 using WPAI.Abstractions.Ports;
 using WPAI.Silo.Driver;
@@ -9,6 +8,8 @@ namespace WPAI.Silo.Hosting;
 /// <summary>
 /// When a silo becomes active: wakes every pool scheduler (each rebuilds its view from its nodes and schedules its
 /// persisted queue) and, with the simulated driver, re-attaches the runs of jobs that were running before a restart.
+/// Mixing controllers, inference services and node agent grains are not woken here: their reminders bring them back
+/// (docs/architecture.md, "Time and wake-ups").
 /// </summary>
 public sealed partial class WpaiSiloStartup(
     IGrainFactory grains,
@@ -28,7 +29,6 @@ public sealed partial class WpaiSiloStartup(
             foreach (var pool in fleet.NodesByPool.Keys)
             {
                 await grains.GetGrain<IPoolSchedulerGrain>(pool).GetAsync();
-                await WakeMixingControllerAsync(pool);
             }
 
             var resumed = 0;
@@ -51,33 +51,11 @@ public sealed partial class WpaiSiloStartup(
                 }
             }
 
-            else if (driver is AgentClusterDriver)
-            {
-                // Wake each node's agent grain: its heartbeat check then notices an agent that does not come back.
-                foreach (var chunk in fleet.NodesByPool.Values.SelectMany(n => n).Chunk(FanOut))
-                {
-                    await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeAgentGrain>(n).GetAsync()));
-                }
-            }
-
             LogStarted(logger, fleet.NodesByPool.Count, resumed);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogStartFailed(logger, ex);
-        }
-    }
-
-    /// <summary>A configured mixing controller restarts its tick timer on activation; an unconfigured one answers not found.</summary>
-    private async Task WakeMixingControllerAsync(string pool)
-    {
-        try
-        {
-            await grains.GetGrain<IMixingControllerGrain>(pool).GetAsync();
-        }
-        catch (WpaiNotFoundException)
-        {
-            // no mixing in this pool
         }
     }
 

@@ -91,37 +91,8 @@ public sealed partial class PostgresGrainStorage : IGrainStorage, ILifecyclePart
     /// <summary>Commits every write queued so far and closes the connections.</summary>
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 
-    private T Deserialize<T>(string stateName, GrainId grainId, byte[] payload)
-    {
-        try
-        {
-            return _serializer.Deserialize<T>(payload)!;
-        }
-        catch (Exception ex)
-        {
-            LogUnreadableState(_logger, ex, stateName, grainId, _store.Target);
-            throw new OrleansException(
-                $"Grain state '{stateName}' of {grainId} in {_store.Target} cannot be read as {typeof(T).FullName}: {ex.Message}. " +
-                "Was a persisted field's [Id] renumbered or its type changed? Restore the old shape or migrate the data.",
-                ex);
-        }
-    }
+    private T Deserialize<T>(string stateName, GrainId grainId, byte[] payload) =>
+        StoredStates.Deserialize<T>(_serializer, stateName, grainId, payload, _store.Target, ex => LogUnreadableState(_logger, ex, stateName, grainId, _store.Target));
 
-    private static long? ParseETag(string stateName, GrainId grainId, string? etag)
-    {
-        if (etag is null)
-        {
-            return null;
-        }
-
-        if (int.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0)
-        {
-            return version;
-        }
-
-        throw new InconsistentStateException(
-            $"Grain state '{stateName}' of {grainId} carries ETag '{etag}', which is not a version this PostgreSQL storage issued. Re-read the state before writing.",
-            "unknown",
-            etag);
-    }
+    private static long? ParseETag(string stateName, GrainId grainId, string? etag) => StoredStates.ParseETag(stateName, grainId, etag, "PostgreSQL", int.MaxValue);
 }

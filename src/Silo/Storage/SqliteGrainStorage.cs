@@ -124,37 +124,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
 
     public void Dispose() => _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private T Deserialize<T>(string stateName, GrainId grainId, byte[] payload)
-    {
-        try
-        {
-            return _serializer.Deserialize<T>(payload)!;
-        }
-        catch (Exception ex)
-        {
-            LogUnreadableState(_logger, ex, stateName, grainId, FilePath);
-            throw new OrleansException(
-                $"Grain state '{stateName}' of {grainId} in SQLite file {FilePath} cannot be read as {typeof(T).FullName}: {ex.Message}. " +
-                "Was a persisted field's [Id] renumbered or its type changed? Restore the old shape or migrate the data.",
-                ex);
-        }
-    }
+    private T Deserialize<T>(string stateName, GrainId grainId, byte[] payload) =>
+        StoredStates.Deserialize<T>(_serializer, stateName, grainId, payload, "SQLite file " + FilePath, ex => LogUnreadableState(_logger, ex, stateName, grainId, FilePath));
 
-    private static long? ParseETag(string stateName, GrainId grainId, string? etag)
-    {
-        if (etag is null)
-        {
-            return null;
-        }
-
-        if (long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0)
-        {
-            return version;
-        }
-
-        throw new InconsistentStateException(
-            $"Grain state '{stateName}' of {grainId} carries ETag '{etag}', which is not a version this SQLite storage issued. Re-read the state before writing.",
-            "unknown",
-            etag);
-    }
+    private static long? ParseETag(string stateName, GrainId grainId, string? etag) => StoredStates.ParseETag(stateName, grainId, etag, "SQLite");
 }

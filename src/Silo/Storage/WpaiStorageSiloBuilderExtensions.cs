@@ -23,9 +23,11 @@ public static class WpaiStorageSiloBuilderExtensions
     /// <c>deploy/sql/postgres</c> (applied at start by <see cref="DatabaseInitializer"/> unless
     /// <see cref="WpaiStorageOptions.PostgresInitializeSchema"/> is off).</item>
     /// </list>
-    /// Memory and Sqlite configure <b>no clustering and no reminders</b>: they are single-silo stores and the host
-    /// chooses localhost clustering (and in-memory reminders if it needs any) itself. Postgres configures both,
-    /// so the host must not add another clustering provider. State is serialized with Orleans' binary serializer in every kind.
+    /// Reminders (the grains' durable wake-ups) follow the kind: Orleans' in-memory table for Memory, WPAI's
+    /// <see cref="SqliteReminderTable"/> in the same file for Sqlite (a reminder survives a restart), ADO.NET for Postgres.
+    /// Memory and Sqlite configure <b>no clustering</b>: they are single-silo stores and the host chooses localhost
+    /// clustering itself. Postgres configures clustering, so the host must not add another clustering provider.
+    /// State is serialized with Orleans' binary serializer in every kind.
     /// </summary>
     /// <exception cref="WPAI.Abstractions.Errors.WpaiValidationException">The options are invalid (names the setting and the fix).</exception>
     public static ISiloBuilder UseWpaiStorage(this ISiloBuilder builder, WpaiStorageOptions options)
@@ -41,6 +43,7 @@ public static class WpaiStorageSiloBuilderExtensions
                 services.AddGrainStorage(
                     WpaiCluster.StorageProvider,
                     (sp, _) => new InMemoryGrainStorage(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<IActivatorProvider>()));
+                builder.UseInMemoryReminderService();
                 break;
 
             case StorageKind.Sqlite:
@@ -53,6 +56,11 @@ public static class WpaiStorageSiloBuilderExtensions
                         sp.GetRequiredService<Serializer>(),
                         sp.GetRequiredService<IActivatorProvider>(),
                         sp.GetRequiredService<ILoggerFactory>()));
+                builder.AddReminders();
+                services.AddSingleton<IReminderTable>(sp => new SqliteReminderTable(
+                    sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                    options,
+                    sp.GetRequiredService<ILogger<SqliteReminderTable>>()));
                 break;
 
             case StorageKind.Postgres:

@@ -1,0 +1,80 @@
+namespace WPAI.Domain.Departments;
+
+/// <summary>
+/// A department's GPU use in accounting periods of <see cref="Period"/>, over the persisted values it is given: the
+/// GPU-seconds accrued per pool in the current period, and per pool the average GPUs of the newest
+/// <see cref="MaxPeriods"/> closed periods (what quota advice reads). <see cref="Accrue"/> adds what the running jobs
+/// held since the last accrual and closes every period that ended in between (a pool without use closes at 0).
+/// Time never runs backwards here: an accrual at an earlier time adds nothing.
+/// </summary>
+public sealed class GpuUsagePeriods(
+    Dictionary<string, double> currentGpuSeconds,
+    Dictionary<string, List<double>> closedAverages,
+    DateTimeOffset periodStart,
+    DateTimeOffset lastAccrual)
+{
+    public const int MaxPeriods = 30;
+    public static readonly TimeSpan Period = TimeSpan.FromDays(1);
+
+    /// <summary>Start of the current period (default before the first accrual).</summary>
+    public DateTimeOffset PeriodStart { get; private set; } = periodStart;
+
+    /// <summary>Up to when GPU-seconds are accrued.</summary>
+    public DateTimeOffset LastAccrual { get; private set; } = lastAccrual;
+
+    /// <summary>
+    /// Accrues GPU-seconds of <paramref name="running"/> up to <paramref name="now"/>, closing ended periods for
+    /// <paramref name="pools"/> and every pool with use. The first accrual only starts the first period.
+    /// </summary>
+    public void Accrue(DateTimeOffset now, IReadOnlyCollection<RunningAllocation> running, IEnumerable<string> pools)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        ArgumentNullException.ThrowIfNull(pools);
+        if (PeriodStart == default)
+        {
+            (PeriodStart, LastAccrual) = (now, now);
+            return;
+        }
+
+        var known = pools.ToList();
+        while (now - PeriodStart >= Period)
+        {
+            var end = PeriodStart + Period;
+            AccrueUntil(end, running);
+            foreach (var pool in known.Union(currentGpuSeconds.Keys).ToList())
+            {
+                if (!closedAverages.TryGetValue(pool, out var periods))
+                {
+                    closedAverages[pool] = periods = [];
+                }
+
+                Common.BoundedList.AddNewestLast(periods, currentGpuSeconds.GetValueOrDefault(pool) / Period.TotalSeconds, MaxPeriods);
+            }
+
+            currentGpuSeconds.Clear();
+            PeriodStart = end;
+        }
+
+        AccrueUntil(now, running);
+    }
+
+    /// <summary>The average GPUs of a pool's closed periods, oldest first.</summary>
+    public IReadOnlyList<double> Closed(string pool) => closedAverages.TryGetValue(pool, out var periods) ? periods : [];
+
+    private void AccrueUntil(DateTimeOffset until, IReadOnlyCollection<RunningAllocation> running)
+    {
+        var seconds = (until - LastAccrual).TotalSeconds;
+        if (seconds > 0)
+        {
+            foreach (var group in running.GroupBy(r => r.Pool, StringComparer.Ordinal))
+            {
+                currentGpuSeconds[group.Key] = currentGpuSeconds.GetValueOrDefault(group.Key) + (seconds * group.Sum(r => r.Resources.Gpus));
+            }
+        }
+
+        if (until > LastAccrual)
+        {
+            LastAccrual = until;
+        }
+    }
+}
