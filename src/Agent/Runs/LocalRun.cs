@@ -44,6 +44,9 @@ public sealed class LocalRun
 
     public string? LoadFile { get; set; }
 
+    /// <summary>The replica answered ready once: the readiness timeout no longer applies (a busy server may miss a probe).</summary>
+    public bool WasReady { get; set; }
+
     public string Key => RunKey(JobId, Attempt);
 
     public static string RunKey(string jobId, int attempt) => $"{jobId}/{attempt}";

@@ -8,7 +8,8 @@ namespace WPAI.Agent.Runs;
 /// <summary>
 /// Probes the model-server replicas this agent runs, each heartbeat: <c>GET /v2/health/ready</c> and the load file the
 /// server writes, joined with the CPU the agent measured for its process group. A replica not ready within
-/// <see cref="AgentOptions.ReplicaReadyTimeout"/> is stopped, with the tail of its log in the reason.
+/// <see cref="AgentOptions.ReplicaReadyTimeout"/> of its start (or whose model failed to load) is stopped, with the tail
+/// of its log in the reason; once it answered ready, a missed probe (a busy server) stops nothing.
 /// </summary>
 public sealed partial class ReplicaProber(RunSupervisor runs, IOptions<AgentOptions> options, TimeProvider clock, ILogger<ReplicaProber> logger) : IDisposable
 {
@@ -23,7 +24,12 @@ public sealed partial class ReplicaProber(RunSupervisor runs, IOptions<AgentOpti
         {
             var ready = await ReadyAsync(replica.Url, cancellationToken);
             var now = clock.GetUtcNow();
-            if (!ready && await LoadFailureAsync(replica.Url, cancellationToken) is { } failure)
+            if (ready && !replica.WasReady)
+            {
+                runs.MarkReady(replica.JobId, replica.Attempt);
+            }
+
+            if (!ready && !replica.WasReady && await LoadFailureAsync(replica.Url, cancellationToken) is { } failure)
             {
                 // A version that failed to load stays failed (the server does not retry it): no need to wait for the timeout.
                 LogNotReady(logger, replica.JobId, replica.Url, (now - replica.StartedAt).TotalSeconds);
@@ -31,7 +37,7 @@ public sealed partial class ReplicaProber(RunSupervisor runs, IOptions<AgentOpti
                 continue;
             }
 
-            if (!ready && now - replica.StartedAt > options.Value.ReplicaReadyTimeout)
+            if (!ready && !replica.WasReady && now - replica.StartedAt > options.Value.ReplicaReadyTimeout)
             {
                 var reason = $"not ready after {options.Value.ReplicaReadyTimeout.TotalSeconds:0}s at {replica.Url}/v2/health/ready; log tail:\n{Tail(replica.LogFile)}";
                 LogNotReady(logger, replica.JobId, replica.Url, options.Value.ReplicaReadyTimeout.TotalSeconds);

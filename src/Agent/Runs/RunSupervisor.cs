@@ -214,7 +214,20 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
         lock (_gate)
         {
             return [.. _state.Runs.Where(r => r.End is null && r.Pid is not null && r.StopReason is null && r.Url is not null)
-                .Select(r => new LiveReplica(r.JobId, r.Attempt, r.Url!, r.LoadFile!, r.LogFile, r.StartedAt, _latest.GetValueOrDefault(r.Key)))];
+                .Select(r => new LiveReplica(r.JobId, r.Attempt, r.Url!, r.LoadFile!, r.LogFile, r.StartedAt, _latest.GetValueOrDefault(r.Key), r.WasReady))];
+        }
+    }
+
+    /// <summary>A replica answered ready: from now on only its process ending (or an order) stops it.</summary>
+    public void MarkReady(string jobId, int attempt)
+    {
+        lock (_gate)
+        {
+            if (Find(jobId, attempt) is { WasReady: false } run)
+            {
+                run.WasReady = true;
+                Save();
+            }
         }
     }
 

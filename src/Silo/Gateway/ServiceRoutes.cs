@@ -6,7 +6,7 @@ namespace WPAI.Silo.Gateway;
 
 /// <summary>
 /// The gateway's YARP configuration from the services: one cluster per service whose destinations are its ready,
-/// non-draining replicas (least requests, active health checks on <c>/v2/health/ready</c>), reached by
+/// non-draining replicas (least requests, active health checks on <c>/v2/health/ready</c>, passive ones on transport failures), reached by
 /// <c>/v2/models/{model}/…</c> (the service serving that model; the first by name when several do) and by
 /// <c>/services/{service}/…</c> (that service, the prefix removed).
 /// </summary>
@@ -28,6 +28,8 @@ public static class ServiceRoutes
                 HealthCheck = new HealthCheckConfig
                 {
                     Active = new ActiveHealthCheckConfig { Enabled = true, Interval = healthInterval, Timeout = TimeSpan.FromSeconds(2), Policy = "ConsecutiveFailures", Path = "/v2/health/ready" },
+                    // A replica that refuses connections (its process died) leaves the rotation after a few failed requests.
+                    Passive = new PassiveHealthCheckConfig { Enabled = true, Policy = "TransportFailureRate", ReactivationPeriod = TimeSpan.FromSeconds(10) },
                 },
                 Destinations = service.Replicas.Where(r => r.Routable)
                     .ToDictionary(r => r.Id, r => new DestinationConfig { Address = r.Url!, Health = r.Url }, StringComparer.Ordinal),
