@@ -13,4 +13,7 @@ public static class ExitCodes
 
     /// <summary>No WPAI silo could be reached at the gateways.</summary>
     public const int Unreachable = 3;
+
+    /// <summary>The cluster refused the call: no credential, an unknown one, or one not allowed to do this.</summary>
+    public const int Denied = 5;
 }

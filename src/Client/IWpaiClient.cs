@@ -20,6 +20,19 @@ public interface IWpaiClient
 
     Task<NodeView> GetNodeAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Changes a node's mode (OnlineNormal, OfflineNormal, Unnormal, Fixed, Down) by hand, recorded with its reason.</summary>
+    Task<NodeView> SetNodeModeAsync(string name, NodeMode mode, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Cordons a node (its runs go on, nothing new is placed there) or uncordons it.</summary>
+    Task<NodeView> CordonNodeAsync(string name, bool cordoned, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes a node. Without <paramref name="drain"/> it is refused while anything runs there. With it, the node is
+    /// cordoned, its runs get up to <paramref name="drainTimeout"/> to end, and the training jobs still running then
+    /// are preempted (re-queued keeping their wait time) before the node is removed.
+    /// </summary>
+    Task<NodeRemoval> RemoveNodeAsync(string name, bool drain, TimeSpan drainTimeout, CancellationToken cancellationToken = default);
+
     /// <summary>Sets a department's GPU quota in each named pool (other pools unchanged).</summary>
     Task<DepartmentView> SetQuotaAsync(string department, IReadOnlyDictionary<string, int> gpusByPool, CancellationToken cancellationToken = default);
 
@@ -44,10 +57,11 @@ public interface IWpaiClient
     Task<JobDetails> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The newest jobs the fleet knows (it keeps the last 5,000 ids), optionally only one department's and/or one status,
-    /// newest first; at most <paramref name="limit"/> of them when given (fetched newest first, so a small limit is cheap).
+    /// Jobs newest first (in the order their submits were acknowledged), optionally only one department's and/or one
+    /// status; at most <paramref name="limit"/> of them, after the job <paramref name="after"/> (the last one of the
+    /// previous page) when given. Every acknowledged job is listed: the index is durable and never drops entries.
     /// </summary>
-    Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, int? limit = null, CancellationToken cancellationToken = default);
+    Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Reads attempt <paramref name="attempt"/> of a job's log from <paramref name="offset"/>, through the node agent of the
@@ -65,6 +79,9 @@ public interface IWpaiClient
 
     /// <summary>Every silo the membership table knows (active or not), with its grain activations.</summary>
     Task<ClusterStatus> GetClusterStatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Each silo's unfinished recovery work: runs that could not be completed, jobs that could not be re-attached.</summary>
+    Task<ImmutableArray<RunHealth>> GetRunHealthAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Deploys (or updates) an inference service; replicas are placed on online nodes of its pool.</summary>
     Task<InferenceServiceView> DeployServiceAsync(InferenceServiceSpec spec, CancellationToken cancellationToken = default);

@@ -20,6 +20,8 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
     private readonly WpaiClientOptions _options = options.Value;
     private readonly ILogger<WpaiClient> _logger = logger;
 
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromSeconds(1);
+
     private IFleetGrain Fleet => _grains.GetGrain<IFleetGrain>(WpaiCluster.FleetKey);
 
     public Task<NodeView> AddNodeAsync(NodeSpec spec, NodeMode mode = NodeMode.Fixed, CancellationToken cancellationToken = default)
@@ -45,6 +47,64 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
     {
         RequireId(name, "node", "Name the node, e.g. t4-node-1");
         return _grains.GetGrain<INodeGrain>(name).GetAsync().WaitAsync(cancellationToken);
+    }
+
+    public Task<NodeView> SetNodeModeAsync(string name, NodeMode mode, string reason, CancellationToken cancellationToken = default)
+    {
+        RequireId(name, "node", "Name the node, e.g. t4-node-1");
+        return _grains.GetGrain<INodeGrain>(name).ChangeModeAsync(mode, reason).WaitAsync(cancellationToken);
+    }
+
+    public Task<NodeView> CordonNodeAsync(string name, bool cordoned, string reason, CancellationToken cancellationToken = default)
+    {
+        RequireId(name, "node", "Name the node, e.g. t4-node-1");
+        return _grains.GetGrain<INodeGrain>(name).SetCordonAsync(cordoned, reason).WaitAsync(cancellationToken);
+    }
+
+    public async Task<NodeRemoval> RemoveNodeAsync(string name, bool drain, TimeSpan drainTimeout, CancellationToken cancellationToken = default)
+    {
+        RequireId(name, "node", "Name the node, e.g. t4-node-1");
+        var node = _grains.GetGrain<INodeGrain>(name);
+        var view = await node.GetAsync().WaitAsync(cancellationToken); // an unknown node is refused here
+        if (!drain)
+        {
+            await node.RemoveAsync("removed by an admin").WaitAsync(cancellationToken);
+            return new NodeRemoval(name, false, []);
+        }
+
+        view = await node.SetCordonAsync(true, "draining for removal").WaitAsync(cancellationToken);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!view.Allocations.IsDefaultOrEmpty && waited.Elapsed < drainTimeout)
+        {
+            var left = drainTimeout - waited.Elapsed;
+            await Task.Delay(left < DrainPoll ? left : DrainPoll, cancellationToken);
+            view = await node.GetAsync().WaitAsync(cancellationToken);
+        }
+
+        var remaining = view.Allocations.IsDefault ? [] : view.Allocations;
+        if (remaining.FirstOrDefault(a => a.Kind == AllocationKind.InferenceReplica) is { } replica)
+        {
+            throw new WpaiValidationException(
+                "--drain",
+                $"node {name} still serves inference replica {replica.OwnerId} after {drainTimeout}; it stays cordoned",
+                "Scale the service down or let its replicas move, then run node remove again");
+        }
+
+        var preempted = ImmutableArray.CreateBuilder<string>();
+        foreach (var allocation in remaining)
+        {
+            if (await _grains.GetGrain<IJobGrain>(allocation.OwnerId).ReclaimAsync(name, "its node is being removed").WaitAsync(cancellationToken))
+            {
+                preempted.Add(allocation.OwnerId);
+            }
+            else
+            {
+                await node.ReleaseAsync(allocation.OwnerId).WaitAsync(cancellationToken); // a reservation whose job does not run here
+            }
+        }
+
+        await node.RemoveAsync("drained and removed by an admin").WaitAsync(cancellationToken);
+        return new NodeRemoval(name, true, preempted.ToImmutable());
     }
 
     public Task<DepartmentView> SetQuotaAsync(string department, IReadOnlyDictionary<string, int> gpusByPool, CancellationToken cancellationToken = default)
@@ -116,31 +176,40 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
         return new JobDetails(job, positions);
     }
 
-    public async Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, int? limit = null, CancellationToken cancellationToken = default)
+    public async Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default)
     {
         if (limit is < 1)
         {
-            throw new WpaiValidationException("limit", $"{limit} is not positive", "Give at least 1, or no limit for every job the fleet lists");
+            throw new WpaiValidationException("--limit", $"{limit} is not positive", "Give at least 1, or no limit for every job");
         }
 
-        var fleet = await Fleet.GetAsync().WaitAsync(cancellationToken);
-        var newestFirst = OrEmpty(fleet.RecentJobs).Reverse().Distinct(StringComparer.Ordinal).ToList();
+        var index = _grains.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey);
         var wanted = limit ?? int.MaxValue;
-        var chunk = limit is null ? Math.Max(1, newestFirst.Count) : Math.Max(_options.MaxConcurrentCalls, wanted);
+        var batch = Math.Clamp(wanted, _options.MaxConcurrentCalls, 1_000);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var found = new List<JobView>();
-        for (var start = 0; start < newestFirst.Count && found.Count < wanted; start += chunk)
+        var cursor = after;
+        while (found.Count < wanted)
         {
-            var ids = newestFirst.GetRange(start, Math.Min(chunk, newestFirst.Count - start));
-            var jobs = await FanOut.SelectAsync(ids, _options.MaxConcurrentCalls, id => OrNullAsync("job", id, _grains.GetGrain<IJobGrain>(id).GetAsync()), cancellationToken);
+            var ids = await index.ListAsync(cursor, batch).WaitAsync(cancellationToken);
+            if (ids.IsEmpty)
+            {
+                break;
+            }
+
+            cursor = ids[^1];
+            var fresh = ids.Where(seen.Add).ToList();
+            var jobs = await FanOut.SelectAsync(fresh, _options.MaxConcurrentCalls, id => OrNullAsync("job", id, _grains.GetGrain<IJobGrain>(id).GetAsync()), cancellationToken);
             found.AddRange(jobs
                 .Where(j => department is null || string.Equals(j.Spec.Department, department, StringComparison.Ordinal))
                 .Where(j => status is null || j.Status == status));
+            if (ids.Length < batch)
+            {
+                break;
+            }
         }
 
-        return [.. found
-            .Take(wanted)
-            .OrderByDescending(j => j.SubmittedAt)
-            .ThenBy(j => j.Spec.JobId, StringComparer.Ordinal)];
+        return [.. found.Take(wanted)];
     }
 
     public async Task<Abstractions.Contracts.Agent.LogChunk> ReadJobLogAsync(string jobId, int attempt, long offset, int maxBytes = 64 * 1024, CancellationToken cancellationToken = default)
@@ -156,6 +225,9 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
         RequireId(jobId, "job", "Name the job id");
         return _grains.GetGrain<IJobGrain>(jobId).CancelAsync(reason).WaitAsync(cancellationToken);
     }
+
+    public Task<ImmutableArray<RunHealth>> GetRunHealthAsync(CancellationToken cancellationToken = default) =>
+        _grains.GetGrain<IRunHealthGrain>(WpaiCluster.FleetKey).GetAsync().WaitAsync(cancellationToken);
 
     public async Task<PoolView> GetPoolAsync(string pool, CancellationToken cancellationToken = default)
     {

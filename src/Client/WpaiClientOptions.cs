@@ -1,4 +1,5 @@
 using WPAI.Abstractions.Hosting;
+using WPAI.Client.Security;
 
 namespace WPAI.Client;
 
@@ -39,6 +40,15 @@ public sealed class WpaiClientOptions
     /// <summary>How often the client re-reads the gateway list (from the membership table with <see cref="ClusteringConnection"/>).</summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The credential sent with every call (the admin token or a department's submitter token) when the cluster
+    /// requires one (<c>Wpai:Auth</c> on the silos). Unset: no credential is sent.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary>TLS to the gateways (mutual, with the pinned cluster certificate), as the silos' <c>Wpai:Tls</c>. Off by default.</summary>
+    public WpaiClientTlsOptions Tls { get; set; } = new();
+
     /// <summary>The gateways to use: <see cref="Gateways"/>, or the default one when it is empty.</summary>
     public IReadOnlyList<string> EffectiveGateways => Gateways.Count == 0 ? [DefaultGateway] : [.. Gateways];
 
@@ -58,5 +68,7 @@ public sealed class WpaiClientOptions
         target.ConnectRetryDelay = ConnectRetryDelay;
         target.ClusteringConnection = ClusteringConnection;
         target.GatewayListRefreshPeriod = GatewayListRefreshPeriod;
+        target.Token = Token;
+        target.Tls = Tls;
     }
 }

@@ -68,6 +68,20 @@ public sealed class WpaiClientOptionsValidator : IValidateOptions<WpaiClientOpti
             }
         }
 
+        if (options.Token is { } token && (token.Length == 0 || token.Any(char.IsWhiteSpace)))
+        {
+            failures.Add("Token: is empty or contains white space; give the admin or submitter token exactly as configured on the silos");
+        }
+
+        try
+        {
+            options.Tls.Validate();
+        }
+        catch (WPAI.Abstractions.Errors.WpaiValidationException ex)
+        {
+            failures.Add(ex.Message);
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using WPAI.Abstractions.Hosting;
 using WPAI.Client.Clustering;
+using WPAI.Client.Security;
 
 namespace WPAI.Client;
 
@@ -82,6 +83,27 @@ public static class WpaiClientServiceCollectionExtensions
             cluster.ServiceId = WpaiCluster.ServiceId;
         });
         client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+
+        // One socket connection (a TLS handshake included) may take the whole connect budget, not Orleans' 5 s default.
+        client.Configure<ConnectionOptions>(connection => connection.OpenConnectionTimeout = options.ConnectTimeout);
         client.UseConnectionRetryFilter(new ConnectRetryFilter(options.ConnectRetries, options.ConnectRetryDelay));
+        client.UseWpaiCredentials(options);
+    }
+
+    /// <summary>
+    /// Applies <see cref="WpaiClientOptions.Tls"/> and <see cref="WpaiClientOptions.Token"/> to an Orleans client that
+    /// is configured otherwise (a node agent or a host that builds its own client).
+    /// </summary>
+    public static IClientBuilder UseWpaiCredentials(this IClientBuilder client, WpaiClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        client.UseWpaiTls(options.Tls);
+        if (options.Token is { Length: > 0 } token)
+        {
+            client.AddOutgoingGrainCallFilter(new CredentialCallFilter(token));
+        }
+
+        return client;
     }
 }

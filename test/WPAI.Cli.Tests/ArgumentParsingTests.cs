@@ -246,7 +246,7 @@ public sealed class ArgumentParsingTests
         var run = await CliRun.RunAsync(client, "job", "cancel", "resnet-1", "--reason", "wrong data");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(["job cancel resnet-1 (wrong data)"], client.Calls);
+        Assert.Equal(["job get resnet-1", "job cancel resnet-1 (wrong data)"], client.Calls);
         Assert.Equal("Job resnet-1: Cancelled. wrong data\n", run.Output);
     }
 }

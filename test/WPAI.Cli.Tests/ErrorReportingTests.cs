@@ -14,7 +14,7 @@ public sealed class ErrorReportingTests
         var run = await CliRun.RunAsync(client, "job", "submit", "big", "--dept", "research", "--gpus", "16", "--cpu", "4", "--memory", "8Gi", "--gpu-models", "T4", "--duration", "1h");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("error: spec.gpus: asks for 16 GPUs but the largest T4 node has 4. Ask for at most 4, or accept another model\n", run.Error);
+        Assert.Equal("error: --gpus: asks for 16 GPUs but the largest T4 node has 4. Ask for at most 4, or accept another model\n", run.Error);
         Assert.Equal(string.Empty, run.Output);
     }
 

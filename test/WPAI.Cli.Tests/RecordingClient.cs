@@ -82,11 +82,23 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
     public Task<JobDetails> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken = default) =>
         AnswerAsync($"job show {jobId}", new JobDetails(Views.PendingJob(), [new JobQueuePosition("T4", 5, Views.Queued())]));
 
-    public Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, int? limit = null, CancellationToken cancellationToken = default)
+    public Task<ImmutableArray<JobView>> ListJobsAsync(string? department = null, JobStatus? status = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default)
     {
         JobFilter = (department, status, limit);
         return AnswerAsync("job list", ImmutableArray.Create(Views.PendingJob(), Views.RunningJob() with { Spec = Views.Spec("resnet-2") }));
     }
+
+    public Task<NodeView> SetNodeModeAsync(string name, NodeMode mode, string reason, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("not recorded");
+
+    public Task<NodeView> CordonNodeAsync(string name, bool cordoned, string reason, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("not recorded");
+
+    public Task<NodeRemoval> RemoveNodeAsync(string name, bool drain, TimeSpan drainTimeout, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("not recorded");
+
+    public Task<ImmutableArray<RunHealth>> GetRunHealthAsync(CancellationToken cancellationToken = default) =>
+        AnswerAsync("run health", ImmutableArray<RunHealth>.Empty);
 
     public Task<JobView> CancelJobAsync(string jobId, string reason = "cancelled by user", CancellationToken cancellationToken = default) =>
         AnswerAsync($"job cancel {jobId} ({reason})", Views.PendingJob() with { Status = JobStatus.Cancelled, Explanation = reason });

@@ -87,7 +87,8 @@ public sealed class RenderingTests
                 }
               ],
               "transitions": [],
-              "version": 3
+              "version": 3,
+              "cordoned": false
             }
             """,
             CliRun.Normalize(json));

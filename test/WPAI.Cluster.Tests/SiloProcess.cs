@@ -18,6 +18,11 @@ internal sealed partial class SiloProcess : IDisposable
     private Process? _process;
 
     public SiloProcess(string name, string connection, string clusterId, IEnumerable<string>? extraArgs = null)
+        : this(name, clusterId, ["--storage", "postgres", "--connection", connection, .. extraArgs ?? []])
+    {
+    }
+
+    private SiloProcess(string name, string clusterId, IEnumerable<string> storageArgs)
     {
         Name = name;
         ClusterId = clusterId;
@@ -28,16 +33,18 @@ internal sealed partial class SiloProcess : IDisposable
         _args =
         [
             RepoPaths.SiloDll,
-            "--storage", "postgres",
-            "--connection", connection,
+            .. storageArgs,
             "--cluster-id", clusterId,
             "--silo-port", SiloPort.ToString(CultureInfo.InvariantCulture),
             "--gateway-port", GatewayPort.ToString(CultureInfo.InvariantCulture),
             "--dashboard-port", DashboardPort.ToString(CultureInfo.InvariantCulture),
             "--Wpai:Dashboard:Enabled", "false",
-            .. extraArgs ?? [],
         ];
     }
+
+    /// <summary>A single silo on the embedded default storage, SQLite, in <paramref name="dataFile"/> (localhost clustering).</summary>
+    public static SiloProcess Sqlite(string name, string dataFile, string clusterId) =>
+        new(name, clusterId, ["--storage", "sqlite", "--data", dataFile]);
 
     public string Name { get; }
 

@@ -11,9 +11,10 @@ public sealed class Fleet(ClusterFixture fixture)
 
     public string Pool(string model) => $"{model}-{_suffix}";
 
-    public string Dept(string name) => $"{name}-{_suffix}";
+    /// <summary>A fresh department id (ids are lower case: see Validate.IdRule).</summary>
+    public string Dept(string name) => $"{name}-{_suffix}".ToLowerInvariant();
 
-    public string Id(string name) => $"{name}-{_suffix}";
+    public string Id(string name) => $"{name}-{_suffix}".ToLowerInvariant();
 
     public async Task<string> AddNodeAsync(string model, string name, int gpus, int cpuMilli = 32_000, long memoryMib = 256_000, NodeMode mode = NodeMode.Fixed)
     {

@@ -81,7 +81,7 @@ public sealed class ResourceBoundsTests : IAsyncLifetime
     {
         var input = "[" + string.Join(",", Enumerable.Repeat("1", 2048)) + "]";
         var body = MalformedRequestTests.Body("x", "FP32", "[1,2048]", input);
-        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(async () =>
+        var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
         {
             using var content = new StringContent(body, Encoding.UTF8, "application/json");
             using var response = await _client.PostAsync("/v2/models/slow/infer", content);

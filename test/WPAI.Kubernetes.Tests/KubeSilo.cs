@@ -125,9 +125,16 @@ public sealed class KubeSilo : IAsyncDisposable
     {
         for (var i = 0; i < 400; i++)
         {
-            if (await condition())
+            try
             {
-                return;
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (WpaiNotFoundException)
+            {
+                // not there yet (a node or job the driver has not registered)
             }
 
             await Task.Delay(25);

@@ -12,4 +12,5 @@ public sealed record NodeView(
     Resources Free,
     ImmutableArray<NodeAllocation> Allocations,
     ImmutableArray<ModeTransition> Transitions,
-    long Version);
+    long Version,
+    bool Cordoned = false);

@@ -1,10 +1,9 @@
-using Orleans.Concurrency;
 using WPAI.Abstractions.Contracts;
 
 namespace WPAI.Abstractions.Grains;
 
 /// <summary>
-/// The fleet's directory (key: <c>default</c>): node names by pool, department names, newest job ids.
+/// The fleet's directory (key: <c>default</c>): node names by pool, department names, services (job ids: <see cref="IJobIndexGrain"/>).
 /// It holds names only, written on rare events, so listings need no scan; it owns no node or job state.
 /// </summary>
 [Alias("wpai.IFleetGrain")]
@@ -12,6 +11,9 @@ public interface IFleetGrain : IGrainWithStringKey
 {
     [Alias("AddNode")]
     Task AddNodeAsync(string pool, string node);
+
+    [Alias("RemoveNode")]
+    Task RemoveNodeAsync(string pool, string node);
 
     [Alias("AddDepartment")]
     Task AddDepartmentAsync(string department);
@@ -22,7 +24,8 @@ public interface IFleetGrain : IGrainWithStringKey
     [Alias("RemoveService")]
     Task RemoveServiceAsync(string service);
 
-    [Alias("AddJob"), OneWay]
+    /// <summary>Records a job id durably in <see cref="IJobIndexGrain"/> (prefer calling the index directly).</summary>
+    [Alias("AddJob")]
     Task AddJobAsync(string jobId);
 
     [Alias("Get")]

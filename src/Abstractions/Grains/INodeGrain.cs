@@ -44,4 +44,15 @@ public interface INodeGrain : IGrainWithStringKey
     /// </summary>
     [Alias("CompleteHandover")]
     Task<NodeView> CompleteHandoverAsync(string reason);
+
+    /// <summary>Cordons the node (its runs go on, nothing new is admitted) or uncordons it. Idempotent.</summary>
+    [Alias("SetCordon")]
+    Task<NodeView> SetCordonAsync(bool cordoned, string reason);
+
+    /// <summary>
+    /// Removes the node from the fleet; refused (changing nothing) while it holds allocations. Idempotent for a node
+    /// that is gone already.
+    /// </summary>
+    [Alias("Remove")]
+    Task RemoveAsync(string reason);
 }

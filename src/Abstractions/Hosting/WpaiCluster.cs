@@ -21,6 +21,9 @@ public static class WpaiCluster
 
     public const int DefaultDashboardPort = 8080;
 
+    /// <summary>The <c>RequestContext</c> key under which a client sends its credential (an admin or submitter token).</summary>
+    public const string TokenKey = "wpai-token";
+
     /// <summary>The key of the single fleet directory grain.</summary>
     public const string FleetKey = "default";
 }

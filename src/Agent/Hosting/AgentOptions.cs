@@ -72,7 +72,7 @@ public sealed class AgentOptions
     public void Validate()
     {
         WPAI.Domain.Validation.Validate.Id(Node, "--node");
-        WPAI.Domain.Validation.Validate.Id(Pool, "--pool");
+        WPAI.Domain.Validation.Validate.Pool(Pool, "--pool");
         if (string.IsNullOrWhiteSpace(Gateway))
         {
             throw new WpaiValidationException("--gateway", "is required", "Name a silo gateway, e.g. --gateway 127.0.0.1:30000.");

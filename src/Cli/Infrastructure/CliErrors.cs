@@ -3,6 +3,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using WPAI.Abstractions.Errors;
 using WPAI.Client;
+using WPAI.Domain.Validation;
 using WPAI.Inference.Models;
 using WPAI.Inference.Tools;
 using WPAI.Simulation.Inference;
@@ -32,8 +33,9 @@ public static class CliErrors
         var inner = Unwrap(exception);
         return inner switch
         {
-            WpaiValidationException validation => (ExitCodes.BadInput, OneLine(validation.Message)),
+            WpaiValidationException validation => (ExitCodes.BadInput, OneLine(AsTyped(validation))),
             WpaiNotFoundException notFound => (ExitCodes.BadInput, OneLine(notFound.Message)),
+            WpaiAccessDeniedException denied => (ExitCodes.Denied, OneLine(denied.Message)),
             LoadFileException or ModelToolException or ModelConfigException => (ExitCodes.BadInput, OneLine(inner.Message)),
             OptionsValidationException options => (ExitCodes.BadInput, OneLine("invalid client settings: " + string.Join("; ", options.Failures))),
             CommandParseException parse => (ExitCodes.BadInput, OneLine($"{parse.Message} Run with --help for usage.")),
@@ -56,6 +58,13 @@ public static class CliErrors
         return current;
     }
 
+    /// <summary>The refusal with its field named as the user typed it (<c>--gpus</c>, not <c>spec.gpus</c>).</summary>
+    private static string AsTyped(WpaiValidationException validation) =>
+        validation.Fix is null
+            ? $"{FieldNames.AsTyped(validation.Field)}: {validation.Reason}"
+            : $"{FieldNames.AsTyped(validation.Field)}: {validation.Reason}. {validation.Fix}";
+
+    /// <summary>One line, with control characters escaped (a value with ESC or BEL never reaches the terminal raw).</summary>
     private static string OneLine(string text) =>
-        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Validate.Printable(string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), int.MaxValue);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Errors;
+using WPAI.Domain.Validation;
 
 namespace WPAI.Cli.Infrastructure;
 
@@ -13,12 +14,22 @@ namespace WPAI.Cli.Infrastructure;
 public static partial class Quantities
 {
     /// <summary>A whole number within bounds, e.g. <c>--gpus 4</c>.</summary>
-    public static int ParseCount(string? text, string option, int min, string example)
+    public static int ParseCount(string? text, string option, int min, string example, int max = int.MaxValue)
     {
         var value = Require(text, option, example);
         if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
         {
+            if (value.TrimStart('+').Length > 0 && value.TrimStart('+').All(char.IsAsciiDigit))
+            {
+                throw TooLarge(option, value, max.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
             throw new WpaiValidationException(option, $"'{value}' is not a whole number", $"Write e.g. {option} {example}");
+        }
+
+        if (count > max)
+        {
+            throw TooLarge(option, value, max.ToString("N0", CultureInfo.InvariantCulture));
         }
 
         if (count < min)
@@ -28,6 +39,9 @@ public static partial class Quantities
 
         return count;
     }
+
+    private static WpaiValidationException TooLarge(string option, string value, string max) =>
+        new(option, $"'{value}' is too large (max {max})", $"Write at most {option} {max.Replace(",", string.Empty, StringComparison.Ordinal)}");
 
     /// <summary>CPU as cores (<c>8</c>, <c>0.5</c>) or millicores (<c>500m</c>), returned in millicores; must be positive.</summary>
     public static int ParseCpuMilli(string? text, string option = "--cpu")
@@ -50,7 +64,12 @@ public static partial class Quantities
             throw BadCpu(value, option);
         }
 
-        if (double.IsNaN(milli) || milli < 1 || milli > int.MaxValue || Math.Abs(milli - Math.Round(milli)) > 1e-6)
+        if (milli > Validate.MaxCpuMilli)
+        {
+            throw TooLarge(option, value, $"{Validate.MaxCpuMilli / 1000} cores");
+        }
+
+        if (double.IsNaN(milli) || milli < 1 || Math.Abs(milli - Math.Round(milli)) > 1e-6)
         {
             throw new WpaiValidationException(option, $"'{value}' is not a positive CPU amount in whole millicores", "Write cores (8, 0.5) or millicores (500m)");
         }
@@ -76,7 +95,12 @@ public static partial class Quantities
             _ => 1024d * 1024d,
         };
         var mib = amount * factor;
-        if (mib < 1 || mib > long.MaxValue / 2 || Math.Abs(mib - Math.Round(mib)) > 1e-6)
+        if (mib > Validate.MaxMemoryMib)
+        {
+            throw TooLarge(option, value, $"{Validate.MaxMemoryMib / (1024 * 1024)}Ti");
+        }
+
+        if (mib < 1 || Math.Abs(mib - Math.Round(mib)) > 1e-6)
         {
             throw new WpaiValidationException(option, $"'{value}' is not a positive amount of whole MiB", "Write e.g. 32Gi or 512Mi");
         }

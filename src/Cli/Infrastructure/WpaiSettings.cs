@@ -17,6 +17,26 @@ public class WpaiSettings : CommandSettings
     [Description("Orleans cluster id of the silos. Default: wpai-local")]
     public string? ClusterId { get; set; }
 
+    [CommandOption("--token <TOKEN>")]
+    [Description("Credential for a cluster that requires one (the admin or your department's submitter token). Default: $WPAI_TOKEN")]
+    public string? Token { get; set; }
+
+    [CommandOption("--tls-certificate <FILE>")]
+    [Description("Connect over TLS with this client certificate (.pfx/.p12, or .pem with --tls-key). Default: $WPAI_TLS_CERTIFICATE")]
+    public string? TlsCertificate { get; set; }
+
+    [CommandOption("--tls-key <FILE>")]
+    [Description("The PEM private key of a .pem --tls-certificate")]
+    public string? TlsKey { get; set; }
+
+    [CommandOption("--tls-password <PASSWORD>")]
+    [Description("The password of a .pfx --tls-certificate. Default: $WPAI_TLS_PASSWORD")]
+    public string? TlsPassword { get; set; }
+
+    [CommandOption("--tls-trust <FILE>")]
+    [Description("A gateway certificate to accept besides the client's own (repeat for several)")]
+    public string[] TlsTrust { get; set; } = [];
+
     [CommandOption("-o|--output <FORMAT>")]
     [Description("table (default) or json")]
     public string? Output { get; set; }
@@ -36,6 +56,20 @@ public class WpaiSettings : CommandSettings
         if (!string.IsNullOrWhiteSpace(ClusterId))
         {
             options.ClusterId = ClusterId.Trim();
+        }
+
+        options.Token = Token ?? NonEmpty(Environment.GetEnvironmentVariable("WPAI_TOKEN"));
+        var certificate = TlsCertificate ?? NonEmpty(Environment.GetEnvironmentVariable("WPAI_TLS_CERTIFICATE"));
+        if (certificate is not null)
+        {
+            options.Tls.Enabled = true;
+            options.Tls.CertificatePath = certificate;
+            options.Tls.PrivateKeyPath = TlsKey;
+            options.Tls.CertificatePassword = TlsPassword ?? NonEmpty(Environment.GetEnvironmentVariable("WPAI_TLS_PASSWORD"));
+            foreach (var trusted in TlsTrust)
+            {
+                options.Tls.TrustedCertificatePaths.Add(trusted);
+            }
         }
 
         return options;
@@ -59,12 +93,17 @@ public class WpaiSettings : CommandSettings
                 throw new WpaiValidationException("--cluster-id", "is empty", "Leave it out for the local cluster (wpai-local)");
             }
 
+            if ((TlsKey is not null || TlsTrust.Length > 0) && TlsCertificate is null)
+            {
+                throw new WpaiValidationException("--tls-certificate", "is required with --tls-key and --tls-trust", "Give the client certificate, e.g. --tls-certificate cluster.pfx");
+            }
+
             ValidateOptions();
             return ValidationResult.Success();
         }
         catch (WpaiValidationException ex)
         {
-            return ValidationResult.Error(ex.Message);
+            return ValidationResult.Error(CliErrors.Describe(ex).Message);
         }
     }
 
@@ -73,6 +112,7 @@ public class WpaiSettings : CommandSettings
     {
     }
 
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
     /// <summary>
     /// Receives the arguments after <c>--</c> before the command connects (a job's command line); checks them and throws
     /// <see cref="WpaiValidationException"/> when the command takes none or they are bad.

@@ -79,4 +79,38 @@ public static class DepartmentRendering
             Tables.Section(console, "Running", table);
         }
     }
+
+    /// <summary>
+    /// A warning per pool of <paramref name="pools"/> where the department now uses more GPUs than its quota, naming the
+    /// running jobs beyond it (the newest placements: the part that counts as borrowed under the new quota).
+    /// </summary>
+    public static IEnumerable<string> BeyondQuota(DepartmentView department, IEnumerable<string> pools)
+    {
+        ArgumentNullException.ThrowIfNull(department);
+        ArgumentNullException.ThrowIfNull(pools);
+        var running = department.Running.IsDefault ? [] : department.Running;
+        foreach (var pool in pools.Order(StringComparer.Ordinal))
+        {
+            var quota = department.Quota.TryGetValue(pool, out var q) ? q : 0;
+            var inPool = running.Where(r => string.Equals(r.Pool, pool, StringComparison.Ordinal)).OrderBy(r => r.StartedAt).ThenBy(r => r.JobId, StringComparer.Ordinal).ToList();
+            var used = inPool.Sum(r => r.Resources.Gpus);
+            if (used <= quota)
+            {
+                continue;
+            }
+
+            var within = 0;
+            var beyond = new List<string>();
+            foreach (var job in inPool)
+            {
+                within += job.Resources.Gpus;
+                if (within > quota)
+                {
+                    beyond.Add(job.JobId);
+                }
+            }
+
+            yield return $"warning: {department.Name} uses {used} GPUs in {pool}, {used - quota} above its new quota of {quota}; running beyond it (the borrowed part under the new quota): {string.Join(", ", beyond)}";
+        }
+    }
 }

@@ -24,7 +24,7 @@ public static class NodeRendering
             table.AddRow(
                 node.Spec.Name,
                 node.Spec.Pool,
-                Format.Mode(node.Mode, node.TargetMode),
+                Mode(node),
                 Format.UsedOf(node.Allocated.Gpus, capacity.Gpus),
                 $"{Format.Cpu(node.Allocated.CpuMilli)}/{Format.Cpu(capacity.CpuMilli)}",
                 $"{Format.Memory(node.Allocated.MemoryMib)}/{Format.Memory(capacity.MemoryMib)}",
@@ -42,7 +42,7 @@ public static class NodeRendering
         [
             ("Node", node.Spec.Name),
             ("Pool", node.Spec.Pool),
-            ("Mode", Format.Mode(node.Mode, node.TargetMode)),
+            ("Mode", Mode(node)),
             ("Capacity", Format.Resources(node.Spec.Capacity)),
             ("Allocated", Format.Resources(node.Allocated)),
             ("Free", Format.Resources(node.Free)),
@@ -79,6 +79,15 @@ public static class NodeRendering
             Tables.Section(console, "Mode changes", table);
         }
     }
+
+    public static void Changed(IAnsiConsole console, NodeView node)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(node);
+        console.WriteLine($"Node {node.Spec.Name}: mode {Mode(node)}.");
+    }
+
+    private static string Mode(NodeView node) => Format.Mode(node.Mode, node.TargetMode) + (node.Cordoned ? ", cordoned" : string.Empty);
 
     public static void Added(IAnsiConsole console, NodeView node)
     {

@@ -51,9 +51,9 @@ public static class TlsCertificateFiles
 
             return certificate;
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
         {
-            throw new WpaiValidationException(field, $"{certificatePath} cannot be read: {ex.Message}", "Check the file format and the password.");
+            throw new WpaiValidationException(field, $"{certificatePath} cannot be read: {ex.Message}", "Check the file format, its permissions and the password.");
         }
     }
 
@@ -63,7 +63,7 @@ public static class TlsCertificateFiles
         {
             return X509CertificateLoader.LoadCertificateFromFile(path);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
         {
             throw new WpaiValidationException(field, $"{path} cannot be read as a certificate: {ex.Message}", "Give a PEM or DER certificate file.");
         }

@@ -60,7 +60,7 @@ public static class InferenceServiceSpecs
             throw new WpaiValidationException("spec.model", "must not be empty", "Name the model the replicas serve.");
         }
 
-        WPAI.Domain.Validation.Validate.Id(spec.Pool, "spec.pool");
+        WPAI.Domain.Validation.Validate.Pool(spec.Pool, "spec.pool");
         if (knownPools is not null && !knownPools.Contains(spec.Pool))
         {
             throw new WpaiValidationException(

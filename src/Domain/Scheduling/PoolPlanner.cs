@@ -62,7 +62,7 @@ public sealed class PoolPlanner
         foreach (var ranked in planner.Rank(queue))
         {
             var entry = ranked.Entry;
-            var decision = planner.IsExhausted
+            var decision = planner.IsExhaustedFor(entry.Request)
                 ? Decision.Wait($"no capacity in pool {ledger.Pool}: no GPU is free and no borrowed job can be preempted")
                 : planner.Decide(entry);
             if (decision.Kind == DecisionKind.Wait)
@@ -211,8 +211,12 @@ public sealed class PoolPlanner
         return Decision.Wait(NoCapacityReason(entry, largest), tier.Value, score);
     }
 
-    /// <summary>True when no job can be placed any more in this pass: no GPU is free and nothing can be preempted.</summary>
-    public bool IsExhausted => BorrowedRunning == 0 && (LargestFree(longRunning: false)?.Free.Gpus ?? 0) == 0;
+    /// <summary>
+    /// True when a request for GPUs cannot be placed any more in this pass: no GPU is free and nothing can be
+    /// preempted. A CPU-only request (0 GPUs) is never cut short here: it is decided on CPU and memory.
+    /// </summary>
+    public bool IsExhaustedFor(Resources request) =>
+        request.Gpus > 0 && BorrowedRunning == 0 && (LargestFree(longRunning: false)?.Free.Gpus ?? 0) == 0;
 
     public void CommitPlacement(QueueEntry entry, string node, Tier tier, double score, Resources nodeFreeAfter)
     {

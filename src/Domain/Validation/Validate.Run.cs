@@ -44,14 +44,14 @@ public static partial class Validate
 
         if (spec.WorkingDirectory is { } dir && (string.IsNullOrWhiteSpace(dir) || !Path.IsPathFullyQualified(dir)))
         {
-            throw new WpaiValidationException("spec.workingDirectory", $"'{Shorten(dir)}' is not an absolute path", "Give an absolute directory on the node, e.g. /data/train, or leave it out for a fresh per-attempt directory.");
+            throw new WpaiValidationException("spec.workingDirectory", $"'{Printable(dir, 40)}' is not an absolute path", "Give an absolute directory on the node, e.g. /data/train, or leave it out for a fresh per-attempt directory.");
         }
 
         foreach (var (name, value) in spec.Environment ?? ImmutableDictionary<string, string>.Empty)
         {
             if (string.IsNullOrEmpty(name) || name.Contains('=', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal) || value is null || value.Contains('\0', StringComparison.Ordinal))
             {
-                throw new WpaiValidationException("spec.environment", $"'{Shorten(name ?? string.Empty)}' is not a valid variable", "Use NAME=value with a non-empty name without '='.");
+                throw new WpaiValidationException("spec.environment", $"'{Printable(name, 40)}' is not a valid variable", "Use NAME=value with a non-empty name without '='.");
             }
 
             if (ReservedVariables.Contains(name))

@@ -1,30 +1,20 @@
 namespace WPAI.Grains.Fleet;
 
 /// <summary>
-/// The fleet's directory of names. Nodes and departments are written at once (rare events); job ids are kept in a
-/// bounded list written at most every few seconds, so submits never wait on it.
+/// The fleet's directory of names: nodes by pool, departments, services (rare events, written at once). Job ids live
+/// in the durable <see cref="IJobIndexGrain"/>.
 /// </summary>
 [GrainType("wpai-fleet")]
 public sealed class FleetGrain(
     [PersistentState("fleet", WpaiCluster.StorageProvider)] IPersistentState<FleetState> state) : Grain, IFleetGrain
 {
-    private const int MaxRecentJobs = 5_000;
-    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
-
-    private readonly HashSet<string> _recent = new(StringComparer.Ordinal);
-    private bool _dirty;
-    private IGrainTimer? _flush;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>Moves the bounded recent-jobs list that older versions kept here into the job index, once.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _recent.UnionWith(state.State.RecentJobs);
-        return Task.CompletedTask;
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_dirty)
+        if (state.State.RecentJobs.Count > 0)
         {
+            await Index.AddAsync([.. state.State.RecentJobs]);
+            state.State.RecentJobs.Clear();
             await state.WriteStateAsync(cancellationToken);
         }
     }
@@ -38,6 +28,19 @@ public sealed class FleetGrain(
 
         if (nodes.Add(node))
         {
+            await WriteAsync();
+        }
+    }
+
+    public async Task RemoveNodeAsync(string pool, string node)
+    {
+        if (state.State.NodesByPool.TryGetValue(pool, out var nodes) && nodes.Remove(node))
+        {
+            if (nodes.Count == 0)
+            {
+                state.State.NodesByPool.Remove(pool);
+            }
+
             await WriteAsync();
         }
     }
@@ -66,41 +69,15 @@ public sealed class FleetGrain(
         }
     }
 
-    public Task AddJobAsync(string jobId)
-    {
-        if (_recent.Add(jobId))
-        {
-            state.State.RecentJobs.Add(jobId);
-            if (state.State.RecentJobs.Count > MaxRecentJobs)
-            {
-                _recent.Remove(state.State.RecentJobs[0]);
-                state.State.RecentJobs.RemoveAt(0);
-            }
-
-            _dirty = true;
-            _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushInterval, FlushInterval));
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task AddJobAsync(string jobId) => Index.AddAsync([jobId]);
 
     public Task<FleetView> GetAsync() => Task.FromResult(new FleetView(
         state.State.NodesByPool.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray(), StringComparer.Ordinal),
         [.. state.State.Departments],
-        [.. state.State.RecentJobs],
+        [],
         [.. state.State.Services]));
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_dirty)
-        {
-            await WriteAsync();
-        }
-    }
+    private IJobIndexGrain Index => GrainFactory.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey);
 
-    private async Task WriteAsync()
-    {
-        _dirty = false;
-        await state.WriteStateAsync();
-    }
+    private Task WriteAsync() => state.WriteStateAsync();
 }

@@ -10,6 +10,7 @@ public sealed class FleetState
     [Id(1)]
     public SortedSet<string> Departments { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Older versions' bounded list of recent job ids; moved into the job index on activation, then empty.</summary>
     [Id(2)]
     public List<string> RecentJobs { get; set; } = [];
 

@@ -3,6 +3,7 @@ using WPAI.Abstractions.Ports;
 using WPAI.Domain.Nodes;
 using WPAI.Domain.Scheduling;
 using WPAI.Domain.Validation;
+using WPAI.Grains.Security;
 
 namespace WPAI.Grains.Jobs;
 
@@ -16,12 +17,22 @@ public sealed partial class JobGrain(
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IOptions<SchedulingOptions> options,
     IClusterDriver driver,
-    ILogger<JobGrain> logger) : Grain, IJobGrain
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
     private const int MaxHistory = 50;
     private const int MaxSamples = 10;
 
+    /// <summary>
+    /// In memory: the owed release (<see cref="JobState.Releasing"/>) was carried out in this activation. A fresh
+    /// activation settles it in <see cref="OnActivateAsync"/>; a repeated completion settles it when an earlier try
+    /// failed part-way (the driver retries until this succeeds, so a run never keeps its GPUs after it ended).
+    /// </summary>
+    private bool _releaseSettled = true;
+
     private JobState S => state.State;
+
+    /// <inheritdoc />
+    public string? OwningDepartment => S.Spec?.Department;
 
     /// <summary>
     /// Completes what a crash after this job's last write can leave undone (the write is the commit point; the ledger
@@ -63,9 +74,16 @@ public sealed partial class JobGrain(
             throw new WpaiValidationException("spec.jobId", $"'{spec.JobId}' does not match the job grain key '{key}'", "Submit a job under its own id.");
         }
 
-        if (S.Spec is not null)
+        if (S.Spec is { } existing)
         {
-            return new SubmitResult(View(), false);
+            // The same spec again is idempotent (a retried submit); another spec under the same id is refused.
+            var differing = SpecDifferences.Of(existing, spec);
+            return differing.Count == 0
+                ? new SubmitResult(View(), false)
+                : throw new WpaiValidationException(
+                    "spec.jobId",
+                    $"job '{key}' already exists with a different spec ({string.Join(", ", differing.Select(FieldNames.OfSpecProperty))} differ)",
+                    "Submit it under a new id, or repeat the identical spec (that returns the existing job)");
         }
 
         var opts = options.Value;
@@ -75,7 +93,7 @@ public sealed partial class JobGrain(
             throw new WpaiValidationException(
                 "spec.department",
                 $"unknown department '{spec.Department}'",
-                $"Create it first: wpai dept set-quota {spec.Department} --quota {spec.GpuModels[0]}=0.");
+                $"Create it first: wpai dept set-quota {spec.Department} {spec.GpuModels[0]}=0");
         }
 
         var requested = spec.Request;
@@ -122,8 +140,11 @@ public sealed partial class JobGrain(
             AddEvent(now, "right-sized", sizing);
         }
 
+        // Acknowledged only when both the job and its entry in the job index are durable (job list never loses it).
+        // The index entry first: a failure between the two leaves an entry that job list skips (no such job), never a
+        // job, queued and later running, that job list cannot see.
+        await GrainFactory.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey).AddAsync([spec.JobId]);
         await state.WriteStateAsync();
-        _ = GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddJobAsync(spec.JobId);
         return new SubmitResult(View(), true);
     }
 
@@ -326,6 +347,7 @@ public sealed partial class JobGrain(
         var spec = RequireSpec();
         if (S.Status != JobStatus.Running || attempt != S.Attempt || S.Placement is not { } placement)
         {
+            await SettleOwedReleaseAsync(spec);
             return View();
         }
 
@@ -446,7 +468,19 @@ public sealed partial class JobGrain(
         S.EffectiveGpuUtilization = EffectiveUtilization.Compute(S.GpuSamples, S.PeakGpuMemory, options.Value);
         S.Releasing = placement;
         S.ReleasedAt = now;
+        _releaseSettled = false;
         return state.WriteStateAsync();
+    }
+
+    /// <summary>Carries out an owed release that failed part-way in this activation (each release call is idempotent).</summary>
+    private async Task SettleOwedReleaseAsync(JobSpec spec)
+    {
+        if (_releaseSettled || S.Releasing is not { } owed)
+        {
+            return;
+        }
+
+        await ReleaseAsync(spec, owed, IsTerminal(S.Status) ? S.Status : JobStatus.Preempted, S.ReleasedAt, nodeAndPool: IsTerminal(S.Status));
     }
 
     /// <summary>Releases a run's node allocation and takes it out of its department's and pool's ledgers (each idempotent).</summary>
@@ -473,6 +507,8 @@ public sealed partial class JobGrain(
         {
             _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, S.EffectiveGpuUtilization);
         }
+
+        _releaseSettled = true;
     }
 
     private QueueEntry Entry(JobSpec spec, DateTimeOffset now) =>

@@ -83,6 +83,11 @@ public sealed partial class NodeGrain(
             throw new WpaiValidationException("request.resources", $"must not be negative ({request.Resources})", "Ask for zero or more of each resource.");
         }
 
+        if (state.State.Cordoned)
+        {
+            return new ReservationResult(false, $"node {spec.Name} is cordoned", Capacity());
+        }
+
         if (state.State.Mode is NodeMode.Unnormal or NodeMode.Down || request.AllowedModes.IsDefault || !request.AllowedModes.Contains(state.State.Mode))
         {
             var draining = state.State.Mode == NodeMode.Unnormal ? $" (draining towards {state.State.Target?.ToString() ?? "an admin's choice"})" : string.Empty;
@@ -201,22 +206,70 @@ public sealed partial class NodeGrain(
         return await MoveAsync(spec, target, null, reason);
     }
 
+    public async Task<NodeView> SetCordonAsync(bool cordoned, string reason)
+    {
+        var spec = RequireSpec();
+        RequireReason(reason);
+        if (state.State.Cordoned == cordoned)
+        {
+            return View();
+        }
+
+        state.State.Cordoned = cordoned;
+        var mode = state.State.Mode;
+        AddTransition(new ModeTransition(mode, mode, state.State.Target, clock.GetUtcNow(), (cordoned ? "cordoned: " : "uncordoned: ") + reason));
+        state.State.Version++;
+        await state.WriteStateAsync();
+        await PushAsync();
+        return View();
+    }
+
+    public async Task RemoveAsync(string reason)
+    {
+        RequireReason(reason);
+        if (state.State.Spec is not { } spec)
+        {
+            return; // removed before
+        }
+
+        if (state.State.Allocations.Count > 0)
+        {
+            throw new WpaiValidationException(
+                "NODE",
+                $"node {spec.Name} still runs {string.Join(", ", state.State.Allocations.Keys.Order(StringComparer.Ordinal))}",
+                $"Wait until they end, or remove it with --drain (stops placing on it, waits up to --timeout, then preempts what still runs)");
+        }
+
+        // The scheduler forgets its capacity (a Down node with nothing), the fleet its name; then the state goes.
+        await GrainFactory.GetGrain<IPoolSchedulerGrain>(spec.Pool).NodeChangedAsync(
+            new NodeCapacity(spec.Name, spec.Pool, NodeMode.Down, Resources.None, Resources.None, state.State.Version + 1));
+        await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).RemoveNodeAsync(spec.Pool, spec.Name);
+        await state.ClearStateAsync();
+        LogRemoved(logger, spec.Name, reason);
+        DeactivateOnIdle();
+    }
+
     private async Task<NodeView> MoveAsync(NodeSpec spec, NodeMode to, NodeMode? target, string reason)
     {
         var from = state.State.Mode;
         state.State.Mode = to;
         state.State.Target = target;
-        state.State.Transitions.Add(new ModeTransition(from, to, target, clock.GetUtcNow(), reason));
-        if (state.State.Transitions.Count > MaxTransitions)
-        {
-            state.State.Transitions.RemoveRange(0, state.State.Transitions.Count - MaxTransitions);
-        }
+        AddTransition(new ModeTransition(from, to, target, clock.GetUtcNow(), reason));
 
         state.State.Version++;
         await state.WriteStateAsync();
         LogModeChanged(logger, spec.Name, from, to, target, reason);
         await PushAsync();
         return View();
+    }
+
+    private void AddTransition(ModeTransition transition)
+    {
+        state.State.Transitions.Add(transition);
+        if (state.State.Transitions.Count > MaxTransitions)
+        {
+            state.State.Transitions.RemoveRange(0, state.State.Transitions.Count - MaxTransitions);
+        }
     }
 
     private static void RequireReason(string reason)
@@ -238,7 +291,9 @@ public sealed partial class NodeGrain(
     private NodeCapacity Capacity()
     {
         var spec = RequireSpec();
-        return new NodeCapacity(spec.Name, spec.Pool, state.State.Mode, spec.Capacity, Free(spec), state.State.Version);
+        // A cordoned node shows its scheduler a mode that admits nothing new, so no pass tries it.
+        var mode = state.State.Cordoned && state.State.Mode != NodeMode.Down ? NodeMode.Unnormal : state.State.Mode;
+        return new NodeCapacity(spec.Name, spec.Pool, mode, spec.Capacity, Free(spec), state.State.Version);
     }
 
     private NodeView View()
@@ -253,7 +308,8 @@ public sealed partial class NodeGrain(
             free,
             [.. state.State.Allocations.Values.OrderBy(a => a.Since).ThenBy(a => a.OwnerId, StringComparer.Ordinal)],
             [.. state.State.Transitions],
-            state.State.Version);
+            state.State.Version,
+            state.State.Cordoned);
     }
 
     /// <summary>Tells the pool's scheduler (one-way, so a scheduler awaiting this node never deadlocks).</summary>

@@ -21,4 +21,8 @@ public sealed class NodeState
 
     [Id(5)]
     public long Version { get; set; }
+
+    /// <summary>Cordoned: keeps its runs, admits nothing new (an admin's choice, or a node being drained for removal).</summary>
+    [Id(6)]
+    public bool Cordoned { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using WPAI.Abstractions.Grains;
 using WPAI.Abstractions.Ports;
+using WPAI.Silo.Hosting;
 
 namespace WPAI.Silo.Driver;
 
@@ -12,6 +13,7 @@ public sealed partial class SimulatedClusterDriver(
     IGrainFactory grains,
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IOptions<SimulatedDriverOptions> options,
+    RunRecovery recovery,
     ILogger<SimulatedClusterDriver> logger) : IClusterDriver, IDisposable
 {
     private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(30);
@@ -72,6 +74,7 @@ public sealed partial class SimulatedClusterDriver(
             timer.Dispose();
         }
 
+        recovery.CompletionDone(jobId, attempt); // a stopped run needs no completion
         return Task.CompletedTask;
     }
 
@@ -85,6 +88,10 @@ public sealed partial class SimulatedClusterDriver(
         _runs.Clear();
     }
 
+    /// <summary>
+    /// Reports the end of the run to its job, which releases the GPUs. A failure (a storage blip) is never dropped:
+    /// the run stays counted in <see cref="RunRecovery"/> and is retried with back-off until the job has recorded it.
+    /// </summary>
     private async Task FinishAsync(JobSpec spec, int attempt)
     {
         if (!_runs.TryRemove((spec.JobId, attempt), out var timer))
@@ -93,6 +100,11 @@ public sealed partial class SimulatedClusterDriver(
         }
 
         timer.Dispose();
+        await TryFinishAsync(spec, attempt, failures: 0);
+    }
+
+    private async Task TryFinishAsync(JobSpec spec, int attempt, int failures)
+    {
         try
         {
             var job = grains.GetGrain<IJobGrain>(spec.JobId);
@@ -102,10 +114,42 @@ public sealed partial class SimulatedClusterDriver(
                 .Select(cpu => new UsageSample(now, profile.GpuUtilization, profile.GpuMemoryFraction, cpu))]);
 
             await job.CompleteAsync(attempt, succeeded: true, "completed");
+            recovery.CompletionDone(spec.JobId, attempt);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogCompletionFailed(logger, ex, spec.JobId, attempt);
+            failures++;
+            var delay = RunRecovery.Delay(failures);
+            LogCompletionFailed(logger, ex, spec.JobId, attempt, failures, delay);
+            recovery.CompletionFailed(spec.JobId, attempt, ex);
+            RetryLater(spec, attempt, failures, delay);
+        }
+    }
+
+    /// <summary>A one-shot timer on the grains' clock; the retry is keyed like the run, so a stop cancels it.</summary>
+    private void RetryLater(JobSpec spec, int attempt, int failures, TimeSpan delay)
+    {
+        var key = (spec.JobId, attempt);
+        ITimer? retry = null;
+        retry = clock.CreateTimer(
+            _ =>
+            {
+                if (_runs.TryRemove(key, out var self))
+                {
+                    self.Dispose();
+                    _ = TryFinishAsync(spec, attempt, failures);
+                }
+            },
+            null,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+        if (_runs.TryAdd(key, retry))
+        {
+            retry.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            retry.Dispose();
         }
     }
 
@@ -123,6 +167,6 @@ public sealed partial class SimulatedClusterDriver(
         return [.. Enumerable.Repeat(rest, count - 1), peak];
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Simulated run of {JobId} (attempt {Attempt}) could not report its completion")]
-    private static partial void LogCompletionFailed(ILogger logger, Exception exception, string jobId, int attempt);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Simulated run of {JobId} (attempt {Attempt}) ended but could not report its completion (failure {Failures}); its GPUs stay held; retrying in {Delay}")]
+    private static partial void LogCompletionFailed(ILogger logger, Exception exception, string jobId, int attempt, int failures, TimeSpan delay);
 }

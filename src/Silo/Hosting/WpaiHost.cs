@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
+using WPAI.Silo.Security;
 using WPAI.Kubernetes;
 using WPAI.Silo.Gateway;
 
@@ -12,7 +14,7 @@ namespace WPAI.Silo.Hosting;
 /// Builds the WPAI silo process: configuration (appsettings, <c>WPAI_</c> environment variables, command line with
 /// short switches), the Orleans silo with storage, and the HTTP endpoints (dashboard, health) on loopback.
 /// </summary>
-public static class WpaiHost
+public static partial class WpaiHost
 {
     /// <summary>Short command-line switches → configuration keys.</summary>
     public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -38,6 +40,12 @@ public static class WpaiHost
         ["--serve-host"] = "Wpai:Gateway:Host",
     };
 
+    /// <summary>The switch that accepts an unprotected non-loopback binding (a flag: it takes no value).</summary>
+    public const string InsecureSwitch = "--insecure";
+
+    /// <summary>The configuration key behind <see cref="InsecureSwitch"/>.</summary>
+    public const string InsecureKey = "Wpai:Insecure";
+
     /// <summary>Which driver starts runs: <c>simulated</c> (default), <c>agent</c> (node agents run real processes) or <c>kubernetes</c>.</summary>
     public const string DriverKindKey = "Wpai:Driver:Kind";
 
@@ -45,10 +53,15 @@ public static class WpaiHost
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddEnvironmentVariables("WPAI_");
-        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(Switches));
+        builder.Configuration.AddCommandLine([.. ExpandFlags(args)], new Dictionary<string, string>(Switches));
         var options = builder.Configuration.GetSection(WpaiSiloOptions.SectionName).Get<WpaiSiloOptions>() ?? new WpaiSiloOptions();
         options.Validate();
         var storage = StorageSelection.FromConfiguration(builder.Configuration);
+        var tls = builder.Configuration.GetSection(WpaiSiloTlsOptions.SectionName).Get<WpaiSiloTlsOptions>() ?? new WpaiSiloTlsOptions();
+        var auth = builder.Configuration.GetSection(WpaiAuthOptions.SectionName).Get<WpaiAuthOptions>() ?? new WpaiAuthOptions();
+        tls.Validate();
+        auth.Validate();
+        var warnings = NetworkExposure.Check(options, storage.UsesLocalhostClustering, tls, auth, builder.Configuration.GetValue<bool>(InsecureKey));
 
         var useAgents = AddClusterDriver(builder);
         builder.Services.AddWpaiServiceGateway(builder.Configuration);
@@ -61,12 +74,20 @@ public static class WpaiHost
             }
 
             silo.AddWpai(options, storage.Configure, storage.UsesLocalhostClustering);
+            silo.UseWpaiTls(tls);
+            silo.UseWpaiAuthorization(auth);
         });
         customize?.Invoke(builder);
 
         var app = builder.Build();
+        WarnInsecure(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WpaiHost)), warnings);
         app.UseWpaiBasicAuthentication(options.Dashboard);
-        app.MapGet("/health", () => Results.Text("ok"));
+        app.MapGet("/health", (RunRecovery recovery) =>
+        {
+            // 503 while runs could not be completed or re-attached, so that a load balancer or probe sees it.
+            var health = recovery.Snapshot();
+            return health.Healthy ? Results.Text("ok") : Results.Text("degraded: " + health.Describe(), statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
         if (options.Dashboard.Enabled)
         {
             app.MapOrleansDashboard("/dashboard");
@@ -74,6 +95,34 @@ public static class WpaiHost
 
         return app;
     }
+
+    /// <summary>Turns the value-less <c>--insecure</c> into a configuration switch the command-line provider accepts.</summary>
+    private static IEnumerable<string> ExpandFlags(string[] args)
+    {
+        foreach (var arg in args)
+        {
+            if (string.Equals(arg, InsecureSwitch, StringComparison.Ordinal))
+            {
+                yield return "--" + InsecureKey;
+                yield return "true";
+            }
+            else
+            {
+                yield return arg;
+            }
+        }
+    }
+
+    private static void WarnInsecure(ILogger logger, IReadOnlyList<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            LogInsecure(logger, warning);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: {Warning}")]
+    private static partial void LogInsecure(ILogger logger, string warning);
 
     /// <summary>
     /// The driver named by <c>--driver</c>: simulated (the default, registered by AddWpaiGrains), agent (node agents run

@@ -33,10 +33,14 @@ public static class WpaiSiloBuilderExtensions
         scheduling.Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddOptions<SimulatedDriverOptions>().BindConfiguration(SimulatedDriverOptions.SectionName)
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.TryAddSingleton<RunRecovery, RunRecovery>();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
         services.AddOptions<NodeAgentOptions>().BindConfiguration(NodeAgentOptions.SectionName)
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WpaiSiloStartup>();
+
+        // Whatever the storage: a grain whose state write or read failed is deactivated, never answering from memory.
+        builder.AddIncomingGrainCallFilter(new WPAI.Silo.Storage.StorageUnavailableCallFilter(store: null));
         if (!services.Any(d => d.ServiceType == typeof(IReminderTable)))
         {
             builder.UseInMemoryReminderService();

@@ -38,6 +38,18 @@ public static class WpaiSiloTlsExtensions
         });
     }
 
+    /// <summary>
+    /// When <see cref="WpaiAuthOptions.Enabled"/>, every client call to a WPAI grain must carry the admin or a
+    /// submitter credential (see <see cref="AuthorizationCallFilter"/>). Does nothing when no admin token is set.
+    /// </summary>
+    public static ISiloBuilder UseWpaiAuthorization(this ISiloBuilder builder, WpaiAuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options.Enabled ? builder.AddIncomingGrainCallFilter(new AuthorizationCallFilter(options)) : builder;
+    }
+
     private static bool IsTrusted(X509Certificate2? remote, HashSet<string> trusted, bool requireCertificate) =>
         remote is null ? !requireCertificate : trusted.Contains(remote.Thumbprint);
 }

@@ -4,26 +4,52 @@ using WPAI.Client;
 namespace WPAI.Silo.Storage;
 
 /// <summary>
-/// Silo side, with PostgreSQL storage: a grain call that fails because the database is unreachable (a state write or
-/// read, a reminder) throws <see cref="WpaiStorageUnavailableException"/> naming the database and saying to retry,
-/// instead of the driver's exception, and the grain is deactivated so that it never answers from state it failed to
-/// persist. Other failures pass unchanged.
+/// Silo side, every storage kind: a grain call that fails on a state write or read is never answered again from state
+/// that failed to persist. The grain is deactivated, so that the next call reloads what storage actually holds and a
+/// retried request is carried out again (a node that released an allocation in memory but could not write it keeps
+/// it until the retried release is written). With PostgreSQL (<paramref name="store"/> given), a failure because the
+/// database is unreachable reaches the caller as <see cref="WpaiStorageUnavailableException"/> naming the database and
+/// saying to retry, instead of the driver's exception. Other failures pass unchanged.
 /// </summary>
-internal sealed class StorageUnavailableCallFilter(string store) : IIncomingGrainCallFilter
+internal sealed class StorageUnavailableCallFilter(string? store) : IIncomingGrainCallFilter
 {
+    /// <summary>How Orleans' state bridge begins the message of a failed storage operation.</summary>
+    private const string StorageProviderError = "Error from storage provider";
+
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         try
         {
             await context.Invoke();
         }
-        catch (Exception ex) when (StorageFailures.IsDatabaseUnavailable(ex))
+        catch (Exception ex) when (IsStorageFailure(ex))
         {
-            // The grain may hold changes in memory that its failed write did not persist (a job that believes it was
-            // submitted or started). Deactivate it, so that the next call reloads what storage actually holds and a
-            // retried request is carried out again instead of being answered from unpersisted memory.
-            context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "its database was unavailable: reload the persisted state"));
-            throw StorageFailures.ToUnavailable(ex, store);
+            context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "a storage operation failed: reload the persisted state"));
+            if (store is not null && StorageFailures.IsDatabaseUnavailable(ex))
+            {
+                throw StorageFailures.ToUnavailable(ex, store);
+            }
+
+            throw;
         }
+    }
+
+    private static bool IsStorageFailure(Exception exception)
+    {
+        if (StorageFailures.IsDatabaseUnavailable(exception))
+        {
+            return true;
+        }
+
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Orleans.Storage.InconsistentStateException
+                || (e is OrleansException && e.Message.StartsWith(StorageProviderError, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

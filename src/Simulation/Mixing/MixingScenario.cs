@@ -103,7 +103,7 @@ public sealed record MixingScenario(
                 var load = loads[f];
                 var scaled = load.WithScale(weights[f] * poolQps / combinedMedianPeak);
                 var peaks = scaled.DailyPeaks(days);
-                var name = string.Create(CultureInfo.InvariantCulture, $"{load.Name}-{split.Pool}");
+                var name = string.Create(CultureInfo.InvariantCulture, $"{load.Name}-{split.Pool}").ToLowerInvariant(); // a service id: lower case (the id rule)
                 var spec = new InferenceServiceSpec(
                     name,
                     load.Name,

@@ -154,8 +154,8 @@ public sealed class CliEndToEndTests(SiloFixture silo) : IClassFixture<SiloFixtu
         }
 
         Assert.Contains("nobody", unknownDepartment.Error, StringComparison.Ordinal);
-        Assert.Contains("spec.gpus", tooBig.Error, StringComparison.Ordinal);
-        Assert.Contains("quota[H100]", unknownPool.Error, StringComparison.Ordinal);
+        Assert.Contains("error: --gpus: ", tooBig.Error, StringComparison.Ordinal);
+        Assert.Contains("error: QUOTA H100=…: ", unknownPool.Error, StringComparison.Ordinal);
         Assert.Contains("never-submitted", missingJob.Error, StringComparison.Ordinal);
 
         // Nothing changed: the node keeps its hardware, no job was created.

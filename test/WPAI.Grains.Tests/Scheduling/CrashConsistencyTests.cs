@@ -44,10 +44,10 @@ public sealed class CrashConsistencyTests : IDisposable
             var grains = second.Client;
 
             // The department's stored ledger still lists c1; activating it wakes c1, whose state owes the release.
-            await Fleet.EventuallyAsync(async () => (await grains.GetGrain<IDepartmentGrain>("A").GetAsync()).Running.IsEmpty, "the department ledger drops the finished job");
+            await Fleet.EventuallyAsync(async () => (await grains.GetGrain<IDepartmentGrain>("a").GetAsync()).Running.IsEmpty, "the department ledger drops the finished job");
             Assert.Equal(JobStatus.Succeeded, (await grains.GetGrain<IJobGrain>("c1").GetAsync()).Status);
             Assert.Empty((await grains.GetGrain<INodeGrain>("n1").GetAsync()).Allocations);
-            Assert.False((await grains.GetGrain<IPoolSchedulerGrain>("T4").GetAsync()).Usage.ContainsKey("A"));
+            Assert.False((await grains.GetGrain<IPoolSchedulerGrain>("T4").GetAsync()).Usage.ContainsKey("a"));
         }
         finally
         {
@@ -63,17 +63,17 @@ public sealed class CrashConsistencyTests : IDisposable
         {
             var grains = cluster.Client;
             await grains.GetGrain<INodeGrain>("n1").RegisterAsync(new NodeSpec("n1", "T4", 4, 32_000, 256_000), NodeMode.Fixed);
-            await grains.GetGrain<IDepartmentGrain>("A").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 4));
-            await grains.GetGrain<IJobGrain>("s1").SubmitAsync(new JobSpec("s1", "A", ["T4"], 4, 4_000, 16_000, TimeSpan.FromHours(1)));
+            await grains.GetGrain<IDepartmentGrain>("a").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 4));
+            await grains.GetGrain<IJobGrain>("s1").SubmitAsync(new JobSpec("s1", "a", ["T4"], 4, 4_000, 16_000, TimeSpan.FromHours(1)));
             _faults.FailWrites("department");
             Assert.Equal(0, await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync()); // the start's ledger write failed
             _faults.Clear();
 
             await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync(); // reconciles the interrupted placement
             Assert.Equal(JobStatus.Running, (await grains.GetGrain<IJobGrain>("s1").GetAsync()).Status);
-            Assert.Equal(["s1"], (await grains.GetGrain<IDepartmentGrain>("A").GetAsync()).Running.Select(r => r.JobId));
+            Assert.Equal(["s1"], (await grains.GetGrain<IDepartmentGrain>("a").GetAsync()).Running.Select(r => r.JobId));
             Assert.Equal(["s1"], (await grains.GetGrain<INodeGrain>("n1").GetAsync()).Allocations.Select(a => a.OwnerId));
-            Assert.Equal(new PoolUsage(4, 0), (await grains.GetGrain<IPoolSchedulerGrain>("T4").GetAsync()).Usage["A"]);
+            Assert.Equal(new PoolUsage(4, 0), (await grains.GetGrain<IPoolSchedulerGrain>("T4").GetAsync()).Usage["a"]);
         }
         finally
         {
@@ -91,7 +91,7 @@ public sealed class CrashConsistencyTests : IDisposable
             await grains.GetGrain<INodeGrain>("n1").RegisterAsync(new NodeSpec("n1", "T4", 4, 32_000, 256_000), NodeMode.Fixed);
             await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync(); // persists the node
             _faults.FailWrites("scheduler");
-            await grains.GetGrain<IDepartmentGrain>("A").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 3));
+            await grains.GetGrain<IDepartmentGrain>("a").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 3));
             await Assert.ThrowsAnyAsync<Exception>(() => grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync());
         }
         finally
@@ -104,7 +104,7 @@ public sealed class CrashConsistencyTests : IDisposable
         try
         {
             var pool = await second.Client.GetGrain<IPoolSchedulerGrain>("T4").GetAsync();
-            Assert.Equal(3, pool.Quota["A"]);
+            Assert.Equal(3, pool.Quota["a"]);
         }
         finally
         {
@@ -115,8 +115,8 @@ public sealed class CrashConsistencyTests : IDisposable
     private static async Task SetUpRunningJobAsync(IGrainFactory grains, string jobId)
     {
         await grains.GetGrain<INodeGrain>("n1").RegisterAsync(new NodeSpec("n1", "T4", 4, 32_000, 256_000), NodeMode.Fixed);
-        await grains.GetGrain<IDepartmentGrain>("A").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 4));
-        await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(new JobSpec(jobId, "A", ["T4"], 4, 4_000, 16_000, TimeSpan.FromHours(1)));
+        await grains.GetGrain<IDepartmentGrain>("a").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 4));
+        await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(new JobSpec(jobId, "a", ["T4"], 4, 4_000, 16_000, TimeSpan.FromHours(1)));
         await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync();
         Assert.Equal(JobStatus.Running, (await grains.GetGrain<IJobGrain>(jobId).GetAsync()).Status);
     }

@@ -19,10 +19,10 @@ public sealed class DurabilityTests : IDisposable
         {
             var grains = first.Client;
             await grains.GetGrain<INodeGrain>("n1").RegisterAsync(new NodeSpec("n1", "T4", 4, 32_000, 256_000), NodeMode.Fixed);
-            await grains.GetGrain<IDepartmentGrain>("A").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 4));
-            await grains.GetGrain<IJobGrain>("a1").SubmitAsync(new JobSpec("a1", "A", ["T4"], 4, 4_000, 16_000, TimeSpan.FromHours(1)));
+            await grains.GetGrain<IDepartmentGrain>("a").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 4));
+            await grains.GetGrain<IJobGrain>("a1").SubmitAsync(new JobSpec("a1", "a", ["T4"], 4, 4_000, 16_000, TimeSpan.FromHours(1)));
             await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync();
-            await grains.GetGrain<IJobGrain>("a2").SubmitAsync(new JobSpec("a2", "A", ["T4"], 2, 4_000, 16_000, TimeSpan.FromHours(1)));
+            await grains.GetGrain<IJobGrain>("a2").SubmitAsync(new JobSpec("a2", "a", ["T4"], 2, 4_000, 16_000, TimeSpan.FromHours(1)));
             await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync();
             Assert.Equal(JobStatus.Running, (await grains.GetGrain<IJobGrain>("a1").GetAsync()).Status);
             Assert.Equal(JobStatus.Pending, (await grains.GetGrain<IJobGrain>("a2").GetAsync()).Status);
@@ -41,7 +41,7 @@ public sealed class DurabilityTests : IDisposable
             var node = await grains.GetGrain<INodeGrain>("n1").GetAsync();
             Assert.Equal(4, node.Spec.Gpus);
             Assert.Equal(["a1"], node.Allocations.Select(a => a.OwnerId));
-            var dept = await grains.GetGrain<IDepartmentGrain>("A").GetAsync();
+            var dept = await grains.GetGrain<IDepartmentGrain>("a").GetAsync();
             Assert.Equal(4, dept.Quota["T4"]);
             Assert.Equal(["a1"], dept.Running.Select(r => r.JobId));
             Assert.Equal(JobStatus.Running, (await grains.GetGrain<IJobGrain>("a1").GetAsync()).Status);
@@ -50,8 +50,8 @@ public sealed class DurabilityTests : IDisposable
             Assert.Equal(TimeSpan.FromMinutes(10), a2.WaitTime);
             var pool = await grains.GetGrain<IPoolSchedulerGrain>("T4").GetAsync();
             Assert.Equal(["a2"], pool.Queue.Select(q => q.JobId));
-            Assert.Equal(4, pool.Quota["A"]);
-            Assert.Equal(new PoolUsage(4, 0), pool.Usage["A"]);
+            Assert.Equal(4, pool.Quota["a"]);
+            Assert.Equal(new PoolUsage(4, 0), pool.Usage["a"]);
 
             // The run of a1 was re-attached at start-up: it ends an hour after it started, and a2 follows.
             _silo.Clock.Advance(TimeSpan.FromMinutes(50));

@@ -25,10 +25,10 @@ public sealed class QueueShardingTests : IDisposable
         await RunAsync(async grains =>
         {
             await grains.GetGrain<INodeGrain>("n1").RegisterAsync(new NodeSpec("n1", "T4", 4, 32_000, 256_000), NodeMode.Fixed);
-            await grains.GetGrain<IDepartmentGrain>("A").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 4));
-            await grains.GetGrain<IJobGrain>("a1").SubmitAsync(new JobSpec("a1", "A", ["T4"], 4, 4_000, 16_000, TimeSpan.FromHours(1)));
+            await grains.GetGrain<IDepartmentGrain>("a").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 4));
+            await grains.GetGrain<IJobGrain>("a1").SubmitAsync(new JobSpec("a1", "a", ["T4"], 4, 4_000, 16_000, TimeSpan.FromHours(1)));
             await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync();
-            await grains.GetGrain<IJobGrain>("a2").SubmitAsync(new JobSpec("a2", "A", ["T4"], 2, 4_000, 16_000, TimeSpan.FromHours(1)));
+            await grains.GetGrain<IJobGrain>("a2").SubmitAsync(new JobSpec("a2", "a", ["T4"], 2, 4_000, 16_000, TimeSpan.FromHours(1)));
             await grains.GetGrain<IPoolSchedulerGrain>("T4").RunPassAsync();
         });
 

@@ -3,17 +3,16 @@ using Orleans.Storage;
 namespace WPAI.Grains.Tests.Storage;
 
 /// <summary>
-/// A storage failure injector around the silo's real grain storage: writes of the states named in
+/// A storage failure injector around a grain storage: reads and writes of the states named in
 /// <see cref="StorageFaults"/> throw (as a database outage would) and change nothing; everything else passes through.
 /// </summary>
 public sealed class FailingGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        faults.Fails(stateName, write: false) ? Fail(stateName, grainId, "read") : inner.ReadStateAsync(stateName, grainId, grainState);
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        faults.Fails(stateName)
-            ? Task.FromException(new InvalidOperationException($"injected storage failure: write of '{stateName}' state of {grainId}"))
-            : inner.WriteStateAsync(stateName, grainId, grainState);
+        faults.Fails(stateName, write: true) ? Fail(stateName, grainId, "write") : inner.WriteStateAsync(stateName, grainId, grainState);
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 
@@ -23,5 +22,11 @@ public sealed class FailingGrainStorage(IGrainStorage inner, StorageFaults fault
         {
             participant.Participate(observer);
         }
+    }
+
+    private Task Fail(string stateName, GrainId grainId, string operation)
+    {
+        faults.Count();
+        return Task.FromException(new InvalidOperationException($"injected storage failure: {operation} of '{stateName}' state of {grainId}"));
     }
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,7 +10,7 @@ namespace WPAI.Grains.Tests.Storage;
 /// <summary>TLS on the gateway with throwaway certificates: the right certificate connects, a wrong one or none does not.</summary>
 public sealed class TlsTests : IDisposable
 {
-    private const string Password = "wpai-test";
+    private const string Password = TestCertificates.Password;
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "wpai-tls-tests", Guid.NewGuid().ToString("N"));
 
     public TlsTests() => Directory.CreateDirectory(_folder);
@@ -92,16 +90,5 @@ public sealed class TlsTests : IDisposable
         }
     }
 
-    private string CreateCertificate(string subject, string fileName)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
-        var now = DateTimeOffset.UtcNow;
-        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
-        var path = Path.Combine(_folder, fileName);
-        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
-        return path;
-    }
+    private string CreateCertificate(string subject, string fileName) => TestCertificates.Create(_folder, subject, fileName);
 }

@@ -9,7 +9,16 @@ public sealed class DeptSetQuotaCommand(IAnsiConsole console, IWpaiConnector con
 {
     protected override async Task<int> RunAsync(IWpaiClient client, DeptSetQuotaSettings settings, CancellationToken cancellationToken)
     {
-        var department = await client.SetQuotaAsync(settings.Department.Trim(), settings.ToQuota(), cancellationToken);
+        var quota = settings.ToQuota();
+        var department = await client.SetQuotaAsync(settings.Department.Trim(), quota, cancellationToken);
+        if (settings.Format == OutputFormat.Table)
+        {
+            foreach (var warning in DepartmentRendering.BeyondQuota(department, quota.Keys))
+            {
+                Console.WriteLine(warning);
+            }
+        }
+
         return Print(settings, department, DepartmentRendering.Show);
     }
 }

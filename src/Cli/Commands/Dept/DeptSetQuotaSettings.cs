@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console.Cli;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
+using Rules = WPAI.Domain.Validation.Validate;
 
 namespace WPAI.Cli.Commands.Dept;
 
@@ -28,6 +29,7 @@ public sealed class DeptSetQuotaSettings : WpaiSettings
             throw new WpaiValidationException("POOL=GPUS", "is missing", "Give at least one pool quota, e.g. T4=8");
         }
 
+        Rules.Id(Department.Trim(), "DEPARTMENT");
         var quota = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var item in Quotas)
         {
@@ -37,10 +39,17 @@ public sealed class DeptSetQuotaSettings : WpaiSettings
                 throw new WpaiValidationException("POOL=GPUS", $"'{item}' is not POOL=GPUS", "Write each quota as pool=gpus, e.g. T4=8");
             }
 
+            if (parts[1].Length > 0 && parts[1].All(char.IsAsciiDigit) && !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                throw new WpaiValidationException("POOL=GPUS", $"'{item}': {parts[1]} GPUs is too large (max {Rules.MaxQuotaGpus})", $"Write at most {parts[0]}={Rules.MaxQuotaGpus}");
+            }
+
             if (!int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var gpus) || gpus < 0)
             {
                 throw new WpaiValidationException("POOL=GPUS", $"'{item}' has '{parts[1]}' GPUs, which is not a whole number of 0 or more", "Write e.g. T4=8 (T4=0 removes the quota)");
             }
+
+            Rules.Quota(parts[0], gpus);
 
             if (!quota.TryAdd(parts[0], gpus))
             {

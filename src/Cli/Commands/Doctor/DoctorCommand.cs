@@ -51,12 +51,14 @@ public sealed class DoctorCommand(IAnsiConsole console, IWpaiConnector connector
             checks.Add(new DoctorCheck("gateway", DoctorVerdict.Pass, $"connected through {target}, cluster '{options.ClusterId}'"));
             checks.Add(DoctorRules.Membership(status, TimeProvider.System.GetUtcNow()));
             checks.Add(DoctorRules.ClockSkew(status, settings.MaxSkewValue));
+            checks.Add(DoctorRules.Runs(await session.Client.GetRunHealthAsync(cancellationToken)));
         }
         catch (Exception ex) when (WpaiConnectionException.IsConnectionFailure(ex) || StorageFailures.IsDatabaseUnavailable(ex))
         {
             checks.Add(new DoctorCheck("gateway", DoctorVerdict.Fail, $"{OneLine(ex.Message)}. Start a silo with --cluster-id {options.ClusterId}, or check {(options.ClusteringConnection is null ? "--gateway" : "--connection")} and --cluster-id"));
             checks.Add(new DoctorCheck("membership", DoctorVerdict.Fail, "not checked: no silo reachable"));
             checks.Add(new DoctorCheck("clock skew", DoctorVerdict.Fail, "not checked: no silo reachable"));
+            checks.Add(new DoctorCheck("runs", DoctorVerdict.Fail, "not checked: no silo reachable"));
         }
 
         var report = new DoctorReport([.. checks]);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WPAI.Abstractions.Contracts;
 using WPAI.Client;
 using WPAI.Silo.Storage;
 
@@ -14,6 +15,24 @@ public static class DoctorRules
     public static readonly TimeSpan StaleHeartbeat = TimeSpan.FromMinutes(5);
 
     private static readonly string[] Transitional = ["Created", "Joining", "ShuttingDown", "Stopping"];
+
+    /// <summary>Runs that ended but could not be completed, or a start-up that could not re-attach running jobs, fail.</summary>
+    public static DoctorCheck Runs(IReadOnlyList<RunHealth> silos)
+    {
+        ArgumentNullException.ThrowIfNull(silos);
+        var troubled = silos.Where(h => !h.Healthy).ToList();
+        if (troubled.Count == 0)
+        {
+            return new DoctorCheck("runs", DoctorVerdict.Pass, "no silo reports runs that could not be completed or re-attached");
+        }
+
+        var uncompleted = troubled.Sum(h => h.UncompletedRuns);
+        var detail = string.Join("; ", troubled.Select(h => $"silo {h.Silo}: {h.Describe()}"));
+        return new DoctorCheck(
+            "runs",
+            DoctorVerdict.Fail,
+            $"{uncompleted} run{(uncompleted == 1 ? string.Empty : "s")} could not be completed, {troubled.Count(h => h.ReattachFailed)} silo(s) could not re-attach running jobs ({detail}). Check the storage (wpai doctor --connection …) and the silo logs; the silos keep retrying");
+    }
 
     public static DoctorCheck Database(SchemaStatus status)
     {

@@ -10,7 +10,7 @@ public sealed class JobListCommand(IAnsiConsole console, IWpaiConnector connecto
     protected override async Task<int> RunAsync(IWpaiClient client, JobListSettings settings, CancellationToken cancellationToken)
     {
         var department = string.IsNullOrWhiteSpace(settings.Department) ? null : settings.Department.Trim();
-        var jobs = await client.ListJobsAsync(department, settings.ToStatus(), settings.ToLimit(), cancellationToken);
+        var jobs = await client.ListJobsAsync(department, settings.ToStatus(), settings.ToLimit(), settings.ToAfter(), cancellationToken);
         return Print(settings, jobs, JobRendering.List);
     }
 }

@@ -18,8 +18,14 @@ public sealed class JobListSettings : WpaiSettings
     public string? Status { get; set; }
 
     [CommandOption("-n|--limit <N>")]
-    [Description("At most this many jobs, newest first (default 100; 0 for every job the fleet lists)")]
+    [Description("At most this many jobs, newest first (default 100; 0 for every job)")]
     public string? Limit { get; set; }
+
+    [CommandOption("--after <JOB>")]
+    [Description("The next page: the jobs after this one (the last id the previous page showed)")]
+    public string? After { get; set; }
+
+    public string? ToAfter() => string.IsNullOrWhiteSpace(After) ? null : After.Trim();
 
     /// <summary>The limit for the client: null for no limit.</summary>
     public int? ToLimit()

@@ -4,6 +4,7 @@ using Spectre.Console.Cli;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
+using Rules = WPAI.Domain.Validation.Validate;
 using WPAI.Domain.Text;
 
 namespace WPAI.Cli.Commands.Job;
@@ -126,7 +127,7 @@ public sealed class JobSubmitSettings : WpaiSettings
             JobId.Trim(),
             Department.Trim(),
             Quantities.ParseNames(GpuModels, "--gpu-models", "T4,P40"),
-            Quantities.ParseCount(Gpus, "--gpus", 0, "4"),
+            Quantities.ParseCount(Gpus, "--gpus", 0, "4", Rules.MaxGpus),
             Quantities.ParseCpuMilli(Cpu),
             Quantities.ParseMemoryMib(Memory),
             Duration is null && (commandPending || !Command.IsEmpty) ? DefaultCommandDuration : DurationText.Parse(Duration, "--duration"),
@@ -139,7 +140,8 @@ public sealed class JobSubmitSettings : WpaiSettings
             Image,
             MaxRetries is null ? 0 : Quantities.ParseCount(MaxRetries, "--max-retries", 0, "2"),
             Grace is null ? null : DurationText.Parse(Grace, "--grace"));
-        WPAI.Domain.Validation.Validate.RunSettings(spec);
+        Rules.RunSettings(spec);
+        Rules.Job(spec); // the same rules the cluster applies, checked before connecting
         return spec;
     }
 

@@ -3,6 +3,7 @@ using Spectre.Console.Cli;
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Errors;
 using WPAI.Cli.Infrastructure;
+using Rules = WPAI.Domain.Validation.Validate;
 
 namespace WPAI.Cli.Commands.Node;
 
@@ -44,13 +45,18 @@ public sealed class NodeAddSettings : WpaiSettings
             throw new WpaiValidationException("--pool", "is required", "Name the node's GPU model, e.g. --pool T4 (or --pool cpu)");
         }
 
-        return new NodeSpec(
+        var spec = new NodeSpec(
             Name.Trim(),
             Pool.Trim(),
-            Quantities.ParseCount(Gpus, "--gpus", 0, "4"),
+            Quantities.ParseCount(Gpus, "--gpus", 0, "4", Rules.MaxGpus),
             Quantities.ParseCpuMilli(Cpu),
             Quantities.ParseMemoryMib(Memory));
+        Rules.Node(spec); // the same rules the cluster applies, checked before connecting
+        return spec;
     }
+
+    /// <summary>Whether <c>--mode</c> was given (it only applies when the node is new).</summary>
+    public bool ModeGiven => !string.IsNullOrWhiteSpace(Mode);
 
     public NodeMode ToMode() => string.IsNullOrWhiteSpace(Mode) ? NodeMode.Fixed : Quantities.ParseMode(Mode);
 

@@ -1,0 +1,81 @@
+namespace WPAI.Grains.Fleet;
+
+/// <summary>
+/// The head of the durable job index: appends to the current page and moves to the next one when a page holds
+/// <see cref="PageSize"/> ids, so each write stays small however many jobs there are. Lists newest first by page.
+/// </summary>
+[GrainType("wpai-job-index")]
+public sealed class JobIndexGrain(
+    [PersistentState("job-index", WpaiCluster.StorageProvider)] IPersistentState<JobIndexState> state) : Grain, IJobIndexGrain
+{
+    public const int PageSize = 1_000;
+
+    private int _current;
+
+    /// <summary>
+    /// A crash between moving to a new page (in memory) and persisting the move leaves acknowledged ids on a page
+    /// after the persisted one: look ahead until an empty page.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _current = state.State.CurrentPage;
+        while ((await Page(_current + 1).GetAsync()).Length > 0)
+        {
+            _current++;
+        }
+    }
+
+    public async Task AddAsync(ImmutableArray<string> jobIds)
+    {
+        if (jobIds.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
+        var page = _current;
+        var count = await Page(page).AppendAsync(jobIds);
+        if (count >= PageSize && _current == page)
+        {
+            _current = page + 1;
+            if (state.State.CurrentPage < _current)
+            {
+                state.State.CurrentPage = _current;
+                await state.WriteStateAsync();
+            }
+        }
+    }
+
+    public async Task<ImmutableArray<string>> ListAsync(string? after, int max)
+    {
+        if (max < 1)
+        {
+            throw new WpaiValidationException("--limit", $"{max} is not positive", "Give at least 1.");
+        }
+
+        var found = ImmutableArray.CreateBuilder<string>(Math.Min(max, PageSize));
+        var skipping = after is not null;
+        for (var page = _current; page >= 0 && found.Count < max; page--)
+        {
+            var ids = await Page(page).GetAsync();
+            for (var i = ids.Length - 1; i >= 0 && found.Count < max; i--)
+            {
+                if (skipping)
+                {
+                    skipping = !string.Equals(ids[i], after, StringComparison.Ordinal);
+                    continue;
+                }
+
+                found.Add(ids[i]);
+            }
+        }
+
+        if (skipping)
+        {
+            throw new WpaiValidationException("--after", $"job '{after}' is not in the job list", "Give the id of the last job the previous page showed.");
+        }
+
+        return found.ToImmutable();
+    }
+
+    private IJobIndexPageGrain Page(int page) => GrainFactory.GetGrain<IJobIndexPageGrain>(page);
+}
