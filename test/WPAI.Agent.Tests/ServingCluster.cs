@@ -35,6 +35,10 @@ public sealed class ServingCluster : AgentCluster
         "--Wpai:Inference:DrainTime", "00:00:03",
         "--Wpai:Inference:LoadMaxAge", "00:00:04",
         "--Wpai:Inference:Policy", "Reactive",
+
+        // Replaces the 3 s of the agent tests (the last value wins): starting model servers loads the cores, and these
+        // tests kill replicas, never agents, so a node must not be declared Down because its agent answered late.
+        "--heartbeat-timeout", "00:00:20",
     ];
 
     protected override IEnumerable<string> AgentArguments(string node) =>

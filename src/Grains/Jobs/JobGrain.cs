@@ -1,5 +1,6 @@
 using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Ports;
+using WPAI.Domain.Jobs;
 using WPAI.Domain.Nodes;
 using WPAI.Domain.Scheduling;
 using WPAI.Domain.Validation;
@@ -88,40 +89,25 @@ public sealed partial class JobGrain(
 
         var opts = options.Value;
         var context = await GrainFactory.GetGrain<IDepartmentGrain>(spec.Department).GetSubmitContextAsync(spec.Template);
-        if (!context.Exists)
-        {
-            throw new WpaiValidationException(
-                "spec.department",
-                $"unknown department '{spec.Department}'",
-                $"Create it first: wpai dept set-quota {spec.Department} {spec.GpuModels[0]}=0");
-        }
-
-        var requested = spec.Request;
-        string? sizing = null;
-        if (opts.RightSizing && !context.TemplateRuns.IsDefaultOrEmpty
-            && RightSizing.Advise(spec.Request, context.TemplateRuns, opts) is { } advice)
-        {
-            requested = new Resources(advice.Gpus, advice.CpuRequestMilli, spec.MemoryMib);
-            sizing = advice.Reason;
-        }
-
-        var longRunning = spec.LongRunning || spec.Duration > opts.LongJobThreshold;
-        var candidates = opts.Fallback ? spec.GpuModels : [spec.GpuModels[0]];
+        JobSubmission.EnsureDepartment(spec, context);
+        var (requested, sizing) = JobSubmission.Size(spec, context, opts);
+        var longRunning = JobSubmission.IsLongRunning(spec, opts);
+        var candidates = JobSubmission.Candidates(spec, opts);
         var now = clock.GetUtcNow();
         ImmutableArray<string> pools;
         if (candidates.Length == 1)
         {
             // One acceptable model: the enqueue itself checks the pool, and queues nothing when it says no.
             pools = candidates;
-            var check = await GrainFactory.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(Entry(spec, requested, pools, now, longRunning));
-            EnsureUsable(candidates, [check], requested);
+            var check = await GrainFactory.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, pools, now, longRunning));
+            JobSubmission.EnsureUsable(candidates, [check], requested);
         }
         else
         {
             var checks = await Task.WhenAll(candidates.Select(p => GrainFactory.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
-            EnsureUsable(candidates, checks, requested);
+            JobSubmission.EnsureUsable(candidates, checks, requested);
             pools = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
-            EnsureUsable([pools[0]], [await GrainFactory.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(Entry(spec, requested, pools, now, longRunning))], requested);
+            JobSubmission.EnsureUsable([pools[0]], [await GrainFactory.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, pools, now, longRunning))], requested);
         }
 
         // Queued first, recorded now: a crash in between leaves a queue entry for a job that does not exist (the
@@ -149,32 +135,6 @@ public sealed partial class JobGrain(
     }
 
     public Task<JobView> GetAsync() => Task.FromResult(View());
-
-    private static QueueEntry Entry(JobSpec spec, Resources requested, ImmutableArray<string> pools, DateTimeOffset now, bool longRunning) =>
-        new(spec.JobId, spec.Department, requested, pools, now, TimeSpan.Zero, 1, longRunning, spec.Duration);
-
-    private static void EnsureUsable(ImmutableArray<string> candidates, IReadOnlyList<PoolCheck> checks, Resources requested)
-    {
-        for (var i = 0; i < candidates.Length; i++)
-        {
-            if (!checks[i].Known)
-            {
-                throw new WpaiValidationException(
-                    $"spec.gpuModels[{i}]",
-                    $"unknown pool '{candidates[i]}': no node of that GPU model is registered",
-                    "Register nodes of that model first (wpai node add) or name an existing pool.");
-            }
-        }
-
-        if (!checks.Any(c => c.Fits))
-        {
-            var largest = string.Join("; ", candidates.Select((p, i) => $"{p}: {checks[i].Largest}"));
-            throw new WpaiValidationException(
-                "spec.gpus",
-                $"no node in {string.Join(", ", candidates)} can ever host {requested} (largest nodes — {largest})",
-                "Ask for fewer resources or add a GPU model with larger nodes.");
-        }
-    }
 
     public async Task<bool> TryStartAsync(Placement placement)
     {
@@ -513,7 +473,7 @@ public sealed partial class JobGrain(
 
     private QueueEntry Entry(JobSpec spec, DateTimeOffset now) =>
         new(spec.JobId, spec.Department, S.Requested, S.Pools, now, S.WaitedBefore, S.Attempt,
-            spec.LongRunning || spec.Duration > options.Value.LongJobThreshold, spec.Duration);
+            JobSubmission.IsLongRunning(spec, options.Value), spec.Duration);
 
     private JobSpec RequireSpec() => S.Spec ?? throw new WpaiNotFoundException("job", this.GetPrimaryKeyString());
 

@@ -133,7 +133,7 @@ public sealed partial class NodeGrain(
     public async Task<NodeView> ChangeModeAsync(NodeMode target, string reason)
     {
         var spec = RequireSpec();
-        RequireReason(reason);
+        NodeHandover.RequireReason(reason);
         var from = state.State.Mode;
         NodeModes.EnsureLegal(spec.Name, from, target);
         if (from == target)
@@ -152,27 +152,10 @@ public sealed partial class NodeGrain(
     public async Task<NodeView> BeginHandoverAsync(NodeMode target, string reason)
     {
         var spec = RequireSpec();
-        RequireReason(reason);
-        if (target is not (NodeMode.OnlineNormal or NodeMode.OfflineNormal))
-        {
-            throw new WpaiValidationException("target", $"a handover goes to OnlineNormal or OfflineNormal, not {target}", "Use ChangeMode for Fixed and Down.");
-        }
-
-        var from = state.State.Mode;
-        if (from == NodeMode.Unnormal && state.State.Target == target)
+        NodeHandover.RequireReason(reason);
+        if (!NodeHandover.MustBegin(spec.Name, state.State.Mode, state.State.Target, target))
         {
             return View();
-        }
-
-        var legal = from == NodeMode.Unnormal
-            || (from == NodeMode.OnlineNormal && target == NodeMode.OfflineNormal)
-            || (from == NodeMode.OfflineNormal && target == NodeMode.OnlineNormal);
-        if (!legal)
-        {
-            throw new WpaiValidationException(
-                "mode",
-                $"node '{spec.Name}' cannot start a handover from {from} to {target}",
-                "A handover lends an OnlineNormal node (target OfflineNormal), takes back an OfflineNormal node (target OnlineNormal), or re-targets an Unnormal one.");
         }
 
         return await MoveAsync(spec, NodeMode.Unnormal, target, reason);
@@ -181,35 +164,16 @@ public sealed partial class NodeGrain(
     public async Task<NodeView> CompleteHandoverAsync(string reason)
     {
         var spec = RequireSpec();
-        RequireReason(reason);
-        if (state.State.Mode != NodeMode.Unnormal)
-        {
-            if (state.State.Mode is NodeMode.OnlineNormal or NodeMode.OfflineNormal)
-            {
-                return View(); // completed before (a retry after a crash or a lost answer)
-            }
-
-            throw new WpaiValidationException("mode", $"node '{spec.Name}' is {state.State.Mode}, not in a handover", "Start one with BeginHandover first.");
-        }
-
-        if (state.State.Target is not { } target)
-        {
-            throw new WpaiValidationException("mode", $"node '{spec.Name}' is Unnormal without a target", "Start a handover with a target (BeginHandover) or change its mode by hand.");
-        }
-
-        var blocking = target == NodeMode.OfflineNormal ? AllocationKind.InferenceReplica : AllocationKind.TrainingJob;
-        if (state.State.Allocations.Values.Any(a => a.Kind == blocking))
-        {
-            return View();
-        }
-
-        return await MoveAsync(spec, target, null, reason);
+        NodeHandover.RequireReason(reason);
+        return NodeHandover.CompletesTo(spec.Name, state.State.Mode, state.State.Target, state.State.Allocations.Values) is { } target
+            ? await MoveAsync(spec, target, null, reason)
+            : View(); // completed before (a retry), or still holding work its target excludes
     }
 
     public async Task<NodeView> SetCordonAsync(bool cordoned, string reason)
     {
         var spec = RequireSpec();
-        RequireReason(reason);
+        NodeHandover.RequireReason(reason);
         if (state.State.Cordoned == cordoned)
         {
             return View();
@@ -226,7 +190,7 @@ public sealed partial class NodeGrain(
 
     public async Task RemoveAsync(string reason)
     {
-        RequireReason(reason);
+        NodeHandover.RequireReason(reason);
         if (state.State.Spec is not { } spec)
         {
             return; // removed before
@@ -269,14 +233,6 @@ public sealed partial class NodeGrain(
         if (state.State.Transitions.Count > MaxTransitions)
         {
             state.State.Transitions.RemoveRange(0, state.State.Transitions.Count - MaxTransitions);
-        }
-    }
-
-    private static void RequireReason(string reason)
-    {
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new WpaiValidationException("reason", "must not be empty", "Say why the mode changes.");
         }
     }
 

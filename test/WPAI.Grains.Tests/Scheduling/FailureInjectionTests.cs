@@ -37,9 +37,11 @@ public sealed class FailureInjectionTests
             Assert.Contains("1 run could not be completed", degraded.Describe(), StringComparison.Ordinal);
             Assert.True(_storage.Injected > 0);
 
-            // Still failing at the first retry: still counted.
+            // Still failing at the first retry: still counted. Wait for the report of that retry (its time), so the next
+            // retry is scheduled before the clock moves again.
             Clock.Advance(RunRecovery.Delay(1));
-            await EventuallyAsync(grains, h => h.UncompletedRuns == 1 && h.LastError is not null);
+            var retried = Clock.GetUtcNow();
+            await EventuallyAsync(grains, h => h.UncompletedRuns == 1 && h.LastError is not null && h.At >= retried);
 
             // Storage back: the next retry completes the run; the GPUs are free and the ledger is empty.
             _storage.Heal();
