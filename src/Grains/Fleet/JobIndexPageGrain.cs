@@ -33,7 +33,7 @@ public sealed class JobIndexPageGrain : Grain, IJobIndexPageGrain
         }
 
         // Also when nothing was new: the caller's ids may sit in a write that is still in flight.
-        await _commit.CommitAsync();
+        await _commit.PersistAsync();
         return _state.State.JobIds.Count;
     }
 

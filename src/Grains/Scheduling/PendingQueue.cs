@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using WPAI.Grains.Storage;
 
 namespace WPAI.Grains.Scheduling;
 

@@ -1,5 +1,6 @@
 using WPAI.Domain.Nodes;
 using WPAI.Domain.Scheduling;
+using WPAI.Grains.Storage;
 
 namespace WPAI.Grains.Scheduling;
 

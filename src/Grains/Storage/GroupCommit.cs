@@ -1,17 +1,23 @@
 namespace WPAI.Grains.Storage;
 
 /// <summary>
-/// Group commit for one grain's state: <see cref="CommitAsync"/> returns when a write that started after the call
-/// has completed. At most one write is in flight; calls that arrive meanwhile (in interleaved turns) share the next
-/// one, so N concurrent changes cost about two writes instead of N. Used from the grain's own turns only.
+/// Group commit for one grain's state: <see cref="PersistAsync"/> returns when a write that started after the call has
+/// completed. At most one write is in flight; calls arriving meanwhile share the next one. Runs on the grain's
+/// scheduler (no locks needed).
 /// </summary>
 internal sealed class GroupCommit(Func<Task> write)
 {
     private Task _current = Task.CompletedTask;
     private Task? _next;
 
-    public Task CommitAsync()
+    /// <summary>Whether something changed since the last write started.</summary>
+    public bool Dirty { get; private set; }
+
+    public void MarkDirty() => Dirty = true;
+
+    public Task PersistAsync()
     {
+        Dirty = true;
         if (_next is not null)
         {
             return _next;
@@ -19,15 +25,30 @@ internal sealed class GroupCommit(Func<Task> write)
 
         if (_current.IsCompleted)
         {
-            _current = write();
+            _current = WriteNowAsync();
             return _current;
         }
 
-        _next = AfterAsync(_current);
+        _next = WriteAfterAsync(_current);
         return _next;
     }
 
-    private async Task AfterAsync(Task previous)
+    /// <summary>Writes when something changed; otherwise completes at once.</summary>
+    public Task FlushAsync() => Dirty ? PersistAsync() : Task.CompletedTask;
+
+    /// <summary>Waits for the writes in flight, then writes what is still unwritten (deactivation).</summary>
+    public async Task DrainAsync()
+    {
+        await _current;
+        if (_next is not null)
+        {
+            await _next;
+        }
+
+        await FlushAsync();
+    }
+
+    private async Task WriteAfterAsync(Task previous)
     {
         try
         {
@@ -35,11 +56,17 @@ internal sealed class GroupCommit(Func<Task> write)
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The earlier write's callers see its failure; this write is a new attempt that also carries their changes.
+            // the earlier write's callers see its failure; this write is a new attempt
         }
 
         _current = _next!;
         _next = null;
-        await write();
+        await WriteNowAsync();
+    }
+
+    private Task WriteNowAsync()
+    {
+        Dirty = false;
+        return write();
     }
 }

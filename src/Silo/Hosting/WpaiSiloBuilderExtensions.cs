@@ -39,8 +39,9 @@ public static class WpaiSiloBuilderExtensions
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WpaiSiloStartup>();
 
-        // Whatever the storage: a grain whose state write or read failed is deactivated, never answering from memory.
-        builder.AddIncomingGrainCallFilter(new WPAI.Silo.Storage.StorageUnavailableCallFilter(store: null));
+        // Whatever the storage: a grain whose state write or read failed is deactivated, never answering from memory
+        // (and with PostgreSQL an unreachable database reaches callers as a typed, retryable error).
+        builder.AddIncomingGrainCallFilter<WPAI.Silo.Storage.StorageUnavailableCallFilter>();
         if (!services.Any(d => d.ServiceType == typeof(IReminderTable)))
         {
             builder.UseInMemoryReminderService();

@@ -81,7 +81,6 @@ public static class WpaiStorageSiloBuilderExtensions
         }
 
         var store = WPAI.Client.StorageFailures.Describe(connection);
-        builder.AddIncomingGrainCallFilter(new StorageUnavailableCallFilter(store));
         // Our own grain storage (group commit, Npgsql batches), wrapped so that "database unreachable" reaches callers
         // as a typed, retryable error. Membership and reminders stay on Orleans' ADO.NET providers.
         builder.Services.AddGrainStorage(
