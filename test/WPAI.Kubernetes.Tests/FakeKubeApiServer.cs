@@ -31,6 +31,18 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     private long _oldestWatchable = 1000;
     private WebApplication? _app;
 
+    /// <summary>The newest resourceVersion the server handed out (what a bookmark sent now carries).</summary>
+    public string CurrentVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Version(_version);
+            }
+        }
+    }
+
     /// <summary>The server's base address (http://127.0.0.1:PORT).</summary>
     public Uri Url { get; private set; } = null!;
 

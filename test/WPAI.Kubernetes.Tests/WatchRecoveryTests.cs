@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace WPAI.Kubernetes.Tests;
 
 /// <summary>
@@ -75,9 +77,15 @@ public sealed class WatchRecoveryTests
             await client.CoreV1.CreateNamespacedPodAsync(new V1Pod { Metadata = new V1ObjectMeta { Name = $"other-{i}" }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox" }] } }, KubeSilo.Namespace);
         }
 
-        var before = k.Runtime.PodWatch.ResourceVersion;
-        k.Server.SendBookmarks();
-        await KubeSilo.EventuallyAsync(() => Task.FromResult(k.Runtime.PodWatch.ResourceVersion != before), "the bookmark arrives");
+        // The bookmark must carry the server's newest version (not merely move the driver's version: an event of the
+        // driver's own could do that); it is sent again while the watch is between connections and has nobody to tell.
+        var newest = long.Parse(k.Server.CurrentVersion, CultureInfo.InvariantCulture);
+        Assert.True(long.Parse(k.Runtime.PodWatch.ResourceVersion!, CultureInfo.InvariantCulture) < newest);
+        await KubeSilo.EventuallyAsync(() =>
+        {
+            k.Server.SendBookmarks();
+            return Task.FromResult(long.Parse(k.Runtime.PodWatch.ResourceVersion!, CultureInfo.InvariantCulture) >= newest);
+        }, "the bookmark with the newest version arrives");
 
         // …so that after the history is compacted, watching again from the bookmark needs no re-list.
         k.Server.CompactHistory();
