@@ -7,6 +7,7 @@ using Orleans.Dashboard;
 using WPAI.Silo.Security;
 using WPAI.Kubernetes;
 using WPAI.Silo.Gateway;
+using WPAI.Silo.Metrics;
 
 namespace WPAI.Silo.Hosting;
 
@@ -65,6 +66,7 @@ public static partial class WpaiHost
 
         var useAgents = AddClusterDriver(builder);
         builder.Services.AddWpaiServiceGateway(builder.Configuration);
+        builder.Services.AddWpaiMetrics();
         builder.WebHost.UseUrls($"http://{FormatHost(options.Dashboard.Host)}:{options.Dashboard.Port}");
         builder.UseOrleans(silo =>
         {
@@ -88,6 +90,7 @@ public static partial class WpaiHost
             var health = recovery.Snapshot();
             return health.Healthy ? Results.Text("ok") : Results.Text("degraded: " + health.Describe(), statusCode: StatusCodes.Status503ServiceUnavailable);
         });
+        app.MapWpaiMetrics();
         if (options.Dashboard.Enabled)
         {
             app.MapOrleansDashboard("/dashboard");
