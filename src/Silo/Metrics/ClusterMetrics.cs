@@ -151,9 +151,11 @@ public sealed partial class ClusterMetrics : IDisposable
                 _qps.Set(last.TotalQps, name);
             }
 
-            if (!service.Decisions.IsDefaultOrEmpty && service.Decisions[0].Forecast is { } forecast)
+            // The newest QPS decision's forecast is per replica (as its observed value); the gauge is the service's total.
+            if (!service.Decisions.IsDefault
+                && service.Decisions.FirstOrDefault(d => d.Metric == Abstractions.Contracts.Inference.ScalingMetric.QpsPerReplica && d.Forecast is not null) is { } decision)
             {
-                _forecast.Set(forecast, name);
+                _forecast.Set(decision.Forecast!.Value * Math.Max(1, decision.FromReplicas), name);
             }
         }
 
