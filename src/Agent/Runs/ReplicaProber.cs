@@ -107,7 +107,8 @@ public sealed partial class ReplicaProber(RunSupervisor runs, IOptions<AgentOpti
             replica.Usage?.CpuUsedMilli ?? 0, load.GpuUtilization ?? (replica.Usage is { } u && double.IsFinite(u.GpuUtilization) ? u.GpuUtilization : null));
     }
 
-    private static string Tail(string logFile)
+    /// <summary>The last lines of a replica's log (for reasons people read).</summary>
+    internal static string Tail(string logFile)
     {
         try
         {
