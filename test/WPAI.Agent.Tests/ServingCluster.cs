@@ -6,13 +6,17 @@ namespace WPAI.Agent.Tests;
 /// <summary>
 /// The agent cluster set up to serve: the silo runs the inference gateway on a free port and evaluates services every
 /// second with short windows (stabilization 6 s, drain 3 s, load samples of 1 s), its routes following pushed changes
-/// only (the safety-net refresh is 4 minutes); both agents register OnlineNormal
+/// only (the safety-net refresh is 4 minutes), and the replicas require an API key that only the gateway sends; both
+/// agents register OnlineNormal
 /// nodes and run replicas with the model server's build output. A model repository with ResNet18 (the NuGet model,
 /// linked, never copied) is laid out under the cluster's directory.
 /// </summary>
 public sealed class ServingCluster : AgentCluster
 {
     private readonly int[] _servePorts = TestProcess.FreePorts(2);
+
+    /// <summary>The API key every replica requires; the gateway sends it, so clients of the gateway need none.</summary>
+    public const string ReplicaApiKey = "serving-tests-replica-key";
 
     public Uri Gateway => new($"http://127.0.0.1:{_servePorts[0]}");
 
@@ -40,6 +44,7 @@ public sealed class ServingCluster : AgentCluster
         // Route changes are pushed by the service grains; the safety-net refresh is longer than any wait of the tests,
         // so a route change the push missed fails them.
         "--Wpai:Gateway:RefreshInterval", "00:04:00",
+        "--Wpai:Gateway:ReplicaApiKey", ReplicaApiKey,
         "--Wpai:Inference:EvaluationPeriod", "00:00:01",
         "--Wpai:Inference:MetricWindow", "00:00:03",
         "--Wpai:Inference:ScaleDownStabilization", "00:00:06",
@@ -59,6 +64,7 @@ public sealed class ServingCluster : AgentCluster
         "--model-server", $"dotnet {TestProcess.InferenceDll}",
         "--replica-load-interval", "00:00:01",
         "--replica-ready-timeout", "00:00:45",
+        "--replica-api-key", ReplicaApiKey,
     ];
 
     public override async Task InitializeAsync()
