@@ -18,6 +18,7 @@ public sealed partial class JobGrain(
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IOptions<SchedulingOptions> options,
     IClusterDriver driver,
+    Telemetry.WpaiMetrics metrics,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
     private const int MaxHistory = 50;
@@ -131,6 +132,11 @@ public sealed partial class JobGrain(
         // job, queued and later running, that job list cannot see.
         await GrainFactory.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey).AddAsync([spec.JobId]);
         await state.WriteStateAsync();
+        if (sizing is not null)
+        {
+            metrics.RightSized(spec.Department);
+        }
+
         return new SubmitResult(View(), true);
     }
 
@@ -232,6 +238,7 @@ public sealed partial class JobGrain(
         await WriteReleasingAsync(placement, now);
         await ReleaseAsync(spec, placement, JobStatus.Preempted, now);
         LogReclaimed(logger, spec.JobId, node, S.Attempt);
+        metrics.Preempted(placement.Pool, Telemetry.WpaiMetrics.ReclaimReason);
         return true;
     }
 
