@@ -29,3 +29,9 @@ catch (InferenceStartupException ex)
     await Console.Error.WriteLineAsync($"error: {ex.Message}");
     return 2;
 }
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    // A setting that fails validation at start (a --models folder that does not exist): say which, not a stack trace.
+    await Console.Error.WriteLineAsync($"error: {ex.Message}");
+    return 2;
+}

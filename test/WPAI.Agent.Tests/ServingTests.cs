@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Xunit.Abstractions;
 using WPAI.Abstractions.Contracts.Inference;
 using WPAI.Abstractions.Grains;
+using WPAI.Inference.Grpc.Protocol;
 
 namespace WPAI.Agent.Tests;
 
@@ -16,7 +17,7 @@ public sealed class ServingTests(ServingCluster cluster, ITestOutputHelper outpu
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task Service_ScalesOutOnMeasuredLoad_ScalesInDrainingWithoutFailures_AndReplacesAKilledReplica()
+    public async Task Service_ScalesOutOnMeasuredLoad_ReplacesAKilledReplicaWithoutFailures_ScalesInDraining()
     {
         const string name = "resnet";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
@@ -31,8 +32,14 @@ public sealed class ServingTests(ServingCluster cluster, ITestOutputHelper outpu
         await WaitRoutedAsync(http);
         await LoadGenerator.InferOnceAsync(http, new Uri(cluster.Gateway, $"/services/{name}/v2/models/resnet18/infer"));
 
+        // The replica requires the API key the agents gave it: asked directly without it, it refuses; the gateway sends it.
+        using (var direct = await http.GetAsync(new Uri(first.Url + "/v2/models/resnet18")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, direct.StatusCode);
+        }
+
         // 2. Load: the measured QPS reaches the grain, which scales out; the new replica serves through the gateway.
-        await using (var load = new LoadGenerator(ModelUrl, clients: 4, maxRequestsPerClient: 300, limit: Patience))
+        await using (var load = new LoadGenerator(ModelUrl, clients: 4, maxRequestsPerClient: 400, limit: Patience))
         {
             var scaled = await WaitServiceAsync(name, s => s.Replicas.Count(r => r.Phase == ReplicaPhase.Ready) >= 2, "a second replica ready under load");
             var expand = scaled.Decisions.FirstOrDefault(d => d.ToReplicas > d.FromReplicas && d.Kind is "Expand" or "Clamped");
@@ -42,12 +49,30 @@ public sealed class ServingTests(ServingCluster cluster, ITestOutputHelper outpu
             Assert.Contains("measured: ", expand.Reason, StringComparison.Ordinal);
             var added = scaled.Replicas.First(r => r.Id != first.Id && r.Phase == ReplicaPhase.Ready);
             await cluster.WaitForAsync(() => InferenceCountAsync(http, added.Url!), n => n > 0, $"requests served by the new replica {added.Id}", Patience);
+            output.WriteLine($"scale-out {expand.FromReplicas} -> {expand.ToReplicas} ({expand.Kind}) at observed {expand.Observed:0.##} QPS per replica vs target {expand.Target}: {expand.Reason}");
+
+            // 3. Under the same load, kill the first replica's process group by PID: it is replaced, and no request
+            // fails — those in flight on the killed process and those sent to it before the gateway noticed are sent
+            // again to another replica.
+            var victim = first;
+            var known = (await cluster.Client.GetServiceAsync(name)).Replicas.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            var served = load.Succeeded;
+            var gap = Stopwatch.StartNew();
+            Assert.True(Measuring.Posix.SignalGroup(victim.Pid!.Value, Measuring.Posix.SigKill));
+            var replaced = await WaitServiceAsync(name, s => s.Replicas.All(r => r.Id != victim.Id) && s.Decisions.Any(d => d.Kind == "Replace"), $"{victim.Id} replaced after SIGKILL");
+            var replace = replaced.Decisions.First(d => d.Kind == "Replace");
+            Assert.Contains(victim.Id, replace.Reason, StringComparison.Ordinal);
+            var replacement = await WaitServiceAsync(name, s => s.Replicas.Any(r => !known.Contains(r.Id) && r.Phase == ReplicaPhase.Ready), "the replacement ready");
+            var fresh = replacement.Replicas.First(r => !known.Contains(r.Id) && r.Phase == ReplicaPhase.Ready);
+            await cluster.WaitForAsync(() => InferenceCountAsync(http, fresh.Url!), n => n > 0, $"requests served by the replacement {fresh.Id}", Patience);
             await load.StopAsync();
-            output.WriteLine($"load: {load.Succeeded} requests served, {load.Failures.Count} failed; scale-out {expand.FromReplicas} -> {expand.ToReplicas} ({expand.Kind}) at observed {expand.Observed:0.##} QPS per replica vs target {expand.Target}: {expand.Reason}");
-            Assert.True(load.Failures.Count == 0, $"{load.Failures.Count} requests failed under load: {string.Join('\n', load.Failures.Take(5))}");
+            var resent = cluster.Output().Split('\n').Count(l => l.Contains("sending it to another replica", StringComparison.Ordinal));
+            output.WriteLine($"kill: replacement serving after {gap.Elapsed.TotalSeconds:0.#} s; {load.Succeeded - served} requests served meanwhile; the gateway sent {resent} requests to another replica; {replace.Reason}");
+            output.WriteLine($"load: {load.Succeeded} requests served, {load.Failures.Count} failed");
+            Assert.True(load.Failures.Count == 0, $"{load.Failures.Count} requests failed under load and around the kill: {string.Join('\n', load.Failures.Take(5))}");
         }
 
-        // 3. Load stops (a light trickle continues): scale-in after the stabilization window, draining first, no request fails.
+        // 4. Load stops (a light trickle continues): scale-in after the stabilization window, draining first, no request fails.
         var drained = false;
         await using (var trickle = new LoadGenerator(ModelUrl, clients: 1, maxRequestsPerClient: 400, limit: Patience))
         {
@@ -70,30 +95,6 @@ public sealed class ServingTests(ServingCluster cluster, ITestOutputHelper outpu
         Assert.True(drained, "a replica was seen draining before it stopped");
         var contracted = await cluster.Client.GetServiceAsync(name);
         Assert.Contains(contracted.Decisions, d => d.ToReplicas < d.FromReplicas && d.Kind is "Contract" or "Clamped");
-
-        // 4. Two replicas (by hand); kill one by PID: it is replaced, and requests in the gap go to the other.
-        await cluster.Client.ScaleServiceAsync(name, 2, "replica kill test");
-        var two = await WaitServiceAsync(name, s => s.Replicas.Count(r => r.Phase == ReplicaPhase.Ready) == 2, "two replicas ready again");
-        var victim = two.Replicas.OrderBy(r => r.StartedAt).First();
-        var other = two.Replicas.Single(r => r.Id != victim.Id);
-        InferenceServiceView replaced;
-        await using (var during = new LoadGenerator(ModelUrl, clients: 2, maxRequestsPerClient: 400, limit: Patience))
-        {
-            var before = await InferenceCountAsync(http, other.Url!);
-            await cluster.WaitForAsync(() => InferenceCountAsync(http, other.Url!), n => n > before, $"the gateway routing to {other.Id} too", Patience);
-            var gap = Stopwatch.StartNew();
-            Assert.True(Measuring.Posix.SignalGroup(victim.Pid!.Value, Measuring.Posix.SigKill));
-            replaced = await WaitServiceAsync(name, s => s.Replicas.Count(r => r.Phase == ReplicaPhase.Ready) == 2 && s.Replicas.All(r => r.Id != victim.Id), $"{victim.Id} replaced after SIGKILL");
-            var replacement = replaced.Replicas.Single(r => two.Replicas.All(t => t.Id != r.Id));
-            await cluster.WaitForAsync(() => InferenceCountAsync(http, replacement.Url!), n => n > 0, $"requests served by the replacement {replacement.Id}", Patience);
-            await during.StopAsync();
-            // Requests in flight on the killed process, and any the gateway sent it before it noticed, fail: counted, not asserted.
-            output.WriteLine($"kill: replacement serving after {gap.Elapsed.TotalSeconds:0.#} s; {during.Succeeded} requests served meanwhile, {during.Failures.Count} failed ({string.Join(" | ", during.Failures.Take(3))})");
-            Assert.True(during.Succeeded > 0, "requests in the gap were served by the other replica");
-        }
-
-        Assert.Contains(replaced.Decisions, d => d.Kind == "Replace" && d.Reason.Contains(victim.Id, StringComparison.Ordinal));
-        output.WriteLine(replaced.Decisions.First(d => d.Kind == "Replace").Reason);
 
         await cluster.Grains.GetGrain<IInferenceServiceGrain>(name).DeleteAsync();
     }
@@ -151,6 +152,89 @@ public sealed class ServingTests(ServingCluster cluster, ITestOutputHelper outpu
         await cluster.Grains.GetGrain<IInferenceServiceGrain>(name).DeleteAsync();
     }
 
+    [Fact]
+    public async Task Grpc_ThroughTheGateway_ReachesTheServiceNamedInMetadata_OrServingTheModel()
+    {
+        const string name = "resnet-grpc";
+        await cluster.Client.DeployServiceAsync(Spec(name, cluster.Models, min: 1, max: 1));
+        var ready = await WaitServiceAsync(name, s => s.Replicas.Length == 1 && s.Replicas[0].Phase == ReplicaPhase.Ready, "one replica ready");
+        var replica = ready.Replicas[0];
+        Assert.StartsWith("http://127.0.0.1:", replica.GrpcUrl, StringComparison.Ordinal);
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(cluster.GrpcGateway, new global::Grpc.Net.Client.GrpcChannelOptions { MaxReceiveMessageSize = null });
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var service = new global::Grpc.Core.Metadata { { "wpai-service", name } };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+
+        // Routed by the wpai-service metadata: the model answers ready, and an inference is served by this replica.
+        await cluster.WaitForAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await client.ModelReadyAsync(new ModelReadyRequest { Name = "resnet18" }, service)).Ready;
+                }
+                catch (global::Grpc.Core.RpcException)
+                {
+                    return false; // routes not pushed yet
+                }
+            },
+            r => r,
+            "gRPC ModelReady through the gateway",
+            Patience);
+        var before = await InferenceCountAsync(http, replica.Url!);
+        var answer = await client.ModelInferAsync(InferRequest(), service);
+        Assert.Equal("resnet18", answer.ModelName);
+        Assert.Equal(512 * 4, Assert.Single(answer.RawOutputContents).Length); // ResNet18's [1,512,1,1] features
+        Assert.True(await InferenceCountAsync(http, replica.Url!) > before, "the inference ran on the service's replica");
+
+        // Without metadata: routed by the model named in the request (whichever service serves resnet18 first by name).
+        var unnamed = await client.ModelInferAsync(InferRequest());
+        Assert.Single(unnamed.RawOutputContents);
+        Assert.True((await client.ServerReadyAsync(new ServerReadyRequest())).Ready);
+
+        // A service that does not exist: no route, a gRPC error (not a hang, not another service's answer).
+        var missing = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await client.ModelInferAsync(InferRequest(), new global::Grpc.Core.Metadata { { "wpai-service", "no-such-service" } }));
+        output.WriteLine($"gRPC without a route: {missing.StatusCode}: {missing.Status.Detail}");
+
+        await cluster.Grains.GetGrain<IInferenceServiceGrain>(name).DeleteAsync();
+    }
+
+    [Fact]
+    public async Task Deploy_WhoseReplicaCrashesAtStart_BacksOffBetweenStarts_AndShowsWhy()
+    {
+        const string name = "resnet-crash";
+        await cluster.Client.DeployServiceAsync(Spec(name, cluster.MissingModels, min: 1, max: 1));
+
+        // Two failed starts in a row: the second waits twice as long as the first (2 s, then 4 s), and the service says why.
+        var looping = await WaitServiceAsync(name, s => s.Decisions.Count(d => d.Kind == "Backoff") >= 2, "two failed starts backed off");
+        var backoffs = looping.Decisions.Where(d => d.Kind == "Backoff").Reverse().ToList();
+        output.WriteLine(string.Join('\n', backoffs.Select(d => $"{d.At:HH:mm:ss.fff} {d.Reason}")));
+        Assert.Contains("(1 in a row)", backoffs[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("the next start waits 2 s", backoffs[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("(2 in a row)", backoffs[1].Reason, StringComparison.Ordinal);
+        Assert.Contains("the next start waits 4 s", backoffs[1].Reason, StringComparison.Ordinal);
+        Assert.Contains("log tail", backoffs[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("must name an existing folder", backoffs[0].Reason, StringComparison.Ordinal); // the model server's own error, not a stack trace
+        Assert.NotNull(looping.Problem);
+        Assert.StartsWith("crash loop: ", looping.Problem, StringComparison.Ordinal);
+        output.WriteLine("problem: " + looping.Problem);
+
+        // The grain's own records: the second replica started no sooner than the back-off allowed, so it failed later still.
+        Assert.True(backoffs[1].At - backoffs[0].At >= TimeSpan.FromSeconds(2), $"the second start failed {backoffs[1].At - backoffs[0].At} after the first: no back-off");
+
+        await cluster.Grains.GetGrain<IInferenceServiceGrain>(name).DeleteAsync();
+    }
+
+    private static ModelInferRequest InferRequest()
+    {
+        var request = new ModelInferRequest { ModelName = "resnet18" };
+        var input = new ModelInferRequest.Types.InferInputTensor { Name = "Input247", Datatype = "FP32" };
+        input.Shape.Add([1, 3, 224, 224]);
+        request.Inputs.Add(input);
+        request.RawInputContents.Add(global::Google.Protobuf.ByteString.CopyFrom(new byte[3 * 224 * 224 * 4]));
+        return request;
+    }
+
     private Uri ModelUrl => new(cluster.Gateway, "/v2/models/resnet18/infer");
 
     private static async Task<int> StatusAsync(HttpClient http, Uri url)
@@ -176,9 +260,14 @@ public sealed class ServingTests(ServingCluster cluster, ITestOutputHelper outpu
             "the gateway routing /v2/models/resnet18 to a ready replica",
             Patience);
 
+    /// <summary>How many inferences a replica ran (asked directly, with the replicas' API key).</summary>
     private static async Task<long> InferenceCountAsync(HttpClient http, string replicaUrl)
     {
-        var stats = await http.GetStringAsync(new Uri(replicaUrl + "/v2/models/resnet18/stats"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(replicaUrl + "/v2/models/resnet18/stats"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServingCluster.ReplicaApiKey);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var stats = await response.Content.ReadAsStringAsync();
         using var json = System.Text.Json.JsonDocument.Parse(stats);
         return json.RootElement.GetProperty("model_stats").EnumerateArray().Sum(m => m.GetProperty("inference_count").GetInt64());
     }

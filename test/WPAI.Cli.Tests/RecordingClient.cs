@@ -31,6 +31,9 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
 
     public Exception? Throw { get; set; }
 
+    /// <summary>What service get answers (default: none, so service commands fail with not found).</summary>
+    public WPAI.Abstractions.Contracts.Inference.InferenceServiceView? Service { get; set; }
+
     public Task<IWpaiSession> ConnectAsync(WpaiClientOptions options, CancellationToken cancellationToken)
     {
         Connections.Add(options);
@@ -127,11 +130,20 @@ internal sealed class RecordingClient : IWpaiClient, IWpaiConnector
     public Task<WPAI.Abstractions.Contracts.Inference.InferenceServiceView> DeployServiceAsync(WPAI.Abstractions.Contracts.Inference.InferenceServiceSpec spec, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("the recording client has no inference services");
 
-    public Task<WPAI.Abstractions.Contracts.Inference.InferenceServiceView> UpdateServiceModelsAsync(string name, string modelRepository, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("the recording client has no inference services");
+    public Task<WPAI.Abstractions.Contracts.Inference.InferenceServiceView> UpdateServiceModelsAsync(string name, string modelRepository, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"service update {name} {modelRepository}");
+        var service = Service ?? throw new NotSupportedException("the recording client has no inference services");
+        return Task.FromResult(service with { RolloutTarget = modelRepository });
+    }
 
-    public Task<WPAI.Abstractions.Contracts.Inference.InferenceServiceView> GetServiceAsync(string name, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("the recording client has no inference services");
+    public Task<WPAI.Abstractions.Contracts.Inference.InferenceServiceView> GetServiceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"service get {name}");
+        return Service is { } service && service.Spec.Name == name
+            ? Task.FromResult(service)
+            : throw new WpaiNotFoundException("inference service", name);
+    }
 
     public Task<ImmutableArray<WPAI.Abstractions.Contracts.Inference.InferenceServiceView>> ListServicesAsync(CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("the recording client has no inference services");

@@ -32,6 +32,7 @@ public static class AgentHost
         ["--nvidia-smi"] = "Agent:NvidiaSmi",
         ["--model-server"] = "Agent:ModelServer",
         ["--replica-host"] = "Agent:ReplicaHost",
+        ["--replica-api-key"] = "Agent:ReplicaApiKey",
         ["--replica-ready-timeout"] = "Agent:ReplicaReadyTimeout",
         ["--replica-load-interval"] = "Agent:ReplicaLoadInterval",
     };

@@ -55,6 +55,13 @@ public sealed class AgentOptions
     /// <summary>The address replicas listen on and the gateway reaches them at (default 127.0.0.1).</summary>
     public string ReplicaHost { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// The API key every replica's model server requires (<c>--replica-api-key</c>, or <c>Agent__ReplicaApiKey</c> in the
+    /// environment to keep it off the command line); the silo's gateway sends it (<c>Wpai:Gateway:ReplicaApiKey</c>).
+    /// Required when <see cref="ReplicaHost"/> is not a loopback address.
+    /// </summary>
+    public string? ReplicaApiKey { get; set; }
+
     /// <summary>A replica whose model server does not answer ready within this time is stopped and reported with its log tail.</summary>
     public TimeSpan ReplicaReadyTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -102,6 +109,12 @@ public sealed class AgentOptions
         if (string.IsNullOrWhiteSpace(ReplicaHost) || ReplicaHost.Contains('/', StringComparison.Ordinal))
         {
             throw new WpaiValidationException("--replica-host", $"'{ReplicaHost}' is not a host name or address", "Give the address the gateway reaches this node's replicas at, e.g. --replica-host 127.0.0.1.");
+        }
+
+        var loopback = ReplicaHost == "localhost" || (System.Net.IPAddress.TryParse(ReplicaHost.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
+        if (!loopback && string.IsNullOrEmpty(ReplicaApiKey))
+        {
+            throw new WpaiValidationException("--replica-host", $"'{ReplicaHost}' is reachable from other machines, and replicas without an API key would serve anyone who reaches it", "Give --replica-api-key KEY (or Agent__ReplicaApiKey in the environment) and the same key to the silo as Wpai:Gateway:ReplicaApiKey.");
         }
     }
 

@@ -44,6 +44,9 @@ public sealed class LocalRun
 
     public string? LoadFile { get; set; }
 
+    /// <summary>For a model-server replica: the address it serves gRPC on (HTTP/2).</summary>
+    public string? GrpcUrl { get; set; }
+
     /// <summary>The replica answered ready once: the readiness timeout no longer applies (a busy server may miss a probe).</summary>
     public bool WasReady { get; set; }
 

@@ -71,7 +71,13 @@ public sealed partial class ReplicaProber(RunSupervisor runs, IOptions<AgentOpti
     {
         try
         {
-            using var response = await _http.PostAsync(new Uri(url + "/v2/repository/index"), new StringContent("{}", Encoding.UTF8, "application/json"), cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url + "/v2/repository/index")) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+            if (options.Value.ReplicaApiKey is { Length: > 0 } key)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key); // the replica requires it beyond /v2/health
+            }
+
+            using var response = await _http.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 return null;
@@ -107,7 +113,8 @@ public sealed partial class ReplicaProber(RunSupervisor runs, IOptions<AgentOpti
             replica.Usage?.CpuUsedMilli ?? 0, load.GpuUtilization ?? (replica.Usage is { } u && double.IsFinite(u.GpuUtilization) ? u.GpuUtilization : null));
     }
 
-    private static string Tail(string logFile)
+    /// <summary>The last lines of a replica's log (for reasons people read).</summary>
+    internal static string Tail(string logFile)
     {
         try
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using WPAI.Agent.Hosting;
 using WPAI.Agent.Measuring;
+using WPAI.Domain.Common;
 using WPAI.Domain.Inference;
 using WPAI.Domain.Nodes;
 
@@ -101,6 +102,12 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
                 if (!IsAlive(run))
                 {
                     run.End = EndOf(run, now);
+                    if (run.Url is not null && !run.WasReady && run.StopReason is null)
+                    {
+                        // A replica that died before it was ever ready: why is in its log (a model that would not load, a bad flag).
+                        run.End = run.End with { Detail = $"{run.End.Detail} before it was ready; log tail:\n{ReplicaProber.Tail(run.LogFile)}" };
+                    }
+
                     _children.Remove(run.Key, out var child);
                     child?.Dispose();
                     LogEnded(logger, run.JobId, run.Attempt, run.End.Detail);
@@ -141,11 +148,7 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
                     var milli = Math.Max(0, (cpu - last.CpuSeconds) / (now - last.At).TotalSeconds * 1000);
                     var (utilization, memory) = GpuUse(run.GpuIndices, gpus, gpuMemoryMib);
                     var list = _samples.TryGetValue(run.Key, out var l) ? l : _samples[run.Key] = [];
-                    list.Add(_latest[run.Key] = new UsageSample(now, utilization, memory, milli, rss));
-                    if (list.Count > MaxPendingSamples)
-                    {
-                        list.RemoveAt(0);
-                    }
+                    BoundedList.AddNewestLast(list, _latest[run.Key] = new UsageSample(now, utilization, memory, milli, rss), MaxPendingSamples);
                 }
 
                 _lastCpu[run.Key] = (cpu, now);
@@ -159,7 +162,7 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
         lock (_gate)
         {
             var started = _state.Runs.Where(r => !r.StartReported && r.Pid is not null)
-                .Select(r => new RunStarted(r.JobId, r.Attempt, r.Pid!.Value, [.. r.GpuIndices], r.RunDirectory, r.LogFile, r.StartedAt, r.Url));
+                .Select(r => new RunStarted(r.JobId, r.Attempt, r.Pid!.Value, [.. r.GpuIndices], r.RunDirectory, r.LogFile, r.StartedAt, r.Url, r.GrpcUrl));
             var ended = _state.Runs.Where(r => r.End is not null).Select(r => r.End!);
             var usage = _samples.Where(s => s.Value.Count > 0).Select(s =>
             {
@@ -360,10 +363,12 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
         if (ReplicaRun.IsModelServer(command))
         {
             // A replica: this node's model server on a free port, writing its load where the prober reads it.
-            var port = FreePort(O.ReplicaHost);
-            run.Url = $"http://{(O.ReplicaHost.Contains(':', StringComparison.Ordinal) ? $"[{O.ReplicaHost}]" : O.ReplicaHost)}:{port}";
+            var host = O.ReplicaHost.Contains(':', StringComparison.Ordinal) ? $"[{O.ReplicaHost}]" : O.ReplicaHost;
+            var ports = FreePorts(O.ReplicaHost, 2);
+            run.Url = $"http://{host}:{ports[0]}";
+            run.GrpcUrl = $"http://{host}:{ports[1]}";
             run.LoadFile = Path.Combine(runDir, "load.json");
-            command = [.. O.ModelServerCommand, .. command.Skip(1), "--urls", run.Url, "--load-report-file", run.LoadFile,
+            command = [.. O.ModelServerCommand, .. command.Skip(1), "--urls", run.Url, "--grpc-urls", run.GrpcUrl, "--load-report-file", run.LoadFile,
                 "--load-report-interval", O.ReplicaLoadInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture)];
             Save();
         }
@@ -400,6 +405,10 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
             start.Environment["WPAI_RUN_DIR"] = runDir;
             start.Environment["WPAI_LOG_FILE"] = run.LogFile;
             start.Environment["WPAI_EXIT_FILE"] = run.ExitFile;
+            if (run.Url is not null && !string.IsNullOrEmpty(O.ReplicaApiKey))
+            {
+                start.Environment["Inference__ApiKey"] = O.ReplicaApiKey; // the model server's --api-key, kept off its command line
+            }
             var process = Process.Start(start) ?? throw new InvalidOperationException("setsid did not start");
             run.Pid = process.Id;
             run.StartTicks = ProcessTable.Read(process.Id)?.StartTicks ?? 0;
@@ -489,19 +498,22 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
         return (mine.Average(g => g.Utilization), memory);
     }
 
-    /// <summary>A port the OS reports free now (the model server binds it a moment later; a clash fails its start, and the replica is replaced).</summary>
-    private static int FreePort(string host)
+    /// <summary>
+    /// Distinct ports the OS reports free now (each listener is held until all are picked; the model server binds them a
+    /// moment later, and a clash fails its start, so the replica is replaced).
+    /// </summary>
+    private static int[] FreePorts(string host, int count)
     {
         var address = System.Net.IPAddress.TryParse(host, out var ip) ? ip : System.Net.IPAddress.Loopback;
-        var listener = new System.Net.Sockets.TcpListener(address, 0);
-        listener.Start();
+        var listeners = Enumerable.Range(0, count).Select(_ => new System.Net.Sockets.TcpListener(address, 0)).ToList();
         try
         {
-            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((System.Net.IPEndPoint)l.LocalEndpoint).Port)];
         }
         finally
         {
-            listener.Stop();
+            listeners.ForEach(l => l.Stop());
         }
     }
 

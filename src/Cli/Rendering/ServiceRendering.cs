@@ -40,6 +40,11 @@ public static class ServiceRendering
             console.MarkupLine($"models: {Markup.Escape(models)}{(s.RolloutTarget is { } target ? $", rolling out {Markup.Escape(target)}" : string.Empty)}");
         }
 
+        if (s.Problem is { } problem)
+        {
+            console.MarkupLine($"[red]problem:[/] {Markup.Escape(problem)}");
+        }
+
         console.MarkupLine($"forecaster: {Markup.Escape(s.Forecaster.ToString())}");
         var replicas = Tables.List("replica", "node", "port", "state", "pid", "started", "last load", "detail");
         foreach (var r in s.Replicas)

@@ -18,6 +18,9 @@ public sealed class ReplicaSet(List<ReplicaView> replicas)
     /// <summary>The replicas that serve requests now.</summary>
     public int Ready => replicas.Count(r => r.Phase == ReplicaPhase.Ready);
 
+    /// <summary>The replicas the gateway may route to, as text (ids and addresses): it changes exactly when the routes do.</summary>
+    public string Routes => string.Join(',', replicas.Where(r => r.Routable).Select(r => $"{r.Id}={r.Url};{r.GrpcUrl}").Order(StringComparer.Ordinal));
+
     public ReplicaView? Find(string id) => replicas.Find(r => string.Equals(r.Id, id, StringComparison.Ordinal));
 
     public void Add(ReplicaView replica)
@@ -31,15 +34,15 @@ public sealed class ReplicaSet(List<ReplicaView> replicas)
         replicas.Add(replica);
     }
 
-    /// <summary>Its node agent started the model server as <paramref name="pid"/> serving on <paramref name="url"/>. False when nothing changed.</summary>
-    public bool Started(string id, int pid, string? url)
+    /// <summary>Its node agent started the model server as <paramref name="pid"/> serving on <paramref name="url"/> (gRPC on <paramref name="grpcUrl"/>). False when nothing changed.</summary>
+    public bool Started(string id, int pid, string? url, string? grpcUrl = null)
     {
         if (Find(id) is not { Phase: ReplicaPhase.Placed } replica)
         {
             return false;
         }
 
-        Replace(replica, replica with { Phase = ReplicaPhase.Starting, Pid = pid, Url = url ?? replica.Url });
+        Replace(replica, replica with { Phase = ReplicaPhase.Starting, Pid = pid, Url = url ?? replica.Url, GrpcUrl = grpcUrl ?? replica.GrpcUrl });
         return true;
     }
 

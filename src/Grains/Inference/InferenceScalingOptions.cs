@@ -51,6 +51,12 @@ public sealed class InferenceScalingOptions
     /// <summary>Replica load samples older than this do not count toward the service's measured load (default 30 s).</summary>
     public TimeSpan LoadMaxAge { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The wait before a replica replaces one that failed to start; doubled for each failure in a row (default 10 s).</summary>
+    public TimeSpan StartBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest crash-loop wait between replica starts (default 5 minutes).</summary>
+    public TimeSpan StartBackoffMax { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The inference gateway's base address (set by the silo host when it runs one); each service's address is below it.</summary>
     public string? GatewayUrl { get; set; }
 
@@ -71,9 +77,9 @@ public sealed class InferenceScalingOptions
             throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "ForecastQuantile must be in [0.5, 1] (or unset), ReplicaStartup >= 0 and Policy one of Predictive, Reactive, Hpa, Fixed", "Fix Wpai:Inference in configuration.");
         }
 
-        if (ScaleDownStabilization < TimeSpan.Zero || DrainTime < TimeSpan.Zero || LoadMaxAge <= TimeSpan.Zero)
+        if (ScaleDownStabilization < TimeSpan.Zero || DrainTime < TimeSpan.Zero || LoadMaxAge <= TimeSpan.Zero || StartBackoff < TimeSpan.Zero || StartBackoffMax < StartBackoff)
         {
-            throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "ScaleDownStabilization and DrainTime must be >= 0 and LoadMaxAge positive", "Fix Wpai:Inference in configuration.");
+            throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "ScaleDownStabilization, DrainTime and StartBackoff must be >= 0, LoadMaxAge positive and StartBackoffMax >= StartBackoff", "Fix Wpai:Inference in configuration.");
         }
 
         Forecaster.Validate();

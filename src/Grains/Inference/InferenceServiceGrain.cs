@@ -32,6 +32,7 @@ public sealed partial class InferenceServiceGrain(
     private readonly ServiceAutoscaler _autoscaler = new(options.Value.Policy, options.Value.ScaleDownStabilization);
     private ServiceLoadHistory _history = null!;
     private DurableWakeUp _evaluations = null!;
+    private string _routes = string.Empty;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -163,7 +164,7 @@ public sealed partial class InferenceServiceGrain(
     public Task ReplicaStartedAsync(RunStarted started)
     {
         ArgumentNullException.ThrowIfNull(started);
-        return new ReplicaSet(S.Replicas).Started(started.JobId, started.Pid, started.Url) ? WriteAsync() : Task.CompletedTask;
+        return new ReplicaSet(S.Replicas).Started(started.JobId, started.Pid, started.Url, started.GrpcUrl) ? WriteAsync() : Task.CompletedTask;
     }
 
     public Task ReplicaProbedAsync(ReplicaProbe probe)
@@ -175,6 +176,9 @@ public sealed partial class InferenceServiceGrain(
         }
 
         LogReplicaReady(logger, Key, probe.JobId);
+        S.FailedStarts = 0;
+        S.StartsHeldUntil = null;
+        S.LastFailedStart = null;
         return S.RolloutTarget is null ? WriteAsync() : StepRolloutAsync();
     }
 
@@ -220,10 +224,23 @@ public sealed partial class InferenceServiceGrain(
         }
 
         var serving = new ReplicaSet(S.Replicas).Serving;
+        LogReplicaEnded(logger, Key, lost.Id, lost.Node, end.Detail);
+        if (ReplicaStartBackoff.IsFailedStart(lost))
+        {
+            // A crash at start: the next replica waits, longer after each failure in a row, instead of crash-looping.
+            var now = clock.GetUtcNow();
+            S.FailedStarts++;
+            var wait = ReplicaStartBackoff.Delay(S.FailedStarts, options.Value.StartBackoff, options.Value.StartBackoffMax);
+            S.StartsHeldUntil = now + wait;
+            S.LastFailedStart = $"replica {lost.Id} on {lost.Node}: {end.Detail}";
+            await RecordAsync(new ScalingDecisionView(now, serving + 1, serving, "Backoff", null, 0, null, 0, string.Create(CultureInfo.InvariantCulture,
+                $"replica {lost.Id} on {lost.Node} failed to start ({S.FailedStarts} in a row): {end.Detail}; the next start waits {wait.TotalSeconds:0} s")));
+            return;
+        }
+
         await ReconcileAsync(spec, S.DesiredReplicas);
         var replacement = S.Replicas.Count > 0 ? S.Replicas[^1] : null;
         var how = new ReplicaSet(S.Replicas).Serving > serving ? $"replaced by {replacement!.Id} on {replacement.Node}" : "no room to replace it";
-        LogReplicaEnded(logger, Key, lost.Id, lost.Node, end.Detail);
         await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), serving + 1, new ReplicaSet(S.Replicas).Serving, "Replace", null, 0, null, 0,
             $"replica {lost.Id} on {lost.Node} ({lost.Phase}, pid {lost.Pid}) ended: {end.Detail}; {how}"));
     }
@@ -240,6 +257,8 @@ public sealed partial class InferenceServiceGrain(
         await _evaluations.SetAsync(TimeSpan.Zero);
         _history = NewHistory();
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).RemoveServiceAsync(Key);
+        _routes = string.Empty;
+        await GrainFactory.GetGrain<IServiceRoutesGrain>(WpaiCluster.FleetKey).ChangedAsync(Key);
     }
 
     private InferenceServiceSpec RequireSpec() => S.Spec ?? throw new WpaiNotFoundException("inference service", Key);
@@ -252,23 +271,42 @@ public sealed partial class InferenceServiceGrain(
         await ReconcileAsync(spec, view.ToReplicas);
         if (new ReplicaSet(S.Replicas).Serving is var serving && serving != view.ToReplicas)
         {
-            view = view with { Reason = $"{view.Reason}; only {serving} placed: pool {spec.Pool} has no room for more" };
+            view = view with
+            {
+                Reason = StartsHeld(clock.GetUtcNow()) ? $"{view.Reason}; only {serving} running: starts held until {S.StartsHeldUntil:O} after {S.FailedStarts} failed starts"
+                    : $"{view.Reason}; only {serving} placed: pool {spec.Pool} has no room for more",
+            };
         }
 
         await RecordAsync(view);
         return view;
     }
 
-    /// <summary>Places or releases replicas until <paramref name="desired"/> run (or the pool has no room).</summary>
+    /// <summary>True while a crash-loop back-off holds new replica starts.</summary>
+    private bool StartsHeld(DateTimeOffset now) => S.StartsHeldUntil is { } until && now < until;
+
+    /// <summary>Places or releases replicas until <paramref name="desired"/> run (or the pool has no room, or starts are held after crashes).</summary>
     private async Task ReconcileAsync(InferenceServiceSpec spec, int desired)
     {
-        if (await Replicas().ReconcileAsync(spec, desired) is > 0 and var missing)
+        if (await Replicas().ReconcileAsync(spec, desired, holdStarts: StartsHeld(clock.GetUtcNow())) is > 0 and var missing)
         {
             LogNoRoom(logger, Key, spec.Pool, missing);
         }
     }
 
-    private ServiceReplicas Replicas() => new(GrainFactory, Key, S, clock, launcher, () => state.WriteStateAsync());
+    private ServiceReplicas Replicas() => new(GrainFactory, Key, S, clock, launcher, PersistAsync);
+
+    /// <summary>Writes the state; when the replicas the gateway may route to changed, tells the gateways at once.</summary>
+    private async Task PersistAsync()
+    {
+        await state.WriteStateAsync();
+        var routes = new ReplicaSet(S.Replicas).Routes;
+        if (!string.Equals(routes, _routes, StringComparison.Ordinal))
+        {
+            _routes = routes;
+            await GrainFactory.GetGrain<IServiceRoutesGrain>(WpaiCluster.FleetKey).ChangedAsync(Key);
+        }
+    }
 
     /// <summary>Carries the roll-out forward as far as it can go now (<see cref="ServiceRollout"/>), persisting each step.</summary>
     private async Task StepRolloutAsync()
@@ -312,7 +350,7 @@ public sealed partial class InferenceServiceGrain(
     private async Task WriteAsync()
     {
         S.Version++;
-        await state.WriteStateAsync();
+        await PersistAsync();
     }
 
     private async Task AdoptTrainingAsync(DateTimeOffset now)
@@ -326,11 +364,12 @@ public sealed partial class InferenceServiceGrain(
     {
         BoundedList.AddNewestFirst(S.Decisions, view, options.Value.MaxDecisions);
         S.Version++;
-        await state.WriteStateAsync();
+        await PersistAsync();
     }
 
     private InferenceServiceView View() =>
         new(S.Spec!, S.DesiredReplicas, [.. S.Replicas], Math.Max(0, S.DesiredReplicas - new ReplicaSet(S.Replicas).Serving), _window.Latest,
             ServiceForecaster.Current(S.Forecaster, _history), [.. S.Decisions], S.Version,
-            options.Value.GatewayUrl is { } gateway ? $"{gateway}/services/{Key}" : null, S.RolloutTarget);
+            options.Value.GatewayUrl is { } gateway ? $"{gateway}/services/{Key}" : null, S.RolloutTarget,
+            ReplicaStartBackoff.Describe(S.FailedStarts, S.StartsHeldUntil, S.LastFailedStart, clock.GetUtcNow()));
 }

@@ -52,4 +52,16 @@ public sealed class InferenceServiceState
     /// <summary>The model repository a roll-out is moving the replicas to; null when none is in progress.</summary>
     [Id(13)]
     public string? RolloutTarget { get; set; }
+
+    /// <summary>Replicas that ended before they were ever ready, in a row (<see cref="WPAI.Domain.Inference.ReplicaStartBackoff"/>).</summary>
+    [Id(14)]
+    public int FailedStarts { get; set; }
+
+    /// <summary>No new replica starts before this time (crash-loop back-off); null: none held.</summary>
+    [Id(15)]
+    public DateTimeOffset? StartsHeldUntil { get; set; }
+
+    /// <summary>Why the last failed start failed (its end, with the log tail).</summary>
+    [Id(16)]
+    public string? LastFailedStart { get; set; }
 }

@@ -20,13 +20,13 @@ internal sealed class ServiceReplicas(IGrainFactory grains, string service, Infe
     /// <summary>
     /// Places (and launches) or retires replicas until <paramref name="desired"/> serve; returns how many the pool had no
     /// room for. Replicas that run as processes drain before they stop (<see cref="StopDrainedAsync"/>); reservations
-    /// are released at once.
+    /// are released at once. With <paramref name="holdStarts"/> (a crash-loop back-off) none is added.
     /// </summary>
-    public async Task<int> ReconcileAsync(InferenceServiceSpec spec, int desired)
+    public async Task<int> ReconcileAsync(InferenceServiceSpec spec, int desired, bool holdStarts = false)
     {
         state.DesiredReplicas = desired;
         var set = Set;
-        while (set.Serving < desired)
+        while (!holdStarts && set.Serving < desired)
         {
             if (!await AddAsync(spec, spec.ModelRepository))
             {

@@ -14,7 +14,7 @@ public static class InferenceServiceCollectionExtensions
         services.AddOptions<InferenceServerOptions>()
             .Bind(configuration.GetSection(InferenceServerOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(o => Directory.Exists(o.ModelRepository), "Inference:ModelRepository must name an existing folder (pass --models DIR)")
+            .Validate(o => Directory.Exists(o.ModelRepository), "Inference:ModelRepository (--models) must name an existing folder, laid out as DIR/MODEL/VERSION/model.onnx")
             .Validate(o => o.LoadReportInterval > TimeSpan.Zero, "Inference:LoadReportInterval must be positive")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

@@ -40,6 +40,7 @@ public static partial class WpaiHost
         ["--kube-namespace"] = "Wpai:Kubernetes:Namespace",
         ["--serve-port"] = "Wpai:Gateway:Port",
         ["--serve-host"] = "Wpai:Gateway:Host",
+        ["--serve-grpc-port"] = "Wpai:Gateway:GrpcPort",
     };
 
     /// <summary>The switch that accepts an unprotected non-loopback binding (a flag: it takes no value).</summary>

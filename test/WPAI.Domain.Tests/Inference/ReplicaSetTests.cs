@@ -62,4 +62,20 @@ public sealed class ReplicaSetTests
     }
 
     private static ReplicaView Ready(string id, DateTimeOffset at) => new(id, "n1", at, ReplicaPhase.Ready, "http://127.0.0.1:9000", 1);
+
+    [Fact]
+    public void Routes_ChangeExactlyWhenTheRoutableReplicasDo()
+    {
+        var set = new ReplicaSet([new ReplicaView("s/replica-0", "n1", T0)]);
+        Assert.Equal(string.Empty, set.Routes);
+        set.Started("s/replica-0", 42, "http://127.0.0.1:9000", "http://127.0.0.1:9001");
+        Assert.Equal(string.Empty, set.Routes); // starting: not routable yet
+        set.Probed("s/replica-0", ready: true, null);
+        var ready = set.Routes;
+        Assert.Equal("s/replica-0=http://127.0.0.1:9000;http://127.0.0.1:9001", ready);
+        set.Probed("s/replica-0", ready: true, new ReplicaLoadSample(T0, 3, 1, 2, 0, 0, 100, null));
+        Assert.Equal(ready, set.Routes); // a new load sample is no route change
+        set.BeginDrain(1, T0.AddMinutes(1), "scale-in");
+        Assert.Equal(string.Empty, set.Routes);
+    }
 }
