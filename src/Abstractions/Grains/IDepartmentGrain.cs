@@ -27,11 +27,11 @@ public interface IDepartmentGrain : IGrainWithStringKey
     [Alias("GetSubmitContext")]
     Task<SubmitContext> GetSubmitContextAsync(string? template);
 
-    /// <summary>Adds a started job to the ledger (idempotent per job id).</summary>
-    [Alias("RecordStart")]
+    /// <summary>Adds a started job to the ledger (idempotent per job id). Interleaves: concurrent starts and ends share one state write.</summary>
+    [Alias("RecordStart"), AlwaysInterleave]
     Task RecordStartAsync(RunningAllocation allocation);
 
-    /// <summary>Removes a job from the ledger and records its outcome (idempotent per job id).</summary>
-    [Alias("RecordEnd")]
+    /// <summary>Removes a job from the ledger and records its outcome (idempotent per job id). Interleaves: concurrent starts and ends share one state write.</summary>
+    [Alias("RecordEnd"), AlwaysInterleave]
     Task RecordEndAsync(JobOutcome outcome);
 }

@@ -1,13 +1,17 @@
 using WPAI.Domain.Departments;
 using WPAI.Domain.Scheduling;
 using WPAI.Domain.Validation;
+using WPAI.Grains.Storage;
 
 namespace WPAI.Grains.Departments;
 
 /// <summary>
 /// A department: GPU quota per pool, the ledger of its running jobs (always the sum of their allocations), the
 /// outcomes of its recent jobs, measured runs per job template (<see cref="DepartmentLedger"/>), and quota advice from
-/// its usage history (<see cref="GpuUsagePeriods"/>, <see cref="QuotaAdvisor"/>).
+/// its usage history (<see cref="GpuUsagePeriods"/>, <see cref="QuotaAdvisor"/>). Starts and ends interleave: each
+/// changes the state in one synchronous step, and every write goes through one <see cref="GroupCommit"/>, so the starts
+/// and ends of many jobs arriving together share a write; each call still returns only once a write holding its change
+/// has completed.
 /// </summary>
 [GrainType("wpai-department")]
 public sealed class DepartmentGrain(
@@ -15,6 +19,8 @@ public sealed class DepartmentGrain(
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IOptions<SchedulingOptions> options) : Grain, IDepartmentGrain
 {
+    private readonly GroupCommit _writes = new(state.WriteStateAsync);
+
     private DepartmentState S => state.State;
 
     private DepartmentLedger Ledger => new(S.Running, S.Recent, S.TemplateRuns, S.PeakGpus);
@@ -66,7 +72,7 @@ public sealed class DepartmentGrain(
 
         var created = !S.Exists;
         S.Exists = true;
-        await state.WriteStateAsync();
+        await _writes.PersistAsync();
         // SetQuotaAsync interleaves with a pass that may be waiting on this department, so awaiting it cannot deadlock.
         await Task.WhenAll(gpusByPool.Select(kv => GrainFactory.GetGrain<IPoolSchedulerGrain>(kv.Key).SetQuotaAsync(department, kv.Value)));
         if (created)
@@ -88,24 +94,26 @@ public sealed class DepartmentGrain(
     {
         if (Ledger.IsRunning(allocation.JobId))
         {
+            await _writes.WhenWrittenAsync();
             return;
         }
 
         Accrue();
         Ledger.TryStart(allocation);
-        await state.WriteStateAsync();
+        await _writes.PersistAsync();
     }
 
     public async Task RecordEndAsync(JobOutcome outcome)
     {
         if (!Ledger.TryRemove(outcome.JobId))
         {
+            await _writes.WhenWrittenAsync();
             return;
         }
 
         Accrue();
         Ledger.RecordOutcome(outcome);
-        await state.WriteStateAsync();
+        await _writes.PersistAsync();
     }
 
     /// <summary>Adds GPU-seconds held since the last change to the current period, closing periods that ended.</summary>

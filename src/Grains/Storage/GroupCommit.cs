@@ -33,6 +33,9 @@ internal sealed class GroupCommit(Func<Task> write)
         return _next;
     }
 
+    /// <summary>Completes when the writes started so far have completed (an idempotent repeat of a change waits for the write holding it).</summary>
+    public Task WhenWrittenAsync() => _next ?? _current;
+
     /// <summary>Writes when something changed; otherwise completes at once.</summary>
     public Task FlushAsync() => Dirty ? PersistAsync() : Task.CompletedTask;
 
