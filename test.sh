@@ -26,6 +26,11 @@ if [ -x scripts/kubectl.sh ]; then
   scripts/kubectl.sh || echo "warning: kubectl is not available; the manifest tests will fail with the reason" >&2
 fi
 
+# The console's browser tests drive Debian's headless Chromium through its chromedriver: install them when missing.
+if [ -x scripts/chromium.sh ]; then
+  scripts/chromium.sh || echo "warning: chromium or chromedriver is not available; the console's browser tests will fail with the reason" >&2
+fi
+
 if ! dotnet build WPAI.sln -c Release -nologo -v quiet; then
   echo "build failed"
   echo "0 passed, 1 failed"

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using WPAI.Agent.Hosting;
 using WPAI.Agent.Measuring;
+using WPAI.Domain.Common;
 using WPAI.Domain.Inference;
 using WPAI.Domain.Nodes;
 
@@ -141,11 +142,7 @@ public sealed partial class RunSupervisor(IOptions<AgentOptions> options, TimePr
                     var milli = Math.Max(0, (cpu - last.CpuSeconds) / (now - last.At).TotalSeconds * 1000);
                     var (utilization, memory) = GpuUse(run.GpuIndices, gpus, gpuMemoryMib);
                     var list = _samples.TryGetValue(run.Key, out var l) ? l : _samples[run.Key] = [];
-                    list.Add(_latest[run.Key] = new UsageSample(now, utilization, memory, milli, rss));
-                    if (list.Count > MaxPendingSamples)
-                    {
-                        list.RemoveAt(0);
-                    }
+                    BoundedList.AddNewestLast(list, _latest[run.Key] = new UsageSample(now, utilization, memory, milli, rss), MaxPendingSamples);
                 }
 
                 _lastCpu[run.Key] = (cpu, now);

@@ -1,3 +1,4 @@
+using WPAI.Domain.Validation;
 using WPAI.Domain.Scheduling;
 
 namespace WPAI.Domain.Jobs;
@@ -10,6 +11,34 @@ namespace WPAI.Domain.Jobs;
 /// </summary>
 public static class JobSubmission
 {
+    /// <summary>
+    /// Whether <paramref name="spec"/>, submitted to the job grain <paramref name="key"/>, repeats the job already
+    /// recorded there (<paramref name="existing"/>): true for the identical spec (a retried submit, idempotent), false
+    /// for a new job; a spec under another grain's key or another spec under the same id is refused.
+    /// </summary>
+    public static bool IsRepeat(JobSpec spec, string key, JobSpec? existing)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Validate.Job(spec);
+        if (!string.Equals(spec.JobId, key, StringComparison.Ordinal))
+        {
+            throw new WpaiValidationException("spec.jobId", $"'{spec.JobId}' does not match the job grain key '{key}'", "Submit a job under its own id.");
+        }
+
+        if (existing is null)
+        {
+            return false;
+        }
+
+        var differing = SpecDifferences.Of(existing, spec);
+        return differing.Count == 0
+            ? true
+            : throw new WpaiValidationException(
+                "spec.jobId",
+                $"job '{key}' already exists with a different spec ({string.Join(", ", differing.Select(FieldNames.OfSpecProperty))} differ)",
+                "Submit it under a new id, or repeat the identical spec (that returns the existing job)");
+    }
+
     /// <summary>Refuses a job of a department that does not exist, saying how to create it.</summary>
     public static void EnsureDepartment(JobSpec spec, SubmitContext context)
     {

@@ -1,3 +1,4 @@
+using WPAI.Domain.Common;
 using WPAI.Domain.Nodes;
 
 namespace WPAI.Domain.Scheduling;
@@ -132,11 +133,7 @@ public sealed class PoolLedger
             _utilization[department] = recent = [];
         }
 
-        recent.Add(utilization);
-        if (recent.Count > _utilizationWindow)
-        {
-            recent.RemoveAt(0);
-        }
+        BoundedList.AddNewestLast(recent, utilization, _utilizationWindow);
 
         _utilizationCache.Remove(department);
     }

@@ -1,9 +1,7 @@
 using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Ports;
 using WPAI.Domain.Jobs;
-using WPAI.Domain.Nodes;
 using WPAI.Domain.Scheduling;
-using WPAI.Domain.Validation;
 using WPAI.Grains.Security;
 
 namespace WPAI.Grains.Jobs;
@@ -18,11 +16,9 @@ public sealed partial class JobGrain(
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IOptions<SchedulingOptions> options,
     IClusterDriver driver,
+    Telemetry.WpaiMetrics metrics,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
-    private const int MaxHistory = 50;
-    private const int MaxSamples = 10;
-
     /// <summary>
     /// In memory: the owed release (<see cref="JobState.Releasing"/>) was carried out in this activation. A fresh
     /// activation settles it in <see cref="OnActivateAsync"/>; a repeated completion settles it when an earlier try
@@ -32,13 +28,15 @@ public sealed partial class JobGrain(
 
     private JobState S => state.State;
 
+    private JobLifecycle Life => new(state.State, options.Value);
+
     /// <inheritdoc />
     public string? OwningDepartment => S.Spec?.Department;
 
     /// <summary>
     /// Completes what a crash after this job's last write can leave undone (the write is the commit point; the ledger
-    /// calls after it are idempotent): a running job is (again) in its department's ledger; an owed release
-    /// (<see cref="JobState.Releasing"/>) is carried out again, then cleared; a finished job is not in the ledger.
+    /// calls after it are idempotent): a running job is (again) in its department's ledger; an owed release is carried
+    /// out again, then cleared; a finished job is not in the ledger.
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -47,90 +45,53 @@ public sealed partial class JobGrain(
             return;
         }
 
-        var department = GrainFactory.GetGrain<IDepartmentGrain>(spec.Department);
-        if (S.Status == JobStatus.Running && S.Placement is { } p)
+        var life = Life;
+        if (life.Running is { } p)
         {
-            await department.RecordStartAsync(new RunningAllocation(spec.JobId, p.Pool, p.Node, p.Resources, p.Tier, p.StartedAt));
+            await Department(spec).RecordStartAsync(life.Allocation(spec, p));
         }
-        else if (S.Releasing is { } owed)
+        else if (life.OwedRelease is { } owed)
         {
             // A re-queued job may already hold a reservation for its next attempt: only its department record is owed
             // (a reservation left on the old node is released by the scheduler's reconciliation, which knows the attempt).
-            await ReleaseAsync(spec, owed, IsTerminal(S.Status) ? S.Status : JobStatus.Preempted, S.ReleasedAt, nodeAndPool: IsTerminal(S.Status));
+            await ReleaseAsync(spec, owed.Placement, owed.Status, owed.At, owed.NodeAndPool);
             S.Releasing = null;
             await state.WriteStateAsync(cancellationToken);
         }
-        else if (IsTerminal(S.Status) && S.Placement is { } last)
+        else if (life.IsTerminal && S.Placement is { } last)
         {
-            await department.RecordEndAsync(new JobOutcome(spec.JobId, last.Pool, S.Status, last.Resources.Gpus, S.EffectiveGpuUtilization, TimeSpan.Zero, last.StartedAt));
+            await Department(spec).RecordEndAsync(life.FinishedOutcome(spec, last));
         }
     }
 
     public async Task<SubmitResult> SubmitAsync(JobSpec spec)
     {
-        Validate.Job(spec);
-        var key = this.GetPrimaryKeyString();
-        if (!string.Equals(spec.JobId, key, StringComparison.Ordinal))
+        if (JobSubmission.IsRepeat(spec, this.GetPrimaryKeyString(), S.Spec))
         {
-            throw new WpaiValidationException("spec.jobId", $"'{spec.JobId}' does not match the job grain key '{key}'", "Submit a job under its own id.");
-        }
-
-        if (S.Spec is { } existing)
-        {
-            // The same spec again is idempotent (a retried submit); another spec under the same id is refused.
-            var differing = SpecDifferences.Of(existing, spec);
-            return differing.Count == 0
-                ? new SubmitResult(View(), false)
-                : throw new WpaiValidationException(
-                    "spec.jobId",
-                    $"job '{key}' already exists with a different spec ({string.Join(", ", differing.Select(FieldNames.OfSpecProperty))} differ)",
-                    "Submit it under a new id, or repeat the identical spec (that returns the existing job)");
+            return new SubmitResult(View(), false);
         }
 
         var opts = options.Value;
-        var context = await GrainFactory.GetGrain<IDepartmentGrain>(spec.Department).GetSubmitContextAsync(spec.Template);
+        var context = await Department(spec).GetSubmitContextAsync(spec.Template);
         JobSubmission.EnsureDepartment(spec, context);
         var (requested, sizing) = JobSubmission.Size(spec, context, opts);
-        var longRunning = JobSubmission.IsLongRunning(spec, opts);
-        var candidates = JobSubmission.Candidates(spec, opts);
         var now = clock.GetUtcNow();
-        ImmutableArray<string> pools;
-        if (candidates.Length == 1)
-        {
-            // One acceptable model: the enqueue itself checks the pool, and queues nothing when it says no.
-            pools = candidates;
-            var check = await GrainFactory.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, pools, now, longRunning));
-            JobSubmission.EnsureUsable(candidates, [check], requested);
-        }
-        else
-        {
-            var checks = await Task.WhenAll(candidates.Select(p => GrainFactory.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
-            JobSubmission.EnsureUsable(candidates, checks, requested);
-            pools = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
-            JobSubmission.EnsureUsable([pools[0]], [await GrainFactory.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, pools, now, longRunning))], requested);
-        }
+        var pools = await JobQueueing.EnqueueFirstAsync(GrainFactory, spec, requested, JobSubmission.Candidates(spec, opts), JobSubmission.IsLongRunning(spec, opts), now);
 
         // Queued first, recorded now: a crash in between leaves a queue entry for a job that does not exist (the
         // scheduler drops it when TryStart says no) and an unacknowledged submit that the caller retries.
-
-        S.Spec = spec;
-        S.Status = JobStatus.Pending;
-        S.Requested = requested;
-        S.SubmittedAt = now;
-        S.QueuedAt = now;
-        S.Attempt = 1;
-        S.Pools = pools;
-        AddEvent(now, "submitted", $"queued in pool {pools[0]} for {requested}");
-        if (sizing is not null)
-        {
-            AddEvent(now, "right-sized", sizing);
-        }
+        Life.Submit(spec, requested, sizing, pools, now);
 
         // Acknowledged only when both the job and its entry in the job index are durable (job list never loses it).
         // The index entry first: a failure between the two leaves an entry that job list skips (no such job), never a
         // job, queued and later running, that job list cannot see.
         await GrainFactory.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey).AddAsync([spec.JobId]);
         await state.WriteStateAsync();
+        if (sizing is not null)
+        {
+            metrics.RightSized(spec.Department);
+        }
+
         return new SubmitResult(View(), true);
     }
 
@@ -138,118 +99,84 @@ public sealed partial class JobGrain(
 
     public async Task<bool> TryStartAsync(Placement placement)
     {
-        if (S.Spec is { } started && S.Status == JobStatus.Running && S.Placement is { } current && placement.Attempt == S.Attempt)
+        var life = Life;
+        if (life.IsRepeatedOffer(placement) && S.Spec is { } started && life.Running is { } current)
         {
             // A repeated offer of this attempt: the scheduler lost the answer to an earlier one (a silo died in between).
             // Heal the department ledger (idempotent), and confirm only the placement the job actually holds.
-            await GrainFactory.GetGrain<IDepartmentGrain>(started.Department).RecordStartAsync(
-                new RunningAllocation(started.JobId, current.Pool, current.Node, current.Resources, current.Tier, current.StartedAt));
-            await driver.StartAsync(started with { Gpus = S.Requested.Gpus, CpuMilli = S.Requested.CpuMilli }, current); // idempotent per attempt
-            return string.Equals(current.Node, placement.Node, StringComparison.Ordinal)
-                && string.Equals(current.Pool, placement.Pool, StringComparison.Ordinal);
+            await Department(started).RecordStartAsync(life.Allocation(started, current));
+            await driver.StartAsync(life.RunSpec(started), current); // idempotent per attempt
+            return life.Holds(placement);
         }
 
-        if (S.Spec is not { } spec || S.Status != JobStatus.Pending || placement.Attempt != S.Attempt)
+        if (S.Spec is not { } spec || !life.Start(placement, clock.GetUtcNow()))
         {
             return false;
         }
 
-        var now = clock.GetUtcNow();
-        S.Status = JobStatus.Running;
-        S.Placement = placement with { StartedAt = now };
-        S.Releasing = null;
-        S.WaitedBefore += Positive(now - S.QueuedAt);
-        S.GpuSamples.Clear();
-        S.PeakGpuMemory = 0;
-        S.CpuSum = 0;
-        S.CpuCount = 0;
-        S.CpuPeak = 0;
-        RunLog.Open(S.Runs, placement.Attempt, placement.Node, now);
-        AddEvent(now, "placed", $"on {placement.Node} in pool {placement.Pool} ({placement.Tier} tier), attempt {placement.Attempt}");
         await state.WriteStateAsync();
-
-        await GrainFactory.GetGrain<IDepartmentGrain>(spec.Department).RecordStartAsync(
-            new RunningAllocation(spec.JobId, placement.Pool, placement.Node, placement.Resources, placement.Tier, now));
-        foreach (var pool in S.Pools.Where(p => !string.Equals(p, placement.Pool, StringComparison.Ordinal)))
+        var running = life.Running!;
+        await Department(spec).RecordStartAsync(life.Allocation(spec, running));
+        foreach (var pool in life.OtherPools(placement))
         {
             _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(spec.JobId);
         }
 
-        await driver.StartAsync(spec with { Gpus = S.Requested.Gpus, CpuMilli = S.Requested.CpuMilli }, S.Placement);
+        await driver.StartAsync(life.RunSpec(spec), running);
         LogStarted(logger, spec.JobId, placement.Node, placement.Tier, placement.Attempt);
         return true;
     }
 
     public async Task<QueueEntry?> PreemptAsync(string preemptorJobId, string reason)
     {
-        if (S.Spec is not { } spec || S.Status != JobStatus.Running || S.Placement is not { } placement)
+        var life = Life;
+        if (S.Spec is not { } spec || life.Running is not { } placement)
         {
             return null;
         }
 
         var now = clock.GetUtcNow();
-        var stopReason = $"preempted by {preemptorJobId}: {reason}";
-        await driver.StopAsync(spec.JobId, placement, stopReason);
-        CloseRun(placement, now, stopReason, preemptorJobId);
-        S.Status = JobStatus.Pending;
-        S.Placement = null;
-        S.PreemptedBy = preemptorJobId;
-        S.ReclaimedFrom = null;
-        S.Attempt++;
-        S.QueuedAt = now;
-        AddEvent(now, "preempted", $"by {preemptorJobId} on {placement.Node}: {reason}; re-queued keeping {S.WaitedBefore:g} of wait");
-        await WriteReleasingAsync(placement, now);
-        await ReleaseAsync(spec, placement, JobStatus.Preempted, now);
+        await driver.StopAsync(spec.JobId, placement, JobLifecycle.PreemptReason(preemptorJobId, reason));
+        life.Preempt(placement, preemptorJobId, reason, now);
+        await ReleaseAfterWriteAsync(spec, placement, JobStatus.Preempted, now);
         LogPreempted(logger, spec.JobId, preemptorJobId, placement.Node);
-        return Entry(spec, now);
+        return life.Entry(spec, now);
     }
 
     public async Task<bool> ReclaimAsync(string node, string reason)
     {
-        if (S.Spec is not { } spec || S.Status != JobStatus.Running || S.Placement is not { } placement
-            || !string.Equals(placement.Node, node, StringComparison.Ordinal))
+        var life = Life;
+        if (S.Spec is not { } spec || !life.RunsOn(node) || life.Running is not { } placement)
         {
             return false;
         }
 
-        var now = clock.GetUtcNow();
-        var next = Entry(spec, now) with { Attempt = S.Attempt + 1 };
-
         // Queued first: a crash before the kill is recorded leaves the job running on the draining node (the controller
         // kills it again on its next tick) and a queue entry the scheduler drops when TryStart refuses the attempt.
-        await GrainFactory.GetGrain<IPoolSchedulerGrain>(S.Pools.IsDefaultOrEmpty ? placement.Pool : S.Pools[0]).EnqueueAsync(next);
-        var stopReason = $"reclaimed: lent node {node} taken back ({reason})";
-        await driver.StopAsync(spec.JobId, placement, stopReason);
-        CloseRun(placement, now, stopReason);
-        S.Status = JobStatus.Pending;
-        S.Placement = null;
-        S.PreemptedBy = null;
-        S.ReclaimedFrom = node;
-        S.Reclaims++;
-        S.Attempt++;
-        S.QueuedAt = now;
-        AddEvent(now, "reclaimed", $"killed on lent node {node} ({reason}); re-queued keeping {S.WaitedBefore:g} of wait");
-        await WriteReleasingAsync(placement, now);
-        await ReleaseAsync(spec, placement, JobStatus.Preempted, now);
+        var now = clock.GetUtcNow();
+        await GrainFactory.GetGrain<IPoolSchedulerGrain>(life.RequeuePool(placement)).EnqueueAsync(life.NextEntry(spec, now));
+        await driver.StopAsync(spec.JobId, placement, JobLifecycle.ReclaimReason(node, reason));
+        life.Reclaim(placement, reason, now);
+        await ReleaseAfterWriteAsync(spec, placement, JobStatus.Preempted, now);
         LogReclaimed(logger, spec.JobId, node, S.Attempt);
+        metrics.Preempted(placement.Pool, Telemetry.WpaiMetrics.ReclaimReason);
         return true;
     }
 
     public async Task<JobView> CancelAsync(string reason)
     {
         var spec = RequireSpec();
-        if (IsTerminal(S.Status))
+        var life = Life;
+        if (life.IsTerminal)
         {
             return View();
         }
 
         var now = clock.GetUtcNow();
-        var running = S.Status == JobStatus.Running ? S.Placement : null;
-        var stopReason = string.IsNullOrWhiteSpace(reason) ? "cancelled" : $"cancelled: {reason}";
+        var running = life.Running;
         if (running is not null)
         {
-            await driver.StopAsync(spec.JobId, running, stopReason);
-            CloseRun(running, now, stopReason);
+            await driver.StopAsync(spec.JobId, running, JobLifecycle.CancelReason(reason));
         }
         else
         {
@@ -259,86 +186,53 @@ public sealed partial class JobGrain(
             }
         }
 
-        S.Status = JobStatus.Cancelled;
-        S.Outcome = stopReason;
-        AddEvent(now, "cancelled", reason);
+        life.Cancel(running, reason, now);
         if (running is null)
         {
             await state.WriteStateAsync();
-            return View();
+        }
+        else
+        {
+            await ReleaseAfterWriteAsync(spec, running, JobStatus.Cancelled, now);
         }
 
-        await WriteReleasingAsync(running, now);
-        await ReleaseAsync(spec, running, JobStatus.Cancelled, now);
         return View();
     }
 
     public Task ReportUsageAsync(ImmutableArray<UsageSample> samples)
     {
-        if (S.Status != JobStatus.Running || samples.IsDefault)
-        {
-            return Task.CompletedTask;
-        }
+        Life.AddUsage(samples);
+        return Task.CompletedTask;
+    }
 
-        foreach (var sample in samples)
-        {
-            S.CpuSum += sample.CpuUsedMilli;
-            S.CpuCount++;
-            S.CpuPeak = Math.Max(S.CpuPeak, sample.CpuUsedMilli);
-            if (double.IsNaN(sample.GpuUtilization))
-            {
-                continue; // GPU not measured (no nvidia-smi on the node): no GPU sample rather than a false zero
-            }
-
-            S.GpuSamples.Add(Math.Clamp(sample.GpuUtilization, 0, 1));
-            if (S.GpuSamples.Count > MaxSamples)
-            {
-                S.GpuSamples.RemoveAt(0);
-            }
-
-            S.PeakGpuMemory = Math.Max(S.PeakGpuMemory, Math.Clamp(sample.GpuMemoryFraction, 0, 1));
-        }
-
+    public Task ReportRunUsageAsync(RunUsageReport report)
+    {
+        Life.AddUsage(report);
         return Task.CompletedTask;
     }
 
     public async Task<JobView> CompleteAsync(int attempt, bool succeeded, string detail)
     {
         var spec = RequireSpec();
-        if (S.Status != JobStatus.Running || attempt != S.Attempt || S.Placement is not { } placement)
+        var life = Life;
+        if (!life.IsCurrentRun(attempt) || life.Running is not { } placement)
         {
             await SettleOwedReleaseAsync(spec);
             return View();
         }
 
         var now = clock.GetUtcNow();
-        var status = succeeded ? JobStatus.Succeeded : JobStatus.Failed;
-        CloseRun(placement, now, status.ToString().ToLowerInvariant());
-        S.Status = status;
-        S.Outcome = string.IsNullOrWhiteSpace(detail) ? status.ToString().ToLowerInvariant() : detail;
-        AddEvent(now, status == JobStatus.Succeeded ? "succeeded" : "failed", detail);
-        await WriteReleasingAsync(placement, now);
-        await ReleaseAsync(spec, placement, status, now);
+        var status = life.Complete(placement, succeeded, detail, now);
+        await ReleaseAfterWriteAsync(spec, placement, status, now);
         return View();
-    }
-
-    public Task ReportRunUsageAsync(RunUsageReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        return report.Attempt == S.Attempt ? ReportUsageAsync(report.Samples) : Task.CompletedTask;
     }
 
     public async Task RunStartedAsync(RunStarted started)
     {
-        ArgumentNullException.ThrowIfNull(started);
-        if (S.Spec is null || !S.Runs.Any(r => r.Attempt == started.Attempt && r.Pid is null))
+        if (Life.RunStarted(started))
         {
-            return;
+            await state.WriteStateAsync();
         }
-
-        RunLog.Started(S.Runs, started);
-        AddEvent(started.At, "started", $"attempt {started.Attempt}: process {started.Pid} on GPUs [{string.Join(',', started.GpuIndices)}], log {started.LogFile}");
-        await state.WriteStateAsync();
     }
 
     public async Task RunEndedAsync(RunEnd end)
@@ -349,163 +243,61 @@ public sealed partial class JobGrain(
             return;
         }
 
-        var now = clock.GetUtcNow();
-        if (S.Status != JobStatus.Running || end.Attempt != S.Attempt || S.Placement is not { } placement)
+        var life = Life;
+        if (!life.IsCurrentRun(end.Attempt) || life.Running is not { } placement)
         {
             // An older attempt (stopped by a preemption, cancel or reclaim): record how it actually ended.
-            if (S.Runs.Any(r => r.Attempt == end.Attempt))
+            if (life.CloseOlderRun(end))
             {
-                RunLog.Close(S.Runs, end.Attempt, end.At, RunLog.Describe(end), end.ExitCode, end.Signal);
                 await state.WriteStateAsync();
             }
 
             return;
         }
 
-        var words = RunLog.Describe(end);
-        if (end.Succeeded)
+        var now = clock.GetUtcNow();
+        var plan = life.PlanRunEnd(spec, placement, end);
+        if (plan.Requeue)
         {
-            await FinishAsync(spec, placement, JobStatus.Succeeded, now, "completed (exit code 0)", end);
+            // Queued first, as a reclaim is.
+            await GrainFactory.GetGrain<IPoolSchedulerGrain>(life.RequeuePool(placement)).EnqueueAsync(life.NextEntry(spec, now));
         }
-        else if (end.Lost)
-        {
-            S.LostRuns++;
-            await RequeueAsync(spec, placement, JobStatus.Preempted, now, end, "lost", $"attempt {end.Attempt} on {placement.Node} {words}; re-queued keeping {S.WaitedBefore:g} of wait");
-        }
-        else if (S.Retries < spec.MaxRetries)
-        {
-            S.Retries++;
-            await RequeueAsync(spec, placement, JobStatus.Failed, now, end, "retrying", $"attempt {end.Attempt} failed ({words}); retry {S.Retries} of {spec.MaxRetries}");
-        }
-        else
-        {
-            await FinishAsync(spec, placement, JobStatus.Failed, now, $"failed: {words}", end);
-        }
-    }
 
-    private async Task FinishAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, string outcome, RunEnd end)
-    {
-        CloseRun(placement, now, RunLog.Describe(end), end: end);
-        S.Status = status;
-        S.Outcome = outcome;
-        AddEvent(now, status == JobStatus.Succeeded ? "succeeded" : "failed", outcome);
-        await WriteReleasingAsync(placement, now);
-        await ReleaseAsync(spec, placement, status, now);
-        LogRunEnded(logger, spec.JobId, end.Attempt, outcome);
-    }
-
-    /// <summary>Puts the job back in its queue for its next attempt (queued first, as a reclaim does), keeping its wait.</summary>
-    private async Task RequeueAsync(JobSpec spec, Placement placement, JobStatus runStatus, DateTimeOffset now, RunEnd end, string kind, string detail)
-    {
-        var next = Entry(spec, now) with { Attempt = S.Attempt + 1 };
-        await GrainFactory.GetGrain<IPoolSchedulerGrain>(S.Pools.IsDefaultOrEmpty ? placement.Pool : S.Pools[0]).EnqueueAsync(next);
-        CloseRun(placement, now, RunLog.Describe(end), end: end);
-        S.Status = JobStatus.Pending;
-        S.Placement = null;
-        S.PreemptedBy = null;
-        S.ReclaimedFrom = null;
-        S.Attempt++;
-        S.QueuedAt = now;
-        AddEvent(now, kind, detail);
-        await WriteReleasingAsync(placement, now);
-        await ReleaseAsync(spec, placement, runStatus, now);
-        LogRunEnded(logger, spec.JobId, end.Attempt, detail);
-    }
-
-    /// <summary>Closes the run's record (in memory; the transition's one write persists it).</summary>
-    private void CloseRun(Placement placement, DateTimeOffset now, string how, string? preemptor = null, RunEnd? end = null)
-    {
-        double? cpuAverage = S.CpuCount == 0 ? null : S.CpuSum / S.CpuCount;
-        RunLog.Close(S.Runs, placement.Attempt, now, how, end?.ExitCode, end?.Signal, preemptor, cpuAverage, S.CpuCount == 0 ? null : S.CpuPeak);
+        life.EndRun(placement, end, plan, now);
+        await ReleaseAfterWriteAsync(spec, placement, plan.RunStatus, now);
+        LogRunEnded(logger, spec.JobId, end.Attempt, plan.Detail);
     }
 
     /// <summary>
-    /// The one write of a transition away from Running: the new state together with the release it owes
-    /// (<see cref="JobState.Releasing"/>), which <see cref="ReleaseAsync"/> carries out next.
+    /// The one write of a transition away from Running (the new state together with the release it owes, the commit
+    /// point), then the release itself.
     /// </summary>
-    private Task WriteReleasingAsync(Placement placement, DateTimeOffset now)
+    private async Task ReleaseAfterWriteAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now)
     {
-        S.EffectiveGpuUtilization = EffectiveUtilization.Compute(S.GpuSamples, S.PeakGpuMemory, options.Value);
-        S.Releasing = placement;
-        S.ReleasedAt = now;
+        Life.BeginRelease(placement, now);
         _releaseSettled = false;
-        return state.WriteStateAsync();
+        await state.WriteStateAsync();
+        await ReleaseAsync(spec, placement, status, now);
     }
 
     /// <summary>Carries out an owed release that failed part-way in this activation (each release call is idempotent).</summary>
     private async Task SettleOwedReleaseAsync(JobSpec spec)
     {
-        if (_releaseSettled || S.Releasing is not { } owed)
+        if (!_releaseSettled && Life.OwedRelease is { } owed)
         {
-            return;
+            await ReleaseAsync(spec, owed.Placement, owed.Status, owed.At, owed.NodeAndPool);
         }
-
-        await ReleaseAsync(spec, owed, IsTerminal(S.Status) ? S.Status : JobStatus.Preempted, S.ReleasedAt, nodeAndPool: IsTerminal(S.Status));
     }
 
-    /// <summary>Releases a run's node allocation and takes it out of its department's and pool's ledgers (each idempotent).</summary>
     private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, bool nodeAndPool = true)
     {
-        if (nodeAndPool)
-        {
-            await GrainFactory.GetGrain<INodeGrain>(placement.Node).ReleaseAsync(spec.JobId);
-        }
-
-        var cpuAverage = S.CpuCount == 0 ? 0 : S.CpuSum / S.CpuCount;
-        await GrainFactory.GetGrain<IDepartmentGrain>(spec.Department).RecordEndAsync(new JobOutcome(
-            spec.JobId,
-            placement.Pool,
-            status,
-            placement.Resources.Gpus,
-            S.EffectiveGpuUtilization,
-            Positive(now - placement.StartedAt),
-            now,
-            status == JobStatus.Succeeded ? spec.Template : null,
-            cpuAverage,
-            S.CpuPeak));
-        if (nodeAndPool)
-        {
-            _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, S.EffectiveGpuUtilization);
-        }
-
+        await JobRelease.RunAsync(GrainFactory, spec, placement, Life.Outcome(spec, placement, status, now), nodeAndPool);
         _releaseSettled = true;
     }
 
-    private QueueEntry Entry(JobSpec spec, DateTimeOffset now) =>
-        new(spec.JobId, spec.Department, S.Requested, S.Pools, now, S.WaitedBefore, S.Attempt,
-            JobSubmission.IsLongRunning(spec, options.Value), spec.Duration);
+    private IDepartmentGrain Department(JobSpec spec) => GrainFactory.GetGrain<IDepartmentGrain>(spec.Department);
 
     private JobSpec RequireSpec() => S.Spec ?? throw new WpaiNotFoundException("job", this.GetPrimaryKeyString());
 
-    private JobView View()
-    {
-        var spec = RequireSpec();
-        var now = clock.GetUtcNow();
-        var waited = S.Status == JobStatus.Pending ? S.WaitedBefore + Positive(now - S.QueuedAt) : S.WaitedBefore;
-        return new JobView(spec, S.Status, S.Requested, S.Placement, S.SubmittedAt, waited, S.Attempt, S.PreemptedBy, Explain(), S.EffectiveGpuUtilization, [.. S.History], [.. S.Runs]);
-    }
-
-    private string Explain() => S.Status switch
-    {
-        JobStatus.Pending when S.PreemptedBy is not null =>
-            $"pending (attempt {S.Attempt}): preempted by job {S.PreemptedBy}; waiting in pool {string.Join(" → ", S.Pools)}",
-        JobStatus.Pending when S.ReclaimedFrom is not null =>
-            $"pending (attempt {S.Attempt}): killed when lent node {S.ReclaimedFrom} was taken back for inference; waiting in pool {string.Join(" → ", S.Pools)}",
-        JobStatus.Pending => $"pending: waiting in pool {string.Join(" → ", S.Pools)} for {S.Requested}",
-        JobStatus.Running when S.Placement is { } p => $"running on {p.Node} in pool {p.Pool} ({p.Tier} tier) since {p.StartedAt:u}",
-        _ => S.Outcome ?? S.Status.ToString().ToLowerInvariant(),
-    };
-
-    private void AddEvent(DateTimeOffset at, string kind, string detail)
-    {
-        S.History.Add(new JobEvent(at, kind, detail));
-        if (S.History.Count > MaxHistory)
-        {
-            S.History.RemoveAt(0);
-        }
-    }
-
-    private static bool IsTerminal(JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
-
-    private static TimeSpan Positive(TimeSpan value) => value > TimeSpan.Zero ? value : TimeSpan.Zero;
+    private JobView View() => Life.View(RequireSpec(), clock.GetUtcNow());
 }

@@ -1,8 +1,10 @@
+using WPAI.Domain.Jobs;
+
 namespace WPAI.Grains.Jobs;
 
 /// <summary>Persisted state of a job grain.</summary>
 [GenerateSerializer, Alias("wpai.state.job")]
-public sealed class JobState
+public sealed class JobState : IJobRecord
 {
     [Id(0)]
     public JobSpec? Spec { get; set; }

@@ -1,3 +1,4 @@
+using WPAI.Domain.Common;
 using WPAI.Domain.Nodes;
 using WPAI.Domain.Validation;
 
@@ -33,33 +34,14 @@ public sealed partial class NodeGrain(
     public async Task<NodeView> RegisterAsync(NodeSpec spec, NodeMode mode)
     {
         Validate.Node(spec);
-        var key = this.GetPrimaryKeyString();
-        if (!string.Equals(spec.Name, key, StringComparison.Ordinal))
+        if (!NodeRegistration.MustRegister(this.GetPrimaryKeyString(), spec, mode, state.State.Spec))
         {
-            throw new WpaiValidationException("spec.name", $"'{spec.Name}' does not match the node grain key '{key}'", "Register a node under its own name.");
-        }
-
-        if (mode is NodeMode.Unnormal)
-        {
-            throw new WpaiValidationException("mode", "a node cannot be registered as Unnormal (draining)", "Register it as OnlineNormal, OfflineNormal, Fixed or Down.");
-        }
-
-        if (state.State.Spec is { } existing)
-        {
-            if (existing != spec)
-            {
-                throw new WpaiValidationException(
-                    "spec",
-                    $"node '{key}' is already registered with different hardware ({existing.Pool}, {existing.Capacity}); got ({spec.Pool}, {spec.Capacity})",
-                    "Remove the node first or register it with its existing hardware.");
-            }
-
             return View();
         }
 
         state.State.Spec = spec;
         state.State.Mode = mode;
-        state.State.Transitions.Add(new ModeTransition(mode, mode, null, clock.GetUtcNow(), "registered"));
+        AddTransition(new ModeTransition(mode, mode, null, clock.GetUtcNow(), "registered"));
         state.State.Version++;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddNodeAsync(spec.Pool, spec.Name);
@@ -78,42 +60,17 @@ public sealed partial class NodeGrain(
             return new ReservationResult(true, "already reserved", Capacity(), held.GpuIndices);
         }
 
-        if (!request.Resources.IsNonNegative)
+        var (allocation, refusal) = NodeAdmission.Decide(
+            spec, state.State.Mode, state.State.Target, state.State.Cordoned, state.State.Allocations.Values, request, clock.GetUtcNow());
+        if (allocation is null)
         {
-            throw new WpaiValidationException("request.resources", $"must not be negative ({request.Resources})", "Ask for zero or more of each resource.");
+            return new ReservationResult(false, refusal, Capacity());
         }
 
-        if (state.State.Cordoned)
-        {
-            return new ReservationResult(false, $"node {spec.Name} is cordoned", Capacity());
-        }
-
-        if (state.State.Mode is NodeMode.Unnormal or NodeMode.Down || request.AllowedModes.IsDefault || !request.AllowedModes.Contains(state.State.Mode))
-        {
-            var draining = state.State.Mode == NodeMode.Unnormal ? $" (draining towards {state.State.Target?.ToString() ?? "an admin's choice"})" : string.Empty;
-            return new ReservationResult(false, $"node {spec.Name} is {state.State.Mode}{draining}", Capacity());
-        }
-
-        // A node never both serves inference replicas and runs training, whatever its mode.
-        var other = request.Kind == AllocationKind.TrainingJob ? AllocationKind.InferenceReplica : AllocationKind.TrainingJob;
-        if (state.State.Allocations.Values.FirstOrDefault(a => a.Kind == other) is { } conflict)
-        {
-            return new ReservationResult(false, $"node {spec.Name} holds {Describe(other)} {conflict.OwnerId}; it never mixes training and inference", Capacity());
-        }
-
-        var free = Free(spec);
-        if (!free.Fits(request.Resources))
-        {
-            return new ReservationResult(false, $"node {spec.Name} has {free} free, needs {request.Resources}", Capacity());
-        }
-
-        // Free capacity covers the GPU count, and every held GPU has its index, so the lowest free indices exist.
-        var indices = GpuAssignment.Assign(spec.Gpus, state.State.Allocations.Values.Select(a => a.GpuIndices), request.Resources.Gpus)
-            ?? throw new InvalidOperationException($"node {spec.Name} has {free.Gpus} GPUs free but not {request.Resources.Gpus} free indices");
-        state.State.Allocations[request.OwnerId] = new NodeAllocation(request.OwnerId, request.Kind, request.Resources, clock.GetUtcNow(), indices);
+        state.State.Allocations[request.OwnerId] = allocation;
         state.State.Version++;
         await state.WriteStateAsync();
-        return new ReservationResult(true, null, Capacity(), indices);
+        return new ReservationResult(true, null, Capacity(), allocation.GpuIndices);
     }
 
     public async Task<NodeCapacity> ReleaseAsync(string ownerId)
@@ -142,11 +99,7 @@ public sealed partial class NodeGrain(
         }
 
         // An admin who drains a node by hand drains it towards the other side, as a handover would.
-        NodeMode? handoverTarget = target != NodeMode.Unnormal ? null
-            : from == NodeMode.OnlineNormal ? NodeMode.OfflineNormal
-            : from == NodeMode.OfflineNormal ? NodeMode.OnlineNormal
-            : null;
-        return await MoveAsync(spec, target, handoverTarget, reason);
+        return await MoveAsync(spec, target, NodeHandover.ManualTarget(from, target), reason);
     }
 
     public async Task<NodeView> BeginHandoverAsync(NodeMode target, string reason)
@@ -196,13 +149,7 @@ public sealed partial class NodeGrain(
             return; // removed before
         }
 
-        if (state.State.Allocations.Count > 0)
-        {
-            throw new WpaiValidationException(
-                "NODE",
-                $"node {spec.Name} still runs {string.Join(", ", state.State.Allocations.Keys.Order(StringComparer.Ordinal))}",
-                $"Wait until they end, or remove it with --drain (stops placing on it, waits up to --timeout, then preempts what still runs)");
-        }
+        NodeRegistration.EnsureRemovable(spec, state.State.Allocations.Keys);
 
         // The scheduler forgets its capacity (a Down node with nothing), the fleet its name; then the state goes.
         await GrainFactory.GetGrain<IPoolSchedulerGrain>(spec.Pool).NodeChangedAsync(
@@ -227,29 +174,17 @@ public sealed partial class NodeGrain(
         return View();
     }
 
-    private void AddTransition(ModeTransition transition)
-    {
-        state.State.Transitions.Add(transition);
-        if (state.State.Transitions.Count > MaxTransitions)
-        {
-            state.State.Transitions.RemoveRange(0, state.State.Transitions.Count - MaxTransitions);
-        }
-    }
-
-    private static string Describe(AllocationKind kind) => kind == AllocationKind.TrainingJob ? "training job" : "inference replica";
+    private void AddTransition(ModeTransition transition) => BoundedList.AddNewestLast(state.State.Transitions, transition, MaxTransitions);
 
     private NodeSpec RequireSpec() =>
         state.State.Spec ?? throw new WpaiNotFoundException("node", this.GetPrimaryKeyString());
 
-    private Resources Free(NodeSpec spec) =>
-        state.State.Allocations.Values.Aggregate(spec.Capacity, (free, a) => free.Subtract(a.Resources));
+    private Resources Free(NodeSpec spec) => NodeAdmission.Free(spec, state.State.Allocations.Values);
 
     private NodeCapacity Capacity()
     {
         var spec = RequireSpec();
-        // A cordoned node shows its scheduler a mode that admits nothing new, so no pass tries it.
-        var mode = state.State.Cordoned && state.State.Mode != NodeMode.Down ? NodeMode.Unnormal : state.State.Mode;
-        return new NodeCapacity(spec.Name, spec.Pool, mode, spec.Capacity, Free(spec), state.State.Version);
+        return new NodeCapacity(spec.Name, spec.Pool, NodeAdmission.SchedulerMode(state.State.Mode, state.State.Cordoned), spec.Capacity, Free(spec), state.State.Version);
     }
 
     private NodeView View()

@@ -10,7 +10,7 @@ namespace WPAI.Grains.Scheduling;
 /// stays queued and the node is remembered as uncertain until <see cref="ReconcileAsync"/> settles it. Runs on the
 /// scheduler grain's turn.
 /// </summary>
-internal sealed partial class PlacementRunner(IGrainFactory grains, string pool, PoolLedger ledger, PendingQueue queue, ILogger logger)
+internal sealed partial class PlacementRunner(IGrainFactory grains, string pool, PoolLedger ledger, PendingQueue queue, Telemetry.WpaiMetrics metrics, ILogger logger)
 {
     private const int MaxConcurrentActions = 64;
 
@@ -59,6 +59,7 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
             var next = await grains.GetGrain<IJobGrain>(victim.JobId).PreemptAsync(entry.JobId, $"own-quota job {entry.JobId} of {entry.Department} needs the GPUs");
             ledger.End(victim.JobId);
             Counts = (Counts.Placements, Counts.Preemptions + 1);
+            metrics.Preempted(pool, Telemetry.WpaiMetrics.QuotaReason);
             if (next is not null)
             {
                 queue.Requeue(next, $"preempted by {entry.JobId}");
@@ -75,7 +76,8 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
             return false;
         }
 
-        var started = await grains.GetGrain<IJobGrain>(entry.JobId).TryStartAsync(new Placement(node, pool, entry.Request, decision.Tier, now, entry.Attempt));
+        var placement = new Placement(node, pool, entry.Request, decision.Tier, now, entry.Attempt);
+        var started = await grains.GetGrain<IJobGrain>(entry.JobId).TryStartAsync(placement);
         if (!started)
         {
             ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseAsync(entry.JobId));
@@ -90,6 +92,7 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
         queue.ForgetForwarded(entry.JobId);
         ledger.Start(new RunningJob(entry.JobId, entry.Department, node, entry.Request, decision.Tier, decision.Score, now));
         Counts = (Counts.Placements + 1, Counts.Preemptions);
+        metrics.Placed(placement, fallback: entry.Pools.IndexOf(pool) > 0);
         return true;
     }
 

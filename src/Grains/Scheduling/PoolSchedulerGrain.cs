@@ -19,6 +19,7 @@ public sealed partial class PoolSchedulerGrain(
     IPersistentStateFactory stateFactory,
     IGrainContext grainContext,
     IOptions<SchedulingOptions> options,
+    Telemetry.WpaiMetrics metrics,
     ILogger<PoolSchedulerGrain> logger) : Grain, IPoolSchedulerGrain
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
@@ -47,7 +48,7 @@ public sealed partial class PoolSchedulerGrain(
         });
         _ledger = new PoolLedger(Pool, S.Quotas, S.Utilization, S.Nodes, _options.UtilizationWindow);
         await _queue.LoadAsync(S.Queue);
-        _runner = new PlacementRunner(GrainFactory, Pool, _ledger, _queue, logger);
+        _runner = new PlacementRunner(GrainFactory, Pool, _ledger, _queue, metrics, logger);
         if (S.Queue.Count > 0)
         {
             S.Queue.Clear(); // moved into the queue's shards (written above)
@@ -208,6 +209,7 @@ public sealed partial class PoolSchedulerGrain(
 
     private async Task<int> PassAsync()
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_runner.HasUncertain && !await _runner.ReconcileAsync())
         {
             RequestPass(RetryAfterFailure); // the rest is settled on a later pass; scheduling goes on meanwhile (a node still admits only what fits)
@@ -227,6 +229,7 @@ public sealed partial class PoolSchedulerGrain(
         }
 
         await Task.WhenAll(_queue.FlushAsync(), _writes.FlushAsync());
+        metrics.PassCompleted(Pool, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return placed;
     }
 

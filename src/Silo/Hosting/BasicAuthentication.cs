@@ -26,6 +26,8 @@ public static class BasicAuthentication
 
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"wpai\"";
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("401 Unauthorized: this WPAI silo's console, dashboard and metrics need the username and password set in Wpai:Dashboard.");
         });
     }
 

@@ -2,10 +2,17 @@ using System.Net;
 
 namespace WPAI.Silo.Hosting;
 
-/// <summary>The Orleans dashboard (and the silo's other HTTP endpoints): loopback by default, optional basic auth.</summary>
+/// <summary>
+/// The silo's HTTP endpoints: the Orleans dashboard (<c>/dashboard</c>), the WPAI console (<c>/</c>), <c>/metrics</c> and
+/// <c>/health</c>, on one address and port: loopback by default, optional basic auth for all of them.
+/// </summary>
 public sealed class DashboardSettings
 {
+    /// <summary>Serve the Orleans dashboard at <c>/dashboard</c>.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Serve the WPAI console (<c>/</c>, <c>/jobs</c>, …; configuration <c>Wpai:Dashboard:Console</c>).</summary>
+    public bool Console { get; set; } = true;
 
     /// <summary>The address HTTP binds to; loopback unless configured otherwise.</summary>
     public string Host { get; set; } = "127.0.0.1";

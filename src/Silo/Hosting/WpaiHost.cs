@@ -7,6 +7,8 @@ using Orleans.Dashboard;
 using WPAI.Silo.Security;
 using WPAI.Kubernetes;
 using WPAI.Silo.Gateway;
+using WPAI.Silo.Metrics;
+using WPAI.WebConsole;
 
 namespace WPAI.Silo.Hosting;
 
@@ -65,6 +67,11 @@ public static partial class WpaiHost
 
         var useAgents = AddClusterDriver(builder);
         builder.Services.AddWpaiServiceGateway(builder.Configuration);
+        builder.Services.AddWpaiMetrics();
+        if (options.Dashboard.Console)
+        {
+            builder.Services.AddWpaiConsole();
+        }
         builder.WebHost.UseUrls($"http://{FormatHost(options.Dashboard.Host)}:{options.Dashboard.Port}");
         builder.UseOrleans(silo =>
         {
@@ -88,6 +95,11 @@ public static partial class WpaiHost
             var health = recovery.Snapshot();
             return health.Healthy ? Results.Text("ok") : Results.Text("degraded: " + health.Describe(), statusCode: StatusCodes.Status503ServiceUnavailable);
         });
+        app.MapWpaiMetrics();
+        if (options.Dashboard.Console)
+        {
+            app.MapWpaiConsole(); // beside the dashboard: /, /jobs, /departments, /pools, /nodes, /services
+        }
         if (options.Dashboard.Enabled)
         {
             app.MapOrleansDashboard("/dashboard");

@@ -6,7 +6,7 @@ namespace WPAI.Silo.Security;
 
 /// <summary>
 /// Refuses to expose the cluster unprotected: a gateway on a non-loopback address needs TLS and credentials, the
-/// dashboard on a non-loopback address needs a username and password — unless <c>--insecure</c> is given, which
+/// dashboard and console on a non-loopback address need a username and password — unless <c>--insecure</c> is given, which
 /// turns each refusal into a warning logged at every start.
 /// </summary>
 public static class NetworkExposure
@@ -36,11 +36,11 @@ public static class NetworkExposure
             }
         }
 
-        if (options.Dashboard.Enabled && !IsLoopback(options.Dashboard.Host) && string.IsNullOrEmpty(options.Dashboard.Username))
+        if ((options.Dashboard.Enabled || options.Dashboard.Console) && !IsLoopback(options.Dashboard.Host) && string.IsNullOrEmpty(options.Dashboard.Username))
         {
             problems.Add((
                 "--dashboard-host",
-                $"the dashboard would be served on {options.Dashboard.Host} without authentication",
+                $"the dashboard would be served on {options.Dashboard.Host} without authentication (and the console, which can submit and cancel jobs)",
                 "Set Wpai:Dashboard:Username and Wpai:Dashboard:Password, keep it on 127.0.0.1, or pass --insecure on a trusted network"));
         }
 

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Abstractions.Contracts;
+using WPAI.Domain.Common;
 using WPAI.Simulation.Replay;
 using WPAI.Simulation.Workload;
 
@@ -78,7 +79,7 @@ public sealed record MixingScenario(
         var weights = new double[loads.Count];
         for (var f = 0; f < loads.Count; f++)
         {
-            var median = Median(loads[f].DailyPeaks(days));
+            var median = MedianOf(loads[f].DailyPeaks(days));
             if (!(median > 0))
             {
                 throw new Inference.LoadFileException(loads[f].File, 2, 1, "the replayed days have no load at their peaks", "Give a load file with non-zero values");
@@ -87,7 +88,7 @@ public sealed record MixingScenario(
             weights[f] = 1 / median;
         }
 
-        var combinedMedianPeak = Median(CombinedDailyPeaks(loads, weights, days));
+        var combinedMedianPeak = MedianOf(CombinedDailyPeaks(loads, weights, days));
         var targetQps = a.CapacityQps * TargetUtilization;
         var services = ImmutableArray.CreateBuilder<ServicePlan>();
         foreach (var split in pools.Where(p => p.OnlineGpus > 0))
@@ -115,7 +116,7 @@ public sealed record MixingScenario(
                     ImmutableDictionary<ScalingMetric, double>.Empty.Add(ScalingMetric.QpsPerReplica, targetQps),
                     TimeSpan.FromMilliseconds(500),
                     0.01);
-                services.Add(new ServicePlan(spec, scaled, split.OnlineGpus, Median(peaks) * scaled.Scale, peaks.Max() * scaled.Scale));
+                services.Add(new ServicePlan(spec, scaled, split.OnlineGpus, MedianOf(peaks) * scaled.Scale, peaks.Max() * scaled.Scale));
             }
         }
 
@@ -144,10 +145,5 @@ public sealed record MixingScenario(
         return peaks;
     }
 
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        var n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
-    }
+    private static double MedianOf(IEnumerable<double> values) => Percentile.Interpolated([.. values.Order()], 0.5);
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using WPAI.Abstractions.Contracts;
 using WPAI.Client;
 
-namespace WPAI.Cli.Rendering;
+namespace WPAI.Client.Text;
 
 /// <summary>Says in words why a job waits, where it runs, why it was preempted, or how it ended.</summary>
 public static class JobExplanation

@@ -1,7 +1,7 @@
 using System.Globalization;
 using WPAI.Abstractions.Contracts;
 
-namespace WPAI.Cli.Rendering;
+namespace WPAI.Client.Text;
 
 /// <summary>Short, culture-invariant text for amounts, durations and times in tables.</summary>
 public static class Format

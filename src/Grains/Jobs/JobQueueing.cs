@@ -1,0 +1,30 @@
+using WPAI.Domain.Jobs;
+
+namespace WPAI.Grains.Jobs;
+
+/// <summary>How a submitted job reaches its first queue: the pool checks and the one enqueue, before the job is recorded.</summary>
+internal static class JobQueueing
+{
+    /// <summary>
+    /// Queues the job's first attempt in the first of <paramref name="candidates"/> that can host it and returns the
+    /// pools it may run in (in order); refuses (queuing nothing) when a candidate is unknown or none can host it.
+    /// </summary>
+    public static async Task<ImmutableArray<string>> EnqueueFirstAsync(
+        IGrainFactory grains, JobSpec spec, Resources requested, ImmutableArray<string> candidates, bool longRunning, DateTimeOffset now)
+    {
+        if (candidates.Length == 1)
+        {
+            // One acceptable model: the enqueue itself checks the pool, and queues nothing when it says no.
+            var check = await grains.GetGrain<IPoolSchedulerGrain>(candidates[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, candidates, now, longRunning));
+            JobSubmission.EnsureUsable(candidates, [check], requested);
+            return candidates;
+        }
+
+        var checks = await Task.WhenAll(candidates.Select(p => grains.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
+        JobSubmission.EnsureUsable(candidates, checks, requested);
+        var pools = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
+        var first = await grains.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, pools, now, longRunning));
+        JobSubmission.EnsureUsable([pools[0]], [first], requested);
+        return pools;
+    }
+}
