@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
+using WPAI.Simulation.Capacity;
 using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Reporting;
 using WPAI.Simulation.Workload;
@@ -16,16 +17,17 @@ public static class SimulationCommand
     public static IReadOnlyList<string> Assumptions { get; } =
     [
         "Departments: the traces carry none; 10 departments, a job's department drawn from a seeded hash of its name with Zipf (s = 1) weights.",
-        "Quotas: each department owns an equal share of every pool (largest remainder, rotating the spare GPU across departments), whatever it uses — the over-booked status quo; --quota-mode proportional shares each pool by GPU demand instead.",
+        "Quotas (ownership): every GPU of a pool is owned; each pool is shared by largest remainder among the departments whose jobs prefer it, by equal ownership shares (--quota-mode proportional: shares proportional to GPU demand), ties rotating across pools; rounding leaves no such department at 0 where the pool has at least one GPU per department with demand.",
+        "A gpu_spec naming a model twice (e.g. V100M16|V100M32|V100M32) keeps each model once; such jobs are counted (repeatedModelJobs).",
         "Per-job GPU utilization: seeded draw from Philly's shape (27 % of jobs near zero, the rest uniform on 20–100 %, median ≈ 45 %), capped at what the pod asked for (gpu_milli / 1000). The simulated driver reports it as the job's usage samples.",
         "Per-job CPU utilization: seeded uniform draw on 25–75 % of the CPU request (the traces record no usage).",
         "GPU utilization of the fleet = Σ over running jobs of min(GPUs given, GPUs asked × job utilization) / fleet GPUs, integrated over the arrival window; CPU likewise.",
         "GPU-sharing pods (gpu_milli < 1000) take one whole GPU in every policy. CPU-only pods are left out (training pools are GPU pools).",
-        "Jobs that accept any GPU model get a preferred model drawn (seeded, weighted by pool GPUs) among the pools that can host them, then the other pools by size; static-quota and fifo keep only the preferred model.",
+        "Jobs that accept any GPU model get a preferred model drawn (seeded, weighted by pool GPUs) among the pools that can host them, then the other pools by size; fifo and yarn-capacity keep only the preferred model (one partition per job), the other policies try the list in order.",
         "Run time of a job = its trace duration (deletion − creation), at least 1 s; a preempted job restarts from the beginning.",
         "Offered load R scales the arrival times so that GPU-seconds / (fleet GPUs × arrival window) = R; durations are unchanged.",
         "Metrics are measured over the arrival window (first to last arrival); work still pending at its end is backlog (GPU-hours), jobs completed after it are not counted as done in the window. The replay continues until no event is left; jobs never started count their wait up to the end of the replay.",
-        "Right-sizing needs recurring jobs (a template); the openb pods carry none, so right-sizing cannot act on openb replays.",
+        "Right-sizing needs recurring jobs (a template); the openb pods carry none, so right-sizing cannot act on openb replays (wpai's gains here come without it).",
     ];
 
     /// <summary>Runs the simulation with the grain-backed replay engine.</summary>
@@ -53,7 +55,10 @@ public static class SimulationCommand
                 var at = done;
                 var runProgress = progress is null ? null : new Progress<double>(f => progress.Report((at + Math.Clamp(f, 0, 1)) / total));
                 var result = await engine.RunAsync(prepared, policy, runProgress, cancellationToken);
-                var metrics = MetricsCalculator.Compute(prepared, result.Log, policy.Name, result.WallSeconds, result.Events);
+                var metrics = MetricsCalculator.Compute(prepared, result.Log, policy.Name, result.WallSeconds, result.Events) with
+                {
+                    Fairness = FairnessCalculator.Compute(prepared, result.Log),
+                };
                 runs.Add(metrics);
                 if (result.RejectedSubmissions > 0)
                 {
@@ -67,7 +72,17 @@ public static class SimulationCommand
             }
         }
 
-        var report = new SimulationReport(SimulationReport.CurrentSchemaVersion, summary!, [.. Assumptions], [.. runs]);
+        var sustainable = ImmutableArray<SustainableLoad>.Empty;
+        if (arguments.Sustainable)
+        {
+            sustainable = await FindSustainableAsync(arguments, nodes, jobs, engine, output, cancellationToken);
+        }
+
+        var report = new SimulationReport(SimulationReport.CurrentSchemaVersion, summary!, [.. Assumptions, .. PolicyAssumptions(arguments.Policies)], [.. runs])
+        {
+            SustainableLoad = sustainable,
+            SustainableCriteria = arguments.Sustainable ? arguments.Criteria.ToString() : null,
+        };
         var written = ReportWriter.Write(report, arguments.Out);
         await output.WriteLineAsync();
         await output.WriteLineAsync(ReportWriter.ResultsTable(report.Runs));
@@ -81,6 +96,36 @@ public static class SimulationCommand
         await output.WriteLineAsync($"Report written: {string.Join(", ", written)}");
         return report;
     }
+
+    /// <summary>For each policy, the largest offered load it sustains (<see cref="SustainableLoadSearch"/>), one replay per probe.</summary>
+    public static async Task<ImmutableArray<SustainableLoad>> FindSustainableAsync(
+        SimulationOptions arguments, IReadOnlyList<SimNode> nodes, IReadOnlyList<SimJob> jobs, IReplayEngine engine, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        var found = ImmutableArray.CreateBuilder<SustainableLoad>();
+        foreach (var policy in arguments.Policies)
+        {
+            var result = await SustainableLoadSearch.FindAsync(policy.Name, arguments.Criteria, async load =>
+            {
+                var prepared = WorkloadPreparer.Prepare(arguments.Source, nodes, jobs, new WorkloadOptions(
+                    arguments.Seed, arguments.FleetScale, arguments.QuotaMode, arguments.MaxDuration, load));
+                var run = await engine.RunAsync(prepared, policy, null, cancellationToken);
+                var metrics = MetricsCalculator.Compute(prepared, run.Log, policy.Name, run.WallSeconds, run.Events);
+                var offered = prepared.Jobs.Sum(j => j.GpuSeconds) / 3600;
+                var share = offered > 0 ? metrics.BacklogGpuHours / offered : 0;
+                var probe = new LoadProbe(load, metrics.WaitP95Seconds, share, arguments.Criteria.Sustains(metrics.WaitP95Seconds, share));
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"sustainable? {policy.Name,-14} load {load:0.00}  wait p95 {ReportWriter.Duration(probe.WaitP95Seconds)}  backlog {probe.BacklogShare:P2}  {(probe.Sustained ? "sustained" : "not sustained")}"));
+                return probe;
+            });
+            found.Add(result);
+        }
+
+        return found.ToImmutable();
+    }
+
+    /// <summary>What each peer preset reproduces of the real system and what it leaves out.</summary>
+    public static IEnumerable<string> PolicyAssumptions(IEnumerable<Policies.PolicyPreset> policies) =>
+        policies.Where(p => p.Reproduces.Length > 0).Select(p => $"Baseline {p.Name}: reproduces {p.Reproduces}. Leaves out: {p.LeavesOut}.");
 
     /// <summary>The raw nodes and jobs named by the arguments (read from the trace files, or generated).</summary>
     public static (IReadOnlyList<SimNode> Nodes, IReadOnlyList<SimJob> Jobs) Load(SimulationOptions arguments) =>
@@ -110,7 +155,10 @@ public static class SimulationCommand
             w.ExcludedUnplaceableJobs,
             w.AnyModelJobs,
             w.NaturalOfferedLoad,
-            natural);
+            natural)
+        {
+            RepeatedModelJobs = w.RepeatedModelJobs,
+        };
     }
 
     private static IReplayEngine DefaultEngine() => new Replay.GrainReplayEngine();

@@ -39,6 +39,11 @@ public sealed record SimulationOptions
 
     public string Out { get; init; } = "simulation-report";
 
+    /// <summary>Also search each policy's largest sustained offered load (<see cref="Capacity.SustainableLoadSearch"/>).</summary>
+    public bool Sustainable { get; init; }
+
+    public Capacity.SustainableCriteria Criteria { get; init; } = new();
+
     /// <summary>The loads actually run: the given ones, else 0.9 for synthetic workloads, else the natural pace (null).</summary>
     public IReadOnlyList<double?> EffectiveLoads =>
         !Loads.IsDefaultOrEmpty ? [.. Loads.Select(l => (double?)l)] : Synthetic ? [0.9] : [null];
@@ -64,6 +69,7 @@ public sealed record SimulationOptions
             throw new WpaiValidationException("--policies", "is empty", $"Name at least one of {string.Join(", ", PolicyPresets.All.Select(p => p.Name))}.");
         }
 
+        Criteria.Validate();
         if (!Loads.IsDefaultOrEmpty && Loads.Any(l => !(l > 0)))
         {
             throw new WpaiValidationException("--offered-load", "every offered load must be positive", "Use e.g. --sweep-load 0.5,0.7,0.9,1.1,1.3.");

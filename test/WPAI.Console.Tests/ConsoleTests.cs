@@ -195,11 +195,22 @@ public sealed class ConsoleTests(ConsoleSilo silo, Browser browser) : IClassFixt
         await silo.Client.DeployServiceAsync(new InferenceServiceSpec(
             name, "resnet", pool, new Resources(1, 1_000, 2_048), 100, 1, 3,
             ImmutableDictionary<ScalingMetric, double>.Empty.Add(ScalingMetric.QpsPerReplica, 70), TimeSpan.FromMilliseconds(200), 0.01));
-        await silo.Client.ScaleServiceAsync(name, 2, "load test at noon");
+        var service = silo.Grains.GetGrain<Abstractions.Grains.IInferenceServiceGrain>(name);
+        foreach (var qps in new[] { 90.0, 120, 210 })
+        {
+            await service.ReportMetricsAsync(new ServiceMetrics(DateTimeOffset.UtcNow, qps, 0.4, 0.5, 0.3, 40, 0));
+            await service.EvaluateAsync();
+        }
+
+        var view = await silo.Client.GetServiceAsync(name);
+        var scaled = view.Decisions.FirstOrDefault(d => d.Metric == ScalingMetric.QpsPerReplica && d.ToReplicas > d.FromReplicas) ?? throw new InvalidOperationException(string.Join(" | ", view.Decisions.Select(d => $"{d.Kind} {d.Metric} {d.FromReplicas}->{d.ToReplicas} {d.Observed} {d.Reason}")));
 
         browser.Open(silo.BaseAddress, $"/services/{name}");
-        browser.WaitForText("#replicas", t => t.StartsWith("2 placed", StringComparison.Ordinal));
-        Assert.Contains("load test at noon", browser.Find("#decisions").Text, StringComparison.Ordinal);
+        browser.WaitForText("#replicas", t => t.StartsWith($"{view.Replicas.Length} placed, {view.DesiredReplicas} desired", StringComparison.Ordinal));
+        var decisions = browser.Find("#decisions").Text;
+        Assert.Contains("deployed model resnet", decisions, StringComparison.Ordinal);
+        Assert.Contains(scaled.Reason, decisions, StringComparison.Ordinal);
+        Assert.Equal(3, browser.Web.FindElements(By.CssSelector("#service-chart polyline")).Count); // demand, forecast, capacity
         browser.Screenshot("console-service");
     }
 

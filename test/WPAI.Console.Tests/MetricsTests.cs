@@ -94,6 +94,35 @@ public sealed class MetricsTests(ConsoleSilo silo)
         Assert.Equal(2, emptied.Value("wpai_allocated_gpus", ("pool", pool), ("department", department)));
     }
 
+    [Fact]
+    public async Task GrafanaDashboard_QueriesOnlyMetricsTheSiloServes()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "WPAI.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        using var dashboard = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root.FullName, "deploy", "grafana", "wpai.json")));
+        var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray())
+            .Select(t => t.GetProperty("expr").GetString()!)
+            .ToList();
+        Assert.NotEmpty(expressions);
+
+        var pool = ConsoleSilo.Fresh("G");
+        await silo.AddNodeAsync(ConsoleSilo.Fresh("n"), pool, 1);
+        await silo.Grains.GetGrain<Abstractions.Grains.IPoolSchedulerGrain>(pool).RunPassAsync(); // a pass, so the histogram has a series
+        var served = (await ScrapeAsync()).TypeOf;
+        var names = expressions.SelectMany(e => System.Text.RegularExpressions.Regex.Matches(e, @"\b(?:wpai|microsoft_orleans)_[a-z0-9_]+").Select(m => m.Value)).Distinct().ToList();
+        foreach (var name in names)
+        {
+            var family = name.EndsWith("_bucket", StringComparison.Ordinal) ? name[..^"_bucket".Length] : name;
+            Assert.True(served.ContainsKey(family), $"deploy/grafana/wpai.json queries {name}, which /metrics does not serve");
+        }
+    }
+
     private async Task<PrometheusText> ScrapeAsync()
     {
         using var http = new HttpClient { BaseAddress = silo.BaseAddress };

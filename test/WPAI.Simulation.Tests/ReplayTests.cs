@@ -10,7 +10,7 @@ namespace WPAI.Simulation.Tests;
 
 public sealed class ReplayTests(ITestOutputHelper output)
 {
-    private static PreparedWorkload Tiny()
+    internal static PreparedWorkload Tiny()
     {
         // Pool A: one 2-GPU node; pool B: one 1-GPU node. Two departments own one GPU of A each; d1 owns B.
         SimJob Job(string id, int submit, int duration, int gpus, string dept, params string[] models) =>

@@ -13,7 +13,7 @@ public sealed class ReportTests
         [.. Enumerable.Range(0, 20).Select(i => new SeriesPoint(i, gpu * 1.5 * (i % 5) / 4))],
         [.. Enumerable.Range(0, 101).Select(q => q * p95 / 95.0)]);
 
-    private static SimulationReport Report() => new(
+    internal static SimulationReport Report() => new(
         SimulationReport.CurrentSchemaVersion,
         new WorkloadSummary("test", 1, 0.02, "equal", 604800, 100, 3, 24, 100_000, [new PoolSummary("T4", 2, 8), new PoolSummary("V100", 1, 16)], ["dept-01"], ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty.Add("T4", ImmutableDictionary<string, int>.Empty.Add("dept-01", 8)), 41, 0.84, 0, 0, 10, 0.003, 3500),
         ["an assumption"],

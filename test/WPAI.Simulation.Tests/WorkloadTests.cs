@@ -82,8 +82,12 @@ public sealed class WorkloadTests
         Assert.All(prepared.Jobs, j => Assert.InRange(j.GpuUtilization, 0, j.Gpus == 0 ? 0 : j.GpuMilli / 1000.0));
         foreach (var (pool, quotas) in prepared.Quotas)
         {
+            // Every GPU is owned, in equal shares among the departments whose jobs prefer the pool; the others own none of it.
+            var preferring = prepared.Jobs.Where(j => j.GpuModels[0] == pool).Select(j => j.Department).ToHashSet();
             Assert.Equal(prepared.Nodes.Where(n => n.Pool == pool).Sum(n => n.Gpus), quotas.Values.Sum());
-            Assert.True(quotas.Values.Max() - quotas.Values.Min() <= 1, $"pool {pool} quotas are not equal shares");
+            var shares = quotas.Where(q => preferring.Contains(q.Key)).Select(q => q.Value).ToList();
+            Assert.True(shares.Max() - shares.Min() <= 1, $"pool {pool} quotas are not equal shares");
+            Assert.All(quotas.Where(q => !preferring.Contains(q.Key)), q => Assert.Equal(0, q.Value));
         }
     }
 
@@ -113,9 +117,13 @@ public sealed class WorkloadTests
         var demand = prepared.Departments.ToDictionary(d => d, d => prepared.Jobs.Where(j => j.Department == d).Sum(j => j.GpuSeconds));
         var top = demand.MaxBy(kv => kv.Value).Key;
         var bottom = demand.MinBy(kv => kv.Value).Key;
-        foreach (var quotas in prepared.Quotas.Values)
+        foreach (var (pool, quotas) in prepared.Quotas)
         {
-            Assert.True(quotas[top] >= quotas[bottom]);
+            var preferring = prepared.Jobs.Where(j => j.GpuModels[0] == pool).Select(j => j.Department).ToHashSet();
+            if (preferring.Contains(top) && preferring.Contains(bottom))
+            {
+                Assert.True(quotas[top] >= quotas[bottom]);
+            }
         }
 
         Assert.True(prepared.Quotas.Values.Sum(q => q[top]) > prepared.Quotas.Values.Sum(q => q[bottom]));

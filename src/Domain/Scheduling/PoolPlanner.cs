@@ -189,9 +189,11 @@ public sealed class PoolPlanner
             }
         }
 
-        if (tier == Tier.Own && _options.Quotas && _options.Preemption && BorrowedRunning > 0)
+        if (tier == Tier.Own && _options.Quotas && _options.Preemption && BorrowedRunning > 0 && _now - entry.QueuedAt >= _options.PreemptionDelay)
         {
-            var plan = PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. AllRunning], Schedulable);
+            var plan = _options.Victims == VictimRule.ReclaimWithinCohort
+                ? CohortReclaim.ChooseVictims(entry, nodes, [.. AllRunning], _ledger.Quotas, _now, Schedulable)
+                : PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. AllRunning], Schedulable);
             if (plan is not null)
             {
                 return new Decision(DecisionKind.Preempt, plan.Node, tier.Value, score, plan, $"preempts {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}");

@@ -30,6 +30,12 @@ public sealed class SchedulingOptions
 
     public PlacementStrategy Placement { get; set; } = PlacementStrategy.BestFit;
 
+    /// <summary>How a preempting job chooses its victims (WPAI's lowest score, or Kueue's reclaim within the cohort).</summary>
+    public VictimRule Victims { get; set; } = VictimRule.LowestScore;
+
+    /// <summary>How long an own-tier job waits in the queue before it may preempt (YARN's monitor interval + max wait before kill); zero = at once.</summary>
+    public TimeSpan PreemptionDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Score base of a job inside its department's own free quota.</summary>
     public double OwnTierBase { get; set; } = 1_000_000;
 
@@ -86,6 +92,7 @@ public sealed class SchedulingOptions
         Require(RightSizingRuns >= 1, nameof(RightSizingRuns), "must be at least 1");
         Require(LongJobThreshold > TimeSpan.Zero, nameof(LongJobThreshold), "must be positive");
         Require(PassDelay >= TimeSpan.Zero, nameof(PassDelay), "must not be negative");
+        Require(PreemptionDelay >= TimeSpan.Zero, nameof(PreemptionDelay), "must not be negative");
         Require(AgingInterval > TimeSpan.Zero, nameof(AgingInterval), "must be positive");
     }
 

@@ -35,4 +35,8 @@ public sealed record RunMetrics(
     double EventsPerSecond,
     ImmutableArray<PoolMetrics> Pools,
     ImmutableArray<SeriesPoint> GpuAllocationSeries,
-    ImmutableArray<double> WaitQuantilesSeconds);
+    ImmutableArray<double> WaitQuantilesSeconds)
+{
+    /// <summary>Per-department shares of GPU-time against ownership, with Jain's index (null when not computed).</summary>
+    public FairnessMetrics? Fairness { get; init; }
+}

@@ -2,7 +2,9 @@ namespace WPAI.Simulation.Policies;
 
 /// <summary>
 /// A scheduling policy to replay, as data. The flags mirror the core's scheduling options:
-/// quotas on/off, borrowing, queue order, head-of-line blocking, model fallback, right-sizing, preemption, placement.
+/// quotas on/off, borrowing, queue order, head-of-line blocking, model fallback, right-sizing, preemption, placement,
+/// the utilization penalty and wait-time aging of the score, how victims are chosen and how long a job waits before it
+/// may preempt. <see cref="Reproduces"/> and <see cref="LeavesOut"/> say, for a peer, what of the real system it keeps.
 /// </summary>
 public sealed record PolicyPreset(
     string Name,
@@ -14,4 +16,10 @@ public sealed record PolicyPreset(
     bool Fallback,
     bool RightSizing,
     bool Preemption,
-    PlacementKind Placement);
+    PlacementKind Placement,
+    bool Penalty = true,
+    bool Aging = true,
+    VictimKind Victims = VictimKind.LowestScore,
+    TimeSpan PreemptionDelay = default,
+    string Reproduces = "",
+    string LeavesOut = "");

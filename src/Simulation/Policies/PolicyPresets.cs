@@ -3,16 +3,38 @@ using WPAI.Abstractions.Errors;
 
 namespace WPAI.Simulation.Policies;
 
-/// <summary>The policies a simulation can compare: WPAI, the two baselines it replaced, and three ablations.</summary>
+/// <summary>
+/// The policies a simulation can compare: WPAI, the peers a team would pick instead (a fixed static quota, Kueue,
+/// YARN's capacity scheduler), a shared FIFO, and three ablations of WPAI.
+/// </summary>
 public static class PolicyPresets
 {
+    /// <summary>YARN's defaults: the preemption monitor runs every 3 s and kills a marked container after 15 s.</summary>
+    public static TimeSpan YarnPreemptionDelay { get; } = TimeSpan.FromSeconds(3 + 15);
+
     public static PolicyPreset Wpai { get; } = new(
         "wpai", "all of WPAI's policies: score order, quotas with borrowing, preemption of borrowed work, model fallback, right-sizing, best fit",
         Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: true, Preemption: true, PlacementKind.BestFit);
 
     public static PolicyPreset StaticQuota { get; } = new(
-        "static-quota", "status quo: each department only on its own quota, FIFO, preferred model only, no right-sizing, no preemption",
-        Quotas: true, Borrowing: false, QueueOrderKind.Fifo, HeadOfLineBlocking: false, Fallback: false, RightSizing: false, Preemption: false, PlacementKind.BestFit);
+        "static-quota", "status quo: each department only on its own integer quota per pool, FIFO, any acceptable model where it owns room, no right-sizing, no preemption",
+        Quotas: true, Borrowing: false, QueueOrderKind.Fifo, HeadOfLineBlocking: false, Fallback: true, RightSizing: false, Preemption: false, PlacementKind.BestFit,
+        Reproduces: "fixed per-department GPU quotas (largest remainder of the ownership shares per pool, every GPU owned), no borrowing, FIFO per department (a job waiting for its own quota blocks no other department); a job accepting several GPU models runs in any of them where its department owns room, in the job's order",
+        LeavesOut: "quota changes by hand over time; a job asking more GPUs than its department owns in every pool it accepts never starts (counted as never started): at 2 % of the fleet several pools have fewer GPUs than departments");
+
+    public static PolicyPreset Kueue { get; } = new(
+        "kueue", "Kueue: a ClusterQueue per department in one cohort, nominal quota = ownership, borrowing, reclaimWithinCohort preemption, BestEffortFIFO, flavor fungibility",
+        Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: false, Preemption: true, PlacementKind.BestFit,
+        Penalty: false, Aging: false, Victims: VictimKind.ReclaimWithinCohort,
+        Reproduces: "ClusterQueue per department (nominal quota = ownership in each pool/flavor) in one cohort; idle nominal quota borrowed; workloads within nominal are admitted before borrowing ones, then by creation time (BestEffortFIFO: an inadmissible head does not block); preemption reclaimWithinCohort: Any, withinClusterQueue: Never (Kueue's candidate order and minimal set, CohortPreemption); flavors tried in the job's order (fungibility whenCanBorrow: MayStopSearch, a job borrows in the first flavor with room)",
+        LeavesOut: "whenCanPreempt: TryNextFlavor (here a job that can preempt in its first flavor does so), priorities (all equal), lending/borrowing limits, fair sharing, hierarchical cohorts; Kueue admits against quota only and kube-scheduler places pods (LeastAllocated by default): here the victims must free one node and placement is best fit, which favours the baseline");
+
+    public static PolicyPreset YarnCapacity { get; } = new(
+        "yarn-capacity", "YARN CapacityScheduler: a queue per department, capacity = ownership, maximum-capacity 100 %, preemption of over-capacity containers after monitor interval + max wait before kill, FIFO per queue",
+        Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: false, RightSizing: false, Preemption: true, PlacementKind.BestFit,
+        Penalty: false, Aging: false, Victims: VictimKind.ReclaimWithinCohort, PreemptionDelay: YarnPreemptionDelay,
+        Reproduces: "a leaf queue per department with capacity = ownership per partition (node label = GPU model) and maximum-capacity 100 % (elastic use of idle capacity); queues under capacity served first, FIFO inside a queue; ProportionalCapacityPreemptionPolicy takes back containers of queues above capacity, newest first, after monitoring_interval 3 s + max_wait_before_kill 15 s",
+        LeavesOut: "user-limit-factor (taken as large enough for a queue to reach maximum-capacity), natural_termination_factor and total_preemption_per_round (all of the need is reclaimed at once), max_ignored_over_capacity dead zone, reservations; one partition per job (no model fallback); the kill happens at the first replay event after the wait");
 
     public static PolicyPreset Fifo { get; } = new(
         "fifo", "one global FIFO queue per pool with head-of-line blocking, first fit, no quotas, preferred model only",
@@ -24,7 +46,7 @@ public static class PolicyPresets
 
     public static PolicyPreset WpaiNoRightSize { get; } = Wpai with { Name = "wpai-no-rightsize", Description = "wpai without right-sizing", RightSizing = false };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

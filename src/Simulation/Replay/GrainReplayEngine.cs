@@ -71,6 +71,10 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
         options.RightSizing = policy.RightSizing;
         options.Preemption = policy.Preemption;
         options.Placement = policy.Placement == PlacementKind.FirstFit ? PlacementStrategy.FirstFit : PlacementStrategy.BestFit;
+        options.UtilizationPenaltyWeight = policy.Penalty ? options.UtilizationPenaltyWeight : 0;
+        options.MaxWaitBonus = policy.Aging ? options.MaxWaitBonus : 0;
+        options.Victims = policy.Victims == VictimKind.ReclaimWithinCohort ? VictimRule.ReclaimWithinCohort : VictimRule.LowestScore;
+        options.PreemptionDelay = policy.PreemptionDelay;
         options.AutoPass = false;
     }
 

@@ -68,6 +68,25 @@ public static class ReportWriter
             sb.AppendLine(TargetVerdict(report.Runs));
         }
 
+        var fairness = EvidenceTables.FairnessTable(report.Runs);
+        if (fairness.Length > 0)
+        {
+            sb.AppendLine().AppendLine("## Fairness").AppendLine();
+            sb.AppendLine("Per department: the share of its entitlement it received (entitlement = at each moment min(owned GPUs, GPUs its pending and running jobs ask) per preferred pool), its share of the GPU-time given out, and its owned share of the fleet; Jain's index over the entitlement shares.").AppendLine();
+            sb.AppendLine(fairness);
+        }
+
+        var sustainable = EvidenceTables.SustainableTable(report.SustainableLoad);
+        if (sustainable.Length > 0)
+        {
+            sb.AppendLine().AppendLine("## Sustainable load").AppendLine();
+            sb.AppendLine("Sustained: " + report.SustainableCriteria + ".").AppendLine();
+            sb.AppendLine(sustainable);
+        }
+
+        sb.AppendLine().AppendLine("## Targets").AppendLine();
+        sb.AppendLine(EvidenceTables.TargetsTable(report));
+
         sb.AppendLine().AppendLine("## Plots").AppendLine();
         foreach (var plot in ReportPlots.Names(report))
         {

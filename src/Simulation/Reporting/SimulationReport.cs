@@ -13,5 +13,11 @@ public sealed record SimulationReport(
     ImmutableArray<string> Assumptions,
     ImmutableArray<RunMetrics> Runs)
 {
+    /// <summary>The largest offered load each policy sustains (empty unless <c>--sustainable</c>).</summary>
+    public ImmutableArray<Capacity.SustainableLoad> SustainableLoad { get; init; } = [];
+
+    /// <summary>The criteria of <see cref="SustainableLoad"/>, in words (null unless <c>--sustainable</c>).</summary>
+    public string? SustainableCriteria { get; init; }
+
     public const int CurrentSchemaVersion = 1;
 }

@@ -22,4 +22,8 @@ public sealed record WorkloadSummary(
     int ExcludedUnplaceableJobs,
     int AnyModelJobs,
     double NaturalOfferedLoad,
-    double ArrivalWindowHoursAtNaturalPace);
+    double ArrivalWindowHoursAtNaturalPace)
+{
+    /// <summary>Jobs whose gpu_spec named a model twice; they keep each model once.</summary>
+    public int RepeatedModelJobs { get; init; }
+}

@@ -22,6 +22,9 @@ public sealed record PreparedWorkload(
     double OfferedLoad,
     double TimeCompression)
 {
+    /// <summary>Jobs whose gpu_spec named a model twice; they keep each model once.</summary>
+    public int RepeatedModelJobs { get; init; }
+
     public int FleetGpus => Nodes.Sum(n => n.Gpus);
 
     public long FleetCpuMilli => Nodes.Sum(n => (long)n.CpuMilli);

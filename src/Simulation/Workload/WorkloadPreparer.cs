@@ -15,7 +15,9 @@ namespace WPAI.Simulation.Workload;
 /// <item>departments come from a seeded hash of the job name with Zipf (s = 1) weights; GPU utilization from Philly's shape, capped at
 /// the request (gpu_milli / 1000); CPU utilization uniform on 25–75 % of the request;</item>
 /// <item><see cref="WorkloadOptions.OfferedLoad"/> scales the arrival times so GPU-seconds / (fleet GPUs × arrival window) equals it;</item>
-/// <item>quotas: every department owns an equal share of every pool (or a share proportional to its GPU demand).</item>
+/// <item>quotas: every GPU of a pool is owned, by largest remainder of the ownership shares (equal, or proportional to GPU demand)
+/// among the departments whose jobs prefer that pool (<see cref="QuotaApportionment"/>);</item>
+/// <item>a gpu_spec naming a model twice keeps it once (counted in <see cref="PreparedWorkload.RepeatedModelJobs"/>).</item>
 /// </list>
 /// </summary>
 public static class WorkloadPreparer
@@ -48,6 +50,7 @@ public static class WorkloadPreparer
         kept = kept.Where(j => j.Gpus > 0).ToList();
         var unplaceable = 0;
         var anyModel = 0;
+        var repeated = 0;
         foreach (var job in kept)
         {
             var hosts = poolNames.Where(p => CanHost(shapes[p], job)).ToList();
@@ -67,7 +70,11 @@ public static class WorkloadPreparer
             }
             else
             {
-                models = job.GpuModels.Where(hosts.Contains).ToList();
+                // A gpu_spec may name a model twice (25 pods of openb_pod_list_gpuspec33.csv, e.g. V100M16|V100M32|V100M32);
+                // the platform refuses a repeated model, so the list keeps each model once, in order, and the job is counted.
+                var distinct = job.GpuModels.Distinct(StringComparer.Ordinal).ToList();
+                repeated += distinct.Count < job.GpuModels.Length ? 1 : 0;
+                models = distinct.Where(hosts.Contains).ToList();
                 if (models.Count == 0)
                 {
                     unplaceable++;
@@ -116,7 +123,10 @@ public static class WorkloadPreparer
             anyModel,
             natural,
             OfferedLoad(ordered, fleetGpus),
-            compression);
+            compression)
+        {
+            RepeatedModelJobs = repeated,
+        };
     }
 
     /// <summary>GPU-seconds / (fleet GPUs × arrival window); 0 when the window is empty.</summary>
@@ -181,33 +191,22 @@ public static class WorkloadPreparer
         List<(string Pool, int Gpus)> pools, ImmutableArray<string> departments, ImmutableArray<SimJob> jobs, QuotaMode mode)
     {
         var demand = departments.ToDictionary(d => d, d => 0.0, StringComparer.Ordinal);
+        var prefers = new HashSet<(string Pool, string Department)>();
         foreach (var job in jobs)
         {
             demand[job.Department] += job.GpuSeconds;
+            prefers.Add((job.GpuModels[0], job.Department));
         }
 
         var totalDemand = demand.Values.Sum();
+        var shares = departments
+            .Select(d => mode == QuotaMode.Proportional && totalDemand > 0 ? demand[d] / totalDemand : 1.0 / departments.Length)
+            .ToArray();
         var result = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, int>>(StringComparer.Ordinal);
         for (var p = 0; p < pools.Count; p++)
         {
             var (pool, gpus) = pools[p];
-            var shares = departments
-                .Select(d => mode == QuotaMode.Proportional && totalDemand > 0 ? demand[d] / totalDemand : 1.0 / departments.Length)
-                .ToArray();
-            var exact = shares.Select(s => s * gpus).ToArray();
-            var quota = exact.Select(e => (int)Math.Floor(e + 1e-9)).ToArray();
-            var left = gpus - quota.Sum();
-
-            // Largest remainder; ties rotate with the pool's index so no department gets every pool's spare GPU.
-            var order = Enumerable.Range(0, departments.Length)
-                .OrderByDescending(i => Math.Round(exact[i] - quota[i], 9))
-                .ThenBy(i => (i - p + departments.Length) % departments.Length)
-                .ToList();
-            for (var k = 0; k < left; k++)
-            {
-                quota[order[k % order.Count]]++;
-            }
-
+            var quota = QuotaApportionment.Apportion(gpus, shares, [.. departments.Select(d => prefers.Contains((pool, d)))], p);
             result[pool] = departments.Select((d, i) => (d, i)).ToImmutableDictionary(x => x.d, x => quota[x.i], StringComparer.Ordinal);
         }
 

@@ -30,7 +30,7 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
     [CommandOption("--days <N>"), Description("Synthetic arrival window in days (default 7).")]
     public string? Days { get; init; }
 
-    [CommandOption("--policies <LIST>"), Description("wpai, static-quota, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize (default wpai,static-quota,fifo).")]
+    [CommandOption("--policies <LIST>"), Description("wpai, static-quota, kueue, yarn-capacity, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize (default wpai,static-quota,fifo).")]
     public string? Policies { get; init; }
 
     [CommandOption("--offered-load <R>"), Description("GPU demand / (fleet GPUs × arrival window); compresses arrivals.")]
@@ -53,6 +53,21 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
 
     [CommandOption("--out <DIR>"), Description("Report folder (default simulation-report).")]
     public string? Out { get; init; }
+
+    [CommandOption("--sustainable"), Description("Also find each policy's largest sustained offered load (bisection on a grid; one replay per probe).")]
+    public bool Sustainable { get; init; }
+
+    [CommandOption("--max-p95-wait <DURATION>"), Description("Sustained: p95 wait at most this (default 1h).")]
+    public string? MaxP95Wait { get; init; }
+
+    [CommandOption("--max-backlog <SHARE>"), Description("Sustained: backlog at the end of the arrival window at most this share of the offered GPU-hours (default 0.01).")]
+    public string? MaxBacklog { get; init; }
+
+    [CommandOption("--load-range <LOW,HIGH>"), Description("Grid of the sustainable-load search (default 0.1,2).")]
+    public string? LoadRange { get; init; }
+
+    [CommandOption("--load-step <STEP>"), Description("Step of that grid (default 0.05).")]
+    public string? LoadStep { get; init; }
 
     public override SimulationOptions ToOptions()
     {
@@ -79,9 +94,29 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
             MaxDuration = MaxDuration is null ? defaults.MaxDuration : DurationText.Parse(MaxDuration, "--max-duration"),
             Seed = Seed is null ? defaults.Seed : Quantities.ParseCount(Seed, "--seed", int.MinValue, "1"),
             Out = string.IsNullOrWhiteSpace(Out) ? defaults.Out : Out,
+            Sustainable = Sustainable,
+            Criteria = Criteria(defaults.Criteria),
         };
         options.Validate();
         return options;
+    }
+
+    private Simulation.Capacity.SustainableCriteria Criteria(Simulation.Capacity.SustainableCriteria defaults)
+    {
+        System.Collections.Immutable.ImmutableArray<double> range = LoadRange is null ? [defaults.Low, defaults.High] : Quantities.ParseNumbers(LoadRange, "--load-range", "0.1,2");
+        if (range.Length != 2)
+        {
+            throw new WpaiValidationException("--load-range", $"'{LoadRange}' is not two loads", "Write the lowest and highest load, e.g. --load-range 0.1,2.");
+        }
+
+        return new Simulation.Capacity.SustainableCriteria
+        {
+            MaxP95Wait = MaxP95Wait is null ? defaults.MaxP95Wait : DurationText.Parse(MaxP95Wait, "--max-p95-wait"),
+            MaxBacklogShare = MaxBacklog is null ? defaults.MaxBacklogShare : Quantities.ParseNumber(MaxBacklog, "--max-backlog", "0.01"),
+            Low = range[0],
+            High = range[1],
+            Step = LoadStep is null ? defaults.Step : Quantities.ParseNumber(LoadStep, "--load-step", "0.05"),
+        };
     }
 
     private static double Positive(double value, string option, string example) =>

@@ -1,0 +1,74 @@
+using WPAI.Abstractions.Contracts;
+using WPAI.Domain.Nodes;
+using WPAI.Domain.Scheduling;
+
+namespace WPAI.Domain.Tests.Scheduling.Cohorts;
+
+public sealed class CohortReclaimTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    // One 4-GPU node; A and B own 2 GPUs each. B holds 3 (one started as borrowed, the two newest as own), A holds 1.
+    private static PoolLedger Ledger() => PoolLedger.Of(
+        "T4",
+        [new NodeSlot("n1", NodeMode.Fixed, new Resources(4, 100, 100), new Resources(0, 96, 96))],
+        [
+            new RunningJob("a1", "A", "n1", new Resources(1, 1, 1), Tier.Own, 1_000_000, Now.AddMinutes(-30)),
+            new RunningJob("b-old", "B", "n1", new Resources(1, 1, 1), Tier.Borrowed, 1_000, Now.AddMinutes(-20)),
+            new RunningJob("b-new1", "B", "n1", new Resources(1, 1, 1), Tier.Own, 1_000_000, Now.AddMinutes(-10)),
+            new RunningJob("b-new2", "B", "n1", new Resources(1, 1, 1), Tier.Own, 1_000_000, Now.AddMinutes(-5)),
+        ],
+        new Dictionary<string, int> { ["A"] = 2, ["B"] = 2 });
+
+    private static QueueEntry Entry(TimeSpan queuedFor) => new("a2", "A", new Resources(1, 1, 1), ["T4"], Now - queuedFor, TimeSpan.Zero, 1);
+
+    [Fact]
+    public void ChooseVictims_TakesNewestJobOfTheDepartmentAboveItsQuota_WhateverTierItStartedIn()
+    {
+        var ledger = Ledger();
+
+        var plan = CohortReclaim.ChooseVictims(Entry(TimeSpan.Zero), ledger.Nodes.Values, [.. ledger.Running.Values], ledger.Quotas, Now, _ => true);
+
+        Assert.NotNull(plan);
+        Assert.Equal("n1", plan.Node);
+        Assert.Equal(["b-new2"], plan.Victims.Select(v => v.JobId));
+    }
+
+    [Fact]
+    public void ChooseVictims_LowestScoreRule_TakesTheBorrowedTierJobInstead()
+    {
+        var ledger = Ledger();
+
+        var plan = PreemptionPolicy.ChooseVictims(new Resources(1, 1, 1), ledger.Nodes.Values, [.. ledger.Running.Values], _ => true);
+
+        Assert.Equal(["b-old"], plan!.Victims.Select(v => v.JobId));
+    }
+
+    [Fact]
+    public void ChooseVictims_ReturnsNull_WhenNoDepartmentIsAboveItsQuota()
+    {
+        var ledger = PoolLedger.Of(
+            "T4",
+            [new NodeSlot("n1", NodeMode.Fixed, new Resources(2, 100, 100), new Resources(0, 98, 98))],
+            [new RunningJob("b1", "B", "n1", new Resources(2, 1, 1), Tier.Own, 1_000_000, Now)],
+            new Dictionary<string, int> { ["A"] = 0, ["B"] = 2 });
+
+        Assert.Null(CohortReclaim.ChooseVictims(Entry(TimeSpan.Zero), ledger.Nodes.Values, [.. ledger.Running.Values], ledger.Quotas, Now, _ => true));
+    }
+
+    [Theory]
+    [InlineData(10, DecisionKind.Wait)]
+    [InlineData(18, DecisionKind.Preempt)]
+    public void Decide_PreemptsOnlyAfterThePreemptionDelay(int queuedSeconds, DecisionKind expected)
+    {
+        var options = new SchedulingOptions { Victims = VictimRule.ReclaimWithinCohort, PreemptionDelay = TimeSpan.FromSeconds(18) };
+
+        var decision = new PoolPlanner(Ledger(), options, Now).Decide(Entry(TimeSpan.FromSeconds(queuedSeconds)));
+
+        Assert.Equal(expected, decision.Kind);
+        if (expected == DecisionKind.Preempt)
+        {
+            Assert.Equal(["b-new2"], decision.Preemption!.Victims.Select(v => v.JobId));
+        }
+    }
+}

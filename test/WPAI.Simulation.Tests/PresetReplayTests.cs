@@ -1,0 +1,50 @@
+using WPAI.Simulation.Metrics;
+using WPAI.Simulation.Policies;
+using WPAI.Simulation.Replay;
+using Xunit.Abstractions;
+
+namespace WPAI.Simulation.Tests;
+
+/// <summary>One small replay per peer preset on the two-pool workload of <see cref="ReplayTests"/> (j1: d2 borrows d1's GPU of A at 0 for 100 s; j2: d1, A|B, at 10 for 50 s; j3: d1, A, at 20 for 30 s).</summary>
+public sealed class PresetReplayTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Replay_Kueue_ReclaimsTheBorrowedGpuAtOnce()
+    {
+        var starts = await StartsAsync(PolicyPresets.Kueue);
+
+        // j2 is within d1's nominal quota of A: d2 is above its nominal there, so its newest job j1 is preempted at 10.
+        Assert.Equal(10, starts["j2"][0]);
+        Assert.Equal([0, 60], starts["j1"]);
+    }
+
+    [Fact]
+    public async Task Replay_YarnCapacity_KillsOnlyAfterTheMonitorIntervalAndMaxWait()
+    {
+        var starts = await StartsAsync(PolicyPresets.YarnCapacity);
+
+        // j2 has waited 10 s when j3 arrives (less than 3 s + 15 s), and the next event is j1's end at 100: no kill.
+        Assert.Equal([0], starts["j1"]);
+        Assert.Equal(100, starts["j2"][0]);
+    }
+
+    [Fact]
+    public async Task Replay_StaticQuota_NeverLendsAGpu()
+    {
+        var starts = await StartsAsync(PolicyPresets.StaticQuota);
+
+        // j1 needs 2 GPUs of A where d2 owns 1: it never starts; d1's jobs run one at a time on its own GPU.
+        Assert.False(starts.ContainsKey("j1"));
+        Assert.Equal(10, starts["j2"][0]);
+        Assert.Equal(60, starts["j3"][0]);
+    }
+
+    private async Task<Dictionary<string, double[]>> StartsAsync(PolicyPreset policy)
+    {
+        var result = await new GrainReplayEngine().RunAsync(ReplayTests.Tiny(), policy, null, CancellationToken.None);
+        output.WriteLine(string.Join("\n", result.Log.Events.Select(e => $"{e.At.TotalSeconds} {e.Kind} {e.JobId} {e.Node} {e.Reason}")));
+        return result.Log.Events.Where(e => e.Kind == RunEventKind.Started)
+            .GroupBy(e => e.JobId)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.At.TotalSeconds).ToArray());
+    }
+}
