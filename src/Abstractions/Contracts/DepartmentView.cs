@@ -4,7 +4,8 @@ namespace WPAI.Abstractions.Contracts;
 
 /// <summary>
 /// A department: its GPU quota per pool, what it uses now (own and borrowed), its running jobs, the effective GPU
-/// utilization of its recent jobs, and the quota advice from its usage history.
+/// utilization of its recent jobs, the quota advice from its usage history, and its GPU-hours per pool over the last
+/// seven days (today included).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.department-view")]
 public sealed record DepartmentView(
@@ -13,4 +14,5 @@ public sealed record DepartmentView(
     ImmutableDictionary<string, PoolUsage> Usage,
     ImmutableArray<RunningAllocation> Running,
     double? RecentUtilization,
-    ImmutableDictionary<string, int> QuotaAdvice);
+    ImmutableDictionary<string, int> QuotaAdvice,
+    ImmutableDictionary<string, double>? GpuHoursLastWeek = null);

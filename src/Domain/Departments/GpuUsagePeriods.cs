@@ -61,6 +61,42 @@ public sealed class GpuUsagePeriods(
     /// <summary>The average GPUs of a pool's closed periods, oldest first.</summary>
     public IReadOnlyList<double> Closed(string pool) => closedAverages.TryGetValue(pool, out var periods) ? periods : [];
 
+    /// <summary>
+    /// GPU-hours per pool over the newest <paramref name="closedPeriods"/> closed periods plus the current one up to
+    /// <paramref name="now"/> (what <paramref name="running"/> holds since the last accrual included, without accruing
+    /// it): with daily periods, 6 closed periods and today are the last seven days.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> GpuHours(int closedPeriods, DateTimeOffset now, IReadOnlyCollection<RunningAllocation> running)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(closedPeriods);
+        ArgumentNullException.ThrowIfNull(running);
+        var hours = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (pool, periods) in closedAverages)
+        {
+            hours[pool] = periods.TakeLast(closedPeriods).Sum() * Period.TotalHours;
+        }
+
+        foreach (var (pool, seconds) in currentGpuSeconds)
+        {
+            hours[pool] = hours.GetValueOrDefault(pool) + (seconds / 3600);
+        }
+
+        var since = (now - LastAccrual).TotalHours;
+        if (since > 0 && LastAccrual != default)
+        {
+            foreach (var group in running.GroupBy(r => r.Pool, StringComparer.Ordinal))
+            {
+                hours[group.Key] = hours.GetValueOrDefault(group.Key) + (since * group.Sum(r => r.Resources.Gpus));
+            }
+        }
+
+        return hours;
+    }
+
+    /// <summary>GPU-hours per pool over the last seven days, today included (<see cref="GpuHours"/> of six closed daily periods).</summary>
+    public IReadOnlyDictionary<string, double> GpuHoursLastWeek(DateTimeOffset now, IReadOnlyCollection<RunningAllocation> running) =>
+        GpuHours((int)(TimeSpan.FromDays(7) / Period) - 1, now, running);
+
     private void AccrueUntil(DateTimeOffset until, IReadOnlyCollection<RunningAllocation> running)
     {
         var seconds = (until - LastAccrual).TotalSeconds;

@@ -136,6 +136,7 @@ public sealed class DepartmentGrain(
             ledger.UsageByPool(),
             ledger.Running(),
             EffectiveUtilization.OfDepartment(ledger.RecentUtilizations(options.Value.UtilizationWindow)),
-            advice);
+            advice,
+            periods.GpuHoursLastWeek(clock.GetUtcNow(), ledger.Running()).ToImmutableDictionary(StringComparer.Ordinal));
     }
 }

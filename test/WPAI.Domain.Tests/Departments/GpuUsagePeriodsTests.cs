@@ -51,6 +51,18 @@ public sealed class GpuUsagePeriodsTests
     }
 
     [Fact]
+    public void GpuHours_SumsTheNewestClosedPeriodsTheCurrentOneAndWhatRunsSinceTheLastAccrual()
+    {
+        var periods = new GpuUsagePeriods(_seconds, _closed, T0, T0);
+        periods.Accrue(T0.AddDays(8).AddHours(2), [Run("T4", 1)], ["T4"]); // 8 closed days of 1 GPU, 2 h into the 9th
+
+        var week = periods.GpuHours(6, T0.AddDays(8).AddHours(3), [Run("T4", 1), Run("A100", 2)]);
+
+        Assert.Equal((6 * 24) + 2 + 1, week["T4"], 6);
+        Assert.Equal(2, week["A100"], 6);
+    }
+
+    [Fact]
     public void Accrue_KeepsTheNewest30Periods()
     {
         var periods = new GpuUsagePeriods(_seconds, _closed, T0, T0);
