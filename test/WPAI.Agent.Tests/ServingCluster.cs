@@ -5,7 +5,7 @@ namespace WPAI.Agent.Tests;
 
 /// <summary>
 /// The agent cluster set up to serve: the silo runs the inference gateway on a free port and evaluates services every
-/// second with short windows (stabilization 6 s, drain 3 s, load samples of 1 s), its routes following pushed changes
+/// second with short windows (stabilization 4 s, drain 2 s, load samples of 1 s), its routes following pushed changes
 /// only (the safety-net refresh is 4 minutes), and the replicas require an API key that only the gateway sends; both
 /// agents register OnlineNormal
 /// nodes and run replicas with the model server's build output. A model repository with ResNet18 (the NuGet model,
@@ -47,8 +47,8 @@ public sealed class ServingCluster : AgentCluster
         "--Wpai:Gateway:ReplicaApiKey", ReplicaApiKey,
         "--Wpai:Inference:EvaluationPeriod", "00:00:01",
         "--Wpai:Inference:MetricWindow", "00:00:03",
-        "--Wpai:Inference:ScaleDownStabilization", "00:00:06",
-        "--Wpai:Inference:DrainTime", "00:00:03",
+        "--Wpai:Inference:ScaleDownStabilization", "00:00:04",
+        "--Wpai:Inference:DrainTime", "00:00:02",
         "--Wpai:Inference:LoadMaxAge", "00:00:04",
         "--Wpai:Inference:Policy", "Reactive",
         "--Wpai:Inference:StartBackoff", "00:00:02",

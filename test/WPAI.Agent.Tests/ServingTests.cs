@@ -100,14 +100,17 @@ public sealed class ServingTests(ServingCluster cluster, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task Update_RollsOutOneReplicaAtATime_WithoutFailures_AndAVersionFailingReadinessStopsTheRollout()
+    public async Task Grpc_ThroughTheGateway_ThenUpdate_RollsOutOneReplicaAtATime_WithoutFailures_AndAVersionFailingReadinessStopsTheRollout()
     {
         const string name = "resnet-roll";
         var url = new Uri(cluster.Gateway, $"/services/{name}/v2/models/resnet18/infer");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         await cluster.Client.DeployServiceAsync(Spec(name, cluster.Models, min: 1, max: 1));
-        await WaitServiceAsync(name, s => s.Replicas.Length == 1 && s.Replicas[0].Phase == ReplicaPhase.Ready, "one replica ready");
+        var one = await WaitServiceAsync(name, s => s.Replicas.Length == 1 && s.Replicas[0].Phase == ReplicaPhase.Ready, "one replica ready");
         await cluster.WaitForAsync(() => StatusAsync(http, new Uri(cluster.Gateway, $"/services/{name}/v2/health/ready")), s => s == 200, "the gateway routing the service");
+
+        // gRPC (HTTP/2) through the gateway's gRPC port, on the same replica (one replica start fewer than a test of its own).
+        await AssertGrpcThroughTheGatewayAsync(name, one.Replicas[0]);
 
         // Roll out version 2 under a trickle of requests: a surge replica first, then the old one drains; nothing fails.
         var surge = false;
@@ -152,13 +155,9 @@ public sealed class ServingTests(ServingCluster cluster, ITestOutputHelper outpu
         await cluster.Grains.GetGrain<IInferenceServiceGrain>(name).DeleteAsync();
     }
 
-    [Fact]
-    public async Task Grpc_ThroughTheGateway_ReachesTheServiceNamedInMetadata_OrServingTheModel()
+    /// <summary>gRPC through the gateway reaches the service named in the metadata, or the one serving the request's model.</summary>
+    private async Task AssertGrpcThroughTheGatewayAsync(string name, ReplicaView replica)
     {
-        const string name = "resnet-grpc";
-        await cluster.Client.DeployServiceAsync(Spec(name, cluster.Models, min: 1, max: 1));
-        var ready = await WaitServiceAsync(name, s => s.Replicas.Length == 1 && s.Replicas[0].Phase == ReplicaPhase.Ready, "one replica ready");
-        var replica = ready.Replicas[0];
         Assert.StartsWith("http://127.0.0.1:", replica.GrpcUrl, StringComparison.Ordinal);
         using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(cluster.GrpcGateway, new global::Grpc.Net.Client.GrpcChannelOptions { MaxReceiveMessageSize = null });
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
@@ -195,8 +194,6 @@ public sealed class ServingTests(ServingCluster cluster, ITestOutputHelper outpu
         // A service that does not exist: no route, a gRPC error (not a hang, not another service's answer).
         var missing = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await client.ModelInferAsync(InferRequest(), new global::Grpc.Core.Metadata { { "wpai-service", "no-such-service" } }));
         output.WriteLine($"gRPC without a route: {missing.StatusCode}: {missing.Status.Detail}");
-
-        await cluster.Grains.GetGrain<IInferenceServiceGrain>(name).DeleteAsync();
     }
 
     [Fact]

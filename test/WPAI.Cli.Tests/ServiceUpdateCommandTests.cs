@@ -6,7 +6,8 @@ namespace WPAI.Cli.Tests;
 
 /// <summary>
 /// <c>wpai service update NAME --models DIR [--model M]</c>: the repository is checked on this machine (a folder holding
-/// the model) and sent as an absolute path; bad input exits 2 with what to fix and sends nothing.
+/// the model) and sent as an absolute path; bad input exits 2 with what to fix and sends nothing. <c>service show</c>
+/// prints a service's problem (a crash loop).
 /// </summary>
 public sealed class ServiceUpdateCommandTests : IDisposable
 {
@@ -67,6 +68,18 @@ public sealed class ServiceUpdateCommandTests : IDisposable
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("nope", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_PrintsTheServicesProblem_ACrashLoop()
+    {
+        var problem = "crash loop: 2 replica start(s) failed in a row; next start in 20 s (back-off); last: replica resnet/replica-1 on n1: exit code 2";
+        var client = new RecordingClient { Service = Service("/srv/models") with { Problem = problem } };
+
+        var run = await CliRun.RunAsync(client, "service", "show", "resnet");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("problem: " + problem, run.Output, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

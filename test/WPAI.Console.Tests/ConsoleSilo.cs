@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -34,7 +32,7 @@ public class ConsoleSilo : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var ports = FreePorts(3);
+        var ports = FreePorts.Take(3);
         string[] args =
         [
             "--silo-port", ports[0].ToString(CultureInfo.InvariantCulture),
@@ -86,14 +84,5 @@ public class ConsoleSilo : IAsyncLifetime
         }
 
         throw new InvalidOperationException($"job {jobId} did not reach the expected state after 200 passes of pool {pool}");
-    }
-
-    internal static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 }

@@ -12,10 +12,11 @@ namespace WPAI.Silo.Gateway;
 /// The gateway's YARP configuration from the services: one cluster per service whose destinations are its ready,
 /// non-draining replicas (least requests, active health checks on <c>/v2/health/ready</c>, a replica that refuses a
 /// connection out of rotation at once: <see cref="ReplicaFailurePolicy"/>), reached by <c>/v2/models/{model}/…</c> (the
-/// service serving that model; the first by name when several do) and by <c>/services/{service}/…</c> (that service,
+/// service serving that model; when several do, the first by name with a ready replica) and by <c>/services/{service}/…</c> (that service,
 /// the prefix removed). gRPC (<c>/inference.GRPCInferenceService/…</c>, HTTP/2 to the replicas' gRPC addresses) goes to
 /// the service named by the <c>wpai-service</c> metadata, else to the one serving the request's model
-/// (<see cref="GrpcModelHeader"/>), else (calls about the server, not a model) to the first service by name.
+/// (<see cref="GrpcModelHeader"/>), else (calls about the server, not a model) to the first service by name with a ready
+/// replica.
 /// </summary>
 public static class ServiceRoutes
 {
@@ -29,13 +30,17 @@ public static class ServiceRoutes
         ArgumentNullException.ThrowIfNull(options);
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
-        var models = new HashSet<string>(StringComparer.Ordinal);
-        var first = true;
-        foreach (var service in services.OrderBy(s => s.Spec.Name, StringComparer.Ordinal))
+        var ordered = services.OrderBy(s => s.Spec.Name, StringComparer.Ordinal).ToList();
+
+        // A model's routes go to the first service by name serving it with a ready replica (else the first by name).
+        var modelOwners = ordered.GroupBy(s => s.Spec.Model, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (g.FirstOrDefault(s => s.Replicas.Any(r => r.Routable)) ?? g.First()).Spec.Name, StringComparer.Ordinal);
+        var serverOwner = (ordered.FirstOrDefault(s => s.Replicas.Any(r => r.Routable)) ?? ordered.FirstOrDefault())?.Spec.Name;
+        foreach (var service in ordered)
         {
             var name = service.Spec.Name;
             var cluster = "service-" + name;
-            var ownModel = models.Add(service.Spec.Model);
+            var ownModel = string.Equals(modelOwners[service.Spec.Model], name, StringComparison.Ordinal);
             clusters.Add(new ClusterConfig
             {
                 ClusterId = cluster,
@@ -90,12 +95,10 @@ public static class ServiceRoutes
                 routes.Add(Authorized(GrpcRoute(grpc + "-model", grpc, GrpcModelHeader.Header, service.Spec.Model, order: 1), options));
             }
 
-            if (first)
+            if (string.Equals(name, serverOwner, StringComparison.Ordinal))
             {
                 routes.Add(Authorized(GrpcRoute(grpc + "-server", grpc, null, null, order: 2), options));
             }
-
-            first = false;
         }
 
         return (routes, clusters);

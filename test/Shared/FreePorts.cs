@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace WPAI.Cluster.Tests;
+namespace WPAI.Tests.Shared;
 
-internal static class FreePorts
+public static class FreePorts
 {
     /// <summary>Distinct loopback ports that were free a moment ago (the OS picks them, so parallel runs do not collide).</summary>
     public static int[] Take(int count)
