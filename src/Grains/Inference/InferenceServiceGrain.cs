@@ -98,7 +98,7 @@ public sealed partial class InferenceServiceGrain(
 
         if (S.RolloutTarget is { } target)
         {
-            await StepRolloutAsync();
+            await Rollout().StepAsync();
             return new ScalingDecisionView(now, replicas.Serving, S.DesiredReplicas, "Hold", null, 0, null, 0, $"roll-out to {target} in progress; measured: {ReplicaLoads.Describe(replicas.All, now, options.Value.LoadMaxAge)}");
         }
 
@@ -179,19 +179,15 @@ public sealed partial class InferenceServiceGrain(
         S.FailedStarts = 0;
         S.StartsHeldUntil = null;
         S.LastFailedStart = null;
-        return S.RolloutTarget is null ? WriteAsync() : StepRolloutAsync();
+        return S.RolloutTarget is null ? WriteAsync() : Rollout().StepAsync();
     }
 
     public async Task<InferenceServiceView> UpdateModelsAsync(string modelRepository)
     {
         var spec = RequireSpec();
         ServiceRollout.Validate(spec, modelRepository, launcher.RunsProcesses, S.RolloutTarget);
-        S.RolloutTarget = modelRepository;
-        var serving = new ReplicaSet(S.Replicas).Serving;
-        await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), serving, serving, "Rollout", null, 0, null, 0,
-            $"rolling out {modelRepository} (was {spec.ModelRepository}), one replica at a time (surge 1)"));
         LogRollout(logger, Key, modelRepository);
-        await StepRolloutAsync();
+        await Rollout().StartAsync(spec, modelRepository);
         return View();
     }
 
@@ -205,21 +201,7 @@ public sealed partial class InferenceServiceGrain(
 
         if (S.RolloutTarget is { } target)
         {
-            var failed = string.Equals(lost.ModelRepository, target, StringComparison.Ordinal) && lost.Phase != ReplicaPhase.Ready;
-            if (failed)
-            {
-                S.RolloutTarget = null; // the old replicas stay; the service keeps its model repository
-            }
-
-            var left = new ReplicaSet(S.Replicas).Serving;
-            await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), left + 1, left, failed ? "RolloutFailed" : "Replace", null, 0, null, 0,
-                failed ? $"roll-out to {target} stopped: replica {lost.Id} on {lost.Node} never became ready: {end.Detail}; the {left} replicas of {spec.ModelRepository} keep serving"
-                       : $"replica {lost.Id} on {lost.Node} ({lost.Phase}) ended during the roll-out: {end.Detail}"));
-            if (!failed)
-            {
-                await StepRolloutAsync();
-            }
-
+            await Rollout().ReplicaEndedAsync(spec, target, lost, end);
             return;
         }
 
@@ -296,6 +278,8 @@ public sealed partial class InferenceServiceGrain(
 
     private ServiceReplicas Replicas() => new(GrainFactory, Key, S, clock, launcher, PersistAsync);
 
+    private ServiceRolloutRunner Rollout() => new(S, Replicas(), clock, RecordAsync, WriteAsync);
+
     /// <summary>Writes the state; when the replicas the gateway may route to changed, tells the gateways at once.</summary>
     private async Task PersistAsync()
     {
@@ -305,38 +289,6 @@ public sealed partial class InferenceServiceGrain(
         {
             _routes = routes;
             await GrainFactory.GetGrain<IServiceRoutesGrain>(WpaiCluster.FleetKey).ChangedAsync(Key);
-        }
-    }
-
-    /// <summary>Carries the roll-out forward as far as it can go now (<see cref="ServiceRollout"/>), persisting each step.</summary>
-    private async Task StepRolloutAsync()
-    {
-        while (S.RolloutTarget is { } target && S.Spec is { } spec)
-        {
-            var step = ServiceRollout.Next(S.Replicas, S.DesiredReplicas, target);
-            switch (step.Action)
-            {
-                case RolloutAction.Wait:
-                    await WriteAsync();
-                    return;
-                case RolloutAction.Done:
-                    S.Spec = spec with { ModelRepository = target };
-                    S.RolloutTarget = null;
-                    await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), S.DesiredReplicas, S.DesiredReplicas, "Rollout", null, 0, null, 0, $"roll-out to {target} done: every replica serves it"));
-                    return;
-                case RolloutAction.Drain:
-                    new ReplicaSet(S.Replicas).Drain(step.Replica!, clock.GetUtcNow(), $"replaced by the roll-out to {target}");
-                    break;
-                default:
-                    if (!await Replicas().AddAsync(spec, target))
-                    {
-                        S.RolloutTarget = null;
-                        await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), S.DesiredReplicas, S.DesiredReplicas, "RolloutFailed", null, 0, null, 0, $"roll-out to {target} stopped: pool {spec.Pool} has no room for the surge replica"));
-                        return;
-                    }
-
-                    break;
-            }
         }
     }
 
