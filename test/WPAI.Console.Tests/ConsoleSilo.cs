@@ -65,6 +65,22 @@ public class ConsoleSilo : IAsyncLifetime
     public Task<SubmitResult> SubmitAsync(string jobId, string department, int gpus, params string[] pools) =>
         Client.SubmitJobAsync(new JobSpec(jobId, department, [.. pools], gpus, 4_000, 16 * 1024, TimeSpan.FromHours(2)));
 
+    /// <summary>A fresh pool of one node with <paramref name="gpus"/> GPUs, and a fresh department whose quota is all of them.</summary>
+    public async Task<(string Pool, string Department)> OwnedPoolAsync(string prefix, int gpus)
+    {
+        var (pool, department) = (Fresh(prefix), Fresh("d"));
+        await AddNodeAsync(Fresh("n"), pool, gpus);
+        await Client.SetQuotaAsync(department, new Dictionary<string, int> { [pool] = gpus });
+        return (pool, department);
+    }
+
+    /// <summary>Submits a job and runs its pool's passes until it runs.</summary>
+    public async Task<JobView> StartAsync(string jobId, string department, int gpus, string pool)
+    {
+        await SubmitAsync(jobId, department, gpus, pool);
+        return await PassUntilAsync(pool, jobId, j => j.Status == JobStatus.Running);
+    }
+
     /// <summary>
     /// Runs scheduling passes of <paramref name="pool"/> until <paramref name="done"/> holds for the job (a pass is a
     /// barrier: when it returns, its placements and preemptions are carried out). Bounded in count, never in time.

@@ -15,14 +15,9 @@ public sealed class ConsoleTests(ConsoleSilo silo, Browser browser) : IClassFixt
     [Fact]
     public async Task JobPage_WaitingJob_SaysWhyItWaitsAsJobShowDoes()
     {
-        var pool = ConsoleSilo.Fresh("W");
-        var department = ConsoleSilo.Fresh("d");
-        await silo.AddNodeAsync(ConsoleSilo.Fresh("n"), pool, 4);
-        await silo.Client.SetQuotaAsync(department, new Dictionary<string, int> { [pool] = 4 });
-        var running = ConsoleSilo.Fresh("run");
+        var (pool, department) = await silo.OwnedPoolAsync("W", 4);
         var waiting = ConsoleSilo.Fresh("wait");
-        await silo.SubmitAsync(running, department, 4, pool);
-        await silo.PassUntilAsync(pool, running, j => j.Status == JobStatus.Running);
+        await silo.StartAsync(ConsoleSilo.Fresh("run"), department, 4, pool);
         await silo.SubmitAsync(waiting, department, 4, pool);
         await silo.Grains.GetGrain<Abstractions.Grains.IPoolSchedulerGrain>(pool).RunPassAsync();
         var details = await silo.Client.GetJobDetailsAsync(waiting);
@@ -71,10 +66,7 @@ public sealed class ConsoleTests(ConsoleSilo silo, Browser browser) : IClassFixt
     [Fact]
     public async Task JobsPage_SubmitForm_CreatesTheJobAndCancelButtonCancelsIt()
     {
-        var pool = ConsoleSilo.Fresh("F");
-        var department = ConsoleSilo.Fresh("d");
-        await silo.AddNodeAsync(ConsoleSilo.Fresh("n"), pool, 8);
-        await silo.Client.SetQuotaAsync(department, new Dictionary<string, int> { [pool] = 8 });
+        var (pool, department) = await silo.OwnedPoolAsync("F", 8);
         var job = ConsoleSilo.Fresh("web");
 
         browser.Open(silo.BaseAddress, "/jobs");
@@ -140,13 +132,9 @@ public sealed class ConsoleTests(ConsoleSilo silo, Browser browser) : IClassFixt
     [Fact]
     public async Task JobPage_WhenTheJobStarts_UpdatesWithoutReloading()
     {
-        var pool = ConsoleSilo.Fresh("U");
-        var department = ConsoleSilo.Fresh("d");
-        await silo.AddNodeAsync(ConsoleSilo.Fresh("n"), pool, 2);
-        await silo.Client.SetQuotaAsync(department, new Dictionary<string, int> { [pool] = 2 });
+        var (pool, department) = await silo.OwnedPoolAsync("U", 2);
         var (first, next) = (ConsoleSilo.Fresh("first"), ConsoleSilo.Fresh("next"));
-        await silo.SubmitAsync(first, department, 2, pool);
-        await silo.PassUntilAsync(pool, first, j => j.Status == JobStatus.Running);
+        await silo.StartAsync(first, department, 2, pool);
         await silo.SubmitAsync(next, department, 2, pool);
 
         browser.Open(silo.BaseAddress, $"/jobs/{next}");

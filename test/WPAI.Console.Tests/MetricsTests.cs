@@ -75,14 +75,9 @@ public sealed class MetricsTests(ConsoleSilo silo)
     [Fact]
     public async Task Metrics_WhenAQueueEmpties_DropItsSeries()
     {
-        var pool = ConsoleSilo.Fresh("Q");
-        var department = ConsoleSilo.Fresh("d");
-        await silo.AddNodeAsync(ConsoleSilo.Fresh("n"), pool, 2);
-        await silo.Client.SetQuotaAsync(department, new Dictionary<string, int> { [pool] = 2 });
-        var first = ConsoleSilo.Fresh("j");
+        var (pool, department) = await silo.OwnedPoolAsync("Q", 2);
         var second = ConsoleSilo.Fresh("j");
-        await silo.SubmitAsync(first, department, 2, pool);
-        await silo.PassUntilAsync(pool, first, j => j.Status == JobStatus.Running);
+        await silo.StartAsync(ConsoleSilo.Fresh("j"), department, 2, pool);
         await silo.SubmitAsync(second, department, 2, pool);
 
         var waiting = await ScrapeAsync();
