@@ -102,7 +102,7 @@ public sealed class PostgresClusterTests
 
     private static async Task<IHost> StartSiloAsync(string connection, string serviceId, string clusterId, bool orleansAdoNetStorage = false)
     {
-        var siloPort = Random.Shared.Next(20_000, 40_000);
+        var ports = WPAI.Tests.Shared.FreePorts.Take(2); // OS-chosen free ports: a random pick could hit a port in use
         var host = new HostBuilder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans(silo =>
@@ -112,7 +112,7 @@ public sealed class PostgresClusterTests
                     o.ServiceId = serviceId;
                     o.ClusterId = clusterId;
                 });
-                silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, siloPort + 10_000);
+                silo.ConfigureEndpoints(IPAddress.Loopback, ports[0], ports[1]);
                 silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Postgres, PostgresConnection = connection });
                 if (orleansAdoNetStorage)
                 {

@@ -23,14 +23,14 @@ public sealed class TlsTests : IDisposable
         var cluster = CreateCertificate("CN=wpai-test-cluster", "cluster.pfx");
         var rogue = CreateCertificate("CN=wpai-test-rogue", "rogue.pfx");
         var serviceId = "wpai-tls-" + Guid.NewGuid().ToString("N")[..8];
-        var siloPort = Random.Shared.Next(20_000, 40_000);
-        var gatewayPort = siloPort + 10_000;
+        var ports = WPAI.Tests.Shared.FreePorts.Take(2); // OS-chosen free ports: a random pick could hit a port in use
+        var gatewayPort = ports[1];
 
         using var silo = new HostBuilder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans(builder =>
             {
-                builder.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: serviceId);
+                builder.UseLocalhostClustering(ports[0], gatewayPort, serviceId: serviceId, clusterId: serviceId);
                 builder.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Memory });
                 builder.UseWpaiTls(new WpaiSiloTlsOptions { Enabled = true, CertificatePath = cluster, CertificatePassword = Password });
             })
