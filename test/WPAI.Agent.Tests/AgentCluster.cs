@@ -32,7 +32,7 @@ public class AgentCluster : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
-        var ports = TestProcess.FreePorts(3);
+        var ports = FreePorts.Take(3);
         GatewayPort = ports[1];
         _silo = new TestProcess("silo", TestProcess.SiloDll,
         [

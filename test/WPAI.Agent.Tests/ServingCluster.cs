@@ -13,7 +13,7 @@ namespace WPAI.Agent.Tests;
 /// </summary>
 public sealed class ServingCluster : AgentCluster
 {
-    private readonly int[] _servePorts = TestProcess.FreePorts(2);
+    private readonly int[] _servePorts = FreePorts.Take(2);
 
     /// <summary>The API key every replica requires; the gateway sends it, so clients of the gateway need none.</summary>
     public const string ReplicaApiKey = "serving-tests-replica-key";

@@ -34,18 +34,18 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
         ArgumentNullException.ThrowIfNull(window);
         if (manualUntil is { } until && now < until)
         {
-            return (new ScalingDecisionView(now, placed, current, nameof(ScalingDecisionKind.Manual), null, 0, null, 0, $"manual override holds until {until:O}"), recent);
+            return (ScalingDecisionView.WithoutMetric(now, placed, current, nameof(ScalingDecisionKind.Manual), $"manual override holds until {until:O}"), recent);
         }
 
         if (window.IsEmpty)
         {
-            return (new ScalingDecisionView(now, placed, current, nameof(ScalingDecisionKind.Hold), null, 0, null, 0, "no metrics in the window"), recent);
+            return (ScalingDecisionView.WithoutMetric(now, placed, current, nameof(ScalingDecisionKind.Hold), "no metrics in the window"), recent);
         }
 
         switch (kind)
         {
             case AutoscalerKind.Fixed:
-                return (new ScalingDecisionView(now, current, current, nameof(ScalingDecisionKind.Hold), null, 0, null, 0, "fixed replica count: this service does not autoscale"), recent);
+                return (ScalingDecisionView.WithoutMetric(now, current, current, nameof(ScalingDecisionKind.Hold), "fixed replica count: this service does not autoscale"), recent);
             case AutoscalerKind.Hpa:
                 {
                     var target = InferenceServiceSpecs.QpsTarget(spec);

@@ -65,7 +65,7 @@ public sealed partial class InferenceServiceGrain(
         S.Spec = rollTo is null ? spec : spec with { ModelRepository = S.Spec!.ModelRepository }; // a new repository on a running service rolls out
         var desired = Math.Clamp(Math.Max(S.DesiredReplicas, spec.MinReplicas), spec.MinReplicas, spec.MaxReplicas);
         await ReconcileAsync(spec, desired);
-        await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), from, desired, "Deploy", null, 0, null, 0, string.Create(CultureInfo.InvariantCulture, $"deployed model {spec.Model} in pool {spec.Pool}: {desired} replicas within [{spec.MinReplicas}, {spec.MaxReplicas}]")));
+        await RecordAsync(ScalingDecisionView.WithoutMetric(clock.GetUtcNow(), from, desired, "Deploy", string.Create(CultureInfo.InvariantCulture, $"deployed model {spec.Model} in pool {spec.Pool}: {desired} replicas within [{spec.MinReplicas}, {spec.MaxReplicas}]")));
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddServiceAsync(Key);
         LogDeployed(logger, Key, spec.Model, spec.Pool, desired);
         await _evaluations.SetAsync(EvaluationPeriod);
@@ -99,7 +99,7 @@ public sealed partial class InferenceServiceGrain(
         if (S.RolloutTarget is { } target)
         {
             await Rollout().StepAsync();
-            return new ScalingDecisionView(now, replicas.Serving, S.DesiredReplicas, "Hold", null, 0, null, 0, $"roll-out to {target} in progress; measured: {ReplicaLoads.Describe(replicas.All, now, options.Value.LoadMaxAge)}");
+            return ScalingDecisionView.WithoutMetric(now, replicas.Serving, S.DesiredReplicas, "Hold", $"roll-out to {target} in progress; measured: {ReplicaLoads.Describe(replicas.All, now, options.Value.LoadMaxAge)}");
         }
 
         await AdoptTrainingAsync(now);
@@ -130,7 +130,7 @@ public sealed partial class InferenceServiceGrain(
         var now = clock.GetUtcNow();
         S.ManualUntil = now + options.Value.ManualOverrideHold;
         S.Recommendations = [];
-        var view = await ApplyAsync(spec, new ScalingDecisionView(now, new ReplicaSet(S.Replicas).Serving, replicas, "Manual", null, 0, null, 0, $"manual: {reason}"));
+        var view = await ApplyAsync(spec, ScalingDecisionView.WithoutMetric(now, new ReplicaSet(S.Replicas).Serving, replicas, "Manual", $"manual: {reason}"));
         LogManual(logger, Key, view.FromReplicas, replicas, reason);
         return view;
     }
@@ -215,7 +215,7 @@ public sealed partial class InferenceServiceGrain(
             var wait = ReplicaStartBackoff.Delay(S.FailedStarts, options.Value.StartBackoff, options.Value.StartBackoffMax);
             S.StartsHeldUntil = now + wait;
             S.LastFailedStart = $"replica {lost.Id} on {lost.Node}: {end.Detail}";
-            await RecordAsync(new ScalingDecisionView(now, serving + 1, serving, "Backoff", null, 0, null, 0, string.Create(CultureInfo.InvariantCulture,
+            await RecordAsync(ScalingDecisionView.WithoutMetric(now, serving + 1, serving, "Backoff", string.Create(CultureInfo.InvariantCulture,
                 $"replica {lost.Id} on {lost.Node} failed to start ({S.FailedStarts} in a row): {end.Detail}; the next start waits {wait.TotalSeconds:0} s")));
             return;
         }
@@ -223,7 +223,7 @@ public sealed partial class InferenceServiceGrain(
         await ReconcileAsync(spec, S.DesiredReplicas);
         var replacement = S.Replicas.Count > 0 ? S.Replicas[^1] : null;
         var how = new ReplicaSet(S.Replicas).Serving > serving ? $"replaced by {replacement!.Id} on {replacement.Node}" : "no room to replace it";
-        await RecordAsync(new ScalingDecisionView(clock.GetUtcNow(), serving + 1, new ReplicaSet(S.Replicas).Serving, "Replace", null, 0, null, 0,
+        await RecordAsync(ScalingDecisionView.WithoutMetric(clock.GetUtcNow(), serving + 1, new ReplicaSet(S.Replicas).Serving, "Replace",
             $"replica {lost.Id} on {lost.Node} ({lost.Phase}, pid {lost.Pid}) ended: {end.Detail}; {how}"));
     }
 

@@ -76,5 +76,5 @@ internal sealed class ServiceRolloutRunner(
     }
 
     private ScalingDecisionView Decision(int from, int to, string action, string reason) =>
-        new(clock.GetUtcNow(), from, to, action, null, 0, null, 0, reason);
+        ScalingDecisionView.WithoutMetric(clock.GetUtcNow(), from, to, action, reason);
 }

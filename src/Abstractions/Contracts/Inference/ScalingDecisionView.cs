@@ -14,4 +14,9 @@ public sealed record ScalingDecisionView(
     double Observed,
     double? Forecast,
     double Target,
-    string Reason);
+    string Reason)
+{
+    /// <summary>A decision no metric drove (deploy, manual, roll-out, replacement, back-off): no metric, observation or forecast.</summary>
+    public static ScalingDecisionView WithoutMetric(DateTimeOffset at, int fromReplicas, int toReplicas, string kind, string reason) =>
+        new(at, fromReplicas, toReplicas, kind, null, 0, null, 0, reason);
+}
