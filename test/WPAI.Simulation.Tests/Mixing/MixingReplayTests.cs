@@ -115,6 +115,24 @@ public sealed class MixingReplayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Replay_WpaiMixingAll_KillsLessThanWpaiMixing()
+    {
+        using var dir = new TempDir();
+        var (_, scenario) = Scenario(dir, "wpai-mixing,wpai-mixing-all");
+
+        var (plain, _) = await RunAsync(scenario, MixingPolicies.WpaiMixing);
+        var (all, result) = await RunAsync(scenario, MixingPolicies.WpaiMixingAll);
+
+        Assert.Null(all.Unavailable);
+        Assert.Equal(all.Kills, all.KillStopsObserved);
+        Assert.True(plain.Kills > 0, "the fixture's morning reclaim should kill under wpai-mixing");
+        Assert.True(all.Kills < plain.Kills, $"wpai-mixing-all killed {all.Kills} runs, wpai-mixing {plain.Kills}");
+        Assert.True(all.LostGpuHours < plain.LostGpuHours);
+        Assert.True(all.CompletedOnLent > 0, "nothing completed on a lent machine");
+        Assert.All(result.Decisions.Where(d => d.Decision.To == NodeMode.OfflineNormal), d => Assert.Equal(NodeMode.OfflineNormal, d.Decision.Target));
+    }
+
+    [Fact]
     public async Task Replay_SameScenarioTwice_GivesTheSameReport()
     {
         using var dir = new TempDir();
