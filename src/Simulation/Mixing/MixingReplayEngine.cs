@@ -31,6 +31,9 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
 {
     private const int MaxPassRounds = 8;
 
+    /// <summary>How long a grain call of the replay may take before it fails (wall time).</summary>
+    private static readonly TimeSpan ReplayResponseTimeout = TimeSpan.FromMinutes(10);
+
     public async Task<MixingRunResult> RunAsync(MixingScenario scenario, MixingPolicy policy, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -51,6 +54,10 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 o.RetrainInterval = scenario.Retrain;
             });
             services.Configure<SchedulingOptions>(o => o.MatchLentRunTime = policy.MatchRunTime);
+
+            // A replay on a busy machine can starve a grain turn for longer than Orleans' 30 s default; the loop awaits
+            // every call in order, so a late answer is only late, never lost.
+            services.PostConfigure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = ReplayResponseTimeout);
         });
         await host.StartAsync(cancellationToken);
         try

@@ -49,6 +49,7 @@ public static class MixingSimulationCommand
             var result = await new MixingReplayEngine().RunAsync(scenario, policy, progress, cancellationToken);
             var metrics = MixingMetricsCalculator.Compute(scenario, policy, result);
             runs.Add((metrics, result));
+            await MixingReportWriter.WriteAsync(options, scenario, runs, cancellationToken); // a report after every policy, so a failure later loses none
             await output.WriteLineAsync(metrics.Unavailable is not null
                 ? "  not run: " + metrics.Unavailable
                 : string.Create(c, $"  lentShare {metrics.LentShare:P1}  killRate {metrics.KillRate:P2} ({metrics.Kills}/{metrics.StartsOnLent}, {metrics.LostGpuHours:0.#} GPU-h lost)  SLO-violation {metrics.SloViolationMinutes:0} min  queue delay {metrics.QueueDelayMeanSeconds / 3600:0.0} h  cluster GPU usage {metrics.ClusterGpuUsage:P1}  ({metrics.Ticks:N0} ticks, {metrics.WallSeconds:0} s)"));

@@ -37,7 +37,7 @@ public sealed class SimulateMixingSettings : OptionsSettings<MixingSimulationOpt
     [CommandOption("--arrivals <DURATION>"), Description("Keep only the training arrivals of this first stretch of the arrival window, e.g. 3d (default: all).")]
     public string? Arrivals { get; init; }
 
-    [CommandOption("--checkpointable <F>"), Description("Share of training jobs that declare themselves checkpointable, in [0, 1]; used by the -checkpoint policies (default 0.5).")]
+    [CommandOption("--checkpointable <F>"), Description("Share of training jobs, from 0 to 1, that declare themselves checkpointable; used by the -checkpoint policies (default 0.5).")]
     public string? Checkpointable { get; init; }
 
     [CommandOption("--checkpoint-interval <DURATION>"), Description("Run time between a checkpointable job's checkpoints (default 30m).")]
