@@ -39,4 +39,10 @@ public sealed record RunMetrics(
 {
     /// <summary>Per-department shares of GPU-time against ownership, with Jain's index (null when not computed).</summary>
     public FairnessMetrics? Fairness { get; init; }
+
+    /// <summary>Starts given fewer GPUs than the job asked (right-sized from its template's earlier runs).</summary>
+    public int RightSizedStarts { get; init; }
+
+    /// <summary>Right-sized starts given fewer GPUs than the job uses: they run longer (<see cref="Workload.RunTimeModel"/>).</summary>
+    public int StretchedStarts { get; init; }
 }
