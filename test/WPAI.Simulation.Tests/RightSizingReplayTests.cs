@@ -44,6 +44,9 @@ public sealed class RightSizingReplayTests(ITestOutputHelper output)
         Assert.Equal(420, ends["r5"]);
         Assert.Equal(4, metrics.RightSizedStarts);
         Assert.Equal(1, metrics.StretchedStarts);
+
+        // CPU: asked 4 cores, used half of them: later runs ask ceil(2000 × 1.5) = 3000m.
+        Assert.Equal(4, metrics.CpuRightSizedStarts);
     }
 
     [Theory]
@@ -57,6 +60,7 @@ public sealed class RightSizingReplayTests(ITestOutputHelper output)
         Assert.Equal([0, 200, 300, 400, 500], starts.Values.Select(s => s.At).Order().ToArray());
         Assert.Equal(600, ends.Values.Max());
         Assert.Equal(0, metrics.RightSizedStarts);
+        Assert.Equal(0, metrics.CpuRightSizedStarts);
     }
 
     private async Task<(Dictionary<string, (double At, int Gpus)> Starts, Dictionary<string, double> Ends, RunMetrics Metrics)> RunAsync(PolicyPreset policy)

@@ -16,7 +16,7 @@ namespace WPAI.Simulation.Metrics;
 /// <item>fragmentation = free GPUs on nodes whose free GPUs are fewer than the smallest pending GPU job that accepts that pool,
 /// sampled after each event time and averaged over W (as GPUs and as a fraction of capacity);</item>
 /// <item>makespan = last completion − first arrival;</item>
-/// <item>right-sized starts = starts given fewer GPUs than the job asked; stretched starts = those given fewer than it uses
+/// <item>right-sized starts = starts given fewer GPUs than the job asked (CPU right-sized: less CPU than asked); stretched starts = those given fewer than it uses
 /// (<see cref="RunTimeModel"/>: such a run takes longer).</item>
 /// </list>
 /// </summary>
@@ -343,6 +343,7 @@ public static class MetricsCalculator
         {
             RightSizedStarts = log.Events.Count(e => e.Kind == RunEventKind.Started && e.Gpus < jobs[e.JobId].Gpus),
             StretchedStarts = log.Events.Count(e => e.Kind == RunEventKind.Started && RunTimeModel.Stretch(jobs[e.JobId], e.Gpus) > 1),
+            CpuRightSizedStarts = log.Events.Count(e => e.Kind == RunEventKind.Started && e.CpuMilli < jobs[e.JobId].CpuMilli),
         };
     }
 }

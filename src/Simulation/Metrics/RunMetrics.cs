@@ -45,4 +45,7 @@ public sealed record RunMetrics(
 
     /// <summary>Right-sized starts given fewer GPUs than the job uses: they run longer (<see cref="Workload.RunTimeModel"/>).</summary>
     public int StretchedStarts { get; init; }
+
+    /// <summary>Starts given less CPU than the job asked (the CPU request right-sized to its template's mean use × 1.5).</summary>
+    public int CpuRightSizedStarts { get; init; }
 }

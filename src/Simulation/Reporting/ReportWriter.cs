@@ -100,12 +100,12 @@ public static class ReportWriter
     public static string ResultsTable(IReadOnlyList<RunMetrics> runs)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| policy | load | GPU util | GPU alloc | CPU util | CPU alloc | wait p50 | wait p95 | wait p99 | JCT p50 | done in window | never started | preempt | fallback | backlog GPU-h | frag | right-sized | stretched | wall s | events/s |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| policy | load | GPU util | GPU alloc | CPU util | CPU alloc | wait p50 | wait p95 | wait p99 | JCT p50 | done in window | never started | preempt | fallback | backlog GPU-h | frag | right-sized | stretched | CPU right-sized | wall s | events/s |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in runs.OrderBy(r => r.OfferedLoad).ThenBy(r => r.Policy, StringComparer.Ordinal))
         {
             sb.AppendLine(Inv(
-                $"| {r.Policy} | {r.OfferedLoad:0.00} | {r.GpuUtilization:P1} | {r.GpuAllocation:P1} | {r.CpuUtilization:P1} | {r.CpuAllocation:P1} | {Duration(r.WaitP50Seconds)} | {Duration(r.WaitP95Seconds)} | {Duration(r.WaitP99Seconds)} | {Duration(r.JctP50Seconds)} | {r.JobsCompleted:N0} | {r.JobsNeverStarted:N0} | {r.Preemptions:N0} | {r.FallbackPlacements:N0} | {r.BacklogGpuHours:N0} | {r.Fragmentation:P1} | {r.RightSizedStarts:N0} | {r.StretchedStarts:N0} | {r.WallSeconds:0.0} | {r.EventsPerSecond:N0} |"));
+                $"| {r.Policy} | {r.OfferedLoad:0.00} | {r.GpuUtilization:P1} | {r.GpuAllocation:P1} | {r.CpuUtilization:P1} | {r.CpuAllocation:P1} | {Duration(r.WaitP50Seconds)} | {Duration(r.WaitP95Seconds)} | {Duration(r.WaitP99Seconds)} | {Duration(r.JctP50Seconds)} | {r.JobsCompleted:N0} | {r.JobsNeverStarted:N0} | {r.Preemptions:N0} | {r.FallbackPlacements:N0} | {r.BacklogGpuHours:N0} | {r.Fragmentation:P1} | {r.RightSizedStarts:N0} | {r.StretchedStarts:N0} | {r.CpuRightSizedStarts:N0} | {r.WallSeconds:0.0} | {r.EventsPerSecond:N0} |"));
         }
 
         return sb.ToString();
