@@ -9,12 +9,15 @@ namespace WPAI.Domain.Inference;
 /// (with or without the forecast), the HPA's calculation (whose controller state it keeps in memory, as the HPA
 /// controller does), or a fixed count. Pure: time, metrics and the forecast come in as arguments.
 /// </summary>
-public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownStabilization = null)
+public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownStabilization = null, ProvisioningOptions? provisioning = null)
 {
     private readonly ScalingOptions _predictive = new() { ScaleDownStabilization = scaleDownStabilization ?? new ScalingOptions().ScaleDownStabilization };
     private readonly ScalingOptions _reactive = new() { UseForecast = false, ScaleDownStabilization = scaleDownStabilization ?? new ScalingOptions().ScaleDownStabilization };
     private static readonly HpaOptions Hpa = new();
+    private readonly ProvisioningOptions _provisioning = provisioning ?? ProvisioningOptions.None;
+    private static readonly KpaOptions Kpa = new();
     private HpaState _hpa = HpaState.Empty;
+    private KpaState? _kpa;
 
     public AutoscalerKind Kind => kind;
 
@@ -28,7 +31,7 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
     /// <paramref name="reactiveBecause"/> says why a predictive rule has no forecaster.
     /// </summary>
     public (ScalingDecisionView View, ImmutableList<Recommendation> Recent) Decide(
-        DateTimeOffset now, DateTimeOffset? manualUntil, InferenceServiceSpec spec, int current, int placed, int ready, MetricWindow window, double? forecast, string? reactiveBecause, ImmutableList<Recommendation> recent)
+        DateTimeOffset now, DateTimeOffset? manualUntil, InferenceServiceSpec spec, int current, int placed, int ready, MetricWindow window, LoadOutlook? outlook, string? reactiveBecause, ImmutableList<Recommendation> recent)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(window);
@@ -56,9 +59,22 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
                     return (new ScalingDecisionView(now, d.FromReplicas, d.ToReplicas, decisionKind.ToString(), ScalingMetric.QpsPerReplica, perPod, null, target, string.Create(CultureInfo.InvariantCulture, $"hpa: {d.Reason}")), recent);
                 }
 
+            case AutoscalerKind.Kpa:
+                {
+                    var target = InferenceServiceSpecs.QpsTarget(spec);
+                    var panic = window.Latest!.TotalQps;
+                    var d = KpaController.Scale(new KpaInput(now, ready, window.MeanQps, panic, target), _kpa ??= KpaState.Start(ready, now), Kpa);
+                    _kpa = d.Next;
+                    var to = Math.Clamp(d.DesiredPods, spec.MinReplicas, spec.MaxReplicas);
+                    var decisionKind = to > current ? ScalingDecisionKind.Expand : to < current ? ScalingDecisionKind.Contract : ScalingDecisionKind.Hold;
+                    return (new ScalingDecisionView(now, current, to, decisionKind.ToString(), ScalingMetric.QpsPerReplica, window.MeanQps / Math.Max(ready, 1), null, target,
+                        to == d.DesiredPods ? $"kpa: {d.Reason}" : string.Create(CultureInfo.InvariantCulture, $"kpa: {d.Reason}; {d.DesiredPods} clamped to {to}")), recent);
+                }
+
             default:
                 {
                     var n = Math.Max(current, 1);
+                    var forecast = outlook?.Peak;
                     var input = new ScalingInput(now, current, spec.MinReplicas, spec.MaxReplicas, window.Signals(spec, n, forecast), recent);
                     var decision = ScalingPolicy.Decide(input, forecast is null ? _reactive : _predictive);
                     var view = decision.ToView();

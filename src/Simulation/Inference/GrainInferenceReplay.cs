@@ -45,6 +45,7 @@ public static class GrainInferenceReplay
             "wpai" => AutoscalerKind.Predictive,
             "reactive" => AutoscalerKind.Reactive,
             "hpa" => AutoscalerKind.Hpa,
+            "kpa" => AutoscalerKind.Kpa,
             "static-peak" => AutoscalerKind.Fixed,
             _ => throw new ArgumentException($"unknown policy '{policy}'; use some of {string.Join(',', InferenceSimulationOptions.AllPolicies)}", nameof(policy)),
         };
@@ -121,35 +122,46 @@ public static class GrainInferenceReplay
         var peak = initial;
         var timeline = new List<TimelinePoint>();
         var lastPlotted = -1;
-        var replicas = (await grain.GetAsync()).Replicas;
+        var ticks = new List<DateTimeOffset>();
         for (var now = start; now <= end; now += options.Tick)
         {
+            ticks.Add(now);
+        }
+
+        // One grain call per batch of ticks: the clock moves to the batch's last tick and the grain reports and
+        // evaluates each tick as of its own time (IInferenceServiceGrain.ReportAndEvaluateAsync), which decides
+        // exactly as one report and one evaluation per tick with the clock at that tick would.
+        for (var b = 0; b < ticks.Count; b += options.TicksPerCall)
+        {
             cancellationToken.ThrowIfCancellationRequested();
-            clock.AdvanceTo(now - clock.Origin);
-            var demand = Demand(series, now);
-            var ready = replicas.Count(r => r.StartedAt + options.StartupDelay <= now);
-            if (demand > (ready * options.CapacityQps) + 1e-9)
+            var batch = ticks.GetRange(b, Math.Min(options.TicksPerCall, ticks.Count - b));
+            clock.AdvanceTo(batch[^1] - clock.Origin);
+            var results = await grain.ReportAndEvaluateAsync([.. batch.Select(at => Metrics(at, Demand(series, at)))]);
+            for (var i = 0; i < batch.Count; i++)
             {
-                violationMinutes += tickMinutes;
-            }
+                var (now, tick) = (batch[i], results[i]);
+                var demand = Demand(series, now);
+                if (demand > (tick.Ready * options.CapacityQps) + 1e-9)
+                {
+                    violationMinutes += tickMinutes;
+                }
 
-            replicaMinutes += replicas.Length * tickMinutes;
-            evaluatedMinutes += tickMinutes;
-            await grain.ReportMetricsAsync(Metrics(now, demand));
-            var decision = await grain.EvaluateAsync();
-            if (decision.ToReplicas != decision.FromReplicas)
-            {
-                scaleEvents++;
-            }
+                replicaMinutes += tick.Placed * tickMinutes;
+                evaluatedMinutes += tickMinutes;
+                var decision = tick.Decision;
+                if (decision.ToReplicas != decision.FromReplicas)
+                {
+                    scaleEvents++;
+                }
 
-            peak = Math.Max(peak, decision.ToReplicas);
-            replicas = (await grain.GetAsync()).Replicas;
-            var pointIndex = (int)Math.Floor((now - series.Start) / series.Step);
-            if (pointIndex != lastPlotted)
-            {
-                lastPlotted = pointIndex;
-                var forecast = decision.Metric == ScalingMetric.QpsPerReplica ? decision.Forecast * Math.Max(decision.FromReplicas, 1) : null;
-                timeline.Add(new TimelinePoint(now, demand, ready * options.CapacityQps, forecast));
+                peak = Math.Max(peak, decision.ToReplicas);
+                var pointIndex = (int)Math.Floor((now - series.Start) / series.Step);
+                if (pointIndex != lastPlotted)
+                {
+                    lastPlotted = pointIndex;
+                    var forecast = decision.Metric == ScalingMetric.QpsPerReplica ? decision.Forecast * Math.Max(decision.FromReplicas, 1) : null;
+                    timeline.Add(new TimelinePoint(now, demand, tick.Ready * options.CapacityQps, forecast));
+                }
             }
         }
 

@@ -6,7 +6,7 @@ namespace WPAI.Simulation.Inference;
 /// <summary>Settings of the inference-load replay (<c>wpai simulate --inference</c>).</summary>
 public sealed record InferenceSimulationOptions
 {
-    public static ImmutableArray<string> AllPolicies { get; } = ["wpai", "reactive", "hpa", "static-peak"];
+    public static ImmutableArray<string> AllPolicies { get; } = ["wpai", "reactive", "hpa", "kpa", "static-peak"];
 
     public ImmutableArray<string> Policies { get; init; } = AllPolicies;
 
@@ -50,6 +50,9 @@ public sealed record InferenceSimulationOptions
 
     public string OutputDirectory { get; init; } = "inference-sim";
 
+    /// <summary>Ticks the replay hands the service grain per call (<c>ReportAndEvaluateAsync</c>; default 240, one hour of 15 s ticks).</summary>
+    public int TicksPerCall { get; init; } = 240;
+
     /// <summary>Checks every setting; a bad one throws <see cref="WpaiValidationException"/> naming its option.</summary>
     public InferenceSimulationOptions Validate()
     {
@@ -81,6 +84,11 @@ public sealed record InferenceSimulationOptions
         if (ForecastQuantile is { } q && !(q is >= 0.5 and <= 1))
         {
             throw new WpaiValidationException("--quantile", $"{Num(q)} is not in [0.5, 1]", "Write e.g. --quantile 0.9, or --quantile none for the mean forecast.");
+        }
+
+        if (TicksPerCall < 1)
+        {
+            throw new WpaiValidationException("--ticks-per-call", $"{TicksPerCall} is below 1", "Write e.g. --ticks-per-call 240, or 1 for one grain call per tick.");
         }
 
         if (Policies.IsDefaultOrEmpty)

@@ -13,7 +13,7 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
     [CommandArgument(0, "<FILES>"), Description("Load files (NAB timestamp,value; alibaba GenAI; Azure LLM), separated by spaces or commas.")]
     public string[] Files { get; init; } = [];
 
-    [CommandOption("--policies <LIST>"), Description("Some of wpai, reactive, hpa, static-peak (default all four).")]
+    [CommandOption("--policies <LIST>"), Description("Some of wpai, reactive, hpa, kpa, static-peak (default all five).")]
     public string? Policies { get; init; }
 
     [CommandOption("--train-fraction <F>"), Description("Share of each series the forecaster trains on; the rest is replayed, in (0, 1) (default 0.7).")]
@@ -36,6 +36,9 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
 
     [CommandOption("--quantile <Q>"), Description("wpai provisions for this quantile of its forecast, from 0.5 to 1, or none for the forecast itself (default 0.9).")]
     public string? Quantile { get; init; }
+
+    [CommandOption("--ticks-per-call <N>"), Description("15 s ticks handed to the service grain per call (ReportAndEvaluateAsync; default 240; 1 = one call per tick). Decisions do not depend on it.")]
+    public string? TicksPerCall { get; init; }
 
     [CommandOption("--out <DIR>"), Description("Report folder (default inference-sim).")]
     public string? Out { get; init; }
@@ -64,6 +67,7 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
             ForecastQuantile = Quantile is null ? d.ForecastQuantile
                 : Quantile.Trim() == "none" ? null
                 : Quantities.ParseNumber(Quantile, "--quantile", "0.9"),
+            TicksPerCall = TicksPerCall is null ? d.TicksPerCall : Quantities.ParseCount(TicksPerCall, "--ticks-per-call", 1, "240"),
             OutputDirectory = string.IsNullOrWhiteSpace(Out) ? d.OutputDirectory : Out,
         };
         return options.Validate();
