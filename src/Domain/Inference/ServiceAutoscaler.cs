@@ -18,6 +18,7 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
     private static readonly KpaOptions Kpa = new();
     private HpaState _hpa = HpaState.Empty;
     private KpaState? _kpa;
+    private DateTimeOffset? _panicUntil;
 
     public AutoscalerKind Kind => kind;
 
@@ -72,14 +73,59 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
                 }
 
             default:
-                {
-                    var n = Math.Max(current, 1);
-                    var forecast = outlook?.Peak;
-                    var input = new ScalingInput(now, current, spec.MinReplicas, spec.MaxReplicas, window.Signals(spec, n, forecast), recent);
-                    var decision = ScalingPolicy.Decide(input, forecast is null ? _reactive : _predictive);
-                    var view = decision.ToView();
-                    return (UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view, decision.Recent);
-                }
+                return Provision(now, spec, current, ready, window, outlook, reactiveBecause, recent);
         }
+    }
+
+    /// <summary>
+    /// WPAI's rule on max(observed, forecast peak × uplift), with the mechanisms of <see cref="ProvisioningOptions"/>:
+    /// the burst detector, the valley scale-down and the cost-aware scale-in.
+    /// </summary>
+    private (ScalingDecisionView View, ImmutableList<Recommendation> Recent) Provision(
+        DateTimeOffset now, InferenceServiceSpec spec, int current, int ready, MetricWindow window, LoadOutlook? outlook, string? reactiveBecause, ImmutableList<Recommendation> recent)
+    {
+        var p = kind == AutoscalerKind.Predictive ? _provisioning : ProvisioningOptions.None;
+        var n = Math.Max(current, 1);
+        var target = outlook is not null && p.ForecastUtilization is { } u ? spec.CapacityQps * u : InferenceServiceSpecs.QpsTarget(spec);
+        var latest = window.Latest!.TotalQps;
+        if (p.BurstDetector && latest / target / Math.Max(ready, 1) >= p.PanicThreshold)
+        {
+            _panicUntil = now + p.PanicHold;
+        }
+
+        var panicking = p.BurstDetector && _panicUntil is { } until && now < until;
+        var observed = panicking ? Math.Max(window.MeanQps, latest) : (double?)null;
+        var options = outlook is null ? _reactive : p.ValleyScaleDown ? _predictive with { ScaleDownStabilization = TimeSpan.Zero } : _predictive;
+        var input = new ScalingInput(now, current, spec.MinReplicas, spec.MaxReplicas, window.Signals(spec, n, outlook?.Peak, observed, target), recent);
+        var decision = ScalingPolicy.Decide(input, options);
+        var view = decision.ToView();
+        if (view.ToReplicas < current && panicking)
+        {
+            view = view with { ToReplicas = current, Kind = nameof(ScalingDecisionKind.Stabilized), Reason = $"{view.Reason}; burst: no scale-down until {_panicUntil:O}" };
+        }
+        else if (view.ToReplicas < current && p.CostAwareScaleIn && outlook is { } o && NeededBack(o, view.ToReplicas, target, p.StartupSteps))
+        {
+            view = view with { ToReplicas = current, Kind = nameof(ScalingDecisionKind.Stabilized), Reason = $"{view.Reason}; kept: the forecast needs the capacity back within a start-up" };
+        }
+        else if (panicking)
+        {
+            view = view with { Reason = string.Create(CultureInfo.InvariantCulture, $"{view.Reason} (burst: newest report {latest:0.#} QPS)") };
+        }
+
+        return (UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view, decision.Recent);
+    }
+
+    /// <summary>True when the uplifted forecast over the start-up delay exceeds <paramref name="replicas"/> at target, or rises over the horizon.</summary>
+    public static bool NeededBack(LoadOutlook outlook, int replicas, double target, int startupSteps)
+    {
+        ArgumentNullException.ThrowIfNull(outlook);
+        var steps = Math.Clamp(startupSteps, 1, outlook.Path.Length);
+        var peak = 0.0;
+        for (var i = 0; i < steps; i++)
+        {
+            peak = Math.Max(peak, outlook.Path[i] * outlook.Uplift);
+        }
+
+        return peak > replicas * target || outlook.Path[^1] > outlook.Path[0];
     }
 }

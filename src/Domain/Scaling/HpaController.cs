@@ -184,27 +184,18 @@ public static class HpaController
     }
 
     /// <summary><c>calculateScaleUpLimitWithScalingRules</c>.</summary>
-    public static int ScaleUpLimit(DateTimeOffset now, int current, ImmutableList<ScaleEvent> upEvents, ImmutableList<ScaleEvent> downEvents, HpaScalingRules rules)
-    {
-        ArgumentNullException.ThrowIfNull(rules);
-        if (rules.Select == HpaSelectPolicy.Disabled)
-        {
-            return current;
-        }
-
-        var result = rules.Select == HpaSelectPolicy.Min ? int.MaxValue : int.MinValue;
-        foreach (var policy in rules.Policies)
-        {
-            var start = current - ChangeInPeriod(now, policy.Period, upEvents) + ChangeInPeriod(now, policy.Period, downEvents);
-            var proposed = policy.Type == HpaPolicyType.Pods ? start + policy.Value : (int)Math.Ceiling(start * (1 + (policy.Value / 100.0)));
-            result = rules.Select == HpaSelectPolicy.Min ? Math.Min(result, proposed) : Math.Max(result, proposed);
-        }
-
-        return result;
-    }
+    public static int ScaleUpLimit(DateTimeOffset now, int current, ImmutableList<ScaleEvent> upEvents, ImmutableList<ScaleEvent> downEvents, HpaScalingRules rules) =>
+        Limit(now, current, upEvents, downEvents, rules, up: true);
 
     /// <summary><c>calculateScaleDownLimitWithBehaviors</c>.</summary>
-    public static int ScaleDownLimit(DateTimeOffset now, int current, ImmutableList<ScaleEvent> upEvents, ImmutableList<ScaleEvent> downEvents, HpaScalingRules rules)
+    public static int ScaleDownLimit(DateTimeOffset now, int current, ImmutableList<ScaleEvent> upEvents, ImmutableList<ScaleEvent> downEvents, HpaScalingRules rules) =>
+        Limit(now, current, upEvents, downEvents, rules, up: false);
+
+    /// <summary>
+    /// The count the policies of one direction allow from the count at each policy period's start: <c>Max</c> selects the
+    /// biggest change (the highest count up, the lowest down), <c>Min</c> the smallest, <c>Disabled</c> none.
+    /// </summary>
+    private static int Limit(DateTimeOffset now, int current, ImmutableList<ScaleEvent> upEvents, ImmutableList<ScaleEvent> downEvents, HpaScalingRules rules, bool up)
     {
         ArgumentNullException.ThrowIfNull(rules);
         if (rules.Select == HpaSelectPolicy.Disabled)
@@ -212,12 +203,19 @@ public static class HpaController
             return current;
         }
 
-        var result = rules.Select == HpaSelectPolicy.Min ? int.MinValue : int.MaxValue;
+        var highest = up == (rules.Select == HpaSelectPolicy.Max);
+        var result = highest ? int.MinValue : int.MaxValue;
         foreach (var policy in rules.Policies)
         {
             var start = current - ChangeInPeriod(now, policy.Period, upEvents) + ChangeInPeriod(now, policy.Period, downEvents);
-            var proposed = policy.Type == HpaPolicyType.Pods ? start - policy.Value : (int)(start * (1 - (policy.Value / 100.0)));
-            result = rules.Select == HpaSelectPolicy.Min ? Math.Max(result, proposed) : Math.Min(result, proposed);
+            var proposed = (policy.Type, up) switch
+            {
+                (HpaPolicyType.Pods, true) => start + policy.Value,
+                (HpaPolicyType.Pods, false) => start - policy.Value,
+                (_, true) => (int)Math.Ceiling(start * (1 + (policy.Value / 100.0))), // rounded up so that a small percentage still adds a pod
+                _ => (int)(start * (1 - (policy.Value / 100.0))),
+            };
+            result = highest ? Math.Max(result, proposed) : Math.Min(result, proposed);
         }
 
         return result;

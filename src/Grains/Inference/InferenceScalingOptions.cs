@@ -87,5 +87,13 @@ public sealed class InferenceScalingOptions
         }
 
         Forecaster.Validate();
+        try
+        {
+            Provisioning.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new WPAI.Abstractions.Errors.WpaiValidationException($"{SectionName}:Provisioning", e.Message, "Fix Wpai:Inference:Provisioning in configuration.");
+        }
     }
 }

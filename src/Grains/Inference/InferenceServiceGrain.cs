@@ -10,10 +10,10 @@ namespace WPAI.Grains.Inference;
 
 /// <summary>
 /// An inference service (key: service name): spec, replicas placed through the pool scheduler's reservation path, and
-/// the scaling decisions. A thin shell: the metric window is a <see cref="MetricWindow"/>, the per-minute history a
-/// <see cref="ServiceLoadHistory"/>, the forecaster's life cycle a <see cref="ServiceForecaster"/>, the rule a
-/// <see cref="ServiceAutoscaler"/> chosen by <see cref="InferenceScalingOptions.Policy"/>; evaluations are a
-/// <see cref="DurableWakeUp"/> (a reminder brings a deployed service back after a restart).
+/// the scaling decisions. A thin shell: the rules are <see cref="ServiceScaling"/> (Domain) over the persisted state, the
+/// window, history, forecaster and rule (<see cref="InferenceScalingOptions.Policy"/>) are <see cref="ServiceSignals"/>,
+/// evaluations are carried out by <see cref="ServiceEvaluationRunner"/> and replica changes by <see cref="ServiceReplicas"/>;
+/// evaluations are a <see cref="DurableWakeUp"/> (a reminder brings a deployed service back after a restart).
 /// </summary>
 [GrainType("wpai-inference-service")]
 public sealed partial class InferenceServiceGrain(
@@ -57,7 +57,7 @@ public sealed partial class InferenceServiceGrain(
         InferenceServiceSpecs.Validate(spec, [.. fleet.NodesByPool.Where(kv => kv.Value.Length > 0).Select(kv => kv.Key)]);
         InferenceServiceSpecs.ValidateDeploy(spec, Key, S.Spec, S.Replicas.Count);
         var (desired, rollTo, view) = _scaling.Deploy(spec, clock.GetUtcNow());
-        await ReconcileAsync(spec, desired, view.At);
+        await Evaluation().ReconcileAsync(spec, desired, view.At);
         await RecordAsync(view);
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddServiceAsync(Key);
         LogDeployed(logger, Key, spec.Model, spec.Pool, desired);
@@ -77,52 +77,16 @@ public sealed partial class InferenceServiceGrain(
         return Task.CompletedTask;
     }
 
-    public Task<ScalingDecisionView> EvaluateAsync() => EvaluateAtAsync(clock.GetUtcNow());
+    public Task<ScalingDecisionView> EvaluateAsync() => Evaluation().EvaluateAsync(RequireSpec(), clock.GetUtcNow());
 
-    public async Task<ImmutableArray<ServiceTick>> ReportAndEvaluateAsync(ImmutableArray<ServiceMetrics> reports)
-    {
-        RequireSpec();
-        ServiceScaling.ValidateBatch(reports, clock.GetUtcNow());
-        var ticks = ImmutableArray.CreateBuilder<ServiceTick>(reports.Length);
-        foreach (var report in reports)
-        {
-            var (placed, ready) = (S.Replicas.Count, _scaling.Ready(report.At, launcher.RunsProcesses));
-            _signals.Add(report);
-            ticks.Add(new ServiceTick(placed, ready, await EvaluateAtAsync(report.At)));
-        }
-
-        return ticks.MoveToImmutable();
-    }
-
-    /// <summary>One evaluation as of <paramref name="now"/> (the clock's time, or a batched report's).</summary>
-    private async Task<ScalingDecisionView> EvaluateAtAsync(DateTimeOffset now)
-    {
-        var spec = RequireSpec();
-        await Replicas(now).StopDrainedAsync(options.Value.DrainTime);
-        var replicas = new ReplicaSet(S.Replicas);
-        if (launcher.RunsProcesses && replicas.Measured(now, options.Value.LoadMaxAge, spec.ReplicaResources.CpuMilli) is { } measured)
-        {
-            _signals.Add(measured);
-        }
-
-        var described = launcher.RunsProcesses ? ReplicaLoads.Describe(replicas.All, now, options.Value.LoadMaxAge) : null;
-        if (S.RolloutTarget is { } target)
-        {
-            await Rollout().StepAsync();
-            return ScalingDecisionView.WithoutMetric(now, replicas.Serving, S.DesiredReplicas, "Hold", $"roll-out to {target} in progress; measured: {described}");
-        }
-
-        await _signals.AdoptAsync(now);
-        var (outlook, reactiveBecause) = _signals.Outlook(Key, now, _scaling.ManualHeld(now));
-        var view = _scaling.Evaluate(now, _signals.Autoscaler, _signals.Window, outlook, _scaling.Ready(now, launcher.RunsProcesses), reactiveBecause, described);
-        return await ApplyAsync(spec, view);
-    }
+    public Task<ImmutableArray<ServiceTick>> ReportAndEvaluateAsync(ImmutableArray<ServiceMetrics> reports) =>
+        Evaluation().ReportAndEvaluateAsync(RequireSpec(), reports, clock.GetUtcNow());
 
     public async Task<ScalingDecisionView> ScaleAsync(int replicas, string reason)
     {
         var spec = RequireSpec();
         InferenceServiceSpecs.ValidateManualScale(spec, replicas, reason);
-        var view = await ApplyAsync(spec, _scaling.Manual(clock.GetUtcNow(), replicas, reason, options.Value.ManualOverrideHold));
+        var view = await Evaluation().ApplyAsync(spec, _scaling.Manual(clock.GetUtcNow(), replicas, reason, options.Value.ManualOverrideHold));
         LogManual(logger, Key, view.FromReplicas, replicas, reason);
         return view;
     }
@@ -195,7 +159,7 @@ public sealed partial class InferenceServiceGrain(
         }
         else
         {
-            await ReconcileAsync(spec, S.DesiredReplicas, now);
+            await Evaluation().ReconcileAsync(spec, S.DesiredReplicas, now);
             await RecordAsync(_scaling.Replaced(lost, end.Detail, serving, now));
         }
     }
@@ -219,23 +183,10 @@ public sealed partial class InferenceServiceGrain(
 
     private InferenceServiceSpec RequireSpec() => S.Spec ?? throw new WpaiNotFoundException("inference service", Key);
 
-    /// <summary>Runs the decided count (as far as the pool has room), records the decision and persists.</summary>
-    private async Task<ScalingDecisionView> ApplyAsync(InferenceServiceSpec spec, ScalingDecisionView view)
-    {
-        await ReconcileAsync(spec, view.ToReplicas, view.At);
-        return await RecordAsync(_scaling.Explain(view, view.At));
-    }
-
-    /// <summary>Places or releases replicas until <paramref name="desired"/> run (or the pool has no room, or starts are held after crashes).</summary>
-    private async Task ReconcileAsync(InferenceServiceSpec spec, int desired, DateTimeOffset now)
-    {
-        if (await Replicas(now).ReconcileAsync(spec, desired, holdStarts: _scaling.StartsHeld(now)) is > 0 and var missing)
-        {
-            LogNoRoom(logger, Key, spec.Pool, missing);
-        }
-    }
-
     private ServiceReplicas Replicas(DateTimeOffset? now = null) => new(GrainFactory, Key, S, now is { } at ? () => at : clock.GetUtcNow, launcher, PersistAsync);
+
+    private ServiceEvaluationRunner Evaluation() =>
+        new(Key, S, _signals, _scaling, options.Value, launcher, now => Replicas(now), Rollout, RecordAsync, (pool, missing) => LogNoRoom(logger, Key, pool, missing));
 
     private ServiceRolloutRunner Rollout() => new(S, Replicas(), clock, RecordAsync, WriteAsync);
 

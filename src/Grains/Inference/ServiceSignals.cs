@@ -14,6 +14,8 @@ internal sealed class ServiceSignals(ForecastTrainingWorker trainer, InferenceSc
 {
     private readonly ServiceForecaster _forecaster = new(trainer, options);
     private ServiceLoadHistory? _history;
+    private string? _aperiodic;
+    private bool _periodicityKnown;
 
     public MetricWindow Window { get; } = new(options.MetricWindow);
 
@@ -52,6 +54,7 @@ internal sealed class ServiceSignals(ForecastTrainingWorker trainer, InferenceSc
         var (view, model) = await _forecaster.AdoptAsync(History, S.Forecaster, now);
         S.Forecaster = view;
         S.ForecastModel = model ?? S.ForecastModel;
+        _periodicityKnown &= model is null; // a new model: look at the history it was trained on again
     }
 
     /// <summary>
@@ -67,7 +70,35 @@ internal sealed class ServiceSignals(ForecastTrainingWorker trainer, InferenceSc
 
         S.Forecaster = _forecaster.StartIfDue(service, History, S.Forecaster, now);
         var outlook = !Window.IsEmpty && !held ? _forecaster.Forecast(History, now) : null;
+        if (outlook is not null && Aperiodic() is { } why)
+        {
+            return (null, why);
+        }
+
         return (outlook, outlook is null && !S.Forecaster.Active ? S.Forecaster.Status : null);
+    }
+
+    /// <summary>
+    /// With periodicity detection on: why the history has no daily or weekly pattern (the forecast is then not used),
+    /// or null when it has one. Looked at once per adopted model.
+    /// </summary>
+    private string? Aperiodic()
+    {
+        var p = options.Provisioning;
+        if (!p.Periodicity)
+        {
+            return null;
+        }
+
+        if (!_periodicityKnown)
+        {
+            var (daily, weekly) = LoadPeriodicity.Autocorrelations(History.Values, 1440);
+            _aperiodic = daily >= p.MinAutocorrelation || weekly >= p.MinAutocorrelation ? null
+                : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"no daily or weekly pattern (autocorrelation {daily:0.00} / {weekly:0.00} < {p.MinAutocorrelation:0.00})");
+            _periodicityKnown = true;
+        }
+
+        return _aperiodic;
     }
 
     /// <summary>Forgets the history (the state was cleared).</summary>

@@ -19,7 +19,8 @@ namespace WPAI.Simulation.Inference;
 /// in an in-process silo on a <see cref="VirtualClock"/> (the host of <see cref="GrainReplayEngine"/>): one service on
 /// a pool of online nodes large enough for its maximum, whose rule is the grain's own
 /// (<see cref="InferenceScalingOptions.Policy"/>: <c>wpai</c> = Predictive with the quantile uplift of
-/// <see cref="InferenceSimulationOptions.ForecastQuantile"/>, <c>reactive</c>, <c>hpa</c>, <c>static-peak</c> = Fixed at
+/// <see cref="InferenceSimulationOptions.ForecastQuantile"/> or the <see cref="WpaiSettings"/> given, <c>reactive</c>,
+/// <c>hpa</c>, <c>kpa</c>, <c>static-peak</c> = Fixed at
 /// the training peak's count). For <c>wpai</c> the grain first receives the training part minute by minute (its last
 /// <see cref="ForecasterOptions.MaxHistory"/>), trains its forecaster once on it (awaited, so every run adopts it at
 /// the same virtual time) and never retrains during the evaluation. Every <see cref="InferenceSimulationOptions.Tick"/>:
@@ -36,13 +37,13 @@ public static class GrainInferenceReplay
 
     /// <summary>Replays series points [<paramref name="evalStart"/>, end) with <paramref name="policy"/>.</summary>
     public static async Task<(PolicyRun Run, IReadOnlyList<TimelinePoint> Timeline)> RunAsync(
-        LoadSeries series, int evalStart, string policy, int staticReplicas, int maxReplicas, InferenceSimulationOptions options, CancellationToken cancellationToken = default)
+        LoadSeries series, int evalStart, string policy, int staticReplicas, int maxReplicas, InferenceSimulationOptions options, WpaiSettings? wpai = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(options);
         var kind = policy switch
         {
-            "wpai" => AutoscalerKind.Predictive,
+            _ when WpaiPolicies.IsWpai(policy) => AutoscalerKind.Predictive,
             "reactive" => AutoscalerKind.Reactive,
             "hpa" => AutoscalerKind.Hpa,
             "kpa" => AutoscalerKind.Kpa,
@@ -62,7 +63,8 @@ public static class GrainInferenceReplay
             o.ManualOverrideHold = TimeSpan.Zero; // the replay's initial count does not hold
             o.RetrainInterval = TimeSpan.FromDays(3650); // trained once on the training part
             o.Policy = kind;
-            o.ForecastQuantile = options.ForecastQuantile;
+            o.ForecastQuantile = wpai is null ? options.ForecastQuantile : wpai.Quantile;
+            o.Provisioning = wpai?.Provisioning ?? WPAI.Domain.Scaling.ProvisioningOptions.None;
             o.ReplicaStartup = options.StartupDelay;
             o.Forecaster = forecaster;
         }));
