@@ -33,6 +33,31 @@ public sealed class ConsoleTests(ConsoleSilo silo, Browser browser) : IClassFixt
     }
 
     [Fact]
+    public async Task JobPage_RunningJob_ChartsItsMeasuredUsageOverTime()
+    {
+        var (pool, department) = await silo.OwnedPoolAsync("U", 4);
+        var job = ConsoleSilo.Fresh("use");
+        await silo.StartAsync(job, department, 4, pool);
+        browser.Open(silo.BaseAddress, $"/jobs/{job}");
+        Assert.Equal("No usage reported yet.", browser.Find("#usage-cpu").Text);
+
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var samples = Enumerable.Range(0, 10)
+            .Select(m => new UsageSample(start.AddMinutes(m), m < 5 ? 0.3 : 0.9, 0.5, 2_000 + (m * 100), 4_096))
+            .ToImmutableArray();
+        await silo.Grains.GetGrain<Abstractions.Grains.IJobGrain>(job).ReportUsageAsync(samples);
+
+        browser.WaitForText("#usage-gpu", t => t.Contains("(max 90)", StringComparison.Ordinal)); // the page refreshes itself: no reload
+        var lines = browser.Web.FindElements(By.CssSelector("#usage-gpu polyline"));
+        Assert.Equal(2, lines.Count); // GPU utilization and GPU memory
+        Assert.Equal(10, lines[0].GetAttribute("points")!.Split(' ').Length); // one point a minute
+        Assert.StartsWith("10 points, 1m", browser.Find("#usage-step").Text, StringComparison.Ordinal);
+        Assert.Contains("Measured so far: mean GPU utilization 60", browser.Find("#right-sizing").Text, StringComparison.Ordinal);
+        Assert.Contains("CPU (cores) (max 2.9)", browser.Find("#usage-cpu").Text, StringComparison.Ordinal);
+        browser.Screenshot("console-job-usage");
+    }
+
+    [Fact]
     public async Task JobPage_PreemptedJob_NamesThePreemptorAndDepartmentShowsBorrowedGpus()
     {
         var pool = ConsoleSilo.Fresh("P");

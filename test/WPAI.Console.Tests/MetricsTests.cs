@@ -118,6 +118,30 @@ public sealed class MetricsTests(ConsoleSilo silo)
         }
     }
 
+    [Fact]
+    public async Task Metrics_RunningJobsMeasuredUtilization_IsGpuWeightedPerPoolAndDepartment_AndStaleOrUnmeasuredJobsAreLeftOut()
+    {
+        var (pool, department) = await silo.OwnedPoolAsync("R", 8);
+        var (big, small, stale, blind) = (ConsoleSilo.Fresh("big"), ConsoleSilo.Fresh("small"), ConsoleSilo.Fresh("stale"), ConsoleSilo.Fresh("blind"));
+        await silo.StartAsync(big, department, 4, pool);
+        await silo.StartAsync(small, department, 2, pool);
+        await silo.StartAsync(stale, department, 1, pool);
+        await silo.StartAsync(blind, department, 1, pool);
+        var now = DateTimeOffset.UtcNow;
+        await ReportAsync(big, new UsageSample(now.AddMinutes(-20), 0.1, 0.5, 1000), new UsageSample(now, 0.8, 0.5, 1000)); // newest counts
+        await ReportAsync(small, new UsageSample(now, 0.2, 0.5, 1000));
+        await ReportAsync(stale, new UsageSample(now.AddMinutes(-30), 0.9, 0.5, 1000)); // no sample in the last 5 minutes
+        await ReportAsync(blind, new UsageSample(now, double.NaN, 0, 1000)); // no nvidia-smi: not measured, not idle
+
+        var metrics = await ScrapeAsync();
+
+        Assert.Equal(((4 * 0.8) + (2 * 0.2)) / 6, metrics.Value("wpai_running_gpu_utilization_ratio", ("pool", pool), ("department", department)), 6);
+        Assert.Equal(6, metrics.Value("wpai_running_measured_gpus", ("pool", pool), ("department", department)));
+    }
+
+    private Task ReportAsync(string job, params UsageSample[] samples) =>
+        silo.Grains.GetGrain<Abstractions.Grains.IJobGrain>(job).ReportUsageAsync([.. samples]);
+
     private async Task<PrometheusText> ScrapeAsync()
     {
         using var http = new HttpClient { BaseAddress = silo.BaseAddress };

@@ -32,6 +32,9 @@ public interface IJobRecord
 
     List<double> GpuSamples { get; set; }
 
+    /// <summary>Measured usage over time, every attempt (see <see cref="UsageTimeline"/>).</summary>
+    List<UsagePoint> Usage { get; set; }
+
     double PeakGpuMemory { get; set; }
 
     double CpuSum { get; set; }

@@ -243,6 +243,7 @@ public sealed class JobLifecycle(IJobRecord record, SchedulingOptions options)
         }
 
         SetTotals(JobUsage.Add(_r.GpuSamples, Totals, samples));
+        UsageTimeline.Add(_r.Usage, _r.Attempt, samples);
     }
 
     /// <summary>Adds a run's usage report when it is for the current attempt.</summary>
@@ -296,7 +297,7 @@ public sealed class JobLifecycle(IJobRecord record, SchedulingOptions options)
         var waited = _r.Status == JobStatus.Pending ? _r.WaitedBefore + Positive(now - _r.QueuedAt) : _r.WaitedBefore;
         var explanation = JobExplanation.Explain(_r.Status, _r.Attempt, _r.PreemptedBy, _r.ReclaimedFrom, _r.Pools, _r.Requested, _r.Placement, _r.Outcome);
         return new JobView(spec, _r.Status, _r.Requested, _r.Placement, _r.SubmittedAt, waited, _r.Attempt, _r.PreemptedBy, explanation,
-            _r.EffectiveGpuUtilization, [.. _r.History], [.. _r.Runs]);
+            _r.EffectiveGpuUtilization, [.. _r.History], [.. _r.Runs], [.. _r.Usage]);
     }
 
     private UsageTotals Totals => new(_r.CpuSum, _r.CpuCount, _r.CpuPeak, _r.PeakGpuMemory);

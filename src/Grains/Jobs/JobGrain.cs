@@ -8,7 +8,9 @@ namespace WPAI.Grains.Jobs;
 
 /// <summary>
 /// A training job and its state machine: Pending → Running → Succeeded / Failed / Cancelled, Running → Preempted →
-/// Pending. <see cref="TryStartAsync"/> admits at most one placement per attempt, so a job never runs twice.
+/// Pending. <see cref="TryStartAsync"/> admits at most one placement per attempt, so a job never runs twice. The
+/// transitions are <see cref="JobLifecycle"/>'s (pure); the order of writes and ledger calls around them is
+/// <see cref="JobCommit"/>'s; this grain calls the driver and the other grains in between.
 /// </summary>
 [GrainType("wpai-job")]
 public sealed partial class JobGrain(
@@ -19,50 +21,19 @@ public sealed partial class JobGrain(
     Telemetry.WpaiMetrics metrics,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
-    /// <summary>
-    /// In memory: the owed release (<see cref="JobState.Releasing"/>) was carried out in this activation. A fresh
-    /// activation settles it in <see cref="OnActivateAsync"/>; a repeated completion settles it when an earlier try
-    /// failed part-way (the driver retries until this succeeds, so a run never keeps its GPUs after it ended).
-    /// </summary>
-    private bool _releaseSettled = true;
+    private JobCommit? _commit;
 
     private JobState S => state.State;
 
     private JobLifecycle Life => new(state.State, options.Value);
 
+    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, options.Value);
+
     /// <inheritdoc />
     public string? OwningDepartment => S.Spec?.Department;
 
-    /// <summary>
-    /// Completes what a crash after this job's last write can leave undone (the write is the commit point; the ledger
-    /// calls after it are idempotent): a running job is (again) in its department's ledger; an owed release is carried
-    /// out again, then cleared; a finished job is not in the ledger.
-    /// </summary>
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (S.Spec is not { } spec)
-        {
-            return;
-        }
-
-        var life = Life;
-        if (life.Running is { } p)
-        {
-            await Department(spec).RecordStartAsync(life.Allocation(spec, p));
-        }
-        else if (life.OwedRelease is { } owed)
-        {
-            // A re-queued job may already hold a reservation for its next attempt: only its department record is owed
-            // (a reservation left on the old node is released by the scheduler's reconciliation, which knows the attempt).
-            await ReleaseAsync(spec, owed.Placement, owed.Status, owed.At, owed.NodeAndPool);
-            S.Releasing = null;
-            await state.WriteStateAsync(cancellationToken);
-        }
-        else if (life.IsTerminal && S.Placement is { } last)
-        {
-            await Department(spec).RecordEndAsync(life.FinishedOutcome(spec, last));
-        }
-    }
+    /// <summary>Completes what a crash after this job's last write can leave undone (<see cref="JobCommit.RecoverAsync"/>).</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Commit.RecoverAsync(cancellationToken);
 
     public async Task<SubmitResult> SubmitAsync(JobSpec spec)
     {
@@ -71,23 +42,7 @@ public sealed partial class JobGrain(
             return new SubmitResult(View(), false);
         }
 
-        var opts = options.Value;
-        var context = await Department(spec).GetSubmitContextAsync(spec.Template);
-        JobSubmission.EnsureDepartment(spec, context);
-        var (requested, sizing) = JobSubmission.Size(spec, context, opts);
-        var now = clock.GetUtcNow();
-        var pools = await JobQueueing.EnqueueFirstAsync(GrainFactory, spec, requested, JobSubmission.Candidates(spec, opts), JobSubmission.IsLongRunning(spec, opts), now);
-
-        // Queued first, recorded now: a crash in between leaves a queue entry for a job that does not exist (the
-        // scheduler drops it when TryStart says no) and an unacknowledged submit that the caller retries.
-        Life.Submit(spec, requested, sizing, pools, now);
-
-        // Acknowledged only when both the job and its entry in the job index are durable (job list never loses it).
-        // The index entry first: a failure between the two leaves an entry that job list skips (no such job), never a
-        // job, queued and later running, that job list cannot see.
-        await GrainFactory.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey).AddAsync([spec.JobId]);
-        await state.WriteStateAsync();
-        if (sizing is not null)
+        if (await Commit.SubmitAsync(spec, clock))
         {
             metrics.RightSized(spec.Department);
         }
@@ -104,7 +59,7 @@ public sealed partial class JobGrain(
         {
             // A repeated offer of this attempt: the scheduler lost the answer to an earlier one (a silo died in between).
             // Heal the department ledger (idempotent), and confirm only the placement the job actually holds.
-            await Department(started).RecordStartAsync(life.Allocation(started, current));
+            await Commit.RecordRunningAsync(started, current);
             await driver.StartAsync(life.RunSpec(started), current); // idempotent per attempt
             return life.Holds(placement);
         }
@@ -114,14 +69,7 @@ public sealed partial class JobGrain(
             return false;
         }
 
-        await state.WriteStateAsync();
-        var running = life.Running!;
-        await Department(spec).RecordStartAsync(life.Allocation(spec, running));
-        foreach (var pool in life.OtherPools(placement))
-        {
-            _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(spec.JobId);
-        }
-
+        var running = await Commit.RecordStartAsync(spec, placement);
         await driver.StartAsync(life.RunSpec(spec), running);
         LogStarted(logger, spec.JobId, placement.Node, placement.Tier, placement.Attempt);
         return true;
@@ -138,7 +86,7 @@ public sealed partial class JobGrain(
         var now = clock.GetUtcNow();
         await driver.StopAsync(spec.JobId, placement, JobLifecycle.PreemptReason(preemptorJobId, reason));
         life.Preempt(placement, preemptorJobId, reason, now);
-        await ReleaseAfterWriteAsync(spec, placement, JobStatus.Preempted, now);
+        await Commit.ReleaseAfterWriteAsync(spec, placement, JobStatus.Preempted, now);
         LogPreempted(logger, spec.JobId, preemptorJobId, placement.Node);
         return life.Entry(spec, now);
     }
@@ -154,10 +102,10 @@ public sealed partial class JobGrain(
         // Queued first: a crash before the kill is recorded leaves the job running on the draining node (the controller
         // kills it again on its next tick) and a queue entry the scheduler drops when TryStart refuses the attempt.
         var now = clock.GetUtcNow();
-        await GrainFactory.GetGrain<IPoolSchedulerGrain>(life.RequeuePool(placement)).EnqueueAsync(life.NextEntry(spec, now));
+        await Commit.RequeueAsync(spec, placement, now);
         await driver.StopAsync(spec.JobId, placement, JobLifecycle.ReclaimReason(node, reason));
         life.Reclaim(placement, reason, now);
-        await ReleaseAfterWriteAsync(spec, placement, JobStatus.Preempted, now);
+        await Commit.ReleaseAfterWriteAsync(spec, placement, JobStatus.Preempted, now);
         LogReclaimed(logger, spec.JobId, node, S.Attempt);
         metrics.Preempted(placement.Pool, Telemetry.WpaiMetrics.ReclaimReason);
         return true;
@@ -180,10 +128,7 @@ public sealed partial class JobGrain(
         }
         else
         {
-            foreach (var pool in S.Pools)
-            {
-                _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(spec.JobId);
-            }
+            Commit.Unqueue(spec.JobId, S.Pools);
         }
 
         life.Cancel(running, reason, now);
@@ -193,7 +138,7 @@ public sealed partial class JobGrain(
         }
         else
         {
-            await ReleaseAfterWriteAsync(spec, running, JobStatus.Cancelled, now);
+            await Commit.ReleaseAfterWriteAsync(spec, running, JobStatus.Cancelled, now);
         }
 
         return View();
@@ -217,13 +162,13 @@ public sealed partial class JobGrain(
         var life = Life;
         if (!life.IsCurrentRun(attempt) || life.Running is not { } placement)
         {
-            await SettleOwedReleaseAsync(spec);
+            await Commit.SettleOwedReleaseAsync(spec);
             return View();
         }
 
         var now = clock.GetUtcNow();
         var status = life.Complete(placement, succeeded, detail, now);
-        await ReleaseAfterWriteAsync(spec, placement, status, now);
+        await Commit.ReleaseAfterWriteAsync(spec, placement, status, now);
         return View();
     }
 
@@ -259,43 +204,13 @@ public sealed partial class JobGrain(
         var plan = life.PlanRunEnd(spec, placement, end);
         if (plan.Requeue)
         {
-            // Queued first, as a reclaim is.
-            await GrainFactory.GetGrain<IPoolSchedulerGrain>(life.RequeuePool(placement)).EnqueueAsync(life.NextEntry(spec, now));
+            await Commit.RequeueAsync(spec, placement, now); // queued first, as a reclaim is
         }
 
         life.EndRun(placement, end, plan, now);
-        await ReleaseAfterWriteAsync(spec, placement, plan.RunStatus, now);
+        await Commit.ReleaseAfterWriteAsync(spec, placement, plan.RunStatus, now);
         LogRunEnded(logger, spec.JobId, end.Attempt, plan.Detail);
     }
-
-    /// <summary>
-    /// The one write of a transition away from Running (the new state together with the release it owes, the commit
-    /// point), then the release itself.
-    /// </summary>
-    private async Task ReleaseAfterWriteAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now)
-    {
-        Life.BeginRelease(placement, now);
-        _releaseSettled = false;
-        await state.WriteStateAsync();
-        await ReleaseAsync(spec, placement, status, now);
-    }
-
-    /// <summary>Carries out an owed release that failed part-way in this activation (each release call is idempotent).</summary>
-    private async Task SettleOwedReleaseAsync(JobSpec spec)
-    {
-        if (!_releaseSettled && Life.OwedRelease is { } owed)
-        {
-            await ReleaseAsync(spec, owed.Placement, owed.Status, owed.At, owed.NodeAndPool);
-        }
-    }
-
-    private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, bool nodeAndPool = true)
-    {
-        await JobRelease.RunAsync(GrainFactory, spec, placement, Life.Outcome(spec, placement, status, now), nodeAndPool);
-        _releaseSettled = true;
-    }
-
-    private IDepartmentGrain Department(JobSpec spec) => GrainFactory.GetGrain<IDepartmentGrain>(spec.Department);
 
     private JobSpec RequireSpec() => S.Spec ?? throw new WpaiNotFoundException("job", this.GetPrimaryKeyString());
 

@@ -82,6 +82,10 @@ public sealed class JobState : IJobRecord
     [Id(22)]
     public int LostRuns { get; set; }
 
+    /// <summary>Measured usage over time, every attempt, bounded (UsageTimeline).</summary>
+    [Id(23)]
+    public List<UsagePoint> Usage { get; set; } = [];
+
     /// <summary>
     /// The placement whose release (node allocation, department ledger, pool ledger) is owed: written in the same write
     /// as the transition away from Running, carried out right after it, and carried out again on activation (every

@@ -10,7 +10,7 @@ namespace WPAI.Grains.Scheduling;
 /// stays queued and the node is remembered as uncertain until <see cref="ReconcileAsync"/> settles it. Runs on the
 /// scheduler grain's turn.
 /// </summary>
-internal sealed partial class PlacementRunner(IGrainFactory grains, string pool, PoolLedger ledger, PendingQueue queue, Telemetry.WpaiMetrics metrics, ILogger logger)
+internal sealed partial class PlacementRunner(IGrainFactory grains, string pool, PoolLedger ledger, PendingQueue queue, SchedulingOptions options, Telemetry.WpaiMetrics metrics, ILogger logger)
 {
     private const int MaxConcurrentActions = 64;
 
@@ -94,6 +94,45 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
         Counts = (Counts.Placements + 1, Counts.Preemptions);
         metrics.Placed(placement, fallback: entry.Pools.IndexOf(pool) > 0);
         return true;
+    }
+
+    /// <summary>
+    /// Places an inference replica on an online node of the pool (the node admits it; a refusal, from a ledger that was
+    /// behind, is retried on the next choice, at most three times); returns the node, or null when none fits.
+    /// </summary>
+    public async Task<string?> PlaceReplicaAsync(string ownerId, Resources resources)
+    {
+        var modes = NodeModes.InferenceModes;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (NodeChooser.Choose(resources, ledger.Nodes.Values, options.Placement, modes.Contains) is not { } slot)
+            {
+                return null;
+            }
+
+            var result = await grains.GetGrain<INodeGrain>(slot.Node).TryReserveAsync(new ReservationRequest(ownerId, AllocationKind.InferenceReplica, resources, modes));
+            ledger.Observe(result.Capacity);
+            if (result.Reserved)
+            {
+                return slot.Node;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Offers a job this pool cannot place now to the next acceptable pool (it stays queued here too).</summary>
+    public void Forward(QueueEntry entry)
+    {
+        var index = entry.Pools.IndexOf(pool);
+        if (!options.Fallback || index < 0 || index + 1 >= entry.Pools.Length || !queue.MarkForwarded(entry.JobId))
+        {
+            return;
+        }
+
+        var next = entry.Pools[index + 1];
+        queue.AppendReason(entry.JobId, $"; also offered to pool {next}");
+        _ = grains.GetGrain<IPoolSchedulerGrain>(next).EnqueueAsync(entry);
     }
 
     /// <summary>

@@ -8,9 +8,30 @@ namespace WPAI.Grains.Scheduling;
 /// of truth) and the jobs holding their allocations; a reservation whose job does not run there (a crash between the
 /// node's admission and the job's start) is released.
 /// </summary>
-internal static class PoolRebuild
+internal static partial class PoolRebuild
 {
     private const int FanOut = 64;
+
+    /// <summary>
+    /// Rebuilds <paramref name="ledger"/> on activation (<see cref="RunAsync"/>, <see cref="RefreshQuotasAsync"/>) and logs
+    /// what it found; true when the quotas changed and the scheduler's state must be written.
+    /// </summary>
+    public static async Task<bool> ActivateAsync(IGrainFactory grains, PoolLedger ledger, int queued, ILogger logger)
+    {
+        var (nodes, orphans) = await RunAsync(grains, ledger);
+        var quotasChanged = await RefreshQuotasAsync(grains, ledger);
+        foreach (var (node, owner) in orphans)
+        {
+            LogOrphanReleased(logger, ledger.Pool, node, owner);
+        }
+
+        if (nodes > 0)
+        {
+            LogRebuilt(logger, ledger.Pool, nodes, ledger.Running.Count, queued);
+        }
+
+        return quotasChanged;
+    }
 
     /// <summary>Fills <paramref name="ledger"/>; returns the orphan reservations it released (node, owner).</summary>
     public static async Task<(int Nodes, ImmutableArray<(string Node, string Owner)> Orphans)> RunAsync(IGrainFactory grains, PoolLedger ledger)
@@ -100,4 +121,10 @@ internal static class PoolRebuild
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pool {Pool} scheduler rebuilt: {Nodes} nodes, {Running} running jobs, {Queued} queued")]
+    private static partial void LogRebuilt(ILogger logger, string pool, int nodes, int running, int queued);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: released orphan reservation of {Owner} on {Node} (its job is not running there)")]
+    private static partial void LogOrphanReleased(ILogger logger, string pool, string node, string owner);
 }

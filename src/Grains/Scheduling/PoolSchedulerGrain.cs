@@ -1,4 +1,3 @@
-using WPAI.Domain.Nodes;
 using WPAI.Domain.Scheduling;
 using WPAI.Grains.Storage;
 
@@ -13,7 +12,7 @@ namespace WPAI.Grains.Scheduling;
 /// <see cref="RunPassAsync"/>.
 /// </summary>
 [GrainType("wpai-pool-scheduler")]
-public sealed partial class PoolSchedulerGrain(
+public sealed class PoolSchedulerGrain(
     [PersistentState("scheduler", WpaiCluster.StorageProvider)] IPersistentState<PoolSchedulerState> state,
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IPersistentStateFactory stateFactory,
@@ -48,27 +47,16 @@ public sealed partial class PoolSchedulerGrain(
         });
         _ledger = new PoolLedger(Pool, S.Quotas, S.Utilization, S.Nodes, _options.UtilizationWindow);
         await _queue.LoadAsync(S.Queue);
-        _runner = new PlacementRunner(GrainFactory, Pool, _ledger, _queue, metrics, logger);
+        _runner = new PlacementRunner(GrainFactory, Pool, _ledger, _queue, _options, metrics, logger);
         if (S.Queue.Count > 0)
         {
             S.Queue.Clear(); // moved into the queue's shards (written above)
             await _writes.PersistAsync();
         }
 
-        var (nodes, orphans) = await PoolRebuild.RunAsync(GrainFactory, _ledger);
-        if (await PoolRebuild.RefreshQuotasAsync(GrainFactory, _ledger))
+        if (await PoolRebuild.ActivateAsync(GrainFactory, _ledger, _queue.Count, logger))
         {
             _writes.MarkDirty();
-        }
-
-        foreach (var (node, owner) in orphans)
-        {
-            LogOrphanReleased(logger, Pool, node, owner);
-        }
-
-        if (nodes > 0)
-        {
-            LogRebuilt(logger, Pool, nodes, _ledger.Running.Count, _queue.Count);
         }
 
         if (_options.AutoPass)
@@ -158,26 +146,7 @@ public sealed partial class PoolSchedulerGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<string?> PlaceReplicaAsync(string ownerId, Resources resources)
-    {
-        var modes = NodeModes.InferenceModes;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (NodeChooser.Choose(resources, _ledger.Nodes.Values, _options.Placement, modes.Contains) is not { } slot)
-            {
-                return null;
-            }
-
-            var result = await GrainFactory.GetGrain<INodeGrain>(slot.Node).TryReserveAsync(new ReservationRequest(ownerId, AllocationKind.InferenceReplica, resources, modes));
-            _ledger.Observe(result.Capacity);
-            if (result.Reserved)
-            {
-                return slot.Node;
-            }
-        }
-
-        return null;
-    }
+    public Task<string?> PlaceReplicaAsync(string ownerId, Resources resources) => _runner.PlaceReplicaAsync(ownerId, resources);
 
     private async Task PassTimerAsync(CancellationToken cancellationToken)
     {
@@ -219,7 +188,7 @@ public sealed partial class PoolSchedulerGrain(
         foreach (var waiting in plan.Waiting)
         {
             _queue.SetReason(waiting.Entry.JobId, waiting.Reason, waiting.KeepsEarlierReason);
-            Forward(waiting.Entry);
+            _runner.Forward(waiting.Entry);
         }
 
         var placed = await _runner.RunAsync(plan.Actions, clock.GetUtcNow());
@@ -242,19 +211,5 @@ public sealed partial class PoolSchedulerGrain(
         S.Placements += placements;
         S.Preemptions += preemptions;
         return placements + preemptions > 0;
-    }
-
-    /// <summary>Offers a job this pool cannot place now to the next acceptable pool (it stays queued here too).</summary>
-    private void Forward(QueueEntry entry)
-    {
-        var index = entry.Pools.IndexOf(Pool);
-        if (!_options.Fallback || index < 0 || index + 1 >= entry.Pools.Length || !_queue.MarkForwarded(entry.JobId))
-        {
-            return;
-        }
-
-        var next = entry.Pools[index + 1];
-        _queue.AppendReason(entry.JobId, $"; also offered to pool {next}");
-        _ = GrainFactory.GetGrain<IPoolSchedulerGrain>(next).EnqueueAsync(entry);
     }
 }

@@ -89,7 +89,7 @@ public static partial class WpaiHost
 
         var app = builder.Build();
         WarnInsecure(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WpaiHost)), warnings);
-        app.UseWpaiBasicAuthentication(options.Dashboard);
+        app.UseWpaiBasicAuthentication(options.Dashboard, auth);
         app.MapGet("/health", (RunRecovery recovery) =>
         {
             // 503 while runs could not be completed or re-attached, so that a load balancer or probe sees it.

@@ -16,6 +16,7 @@ namespace WPAI.Silo.Metrics;
 public sealed partial class ClusterMetrics : IDisposable
 {
     private readonly IWpaiClient _client;
+    private readonly TimeProvider _clock;
     private readonly ILogger<ClusterMetrics> _logger;
     private readonly IDisposable _orleansMeters;
     private readonly GaugeSeries _queueJobs;
@@ -26,6 +27,8 @@ public sealed partial class ClusterMetrics : IDisposable
     private readonly GaugeSeries _borrowed;
     private readonly GaugeSeries _quota;
     private readonly GaugeSeries _utilization;
+    private readonly GaugeSeries _runningUtilization;
+    private readonly GaugeSeries _runningMeasured;
     private readonly GaugeSeries _nodes;
     private readonly GaugeSeries _lentNodes;
     private readonly GaugeSeries _replicas;
@@ -36,10 +39,14 @@ public sealed partial class ClusterMetrics : IDisposable
     private readonly Counter _reclaimKills;
     private readonly Gauge _up;
 
-    public ClusterMetrics(WpaiMetrics metrics, IWpaiClient client, ILogger<ClusterMetrics> logger)
+    /// <summary>How recent a running job's newest GPU measurement must be to count in the running-utilization gauges.</summary>
+    public static readonly TimeSpan FreshUsage = TimeSpan.FromMinutes(5);
+
+    public ClusterMetrics(WpaiMetrics metrics, IWpaiClient client, ILogger<ClusterMetrics> logger, [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         _client = client;
+        _clock = clock;
         _logger = logger;
         var f = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
         string[] poolDept = ["pool", "department"];
@@ -51,6 +58,8 @@ public sealed partial class ClusterMetrics : IDisposable
         _borrowed = new(f.CreateGauge("wpai_borrowed_gpus", "GPUs a department holds in a pool beyond its own quota (borrowed).", poolDept));
         _quota = new(f.CreateGauge("wpai_quota_gpus", "A department's GPU quota in a pool.", poolDept));
         _utilization = new(f.CreateGauge("wpai_gpu_utilization_ratio", "Measured effective GPU utilization (0-1) of a department's recent jobs.", "department"));
+        _runningUtilization = new(f.CreateGauge("wpai_running_gpu_utilization_ratio", "Measured GPU utilization (0-1) of the training jobs running now in a pool, by department: each job's newest GPU sample of the last 5 minutes, weighted by its GPUs.", poolDept));
+        _runningMeasured = new(f.CreateGauge("wpai_running_measured_gpus", "GPUs of the running training jobs whose utilization was measured in the last 5 minutes (the weight of wpai_running_gpu_utilization_ratio).", poolDept));
         _nodes = new(f.CreateGauge("wpai_nodes", "Nodes by pool and mode (OnlineNormal, OfflineNormal, Unnormal, Fixed, Down).", "pool", "mode"));
         _lentNodes = new(f.CreateGauge("wpai_lent_nodes", "Inference nodes a pool's mixing controller has lent to training now.", "pool"));
         _replicas = new(f.CreateGauge("wpai_service_replicas", "Placed replicas of an inference service.", "service"));
@@ -81,7 +90,16 @@ public sealed partial class ClusterMetrics : IDisposable
             var services = _client.ListServicesAsync(cancellationToken);
             await Task.WhenAll(pools, departments, nodes, services);
             var mixing = await Task.WhenAll((await pools).Select(p => _client.GetMixingAsync(p.Pool, cancellationToken)));
+            var running = await RunningJobsAsync(await nodes, cancellationToken);
             Record(await pools, await departments, await nodes, await services, mixing);
+            foreach (var ((pool, department), (utilization, gpus)) in RunningUtilization.Compute(running, _clock.GetUtcNow(), FreshUsage))
+            {
+                _runningUtilization.Set(utilization, pool, department);
+                _runningMeasured.Set(gpus, pool, department);
+            }
+
+            _runningUtilization.Sweep();
+            _runningMeasured.Sweep();
             _up.Set(1);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -89,6 +107,26 @@ public sealed partial class ClusterMetrics : IDisposable
             _up.Set(0);
             LogCollectFailed(_logger, ex);
         }
+    }
+
+    /// <summary>The views of the training jobs the nodes hold now (one call each; a job gone meanwhile is skipped).</summary>
+    private async Task<List<JobView>> RunningJobsAsync(ImmutableArray<NodeView> nodes, CancellationToken cancellationToken)
+    {
+        var ids = nodes.SelectMany(n => n.Allocations.IsDefault ? [] : n.Allocations)
+            .Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => a.OwnerId).Distinct(StringComparer.Ordinal).ToList();
+        var views = new System.Collections.Concurrent.ConcurrentBag<JobView>();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
+        {
+            try
+            {
+                views.Add(await _client.GetJobAsync(id, ct));
+            }
+            catch (Abstractions.Errors.WpaiNotFoundException)
+            {
+                // ended and gone between the node's view and this call
+            }
+        });
+        return [.. views];
     }
 
     private void Record(

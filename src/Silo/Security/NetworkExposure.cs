@@ -36,12 +36,12 @@ public static class NetworkExposure
             }
         }
 
-        if ((options.Dashboard.Enabled || options.Dashboard.Console) && !IsLoopback(options.Dashboard.Host) && string.IsNullOrEmpty(options.Dashboard.Username))
+        if ((options.Dashboard.Enabled || options.Dashboard.Console) && !IsLoopback(options.Dashboard.Host) && string.IsNullOrEmpty(options.Dashboard.Username) && !auth.Enabled)
         {
             problems.Add((
                 "--dashboard-host",
                 $"the dashboard would be served on {options.Dashboard.Host} without authentication (and the console, which can submit and cancel jobs)",
-                "Set Wpai:Dashboard:Username and Wpai:Dashboard:Password, keep it on 127.0.0.1, or pass --insecure on a trusted network"));
+                "Set Wpai:Dashboard:Username and Wpai:Dashboard:Password (or Wpai:Auth tokens: its pages then take them as passwords), keep it on 127.0.0.1, or pass --insecure on a trusted network"));
         }
 
         if (problems.Count > 0 && !insecure)

@@ -152,6 +152,23 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public void Usage_OverTime_KeepsEveryAttempt_AndTheViewShowsIt()
+    {
+        var (life, _) = Submitted();
+        life.Start(At("n1", 1), T0);
+        life.AddUsage([new UsageSample(T0, 0.5, 0.2, 1000)]);
+        var p = life.Running!;
+        life.Preempt(p, "j9", "needs the GPUs", T0.AddMinutes(3));
+        life.AddUsage([new UsageSample(T0.AddMinutes(4), 0.9, 0.2, 1000)]); // pending: not measured
+        life.Start(At("n2", 2), T0.AddMinutes(5));
+        life.AddUsage([new UsageSample(T0.AddMinutes(5), 0.7, 0.3, 3000)]);
+
+        var usage = life.View(Spec, T0.AddMinutes(6)).Usage;
+
+        Assert.Equal([(1, 0.5), (2, 0.7)], usage.Select(u => (u.Attempt, u.GpuUtilization!.Value)));
+    }
+
+    [Fact]
     public void Cancel_WhilePending_EndsTheJobWithTheReason()
     {
         var (life, r) = Submitted();
@@ -195,6 +212,8 @@ public sealed class JobLifecycleTests
         public List<JobEvent> History { get; set; } = [];
 
         public List<double> GpuSamples { get; set; } = [];
+
+        public List<UsagePoint> Usage { get; set; } = [];
 
         public double PeakGpuMemory { get; set; }
 

@@ -1,0 +1,134 @@
+using WPAI.Domain.Jobs;
+using WPAI.Domain.Scheduling;
+
+namespace WPAI.Grains.Jobs;
+
+/// <summary>
+/// A job's commit protocol around its one persisted record: a submit is queued first and recorded last (acknowledged
+/// only when the job and its job-index entry are durable); a transition away from Running is written together with
+/// the release it owes (the commit point), then the release is carried out (<see cref="JobRelease"/>, idempotent); a
+/// release that failed part-way is carried out again by a repeated completion or by the next activation
+/// (<see cref="RecoverAsync"/>), so a run never keeps its GPUs after it ended and nothing is counted twice.
+/// </summary>
+internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory grains, SchedulingOptions options)
+{
+    /// <summary>
+    /// In memory: the owed release (<see cref="JobState.Releasing"/>) was carried out in this activation. A fresh
+    /// activation settles it in <see cref="RecoverAsync"/>; a repeated completion settles it when an earlier try
+    /// failed part-way (the driver retries until this succeeds).
+    /// </summary>
+    private bool _releaseSettled = true;
+
+    private JobLifecycle Life => new(state.State, options);
+
+    /// <summary>
+    /// Completes what a crash after the job's last write can leave undone (the ledger calls after it are idempotent): a
+    /// running job is (again) in its department's ledger; an owed release is carried out again, then cleared; a
+    /// finished job is not in the ledger.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Spec is not { } spec)
+        {
+            return;
+        }
+
+        var life = Life;
+        if (life.Running is { } p)
+        {
+            await RecordRunningAsync(spec, p);
+        }
+        else if (life.OwedRelease is { } owed)
+        {
+            // A re-queued job may already hold a reservation for its next attempt: only its department record is owed
+            // (a reservation left on the old node is released by the scheduler's reconciliation, which knows the attempt).
+            await ReleaseAsync(spec, owed.Placement, owed.Status, owed.At, owed.NodeAndPool);
+            state.State.Releasing = null;
+            await state.WriteStateAsync(cancellationToken);
+        }
+        else if (life.IsTerminal && state.State.Placement is { } last)
+        {
+            await Department(spec).RecordEndAsync(life.FinishedOutcome(spec, last));
+        }
+    }
+
+    /// <summary>
+    /// Sizes, queues and records an accepted submit (<paramref name="clock"/> read after the department answered);
+    /// true when right-sizing changed the request.
+    /// </summary>
+    public async Task<bool> SubmitAsync(JobSpec spec, TimeProvider clock)
+    {
+        var context = await Department(spec).GetSubmitContextAsync(spec.Template);
+        JobSubmission.EnsureDepartment(spec, context);
+        var (requested, sizing) = JobSubmission.Size(spec, context, options);
+        var now = clock.GetUtcNow();
+        var pools = await JobQueueing.EnqueueFirstAsync(grains, spec, requested, JobSubmission.Candidates(spec, options), JobSubmission.IsLongRunning(spec, options), now);
+
+        // Queued first, recorded now: a crash in between leaves a queue entry for a job that does not exist (the
+        // scheduler drops it when TryStart says no) and an unacknowledged submit that the caller retries.
+        Life.Submit(spec, requested, sizing, pools, now);
+
+        // Acknowledged only when both the job and its entry in the job index are durable (job list never loses it).
+        // The index entry first: a failure between the two leaves an entry that job list skips (no such job), never a
+        // job, queued and later running, that job list cannot see.
+        await grains.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey).AddAsync([spec.JobId]);
+        await state.WriteStateAsync();
+        return sizing is not null;
+    }
+
+    /// <summary>
+    /// Writes the attempt the lifecycle just started (the commit point), then records it in the department's ledger and
+    /// drops the job from the other pools' queues; returns the running placement.
+    /// </summary>
+    public async Task<Placement> RecordStartAsync(JobSpec spec, Placement placement)
+    {
+        await state.WriteStateAsync();
+        var running = Life.Running!;
+        await RecordRunningAsync(spec, running);
+        Unqueue(spec.JobId, Life.OtherPools(placement));
+        return running;
+    }
+
+    /// <summary>(Again) records the running <paramref name="placement"/> in the department's ledger (idempotent).</summary>
+    public Task RecordRunningAsync(JobSpec spec, Placement placement) =>
+        Department(spec).RecordStartAsync(Life.Allocation(spec, placement));
+
+    /// <summary>Queues the next attempt in the job's first pool, before the current run is stopped and recorded.</summary>
+    public Task RequeueAsync(JobSpec spec, Placement placement, DateTimeOffset now) =>
+        grains.GetGrain<IPoolSchedulerGrain>(Life.RequeuePool(placement)).EnqueueAsync(Life.NextEntry(spec, now));
+
+    /// <summary>Drops the job from the queues of <paramref name="pools"/> (one-way calls).</summary>
+    public void Unqueue(string jobId, IEnumerable<string> pools)
+    {
+        foreach (var pool in pools)
+        {
+            _ = grains.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(jobId);
+        }
+    }
+
+    /// <summary>The one write of a transition away from Running (the new state with the release it owes), then the release.</summary>
+    public async Task ReleaseAfterWriteAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now)
+    {
+        Life.BeginRelease(placement, now);
+        _releaseSettled = false;
+        await state.WriteStateAsync();
+        await ReleaseAsync(spec, placement, status, now);
+    }
+
+    /// <summary>Carries out an owed release that failed part-way in this activation (each release call is idempotent).</summary>
+    public async Task SettleOwedReleaseAsync(JobSpec spec)
+    {
+        if (!_releaseSettled && Life.OwedRelease is { } owed)
+        {
+            await ReleaseAsync(spec, owed.Placement, owed.Status, owed.At, owed.NodeAndPool);
+        }
+    }
+
+    private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, bool nodeAndPool = true)
+    {
+        await JobRelease.RunAsync(grains, spec, placement, Life.Outcome(spec, placement, status, now), nodeAndPool);
+        _releaseSettled = true;
+    }
+
+    private IDepartmentGrain Department(JobSpec spec) => grains.GetGrain<IDepartmentGrain>(spec.Department);
+}
