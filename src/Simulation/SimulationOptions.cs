@@ -44,6 +44,9 @@ public sealed record SimulationOptions
 
     public Capacity.SustainableCriteria Criteria { get; init; } = new();
 
+    /// <summary>Which jobs repeat a template, so right-sizing can act (<see cref="Recurrence.Default"/> unless given).</summary>
+    public Recurrence Recurrence { get; init; } = Recurrence.Default;
+
     /// <summary>The loads actually run: the given ones, else 0.9 for synthetic workloads, else the natural pace (null).</summary>
     public IReadOnlyList<double?> EffectiveLoads =>
         !Loads.IsDefaultOrEmpty ? [.. Loads.Select(l => (double?)l)] : Synthetic ? [0.9] : [null];
@@ -70,6 +73,7 @@ public sealed record SimulationOptions
         }
 
         Criteria.Validate();
+        Recurrence.Validate();
         if (!Loads.IsDefaultOrEmpty && Loads.Any(l => !(l > 0)))
         {
             throw new WpaiValidationException("--offered-load", "every offered load must be positive", "Use e.g. --sweep-load 0.5,0.7,0.9,1.1,1.3.");

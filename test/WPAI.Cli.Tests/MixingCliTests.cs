@@ -66,6 +66,24 @@ public sealed class MixingCliTests
     }
 
     [Fact]
+    public async Task PoolMixing_LendingThatPaysOptions_Configure()
+    {
+        var client = new RecordingClient();
+
+        var run = await CliRun.RunAsync(
+            client, "pool", "mixing", "T4", "--valley", "on", "--valley-horizon", "2h", "--reclaim-soonest", "on", "--drain-on-forecast", "on");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            MixingSettings.Default with { LendOnValley = true, ValleyHorizon = TimeSpan.FromHours(2), ReclaimSoonestEnding = true, DrainOnForecast = true },
+            client.MixingConfigured);
+
+        var bad = await CliRun.RunAsync(new RecordingClient(), "pool", "mixing", "T4", "--drain-on-forecast", "maybe");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--drain-on-forecast", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PoolMixing_KeepsTheCurrentSettings_ForOptionsNotGiven_AndTicksOnRequest()
     {
         var client = new RecordingClient { Mixing = Views.Mixing() with { Settings = MixingSettings.Default with { MinRate = 0.2 } } };

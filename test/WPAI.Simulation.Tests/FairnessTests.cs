@@ -39,4 +39,30 @@ public sealed class FairnessTests
         Assert.Equal(0.5, f.JainIndex, 9);
         Assert.Equal(0.0, f.MinEntitlementMet, 9);
     }
+
+    [Fact]
+    public void Compute_ARightSizedRun_NeedsWhatItHolds_NotWhatItAsked()
+    {
+        // Pool A: 4 GPUs, all d1's. x asks 4 GPUs and runs right-sized on 1 from 0; y (asks 1) arrives at 1 h and waits.
+        SimJob Job(string id, int gpus) => new(id, TimeSpan.Zero, TimeSpan.FromHours(3), gpus, 1000, 1000, 1024, ["A"], "BE", "d1", 0.25, 0.5);
+        var workload = new PreparedWorkload(
+            "t",
+            [new SimNode("a1", "A", 4, 8000, 65536)],
+            [Job("x", 4), Job("y", 1) with { Submit = TimeSpan.FromHours(1) }, Job("end", 1) with { Submit = TimeSpan.FromHours(2) }],
+            ["A"],
+            ["d1"],
+            ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty.Add("A", ImmutableDictionary<string, int>.Empty.Add("d1", 4)),
+            0, 0, 0, 0, 0, 1, 1, 1);
+        var log = new EventLog();
+        log.Submitted(TimeSpan.Zero, "x");
+        log.Started(TimeSpan.Zero, "x", "a1", "A", 1, 1000);
+        log.Submitted(TimeSpan.FromHours(1), "y");
+        log.Submitted(TimeSpan.FromHours(2), "end");
+
+        var d1 = FairnessCalculator.Compute(workload, log).Departments.Single();
+
+        // Hour 1: x needs the 1 GPU it holds (met). Hour 2: x 1 + y 1 = 2 needed, 1 received.
+        Assert.Equal(3.0, d1.EntitledGpuHours, 9);
+        Assert.Equal(2.0, d1.ReceivedGpuHours, 9);
+    }
 }

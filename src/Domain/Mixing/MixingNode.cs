@@ -24,4 +24,11 @@ public sealed record MixingNode(
     /// </summary>
     public double LostWork(DateTimeOffset now) =>
         Jobs.IsDefaultOrEmpty ? 0 : Jobs.Sum(j => Math.Max(0, (now - j.Since).TotalHours) * j.Gpus);
+
+    /// <summary>
+    /// When the node is expected to be free of training: the latest expected end of its jobs (<paramref name="now"/> when it
+    /// runs none; <see cref="DateTimeOffset.MaxValue"/> when a job's end is not known).
+    /// </summary>
+    public DateTimeOffset FreeAt(DateTimeOffset now) =>
+        Jobs.IsDefaultOrEmpty ? now : Jobs.Max(j => j.ExpectedEnd is { } end ? (end > now ? end : now) : DateTimeOffset.MaxValue);
 }

@@ -98,6 +98,14 @@ public static class MixingPolicy
             throw new WpaiValidationException("settings.reclaimGrace", $"must not be negative ({settings.ReclaimGrace})", "Use 0 to kill at once, or a grace such as 30m.");
         }
 
+        if (settings.ValleyHorizon < TimeSpan.Zero || (settings.LendOnValley && settings.ValleyHorizon == TimeSpan.Zero))
+        {
+            throw new WpaiValidationException(
+                "settings.valleyHorizon",
+                $"must be positive when lending on the forecast's valley, and never negative ({settings.ValleyHorizon})",
+                "Use a horizon such as 3h.");
+        }
+
         if (settings.Policy == MixingPolicyKind.TimeWindow && settings.WindowStart == settings.WindowEnd)
         {
             throw new WpaiValidationException("settings.windowEnd", $"the lending window is empty ({settings.WindowStart}–{settings.WindowEnd})", "Give different start and end times, e.g. 00:00–08:00.");
@@ -120,6 +128,9 @@ public static class MixingPolicy
         double? peak = settings.ReclaimAhead && settings.Policy == MixingPolicyKind.Threshold ? ForecastPeak(forecast, now, settings.LookAheadHorizon) : null;
         double? forecastRate = peak is { } p ? Rate(p, cap) : null;
         var effective = Math.Max(demand, peak ?? 0);
+
+        // Valley lending: the forecast peak over the valley horizon (null without a forecast there) also bounds lending.
+        double? valley = settings.LendOnValley && settings.Policy == MixingPolicyKind.Threshold ? ForecastPeak(forecast, now, settings.ValleyHorizon) : null;
         var free = online.Select(n => Math.Max(0, n.Gpus - n.ReplicaGpus)).ToList();
         var urgent = !FitsPending(pending, free);
         var measured = Invariant($"usage {rate:0.00}")
@@ -175,10 +186,12 @@ public static class MixingPolicy
                     Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, $"{measured}: {why}");
                     verdict = $"reclaim: {why}";
                 }
-                else if (rate < settings.MinRate)
+                else if (rate < settings.MinRate || (valley is { } v && Rate(Math.Max(v, demand), cap) < mid))
                 {
-                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, r => r < mid, Invariant($"{measured} < min {settings.MinRate:0.00}"));
-                    verdict = Invariant($"below min {settings.MinRate:0.00}");
+                    var low = Math.Max(effective, valley ?? 0);
+                    var why = rate < settings.MinRate ? Invariant($"{measured} < min {settings.MinRate:0.00}") : Invariant($"{measured}, forecast valley {Rate(low, cap):0.00} within {settings.ValleyHorizon:g}");
+                    Lend(handovers, nodes, now, settings, cap, free, pending, low, r => r < mid, why);
+                    verdict = rate < settings.MinRate ? Invariant($"below min {settings.MinRate:0.00}") : "forecast valley";
                 }
                 else
                 {
@@ -206,10 +219,14 @@ public static class MixingPolicy
     public static TimeSpan DemandForecastSpan(MixingSettings settings, TimeSpan reclaimForecastSpan)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return settings.Policy != MixingPolicyKind.Threshold ? TimeSpan.Zero
-            : settings.AvoidDoomedPlacement ? (settings.LookAheadHorizon > reclaimForecastSpan ? settings.LookAheadHorizon : reclaimForecastSpan)
-            : settings.ReclaimAhead ? settings.LookAheadHorizon
-            : TimeSpan.Zero;
+        if (settings.Policy != MixingPolicyKind.Threshold)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var span = settings.AvoidDoomedPlacement || settings.DrainOnForecast ? reclaimForecastSpan : TimeSpan.Zero;
+        span = settings.ReclaimAhead && settings.LookAheadHorizon > span ? settings.LookAheadHorizon : span;
+        return settings.LendOnValley && settings.ValleyHorizon > span ? settings.ValleyHorizon : span;
     }
 
     /// <summary>
@@ -217,10 +234,48 @@ public static class MixingPolicy
     /// or demand above the capacity of the nodes that serve now) or the node has drained for <c>ReclaimGrace</c>.
     /// Until then the node only drains: nothing new lands on it, and jobs that end meanwhile are not killed.
     /// </summary>
-    public static bool KillsNow(MixingSettings settings, DateTimeOffset drainingSince, DateTimeOffset now, bool urgent)
+    public static bool KillsNow(MixingSettings settings, DateTimeOffset drainingSince, DateTimeOffset now, bool urgent) =>
+        KillsNow(settings, drainingSince, now, urgent, drainUntil: null);
+
+    /// <summary>
+    /// As <see cref="KillsNow(MixingSettings, DateTimeOffset, DateTimeOffset, bool)"/>, but with <c>DrainOnForecast</c> and a
+    /// forecast (<paramref name="drainUntil"/>, from <see cref="DrainUntil"/>) the node drains until that time instead of
+    /// for the grace: a forecast that leaves time lets the jobs end by themselves.
+    /// </summary>
+    public static bool KillsNow(MixingSettings settings, DateTimeOffset drainingSince, DateTimeOffset now, bool urgent, DateTimeOffset? drainUntil)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return urgent || now - drainingSince >= settings.ReclaimGrace;
+        return urgent || (settings.DrainOnForecast && drainUntil is { } until ? now >= until : now - drainingSince >= settings.ReclaimGrace);
+    }
+
+    /// <summary>How long before the forecast need a draining node's jobs are killed, so replicas are placed and ready in time.</summary>
+    public static readonly TimeSpan DrainMargin = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// With <c>DrainOnForecast</c>: until when nodes being taken back may drain. That is <see cref="DrainMargin"/> before
+    /// the first forecast time when demand exceeds the GPUs serving now (<paramref name="servingGpus"/>, OnlineNormal only),
+    /// or the forecast's last point when it foresees no such time. Null without a forecast (the grace applies) or when off.
+    /// </summary>
+    public static DateTimeOffset? DrainUntil(MixingSettings settings, ImmutableArray<DemandPoint> forecast, int servingGpus, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!settings.DrainOnForecast || forecast.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        DateTimeOffset? last = null;
+        foreach (var point in forecast.Where(p => p.At > now).OrderBy(p => p.At))
+        {
+            if (point.DemandGpus > servingGpus)
+            {
+                return point.At - DrainMargin;
+            }
+
+            last = point.At;
+        }
+
+        return last;
     }
 
     /// <summary>
@@ -275,6 +330,19 @@ public static class MixingPolicy
     public static IOrderedEnumerable<MixingNode> ReclaimOrder(IEnumerable<MixingNode> nodes, DateTimeOffset now) =>
         nodes.OrderBy(n => n.LostWork(now)).ThenBy(n => n.Jobs.IsDefault ? 0 : n.Jobs.Length).ThenBy(n => n.Name, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Reclaim order of <paramref name="settings"/>: with <c>ReclaimSoonestEnding</c> the nodes expected to be free of
+    /// training soonest first (idle nodes first; <see cref="MixingNode.FreeAt"/>), then least work lost; otherwise
+    /// <see cref="ReclaimOrder(IEnumerable{MixingNode}, DateTimeOffset)"/>.
+    /// </summary>
+    public static IOrderedEnumerable<MixingNode> ReclaimOrder(MixingSettings settings, IEnumerable<MixingNode> nodes, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.ReclaimSoonestEnding
+            ? nodes.OrderBy(n => n.FreeAt(now)).ThenBy(n => n.LostWork(now)).ThenBy(n => n.Name, StringComparer.Ordinal)
+            : ReclaimOrder(nodes, now);
+    }
+
     private static bool DwellOver(MixingNode node, DateTimeOffset now, TimeSpan minDwell) =>
         node.LastChange is not { } at || now - at >= minDwell;
 
@@ -291,7 +359,7 @@ public static class MixingPolicy
         bool ignoreDwell,
         string reason)
     {
-        var candidates = ReclaimOrder(nodes.Where(n => n.Mode == NodeMode.OfflineNormal && (ignoreDwell || DwellOver(n, now, settings.MinDwell))), now);
+        var candidates = ReclaimOrder(settings, nodes.Where(n => n.Mode == NodeMode.OfflineNormal && (ignoreDwell || DwellOver(n, now, settings.MinDwell))), now);
         var freeNow = new List<int>(free);
         foreach (var node in candidates)
         {
@@ -300,7 +368,10 @@ public static class MixingPolicy
                 return;
             }
 
-            handovers.Add(new Handover(node.Name, NodeMode.OnlineNormal, Invariant($"{reason}; least work lost ({node.LostWork(now):0.##} GPU-h, {(node.Jobs.IsDefault ? 0 : node.Jobs.Length)} jobs)")));
+            var order = settings.ReclaimSoonestEnding
+                ? (node.FreeAt(now) == DateTimeOffset.MaxValue ? "jobs end soonest (an end unknown)" : Invariant($"jobs end soonest (free at {node.FreeAt(now):u})"))
+                : "least work lost";
+            handovers.Add(new Handover(node.Name, NodeMode.OnlineNormal, Invariant($"{reason}; {order} ({node.LostWork(now):0.##} GPU-h, {(node.Jobs.IsDefault ? 0 : node.Jobs.Length)} jobs)")));
             cap += node.Gpus;
             freeNow.Add(node.Gpus);
         }
@@ -382,7 +453,7 @@ public static class MixingPolicy
             - nodes.Where(n => lending.Contains(n.Name)).Sum(n => n.Gpus);
         var shift = settings.ReclaimAhead ? settings.LookAheadHorizon : TimeSpan.Zero;
         var points = forecast.Where(p => p.At > now).OrderBy(p => p.At).ToList();
-        foreach (var node in ReclaimOrder(lent, now))
+        foreach (var node in ReclaimOrder(settings, lent, now))
         {
             var hit = points.FirstOrDefault(p => Rate(p.DemandGpus, capAfter) > settings.MaxRate);
             if (hit is null)

@@ -15,6 +15,7 @@ public static class MixingReasons
         return target != NodeMode.OnlineNormal ? "handover in progress resumed"
             : !killNow ? "taking the node back: draining within its grace"
             : urgent ? "taking the node back: inference needs it now (replicas pending or demand above the serving GPUs)"
+            : settings.DrainOnForecast ? "taking the node back: the forecast needs it now (or has none, and its grace is over)"
             : string.Create(CultureInfo.InvariantCulture, $"taking the node back: its grace of {settings.ReclaimGrace:g} is over");
     }
 

@@ -14,8 +14,12 @@ public sealed record MixingSnapshot(
     ImmutableArray<int> PendingReplicaGpus,
     ImmutableArray<DemandPoint> Forecast)
 {
-    /// <summary>The snapshot of the pool's node views and its services' demand at <paramref name="now"/>.</summary>
-    public static MixingSnapshot From(DateTimeOffset now, IEnumerable<NodeView> views, IReadOnlyList<ServiceDemand> demands)
+    /// <summary>
+    /// The snapshot of the pool's node views and its services' demand at <paramref name="now"/>; <paramref name="expectedEnds"/>
+    /// gives the training jobs' expected ends where known.
+    /// </summary>
+    public static MixingSnapshot From(
+        DateTimeOffset now, IEnumerable<NodeView> views, IReadOnlyList<ServiceDemand> demands, IReadOnlyDictionary<string, DateTimeOffset>? expectedEnds = null)
     {
         ArgumentNullException.ThrowIfNull(views);
         ArgumentNullException.ThrowIfNull(demands);
@@ -25,7 +29,7 @@ public sealed record MixingSnapshot(
             v.TargetMode,
             v.Spec.Gpus,
             v.Allocations.Where(a => a.Kind == AllocationKind.InferenceReplica).Sum(a => a.Resources.Gpus),
-            [.. v.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => new TrainingRun(a.OwnerId, a.Resources.Gpus, a.Since))],
+            [.. v.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => new TrainingRun(a.OwnerId, a.Resources.Gpus, a.Since, expectedEnds?.GetValueOrDefault(a.OwnerId) is { } end && end != default ? end : null))],
             v.Transitions.LastOrDefault(t => t.From != t.To)?.At)).ToImmutableArray();
         var pending = demands.SelectMany(d => Enumerable.Repeat(d.ReplicaResources.Gpus, InferenceDemand.Pending(d))).ToImmutableArray();
 

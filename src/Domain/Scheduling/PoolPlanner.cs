@@ -182,7 +182,8 @@ public sealed class PoolPlanner
         var largest = LargestFree(longRunning);
         if (largest is not null && largest.Free.Gpus >= entry.Request.Gpus)
         {
-            var node = NodeChooser.Choose(entry.Request, nodes, _options.Placement, Schedulable);
+            var node = (_options.MatchLentRunTime && !longRunning ? Mixing.RunTimeMatch.Choose(entry.Request, AllNodes, _reclaimBy, _now, entry.ExpectedDuration) : null)
+                ?? NodeChooser.Choose(entry.Request, nodes, _options.Placement, Schedulable);
             if (node is not null)
             {
                 return new Decision(DecisionKind.Place, node.Node, tier.Value, score, null, $"placed on {node.Node} ({tier.Value} tier)");

@@ -63,6 +63,12 @@ public sealed class SchedulingOptions
     /// <summary>Earlier runs of a template that right-sizing looks at.</summary>
     public int RightSizingRuns { get; set; } = 3;
 
+    /// <summary>
+    /// A short job goes first to the lent node expected back soonest after its expected end (<c>RunTimeMatch</c>), before
+    /// any other node; off by default (best fit over every eligible node).
+    /// </summary>
+    public bool MatchLentRunTime { get; set; }
+
     /// <summary>Jobs expected to run longer than this go to Fixed nodes only.</summary>
     public TimeSpan LongJobThreshold { get; set; } = TimeSpan.FromHours(12);
 

@@ -54,6 +54,41 @@ internal sealed class HandoverDriver(IGrainFactory grains, string pool, SuspectR
         return done;
     }
 
+    /// <summary>
+    /// The expected end (start + declared duration) of every training job on the lent or draining nodes among
+    /// <paramref name="views"/>, read from the jobs (bounded fan-out); a job that is gone is left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> ExpectedEndsAsync(IEnumerable<NodeView> views)
+    {
+        var runs = views.Where(v => v.Mode is NodeMode.OfflineNormal or NodeMode.Unnormal)
+            .SelectMany(v => v.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob))
+            .ToList();
+        var ends = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var chunk in runs.Chunk(32))
+        {
+            var answers = await Task.WhenAll(chunk.Select(async a =>
+            {
+                try
+                {
+                    return (a.OwnerId, End: (DateTimeOffset?)(a.Since + (await grains.GetGrain<IJobGrain>(a.OwnerId).GetAsync()).Spec.Duration));
+                }
+                catch (WpaiNotFoundException)
+                {
+                    return (a.OwnerId, End: null);
+                }
+            }));
+            foreach (var (owner, end) in answers)
+            {
+                if (end is { } at)
+                {
+                    ends[owner] = at;
+                }
+            }
+        }
+
+        return ends;
+    }
+
     private async Task MoveReplicasAsync(NodeView view, ImmutableArray<string>.Builder moved)
     {
         var name = view.Spec.Name;

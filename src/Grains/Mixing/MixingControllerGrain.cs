@@ -69,8 +69,11 @@ public sealed partial class MixingControllerGrain(
         var now = clock.GetUtcNow();
         var pendingReplicas = InferenceDemand.Pending(demands);
         var demandGpus = InferenceDemand.Gpus(demands);
-        bool Urgent() => MixingPolicy.ReclaimIsUrgent(demandGpus, views.Values.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => v.Spec.Gpus), pendingReplicas);
+        int Serving() => views.Values.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => v.Spec.Gpus);
+        bool Urgent() => MixingPolicy.ReclaimIsUrgent(demandGpus, Serving(), pendingReplicas);
         var driver = new HandoverDriver(GrainFactory, Pool, _suspects, this);
+        var ends = settings.ReclaimSoonestEnding || settings.DrainOnForecast ? await driver.ExpectedEndsAsync(views.Values) : null;
+        var drainUntil = MixingPolicy.DrainUntil(settings, MixingSnapshot.From(now, [], demands).Forecast, Serving(), now);
 
         // Handovers in progress (draining within their grace, a tick that stopped half-way, or a restart) are driven to
         // their recorded target first.
@@ -78,12 +81,12 @@ public sealed partial class MixingControllerGrain(
         {
             var urgent = Urgent();
             var since = view.Transitions.LastOrDefault(t => t.To == NodeMode.Unnormal)?.At ?? now;
-            var killNow = MixingPolicy.KillsNow(settings, since, now, urgent);
+            var killNow = MixingPolicy.KillsNow(settings, since, now, urgent, drainUntil);
             var reason = MixingReasons.Resume(settings, view.TargetMode!.Value, killNow, urgent);
             views[view.Spec.Name] = await driver.DriveAsync(view, view.TargetMode!.Value, S.UsageRate, reason, killNow);
         }
 
-        var plan = MixingPolicy.Decide(settings, MixingSnapshot.From(now, views.Values, demands));
+        var plan = MixingPolicy.Decide(settings, MixingSnapshot.From(now, views.Values, demands, ends));
         foreach (var handover in plan.Handovers)
         {
             NodeView begun;
@@ -98,7 +101,7 @@ public sealed partial class MixingControllerGrain(
             }
 
             Record(handover.Node, views[handover.Node].Mode, NodeMode.Unnormal, handover.Target, plan.UsageRate, handover.Reason, [], []);
-            views[handover.Node] = await driver.DriveAsync(begun, handover.Target, plan.UsageRate, handover.Reason, MixingPolicy.KillsNow(settings, now, now, Urgent()));
+            views[handover.Node] = await driver.DriveAsync(begun, handover.Target, plan.UsageRate, handover.Reason, MixingPolicy.KillsNow(settings, now, now, Urgent(), drainUntil));
         }
 
         await GrainFactory.GetGrain<IPoolSchedulerGrain>(Pool).SetReclaimForecastAsync(plan.ReclaimBy);

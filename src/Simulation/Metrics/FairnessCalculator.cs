@@ -5,7 +5,8 @@ namespace WPAI.Simulation.Metrics;
 
 /// <summary>
 /// Computes <see cref="FairnessMetrics"/> from a run's event log. A department's demand in a pool at a moment = the GPUs
-/// asked by its jobs that are pending or running and prefer that pool (their first acceptable model); its entitlement =
+/// its jobs that prefer that pool (their first acceptable model) need: a running job the GPUs it holds (a right-sized run
+/// needs no more than it was given), a pending job the GPUs it asked; its entitlement =
 /// Σ over pools of min(its quota there, that demand); what it received = min(GPUs allocated to it anywhere, entitlement).
 /// Both are integrated over the arrival window.
 /// </summary>
@@ -83,11 +84,13 @@ public static class FairnessCalculator
                 case RunEventKind.Started when pending.Remove(e.JobId):
                     running[e.JobId] = e.Gpus;
                     allocated[d] += e.Gpus;
+                    demand[d, p] += e.Gpus - job.Gpus;
                     break;
                 case RunEventKind.Stopped:
                     if (running.Remove(e.JobId, out var gpus))
                     {
                         allocated[d] -= gpus;
+                        demand[d, p] += job.Gpus - gpus;
                         if (e.Reason == StopReason.Preempted)
                         {
                             pending.Add(e.JobId);

@@ -15,7 +15,9 @@ namespace WPAI.Simulation.Metrics;
 /// <item>fallback placement = a start on a pool other than the job's first acceptable model;</item>
 /// <item>fragmentation = free GPUs on nodes whose free GPUs are fewer than the smallest pending GPU job that accepts that pool,
 /// sampled after each event time and averaged over W (as GPUs and as a fraction of capacity);</item>
-/// <item>makespan = last completion − first arrival.</item>
+/// <item>makespan = last completion − first arrival;</item>
+/// <item>right-sized starts = starts given fewer GPUs than the job asked (CPU right-sized: less CPU than asked); stretched starts = those given fewer than it uses
+/// (<see cref="RunTimeModel"/>: such a run takes longer).</item>
 /// </list>
 /// </summary>
 public static class MetricsCalculator
@@ -337,6 +339,11 @@ public static class MetricsCalculator
             wallSeconds > 0 ? eventCount / wallSeconds : 0,
             pools,
             series,
-            [.. Enumerable.Range(0, 101).Select(q => Percentile.NearestRank(waits, q / 100.0))]);
+            [.. Enumerable.Range(0, 101).Select(q => Percentile.NearestRank(waits, q / 100.0))])
+        {
+            RightSizedStarts = log.Events.Count(e => e.Kind == RunEventKind.Started && e.Gpus < jobs[e.JobId].Gpus),
+            StretchedStarts = log.Events.Count(e => e.Kind == RunEventKind.Started && RunTimeModel.Stretch(jobs[e.JobId], e.Gpus) > 1),
+            CpuRightSizedStarts = log.Events.Count(e => e.Kind == RunEventKind.Started && e.CpuMilli < jobs[e.JobId].CpuMilli),
+        };
     }
 }

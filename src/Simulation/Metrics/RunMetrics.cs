@@ -39,4 +39,13 @@ public sealed record RunMetrics(
 {
     /// <summary>Per-department shares of GPU-time against ownership, with Jain's index (null when not computed).</summary>
     public FairnessMetrics? Fairness { get; init; }
+
+    /// <summary>Starts given fewer GPUs than the job asked (right-sized from its template's earlier runs).</summary>
+    public int RightSizedStarts { get; init; }
+
+    /// <summary>Right-sized starts given fewer GPUs than the job uses: they run longer (<see cref="Workload.RunTimeModel"/>).</summary>
+    public int StretchedStarts { get; init; }
+
+    /// <summary>Starts given less CPU than the job asked (the CPU request right-sized to its template's mean use × 1.5).</summary>
+    public int CpuRightSizedStarts { get; init; }
 }

@@ -86,6 +86,7 @@ public static class MixingMetricsCalculator
         var (lends, reclaims) = Handovers(result.Decisions);
         var training = MetricsCalculator.Compute(scenario.Workload, result.Log, policy.Name, result.WallSeconds, result.Events);
         var timeline = result.Timeline;
+        var (cluster, inference) = GpuUsage(timeline, scenario.Workload.WindowStart, scenario.Workload.WindowEnd, scenario.Workload.FleetGpus);
         return new MixingRunMetrics(
             policy.Name,
             policy.Description,
@@ -115,6 +116,30 @@ public static class MixingMetricsCalculator
             result.WallSeconds,
             result.Events,
             result.Ticks,
-            result.Note);
+            result.Note)
+        {
+            QueueDelayMeanSeconds = training.WaitMeanSeconds,
+            QueueDelayP95Seconds = training.WaitP95Seconds,
+            ClusterGpuUsage = cluster,
+            InferenceGpuUsage = inference,
+            LostGpuHours = result.LostGpuHours,
+            CheckpointableKills = result.Decisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Count(scenario.CheckpointableJobs.Contains),
+        };
+    }
+
+    /// <summary>
+    /// Mean over the ticks in [<paramref name="from"/>, <paramref name="to"/>] of (inference + training GPUs held) / fleet GPUs,
+    /// and of inference GPUs alone; zeros without a tick there.
+    /// </summary>
+    public static (double Cluster, double Inference) GpuUsage(IReadOnlyList<MixingSample> timeline, TimeSpan from, TimeSpan to, int fleetGpus)
+    {
+        ArgumentNullException.ThrowIfNull(timeline);
+        var inWindow = timeline.Where(s => s.At >= from && s.At <= to).ToList();
+        if (inWindow.Count == 0 || fleetGpus <= 0)
+        {
+            return (0, 0);
+        }
+
+        return (inWindow.Average(s => s.InferenceGpus + s.TrainingGpus) / fleetGpus, inWindow.Average(s => s.InferenceGpus) / (double)fleetGpus);
     }
 }

@@ -35,12 +35,37 @@ public static class MixingPolicies
         "wpai-mixing-avoid-doomed", "wpai-mixing plus look-ahead (b) only: no short job on a lent node forecast to be reclaimed before its end",
         WpaiMixing.Settings with { AvoidDoomedPlacement = true });
 
+    public static MixingPolicy WpaiMixingMatch { get; } = new(
+        "wpai-mixing-match", "wpai-mixing-lookahead plus run-time matching: a short job goes to the lent node expected back soonest after its expected end, before Fixed nodes",
+        WpaiMixingLookAhead.Settings, MatchRunTime: true);
+
+    public static MixingPolicy WpaiMixingValley { get; } = new(
+        "wpai-mixing-valley", "wpai-mixing-lookahead plus valley lending: lends when the 3-hour forecast keeps usage after lending under the band's midpoint, not only below minRate",
+        WpaiMixingLookAhead.Settings with { LendOnValley = true });
+
+    public static MixingPolicy WpaiMixingSoonest { get; } = new(
+        "wpai-mixing-soonest", "wpai-mixing-lookahead plus soonest-ending reclaims: takes back the lent nodes whose jobs are expected to end soonest first",
+        WpaiMixingLookAhead.Settings with { ReclaimSoonestEnding = true });
+
+    public static MixingPolicy WpaiMixingDrain { get; } = new(
+        "wpai-mixing-drain", "wpai-mixing-lookahead plus forecast drains: a node being taken back drains until the forecast needs it, not 30 minutes",
+        WpaiMixingLookAhead.Settings with { DrainOnForecast = true });
+
+    public static MixingPolicy WpaiMixingAll { get; } = new(
+        "wpai-mixing-all", "wpai-mixing-lookahead with all four: run-time matching, valley lending, soonest-ending reclaims, forecast drains",
+        WpaiMixingLookAhead.Settings with { LendOnValley = true, ReclaimSoonestEnding = true, DrainOnForecast = true }, MatchRunTime: true);
+
+    public static MixingPolicy WpaiMixingAllCheckpoint { get; } = new(
+        "wpai-mixing-all-checkpoint", "wpai-mixing-all, and jobs that declared themselves checkpointable lose only the run time since their last checkpoint on a reclaim",
+        WpaiMixingAll.Settings, MatchRunTime: true, Checkpoint: true);
+
     /// <summary>Every policy, in the order reports list them.</summary>
     public static ImmutableArray<MixingPolicy> All { get; } =
-        [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed];
+        [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
+         WpaiMixingMatch, WpaiMixingValley, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingAll, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
-    public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow];
+    public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];
 
     public static MixingPolicy Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

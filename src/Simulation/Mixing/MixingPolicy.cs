@@ -2,5 +2,9 @@ using WPAI.Abstractions.Contracts.Mixing;
 
 namespace WPAI.Simulation.Mixing;
 
-/// <summary>A mixing policy to replay: its name, what it is, and the settings its pools' controllers get.</summary>
-public sealed record MixingPolicy(string Name, string Description, MixingSettings Settings);
+/// <summary>
+/// A mixing policy to replay: its name, what it is, the settings its pools' controllers get, whether the pool schedulers
+/// match short jobs' expected run times to the lent nodes' expected reclaim times (<c>SchedulingOptions.MatchLentRunTime</c>),
+/// and whether jobs that declared themselves checkpointable lose only the run time since their last checkpoint on a reclaim.
+/// </summary>
+public sealed record MixingPolicy(string Name, string Description, MixingSettings Settings, bool MatchRunTime = false, bool Checkpoint = false);

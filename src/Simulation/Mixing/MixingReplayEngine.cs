@@ -7,6 +7,7 @@ using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Contracts.Inference;
 using WPAI.Abstractions.Errors;
 using WPAI.Abstractions.Grains;
+using WPAI.Domain.Scheduling;
 using WPAI.Grains.Inference;
 using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Policies;
@@ -30,6 +31,9 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
 {
     private const int MaxPassRounds = 8;
 
+    /// <summary>How long a grain call of the replay may take before it fails (wall time).</summary>
+    private static readonly TimeSpan ReplayResponseTimeout = TimeSpan.FromMinutes(10);
+
     public async Task<MixingRunResult> RunAsync(MixingScenario scenario, MixingPolicy policy, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -38,14 +42,23 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
         var clock = new VirtualClock(GrainReplayEngine.Origin);
         var log = new EventLog();
         var workload = scenario.Workload;
-        var jobs = workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
+        var jobs = new CheckpointedJobDictionary(
+            workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal), scenario.CheckpointableJobs, scenario.CheckpointInterval, policy.Checkpoint);
         var driver = new ReplayClusterDriver(clock, log, jobs);
 
-        using var host = GrainReplayEngine.BuildHost(clock, driver, PolicyPresets.Wpai, services => services.Configure<InferenceScalingOptions>(o =>
+        using var host = GrainReplayEngine.BuildHost(clock, driver, PolicyPresets.Wpai, services =>
         {
-            o.EvaluationPeriod = TimeSpan.Zero; // the loop evaluates; no wall-clock timer
-            o.RetrainInterval = scenario.Retrain;
-        }));
+            services.Configure<InferenceScalingOptions>(o =>
+            {
+                o.EvaluationPeriod = TimeSpan.Zero; // the loop evaluates; no wall-clock timer
+                o.RetrainInterval = scenario.Retrain;
+            });
+            services.Configure<SchedulingOptions>(o => o.MatchLentRunTime = policy.MatchRunTime);
+
+            // A replay on a busy machine can starve a grain turn for longer than Orleans' 30 s default; the loop awaits
+            // every call in order, so a late answer is only late, never lost.
+            services.PostConfigure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = ReplayResponseTimeout);
+        });
         await host.StartAsync(cancellationToken);
         try
         {
@@ -71,11 +84,14 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 return new MixingRunResult(policy.Name, unavailable, log, 0, 0, wall.Elapsed.TotalSeconds, [], 0, ImmutableDictionary<string, double>.Empty, [], 0, null);
             }
 
-            var run = new Run(grains, scenario, withControllers, clock, driver, log, trace);
+            var run = new Run(grains, scenario, withControllers, clock, driver, log, jobs, trace);
             await run.LoopAsync(progress, cancellationToken);
             return new MixingRunResult(
                 policy.Name, null, log, run.Events, run.Ticks, wall.Elapsed.TotalSeconds, run.Decisions.ToImmutable(), run.KillStops,
-                run.Violations.ToImmutableDictionary(StringComparer.Ordinal), run.Timeline.ToImmutable(), driver.Rejections, driver.FirstRejection, note);
+                run.Violations.ToImmutableDictionary(StringComparer.Ordinal), run.Timeline.ToImmutable(), driver.Rejections, driver.FirstRejection, note)
+            {
+                LostGpuHours = run.LostGpuHours,
+            };
         }
         finally
         {
@@ -101,12 +117,13 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
         return null;
     }
 
-    private sealed class Run(IGrainFactory grains, MixingScenario scenario, bool withControllers, VirtualClock clock, ReplayClusterDriver driver, EventLog log, Action<string>? trace)
+    private sealed class Run(
+        IGrainFactory grains, MixingScenario scenario, bool withControllers, VirtualClock clock, ReplayClusterDriver driver, EventLog log, CheckpointedJobDictionary checkpoints, Action<string>? trace)
     {
         private readonly IPoolSchedulerGrain[] _pools = [.. scenario.Workload.Pools.Select(p => grains.GetGrain<IPoolSchedulerGrain>(p))];
         private readonly IMixingControllerGrain[] _controllers = withControllers ? [.. scenario.Workload.Pools.Select(p => grains.GetGrain<IMixingControllerGrain>(p))] : [];
         private readonly Dictionary<string, SimJob> _jobs = scenario.Workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
-        private readonly Dictionary<string, int> _trainingGpus = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (TimeSpan Since, int Gpus)> _running = new(StringComparer.Ordinal);
         private int _logRead;
 
         public long Events { get; private set; }
@@ -114,6 +131,9 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
         public long Ticks { get; private set; }
 
         public int KillStops { get; private set; }
+
+        /// <summary>GPU-hours of run time thrown away by reclaim kills (less what checkpoints kept).</summary>
+        public double LostGpuHours { get; private set; }
 
         public ImmutableArray<PoolDecision>.Builder Decisions { get; } = ImmutableArray.CreateBuilder<PoolDecision>();
 
@@ -185,11 +205,13 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
         {
             Ticks++;
             double qps = 0, served = 0, demandGpus = 0;
+            var inferenceGpus = 0;
             foreach (var service in scenario.Services)
             {
                 var grain = grains.GetGrain<IInferenceServiceGrain>(service.Name);
                 var before = await grain.GetAsync();
                 var capacity = service.Spec.CapacityQps;
+                inferenceGpus += before.Replicas.Length * service.Spec.ReplicaResources.Gpus;
 
                 // SLO accounting and load reports for the minutes since the last tick, with the replicas placed then.
                 var first = at == TimeSpan.Zero ? at : at - scenario.Tick + TimeSpan.FromMinutes(1);
@@ -223,10 +245,10 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
             var online = withControllers ? 0 : scenario.OnlineGpus;
             for (var p = 0; p < _controllers.Length; p++)
             {
-                CountPreemptionStops(); // scheduler preemptions before this tick are not the controller's
+                CountPreemptionStops(byReclaim: false); // scheduler preemptions before this tick are not the controller's
                 trace?.Invoke("mixing tick " + scenario.Workload.Pools[p]);
                 var decisions = await _controllers[p].TickAsync();
-                KillStops += CountPreemptionStops();
+                KillStops += CountPreemptionStops(byReclaim: true);
                 foreach (var d in decisions)
                 {
                     Decisions.Add(new PoolDecision(scenario.Workload.Pools[p], d));
@@ -237,7 +259,7 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 online += view.OnlineGpus;
             }
 
-            Timeline.Add(new MixingSample(at, lent, demandGpus, online, qps, served, TrainingGpus()));
+            Timeline.Add(new MixingSample(at, lent, demandGpus, online, qps, served, TrainingGpus(), inferenceGpus));
         }
 
         /// <summary>Waits (wall time) until no service has a forecaster training in flight, so every run adopts models at the same virtual time.</summary>
@@ -270,7 +292,11 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
             }
         }
 
-        private int CountPreemptionStops()
+        /// <summary>
+        /// Reads the log since the last call: runs started and stopped; counts preemption stops and, when they are the
+        /// controller's (<paramref name="byReclaim"/>), the run time they throw away (<see cref="CheckpointedJobDictionary.Killed"/>).
+        /// </summary>
+        private int CountPreemptionStops(bool byReclaim)
         {
             var events = log.Events;
             var count = 0;
@@ -279,14 +305,14 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 var e = events[i];
                 if (e.Kind == RunEventKind.Started)
                 {
-                    _trainingGpus[e.JobId] = e.Gpus;
+                    _running[e.JobId] = (e.At, e.Gpus);
                 }
-                else if (e.Kind == RunEventKind.Stopped)
+                else if (e.Kind == RunEventKind.Stopped && _running.Remove(e.JobId, out var run) && e.Reason == StopReason.Preempted)
                 {
-                    _trainingGpus.Remove(e.JobId);
-                    if (e.Reason == StopReason.Preempted)
+                    count++;
+                    if (byReclaim)
                     {
-                        count++;
+                        LostGpuHours += checkpoints.Killed(e.JobId, e.At - run.Since).TotalHours * run.Gpus;
                     }
                 }
             }
@@ -297,8 +323,8 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
 
         private int TrainingGpus()
         {
-            CountPreemptionStops();
-            return _trainingGpus.Values.Sum();
+            CountPreemptionStops(byReclaim: false);
+            return _running.Values.Sum(r => r.Gpus);
         }
     }
 }

@@ -47,14 +47,25 @@ public static class MixingReportWriter
         return
         [
             string.Create(c, $"Split: in each pool the first ⌊{a.OnlineShare} × nodes⌋ nodes by name start OnlineNormal (serve inference, may be lent), the rest Fixed (training only, never lent); a pool of one node stays Fixed. Online {s.OnlineNodes.Count} nodes / {s.OnlineGpus} GPUs, Fixed {s.Workload.Nodes.Length - s.OnlineNodes.Count} nodes / {s.FixedGpus} GPUs."),
-            string.Create(c, $"Training: the openb pods prepared as by `wpai simulate` (jobs > {a.MaxDuration.TotalDays:0.#} d and CPU-only pods left out, 10 Zipf departments with equal quotas, Philly-shaped utilization), arrivals compressed to offered load {a.OfferedLoad} of the whole scaled fleet's GPUs ({s.Workload.FleetGpus}), scheduled by the `wpai` preset; a killed job restarts from the beginning."),
+            string.Create(c, $"Training: the openb pods prepared as by `wpai simulate` (jobs > {a.MaxDuration.TotalDays:0.#} d and CPU-only pods left out, 10 Zipf departments with equal quotas, Philly-shaped utilization), arrivals compressed so that training asks for {TrainingDemand(a, s)}: offered load {s.Workload.OfferedLoad:0.###} of the whole scaled fleet's {s.Workload.FleetGpus} GPUs{(a.Arrivals is { } k ? string.Create(c, $", only the arrivals of the first {k.TotalDays:0.##} d kept") : string.Empty)}; scheduled by the `wpai` preset (jobs expected to run > 12 h only on Fixed nodes); a killed job restarts from the beginning, except under the -checkpoint policies (below)."),
+            string.Create(c, $"Checkpoints (only the policies ending in -checkpoint): {a.CheckpointableShare:P0} of the jobs (seeded draw) declare themselves checkpointable ({s.CheckpointableJobs.Count:N0} jobs); such a job saves a checkpoint every {a.CheckpointInterval.TotalMinutes:0} min of run time, is warned before a reclaim kills it (the grace lets the last checkpoint finish), and loses only the run time since its last checkpoint: its next run does the rest. Lost GPU-hours = Σ over reclaim kills of (run time lost × GPUs)."),
             string.Create(c, $"Inference: one service per (pool with online nodes, load file); a replica takes 1 GPU with the node's CPU and memory per GPU, serves {a.CapacityQps} QPS and the services scale to {MixingScenario.TargetUtilization:P0} of it; min 1 replica, max the pool's online GPUs. The loads count equally (each divided by its median daily peak over the replayed days); their sum is scaled so that the median replayed day's peak of the pool's services together asks for {a.PeakBusy:P0} of the pool's online GPUs at the target (so the online half is busy at the daily peak; peaks above the median day's, e.g. Twitter bursts, ask for more)."),
             "Load days: virtual day 0 (2026-01-01, a Thursday, 00:00 UTC) is the file's first whole Thursday (times as written in the file, read as UTC); the file's whole weeks repeat in order; linear interpolation between points.",
             string.Create(c, $"Ticks every {a.Tick.TotalMinutes:0} min of virtual time: for each service the load of every minute since the last tick is reported and the minutes are accounted for SLO with the replicas it had (ready 60 s after placement), then the service is evaluated (the grain places replicas on OnlineNormal nodes through the pool scheduler); then every pool's IMixingControllerGrain ticks; then scheduling passes. Training completions and arrivals are processed at their exact times. 5 minutes: the load files step at 5 and 30 minutes, the controllers' minimum dwell is 30 minutes, and the SLO is still accounted per minute."),
             string.Create(c, $"Warm-up: {a.WarmUp.TotalHours:0} h of inference only before the first training arrival, so the forecasters have history (they train from 2 days of history); forecasters retrain every {a.Retrain.TotalHours:0} h (grain default 6 h, longer here for speed) and each training is awaited, so runs are deterministic."),
             "Metrics reported to the services: QPS every minute; GPU utilization = demand / ready capacity; no latency or error model (reported as 0), so QPS drives scaling.",
-            string.Create(c, $"The replay ends {a.Drain.TotalHours:0} h after the last training arrival; lentShare and killRate count the whole replay, offline GPU utilization and waits the training arrival window (fractions of all {s.Workload.FleetGpus} GPUs)."),
+            string.Create(c, $"The replay ends {a.Drain.TotalHours:0} h after the last training arrival; lentShare and killRate count the whole replay, offline GPU utilization, cluster GPU usage and queueing delays the training arrival window (fractions of all {s.Workload.FleetGpus} GPUs)."),
         ];
+    }
+
+    /// <summary>How training demand was sized, in words.</summary>
+    public static string TrainingDemand(MixingSimulationOptions a, MixingScenario s)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(s);
+        return a.OfferedLoad is { } offered
+            ? string.Create(CultureInfo.InvariantCulture, $"offered load {offered} of all GPUs (--offered-load)")
+            : string.Create(CultureInfo.InvariantCulture, $"{a.TrainingLoad} × the {s.FixedGpus} Fixed GPUs (--training-load)");
     }
 
     public static JsonObject ToJson(MixingSimulationOptions a, MixingScenario s, IReadOnlyList<MixingRunMetrics> runs)
@@ -96,6 +107,7 @@ public static class MixingReportWriter
         }
 
         var runArray = new JsonArray();
+        var noMixing = runs.FirstOrDefault(r => r.Policy == MixingPolicies.NoMixing.Name && r.Unavailable is null);
         foreach (var r in runs)
         {
             var slo = new JsonObject();
@@ -126,6 +138,15 @@ public static class MixingReportWriter
                 ["waitP50Seconds"] = Round(r.WaitP50Seconds),
                 ["waitP95Seconds"] = Round(r.WaitP95Seconds),
                 ["jctP50Seconds"] = Round(r.JctP50Seconds),
+                ["queueDelayMeanSeconds"] = Round(r.QueueDelayMeanSeconds),
+                ["queueDelayP95Seconds"] = Round(r.QueueDelayP95Seconds),
+                ["clusterGpuUsage"] = Round(r.ClusterGpuUsage, 4),
+                ["inferenceGpuUsage"] = Round(r.InferenceGpuUsage, 4),
+                ["lostGpuHours"] = Round(r.LostGpuHours, 2),
+                ["checkpointableKills"] = r.CheckpointableKills,
+                ["queueDelayReductionVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.QueueDelayReduction(r, noMixing)),
+                ["jctReductionVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.JctReduction(r, noMixing)),
+                ["clusterGpuUsageVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.ClusterUsageGain(r, noMixing)),
                 ["jobsNeverStarted"] = r.JobsNeverStarted,
                 ["lends"] = r.Lends,
                 ["reclaims"] = r.Reclaims,
@@ -157,7 +178,11 @@ public static class MixingReportWriter
             ["settings"] = new JsonObject
             {
                 ["fleetScale"] = a.FleetScale,
-                ["offeredLoad"] = a.OfferedLoad,
+                ["trainingLoad"] = a.OfferedLoad is null ? a.TrainingLoad : null,
+                ["offeredLoad"] = Round(s.Workload.OfferedLoad, 4),
+                ["arrivalsHours"] = a.Arrivals?.TotalHours,
+                ["checkpointableShare"] = a.CheckpointableShare,
+                ["checkpointIntervalMinutes"] = a.CheckpointInterval.TotalMinutes,
                 ["seed"] = a.Seed,
                 ["onlineShare"] = a.OnlineShare,
                 ["peakBusy"] = a.PeakBusy,
@@ -195,17 +220,18 @@ public static class MixingReportWriter
         ArgumentNullException.ThrowIfNull(runs);
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine("| policy | lentShare | killRate | kills / starts on lent | SLO-violation min | offline GPU util | offline GPU alloc | lends / reclaims | mean lent nodes | wait p95 | never started |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| policy | lentShare | killRate | kills / starts on lent | lost GPU-h | SLO-violation min | queue delay mean / p95 | JCT p50 | cluster GPU usage | offline GPU util | lends / reclaims | mean lent nodes | never started |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in runs)
         {
             if (r.Unavailable is not null)
             {
-                sb.AppendLine(c, $"| {r.Policy} | not run: {r.Unavailable} | | | | | | | | | |");
+                sb.AppendLine(c, $"| {r.Policy} | not run: {r.Unavailable} | | | | | | | | | | | |");
                 continue;
             }
 
-            sb.AppendLine(c, $"| {r.Policy} | {r.LentShare:P1} | {r.KillRate:P2} | {r.Kills} / {r.StartsOnLent} | {r.SloViolationMinutes:0} | {r.OfflineGpuUtilization:P1} | {r.OfflineGpuAllocation:P1} | {r.Lends} / {r.Reclaims} | {r.MeanLentNodes:0.0} | {Reporting.ReportWriter.Duration(r.WaitP95Seconds)} | {r.JobsNeverStarted} |");
+            var d = Reporting.ReportWriter.Duration;
+            sb.AppendLine(c, $"| {r.Policy} | {r.LentShare:P1} | {r.KillRate:P2} | {r.Kills} / {r.StartsOnLent} | {r.LostGpuHours:0.#} | {r.SloViolationMinutes:0} | {d(r.QueueDelayMeanSeconds)} / {d(r.QueueDelayP95Seconds)} | {d(r.JctP50Seconds)} | {r.ClusterGpuUsage:P1} | {r.OfflineGpuUtilization:P1} | {r.Lends} / {r.Reclaims} | {r.MeanLentNodes:0.0} | {r.JobsNeverStarted} |");
         }
 
         return sb.ToString();
@@ -221,7 +247,7 @@ public static class MixingReportWriter
         var sb = new StringBuilder();
         sb.AppendLine("# Online/offline mixing simulation");
         sb.AppendLine();
-        sb.AppendLine(c, $"Training `{Path.GetFileName(a.Pods)}` on `{Path.GetFileName(a.Nodes)}` at fleet scale {a.FleetScale} ({s.Workload.Nodes.Length} nodes, {s.Workload.FleetGpus} GPUs, {s.Workload.Jobs.Length:N0} jobs) and offered load {a.OfferedLoad}; inference from {string.Join(", ", a.LoadFiles.Select(f => $"`{Path.GetFileName(f)}`"))}; seed {a.Seed}. Training arrivals from {s.Workload.WindowStart.TotalDays:0.##} d to {s.Workload.WindowEnd.TotalDays:0.##} d of virtual time, replay to {s.End.TotalDays:0.##} d.");
+        sb.AppendLine(c, $"Training `{Path.GetFileName(a.Pods)}` on `{Path.GetFileName(a.Nodes)}` at fleet scale {a.FleetScale} ({s.Workload.Nodes.Length} nodes, {s.Workload.FleetGpus} GPUs, {s.Workload.Jobs.Length:N0} jobs), online share {a.OnlineShare}, training demand {TrainingDemand(a, s)} (offered load {s.Workload.OfferedLoad:0.###} of all GPUs); inference from {string.Join(", ", a.LoadFiles.Select(f => $"`{Path.GetFileName(f)}`"))}; seed {a.Seed}. Training arrivals from {s.Workload.WindowStart.TotalDays:0.##} d to {s.Workload.WindowEnd.TotalDays:0.##} d of virtual time, replay to {s.End.TotalDays:0.##} d.");
         sb.AppendLine();
         sb.AppendLine("## Split and services");
         sb.AppendLine();
@@ -262,7 +288,7 @@ public static class MixingReportWriter
         }
 
         sb.AppendLine();
-        sb.AppendLine("Definitions: lentShare = completed training jobs whose completing run ran on a lent machine (a node that started online) / completed jobs; killRate = runs killed by a reclaim (the controllers' decisions) / runs started on lent machines; SLO-violation minutes = minutes where a service's demand exceeds its ready replicas × capacity (as in `wpai simulate --inference`), summed over services; offline GPU utilization/allocation = training GPU use/holding over the arrival window, as a fraction of all GPUs.");
+        sb.AppendLine("Definitions: lentShare = completed training jobs whose completing run ran on a lent machine (a node that started online) / completed jobs; killRate = runs killed by a reclaim (the controllers' decisions) / runs started on lent machines; lost GPU-h = Σ over reclaim kills of run time lost × GPUs (less what checkpoints kept); SLO-violation minutes = minutes where a service's demand exceeds its ready replicas × capacity (as in `wpai simulate --inference`), summed over services; queue delay = first start − submit over the arrival window's jobs (a job never started counts until the end of the replay); JCT = completion − submit; cluster GPU usage = GPUs held by inference replicas and training runs together / all GPUs, sampled every tick over the arrival window; offline GPU utilization = training GPU use over the arrival window, as a fraction of all GPUs.");
         sb.AppendLine();
         sb.AppendLine("## Assumptions");
         sb.AppendLine();
@@ -284,6 +310,8 @@ public static class MixingReportWriter
 
         return sb.ToString();
     }
+
+    private static JsonNode? Ratio(double? x) => x is { } v ? Round(v, 3) : null;
 
     private static double Round(double x, int digits = 3) => double.IsFinite(x) ? Math.Round(x, digits) : 0;
 }

@@ -35,4 +35,22 @@ public sealed record MixingRunMetrics(
     double WallSeconds,
     long Events,
     long Ticks,
-    string? Note = null);
+    string? Note = null)
+{
+    /// <summary>Training queueing delay (first start − submit; never started: end of replay − submit), mean and p95 over the arrival window's jobs.</summary>
+    public double QueueDelayMeanSeconds { get; init; }
+
+    public double QueueDelayP95Seconds { get; init; }
+
+    /// <summary>Mean GPUs held by inference replicas and training runs together / all GPUs, over the training arrival window (sampled every tick).</summary>
+    public double ClusterGpuUsage { get; init; }
+
+    /// <summary>Mean GPUs held by inference replicas / all GPUs over the arrival window.</summary>
+    public double InferenceGpuUsage { get; init; }
+
+    /// <summary>GPU-hours of run time thrown away by reclaim kills (less what checkpoints kept).</summary>
+    public double LostGpuHours { get; init; }
+
+    /// <summary>Reclaim kills of jobs that declared themselves checkpointable.</summary>
+    public int CheckpointableKills { get; init; }
+}

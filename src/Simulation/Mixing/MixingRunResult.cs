@@ -21,4 +21,8 @@ public sealed record MixingRunResult(
     ImmutableArray<MixingSample> Timeline,
     int RejectedSubmissions,
     string? FirstRejection,
-    string? Note = null);
+    string? Note = null)
+{
+    /// <summary>GPU-hours of run time thrown away by reclaim kills (less what checkpoints kept).</summary>
+    public double LostGpuHours { get; init; }
+}

@@ -22,7 +22,9 @@ public sealed record MixingScenario(
     TimeSpan Retrain,
     double PeakBusy,
     double OnlineShare,
-    int ReplayedDays)
+    int ReplayedDays,
+    ImmutableHashSet<string> CheckpointableJobs,
+    TimeSpan CheckpointInterval)
 {
     /// <summary>The QPS target per replica: 70 % of its capacity (the services' <c>expectRate</c>).</summary>
     public const double TargetUtilization = 0.7;
@@ -55,21 +57,21 @@ public sealed record MixingScenario(
         ArgumentNullException.ThrowIfNull(pods);
         ArgumentNullException.ThrowIfNull(loads);
         ArgumentNullException.ThrowIfNull(a);
-        var prepared = WorkloadPreparer.Prepare(source, nodes, pods, new WorkloadOptions(a.Seed, a.FleetScale, QuotaMode.Equal, a.MaxDuration, a.OfferedLoad));
-        var workload = prepared with { Jobs = [.. prepared.Jobs.Select(j => j with { Submit = j.Submit + a.WarmUp })] };
-
-        var pools = ImmutableArray.CreateBuilder<PoolSplit>();
-        foreach (var pool in workload.Pools)
-        {
-            var inPool = workload.Nodes.Where(n => n.Pool == pool).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
-            var online = (int)Math.Floor(inPool.Count * a.OnlineShare);
-            pools.Add(new PoolSplit(
-                pool,
-                [.. inPool.Take(online).Select(n => n.Name)],
-                inPool.Take(online).Sum(n => n.Gpus),
-                [.. inPool.Skip(online).Select(n => n.Name)],
-                inPool.Skip(online).Sum(n => n.Gpus)));
-        }
+        // The split depends only on the scaled fleet; the arrivals are then compressed so that training asks for
+        // TrainingLoad × the Fixed GPUs (or the explicit --offered-load of the whole fleet).
+        var options = new WorkloadOptions(a.Seed, a.FleetScale, QuotaMode.Equal, a.MaxDuration, a.OfferedLoad);
+        var natural = WorkloadPreparer.Prepare(source, nodes, pods, options with { OfferedLoad = null });
+        var splits = Split(natural, a.OnlineShare);
+        var fleetGpus = natural.FleetGpus;
+        var offered = a.OfferedLoad ?? (fleetGpus == 0 ? 1 : a.TrainingLoad * splits.Sum(p => p.FixedGpus) / fleetGpus);
+        var prepared = WorkloadPreparer.Prepare(source, nodes, pods, options with { OfferedLoad = offered });
+        var kept = a.Arrivals is { } stretch && !prepared.Jobs.IsEmpty ? prepared.Jobs.Where(j => j.Submit <= prepared.Jobs[0].Submit + stretch) : prepared.Jobs;
+        var workload = prepared with { Jobs = [.. kept.Select(j => j with { Submit = j.Submit + a.WarmUp })] };
+        var pools = splits.ToBuilder();
+        var checkpointable = workload.Jobs
+            .Where(j => SeededHash.Unit(a.Seed, "checkpointable", j.Id) < a.CheckpointableShare)
+            .Select(j => j.Id)
+            .ToImmutableHashSet(StringComparer.Ordinal);
 
         var end = workload.WindowEnd + a.Drain;
         var days = Math.Max(1, (int)Math.Ceiling(end.TotalDays));
@@ -120,7 +122,27 @@ public sealed record MixingScenario(
             }
         }
 
-        return new MixingScenario(workload, pools.ToImmutable(), services.ToImmutable(), a.Tick, a.WarmUp, end, a.Retrain, a.PeakBusy, a.OnlineShare, days);
+        return new MixingScenario(
+            workload, pools.ToImmutable(), services.ToImmutable(), a.Tick, a.WarmUp, end, a.Retrain, a.PeakBusy, a.OnlineShare, days, checkpointable, a.CheckpointInterval);
+    }
+
+    /// <summary>In each pool the first ⌊share × nodes⌋ nodes by name start online, the rest Fixed.</summary>
+    private static ImmutableArray<PoolSplit> Split(PreparedWorkload workload, double share)
+    {
+        var pools = ImmutableArray.CreateBuilder<PoolSplit>();
+        foreach (var pool in workload.Pools)
+        {
+            var inPool = workload.Nodes.Where(n => n.Pool == pool).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+            var online = (int)Math.Floor(inPool.Count * share);
+            pools.Add(new PoolSplit(
+                pool,
+                [.. inPool.Take(online).Select(n => n.Name)],
+                inPool.Take(online).Sum(n => n.Gpus),
+                [.. inPool.Skip(online).Select(n => n.Name)],
+                inPool.Skip(online).Sum(n => n.Gpus)));
+        }
+
+        return pools.ToImmutable();
     }
 
     /// <summary>The highest weighted sum of the loads of each virtual day, sampled every 5 minutes.</summary>

@@ -31,7 +31,7 @@ public static class MixingSimulationCommand
         ArgumentNullException.ThrowIfNull(output);
         var c = CultureInfo.InvariantCulture;
         await output.WriteLineAsync(string.Create(c,
-            $"mixing: {scenario.Workload.Jobs.Length:N0} training jobs on {scenario.Workload.Nodes.Length} nodes / {scenario.Workload.FleetGpus} GPUs ({scenario.OnlineNodes.Count} nodes / {scenario.OnlineGpus} GPUs start online, {scenario.FixedGpus} GPUs Fixed), {scenario.Services.Length} inference services, ticks every {scenario.Tick.TotalMinutes:0} min to day {scenario.End.TotalDays:0.#}"));
+            $"mixing: {scenario.Workload.Jobs.Length:N0} training jobs (offered load {scenario.Workload.OfferedLoad:0.###} of all GPUs) on {scenario.Workload.Nodes.Length} nodes / {scenario.Workload.FleetGpus} GPUs ({scenario.OnlineNodes.Count} nodes / {scenario.OnlineGpus} GPUs start online, {scenario.FixedGpus} GPUs Fixed), {scenario.Services.Length} inference services, ticks every {scenario.Tick.TotalMinutes:0} min to day {scenario.End.TotalDays:0.#}"));
         var runs = new List<(MixingRunMetrics, MixingRunResult)>();
         foreach (var policy in options.Policies)
         {
@@ -49,9 +49,10 @@ public static class MixingSimulationCommand
             var result = await new MixingReplayEngine().RunAsync(scenario, policy, progress, cancellationToken);
             var metrics = MixingMetricsCalculator.Compute(scenario, policy, result);
             runs.Add((metrics, result));
+            await MixingReportWriter.WriteAsync(options, scenario, runs, cancellationToken); // a report after every policy, so a failure later loses none
             await output.WriteLineAsync(metrics.Unavailable is not null
                 ? "  not run: " + metrics.Unavailable
-                : string.Create(c, $"  lentShare {metrics.LentShare:P1}  killRate {metrics.KillRate:P2} ({metrics.Kills}/{metrics.StartsOnLent})  SLO-violation {metrics.SloViolationMinutes:0} min  offline GPU util {metrics.OfflineGpuUtilization:P1}  ({metrics.Ticks:N0} ticks, {metrics.WallSeconds:0} s)"));
+                : string.Create(c, $"  lentShare {metrics.LentShare:P1}  killRate {metrics.KillRate:P2} ({metrics.Kills}/{metrics.StartsOnLent}, {metrics.LostGpuHours:0.#} GPU-h lost)  SLO-violation {metrics.SloViolationMinutes:0} min  queue delay {metrics.QueueDelayMeanSeconds / 3600:0.0} h  cluster GPU usage {metrics.ClusterGpuUsage:P1}  ({metrics.Ticks:N0} ticks, {metrics.WallSeconds:0} s)"));
         }
 
         var list = runs.Select(r => r.Item1).ToList();

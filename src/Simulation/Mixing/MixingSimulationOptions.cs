@@ -19,13 +19,28 @@ public sealed record MixingSimulationOptions
 
     public double FleetScale { get; init; } = 0.02;
 
-    /// <summary>Offered training load as a fraction of the whole (scaled) fleet's GPUs (default 0.5).</summary>
-    public double OfferedLoad { get; init; } = 0.5;
+    /// <summary>
+    /// Training demand as a multiple of the Fixed GPUs (default 1.5): arrivals are compressed so that the offered load, as
+    /// a fraction of the whole fleet's GPUs, is this × Fixed GPUs / fleet GPUs. Above 1 training needs lent machines.
+    /// </summary>
+    public double TrainingLoad { get; init; } = 1.5;
+
+    /// <summary>Offered training load as a fraction of the whole (scaled) fleet's GPUs; when set it replaces <see cref="TrainingLoad"/>.</summary>
+    public double? OfferedLoad { get; init; }
+
+    /// <summary>Keep only the training arrivals of this first stretch of the arrival window (default: all of them).</summary>
+    public TimeSpan? Arrivals { get; init; }
+
+    /// <summary>Share of the training jobs that declare themselves checkpointable (default 0.5; only the checkpoint policies use it).</summary>
+    public double CheckpointableShare { get; init; } = 0.5;
+
+    /// <summary>How often a checkpointable job saves a checkpoint, in run time (default 30 minutes).</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(30);
 
     public ImmutableArray<MixingPolicy> Policies { get; init; } = MixingPolicies.Default;
 
-    /// <summary>The share of each pool's nodes (rounded down) that starts OnlineNormal; the rest is Fixed (default 0.5).</summary>
-    public double OnlineShare { get; init; } = 0.5;
+    /// <summary>The share of each pool's nodes (rounded down) that starts OnlineNormal; the rest is Fixed (default 0.7).</summary>
+    public double OnlineShare { get; init; } = 0.7;
 
     /// <summary>At the median day's peak a pool's services together want this fraction of its online GPUs (default 0.9).</summary>
     public double PeakBusy { get; init; } = 0.9;
@@ -68,14 +83,34 @@ public sealed record MixingSimulationOptions
             throw new WpaiValidationException("--fleet-scale", $"{Num(FleetScale)} is not in (0, 1]", "Keep a fraction of the fleet, e.g. 0.02.");
         }
 
-        if (!(OfferedLoad > 0))
+        if (OfferedLoad is { } offered && !(offered > 0))
         {
-            throw new WpaiValidationException("--offered-load", $"{Num(OfferedLoad)} is not positive", "Ask for an offered training load above 0, e.g. 0.5.");
+            throw new WpaiValidationException("--offered-load", $"{Num(offered)} is not positive", "Ask for an offered training load above 0, e.g. 0.5, or leave it out and size training with --training-load.");
+        }
+
+        if (!(TrainingLoad > 0 && TrainingLoad <= 20))
+        {
+            throw new WpaiValidationException("--training-load", $"{Num(TrainingLoad)} is not in (0, 20]", "Give the training demand as a multiple of the Fixed GPUs, e.g. 1.5.");
+        }
+
+        if (Arrivals is { } arrivals && arrivals <= TimeSpan.Zero)
+        {
+            throw new WpaiValidationException("--arrivals", $"{arrivals} is not positive", "Keep e.g. the first 3d of training arrivals, or leave the option out for all of them.");
+        }
+
+        if (!(CheckpointableShare >= 0 && CheckpointableShare <= 1))
+        {
+            throw new WpaiValidationException("--checkpointable", $"{Num(CheckpointableShare)} is not in [0, 1]", "Give the share of jobs that checkpoint, e.g. 0.5.");
+        }
+
+        if (CheckpointInterval <= TimeSpan.Zero)
+        {
+            throw new WpaiValidationException("--checkpoint-interval", $"{CheckpointInterval} is not positive", "Use e.g. --checkpoint-interval 30m.");
         }
 
         if (!(OnlineShare > 0 && OnlineShare < 1))
         {
-            throw new WpaiValidationException("--online-share", $"{Num(OnlineShare)} is not in (0, 1)", "Start a fraction of each pool online, e.g. 0.5.");
+            throw new WpaiValidationException("--online-share", $"{Num(OnlineShare)} is not in (0, 1)", "Start a fraction of each pool online, e.g. 0.7.");
         }
 
         if (!(PeakBusy > 0 && PeakBusy <= 2))

@@ -139,7 +139,8 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
             {
                 var job = jobs[done.JobId];
                 var grain = grains.GetGrain<IJobGrain>(done.JobId);
-                await grain.ReportUsageAsync([new UsageSample(clock.GetUtcNow(), job.GpuUtilization, job.GpuUtilization, job.CpuMilli * job.CpuUtilization)]);
+                var gpuUtilization = RunTimeModel.GpuUtilizationOn(job, done.Gpus);
+                await grain.ReportUsageAsync([new UsageSample(clock.GetUtcNow(), gpuUtilization, gpuUtilization, job.CpuMilli * job.CpuUtilization)]);
                 trace?.Invoke("complete " + done.JobId);
                 await grain.CompleteAsync(done.Attempt, succeeded: true, "completed");
                 events++;
@@ -191,6 +192,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
             job.CpuMilli,
             job.MemoryMib,
             job.Duration,
+            Template: job.Template,
             Workload: new WorkloadProfile(job.GpuUtilization, job.GpuUtilization, job.CpuUtilization, Math.Min(1, job.CpuUtilization * 1.25)));
         try
         {

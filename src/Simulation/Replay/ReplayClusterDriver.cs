@@ -8,7 +8,8 @@ namespace WPAI.Simulation.Replay;
 
 /// <summary>
 /// The cluster driver of a replay: a start is recorded in the event log and schedules the run's completion at
-/// start + the job's trace duration on virtual time; a stop (preemption) is recorded and cancels that completion.
+/// start + its duration on the GPUs it was given (<see cref="RunTimeModel"/>: the trace duration unless a right-sized run
+/// got fewer GPUs than it uses) on virtual time; a stop (preemption) is recorded and cancels that completion.
 /// The replay loop pops completions in (time, job id, attempt) order, so runs are deterministic.
 /// </summary>
 public sealed class ReplayClusterDriver(VirtualClock clock, EventLog log, IReadOnlyDictionary<string, SimJob> jobs) : IClusterDriver
@@ -25,8 +26,8 @@ public sealed class ReplayClusterDriver(VirtualClock clock, EventLog log, IReadO
             var now = clock.Elapsed;
             log.Started(now, spec.JobId, placement.Node, placement.Pool, placement.Resources.Gpus, placement.Resources.CpuMilli);
             _running[spec.JobId] = placement.Attempt;
-            var end = now + job.Duration;
-            _completions.Enqueue(new Completion(end, spec.JobId, placement.Attempt), (end.Ticks, spec.JobId, placement.Attempt));
+            var end = now + RunTimeModel.Duration(job, placement.Resources.Gpus);
+            _completions.Enqueue(new Completion(end, spec.JobId, placement.Attempt, placement.Resources.Gpus), (end.Ticks, spec.JobId, placement.Attempt));
         }
 
         return Task.CompletedTask;
@@ -124,7 +125,8 @@ public sealed class ReplayClusterDriver(VirtualClock clock, EventLog log, IReadO
         }
     }
 
-    public sealed record Completion(TimeSpan At, string JobId, int Attempt);
+    /// <summary>A run due to end at <paramref name="At"/>, holding <paramref name="Gpus"/> GPUs.</summary>
+    public sealed record Completion(TimeSpan At, string JobId, int Attempt, int Gpus = 0);
 
     private sealed class CompletionOrder : IComparer<(long Ticks, string JobId, int Attempt)>
     {

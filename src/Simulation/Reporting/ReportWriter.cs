@@ -50,6 +50,7 @@ public static class ReportWriter
         sb.AppendLine(Inv($"- Left out as CPU-only pods (no GPU; WPAI's training pools are GPU pools): {w.ExcludedCpuOnlyJobs:N0} jobs."));
         sb.AppendLine(Inv($"- Left out as unplaceable on the scaled fleet (no kept node of an acceptable model is large enough): {w.ExcludedUnplaceableJobs:N0} jobs."));
         sb.AppendLine(Inv($"- Jobs that accept any GPU model: {w.AnyModelJobs:N0}. Offered load at the trace's own pace: {w.NaturalOfferedLoad:0.000} (arrival window {w.ArrivalWindowHoursAtNaturalPace:N1} h)."));
+        sb.AppendLine(Inv($"- Recurring templates: {w.TemplatedJobs:N0} jobs repeat {w.Templates:N0} templates ({w.Recurrence})."));
         sb.AppendLine(Inv($"- {w.Departments.Length} departments; quotas per pool: {string.Join("; ", w.Quotas.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => q.Key + " " + string.Join("/", w.Departments.Select(d => q.Value[d]))))}."));
         sb.AppendLine().AppendLine("## Assumptions").AppendLine();
         foreach (var a in report.Assumptions)
@@ -99,12 +100,12 @@ public static class ReportWriter
     public static string ResultsTable(IReadOnlyList<RunMetrics> runs)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| policy | load | GPU util | GPU alloc | CPU util | CPU alloc | wait p50 | wait p95 | wait p99 | JCT p50 | done in window | never started | preempt | fallback | backlog GPU-h | frag | wall s | events/s |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| policy | load | GPU util | GPU alloc | CPU util | CPU alloc | wait p50 | wait p95 | wait p99 | JCT p50 | done in window | never started | preempt | fallback | backlog GPU-h | frag | right-sized | stretched | CPU right-sized | wall s | events/s |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in runs.OrderBy(r => r.OfferedLoad).ThenBy(r => r.Policy, StringComparer.Ordinal))
         {
             sb.AppendLine(Inv(
-                $"| {r.Policy} | {r.OfferedLoad:0.00} | {r.GpuUtilization:P1} | {r.GpuAllocation:P1} | {r.CpuUtilization:P1} | {r.CpuAllocation:P1} | {Duration(r.WaitP50Seconds)} | {Duration(r.WaitP95Seconds)} | {Duration(r.WaitP99Seconds)} | {Duration(r.JctP50Seconds)} | {r.JobsCompleted:N0} | {r.JobsNeverStarted:N0} | {r.Preemptions:N0} | {r.FallbackPlacements:N0} | {r.BacklogGpuHours:N0} | {r.Fragmentation:P1} | {r.WallSeconds:0.0} | {r.EventsPerSecond:N0} |"));
+                $"| {r.Policy} | {r.OfferedLoad:0.00} | {r.GpuUtilization:P1} | {r.GpuAllocation:P1} | {r.CpuUtilization:P1} | {r.CpuAllocation:P1} | {Duration(r.WaitP50Seconds)} | {Duration(r.WaitP95Seconds)} | {Duration(r.WaitP99Seconds)} | {Duration(r.JctP50Seconds)} | {r.JobsCompleted:N0} | {r.JobsNeverStarted:N0} | {r.Preemptions:N0} | {r.FallbackPlacements:N0} | {r.BacklogGpuHours:N0} | {r.Fragmentation:P1} | {r.RightSizedStarts:N0} | {r.StretchedStarts:N0} | {r.CpuRightSizedStarts:N0} | {r.WallSeconds:0.0} | {r.EventsPerSecond:N0} |"));
         }
 
         return sb.ToString();

@@ -26,4 +26,12 @@ public sealed record WorkloadSummary(
 {
     /// <summary>Jobs whose gpu_spec named a model twice; they keep each model once.</summary>
     public int RepeatedModelJobs { get; init; }
+
+    /// <summary>Which jobs repeat a template (right-sizing reads their earlier runs).</summary>
+    public Workload.Recurrence Recurrence { get; init; } = Workload.Recurrence.None;
+
+    /// <summary>Jobs that repeat a template, and the templates they form.</summary>
+    public int TemplatedJobs { get; init; }
+
+    public int Templates { get; init; }
 }

@@ -25,6 +25,14 @@ public sealed record PreparedWorkload(
     /// <summary>Jobs whose gpu_spec named a model twice; they keep each model once.</summary>
     public int RepeatedModelJobs { get; init; }
 
+    /// <summary>How jobs were put into recurring templates.</summary>
+    public Recurrence Recurrence { get; init; } = Recurrence.None;
+
+    /// <summary>Jobs that repeat a template, and the templates they form.</summary>
+    public int TemplatedJobs { get; init; }
+
+    public int Templates { get; init; }
+
     public int FleetGpus => Nodes.Sum(n => n.Gpus);
 
     public long FleetCpuMilli => Nodes.Sum(n => (long)n.CpuMilli);

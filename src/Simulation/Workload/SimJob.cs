@@ -7,6 +7,7 @@ namespace WPAI.Simulation.Workload;
 /// <paramref name="GpuModels"/> is the ordered list of acceptable GPU models; empty means any model.
 /// <paramref name="Gpus"/> is the whole-GPU request (a GPU-sharing pod, <paramref name="GpuMilli"/> &lt; 1000, takes one whole GPU).
 /// <paramref name="GpuUtilization"/> and <paramref name="CpuUtilization"/> are the fractions of the request the job really uses.
+/// <paramref name="Template"/> names the recurring template the job repeats (null: it does not recur).
 /// </summary>
 public sealed record SimJob(
     string Id,
@@ -20,7 +21,8 @@ public sealed record SimJob(
     string Qos,
     string Department = "",
     double GpuUtilization = 0,
-    double CpuUtilization = 0)
+    double CpuUtilization = 0,
+    string? Template = null)
 {
     /// <summary>GPU demand in GPU-seconds (whole GPUs × duration).</summary>
     public double GpuSeconds => Gpus * Duration.TotalSeconds;

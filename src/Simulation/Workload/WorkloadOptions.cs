@@ -11,4 +11,7 @@ public sealed record WorkloadOptions(
 {
     /// <summary>The default cut-off between training jobs and long-running services.</summary>
     public static TimeSpan DefaultMaxDuration { get; } = TimeSpan.FromDays(7);
+
+    /// <summary>Which jobs repeat a template (none unless given).</summary>
+    public Recurrence Recurrence { get; init; } = Recurrence.None;
 }

@@ -17,7 +17,9 @@ namespace WPAI.Simulation.Workload;
 /// <item><see cref="WorkloadOptions.OfferedLoad"/> scales the arrival times so GPU-seconds / (fleet GPUs × arrival window) equals it;</item>
 /// <item>quotas: every GPU of a pool is owned, by largest remainder of the ownership shares (equal, or proportional to GPU demand)
 /// among the departments whose jobs prefer that pool (<see cref="QuotaApportionment"/>);</item>
-/// <item>a gpu_spec naming a model twice keeps it once (counted in <see cref="PreparedWorkload.RepeatedModelJobs"/>).</item>
+/// <item>a gpu_spec naming a model twice keeps it once (counted in <see cref="PreparedWorkload.RepeatedModelJobs"/>);</item>
+/// <item>a seeded share of jobs repeat a template (<see cref="TemplateAssigner"/>, <see cref="WorkloadOptions.Recurrence"/>): the runs of a
+/// template share its department, its drawn model order and its utilization (each run × 1 ± the jitter).</item>
 /// </list>
 /// </summary>
 public static class WorkloadPreparer
@@ -48,11 +50,16 @@ public static class WorkloadPreparer
         var prepared = new List<SimJob>(kept.Count);
         var cpuOnly = kept.Count(j => j.Gpus == 0);
         kept = kept.Where(j => j.Gpus > 0).ToList();
+        var recurrence = options.Recurrence;
+        var templates = TemplateAssigner.Assign(kept, recurrence, options.Seed);
         var unplaceable = 0;
         var anyModel = 0;
         var repeated = 0;
         foreach (var job in kept)
         {
+            // The runs of a template draw what the template decides (department, preferred model, usage) from its id.
+            var template = templates.GetValueOrDefault(job.Id);
+            var key = template ?? job.Id;
             var hosts = poolNames.Where(p => CanHost(shapes[p], job)).ToList();
             List<string> models;
             if (job.GpuModels.IsDefaultOrEmpty)
@@ -65,7 +72,7 @@ public static class WorkloadPreparer
                 }
 
                 var weights = hosts.Select(h => (double)pools.First(p => p.Pool == h).Gpus).ToArray();
-                var preferred = hosts[Pick(weights, SeededHash.Unit(options.Seed, "model", job.Id))];
+                var preferred = hosts[Pick(weights, SeededHash.Unit(options.Seed, "model", key))];
                 models = [preferred, .. hosts.Where(h => h != preferred)];
             }
             else
@@ -83,15 +90,24 @@ public static class WorkloadPreparer
             }
 
             var cap = job.GpuMilli / 1000.0;
+            var gpuUtilization = PhillyShape.GpuUtilization(SeededHash.Unit(options.Seed, "gpu-util", key), cap);
+            var cpuUtilization = 0.25 + (0.5 * SeededHash.Unit(options.Seed, "cpu-util", key));
+            if (template is not null)
+            {
+                gpuUtilization = Math.Clamp(gpuUtilization * Jitter(recurrence, options.Seed, "gpu-jitter", job.Id), 0, Math.Clamp(cap, 0, 1));
+                cpuUtilization = Math.Clamp(cpuUtilization * Jitter(recurrence, options.Seed, "cpu-jitter", job.Id), 0, 1);
+            }
+
             prepared.Add(job with
             {
                 CpuMilli = Math.Max(1, job.CpuMilli),
                 MemoryMib = Math.Max(1, job.MemoryMib),
                 GpuModels = [.. models],
                 Duration = job.Duration < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : job.Duration,
-                Department = departments[Zipf(options.Departments, SeededHash.Unit(options.Seed, "department", job.Id))],
-                GpuUtilization = PhillyShape.GpuUtilization(SeededHash.Unit(options.Seed, "gpu-util", job.Id), cap),
-                CpuUtilization = 0.25 + (0.5 * SeededHash.Unit(options.Seed, "cpu-util", job.Id)),
+                Department = departments[Zipf(options.Departments, SeededHash.Unit(options.Seed, "department", key))],
+                GpuUtilization = gpuUtilization,
+                CpuUtilization = cpuUtilization,
+                Template = template,
             });
         }
 
@@ -126,8 +142,15 @@ public static class WorkloadPreparer
             compression)
         {
             RepeatedModelJobs = repeated,
+            Recurrence = recurrence,
+            TemplatedJobs = ordered.Count(j => j.Template is not null),
+            Templates = ordered.Where(j => j.Template is not null).Select(j => j.Template).Distinct(StringComparer.Ordinal).Count(),
         };
     }
+
+    /// <summary>A run's factor on its template's usage: uniform on 1 ± the jitter.</summary>
+    private static double Jitter(Recurrence recurrence, int seed, string purpose, string jobId) =>
+        1 + (recurrence.Jitter * ((2 * SeededHash.Unit(seed, purpose, jobId)) - 1));
 
     /// <summary>GPU-seconds / (fleet GPUs × arrival window); 0 when the window is empty.</summary>
     public static double OfferedLoad(IReadOnlyList<SimJob> jobs, int fleetGpus)
@@ -230,6 +253,7 @@ public static class WorkloadPreparer
             throw new WpaiValidationException("--max-duration", $"{max} is not positive", "Give a positive duration such as 7d.");
         }
 
+        options.Recurrence.Validate();
         if (options.Departments < 1)
         {
             throw new WpaiValidationException("departments", $"{options.Departments} is not positive", "Use at least one department.");

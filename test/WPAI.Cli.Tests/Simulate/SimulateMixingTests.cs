@@ -13,8 +13,11 @@ public sealed class SimulateMixingTests
 
         Assert.Equal(["a.csv", "b.csv"], a.LoadFiles.ToArray());
         Assert.Equal(0.02, a.FleetScale);
-        Assert.Equal(0.5, a.OfferedLoad);
-        Assert.Equal(["wpai-mixing", "wpai-mixing-lookahead", "no-mixing", "time-window"], a.Policies.Select(p => p.Name));
+        Assert.Null(a.OfferedLoad);
+        Assert.Equal(1.5, a.TrainingLoad);
+        Assert.Equal(0.7, a.OnlineShare);
+        Assert.Null(a.Arrivals);
+        Assert.Equal(["wpai-mixing", "wpai-mixing-lookahead", "no-mixing", "time-window", "wpai-mixing-all"], a.Policies.Select(p => p.Name));
         Assert.Equal(TimeSpan.FromMinutes(5), a.Tick);
     }
 
@@ -42,12 +45,37 @@ public sealed class SimulateMixingTests
         Assert.Equal(TimeSpan.FromMinutes(10), a.Tick);
     }
 
+    [Fact]
+    public async Task Parse_OfferedAndTrainingLoadTogether_IsRejected()
+    {
+        var run = await CliRun.RunAsync(new RecordingClient(), "simulate", "--mixing", "--nodes", "n.csv", "--pods", "p.csv", "--inference", "a.csv", "--offered-load", "0.5", "--training-load", "1.5");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--training-load", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parse_NewScenarioOptions_AreKept()
+    {
+        var settings = await SettingsCapture.ParseAsync<SimulateMixingSettings>(
+            "simulate", "--mixing", "--nodes", "n.csv", "--pods", "p.csv", "--inference", "a.csv", "--training-load", "2", "--arrivals", "3d", "--checkpointable", "0.25", "--checkpoint-interval", "15m");
+        var a = settings.ToOptions();
+
+        Assert.Equal(2, a.TrainingLoad);
+        Assert.Equal(TimeSpan.FromDays(3), a.Arrivals);
+        Assert.Equal(0.25, a.CheckpointableShare);
+        Assert.Equal(TimeSpan.FromMinutes(15), a.CheckpointInterval);
+    }
+
     [Theory]
     [InlineData("--policies", "wpai-mixing,bogus", "--policies")]
     [InlineData("--fleet-scale", "1.5", "--fleet-scale")]
     [InlineData("--offered-load", "zero", "--offered-load")]
     [InlineData("--tick", "90s", "--tick")]
     [InlineData("--online-share", "1", "--online-share")]
+    [InlineData("--training-load", "0", "--training-load")]
+    [InlineData("--arrivals", "-1d", "--arrivals")]
+    [InlineData("--checkpointable", "1.5", "--checkpointable")]
     [InlineData("--frobnicate", "1", "Unknown option 'frobnicate'")]
     public async Task Parse_BadValue_NamesTheOption(string option, string value, string field)
     {

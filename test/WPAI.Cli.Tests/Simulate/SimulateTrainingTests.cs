@@ -99,5 +99,8 @@ public sealed class SimulateTrainingTests
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("--online-share <F>", run.Output, StringComparison.Ordinal);
         Assert.Contains("--inference <FILES>", run.Output, StringComparison.Ordinal);
+        Assert.Contains("--training-load <X>", run.Output, StringComparison.Ordinal);
+        Assert.Contains("--arrivals <DURATION>", run.Output, StringComparison.Ordinal);
+        Assert.Contains("--checkpoint-interval <DURATION>", run.Output, StringComparison.Ordinal);
     }
 }

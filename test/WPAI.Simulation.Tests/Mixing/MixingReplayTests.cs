@@ -23,7 +23,7 @@ public sealed class MixingReplayTests(ITestOutputHelper output)
     {
         var result = await new MixingReplayEngine().RunAsync(scenario, policy, null, CancellationToken.None);
         var metrics = MixingMetricsCalculator.Compute(scenario, policy, result);
-        output.WriteLine($"{policy.Name}: lentShare {metrics.LentShare:P1} killRate {metrics.KillRate:P2} kills {metrics.Kills}/{metrics.StartsOnLent} completed {metrics.CompletedJobs} slo {metrics.SloViolationMinutes} lends {metrics.Lends} reclaims {metrics.Reclaims} note {metrics.Note} unavailable {metrics.Unavailable}");
+        output.WriteLine($"{policy.Name}: lentShare {metrics.LentShare:P1} killRate {metrics.KillRate:P2} kills {metrics.Kills}/{metrics.StartsOnLent} lost {metrics.LostGpuHours:0.00} GPU-h cluster {metrics.ClusterGpuUsage:P1} completed {metrics.CompletedJobs} slo {metrics.SloViolationMinutes} lends {metrics.Lends} reclaims {metrics.Reclaims} note {metrics.Note} unavailable {metrics.Unavailable}");
         foreach (var d in result.Decisions)
         {
             output.WriteLine($"  {d.Decision.At:HH:mm} {d.Pool} {d.Decision.Node} {d.Decision.From}->{d.Decision.To} ({d.Decision.Target}) rate {d.Decision.UsageRate:0.00} killed [{string.Join(',', d.Decision.KilledJobs)}] {d.Decision.Reason}");
@@ -78,6 +78,58 @@ public sealed class MixingReplayTests(ITestOutputHelper output)
         {
             Assert.True(result.Log.Events.Count(e => e.JobId == job && e.Kind == RunEventKind.Started) >= 2, $"{job} did not start again after its kill");
         }
+    }
+
+    [Fact]
+    public async Task Replay_LostGpuHours_AreTheKilledRunsTime_AndCheckpointsKeepAllButTheLastInterval()
+    {
+        using var dir = new TempDir();
+        var a = MixingFixtures.Options(dir) with { WarmUp = TimeSpan.FromHours(22), CheckpointableShare = 1, CheckpointInterval = TimeSpan.FromMinutes(10) };
+        var scenario = MixingScenario.Prepare(a);
+
+        var (m, result) = await RunAsync(scenario, MixingPolicies.WpaiMixing);
+
+        // Independently of the replay's own bookkeeping: each kill costs its run's time since its start × its GPUs.
+        var expected = 0.0;
+        foreach (var d in result.Decisions.Where(d => d.Decision.KilledJobs.Length > 0))
+        {
+            var at = d.Decision.At - Replay.GrainReplayEngine.Origin;
+            foreach (var job in d.Decision.KilledJobs)
+            {
+                var start = result.Log.Events.Last(e => e.JobId == job && e.Kind == RunEventKind.Started && e.At < at); // a killed job may start again at once
+                expected += (at - start.At).TotalHours * start.Gpus;
+            }
+        }
+
+        Assert.True(m.Kills > 0, "the fixture's morning reclaim should kill");
+        Assert.Equal(expected, m.LostGpuHours, 6);
+        Assert.True(m.LostGpuHours > 0);
+        Assert.Equal(m.Kills, m.CheckpointableKills); // every job declared itself checkpointable, but wpai-mixing ignores it
+        Assert.InRange(m.ClusterGpuUsage, m.InferenceGpuUsage + 1e-9, 1);
+
+        var (c, _) = await RunAsync(scenario, MixingPolicies.WpaiMixing with { Name = "wpai-mixing-checkpoint", Checkpoint = true });
+
+        Assert.True(c.Kills > 0);
+        Assert.InRange(c.LostGpuHours, 0, c.Kills * (10 / 60.0)); // one-GPU jobs: at most one interval lost per kill
+        Assert.True(c.LostGpuHours < m.LostGpuHours, $"checkpoints lost {c.LostGpuHours:0.00} GPU-h, restarts {m.LostGpuHours:0.00}");
+    }
+
+    [Fact]
+    public async Task Replay_WpaiMixingAll_KillsLessThanWpaiMixing()
+    {
+        using var dir = new TempDir();
+        var (_, scenario) = Scenario(dir, "wpai-mixing,wpai-mixing-all");
+
+        var (plain, _) = await RunAsync(scenario, MixingPolicies.WpaiMixing);
+        var (all, result) = await RunAsync(scenario, MixingPolicies.WpaiMixingAll);
+
+        Assert.Null(all.Unavailable);
+        Assert.Equal(all.Kills, all.KillStopsObserved);
+        Assert.True(plain.Kills > 0, "the fixture's morning reclaim should kill under wpai-mixing");
+        Assert.True(all.Kills < plain.Kills, $"wpai-mixing-all killed {all.Kills} runs, wpai-mixing {plain.Kills}");
+        Assert.True(all.LostGpuHours < plain.LostGpuHours);
+        Assert.True(all.CompletedOnLent > 0, "nothing completed on a lent machine");
+        Assert.All(result.Decisions.Where(d => d.Decision.To == NodeMode.OfflineNormal), d => Assert.Equal(NodeMode.OfflineNormal, d.Decision.Target));
     }
 
     [Fact]

@@ -9,6 +9,11 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 /// <paramref name="ReclaimGrace"/> is how long a node being taken back drains before its training jobs are killed: nothing
 /// new lands on it, jobs that end within the grace are not killed; pending replicas, or demand above the remaining online
 /// capacity, end the grace at once. Zero kills on the spot.
+/// <paramref name="LendOnValley"/> lends when the forecast over <paramref name="ValleyHorizon"/> keeps the usage after
+/// lending under the band's midpoint, not only below <c>MinRate</c>; <paramref name="ReclaimSoonestEnding"/> takes back the
+/// lent nodes whose training jobs are expected to end soonest first (instead of least work lost);
+/// <paramref name="DrainOnForecast"/> lets a node being taken back drain until the forecast says inference needs it
+/// (instead of for <paramref name="ReclaimGrace"/>), and kills only then.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.mixing-settings")]
 public sealed record MixingSettings(
@@ -22,11 +27,16 @@ public sealed record MixingSettings(
     TimeOnly WindowStart,
     TimeOnly WindowEnd,
     TimeSpan TickInterval,
-    TimeSpan ReclaimGrace = default)
+    TimeSpan ReclaimGrace = default,
+    bool LendOnValley = false,
+    TimeSpan ValleyHorizon = default,
+    bool ReclaimSoonestEnding = false,
+    bool DrainOnForecast = false)
 {
     /// <summary>
     /// The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute,
-    /// 30 minutes' grace for the jobs of a node being taken back.
+    /// 30 minutes' grace for the jobs of a node being taken back; valley lending, soonest-ending reclaims and forecast
+    /// drains off (a 3-hour valley horizon when valley lending is turned on).
     /// </summary>
     public static MixingSettings Default { get; } = new(
         MixingPolicyKind.Threshold,
@@ -39,5 +49,6 @@ public sealed record MixingSettings(
         WindowStart: new TimeOnly(0, 0),
         WindowEnd: new TimeOnly(8, 0),
         TickInterval: TimeSpan.FromMinutes(1),
-        ReclaimGrace: TimeSpan.FromMinutes(30));
+        ReclaimGrace: TimeSpan.FromMinutes(30),
+        ValleyHorizon: TimeSpan.FromHours(3));
 }

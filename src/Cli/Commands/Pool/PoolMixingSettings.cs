@@ -42,6 +42,22 @@ public sealed class PoolMixingSettings : WpaiSettings
     [Description("Keep a short job off a lent node forecast to be reclaimed before the job ends (look-ahead b)")]
     public string? AvoidDoomed { get; set; }
 
+    [CommandOption("--valley <on|off>")]
+    [Description("Also lend when the forecast over --valley-horizon keeps usage after lending under the band's midpoint")]
+    public string? Valley { get; set; }
+
+    [CommandOption("--valley-horizon <DURATION>")]
+    [Description("How far ahead --valley looks (default 3h)")]
+    public string? ValleyHorizon { get; set; }
+
+    [CommandOption("--reclaim-soonest <on|off>")]
+    [Description("Take back the lent nodes whose jobs are expected to end soonest first (default: least work lost)")]
+    public string? ReclaimSoonest { get; set; }
+
+    [CommandOption("--drain-on-forecast <on|off>")]
+    [Description("A node being taken back drains until the forecast needs it, instead of for --reclaim-grace")]
+    public string? DrainOnForecast { get; set; }
+
     [CommandOption("--horizon <DURATION>")]
     [Description("How far ahead --reclaim-ahead looks (default 1h)")]
     public string? Horizon { get; set; }
@@ -61,7 +77,8 @@ public sealed class PoolMixingSettings : WpaiSettings
     /// <summary>True when any setting is given (then the controller is (re)configured).</summary>
     public bool ChangesSettings =>
         Policy is not null || MinRate is not null || MaxRate is not null || MinDwell is not null || ReclaimGrace is not null || ReclaimAhead is not null
-        || AvoidDoomed is not null || Horizon is not null || Window is not null || TickInterval is not null;
+        || AvoidDoomed is not null || Horizon is not null || Window is not null || TickInterval is not null
+        || Valley is not null || ValleyHorizon is not null || ReclaimSoonest is not null || DrainOnForecast is not null;
 
     /// <summary>The given options applied over <paramref name="current"/> (the controller's, or the defaults).</summary>
     public MixingSettings Apply(MixingSettings current)
@@ -101,6 +118,27 @@ public sealed class PoolMixingSettings : WpaiSettings
         if (AvoidDoomed is not null)
         {
             s = s with { AvoidDoomedPlacement = ParseSwitch(AvoidDoomed, "--avoid-doomed") };
+        }
+
+        if (Valley is not null)
+        {
+            s = s with { LendOnValley = ParseSwitch(Valley, "--valley") };
+            s = s.ValleyHorizon == TimeSpan.Zero ? s with { ValleyHorizon = MixingSettings.Default.ValleyHorizon } : s; // set before valley lending existed
+        }
+
+        if (ValleyHorizon is not null)
+        {
+            s = s with { ValleyHorizon = DurationText.Parse(ValleyHorizon, "--valley-horizon") };
+        }
+
+        if (ReclaimSoonest is not null)
+        {
+            s = s with { ReclaimSoonestEnding = ParseSwitch(ReclaimSoonest, "--reclaim-soonest") };
+        }
+
+        if (DrainOnForecast is not null)
+        {
+            s = s with { DrainOnForecast = ParseSwitch(DrainOnForecast, "--drain-on-forecast") };
         }
 
         if (Horizon is not null)

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using WPAI.Cli.Infrastructure;
+using WPAI.Abstractions.Errors;
 using WPAI.Domain.Text;
 using WPAI.Simulation.Mixing;
 
@@ -21,16 +22,28 @@ public sealed class SimulateMixingSettings : OptionsSettings<MixingSimulationOpt
     [CommandArgument(0, "[FILES]"), Description("More load files, as after --inference: --inference a.csv b.csv.")]
     public string[] MoreLoadFiles { get; init; } = [];
 
-    [CommandOption("--policies <LIST>"), Description("wpai-mixing, wpai-mixing-lookahead, no-mixing, time-window, wpai-mixing-reclaim-ahead, wpai-mixing-avoid-doomed (default: the first four).")]
+    [CommandOption("--policies <LIST>"), Description("wpai-mixing, wpai-mixing-lookahead, no-mixing, time-window, wpai-mixing-all (the default five); ablations wpai-mixing-reclaim-ahead, wpai-mixing-avoid-doomed, wpai-mixing-match, wpai-mixing-valley, wpai-mixing-soonest, wpai-mixing-drain; wpai-mixing-all-checkpoint.")]
     public string? Policies { get; init; }
 
     [CommandOption("--fleet-scale <F>"), Description("Keep this fraction of each pool's nodes, from 0 (exclusive) to 1 (default 0.02).")]
     public string? FleetScale { get; init; }
 
-    [CommandOption("--offered-load <R>"), Description("Offered training load as a fraction of the whole fleet's GPUs (default 0.5).")]
+    [CommandOption("--training-load <X>"), Description("Training demand as a multiple of the Fixed GPUs (default 1.5: training needs lent machines).")]
+    public string? TrainingLoad { get; init; }
+
+    [CommandOption("--offered-load <R>"), Description("Instead of --training-load: offered training load as a fraction of the whole fleet's GPUs.")]
     public string? OfferedLoad { get; init; }
 
-    [CommandOption("--online-share <F>"), Description("Share of each pool's nodes that starts online, in (0, 1) (default 0.5).")]
+    [CommandOption("--arrivals <DURATION>"), Description("Keep only the training arrivals of this first stretch of the arrival window, e.g. 3d (default: all).")]
+    public string? Arrivals { get; init; }
+
+    [CommandOption("--checkpointable <F>"), Description("Share of training jobs, from 0 to 1, that declare themselves checkpointable; used by the -checkpoint policies (default 0.5).")]
+    public string? Checkpointable { get; init; }
+
+    [CommandOption("--checkpoint-interval <DURATION>"), Description("Run time between a checkpointable job's checkpoints (default 30m).")]
+    public string? CheckpointInterval { get; init; }
+
+    [CommandOption("--online-share <F>"), Description("Share of each pool's nodes that starts online, in (0, 1) (default 0.7).")]
     public string? OnlineShare { get; init; }
 
     [CommandOption("--peak-busy <F>"), Description("Fraction of the online GPUs the services want at the median day's peak (default 0.9).")]
@@ -63,6 +76,11 @@ public sealed class SimulateMixingSettings : OptionsSettings<MixingSimulationOpt
     public override MixingSimulationOptions ToOptions()
     {
         var d = new MixingSimulationOptions();
+        if (OfferedLoad is not null && TrainingLoad is not null)
+        {
+            throw new WpaiValidationException("--offered-load", "cannot be combined with --training-load", "Size training either against the Fixed GPUs (--training-load 1.5) or against the whole fleet (--offered-load 0.5), not both.");
+        }
+
         var options = new MixingSimulationOptions
         {
             Nodes = Nodes,
@@ -70,8 +88,12 @@ public sealed class SimulateMixingSettings : OptionsSettings<MixingSimulationOpt
             LoadFiles = [.. Inference.Concat(MoreLoadFiles).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
             Policies = Policies is null ? d.Policies : MixingPolicies.Parse(Policies),
             FleetScale = FleetScale is null ? d.FleetScale : Quantities.ParseNumber(FleetScale, "--fleet-scale", "0.02"),
+            TrainingLoad = TrainingLoad is null ? d.TrainingLoad : Quantities.ParseNumber(TrainingLoad, "--training-load", "1.5"),
             OfferedLoad = OfferedLoad is null ? d.OfferedLoad : Quantities.ParseNumber(OfferedLoad, "--offered-load", "0.5"),
-            OnlineShare = OnlineShare is null ? d.OnlineShare : Quantities.ParseNumber(OnlineShare, "--online-share", "0.5"),
+            Arrivals = Arrivals is null ? d.Arrivals : DurationText.Parse(Arrivals, "--arrivals"),
+            CheckpointableShare = Checkpointable is null ? d.CheckpointableShare : Quantities.ParseNumber(Checkpointable, "--checkpointable", "0.5"),
+            CheckpointInterval = CheckpointInterval is null ? d.CheckpointInterval : DurationText.Parse(CheckpointInterval, "--checkpoint-interval"),
+            OnlineShare = OnlineShare is null ? d.OnlineShare : Quantities.ParseNumber(OnlineShare, "--online-share", "0.7"),
             PeakBusy = PeakBusy is null ? d.PeakBusy : Quantities.ParseNumber(PeakBusy, "--peak-busy", "0.9"),
             Tick = Tick is null ? d.Tick : DurationText.Parse(Tick, "--tick"),
             WarmUp = WarmUp is null ? d.WarmUp : DurationText.Parse(WarmUp, "--warm-up", allowZero: true),

@@ -69,6 +69,15 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
     [CommandOption("--load-step <STEP>"), Description("Step of that grid (default 0.05).")]
     public string? LoadStep { get; init; }
 
+    [CommandOption("--recurring-share <SHARE>"), Description("Share of jobs that repeat a recurring template, so right-sizing can act (default 0.65, Weng et al. NSDI'22; 0 = none).")]
+    public string? RecurringShare { get; init; }
+
+    [CommandOption("--template-runs <MIN,MEAN>"), Description("Runs per template: MIN + a geometric count, mean MEAN (default 5,10).")]
+    public string? TemplateRuns { get; init; }
+
+    [CommandOption("--run-jitter <FRACTION>"), Description("Run-to-run variation of a template's GPU and CPU usage, uniform ± this (default 0.1).")]
+    public string? RunJitter { get; init; }
+
     public override SimulationOptions ToOptions()
     {
         if (OfferedLoad is not null && SweepLoad is not null)
@@ -96,6 +105,7 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
             Out = string.IsNullOrWhiteSpace(Out) ? defaults.Out : Out,
             Sustainable = Sustainable,
             Criteria = Criteria(defaults.Criteria),
+            Recurrence = Recurrence(defaults.Recurrence),
         };
         options.Validate();
         return options;
@@ -117,6 +127,21 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
             High = range[1],
             Step = LoadStep is null ? defaults.Step : Quantities.ParseNumber(LoadStep, "--load-step", "0.05"),
         };
+    }
+
+    private Recurrence Recurrence(Recurrence defaults)
+    {
+        System.Collections.Immutable.ImmutableArray<double> runs = TemplateRuns is null ? [defaults.MinRuns, defaults.MeanRuns] : Quantities.ParseNumbers(TemplateRuns, "--template-runs", "5,10");
+        if (runs.Length != 2 || runs[0] != Math.Floor(runs[0]) || Math.Abs(runs[0]) > int.MaxValue)
+        {
+            throw new WpaiValidationException("--template-runs", $"'{TemplateRuns}' is not MIN,MEAN with a whole MIN", "Write the fewest and the mean runs per template, e.g. --template-runs 5,10.");
+        }
+
+        return new Recurrence(
+            RecurringShare is null ? defaults.Share : Quantities.ParseNumber(RecurringShare, "--recurring-share", "0.65"),
+            (int)runs[0],
+            runs[1],
+            RunJitter is null ? defaults.Jitter : Quantities.ParseNumber(RunJitter, "--run-jitter", "0.1"));
     }
 
     private static double Positive(double value, string option, string example) =>

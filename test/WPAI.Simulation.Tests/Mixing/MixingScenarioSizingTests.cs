@@ -1,0 +1,95 @@
+using WPAI.Simulation.Mixing;
+using WPAI.Simulation.Workload;
+
+namespace WPAI.Simulation.Tests.Mixing;
+
+/// <summary>The default scenario's knobs on the hand-made fleet: training sized against the Fixed GPUs, the arrival window cut, checkpointable jobs.</summary>
+public sealed class MixingScenarioSizingTests
+{
+    [Fact]
+    public void Prepare_TrainingLoad_SizesTheOfferedLoadAgainstTheFixedGpus()
+    {
+        using var dir = new TempDir();
+        var a = MixingFixtures.Options(dir) with { OfferedLoad = null, TrainingLoad = 1.5 };
+
+        var s = MixingScenario.Prepare(a);
+
+        // 0.7 of each pool online: T4 ⌊2.8⌋ = 2 nodes (4 GPUs), P100 ⌊0.7⌋ = 0; Fixed = t4-c, t4-d, p100-a = 6 of 10 GPUs.
+        Assert.Equal(6, s.FixedGpus);
+        Assert.Equal(1.5 * 6 / 10, s.Workload.OfferedLoad, 3);
+    }
+
+    [Fact]
+    public void Prepare_OfferedLoad_OverridesTheTrainingLoad()
+    {
+        using var dir = new TempDir();
+        var s = MixingScenario.Prepare(MixingFixtures.Options(dir) with { OfferedLoad = 0.25, TrainingLoad = 1.5 });
+        Assert.Equal(0.25, s.Workload.OfferedLoad, 3);
+    }
+
+    [Fact]
+    public void Prepare_Arrivals_KeepsOnlyTheFirstStretchOfTheWindow()
+    {
+        using var dir = new TempDir();
+        var all = MixingScenario.Prepare(MixingFixtures.Options(dir));
+        var stretch = (all.Workload.WindowEnd - all.Workload.WindowStart) / 2;
+
+        var cut = MixingScenario.Prepare(MixingFixtures.Options(dir) with { Arrivals = stretch });
+
+        Assert.InRange(cut.Workload.Jobs.Length, 1, all.Workload.Jobs.Length - 1);
+        Assert.True(cut.Workload.WindowEnd - cut.Workload.WindowStart <= stretch);
+        Assert.Equal(all.Workload.Jobs.Take(cut.Workload.Jobs.Length).Select(j => j.Id), cut.Workload.Jobs.Select(j => j.Id));
+        Assert.True(cut.End < all.End);
+    }
+
+    [Fact]
+    public void Prepare_CheckpointableShare_IsASeededDrawOfThatShare()
+    {
+        using var dir = new TempDir();
+        var none = MixingScenario.Prepare(MixingFixtures.Options(dir) with { CheckpointableShare = 0 });
+        var all = MixingScenario.Prepare(MixingFixtures.Options(dir) with { CheckpointableShare = 1 });
+        var half = MixingScenario.Prepare(MixingFixtures.Options(dir) with { CheckpointableShare = 0.5 });
+
+        Assert.Empty(none.CheckpointableJobs);
+        Assert.Equal(all.Workload.Jobs.Length, all.CheckpointableJobs.Count);
+        Assert.InRange(half.CheckpointableJobs.Count, 15, 45); // 60 jobs
+        Assert.Equal(half.CheckpointableJobs, MixingScenario.Prepare(MixingFixtures.Options(dir) with { CheckpointableShare = 0.5 }).CheckpointableJobs);
+    }
+
+    [Fact]
+    public void Killed_CheckpointableJob_LosesOnlyTheTimeSinceItsLastCheckpointAndRestartsWithTheRest()
+    {
+        var job = new SimJob("j", TimeSpan.Zero, TimeSpan.FromHours(3), 1, 1000, 1000, 1024, ["T4"], "BE");
+        var other = job with { Id = "k" };
+        var jobs = new Dictionary<string, SimJob> { ["j"] = job, ["k"] = other };
+        var dictionary = new CheckpointedJobDictionary(jobs, new HashSet<string> { "j" }, TimeSpan.FromMinutes(30), enabled: true);
+
+        Assert.Equal(TimeSpan.FromMinutes(20), dictionary.Killed("j", TimeSpan.FromMinutes(80))); // checkpoints at 30 and 60 min
+        Assert.Equal(TimeSpan.FromMinutes(120), dictionary["j"].Duration);
+        Assert.Equal(TimeSpan.FromMinutes(10), dictionary.Killed("j", TimeSpan.FromMinutes(40))); // the second run saves 30 more
+        Assert.Equal(TimeSpan.FromMinutes(90), dictionary["j"].Duration);
+        Assert.Equal(TimeSpan.FromMinutes(80), dictionary.Killed("k", TimeSpan.FromMinutes(80))); // not checkpointable: all lost
+        Assert.Equal(TimeSpan.FromHours(3), dictionary["k"].Duration);
+
+        var off = new CheckpointedJobDictionary(jobs, new HashSet<string> { "j" }, TimeSpan.FromMinutes(30), enabled: false);
+        Assert.Equal(TimeSpan.FromMinutes(80), off.Killed("j", TimeSpan.FromMinutes(80)));
+        Assert.Equal(TimeSpan.FromHours(3), off["j"].Duration);
+    }
+
+    [Fact]
+    public void GpuUsage_AveragesInferenceAndTrainingGpusOverTheWindowsTicks()
+    {
+        MixingSample[] timeline =
+        [
+            new(TimeSpan.FromHours(1), 0, 0, 10, 0, 0, TrainingGpus: 2, InferenceGpus: 8), // before the window
+            new(TimeSpan.FromHours(2), 0, 0, 10, 0, 0, TrainingGpus: 4, InferenceGpus: 2),
+            new(TimeSpan.FromHours(3), 0, 0, 10, 0, 0, TrainingGpus: 6, InferenceGpus: 4),
+        ];
+
+        var (cluster, inference) = MixingMetricsCalculator.GpuUsage(timeline, TimeSpan.FromHours(2), TimeSpan.FromHours(3), 20);
+
+        Assert.Equal((6 + 10) / 2.0 / 20, cluster, 9);
+        Assert.Equal(3.0 / 20, inference, 9);
+        Assert.Equal((0.0, 0.0), MixingMetricsCalculator.GpuUsage(timeline, TimeSpan.FromHours(5), TimeSpan.FromHours(6), 20));
+    }
+}
