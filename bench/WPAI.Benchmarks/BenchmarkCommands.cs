@@ -7,7 +7,7 @@ internal static class BenchmarkCommands
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: WPAI.Benchmarks <scheduling|inference> [--quick]");
+            await Console.Error.WriteLineAsync("usage: WPAI.Benchmarks <scheduling|storage|cluster|inference|forecaster|simulate> [--quick]");
             return 2;
         }
 
@@ -19,9 +19,10 @@ internal static class BenchmarkCommands
             case "storage": return await StorageBenchmark.RunAsync(quick);
             case "cluster": return await ClusterBenchmark.RunAsync(quick);
             case "inference": return await InferenceBenchmark.RunAsync(quick);
+            case "forecaster": return await ForecasterBenchmark.RunAsync(quick);
             case "simulate": return await WPAI.Cli.WpaiCli.RunAsync(args, Spectre.Console.AnsiConsole.Console, WPAI.Cli.WpaiCli.CreateErrorConsole());
             default:
-                await Console.Error.WriteLineAsync($"unknown benchmark '{name}': choose one of scheduling, inference");
+                await Console.Error.WriteLineAsync($"unknown benchmark '{name}': choose one of scheduling, storage, cluster, inference, forecaster, simulate");
                 return 2;
         }
     }

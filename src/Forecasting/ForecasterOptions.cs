@@ -37,7 +37,14 @@ public sealed record ForecasterOptions
     /// </summary>
     public int MaxTrainingRows { get; init; } = 20_000;
 
-    /// <summary>Horizon models trained at once (default: the processor count).</summary>
+    /// <summary>
+    /// One model for all horizon steps (default on): the step is a feature, the rows of every step share one feature
+    /// matrix (<see cref="MaxTrainingRows"/> in all, sampled evenly per step) and one fit uses all threads. Off: one model
+    /// per step with up to <see cref="MaxTrainingRows"/> rows each.
+    /// </summary>
+    public bool SharedModel { get; init; } = true;
+
+    /// <summary>Threads for training (default: the processor count): horizon models at once, or the shared model's threads.</summary>
     public int? MaxParallelism { get; init; }
 
     /// <summary>The horizon in steps of a series with this step.</summary>

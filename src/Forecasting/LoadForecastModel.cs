@@ -14,11 +14,14 @@ public sealed class LoadForecastModel
     private const int FormatVersion = 1;
     private readonly MLContext _ml;
     private readonly ITransformer[] _models;
+    private readonly PredictionEngine<FeatureRow, ScoreRow>?[] _engines;
+    private double[] _x = [];
 
     internal LoadForecastModel(MLContext ml, ITransformer[] models, TimeSpan step, int stepsPerDay, int horizon)
     {
         _ml = ml;
         _models = models;
+        _engines = new PredictionEngine<FeatureRow, ScoreRow>?[models.Length];
         Step = step;
         StepsPerDay = stepsPerDay;
         Horizon = horizon;
@@ -42,20 +45,38 @@ public sealed class LoadForecastModel
             throw new ArgumentException($"a forecast needs at least {MinHistoryPoints} points of history, got {history.Count}", nameof(history));
         }
 
-        var from = Math.Max(0, history.Count - (8 * StepsPerDay) - 1);
-        var x = new double[history.Count - from];
-        for (var i = 0; i < x.Length; i++)
+        // Only the points the features read are converted (the last 25, yesterday's and last week's around the
+        // target times), into a buffer reused between calls: a forecast per evaluation stays cheap on a month of history.
+        var t = history.Count - 1;
+        if (_x.Length < history.Count)
         {
-            x[i] = LoadFeatures.ToLog(history[from + i]);
+            _x = new double[Math.Max(history.Count, _x.Length * 2)];
         }
 
-        var t = x.Length - 1;
+        for (var k = 0; k <= LoadFeatures.MinIndex; k++)
+        {
+            _x[t - k] = LoadFeatures.ToLog(history[t - k]);
+        }
+
+        foreach (var back in (ReadOnlySpan<int>)[StepsPerDay, 7 * StepsPerDay])
+        {
+            for (var j = t - back; j <= t - back + Horizon; j++)
+            {
+                if (j >= 0 && j <= t)
+                {
+                    _x[j] = LoadFeatures.ToLog(history[j]);
+                }
+            }
+        }
+
+        var x = _x.AsSpan(0, history.Count);
         var result = new double[Horizon];
+        var row = new FeatureRow { Features = new float[LoadFeatures.Count] };
         for (var h = 1; h <= Horizon; h++)
         {
-            var f = new float[LoadFeatures.Count];
-            LoadFeatures.Fill(x, t, h, lastTime + (Step * h), StepsPerDay, f);
-            result[h - 1] = Score(h, [new FeatureRow { Features = f }])[0] is var d ? LoadFeatures.FromLog(x[t] + d) : 0;
+            LoadFeatures.Fill(x, t, h, lastTime + (Step * h), StepsPerDay, row.Features);
+            _engines[h - 1] ??= _ml.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(_models[h - 1], inputSchemaDefinition: LoadForecaster.SchemaFor(_ml));
+            result[h - 1] = LoadFeatures.FromLog(x[t] + _engines[h - 1]!.Predict(row).Score);
         }
 
         return result;

@@ -34,29 +34,42 @@ public static class LoadForecaster
 
         var x = history.Values.Select(LoadFeatures.ToLog).ToArray();
         var models = new ITransformer[horizon];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism ?? Environment.ProcessorCount) };
-
-        // One context per horizon: an MLContext is not meant for concurrent use; each model is trained independently.
-        Parallel.For(1, horizon + 1, parallel, h =>
+        var threads = Math.Max(1, options.MaxParallelism ?? Environment.ProcessorCount);
+        if (options.SharedModel)
         {
+            // One model for every horizon step (the step h is a feature): one feature matrix, sampled rows of every
+            // horizon, one fit with all threads, instead of one fit per step.
             var ml = new MLContext(options.Seed);
-            var data = ml.Data.LoadFromEnumerable(Rows(history, x, h, options.MaxTrainingRows), SchemaFor(ml));
-            var trainer = ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+            var perHorizon = Math.Max(1, options.MaxTrainingRows / horizon);
+            var sampled = Enumerable.Range(1, horizon).SelectMany(h => Rows(history, x, h, perHorizon));
+            var shared = Trainer(ml, options, threads).Fit(ml.Data.LoadFromEnumerable(sampled, SchemaFor(ml)));
+            Array.Fill(models, shared);
+        }
+        else
+        {
+            // One context per horizon: an MLContext is not meant for concurrent use; each model is trained independently.
+            Parallel.For(1, horizon + 1, new ParallelOptions { MaxDegreeOfParallelism = threads }, h =>
             {
-                NumberOfTrees = options.NumberOfTrees,
-                NumberOfLeaves = options.NumberOfLeaves,
-                MinimumExampleCountPerLeaf = options.MinimumExampleCountPerLeaf,
-                LearningRate = options.LearningRate,
-                FeatureColumnName = nameof(FeatureRow.Features),
-                LabelColumnName = nameof(FeatureRow.Label),
-                NumberOfThreads = 1,
+                var ml = new MLContext(options.Seed);
+                models[h - 1] = Trainer(ml, options, 1).Fit(ml.Data.LoadFromEnumerable(Rows(history, x, h, options.MaxTrainingRows), SchemaFor(ml)));
             });
-            models[h - 1] = trainer.Fit(data);
-        });
+        }
 
         var model = new LoadForecastModel(new MLContext(options.Seed), models, series.Step, history.StepsPerDay, horizon);
         return new ForecastTraining(model, null, history.Count, Stopwatch.GetElapsedTime(started));
     }
+
+    private static FastTreeRegressionTrainer Trainer(MLContext ml, ForecasterOptions options, int threads) =>
+        ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+        {
+            NumberOfTrees = options.NumberOfTrees,
+            NumberOfLeaves = options.NumberOfLeaves,
+            MinimumExampleCountPerLeaf = options.MinimumExampleCountPerLeaf,
+            LearningRate = options.LearningRate,
+            FeatureColumnName = nameof(FeatureRow.Features),
+            LabelColumnName = nameof(FeatureRow.Label),
+            NumberOfThreads = threads,
+        });
 
     internal static SchemaDefinition SchemaFor(MLContext ml)
     {

@@ -25,10 +25,12 @@ public sealed class LoadForecasterTests
         return new LoadSeries("synthetic", Monday, step, values);
     }
 
-    [Fact]
-    public void Train_BeatsLastValueClearly_OnPeriodicSeries()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Train_BeatsLastValueClearly_OnPeriodicSeries(bool sharedModel)
     {
-        var options = new ForecasterOptions { MinLookAhead = TimeSpan.FromMinutes(15) }; // horizon 3 steps
+        var options = new ForecasterOptions { MinLookAhead = TimeSpan.FromMinutes(15), SharedModel = sharedModel }; // horizon 3 steps
         var series = Periodic(21);
         var split = 14 * 288;
         var training = LoadForecaster.Train(series.Slice(0, split), options);
@@ -81,6 +83,24 @@ public sealed class LoadForecasterTests
         for (var i = 0; i < batch.Length; i++)
         {
             Assert.Equal(batch[i], single[i], 6);
+        }
+    }
+
+    [Fact]
+    public void Predict_MatchesBatchPrediction_WithYesterdayAndLastWeekInTheHistory()
+    {
+        // Nine days: the features read the same time yesterday and last week; a single forecast converts only those points.
+        var series = Periodic(9);
+        var model = LoadForecaster.Train(series.Slice(0, 2400), new ForecasterOptions { MinLookAhead = TimeSpan.FromMinutes(15) }).Model!;
+        for (var t = 2450; t < 2460; t++)
+        {
+            var batch = model.PredictRange(series, t, t + 1)[0];
+            var single = model.Predict(series.Values.Take(t + 1).ToList(), series.TimeAt(t));
+            Assert.Equal(batch.Length, single.Length);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                Assert.Equal(batch[i], single[i], 6);
+            }
         }
     }
 

@@ -28,6 +28,15 @@ public interface IInferenceServiceGrain : IGrainWithStringKey
     [Alias("Evaluate")]
     Task<ScalingDecisionView> EvaluateAsync();
 
+    /// <summary>
+    /// Reports each of <paramref name="reports"/> (oldest first, none later than the grain's clock) and evaluates as
+    /// of that report's time, in one turn: for each report exactly what <see cref="ReportMetricsAsync"/> followed by
+    /// <see cref="EvaluateAsync"/> would do with the clock at the report's time. For metric sources that deliver
+    /// reports in batches (and replays on virtual time). Returns one <see cref="ServiceTick"/> per report.
+    /// </summary>
+    [Alias("ReportAndEvaluate")]
+    Task<ImmutableArray<ServiceTick>> ReportAndEvaluateAsync(ImmutableArray<ServiceMetrics> reports);
+
     /// <summary>A manual override: sets the replica count (clamped to the spec's bounds) and records the reason.</summary>
     [Alias("Scale")]
     Task<ScalingDecisionView> ScaleAsync(int replicas, string reason);

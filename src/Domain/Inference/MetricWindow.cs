@@ -35,10 +35,12 @@ public sealed class MetricWindow(TimeSpan span)
     }
 
     /// <summary>
-    /// The signals at <paramref name="replicas"/> replicas: QPS per replica (with the forecast peak per replica), the
+    /// The signals at <paramref name="replicas"/> replicas: QPS per replica (the window's mean, or
+    /// <paramref name="observedQps"/> when given, with the forecast peak per replica, against <paramref name="qpsTarget"/>
+    /// when given, else the spec's target), the
     /// spec's CPU/GPU/memory targets, p99 latency (the window's worst) and error rate against their SLOs.
     /// </summary>
-    public ImmutableArray<MetricSignal> Signals(InferenceServiceSpec spec, int replicas, double? forecastQps)
+    public ImmutableArray<MetricSignal> Signals(InferenceServiceSpec spec, int replicas, double? forecastQps, double? observedQps = null, double? qpsTarget = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (IsEmpty)
@@ -47,7 +49,7 @@ public sealed class MetricWindow(TimeSpan span)
         }
 
         var builder = ImmutableArray.CreateBuilder<MetricSignal>();
-        builder.Add(new MetricSignal(ScalingMetric.QpsPerReplica, MeanQps / replicas, forecastQps / replicas, InferenceServiceSpecs.QpsTarget(spec)));
+        builder.Add(new MetricSignal(ScalingMetric.QpsPerReplica, (observedQps ?? MeanQps) / replicas, forecastQps / replicas, qpsTarget ?? InferenceServiceSpecs.QpsTarget(spec)));
         foreach (var (metric, target) in spec.Targets)
         {
             double? observed = metric switch

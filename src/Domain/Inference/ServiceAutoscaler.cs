@@ -9,12 +9,16 @@ namespace WPAI.Domain.Inference;
 /// (with or without the forecast), the HPA's calculation (whose controller state it keeps in memory, as the HPA
 /// controller does), or a fixed count. Pure: time, metrics and the forecast come in as arguments.
 /// </summary>
-public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownStabilization = null)
+public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownStabilization = null, ProvisioningOptions? provisioning = null)
 {
     private readonly ScalingOptions _predictive = new() { ScaleDownStabilization = scaleDownStabilization ?? new ScalingOptions().ScaleDownStabilization };
     private readonly ScalingOptions _reactive = new() { UseForecast = false, ScaleDownStabilization = scaleDownStabilization ?? new ScalingOptions().ScaleDownStabilization };
     private static readonly HpaOptions Hpa = new();
+    private readonly ProvisioningOptions _provisioning = provisioning ?? ProvisioningOptions.None;
+    private static readonly KpaOptions Kpa = new();
     private HpaState _hpa = HpaState.Empty;
+    private KpaState? _kpa;
+    private DateTimeOffset? _panicUntil;
 
     public AutoscalerKind Kind => kind;
 
@@ -28,7 +32,7 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
     /// <paramref name="reactiveBecause"/> says why a predictive rule has no forecaster.
     /// </summary>
     public (ScalingDecisionView View, ImmutableList<Recommendation> Recent) Decide(
-        DateTimeOffset now, DateTimeOffset? manualUntil, InferenceServiceSpec spec, int current, int placed, int ready, MetricWindow window, double? forecast, string? reactiveBecause, ImmutableList<Recommendation> recent)
+        DateTimeOffset now, DateTimeOffset? manualUntil, InferenceServiceSpec spec, int current, int placed, int ready, MetricWindow window, LoadOutlook? outlook, string? reactiveBecause, ImmutableList<Recommendation> recent)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(window);
@@ -56,14 +60,72 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
                     return (new ScalingDecisionView(now, d.FromReplicas, d.ToReplicas, decisionKind.ToString(), ScalingMetric.QpsPerReplica, perPod, null, target, string.Create(CultureInfo.InvariantCulture, $"hpa: {d.Reason}")), recent);
                 }
 
-            default:
+            case AutoscalerKind.Kpa:
                 {
-                    var n = Math.Max(current, 1);
-                    var input = new ScalingInput(now, current, spec.MinReplicas, spec.MaxReplicas, window.Signals(spec, n, forecast), recent);
-                    var decision = ScalingPolicy.Decide(input, forecast is null ? _reactive : _predictive);
-                    var view = decision.ToView();
-                    return (UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view, decision.Recent);
+                    var target = InferenceServiceSpecs.QpsTarget(spec);
+                    var panic = window.Latest!.TotalQps;
+                    var d = KpaController.Scale(new KpaInput(now, ready, window.MeanQps, panic, target), _kpa ??= KpaState.Start(ready, now), Kpa);
+                    _kpa = d.Next;
+                    var to = Math.Clamp(d.DesiredPods, spec.MinReplicas, spec.MaxReplicas);
+                    var decisionKind = to > current ? ScalingDecisionKind.Expand : to < current ? ScalingDecisionKind.Contract : ScalingDecisionKind.Hold;
+                    return (new ScalingDecisionView(now, current, to, decisionKind.ToString(), ScalingMetric.QpsPerReplica, window.MeanQps / Math.Max(ready, 1), null, target,
+                        to == d.DesiredPods ? $"kpa: {d.Reason}" : string.Create(CultureInfo.InvariantCulture, $"kpa: {d.Reason}; {d.DesiredPods} clamped to {to}")), recent);
                 }
+
+            default:
+                return Provision(now, spec, current, ready, window, outlook, reactiveBecause, recent);
         }
+    }
+
+    /// <summary>
+    /// WPAI's rule on max(observed, forecast peak × uplift), with the mechanisms of <see cref="ProvisioningOptions"/>:
+    /// the burst detector, the valley scale-down and the cost-aware scale-in.
+    /// </summary>
+    private (ScalingDecisionView View, ImmutableList<Recommendation> Recent) Provision(
+        DateTimeOffset now, InferenceServiceSpec spec, int current, int ready, MetricWindow window, LoadOutlook? outlook, string? reactiveBecause, ImmutableList<Recommendation> recent)
+    {
+        var p = kind == AutoscalerKind.Predictive ? _provisioning : ProvisioningOptions.None;
+        var n = Math.Max(current, 1);
+        var target = outlook is not null && p.ForecastUtilization is { } u ? spec.CapacityQps * u : InferenceServiceSpecs.QpsTarget(spec);
+        var latest = window.Latest!.TotalQps;
+        if (p.BurstDetector && latest / target / Math.Max(ready, 1) >= p.PanicThreshold)
+        {
+            _panicUntil = now + p.PanicHold;
+        }
+
+        var panicking = p.BurstDetector && _panicUntil is { } until && now < until;
+        var observed = panicking ? Math.Max(window.MeanQps, latest) : (double?)null;
+        var options = outlook is null ? _reactive : p.ValleyScaleDown ? _predictive with { ScaleDownStabilization = TimeSpan.Zero } : _predictive;
+        var input = new ScalingInput(now, current, spec.MinReplicas, spec.MaxReplicas, window.Signals(spec, n, outlook?.Peak, observed, target), recent);
+        var decision = ScalingPolicy.Decide(input, options);
+        var view = decision.ToView();
+        if (view.ToReplicas < current && panicking)
+        {
+            view = view with { ToReplicas = current, Kind = nameof(ScalingDecisionKind.Stabilized), Reason = $"{view.Reason}; burst: no scale-down until {_panicUntil:O}" };
+        }
+        else if (view.ToReplicas < current && p.CostAwareScaleIn && outlook is { } o && NeededBack(o, view.ToReplicas, target, p.StartupSteps))
+        {
+            view = view with { ToReplicas = current, Kind = nameof(ScalingDecisionKind.Stabilized), Reason = $"{view.Reason}; kept: the forecast needs the capacity back within a start-up" };
+        }
+        else if (panicking)
+        {
+            view = view with { Reason = string.Create(CultureInfo.InvariantCulture, $"{view.Reason} (burst: newest report {latest:0.#} QPS)") };
+        }
+
+        return (UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view, decision.Recent);
+    }
+
+    /// <summary>True when the uplifted forecast over the start-up delay exceeds <paramref name="replicas"/> at target, or rises over the horizon.</summary>
+    public static bool NeededBack(LoadOutlook outlook, int replicas, double target, int startupSteps)
+    {
+        ArgumentNullException.ThrowIfNull(outlook);
+        var steps = Math.Clamp(startupSteps, 1, outlook.Path.Length);
+        var peak = 0.0;
+        for (var i = 0; i < steps; i++)
+        {
+            peak = Math.Max(peak, outlook.Path[i] * outlook.Uplift);
+        }
+
+        return peak > replicas * target || outlook.Path[^1] > outlook.Path[0];
     }
 }

@@ -56,6 +56,9 @@ public sealed class ServiceLoadHistory
 
     public int Count => _values.Count;
 
+    /// <summary>Changes with every report added: the same version means the same points (a forecast of it can be reused).</summary>
+    public long Version { get; private set; }
+
     /// <summary>The minute of the newest point; null while empty.</summary>
     public DateTimeOffset? Last => Start is { } s && _values.Count > 0 ? s + (Step * (_values.Count - 1)) : null;
 
@@ -66,6 +69,8 @@ public sealed class ServiceLoadHistory
         {
             throw new ArgumentOutOfRangeException(nameof(qps), qps, "load is a finite non-negative QPS");
         }
+
+        Version++;
 
         var minute = new DateTimeOffset(at.UtcDateTime.Ticks - (at.UtcDateTime.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
         if (Start is not { } start)

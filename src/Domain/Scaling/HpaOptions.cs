@@ -1,26 +1,17 @@
 namespace WPAI.Domain.Scaling;
 
 /// <summary>
-/// Kubernetes HorizontalPodAutoscaler (autoscaling/v2) defaults: 10 % tolerance, 300 s scale-down stabilization,
-/// no scale-up stabilization, scale-up by at most max(4 pods, 100 %) per 15 s, scale-down by up to 100 % per 15 s.
+/// Kubernetes HorizontalPodAutoscaler (autoscaling/v2) settings with Kubernetes' defaults: 10 % tolerance, and the
+/// default behavior (<see cref="HpaScalingRules.DefaultScaleUp"/>, <see cref="HpaScalingRules.DefaultScaleDown"/>).
 /// </summary>
 public sealed record HpaOptions
 {
+    /// <summary>No change while the usage ratio is within [1 − this, 1 + this] (<c>--horizontal-pod-autoscaler-tolerance</c>).</summary>
     public double Tolerance { get; init; } = 0.1;
 
-    public TimeSpan ScaleDownStabilization { get; init; } = TimeSpan.FromSeconds(300);
+    public HpaScalingRules ScaleUp { get; init; } = HpaScalingRules.DefaultScaleUp;
 
-    public TimeSpan ScaleUpStabilization { get; init; } = TimeSpan.Zero;
-
-    public int ScaleUpPods { get; init; } = 4;
-
-    public int ScaleUpPercent { get; init; } = 100;
-
-    public TimeSpan ScaleUpPeriod { get; init; } = TimeSpan.FromSeconds(15);
-
-    public int ScaleDownPercent { get; init; } = 100;
-
-    public TimeSpan ScaleDownPeriod { get; init; } = TimeSpan.FromSeconds(15);
+    public HpaScalingRules ScaleDown { get; init; } = HpaScalingRules.DefaultScaleDown;
 
     /// <summary>How often the controller runs (<c>--horizontal-pod-autoscaler-sync-period</c>).</summary>
     public TimeSpan SyncPeriod { get; init; } = TimeSpan.FromSeconds(15);

@@ -1,4 +1,5 @@
 using WPAI.Domain.Inference;
+using WPAI.Domain.Scaling;
 using WPAI.Forecasting;
 
 namespace WPAI.Grains.Inference;
@@ -29,7 +30,7 @@ public sealed class InferenceScalingOptions
     /// <summary>Trainings that may run at once on a silo (default 1: training is CPU-heavy).</summary>
     public int MaxConcurrentTrainings { get; set; } = 1;
 
-    /// <summary>The scaling rule (default <see cref="AutoscalerKind.Predictive"/>; <c>Hpa</c> reproduces the Kubernetes HPA for comparison).</summary>
+    /// <summary>The scaling rule (default <see cref="AutoscalerKind.Predictive"/>; <c>Hpa</c> and <c>Kpa</c> reproduce the Kubernetes HPA and Knative's KPA for comparison).</summary>
     public AutoscalerKind Policy { get; set; } = AutoscalerKind.Predictive;
 
     /// <summary>
@@ -38,6 +39,9 @@ public sealed class InferenceScalingOptions
     /// default) provisions for the forecast itself.
     /// </summary>
     public double? ForecastQuantile { get; set; }
+
+    /// <summary>The provisioning mechanisms of the <c>Predictive</c> rule (each off by default).</summary>
+    public ProvisioningOptions Provisioning { get; set; } = ProvisioningOptions.None;
 
     /// <summary>How long a new replica takes before it serves; replicas younger than this count as not ready (the HPA's missing pods). Default 0.</summary>
     public TimeSpan ReplicaStartup { get; set; } = TimeSpan.Zero;
@@ -74,7 +78,7 @@ public sealed class InferenceScalingOptions
 
         if (ForecastQuantile is { } q && !(q is >= 0.5 and <= 1) || ReplicaStartup < TimeSpan.Zero || !Enum.IsDefined(Policy))
         {
-            throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "ForecastQuantile must be in [0.5, 1] (or unset), ReplicaStartup >= 0 and Policy one of Predictive, Reactive, Hpa, Fixed", "Fix Wpai:Inference in configuration.");
+            throw new WPAI.Abstractions.Errors.WpaiValidationException(SectionName, "ForecastQuantile must be in [0.5, 1] (or unset), ReplicaStartup >= 0 and Policy one of Predictive, Reactive, Hpa, Kpa, Fixed", "Fix Wpai:Inference in configuration.");
         }
 
         if (ScaleDownStabilization < TimeSpan.Zero || DrainTime < TimeSpan.Zero || LoadMaxAge <= TimeSpan.Zero || StartBackoff < TimeSpan.Zero || StartBackoffMax < StartBackoff)
@@ -83,5 +87,13 @@ public sealed class InferenceScalingOptions
         }
 
         Forecaster.Validate();
+        try
+        {
+            Provisioning.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new WPAI.Abstractions.Errors.WpaiValidationException($"{SectionName}:Provisioning", e.Message, "Fix Wpai:Inference:Provisioning in configuration.");
+        }
     }
 }

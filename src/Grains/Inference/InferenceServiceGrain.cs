@@ -1,8 +1,6 @@
-using System.Globalization;
 using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Contracts.Inference;
 using WPAI.Abstractions.Contracts.Mixing;
-using WPAI.Domain.Common;
 using WPAI.Domain.Inference;
 using WPAI.Domain.Scaling;
 using WPAI.Abstractions.Ports;
@@ -12,10 +10,10 @@ namespace WPAI.Grains.Inference;
 
 /// <summary>
 /// An inference service (key: service name): spec, replicas placed through the pool scheduler's reservation path, and
-/// the scaling decisions. A thin shell: the metric window is a <see cref="MetricWindow"/>, the per-minute history a
-/// <see cref="ServiceLoadHistory"/>, the forecaster's life cycle a <see cref="ServiceForecaster"/>, the rule a
-/// <see cref="ServiceAutoscaler"/> chosen by <see cref="InferenceScalingOptions.Policy"/>; evaluations are a
-/// <see cref="DurableWakeUp"/> (a reminder brings a deployed service back after a restart).
+/// the scaling decisions. A thin shell: the rules are <see cref="ServiceScaling"/> (Domain) over the persisted state, the
+/// window, history, forecaster and rule (<see cref="InferenceScalingOptions.Policy"/>) are <see cref="ServiceSignals"/>,
+/// evaluations are carried out by <see cref="ServiceEvaluationRunner"/> and replica changes by <see cref="ServiceReplicas"/>;
+/// evaluations are a <see cref="DurableWakeUp"/> (a reminder brings a deployed service back after a restart).
 /// </summary>
 [GrainType("wpai-inference-service")]
 public sealed partial class InferenceServiceGrain(
@@ -27,10 +25,8 @@ public sealed partial class InferenceServiceGrain(
     ILogger<InferenceServiceGrain> logger) : Grain, IInferenceServiceGrain, IRemindable
 {
     private static readonly TimeSpan DemandForecastStep = TimeSpan.FromMinutes(5);
-    private readonly MetricWindow _window = new(options.Value.MetricWindow);
-    private readonly ServiceForecaster _forecaster = new(trainer, options.Value);
-    private readonly ServiceAutoscaler _autoscaler = new(options.Value.Policy, options.Value.ScaleDownStabilization);
-    private ServiceLoadHistory _history = null!;
+    private ServiceSignals _signals = null!;
+    private ServiceScaling _scaling = null!;
     private DurableWakeUp _evaluations = null!;
     private string _routes = string.Empty;
 
@@ -43,11 +39,11 @@ public sealed partial class InferenceServiceGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _evaluations = new DurableWakeUp(this, "service-evaluation", async _ => await EvaluateAsync(), keepAlive: false);
-        _history = NewHistory();
-        if (_forecaster.Restore(S.ForecastModel) is { } unreadable)
+        _signals = new ServiceSignals(trainer, options.Value, () => S);
+        _scaling = new ServiceScaling(S, options.Value.ReplicaStartup, options.Value.MaxDecisions);
+        if (_signals.Restore() is { } unreadable)
         {
             LogModelUnreadable(logger, Key, unreadable);
-            S.ForecastModel = null;
         }
 
         return _evaluations.ResumeAsync(EvaluationPeriod);
@@ -60,12 +56,9 @@ public sealed partial class InferenceServiceGrain(
         var fleet = await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).GetAsync();
         InferenceServiceSpecs.Validate(spec, [.. fleet.NodesByPool.Where(kv => kv.Value.Length > 0).Select(kv => kv.Key)]);
         InferenceServiceSpecs.ValidateDeploy(spec, Key, S.Spec, S.Replicas.Count);
-        var from = S.Replicas.Count;
-        var rollTo = S.Spec?.ModelRepository is { } old && spec.ModelRepository is { } next && old != next && S.Replicas.Count > 0 && S.RolloutTarget is null ? next : null;
-        S.Spec = rollTo is null ? spec : spec with { ModelRepository = S.Spec!.ModelRepository }; // a new repository on a running service rolls out
-        var desired = Math.Clamp(Math.Max(S.DesiredReplicas, spec.MinReplicas), spec.MinReplicas, spec.MaxReplicas);
-        await ReconcileAsync(spec, desired);
-        await RecordAsync(ScalingDecisionView.WithoutMetric(clock.GetUtcNow(), from, desired, "Deploy", string.Create(CultureInfo.InvariantCulture, $"deployed model {spec.Model} in pool {spec.Pool}: {desired} replicas within [{spec.MinReplicas}, {spec.MaxReplicas}]")));
+        var (desired, rollTo, view) = _scaling.Deploy(spec, clock.GetUtcNow());
+        await Evaluation().ReconcileAsync(spec, desired, view.At);
+        await RecordAsync(view);
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).AddServiceAsync(Key);
         LogDeployed(logger, Key, spec.Model, spec.Pool, desired);
         await _evaluations.SetAsync(EvaluationPeriod);
@@ -79,58 +72,21 @@ public sealed partial class InferenceServiceGrain(
 
     public Task ReportMetricsAsync(ServiceMetrics metrics)
     {
-        RequireSpec();
-        AddMetrics(metrics);
+        _ = RequireSpec();
+        _signals.Add(metrics);
         return Task.CompletedTask;
     }
 
-    public async Task<ScalingDecisionView> EvaluateAsync()
-    {
-        var spec = RequireSpec();
-        var now = clock.GetUtcNow();
-        await Replicas().StopDrainedAsync(options.Value.DrainTime);
-        var replicas = new ReplicaSet(S.Replicas);
-        var measured = launcher.RunsProcesses ? replicas.Measured(now, options.Value.LoadMaxAge, spec.ReplicaResources.CpuMilli) : null;
-        if (measured is not null)
-        {
-            AddMetrics(measured);
-        }
+    public Task<ScalingDecisionView> EvaluateAsync() => Evaluation().EvaluateAsync(RequireSpec(), clock.GetUtcNow());
 
-        if (S.RolloutTarget is { } target)
-        {
-            await Rollout().StepAsync();
-            return ScalingDecisionView.WithoutMetric(now, replicas.Serving, S.DesiredReplicas, "Hold", $"roll-out to {target} in progress; measured: {ReplicaLoads.Describe(replicas.All, now, options.Value.LoadMaxAge)}");
-        }
-
-        await AdoptTrainingAsync(now);
-        if (_autoscaler.UsesForecast)
-        {
-            S.Forecaster = _forecaster.StartIfDue(Key, _history, S.Forecaster, now);
-        }
-
-        var held = S.ManualUntil is { } until && now < until;
-        var forecast = _autoscaler.UsesForecast && !_window.IsEmpty && !held ? _forecaster.Forecast(_history, now) : null;
-        var ready = launcher.RunsProcesses ? replicas.Ready : S.Replicas.Count(r => r.StartedAt + options.Value.ReplicaStartup <= now);
-        var reactiveBecause = forecast is null && !S.Forecaster.Active ? S.Forecaster.Status : null;
-        var recent = S.Recommendations.Select(kv => new Recommendation(kv.Key, kv.Value)).ToImmutableList();
-        (var view, recent) = _autoscaler.Decide(now, S.ManualUntil, spec, S.DesiredReplicas, replicas.Serving, ready, _window, forecast, reactiveBecause, recent);
-        S.Recommendations = [.. recent.Select(r => new KeyValuePair<DateTimeOffset, int>(r.At, r.Replicas))];
-        if (launcher.RunsProcesses)
-        {
-            view = view with { Reason = $"{view.Reason}; measured: {ReplicaLoads.Describe(replicas.All, now, options.Value.LoadMaxAge)}" };
-        }
-
-        return await ApplyAsync(spec, view);
-    }
+    public Task<ImmutableArray<ServiceTick>> ReportAndEvaluateAsync(ImmutableArray<ServiceMetrics> reports) =>
+        Evaluation().ReportAndEvaluateAsync(RequireSpec(), reports, clock.GetUtcNow());
 
     public async Task<ScalingDecisionView> ScaleAsync(int replicas, string reason)
     {
         var spec = RequireSpec();
         InferenceServiceSpecs.ValidateManualScale(spec, replicas, reason);
-        var now = clock.GetUtcNow();
-        S.ManualUntil = now + options.Value.ManualOverrideHold;
-        S.Recommendations = [];
-        var view = await ApplyAsync(spec, ScalingDecisionView.WithoutMetric(now, new ReplicaSet(S.Replicas).Serving, replicas, "Manual", $"manual: {reason}"));
+        var view = await Evaluation().ApplyAsync(spec, _scaling.Manual(clock.GetUtcNow(), replicas, reason, options.Value.ManualOverrideHold));
         LogManual(logger, Key, view.FromReplicas, replicas, reason);
         return view;
     }
@@ -138,7 +94,7 @@ public sealed partial class InferenceServiceGrain(
     public async Task<InferenceServiceView> GetAsync()
     {
         RequireSpec();
-        await AdoptTrainingAsync(clock.GetUtcNow());
+        await _signals.AdoptAsync(clock.GetUtcNow());
         return View();
     }
 
@@ -146,7 +102,7 @@ public sealed partial class InferenceServiceGrain(
     {
         var spec = RequireSpec();
         return Task.FromResult(new ServiceDemand(
-            Key, spec.Pool, spec.ReplicaResources, S.DesiredReplicas, S.Replicas.Count, _history.DemandForecast(spec, clock.GetUtcNow(), forecastSpan, DemandForecastStep)));
+            Key, spec.Pool, spec.ReplicaResources, S.DesiredReplicas, S.Replicas.Count, _signals.History.DemandForecast(spec, clock.GetUtcNow(), forecastSpan, DemandForecastStep)));
     }
 
     public async Task<ImmutableArray<string>> MoveReplicasOffAsync(string node)
@@ -161,24 +117,16 @@ public sealed partial class InferenceServiceGrain(
         return moves;
     }
 
-    public Task ReplicaStartedAsync(RunStarted started)
-    {
-        ArgumentNullException.ThrowIfNull(started);
-        return new ReplicaSet(S.Replicas).Started(started.JobId, started.Pid, started.Url, started.GrpcUrl) ? WriteAsync() : Task.CompletedTask;
-    }
+    public Task ReplicaStartedAsync(RunStarted started) => _scaling.Started(started) ? WriteAsync() : Task.CompletedTask;
 
     public Task ReplicaProbedAsync(ReplicaProbe probe)
     {
-        ArgumentNullException.ThrowIfNull(probe);
-        if (!new ReplicaSet(S.Replicas).Probed(probe.JobId, probe.Ready, probe.Load))
+        if (!_scaling.Probed(probe))
         {
             return Task.CompletedTask;
         }
 
         LogReplicaReady(logger, Key, probe.JobId);
-        S.FailedStarts = 0;
-        S.StartsHeldUntil = null;
-        S.LastFailedStart = null;
         return S.RolloutTarget is null ? WriteAsync() : Rollout().StepAsync();
     }
 
@@ -199,32 +147,21 @@ public sealed partial class InferenceServiceGrain(
             return;
         }
 
+        LogReplicaEnded(logger, Key, lost.Id, lost.Node, end.Detail);
+        var (now, serving) = (clock.GetUtcNow(), _scaling.Serving);
         if (S.RolloutTarget is { } target)
         {
             await Rollout().ReplicaEndedAsync(spec, target, lost, end);
-            return;
         }
-
-        var serving = new ReplicaSet(S.Replicas).Serving;
-        LogReplicaEnded(logger, Key, lost.Id, lost.Node, end.Detail);
-        if (ReplicaStartBackoff.IsFailedStart(lost))
+        else if (ReplicaStartBackoff.IsFailedStart(lost))
         {
-            // A crash at start: the next replica waits, longer after each failure in a row, instead of crash-looping.
-            var now = clock.GetUtcNow();
-            S.FailedStarts++;
-            var wait = ReplicaStartBackoff.Delay(S.FailedStarts, options.Value.StartBackoff, options.Value.StartBackoffMax);
-            S.StartsHeldUntil = now + wait;
-            S.LastFailedStart = $"replica {lost.Id} on {lost.Node}: {end.Detail}";
-            await RecordAsync(ScalingDecisionView.WithoutMetric(now, serving + 1, serving, "Backoff", string.Create(CultureInfo.InvariantCulture,
-                $"replica {lost.Id} on {lost.Node} failed to start ({S.FailedStarts} in a row): {end.Detail}; the next start waits {wait.TotalSeconds:0} s")));
-            return;
+            await RecordAsync(_scaling.StartFailed(lost, end.Detail, now, options.Value.StartBackoff, options.Value.StartBackoffMax));
         }
-
-        await ReconcileAsync(spec, S.DesiredReplicas);
-        var replacement = S.Replicas.Count > 0 ? S.Replicas[^1] : null;
-        var how = new ReplicaSet(S.Replicas).Serving > serving ? $"replaced by {replacement!.Id} on {replacement.Node}" : "no room to replace it";
-        await RecordAsync(ScalingDecisionView.WithoutMetric(clock.GetUtcNow(), serving + 1, new ReplicaSet(S.Replicas).Serving, "Replace",
-            $"replica {lost.Id} on {lost.Node} ({lost.Phase}, pid {lost.Pid}) ended: {end.Detail}; {how}"));
+        else
+        {
+            await Evaluation().ReconcileAsync(spec, S.DesiredReplicas, now);
+            await RecordAsync(_scaling.Replaced(lost, end.Detail, serving, now));
+        }
     }
 
     public async Task DeleteAsync()
@@ -236,8 +173,9 @@ public sealed partial class InferenceServiceGrain(
 
         await state.ClearStateAsync();
         state.State = new InferenceServiceState();
+        _scaling = new ServiceScaling(S, options.Value.ReplicaStartup, options.Value.MaxDecisions);
         await _evaluations.SetAsync(TimeSpan.Zero);
-        _history = NewHistory();
+        _signals.Reset();
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).RemoveServiceAsync(Key);
         _routes = string.Empty;
         await GrainFactory.GetGrain<IServiceRoutesGrain>(WpaiCluster.FleetKey).ChangedAsync(Key);
@@ -245,38 +183,10 @@ public sealed partial class InferenceServiceGrain(
 
     private InferenceServiceSpec RequireSpec() => S.Spec ?? throw new WpaiNotFoundException("inference service", Key);
 
-    private ServiceLoadHistory NewHistory() => new(S.HistoryStart, S.History, S.Realized, options.Value.Forecaster.MaxHistory);
+    private ServiceReplicas Replicas(DateTimeOffset? now = null) => new(GrainFactory, Key, S, now is { } at ? () => at : clock.GetUtcNow, launcher, PersistAsync);
 
-    /// <summary>Runs the decided count (as far as the pool has room), records the decision and persists.</summary>
-    private async Task<ScalingDecisionView> ApplyAsync(InferenceServiceSpec spec, ScalingDecisionView view)
-    {
-        await ReconcileAsync(spec, view.ToReplicas);
-        if (new ReplicaSet(S.Replicas).Serving is var serving && serving != view.ToReplicas)
-        {
-            view = view with
-            {
-                Reason = StartsHeld(clock.GetUtcNow()) ? $"{view.Reason}; only {serving} running: starts held until {S.StartsHeldUntil:O} after {S.FailedStarts} failed starts"
-                    : $"{view.Reason}; only {serving} placed: pool {spec.Pool} has no room for more",
-            };
-        }
-
-        await RecordAsync(view);
-        return view;
-    }
-
-    /// <summary>True while a crash-loop back-off holds new replica starts.</summary>
-    private bool StartsHeld(DateTimeOffset now) => S.StartsHeldUntil is { } until && now < until;
-
-    /// <summary>Places or releases replicas until <paramref name="desired"/> run (or the pool has no room, or starts are held after crashes).</summary>
-    private async Task ReconcileAsync(InferenceServiceSpec spec, int desired)
-    {
-        if (await Replicas().ReconcileAsync(spec, desired, holdStarts: StartsHeld(clock.GetUtcNow())) is > 0 and var missing)
-        {
-            LogNoRoom(logger, Key, spec.Pool, missing);
-        }
-    }
-
-    private ServiceReplicas Replicas() => new(GrainFactory, Key, S, clock, launcher, PersistAsync);
+    private ServiceEvaluationRunner Evaluation() =>
+        new(Key, S, _signals, _scaling, options.Value, launcher, now => Replicas(now), Rollout, RecordAsync, (pool, missing) => LogNoRoom(logger, Key, pool, missing));
 
     private ServiceRolloutRunner Rollout() => new(S, Replicas(), clock, RecordAsync, WriteAsync);
 
@@ -292,36 +202,18 @@ public sealed partial class InferenceServiceGrain(
         }
     }
 
-    private void AddMetrics(ServiceMetrics metrics)
-    {
-        _window.Add(metrics);
-        _history.Add(metrics.At, metrics.TotalQps);
-        S.HistoryStart = _history.Start;
-    }
-
-    private async Task WriteAsync()
+    private Task WriteAsync()
     {
         S.Version++;
-        await PersistAsync();
+        return PersistAsync();
     }
 
-    private async Task AdoptTrainingAsync(DateTimeOffset now)
+    private async Task<ScalingDecisionView> RecordAsync(ScalingDecisionView view)
     {
-        var (view, model) = await _forecaster.AdoptAsync(_history, S.Forecaster, now);
-        S.Forecaster = view;
-        S.ForecastModel = model ?? S.ForecastModel;
-    }
-
-    private async Task RecordAsync(ScalingDecisionView view)
-    {
-        BoundedList.AddNewestFirst(S.Decisions, view, options.Value.MaxDecisions);
-        S.Version++;
+        _scaling.Record(view);
         await PersistAsync();
+        return view;
     }
 
-    private InferenceServiceView View() =>
-        new(S.Spec!, S.DesiredReplicas, [.. S.Replicas], Math.Max(0, S.DesiredReplicas - new ReplicaSet(S.Replicas).Serving), _window.Latest,
-            ServiceForecaster.Current(S.Forecaster, _history), [.. S.Decisions], S.Version,
-            options.Value.GatewayUrl is { } gateway ? $"{gateway}/services/{Key}" : null, S.RolloutTarget,
-            ReplicaStartBackoff.Describe(S.FailedStarts, S.StartsHeldUntil, S.LastFailedStart, clock.GetUtcNow()));
+    private InferenceServiceView View() => _scaling.View(_signals.Window.Latest, _signals.Forecaster, options.Value.GatewayUrl is { } gateway ? $"{gateway}/services/{Key}" : null, clock.GetUtcNow());
 }

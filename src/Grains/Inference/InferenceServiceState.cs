@@ -4,7 +4,7 @@ namespace WPAI.Grains.Inference;
 
 /// <summary>Persisted state of an inference service grain.</summary>
 [GenerateSerializer, Alias("wpai.state.inference-service")]
-public sealed class InferenceServiceState
+public sealed class InferenceServiceState : WPAI.Domain.Inference.IServiceRecord
 {
     [Id(0)]
     public InferenceServiceSpec? Spec { get; set; }

@@ -19,6 +19,7 @@ public sealed class ServiceForecaster(ForecastTrainingWorker trainer, InferenceS
     private Task<ForecastTraining>? _training;
     private LoadForecastModel? _model;
     private (DateTimeOffset? Last, int Realized, double Multiplier) _uplift = (null, -1, 1.0);
+    private (long Version, LoadOutlook? Outlook) _cached = (-1, null);
 
     /// <summary>Loads a persisted model; returns why it cannot be read, or null.</summary>
     public string? Restore(byte[]? bytes)
@@ -72,17 +73,23 @@ public sealed class ServiceForecaster(ForecastTrainingWorker trainer, InferenceS
         return (new ForecasterView(true, now, result.TrainingPoints, OnlineMape(history), Mape(lastValue.Forecasts, lastValue.Actuals), result.TrainingTime, "active"), model.ToBytes());
     }
 
-    /// <summary>The forecast peak QPS over the horizon (times the uplift), or null without a model or a recent enough history.</summary>
-    public double? Forecast(ServiceLoadHistory history, DateTimeOffset now)
+    /// <summary>The forecast QPS over the horizon with the uplift to apply, or null without a model or a recent enough history.</summary>
+    public LoadOutlook? Forecast(ServiceLoadHistory history, DateTimeOffset now)
     {
         if (_model is null || history.Count < LoadForecastModel.MinHistoryPoints || history.IsStale(now, MaxStaleness))
         {
             return null;
         }
 
-        var forecast = _model.Predict(history.Values, history.Last!.Value);
-        history.Expect(forecast.Length, forecast[^1]);
-        return forecast.Max() * Uplift(history);
+        if (_cached.Version != history.Version || _cached.Outlook is null)
+        {
+            // The same history gives the same forecast: predict once per change of the history.
+            var forecast = _model.Predict(history.Values, history.Last!.Value);
+            history.Expect(forecast.Length, forecast[^1]);
+            _cached = (history.Version, new LoadOutlook([.. forecast], 1.0));
+        }
+
+        return _cached.Outlook with { Uplift = Uplift(history) };
     }
 
     /// <summary>The view with the online error of an active forecaster.</summary>

@@ -13,7 +13,7 @@ namespace WPAI.Grains.Inference;
 /// replicas' life cycle is a <see cref="ReplicaSet"/>; ids are <see cref="ReplicaId"/>s. Used inside the service
 /// grain's turn only.
 /// </summary>
-internal sealed class ServiceReplicas(IGrainFactory grains, string service, InferenceServiceState state, TimeProvider clock, IReplicaLauncher launcher, Func<Task> persistAsync)
+internal sealed class ServiceReplicas(IGrainFactory grains, string service, InferenceServiceState state, Func<DateTimeOffset> now, IReplicaLauncher launcher, Func<Task> persistAsync)
 {
     private ReplicaSet Set => new(state.Replicas);
 
@@ -36,7 +36,7 @@ internal sealed class ServiceReplicas(IGrainFactory grains, string service, Infe
 
         if (set.Serving > desired && launcher.RunsProcesses)
         {
-            set.BeginDrain(set.Serving - desired, clock.GetUtcNow(), "scale-in");
+            set.BeginDrain(set.Serving - desired, now(), "scale-in");
             await persistAsync();
         }
 
@@ -60,7 +60,7 @@ internal sealed class ServiceReplicas(IGrainFactory grains, string service, Infe
         }
 
         state.NextReplica++;
-        var replica = new ReplicaView(id, node, clock.GetUtcNow(), ModelRepository: repository);
+        var replica = new ReplicaView(id, node, now(), ModelRepository: repository);
         Set.Add(replica);
         if (launcher.RunsProcesses && repository is not null)
         {
@@ -74,7 +74,7 @@ internal sealed class ServiceReplicas(IGrainFactory grains, string service, Infe
     /// <summary>Stops and releases the replicas that finished draining; returns them.</summary>
     public async Task<ImmutableArray<ReplicaView>> StopDrainedAsync(TimeSpan drainTime)
     {
-        var drained = Set.Drained(clock.GetUtcNow(), drainTime);
+        var drained = Set.Drained(now(), drainTime);
         foreach (var replica in drained)
         {
             await launcher.StopAsync(replica, replica.Detail ?? "drained");
@@ -157,7 +157,7 @@ internal sealed class ServiceReplicas(IGrainFactory grains, string service, Infe
             }
 
             state.NextReplica++;
-            state.Replicas[i] = new ReplicaView(id, target, clock.GetUtcNow(), ModelRepository: old.ModelRepository);
+            state.Replicas[i] = new ReplicaView(id, target, now(), ModelRepository: old.ModelRepository);
             state.Version++;
             await persistAsync();
             if (launcher.RunsProcesses && old.ModelRepository is not null)

@@ -19,7 +19,8 @@ namespace WPAI.Simulation.Inference;
 /// in an in-process silo on a <see cref="VirtualClock"/> (the host of <see cref="GrainReplayEngine"/>): one service on
 /// a pool of online nodes large enough for its maximum, whose rule is the grain's own
 /// (<see cref="InferenceScalingOptions.Policy"/>: <c>wpai</c> = Predictive with the quantile uplift of
-/// <see cref="InferenceSimulationOptions.ForecastQuantile"/>, <c>reactive</c>, <c>hpa</c>, <c>static-peak</c> = Fixed at
+/// <see cref="InferenceSimulationOptions.ForecastQuantile"/> or the <see cref="WpaiSettings"/> given, <c>reactive</c>,
+/// <c>hpa</c>, <c>kpa</c>, <c>static-peak</c> = Fixed at
 /// the training peak's count). For <c>wpai</c> the grain first receives the training part minute by minute (its last
 /// <see cref="ForecasterOptions.MaxHistory"/>), trains its forecaster once on it (awaited, so every run adopts it at
 /// the same virtual time) and never retrains during the evaluation. Every <see cref="InferenceSimulationOptions.Tick"/>:
@@ -36,15 +37,16 @@ public static class GrainInferenceReplay
 
     /// <summary>Replays series points [<paramref name="evalStart"/>, end) with <paramref name="policy"/>.</summary>
     public static async Task<(PolicyRun Run, IReadOnlyList<TimelinePoint> Timeline)> RunAsync(
-        LoadSeries series, int evalStart, string policy, int staticReplicas, int maxReplicas, InferenceSimulationOptions options, CancellationToken cancellationToken = default)
+        LoadSeries series, int evalStart, string policy, int staticReplicas, int maxReplicas, InferenceSimulationOptions options, WpaiSettings? wpai = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(options);
         var kind = policy switch
         {
-            "wpai" => AutoscalerKind.Predictive,
+            _ when WpaiPolicies.IsWpai(policy) => AutoscalerKind.Predictive,
             "reactive" => AutoscalerKind.Reactive,
             "hpa" => AutoscalerKind.Hpa,
+            "kpa" => AutoscalerKind.Kpa,
             "static-peak" => AutoscalerKind.Fixed,
             _ => throw new ArgumentException($"unknown policy '{policy}'; use some of {string.Join(',', InferenceSimulationOptions.AllPolicies)}", nameof(policy)),
         };
@@ -61,7 +63,8 @@ public static class GrainInferenceReplay
             o.ManualOverrideHold = TimeSpan.Zero; // the replay's initial count does not hold
             o.RetrainInterval = TimeSpan.FromDays(3650); // trained once on the training part
             o.Policy = kind;
-            o.ForecastQuantile = options.ForecastQuantile;
+            o.ForecastQuantile = wpai is null ? options.ForecastQuantile : wpai.Quantile;
+            o.Provisioning = wpai?.Provisioning ?? WPAI.Domain.Scaling.ProvisioningOptions.None;
             o.ReplicaStartup = options.StartupDelay;
             o.Forecaster = forecaster;
         }));
@@ -121,35 +124,46 @@ public static class GrainInferenceReplay
         var peak = initial;
         var timeline = new List<TimelinePoint>();
         var lastPlotted = -1;
-        var replicas = (await grain.GetAsync()).Replicas;
+        var ticks = new List<DateTimeOffset>();
         for (var now = start; now <= end; now += options.Tick)
         {
+            ticks.Add(now);
+        }
+
+        // One grain call per batch of ticks: the clock moves to the batch's last tick and the grain reports and
+        // evaluates each tick as of its own time (IInferenceServiceGrain.ReportAndEvaluateAsync), which decides
+        // exactly as one report and one evaluation per tick with the clock at that tick would.
+        for (var b = 0; b < ticks.Count; b += options.TicksPerCall)
+        {
             cancellationToken.ThrowIfCancellationRequested();
-            clock.AdvanceTo(now - clock.Origin);
-            var demand = Demand(series, now);
-            var ready = replicas.Count(r => r.StartedAt + options.StartupDelay <= now);
-            if (demand > (ready * options.CapacityQps) + 1e-9)
+            var batch = ticks.GetRange(b, Math.Min(options.TicksPerCall, ticks.Count - b));
+            clock.AdvanceTo(batch[^1] - clock.Origin);
+            var results = await grain.ReportAndEvaluateAsync([.. batch.Select(at => Metrics(at, Demand(series, at)))]);
+            for (var i = 0; i < batch.Count; i++)
             {
-                violationMinutes += tickMinutes;
-            }
+                var (now, tick) = (batch[i], results[i]);
+                var demand = Demand(series, now);
+                if (demand > (tick.Ready * options.CapacityQps) + 1e-9)
+                {
+                    violationMinutes += tickMinutes;
+                }
 
-            replicaMinutes += replicas.Length * tickMinutes;
-            evaluatedMinutes += tickMinutes;
-            await grain.ReportMetricsAsync(Metrics(now, demand));
-            var decision = await grain.EvaluateAsync();
-            if (decision.ToReplicas != decision.FromReplicas)
-            {
-                scaleEvents++;
-            }
+                replicaMinutes += tick.Placed * tickMinutes;
+                evaluatedMinutes += tickMinutes;
+                var decision = tick.Decision;
+                if (decision.ToReplicas != decision.FromReplicas)
+                {
+                    scaleEvents++;
+                }
 
-            peak = Math.Max(peak, decision.ToReplicas);
-            replicas = (await grain.GetAsync()).Replicas;
-            var pointIndex = (int)Math.Floor((now - series.Start) / series.Step);
-            if (pointIndex != lastPlotted)
-            {
-                lastPlotted = pointIndex;
-                var forecast = decision.Metric == ScalingMetric.QpsPerReplica ? decision.Forecast * Math.Max(decision.FromReplicas, 1) : null;
-                timeline.Add(new TimelinePoint(now, demand, ready * options.CapacityQps, forecast));
+                peak = Math.Max(peak, decision.ToReplicas);
+                var pointIndex = (int)Math.Floor((now - series.Start) / series.Step);
+                if (pointIndex != lastPlotted)
+                {
+                    lastPlotted = pointIndex;
+                    var forecast = decision.Metric == ScalingMetric.QpsPerReplica ? decision.Forecast * Math.Max(decision.FromReplicas, 1) : null;
+                    timeline.Add(new TimelinePoint(now, demand, tick.Ready * options.CapacityQps, forecast));
+                }
             }
         }
 

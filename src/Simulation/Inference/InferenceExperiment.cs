@@ -78,11 +78,20 @@ public static class InferenceExperiment
         var trainPeak = v.Take(evalStart).Max();
         var staticReplicas = StaticPeakPolicy.Replicas(trainPeak, options.CapacityQps, options.TargetUtilization, options.MinReplicas, maxReplicas);
 
+        // wpai's settings are chosen on the validation split of the training part (nothing of the evaluation part).
+        WpaiSettings? tuned = null;
+        var validation = ImmutableArray<PolicyRun>.Empty;
+        if (options.Policies.Any(WpaiPolicies.IsWpai))
+        {
+            (tuned, validation) = await WpaiTuner.TuneAsync(series, evalStart, staticReplicas, maxReplicas, options, cancellationToken);
+        }
+
         var runs = ImmutableArray.CreateBuilder<PolicyRun>();
         var timelines = ImmutableDictionary.CreateBuilder<string, IReadOnlyList<TimelinePoint>>();
         foreach (var policy in options.Policies)
         {
-            var (run, timeline) = await GrainInferenceReplay.RunAsync(series, evalStart, policy, staticReplicas, maxReplicas, options, cancellationToken);
+            var settings = WpaiPolicies.IsWpai(policy) ? WpaiPolicies.For(policy, tuned!, options) : null;
+            var (run, timeline) = await GrainInferenceReplay.RunAsync(series, evalStart, policy, staticReplicas, maxReplicas, options, settings, cancellationToken);
             runs.Add(run with
             {
                 ForecastMape = fcAcc?.Mape,
@@ -93,9 +102,22 @@ public static class InferenceExperiment
             timelines[policy] = timeline;
         }
 
+        var iso = ImmutableArray<IsoSloResult>.Empty;
+        if (options.IsoSlo && tuned is not null)
+        {
+            var wpaiValidation = validation.First(r => r.Policy == $"validation:wpai {tuned.Describe()}").SloViolationMinutes;
+            var isoRuns = ImmutableArray.CreateBuilder<IsoSloResult>();
+            foreach (var baseline in options.Policies.Where(p => p is "hpa" or "kpa"))
+            {
+                isoRuns.Add(await IsoSlo.RunAsync(series, evalStart, baseline, wpaiValidation, staticReplicas, maxReplicas, options, cancellationToken));
+            }
+
+            iso = isoRuns.ToImmutable();
+        }
+
         return new SeriesResult(
             series.Name, file, series.Step, horizon, evalStart, n - evalStart, training.TrainingTime.TotalSeconds, training.FallbackReason,
             fcAcc?.Mape, fcAcc?.Mae, lastAcc.Mape, lastAcc.Mae, yAcc?.Mape, yAcc?.Mae, staticReplicas, maxReplicas,
-            runs.ToImmutable(), timelines.ToImmutable());
+            runs.ToImmutable(), timelines.ToImmutable(), tuned, validation, iso);
     }
 }

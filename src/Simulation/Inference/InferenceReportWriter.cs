@@ -46,6 +46,7 @@ public static class InferenceReportWriter
         ArgumentNullException.ThrowIfNull(options);
         var runs = new JsonArray();
         var series = new JsonArray();
+        var isoSlo = new JsonArray();
         foreach (var r in results)
         {
             series.Add(new JsonObject
@@ -66,23 +67,35 @@ public static class InferenceReportWriter
                 ["yesterdayMae"] = Round(r.YesterdayMae),
                 ["staticPeakReplicas"] = r.StaticPeakReplicas,
                 ["maxReplicas"] = r.MaxReplicas,
+                ["wpaiSettings"] = r.Wpai is { } w ? new JsonObject
+                {
+                    ["describe"] = w.Describe(),
+                    ["quantile"] = w.Quantile,
+                    ["forecastUtilization"] = w.Provisioning.ForecastUtilization,
+                    ["burstDetector"] = w.Provisioning.BurstDetector,
+                    ["valleyScaleDown"] = w.Provisioning.ValleyScaleDown,
+                    ["costAwareScaleIn"] = w.Provisioning.CostAwareScaleIn,
+                    ["periodicity"] = w.Provisioning.Periodicity,
+                } : null,
+                ["validation"] = new JsonArray([.. (r.Validation.IsDefault ? [] : r.Validation).Select(v => (JsonNode)RunJson(v))]),
             });
+            foreach (var iso in r.IsoSlo.IsDefault ? [] : r.IsoSlo)
+            {
+                isoSlo.Add(new JsonObject
+                {
+                    ["series"] = r.Series,
+                    ["baseline"] = iso.Baseline,
+                    ["tunedOn"] = "validation split of the training part: the baseline's target utilization tuned to wpai's SLO-violation minutes",
+                    ["targetUtilization"] = iso.TargetUtilization,
+                    ["validationSloViolationMinutes"] = Round(iso.ValidationViolationMinutes),
+                    ["wpaiValidationSloViolationMinutes"] = Round(iso.WpaiValidationViolationMinutes),
+                    ["run"] = RunJson(iso.Run),
+                });
+            }
+
             foreach (var run in r.Runs)
             {
-                runs.Add(new JsonObject
-                {
-                    ["series"] = run.Series,
-                    ["policy"] = run.Policy,
-                    ["sloViolationMinutes"] = Round(run.SloViolationMinutes),
-                    ["replicaHours"] = Round(run.ReplicaHours),
-                    ["scaleEvents"] = run.ScaleEvents,
-                    ["peakReplicas"] = run.PeakReplicas,
-                    ["forecastMape"] = Round(run.ForecastMape),
-                    ["forecastMae"] = Round(run.ForecastMae),
-                    ["lastValueMape"] = Round(run.LastValueMape),
-                    ["lastValueMae"] = Round(run.LastValueMae),
-                    ["evaluatedMinutes"] = Round(run.EvaluatedMinutes),
-                });
+                runs.Add(RunJson(run));
             }
         }
 
@@ -115,8 +128,66 @@ public static class InferenceReportWriter
             ["seriesResults"] = series,
             ["runs"] = runs,
             ["totals"] = totals,
+            ["isoSlo"] = isoSlo,
+            ["targets"] = new JsonArray([.. Targets(results, options).Select(t => (JsonNode)new JsonObject
+            {
+                ["target"] = t.Target,
+                ["measured"] = t.Measured,
+                ["met"] = t.Met,
+            })]),
         };
     }
+
+    /// <summary>Each target of the autoscaling goal against the measured numbers (per series and together, against hpa and kpa, iso-SLO).</summary>
+    public static IEnumerable<(string Target, string Measured, bool Met)> Targets(IReadOnlyList<SeriesResult> results, InferenceSimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(options);
+        var c = CultureInfo.InvariantCulture;
+        foreach (var baseline in new[] { "hpa", "kpa" }.Where(b => options.Policies.Contains(b) && options.Policies.Contains("wpai")))
+        {
+            foreach (var r in results)
+            {
+                var w = r.Runs.First(x => x.Policy == "wpai");
+                var b = r.Runs.First(x => x.Policy == baseline);
+                yield return ($"{r.Series}: wpai SLO min <= {baseline} and replica-h <= {baseline}",
+                    string.Create(c, $"{w.SloViolationMinutes:0.00} vs {b.SloViolationMinutes:0.00} min, {w.ReplicaHours:0.0} vs {b.ReplicaHours:0.0} h"),
+                    w.SloViolationMinutes <= b.SloViolationMinutes + 1e-9 && w.ReplicaHours <= b.ReplicaHours + 1e-9);
+            }
+
+            var wt = Totals(results, options).First(t => t.Policy == "wpai");
+            var bt = Totals(results, options).First(t => t.Policy == baseline);
+            var slo = bt.Violation > 0 ? wt.Violation / bt.Violation : (wt.Violation > 0 ? double.PositiveInfinity : 0);
+            yield return ($"together: wpai <= 50 % of {baseline}'s SLO min at <= 90 % of its replica-h",
+                string.Create(c, $"{slo:P1} of SLO min ({wt.Violation:0.00} / {bt.Violation:0.00}), {wt.Hours / bt.Hours:P1} of replica-h ({wt.Hours:0.0} / {bt.Hours:0.0})"),
+                slo <= 0.5 + 1e-9 && wt.Hours <= 0.9 * bt.Hours + 1e-9);
+
+            var isos = results.Where(r => !r.IsoSlo.IsDefault).SelectMany(r => r.IsoSlo.Where(i => i.Baseline == baseline)).ToList();
+            if (isos.Count == results.Count && isos.Count > 0)
+            {
+                var isoHours = isos.Sum(i => i.Run.ReplicaHours);
+                var isoSloMin = isos.Sum(i => i.Run.SloViolationMinutes);
+                yield return ($"iso-SLO: wpai needs >= 20 % fewer replica-h than {baseline} tuned (on training) to wpai's SLO",
+                    string.Create(c, $"wpai {wt.Hours:0.0} h / {wt.Violation:0.00} min vs {baseline}@{string.Join('/', isos.Select(i => i.TargetUtilization.ToString("0.##", c)))} {isoHours:0.0} h / {isoSloMin:0.00} min: {1 - (wt.Hours / isoHours):P1} fewer"),
+                    wt.Hours <= 0.8 * isoHours + 1e-9);
+            }
+        }
+    }
+
+    private static JsonObject RunJson(PolicyRun run) => new()
+    {
+        ["series"] = run.Series,
+        ["policy"] = run.Policy,
+        ["sloViolationMinutes"] = Round(run.SloViolationMinutes),
+        ["replicaHours"] = Round(run.ReplicaHours),
+        ["scaleEvents"] = run.ScaleEvents,
+        ["peakReplicas"] = run.PeakReplicas,
+        ["forecastMape"] = Round(run.ForecastMape),
+        ["forecastMae"] = Round(run.ForecastMae),
+        ["lastValueMape"] = Round(run.LastValueMape),
+        ["lastValueMae"] = Round(run.LastValueMae),
+        ["evaluatedMinutes"] = Round(run.EvaluatedMinutes),
+    };
 
     public static IEnumerable<(string Policy, double Violation, double Hours, int Events)> Totals(IReadOnlyList<SeriesResult> results, InferenceSimulationOptions options)
     {
@@ -138,7 +209,7 @@ public static class InferenceReportWriter
         var sb = new StringBuilder();
         sb.AppendLine("# Inference autoscaling simulation");
         sb.AppendLine();
-        sb.AppendLine(c, $"Peak {options.PeakQps} QPS, {options.CapacityQps} QPS per replica, target utilization {options.TargetUtilization}, start-up delay {options.StartupDelay.TotalSeconds} s, controllers every {options.Tick.TotalSeconds} s on a {options.MetricWindow.TotalSeconds} s metric window; trained on the first {options.TrainFraction:P0}, evaluated on the rest; wpai provisions for {(options.ForecastQuantile is { } q ? $"the q{q:0.##} of its forecast" : "its mean forecast")}.");
+        sb.AppendLine(c, $"Peak {options.PeakQps} QPS, {options.CapacityQps} QPS per replica, target utilization {options.TargetUtilization}, start-up delay {options.StartupDelay.TotalSeconds} s, controllers every {options.Tick.TotalSeconds} s on a {options.MetricWindow.TotalSeconds} s metric window; trained on the first {options.TrainFraction:P0}, evaluated on the rest; wpai-q0.9 provisions for {(options.ForecastQuantile is { } q ? $"the q{q:0.##} of its forecast" : "its mean forecast")}; wpai's settings are chosen per series on the last {options.ValidationFraction:P0} of the training part.");
         sb.AppendLine();
         sb.AppendLine("## Forecast error at the scaling horizon (evaluation part)");
         sb.AppendLine();
@@ -185,6 +256,24 @@ public static class InferenceReportWriter
         {
             sb.AppendLine();
             sb.AppendLine(c, $"wpai / hpa: SLO-violation minutes {wpai.Violation / hpa.Violation:P1}, replica-hours {wpai.Hours / hpa.Hours:P1}.");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## wpai settings (chosen on the validation split of the training part) and iso-SLO baselines");
+        sb.AppendLine();
+        foreach (var r in results)
+        {
+            sb.AppendLine(c, $"- {r.Series}: {r.Wpai?.Describe() ?? "n/a"}{string.Concat((r.IsoSlo.IsDefault ? [] : r.IsoSlo).Select(i => string.Create(c, $"; {i.Run.Policy}: {i.Run.SloViolationMinutes:0.00} min / {i.Run.ReplicaHours:0.0} h")))}");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## Targets");
+        sb.AppendLine();
+        sb.AppendLine("| target | measured | met |");
+        sb.AppendLine("|---|---|---|");
+        foreach (var (target, measured, met) in Targets(results, options))
+        {
+            sb.AppendLine(c, $"| {target} | {measured} | {(met ? "yes" : "**no**")} |");
         }
 
         sb.AppendLine();

@@ -35,7 +35,12 @@ public static class InferenceSimulationCommand
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{r.Series}: {r.TrainPoints} training points at {r.Step.TotalMinutes:0.##} min, forecaster trained in {r.TrainingSeconds:0.00} s{(r.ForecasterFallback is null ? string.Empty : $" (fallback: {r.ForecasterFallback})")}; MAPE at +{r.HorizonSteps} step: forecaster {(r.ForecastMape is { } m ? m.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} %, last-value {r.LastValueMape:0.00} %, yesterday {(r.YesterdayMape is { } y ? y.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} %"));
-            foreach (var run in r.Runs)
+            if (r.Wpai is { } w)
+            {
+                await output.WriteLineAsync($"  wpai settings (validation split): {w.Describe()}");
+            }
+
+            foreach (var run in r.Runs.Concat((r.IsoSlo.IsDefault ? [] : r.IsoSlo).Select(i => i.Run)))
             {
                 await output.WriteLineAsync(string.Create(
                     CultureInfo.InvariantCulture,
@@ -50,6 +55,11 @@ public static class InferenceSimulationCommand
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {policy,-12} SLO-violation {violation,9:0.00} min  replica-hours {hours,10:0.0}  scale events {events,6}"));
             }
+        }
+
+        foreach (var (target, measured, met) in InferenceReportWriter.Targets(results, options))
+        {
+            await output.WriteLineAsync($"target {(met ? "met" : "MISSED")}: {target}: {measured}");
         }
 
         var written = await InferenceReportWriter.WriteAsync(results, options, cancellationToken);

@@ -6,9 +6,21 @@ namespace WPAI.Simulation.Inference;
 /// <summary>Settings of the inference-load replay (<c>wpai simulate --inference</c>).</summary>
 public sealed record InferenceSimulationOptions
 {
-    public static ImmutableArray<string> AllPolicies { get; } = ["wpai", "reactive", "hpa", "static-peak"];
+    public static ImmutableArray<string> DefaultPolicies { get; } = ["wpai", "reactive", "hpa", "kpa", "static-peak"];
 
-    public ImmutableArray<string> Policies { get; init; } = AllPolicies;
+    /// <summary>The default policies and the ablations of <c>wpai</c> (<see cref="WpaiPolicies.Ablations"/>).</summary>
+    public static ImmutableArray<string> AllPolicies { get; } = DefaultPolicies.AddRange(WpaiPolicies.Ablations);
+
+    public ImmutableArray<string> Policies { get; init; } = DefaultPolicies;
+
+    /// <summary>The share of the training part held out to choose <c>wpai</c>'s settings (default 0.3).</summary>
+    public double ValidationFraction { get; init; } = 0.3;
+
+    /// <summary>Also tune <c>hpa</c>'s and <c>kpa</c>'s target utilization to wpai's validation SLO and replay them (default on).</summary>
+    public bool IsoSlo { get; init; } = true;
+
+    /// <summary><c>wpai</c>'s SLO budget on the validation part, as a share of HPA's violation minutes there (default 0.5).</summary>
+    public double SloBudget { get; init; } = 0.5;
 
     /// <summary>The share of the series used to train the forecaster; the rest is replayed (default 0.7).</summary>
     public double TrainFraction { get; init; } = 0.7;
@@ -43,12 +55,15 @@ public sealed record InferenceSimulationOptions
     public int? MaxReplicas { get; init; }
 
     /// <summary>
-    /// <c>wpai</c> provisions for this quantile of the forecast (the grain's <c>InferenceScalingOptions.ForecastQuantile</c>): forecast × q-quantile(actual / forecast) over the
-    /// last day of realized forecasts (≥ 1). Null provisions for the forecast itself. Default 0.9.
+    /// <c>wpai-q0.9</c> and <c>wpai-no-tuning</c> provision for this quantile of the forecast (the grain's <c>InferenceScalingOptions.ForecastQuantile</c>): forecast × q-quantile(actual / forecast) over the
+    /// last day of realized forecasts (≥ 1); <c>wpai</c> chooses its quantile on the validation split. Null provisions for the forecast itself. Default 0.9.
     /// </summary>
     public double? ForecastQuantile { get; init; } = 0.9;
 
     public string OutputDirectory { get; init; } = "inference-sim";
+
+    /// <summary>Ticks the replay hands the service grain per call (<c>ReportAndEvaluateAsync</c>; default 240, one hour of 15 s ticks).</summary>
+    public int TicksPerCall { get; init; } = 240;
 
     /// <summary>Checks every setting; a bad one throws <see cref="WpaiValidationException"/> naming its option.</summary>
     public InferenceSimulationOptions Validate()
@@ -81,6 +96,16 @@ public sealed record InferenceSimulationOptions
         if (ForecastQuantile is { } q && !(q is >= 0.5 and <= 1))
         {
             throw new WpaiValidationException("--quantile", $"{Num(q)} is not in [0.5, 1]", "Write e.g. --quantile 0.9, or --quantile none for the mean forecast.");
+        }
+
+        if (!(ValidationFraction is > 0 and < 1) || !(SloBudget >= 0))
+        {
+            throw new WpaiValidationException("--validation-fraction", $"the validation fraction {Num(ValidationFraction)} must be in (0, 1) and the SLO budget {Num(SloBudget)} >= 0", "Write e.g. --validation-fraction 0.3 --slo-budget 0.5.");
+        }
+
+        if (TicksPerCall < 1)
+        {
+            throw new WpaiValidationException("--ticks-per-call", $"{TicksPerCall} is below 1", "Write e.g. --ticks-per-call 240, or 1 for one grain call per tick.");
         }
 
         if (Policies.IsDefaultOrEmpty)

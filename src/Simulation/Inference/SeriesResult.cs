@@ -2,7 +2,10 @@ using System.Collections.Immutable;
 
 namespace WPAI.Simulation.Inference;
 
-/// <summary>Everything measured on one series: the forecaster's error at the scaling horizon and its baselines, and each policy's run.</summary>
+/// <summary>
+/// Everything measured on one series: the forecaster's error at the scaling horizon and its baselines, each policy's
+/// run, the <c>wpai</c> settings chosen on the validation split with the validation runs, and the iso-SLO comparisons.
+/// </summary>
 public sealed record SeriesResult(
     string Series,
     string File,
@@ -21,4 +24,7 @@ public sealed record SeriesResult(
     int StaticPeakReplicas,
     int MaxReplicas,
     ImmutableArray<PolicyRun> Runs,
-    ImmutableDictionary<string, IReadOnlyList<TimelinePoint>> Timelines);
+    ImmutableDictionary<string, IReadOnlyList<TimelinePoint>> Timelines,
+    WpaiSettings? Wpai = null,
+    ImmutableArray<PolicyRun> Validation = default,
+    ImmutableArray<IsoSloResult> IsoSlo = default);

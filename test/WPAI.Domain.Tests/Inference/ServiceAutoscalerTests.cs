@@ -15,6 +15,8 @@ public sealed class ServiceAutoscalerTests
         return w;
     }
 
+    private static LoadOutlook Outlook(double qps) => new([qps], 1.0);
+
     [Fact]
     public void Decide_HoldsWithoutMetrics_ForEveryRule()
     {
@@ -30,10 +32,10 @@ public sealed class ServiceAutoscalerTests
     public void Decide_ManualOverride_HoldsUntilItEnds()
     {
         var autoscaler = new ServiceAutoscaler(AutoscalerKind.Predictive);
-        var held = autoscaler.Decide(T0, T0.AddMinutes(1), MetricWindowTests.Spec(), 2, 2, 2, Window(1000), 1000, null, []).View;
+        var held = autoscaler.Decide(T0, T0.AddMinutes(1), MetricWindowTests.Spec(), 2, 2, 2, Window(1000), Outlook(1000), null, []).View;
         Assert.Equal("Manual", held.Kind);
         Assert.Equal(2, held.ToReplicas);
-        var after = autoscaler.Decide(T0.AddMinutes(1), T0.AddMinutes(1), MetricWindowTests.Spec(), 2, 2, 2, Window(1000), 1000, null, []).View;
+        var after = autoscaler.Decide(T0.AddMinutes(1), T0.AddMinutes(1), MetricWindowTests.Spec(), 2, 2, 2, Window(1000), Outlook(1000), null, []).View;
         Assert.NotEqual("Manual", after.Kind);
     }
 
@@ -41,7 +43,7 @@ public sealed class ServiceAutoscalerTests
     public void Decide_Predictive_ExpandsOnTheForecast()
     {
         // 2 replicas at 35 QPS each is on target; a forecast of 280 QPS asks for 8.
-        var (view, _) = new ServiceAutoscaler(AutoscalerKind.Predictive).Decide(T0, null, MetricWindowTests.Spec(), 2, 2, 2, Window(70), 280, null, []);
+        var (view, _) = new ServiceAutoscaler(AutoscalerKind.Predictive).Decide(T0, null, MetricWindowTests.Spec(), 2, 2, 2, Window(70), Outlook(280), null, []);
         Assert.Equal(8, view.ToReplicas);
     }
 
@@ -68,7 +70,7 @@ public sealed class ServiceAutoscalerTests
     [Fact]
     public void Decide_Fixed_NeverChangesTheCount()
     {
-        var (view, _) = new ServiceAutoscaler(AutoscalerKind.Fixed).Decide(T0, null, MetricWindowTests.Spec(), 3, 3, 3, Window(10_000), 10_000, null, []);
+        var (view, _) = new ServiceAutoscaler(AutoscalerKind.Fixed).Decide(T0, null, MetricWindowTests.Spec(), 3, 3, 3, Window(10_000), Outlook(10_000), null, []);
         Assert.Equal(3, view.ToReplicas);
         Assert.Equal(3, view.FromReplicas);
     }

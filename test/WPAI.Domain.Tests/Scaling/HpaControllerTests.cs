@@ -101,7 +101,11 @@ public sealed class HpaControllerTests
     public void Sync_RespectsMinAndMax()
     {
         Assert.Equal(8, HpaController.Sync(Input(6, 1000, max: 8), HpaState.Empty, Defaults).ToReplicas);
-        Assert.Equal(3, HpaController.Sync(Input(10, 1, min: 3), HpaState.Empty, Defaults).ToReplicas);
+        // A new HPA seeds its scale-down window with the current count (Kubernetes' maybeInitScaleDownStabilizationWindow):
+        // the first sync holds 10; once the window has passed the minimum of 3 binds.
+        var fresh = HpaController.Sync(Input(10, 1, min: 3), HpaState.Empty, Defaults);
+        Assert.Equal(10, fresh.ToReplicas);
+        Assert.Equal(3, HpaController.Sync(Input(10, 1, min: 3) with { Now = T0.AddSeconds(301) }, fresh.Next, Defaults).ToReplicas);
         Assert.Equal(8, HpaController.Sync(Input(12, 100, max: 8), HpaState.Empty, Defaults).ToReplicas);
     }
 

@@ -196,4 +196,57 @@ public sealed class InferenceServiceGrainTests(InferenceClusterFixture fixture)
         Assert.False(view.Forecaster.Active);
         Assert.Contains("reactive", view.Forecaster.Status, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ReportAndEvaluate_DecidesAsOneReportAndOneEvaluationPerTick()
+    {
+        await AddNodesAsync(4, 8);
+        var perTick = Service("tick");
+        var batched = Service("batch");
+        await perTick.DeployAsync(Spec("tick", min: 1, max: 12));
+        await batched.DeployAsync(Spec("batch", min: 1, max: 12));
+        var start = fixture.Clock.GetUtcNow();
+        var times = Enumerable.Range(1, 60).Select(k => start.AddSeconds(15 * k)).ToList();
+        double Load(int k) => k < 20 ? 40 + (25 * k) : Math.Max(10, 540 - (20 * (k - 20))); // up, then down past the stabilization window
+
+        var expected = new List<ScalingDecisionView>();
+        var placed = new List<int>();
+        for (var k = 0; k < times.Count; k++)
+        {
+            fixture.Clock.SetUtcNow(times[k]);
+            placed.Add((await perTick.GetAsync()).Replicas.Length);
+            await perTick.ReportMetricsAsync(Metrics(times[k], Load(k)));
+            expected.Add(await perTick.EvaluateAsync());
+        }
+
+        // The same reports in two batches, with the clock already past all of them.
+        var reports = times.Select((t, k) => Metrics(t, Load(k))).ToList();
+        var ticks = (await batched.ReportAndEvaluateAsync([.. reports.Take(25)])).AddRange(await batched.ReportAndEvaluateAsync([.. reports.Skip(25)]));
+
+        Assert.Equal(expected.Count, ticks.Length);
+        Assert.Contains(expected, d => d.ToReplicas > d.FromReplicas);
+        Assert.Contains(expected, d => d.ToReplicas < d.FromReplicas);
+        for (var k = 0; k < expected.Count; k++)
+        {
+            Assert.Equal((expected[k].At, expected[k].FromReplicas, expected[k].ToReplicas, expected[k].Kind, expected[k].Reason), (ticks[k].Decision.At, ticks[k].Decision.FromReplicas, ticks[k].Decision.ToReplicas, ticks[k].Decision.Kind, ticks[k].Decision.Reason));
+            Assert.Equal(placed[k], ticks[k].Placed);
+        }
+
+        Assert.Equal((await perTick.GetAsync()).Replicas.Select(r => r.StartedAt), (await batched.GetAsync()).Replicas.Select(r => r.StartedAt));
+    }
+
+    [Fact]
+    public async Task ReportAndEvaluate_RejectsReportsAfterTheClock_AndChangesNothing()
+    {
+        await AddNodesAsync(1, 8);
+        var service = Service("future");
+        await service.DeployAsync(Spec("future", min: 1));
+        var before = await service.GetAsync();
+        var now = fixture.Clock.GetUtcNow();
+        var e = await Assert.ThrowsAsync<WpaiValidationException>(() => service.ReportAndEvaluateAsync([Metrics(now, 500), Metrics(now.AddSeconds(15), 500)]));
+        Assert.Equal("reports[1]", e.Field);
+        var after = await service.GetAsync();
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal(before.LastMetrics, after.LastMetrics);
+    }
 }

@@ -45,6 +45,30 @@ public sealed class InferenceReplayTests
         Assert.True(hpa.SloViolationMinutes > 0);
     }
 
+    [Theory]
+    [InlineData("reactive")]
+    [InlineData("hpa")]
+    [InlineData("kpa")]
+    public async Task Run_TicksPerCall_DoesNotChangeTheRun(string policy)
+    {
+        // One grain call per tick and 240 ticks per call (ReportAndEvaluateAsync) decide the same.
+        var series = Steps(10, 10, 400, 400, 120, 30, 30, 250, 10, 10);
+        var (one, oneTimeline) = await GrainInferenceReplay.RunAsync(series, 0, policy, 0, 200, Options with { TicksPerCall = 1 });
+        var (batched, batchedTimeline) = await GrainInferenceReplay.RunAsync(series, 0, policy, 0, 200, Options with { TicksPerCall = 240 });
+        Assert.True(one.ScaleEvents > 0);
+        Assert.Equal(one, batched);
+        Assert.Equal(oneTimeline, batchedTimeline);
+    }
+
+    [Fact]
+    public async Task Run_Kpa_FollowsAJumpWithinItsRateLimits()
+    {
+        // 400 QPS at 5 QPS per replica target: the KPA reaches 80 replicas (max scale-up rate 1000, panic at 2x).
+        var (kpa, _) = await GrainInferenceReplay.RunAsync(Steps(10, 10, 400, 400, 400), 0, "kpa", 0, 200, Options);
+        Assert.Equal(80, kpa.PeakReplicas);
+        Assert.True(kpa.SloViolationMinutes > 0); // it reacts: the 60 s start-up still costs minutes
+    }
+
     [Fact]
     public async Task Run_WpaiWithAccurateForecast_ScalesAheadOfTheJump()
     {

@@ -25,7 +25,7 @@ public static class SimulateBranch
                 .WithDescription("Training and inference together, with each pool's mixing controller lending and reclaiming online nodes (also: wpai simulate --mixing).")
                 .WithExample(Name, "--mixing", "--nodes", "openb_node_list_gpu_node.csv", "--pods", "openb_pod_list_gpuspec33.csv", "--inference", "nyc_taxi.csv,Twitter_volume_AAPL.csv");
             simulate.AddCommand<SimulateInferenceCommand>("inference")
-                .WithDescription("Inference autoscaling on load traces: wpai against reactive, HPA and static-peak scaling (also: wpai simulate --inference FILES).")
+                .WithDescription("Inference autoscaling on load traces: wpai against reactive, HPA, KPA and static-peak scaling (also: wpai simulate --inference FILES).")
                 .WithExample(Name, "--inference", "nyc_taxi.csv,Twitter_volume_AAPL.csv", "--out", "report-scaling");
         });
     }

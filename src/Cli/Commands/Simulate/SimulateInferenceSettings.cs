@@ -13,7 +13,7 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
     [CommandArgument(0, "<FILES>"), Description("Load files (NAB timestamp,value; alibaba GenAI; Azure LLM), separated by spaces or commas.")]
     public string[] Files { get; init; } = [];
 
-    [CommandOption("--policies <LIST>"), Description("Some of wpai, reactive, hpa, static-peak (default all four).")]
+    [CommandOption("--policies <LIST>"), Description("Some of wpai, reactive, hpa, kpa, static-peak (default these five) and the wpai ablations wpai-q0.9, wpai-no-tuning, wpai-no-burst, wpai-no-valley, wpai-no-cost-aware, wpai-no-periodicity.")]
     public string? Policies { get; init; }
 
     [CommandOption("--train-fraction <F>"), Description("Share of each series the forecaster trains on; the rest is replayed, in (0, 1) (default 0.7).")]
@@ -34,8 +34,20 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
     [CommandOption("--max-replicas <N>"), Description("Replica ceiling (default: twice the replicas the peak needs).")]
     public string? MaxReplicas { get; init; }
 
-    [CommandOption("--quantile <Q>"), Description("wpai provisions for this quantile of its forecast, from 0.5 to 1, or none for the forecast itself (default 0.9).")]
+    [CommandOption("--quantile <Q>"), Description("wpai-q0.9 and wpai-no-tuning provision for this quantile of their forecast, from 0.5 to 1, or none for the forecast itself (default 0.9); wpai chooses its own on the validation split.")]
     public string? Quantile { get; init; }
+
+    [CommandOption("--validation-fraction <F>"), Description("Share of the training part held out to choose wpai's quantile and forecast utilization, in (0, 1) (default 0.3).")]
+    public string? ValidationFraction { get; init; }
+
+    [CommandOption("--slo-budget <F>"), Description("wpai's SLO-violation budget on the validation part as a share of hpa's there (default 0.5).")]
+    public string? SloBudget { get; init; }
+
+    [CommandOption("--no-iso-slo"), Description("Skip the iso-SLO runs (hpa and kpa with their target utilization tuned on the validation part to wpai's SLO).")]
+    public bool NoIsoSlo { get; init; }
+
+    [CommandOption("--ticks-per-call <N>"), Description("15 s ticks handed to the service grain per call (ReportAndEvaluateAsync; default 240; 1 = one call per tick). Decisions do not depend on it.")]
+    public string? TicksPerCall { get; init; }
 
     [CommandOption("--out <DIR>"), Description("Report folder (default inference-sim).")]
     public string? Out { get; init; }
@@ -64,6 +76,10 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
             ForecastQuantile = Quantile is null ? d.ForecastQuantile
                 : Quantile.Trim() == "none" ? null
                 : Quantities.ParseNumber(Quantile, "--quantile", "0.9"),
+            ValidationFraction = ValidationFraction is null ? d.ValidationFraction : Quantities.ParseNumber(ValidationFraction, "--validation-fraction", "0.3"),
+            SloBudget = SloBudget is null ? d.SloBudget : Quantities.ParseNumber(SloBudget, "--slo-budget", "0.5"),
+            IsoSlo = !NoIsoSlo,
+            TicksPerCall = TicksPerCall is null ? d.TicksPerCall : Quantities.ParseCount(TicksPerCall, "--ticks-per-call", 1, "240"),
             OutputDirectory = string.IsNullOrWhiteSpace(Out) ? d.OutputDirectory : Out,
         };
         return options.Validate();

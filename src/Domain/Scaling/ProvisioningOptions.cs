@@ -1,0 +1,70 @@
+namespace WPAI.Domain.Scaling;
+
+/// <summary>
+/// The provisioning mechanisms of the predictive rule, each on or off (README, "Autoscaling"): they decide how much
+/// capacity a forecast buys and when it is given back. All off gives the plain rule on max(observed, forecast peak × uplift).
+/// </summary>
+public sealed record ProvisioningOptions
+{
+    /// <summary>Nothing extra: the plain predictive rule.</summary>
+    public static ProvisioningOptions None { get; } = new();
+
+    /// <summary>
+    /// Burst detector (Knative's panic mode): when the newest report alone needs at least <see cref="PanicThreshold"/>
+    /// times the ready replicas, scale on it instead of the window's mean, and do not scale down for
+    /// <see cref="PanicHold"/> after the last such report. Replaces permanent headroom for sudden bursts.
+    /// </summary>
+    public bool BurstDetector { get; init; }
+
+    public double PanicThreshold { get; init; } = 2.0;
+
+    public TimeSpan PanicHold { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Scale-down follows the forecast's valley: with a forecast, a contraction does not wait out the stabilization
+    /// window (the forecast's peak over the horizon, already in y, is what holds capacity).
+    /// </summary>
+    public bool ValleyScaleDown { get; init; }
+
+    /// <summary>
+    /// Cost-aware scale-in: with a forecast, replicas are removed only when the forecast over the replica start-up
+    /// delay ahead (<see cref="StartupSteps"/> minutes) stays within the smaller count's capacity at target and does not
+    /// rise over the horizon: capacity that will be needed back within a start-up is kept.
+    /// </summary>
+    public bool CostAwareScaleIn { get; init; }
+
+    /// <summary>The replica start-up delay in forecast steps (minutes), at least 1.</summary>
+    public int StartupSteps { get; init; } = 1;
+
+    /// <summary>
+    /// Periodicity detection (as Alibaba's AHPA): the forecast is used only when the history has a daily or weekly
+    /// pattern (autocorrelation at one day or one week of at least <see cref="MinAutocorrelation"/>); otherwise scaling
+    /// stays reactive.
+    /// </summary>
+    public bool Periodicity { get; init; }
+
+    public double MinAutocorrelation { get; init; } = 0.5;
+
+    /// <summary>
+    /// Quantile headroom: while a forecast is used, QPS is provisioned at this utilization of a replica's capacity
+    /// instead of the spec's target, the headroom coming from the forecast's quantile uplift (chosen per service on a
+    /// validation split) rather than from a fixed target utilization. Null (the default): the spec's target.
+    /// </summary>
+    public double? ForecastUtilization { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the bad setting.</summary>
+    public ProvisioningOptions Validate()
+    {
+        if (!(PanicThreshold > 1) || PanicHold < TimeSpan.Zero || StartupSteps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PanicThreshold), "PanicThreshold > 1, PanicHold >= 0 and StartupSteps >= 1");
+        }
+
+        if (!(MinAutocorrelation is > 0 and <= 1) || ForecastUtilization is { } u && !(u is > 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinAutocorrelation), "MinAutocorrelation and ForecastUtilization are in (0, 1]");
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using WPAI.Abstractions.Contracts.Inference;
+using WPAI.Domain.Inference;
+using WPAI.Domain.Scaling;
+
+namespace WPAI.Domain.Tests.Inference;
+
+/// <summary>The provisioning mechanisms of the predictive rule (<see cref="ProvisioningOptions"/>) in <see cref="ServiceAutoscaler"/>.</summary>
+public sealed class ProvisioningTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
+
+    // capacity 50, QPS target 35 per replica (0.7), bounds [1, 10]
+    private static InferenceServiceSpec Spec => MetricWindowTests.Spec() with { Targets = ImmutableDictionary<ScalingMetric, double>.Empty };
+
+    private static MetricWindow Window(params (int Seconds, double Qps)[] reports)
+    {
+        var w = new MetricWindow(TimeSpan.FromSeconds(60));
+        foreach (var (s, q) in reports)
+        {
+            w.Add(new ServiceMetrics(T0.AddSeconds(s), q, 0, 0, 0, 0, 0));
+        }
+
+        return w;
+    }
+
+    private static ScalingDecisionView Decide(ServiceAutoscaler a, int seconds, int current, MetricWindow w, LoadOutlook? outlook) =>
+        a.Decide(T0.AddSeconds(seconds), null, Spec, current, current, current, w, outlook, null, []).View;
+
+    [Fact]
+    public void BurstDetector_ScalesOnTheNewestReport_AndHoldsScaleDown()
+    {
+        var options = new ProvisioningOptions { BurstDetector = true };
+        var burst = new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options);
+        var plain = new ServiceAutoscaler(AutoscalerKind.Predictive);
+
+        // 2 replicas; the mean of the window is 70 (on target) but the newest report is 210: 210 / 35 / 2 = 3 >= 2.
+        var w = Window((0, 0), (15, 0), (30, 70), (45, 210));
+        Assert.Equal(6, Decide(burst, 45, 2, w, null).ToReplicas); // ceil(210 / 35)
+        Assert.Equal(2, Decide(plain, 45, 2, w, null).ToReplicas); // the mean (70) is on target
+
+        // 30 s later the load is gone: no scale-down while the panic holds (60 s), then the rule decides again.
+        var quiet = Window((75, 10));
+        Assert.Equal(6, Decide(burst, 75, 6, quiet, null).ToReplicas);
+        Assert.Equal(1, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, TimeSpan.Zero, options), 200, 6, quiet, null).ToReplicas);
+    }
+
+    [Fact]
+    public void ValleyScaleDown_FollowsTheForecastWithoutTheWindow()
+    {
+        var valley = new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: new ProvisioningOptions { ValleyScaleDown = true });
+        var plain = new ServiceAutoscaler(AutoscalerKind.Predictive);
+        var outlook = new LoadOutlook([70, 70, 70], 1.0);
+
+        // 10 replicas, load and forecast at 70: 2 replicas are enough. A recommendation of 10 a minute ago is in the window.
+        var recent = ImmutableList.Create(new Recommendation(T0.AddSeconds(-60), 10));
+        var v = valley.Decide(T0, null, Spec, 10, 10, 10, Window((0, 70)), outlook, null, recent).View;
+        var p = plain.Decide(T0, null, Spec, 10, 10, 10, Window((0, 70)), outlook, null, recent).View;
+        Assert.Equal(2, v.ToReplicas);
+        Assert.Equal(10, p.ToReplicas);
+
+        // Without a forecast (reactive) the window still holds.
+        Assert.Equal(10, valley.Decide(T0, null, Spec, 10, 10, 10, Window((0, 70)), null, null, recent).View.ToReplicas);
+    }
+
+    [Fact]
+    public void CostAwareScaleIn_KeepsCapacityARisingForecastNeedsBack()
+    {
+        var options = new ProvisioningOptions { ValleyScaleDown = true, CostAwareScaleIn = true, StartupSteps = 1 };
+        var rising = new LoadOutlook([70, 90, 110], 1.0);
+        var falling = new LoadOutlook([70, 60, 50], 1.0);
+
+        // 6 replicas at 70 QPS: the rule would go to 3 (the forecast peak 110 / 35) on a rising forecast; it keeps 6.
+        Assert.Equal(6, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 0, 6, Window((0, 70)), rising).ToReplicas);
+
+        // A falling forecast: the scale-in goes ahead.
+        Assert.Equal(2, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 0, 6, Window((0, 70)), falling).ToReplicas);
+        Assert.True(ServiceAutoscaler.NeededBack(rising, 4, 35, 1));
+        Assert.False(ServiceAutoscaler.NeededBack(falling, 2, 35, 1));
+        Assert.True(ServiceAutoscaler.NeededBack(new LoadOutlook([80, 60], 1.0), 2, 35, 1)); // 80 > 2 x 35 within the start-up
+    }
+
+    [Fact]
+    public void ForecastUtilization_ProvisionsTheForecastAtThatShareOfCapacity()
+    {
+        var options = new ProvisioningOptions { ForecastUtilization = 0.9 };
+        var outlook = new LoadOutlook([180], 1.0);
+
+        // 180 QPS at 0.9 x 50 = 45 per replica: 4 replicas (at the spec's 35: 6).
+        Assert.Equal(4, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 0, 1, Window((0, 100)), outlook).ToReplicas);
+        Assert.Equal(6, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive), 0, 1, Window((0, 100)), outlook).ToReplicas);
+
+        // Without a forecast the spec's target applies: 100 / 35 -> 3.
+        Assert.Equal(3, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 0, 1, Window((0, 100)), null).ToReplicas);
+    }
+
+    [Fact]
+    public void Reactive_IgnoresTheProvisioningMechanisms()
+    {
+        var options = new ProvisioningOptions { BurstDetector = true };
+        var w = Window((0, 0), (15, 0), (30, 70), (45, 210));
+        Assert.Equal(2, Decide(new ServiceAutoscaler(AutoscalerKind.Reactive, provisioning: options), 45, 2, w, null).ToReplicas);
+    }
+
+    [Fact]
+    public void Validate_RejectsBadSettings()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { PanicThreshold = 1 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { ForecastUtilization = 1.5 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { StartupSteps = 0 }.Validate());
+    }
+}
