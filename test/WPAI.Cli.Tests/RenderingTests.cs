@@ -154,7 +154,8 @@ public sealed class RenderingTests
                   "detail": "queued in T4, P40"
                 }
               ],
-              "runs": []
+              "runs": [],
+              "usage": []
             }
             """,
             json);
