@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace WPAI.Benchmarks;
@@ -24,7 +22,7 @@ internal sealed class BenchSiloProcess : IDisposable
 
     public static BenchSiloProcess Start(string siloDll, string connection, string clusterId)
     {
-        var ports = FreePorts(3);
+        var ports = FreePorts.Take(3);
         var info = new ProcessStartInfo("dotnet",
         [
             siloDll,
@@ -119,14 +117,5 @@ internal sealed class BenchSiloProcess : IDisposable
                 _tail.Dequeue();
             }
         }
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 }
