@@ -111,6 +111,17 @@ public sealed partial class JobGrain(
         return true;
     }
 
+    public async Task<DateTimeOffset?> WarnReclaimAsync(string node, string reason)
+    {
+        var (killNotBefore, changed) = Life.WarnReclaim(node, reason, clock.GetUtcNow());
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return killNotBefore;
+    }
+
     public async Task<JobView> CancelAsync(string reason)
     {
         var spec = RequireSpec();
