@@ -4,7 +4,8 @@ namespace WPAI.Abstractions.Grains;
 
 /// <summary>
 /// One node (key: node name). <see cref="TryReserveAsync"/> is the single place that admits an allocation,
-/// so a node is never over-committed. Every change is pushed to the pool's scheduler.
+/// so a node is never over-committed. Every change reaches the pool's scheduler: pushed by the node, or handed over
+/// by the caller of <see cref="ReleaseForSchedulerAsync"/>.
 /// </summary>
 [Alias("wpai.INodeGrain")]
 public interface INodeGrain : IGrainWithStringKey
@@ -23,6 +24,14 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Frees the owner's allocation (no-op when it holds none).</summary>
     [Alias("Release")]
     Task<NodeCapacity> ReleaseAsync(string ownerId);
+
+    /// <summary>
+    /// Frees the owner's allocation like <see cref="ReleaseAsync"/>, but does not push the change to the pool's
+    /// scheduler: the caller hands the returned capacity to it (the scheduler itself, or a job in
+    /// <see cref="IPoolSchedulerGrain.JobEndedAsync"/>), which saves a call per release.
+    /// </summary>
+    [Alias("ReleaseForScheduler")]
+    Task<NodeCapacity> ReleaseForSchedulerAsync(string ownerId);
 
     /// <summary>Moves the node to another mode, validated by the node state machine.</summary>
     [Alias("ChangeMode")]

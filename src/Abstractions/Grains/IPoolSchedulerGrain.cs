@@ -35,9 +35,13 @@ public interface IPoolSchedulerGrain : IGrainWithStringKey
     [Alias("NodeChanged"), OneWay]
     Task NodeChangedAsync(NodeCapacity capacity);
 
-    /// <summary>A job placed in this pool has stopped running; its GPUs leave the pool's ledger.</summary>
+    /// <summary>
+    /// A job placed in this pool has stopped running; its GPUs leave the pool's ledger. <paramref name="freed"/> is the
+    /// node's capacity after the job's release (<see cref="INodeGrain.ReleaseForSchedulerAsync"/>), so the node need not
+    /// report it separately; null when the caller did not release a node.
+    /// </summary>
     [Alias("JobEnded"), OneWay]
-    Task JobEndedAsync(string jobId, double? effectiveGpuUtilization);
+    Task JobEndedAsync(string jobId, double? effectiveGpuUtilization, NodeCapacity? freed);
 
     /// <summary>
     /// A node registered in this pool; awaited by the node so that the pool knows it before the registration returns.

@@ -1,3 +1,5 @@
+using WPAI.Grains.Storage;
+
 namespace WPAI.Grains.Fleet;
 
 /// <summary>
@@ -5,12 +7,24 @@ namespace WPAI.Grains.Fleet;
 /// <see cref="PageSize"/> ids, so each write stays small however many jobs there are. Lists newest first by page.
 /// </summary>
 [GrainType("wpai-job-index")]
-public sealed class JobIndexGrain(
-    [PersistentState("job-index", WpaiCluster.StorageProvider)] IPersistentState<JobIndexState> state) : Grain, IJobIndexGrain
+public sealed class JobIndexGrain : Grain, IJobIndexGrain
 {
     public const int PageSize = 1_000;
 
+    private readonly IPersistentState<JobIndexState> _state;
+    private readonly List<string> _pending = [];
+    private readonly GroupCommit _appends;
     private int _current;
+
+    /// <summary>
+    /// Concurrent adds share one append to the page (group commit): an add returns once an append that started after
+    /// it, holding its ids, is durable; one append is in flight at a time.
+    /// </summary>
+    public JobIndexGrain([PersistentState("job-index", WpaiCluster.StorageProvider)] IPersistentState<JobIndexState> state)
+    {
+        _state = state;
+        _appends = new GroupCommit(AppendPendingAsync);
+    }
 
     /// <summary>
     /// A crash between moving to a new page (in memory) and persisting the move leaves acknowledged ids on a page
@@ -18,29 +32,43 @@ public sealed class JobIndexGrain(
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _current = state.State.CurrentPage;
+        _current = _state.State.CurrentPage;
         while ((await Page(_current + 1).GetAsync()).Length > 0)
         {
             _current++;
         }
     }
 
-    public async Task AddAsync(ImmutableArray<string> jobIds)
+    public Task AddAsync(ImmutableArray<string> jobIds)
     {
         if (jobIds.IsDefaultOrEmpty)
+        {
+            return Task.CompletedTask;
+        }
+
+        _pending.AddRange(jobIds);
+        return _appends.PersistAsync();
+    }
+
+    /// <summary>Appends the ids added since the last append to the current page; moves to the next page when it is full.</summary>
+    private async Task AppendPendingAsync()
+    {
+        ImmutableArray<string> ids = [.. _pending];
+        _pending.Clear();
+        if (ids.IsEmpty)
         {
             return;
         }
 
         var page = _current;
-        var count = await Page(page).AppendAsync(jobIds);
+        var count = await Page(page).AppendAsync(ids);
         if (count >= PageSize && _current == page)
         {
             _current = page + 1;
-            if (state.State.CurrentPage < _current)
+            if (_state.State.CurrentPage < _current)
             {
-                state.State.CurrentPage = _current;
-                await state.WriteStateAsync();
+                _state.State.CurrentPage = _current;
+                await _state.WriteStateAsync();
             }
         }
     }

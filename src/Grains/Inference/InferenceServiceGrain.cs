@@ -28,7 +28,7 @@ public sealed partial class InferenceServiceGrain(
     private ServiceSignals _signals = null!;
     private ServiceScaling _scaling = null!;
     private DurableWakeUp _evaluations = null!;
-    private string _routes = string.Empty;
+    private ServiceRouteNotice _routes = null!;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -38,6 +38,7 @@ public sealed partial class InferenceServiceGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _routes = new ServiceRouteNotice(GrainFactory, Key);
         _evaluations = new DurableWakeUp(this, "service-evaluation", async _ => await EvaluateAsync(), keepAlive: false);
         _signals = new ServiceSignals(trainer, options.Value, () => S);
         _scaling = new ServiceScaling(S, options.Value.ReplicaStartup, options.Value.MaxDecisions);
@@ -148,20 +149,7 @@ public sealed partial class InferenceServiceGrain(
         }
 
         LogReplicaEnded(logger, Key, lost.Id, lost.Node, end.Detail);
-        var (now, serving) = (clock.GetUtcNow(), _scaling.Serving);
-        if (S.RolloutTarget is { } target)
-        {
-            await Rollout().ReplicaEndedAsync(spec, target, lost, end);
-        }
-        else if (ReplicaStartBackoff.IsFailedStart(lost))
-        {
-            await RecordAsync(_scaling.StartFailed(lost, end.Detail, now, options.Value.StartBackoff, options.Value.StartBackoffMax));
-        }
-        else
-        {
-            await Evaluation().ReconcileAsync(spec, S.DesiredReplicas, now);
-            await RecordAsync(_scaling.Replaced(lost, end.Detail, serving, now));
-        }
+        await Evaluation().ReplicaLostAsync(spec, lost, end, clock.GetUtcNow());
     }
 
     public async Task DeleteAsync()
@@ -177,8 +165,7 @@ public sealed partial class InferenceServiceGrain(
         await _evaluations.SetAsync(TimeSpan.Zero);
         _signals.Reset();
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).RemoveServiceAsync(Key);
-        _routes = string.Empty;
-        await GrainFactory.GetGrain<IServiceRoutesGrain>(WpaiCluster.FleetKey).ChangedAsync(Key);
+        await _routes.RemovedAsync();
     }
 
     private InferenceServiceSpec RequireSpec() => S.Spec ?? throw new WpaiNotFoundException("inference service", Key);
@@ -194,12 +181,7 @@ public sealed partial class InferenceServiceGrain(
     private async Task PersistAsync()
     {
         await state.WriteStateAsync();
-        var routes = new ReplicaSet(S.Replicas).Routes;
-        if (!string.Equals(routes, _routes, StringComparison.Ordinal))
-        {
-            _routes = routes;
-            await GrainFactory.GetGrain<IServiceRoutesGrain>(WpaiCluster.FleetKey).ChangedAsync(Key);
-        }
+        await _routes.ReplicasChangedAsync(S.Replicas);
     }
 
     private Task WriteAsync()

@@ -1,3 +1,4 @@
+using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Contracts.Inference;
 using WPAI.Abstractions.Ports;
 using WPAI.Domain.Inference;
@@ -66,6 +67,28 @@ internal sealed class ServiceEvaluationRunner(
     {
         await ReconcileAsync(spec, view.ToReplicas, view.At);
         return await recordAsync(scaling.Explain(view, view.At));
+    }
+
+    /// <summary>
+    /// A replica ended on its own: during a roll-out the roll-out replaces it, a failed start is held back by the start
+    /// back-off, otherwise the decided count is restored and the loss recorded.
+    /// </summary>
+    public async Task ReplicaLostAsync(InferenceServiceSpec spec, ReplicaView lost, RunEnd end, DateTimeOffset now)
+    {
+        var serving = scaling.Serving;
+        if (state.RolloutTarget is { } target)
+        {
+            await rollout().ReplicaEndedAsync(spec, target, lost, end);
+        }
+        else if (ReplicaStartBackoff.IsFailedStart(lost))
+        {
+            await recordAsync(scaling.StartFailed(lost, end.Detail, now, options.StartBackoff, options.StartBackoffMax));
+        }
+        else
+        {
+            await ReconcileAsync(spec, state.DesiredReplicas, now);
+            await recordAsync(scaling.Replaced(lost, end.Detail, serving, now));
+        }
     }
 
     /// <summary>Places or releases replicas until <paramref name="desired"/> run (or the pool has no room, or starts are held after crashes).</summary>

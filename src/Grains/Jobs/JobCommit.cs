@@ -1,3 +1,4 @@
+using WPAI.Abstractions.Ports;
 using WPAI.Domain.Jobs;
 using WPAI.Domain.Scheduling;
 
@@ -104,6 +105,26 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         {
             _ = grains.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(jobId);
         }
+    }
+
+    /// <summary>
+    /// Cancels a job that has not ended: a queued one leaves its queues and is written cancelled; a running one is
+    /// stopped, then written cancelled with the release it owes, then released.
+    /// </summary>
+    public async Task CancelAsync(JobSpec spec, IClusterDriver driver, string reason, DateTimeOffset now)
+    {
+        var life = Life;
+        if (life.Running is not { } running)
+        {
+            Unqueue(spec.JobId, state.State.Pools);
+            life.Cancel(null, reason, now);
+            await state.WriteStateAsync();
+            return;
+        }
+
+        await driver.StopAsync(spec.JobId, running, JobLifecycle.CancelReason(reason));
+        life.Cancel(running, reason, now);
+        await ReleaseAfterWriteAsync(spec, running, JobStatus.Cancelled, now);
     }
 
     /// <summary>The one write of a transition away from Running (the new state with the release it owes), then the release.</summary>

@@ -125,31 +125,9 @@ public sealed partial class JobGrain(
     public async Task<JobView> CancelAsync(string reason)
     {
         var spec = RequireSpec();
-        var life = Life;
-        if (life.IsTerminal)
+        if (!Life.IsTerminal)
         {
-            return View();
-        }
-
-        var now = clock.GetUtcNow();
-        var running = life.Running;
-        if (running is not null)
-        {
-            await driver.StopAsync(spec.JobId, running, JobLifecycle.CancelReason(reason));
-        }
-        else
-        {
-            Commit.Unqueue(spec.JobId, S.Pools);
-        }
-
-        life.Cancel(running, reason, now);
-        if (running is null)
-        {
-            await state.WriteStateAsync();
-        }
-        else
-        {
-            await Commit.ReleaseAfterWriteAsync(spec, running, JobStatus.Cancelled, now);
+            await Commit.CancelAsync(spec, driver, reason, clock.GetUtcNow());
         }
 
         return View();

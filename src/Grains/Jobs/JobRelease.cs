@@ -8,20 +8,18 @@ namespace WPAI.Grains.Jobs;
 internal static class JobRelease
 {
     /// <summary>
-    /// Releases <paramref name="placement"/>; with <paramref name="nodeAndPool"/> false only the department record (a
-    /// re-queued job may already hold a reservation for its next attempt on the same node).
+    /// Releases <paramref name="placement"/>: the node, then the pool (one-way, with the node's capacity after the release,
+    /// so the node does not report it separately), then the department; with <paramref name="nodeAndPool"/> false only
+    /// the department record (a re-queued job may already hold a reservation for its next attempt on the same node).
     /// </summary>
     public static async Task RunAsync(IGrainFactory grains, JobSpec spec, Placement placement, JobOutcome outcome, bool nodeAndPool)
     {
         if (nodeAndPool)
         {
-            await grains.GetGrain<INodeGrain>(placement.Node).ReleaseAsync(spec.JobId);
+            var freed = await grains.GetGrain<INodeGrain>(placement.Node).ReleaseForSchedulerAsync(spec.JobId);
+            _ = grains.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, outcome.EffectiveGpuUtilization, freed);
         }
 
         await grains.GetGrain<IDepartmentGrain>(spec.Department).RecordEndAsync(outcome);
-        if (nodeAndPool)
-        {
-            _ = grains.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, outcome.EffectiveGpuUtilization);
-        }
     }
 }

@@ -19,15 +19,7 @@ public sealed partial class NodeGrain(
     /// <summary>Allocations recorded before GPU indices existed get theirs (lowest free), so every held GPU has an index.</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Spec is { } spec)
-        {
-            var healed = GpuAssignment.Heal(spec.Gpus, [.. state.State.Allocations.Values.OrderBy(a => a.Since).Select(a => (a.OwnerId, a.Resources.Gpus, a.GpuIndices))]);
-            foreach (var (owner, indices) in healed)
-            {
-                state.State.Allocations[owner] = state.State.Allocations[owner] with { GpuIndices = indices };
-            }
-        }
-
+        NodeProjection.HealGpuIndices(state.State);
         return Task.CompletedTask;
     }
 
@@ -75,15 +67,17 @@ public sealed partial class NodeGrain(
 
     public async Task<NodeCapacity> ReleaseAsync(string ownerId)
     {
-        RequireSpec();
-        if (!state.State.Allocations.Remove(ownerId))
+        if (await FreeAsync(ownerId))
         {
-            return Capacity();
+            await PushAsync();
         }
 
-        state.State.Version++;
-        await state.WriteStateAsync();
-        await PushAsync();
+        return Capacity();
+    }
+
+    public async Task<NodeCapacity> ReleaseForSchedulerAsync(string ownerId)
+    {
+        await FreeAsync(ownerId);
         return Capacity();
     }
 
@@ -179,29 +173,23 @@ public sealed partial class NodeGrain(
     private NodeSpec RequireSpec() =>
         state.State.Spec ?? throw new WpaiNotFoundException("node", this.GetPrimaryKeyString());
 
-    private Resources Free(NodeSpec spec) => NodeAdmission.Free(spec, state.State.Allocations.Values);
-
-    private NodeCapacity Capacity()
+    /// <summary>Removes the owner's allocation and writes; false when it held none.</summary>
+    private async Task<bool> FreeAsync(string ownerId)
     {
-        var spec = RequireSpec();
-        return new NodeCapacity(spec.Name, spec.Pool, NodeAdmission.SchedulerMode(state.State.Mode, state.State.Cordoned), spec.Capacity, Free(spec), state.State.Version);
+        RequireSpec();
+        if (!state.State.Allocations.Remove(ownerId))
+        {
+            return false;
+        }
+
+        state.State.Version++;
+        await state.WriteStateAsync();
+        return true;
     }
 
-    private NodeView View()
-    {
-        var spec = RequireSpec();
-        var free = Free(spec);
-        return new NodeView(
-            spec,
-            state.State.Mode,
-            state.State.Target,
-            spec.Capacity.Subtract(free),
-            free,
-            [.. state.State.Allocations.Values.OrderBy(a => a.Since).ThenBy(a => a.OwnerId, StringComparer.Ordinal)],
-            [.. state.State.Transitions],
-            state.State.Version,
-            state.State.Cordoned);
-    }
+    private NodeCapacity Capacity() => NodeProjection.Capacity(state.State, RequireSpec());
+
+    private NodeView View() => NodeProjection.View(state.State, RequireSpec());
 
     /// <summary>Tells the pool's scheduler (one-way, so a scheduler awaiting this node never deadlocks).</summary>
     private Task PushAsync() =>

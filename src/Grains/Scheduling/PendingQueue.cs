@@ -33,8 +33,11 @@ internal sealed class PendingQueue
 
     public int Count => _entries.Count;
 
-    /// <summary>Indexes the shards as read at activation; <paramref name="legacy"/> (a queue kept whole in the scheduler's own state) moves into them.</summary>
-    public async Task LoadAsync(Dictionary<string, QueueEntry> legacy)
+    /// <summary>
+    /// Indexes the shards as read at activation; <paramref name="legacy"/> (a queue kept whole in the scheduler's own
+    /// state) moves into them and is emptied. True when something moved: the caller writes its state without it.
+    /// </summary>
+    public async Task<bool> LoadAsync(Dictionary<string, QueueEntry> legacy)
     {
         foreach (var entry in _shards.SelectMany(s => s.State.Entries.Values))
         {
@@ -42,6 +45,9 @@ internal sealed class PendingQueue
         }
 
         await Task.WhenAll(legacy.Values.Select(PutAsync));
+        var moved = legacy.Count > 0;
+        legacy.Clear();
+        return moved;
     }
 
     public bool TryGet(string jobId, [MaybeNullWhen(false)] out QueueEntry entry) => _entries.TryGetValue(jobId, out entry);

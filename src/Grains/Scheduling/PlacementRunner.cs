@@ -19,8 +19,15 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
 
     public bool HasUncertain => _uncertain.Count > 0;
 
-    /// <summary>Placements and preemptions carried out so far by this activation.</summary>
-    public (int Placements, int Preemptions) Counts { get; private set; }
+    private (int Placements, int Preemptions) Counts { get; set; }
+
+    /// <summary>The placements and preemptions carried out since the last call (the scheduler adds them to its counters).</summary>
+    public (int Placements, int Preemptions) TakeCounts()
+    {
+        var counts = Counts;
+        Counts = default;
+        return counts;
+    }
 
     /// <summary>Carries out the actions, at most <see cref="MaxConcurrentActions"/> at once; returns how many jobs started.</summary>
     public async Task<int> RunAsync(IReadOnlyList<PlannedAction> actions, DateTimeOffset now)
@@ -80,7 +87,7 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
         var started = await grains.GetGrain<IJobGrain>(entry.JobId).TryStartAsync(placement);
         if (!started)
         {
-            ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseAsync(entry.JobId));
+            ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseForSchedulerAsync(entry.JobId));
         }
 
         queue.Remove(entry.JobId, entry.Attempt);
@@ -156,7 +163,7 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
                 }
                 else
                 {
-                    ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseAsync(jobId));
+                    ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseForSchedulerAsync(jobId));
                 }
 
                 _uncertain.Remove((node, jobId));

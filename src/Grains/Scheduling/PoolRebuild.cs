@@ -69,7 +69,7 @@ internal static partial class PoolRebuild
         var orphans = OrphanReservations.Find(allocations, (node, owner) => claims[(node, owner)]);
         foreach (var (node, owner) in orphans)
         {
-            ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseAsync(owner));
+            ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseForSchedulerAsync(owner));
         }
 
         return (views.Count, orphans);

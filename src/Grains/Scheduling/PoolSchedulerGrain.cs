@@ -21,18 +21,13 @@ public sealed class PoolSchedulerGrain(
     Telemetry.WpaiMetrics metrics,
     ILogger<PoolSchedulerGrain> logger) : Grain, IPoolSchedulerGrain
 {
-    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
-
     private readonly SchedulingOptions _options = options.Value;
     private GroupCommit _writes = null!;
     private ImmutableDictionary<string, DateTimeOffset> _reclaimBy = ImmutableDictionary<string, DateTimeOffset>.Empty;
     private PoolLedger _ledger = null!;
     private readonly PendingQueue _queue = new(stateFactory, grainContext, WpaiCluster.StorageProvider);
     private PlacementRunner _runner = null!;
-    private (int Placements, int Preemptions) _counted;
-    private IGrainTimer? _passTimer;
-    private IGrainTimer? _agingTimer;
-    private bool _passRequested;
+    private PassTrigger _pass = new(null, null, TimeSpan.Zero);
 
     private string Pool => this.GetPrimaryKeyString();
 
@@ -46,12 +41,10 @@ public sealed class PoolSchedulerGrain(
             return state.WriteStateAsync();
         });
         _ledger = new PoolLedger(Pool, S.Quotas, S.Utilization, S.Nodes, _options.UtilizationWindow);
-        await _queue.LoadAsync(S.Queue);
         _runner = new PlacementRunner(GrainFactory, Pool, _ledger, _queue, _options, metrics, logger);
-        if (S.Queue.Count > 0)
+        if (await _queue.LoadAsync(S.Queue))
         {
-            S.Queue.Clear(); // moved into the queue's shards (written above)
-            await _writes.PersistAsync();
+            await _writes.PersistAsync(); // the scheduler's state without the queue that moved into the shards
         }
 
         if (await PoolRebuild.ActivateAsync(GrainFactory, _ledger, _queue.Count, logger))
@@ -61,19 +54,20 @@ public sealed class PoolSchedulerGrain(
 
         if (_options.AutoPass)
         {
-            _passTimer = this.RegisterGrainTimer(PassTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-            _agingTimer = this.RegisterGrainTimer(AgingTimerAsync, new GrainTimerCreationOptions(_options.AgingInterval, _options.AgingInterval));
+            _pass = new PassTrigger(
+                this.RegisterGrainTimer(PassTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)),
+                this.RegisterGrainTimer(AgingTimerAsync, new GrainTimerCreationOptions(_options.AgingInterval, _options.AgingInterval)),
+                _options.PassDelay);
             if (_queue.Count > 0)
             {
-                RequestPass();
+                _pass.Request();
             }
         }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _passTimer?.Dispose();
-        _agingTimer?.Dispose();
+        _pass.Stop();
         CountActions();
         await Task.WhenAll(_queue.DrainAsync(), _writes.DrainAsync());
     }
@@ -86,7 +80,7 @@ public sealed class PoolSchedulerGrain(
             return check;
         }
 
-        RequestPass();
+        _pass.Request();
         await _queue.PutAsync(entry);
         return check;
     }
@@ -106,19 +100,25 @@ public sealed class PoolSchedulerGrain(
             _writes.MarkDirty();
         }
 
-        RequestPass();
+        _pass.Request();
         return Task.CompletedTask;
     }
 
-    public Task JobEndedAsync(string jobId, double? effectiveGpuUtilization)
+    public Task JobEndedAsync(string jobId, double? effectiveGpuUtilization, NodeCapacity? freed)
     {
+        var changed = freed is not null && _ledger.Observe(freed); // the node's capacity first, as the node's own report came first
         if (_ledger.End(jobId) is { } job && effectiveGpuUtilization is { } u)
         {
             _ledger.RecordUtilization(job.Department, u);
+            changed = true;
+        }
+
+        if (changed)
+        {
             _writes.MarkDirty();
         }
 
-        RequestPass();
+        _pass.Request();
         return Task.CompletedTask;
     }
 
@@ -126,7 +126,7 @@ public sealed class PoolSchedulerGrain(
     {
         _ledger.SetQuota(department, gpus);
         _writes.MarkDirty();
-        RequestPass();
+        _pass.Request();
         return Task.CompletedTask;
     }
 
@@ -150,30 +150,17 @@ public sealed class PoolSchedulerGrain(
 
     private async Task PassTimerAsync(CancellationToken cancellationToken)
     {
-        _passRequested = false;
+        _pass.Fired();
         await PassAsync();
     }
 
-    // The aging pass also writes the placement counters when nothing else has written them since they moved.
     private async Task AgingTimerAsync(CancellationToken cancellationToken)
     {
         await PassTimerAsync(cancellationToken);
-        if (CountActions())
+        if (CountActions()) // the placement counters, when nothing else has written them since they moved
         {
             await _writes.PersistAsync();
         }
-    }
-
-    /// <summary>Schedules a pass after <see cref="SchedulingOptions.PassDelay"/> unless one is due; a retry after a failure reschedules it.</summary>
-    private void RequestPass(TimeSpan? retryAfter = null)
-    {
-        if (_passTimer is null || (_passRequested && retryAfter is null))
-        {
-            return;
-        }
-
-        _passRequested = true;
-        _passTimer.Change(retryAfter ?? _options.PassDelay, Timeout.InfiniteTimeSpan);
     }
 
     private async Task<int> PassAsync()
@@ -181,7 +168,7 @@ public sealed class PoolSchedulerGrain(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_runner.HasUncertain && !await _runner.ReconcileAsync())
         {
-            RequestPass(RetryAfterFailure); // the rest is settled on a later pass; scheduling goes on meanwhile (a node still admits only what fits)
+            _pass.Retry(); // the rest is settled on a later pass; scheduling goes on meanwhile (a node still admits only what fits)
         }
 
         var plan = PoolPlanner.PlanPass(_queue.Entries, _ledger, _options, clock.GetUtcNow(), _reclaimBy);
@@ -194,7 +181,7 @@ public sealed class PoolSchedulerGrain(
         var placed = await _runner.RunAsync(plan.Actions, clock.GetUtcNow());
         if (_runner.HasUncertain)
         {
-            RequestPass(RetryAfterFailure);
+            _pass.Retry();
         }
 
         await Task.WhenAll(_queue.FlushAsync(), _writes.FlushAsync());
@@ -205,9 +192,7 @@ public sealed class PoolSchedulerGrain(
     /// <summary>Adds the runner's new placements and preemptions to the persisted counters; true when there were any.</summary>
     private bool CountActions()
     {
-        var counts = _runner.Counts;
-        var (placements, preemptions) = (counts.Placements - _counted.Placements, counts.Preemptions - _counted.Preemptions);
-        _counted = counts;
+        var (placements, preemptions) = _runner.TakeCounts();
         S.Placements += placements;
         S.Preemptions += preemptions;
         return placements + preemptions > 0;
