@@ -111,16 +111,7 @@ public sealed partial class JobGrain(
         return true;
     }
 
-    public async Task<DateTimeOffset?> WarnReclaimAsync(string node, string reason)
-    {
-        var (killNotBefore, changed) = Life.WarnReclaim(node, reason, clock.GetUtcNow());
-        if (changed)
-        {
-            await state.WriteStateAsync();
-        }
-
-        return killNotBefore;
-    }
+    public Task<DateTimeOffset?> WarnReclaimAsync(string node, string reason) => Commit.WarnReclaimAsync(Life, node, reason, clock.GetUtcNow());
 
     public async Task<JobView> CancelAsync(string reason)
     {
