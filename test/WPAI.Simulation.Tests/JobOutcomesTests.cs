@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Reporting;
 using WPAI.Simulation.Workload;
@@ -8,24 +7,15 @@ namespace WPAI.Simulation.Tests;
 /// <summary>The per-job outcome file: first start, wait, starts, preemptions and completion read back from a hand-made log.</summary>
 public sealed class JobOutcomesTests
 {
-    private static readonly PreparedWorkload Workload = new(
-        "hand",
-        [new SimNode("n1", "A", 2, 8000, 1024), new SimNode("n2", "B", 1, 4000, 1024)],
+    // The hand-made fleet of MetricsCalculatorTests with two jobs of its own (one recurring).
+    private static readonly PreparedWorkload Workload = MetricsCalculatorTests.Workload with
+    {
+        Jobs =
         [
             new SimJob("j1", TimeSpan.FromSeconds(0), TimeSpan.FromSeconds(100), 2, 1000, 4000, 10, ["A", "B"], "BE", "d1", 0.5, 0.5, Template: "t1"),
             new SimJob("j2", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(50), 1, 1000, 2000, 10, ["A"], "BE", "d2", 1.0, 1.0),
         ],
-        ["A", "B"],
-        ["d1", "d2"],
-        ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty,
-        ExcludedLongJobs: 0,
-        ExcludedLongGpuTimeShare: 0,
-        ExcludedCpuOnlyJobs: 0,
-        ExcludedUnplaceableJobs: 0,
-        AnyModelJobs: 0,
-        NaturalOfferedLoad: 1,
-        OfferedLoad: 1,
-        TimeCompression: 1);
+    };
 
     [Fact]
     public void Write_RowPerJob_WithFirstStartWaitPreemptionsAndCompletion()

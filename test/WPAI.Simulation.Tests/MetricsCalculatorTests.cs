@@ -12,7 +12,7 @@ namespace WPAI.Simulation.Tests;
 /// </summary>
 public sealed class MetricsCalculatorTests
 {
-    private static readonly PreparedWorkload Workload = new(
+    internal static readonly PreparedWorkload Workload = new(
         "hand",
         [new SimNode("n1", "A", 2, 8000, 1024), new SimNode("n2", "B", 1, 4000, 1024)],
         [
