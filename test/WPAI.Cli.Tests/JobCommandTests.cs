@@ -24,7 +24,20 @@ public sealed class JobCommandTests
         Assert.Equal(TimeSpan.FromHours(1), spec.Duration); // a command job's default expected run time
     }
 
+    [Fact]
+    public async Task Submit_Checkpointable_SetsTheFlagAndTheGrace()
+    {
+        var client = new RecordingClient();
+
+        var run = await CliRun.RunAsync(client, [.. Base, "--duration", "2h", "--checkpointable", "--checkpoint-grace", "10m"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(client.SubmittedSpec!.Checkpointable);
+        Assert.Equal(TimeSpan.FromMinutes(10), client.SubmittedSpec.CheckpointGrace);
+    }
+
     [Theory]
+    [InlineData("--checkpoint-grace", "5m", "error: spec.checkpointGrace: is given but the job is not checkpointable.")]
     [InlineData("--env", "CUDA_VISIBLE_DEVICES=0", "error: spec.environment[CUDA_VISIBLE_DEVICES]: is set by the node agent for every run.")]
     [InlineData("--max-retries", "-1", "error: --max-retries: -1 is below 0. Write e.g. --max-retries 2")]
     [InlineData("--workdir", "relative/dir", "error: spec.workingDirectory: 'relative/dir' is not an absolute path.")]

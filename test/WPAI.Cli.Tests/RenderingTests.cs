@@ -121,7 +121,9 @@ public sealed class RenderingTests
                 "environment": null,
                 "image": null,
                 "maxRetries": 0,
-                "gracePeriod": null
+                "gracePeriod": null,
+                "checkpointable": false,
+                "checkpointGrace": null
               },
               "status": "Running",
               "requested": {
@@ -205,6 +207,7 @@ public sealed class RenderingTests
             Template         resnet
             Command          -
             Long-running     no
+            Checkpointable   no
             Submitted        2026-11-28 20:00:00Z
             Waited           12m 30s
             Attempts         0

@@ -11,6 +11,9 @@ namespace WPAI.Abstractions.Contracts;
 /// <paramref name="Environment"/> added; <paramref name="Image"/> is the container image for the Kubernetes driver.
 /// A run that fails (non-zero exit, signal) is started again up to <paramref name="MaxRetries"/> times.
 /// <paramref name="GracePeriod"/> is the time between SIGTERM and SIGKILL when the run is stopped (null: the node agent's default).
+/// A <paramref name="Checkpointable"/> job is warned (a <c>reclaim-warning</c> event) when the lent node it runs on is
+/// being taken back, and is not killed before <paramref name="CheckpointGrace"/> (null: 5 minutes) has passed since the
+/// warning unless inference needs the node at once, so it can save a checkpoint.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.job-spec")]
 public sealed record JobSpec(
@@ -29,7 +32,9 @@ public sealed record JobSpec(
     ImmutableDictionary<string, string>? Environment = null,
     string? Image = null,
     int MaxRetries = 0,
-    TimeSpan? GracePeriod = null)
+    TimeSpan? GracePeriod = null,
+    bool Checkpointable = false,
+    TimeSpan? CheckpointGrace = null)
 {
     public Resources Request => new(Gpus, CpuMilli, MemoryMib);
 

@@ -40,6 +40,14 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("Reclaim")]
     Task<bool> ReclaimAsync(string node, string reason);
 
+    /// <summary>
+    /// Warns a checkpointable job that its lent node <paramref name="node"/> is being taken back (a <c>reclaim-warning</c>
+    /// event in its history, once per run) and returns the earliest time the run may be killed (warning + checkpoint
+    /// grace); null when the job is not checkpointable or not running on that node.
+    /// </summary>
+    [Alias("WarnReclaim")]
+    Task<DateTimeOffset?> WarnReclaimAsync(string node, string reason);
+
     /// <summary>Measured usage samples of the current run (oldest first).</summary>
     [Alias("ReportUsage")]
     Task ReportUsageAsync(ImmutableArray<UsageSample> samples);

@@ -54,6 +54,7 @@ public static class JobRendering
             ("Template", Format.OrDash(spec.Template)),
             ("Command", spec.HasCommand ? string.Join(' ', spec.Command) : "-"),
             ("Long-running", spec.LongRunning ? "yes" : "no"),
+            ("Checkpointable", spec.Checkpointable ? $"yes, {Format.Duration(spec.CheckpointGrace ?? WPAI.Domain.Jobs.JobLifecycle.DefaultCheckpointGrace)} grace after a reclaim warning" : "no"),
             ("Submitted", Format.Time(job.SubmittedAt)),
             ("Waited", Format.Duration(job.WaitTime)),
             ("Attempts", job.Attempts.ToString(CultureInfo.InvariantCulture)),

@@ -120,6 +120,35 @@ public sealed class JobLifecycle(IJobRecord record, SchedulingOptions options)
     public bool RunsOn(string node) =>
         _r.Spec is not null && Running is { } p && string.Equals(p.Node, node, StringComparison.Ordinal);
 
+    /// <summary>The history event of a reclaim warning.</summary>
+    public const string ReclaimWarningEvent = "reclaim-warning";
+
+    /// <summary>The grace a checkpointable job gets after a reclaim warning when its spec names none.</summary>
+    public static readonly TimeSpan DefaultCheckpointGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Warns a checkpointable job running on <paramref name="node"/> that the node is being taken back: records one
+    /// <see cref="ReclaimWarningEvent"/> per run and returns the earliest time the run may be killed (the warning plus the
+    /// job's checkpoint grace), and whether the record changed. Null (unchanged) when the job is not checkpointable or
+    /// does not run on that node; a job warned before keeps its first warning's time.
+    /// </summary>
+    public (DateTimeOffset? KillNotBefore, bool Changed) WarnReclaim(string node, string reason, DateTimeOffset now)
+    {
+        if (_r.Spec is not { Checkpointable: true } spec || !RunsOn(node) || Running is not { } run)
+        {
+            return (null, false);
+        }
+
+        var grace = spec.CheckpointGrace ?? DefaultCheckpointGrace;
+        if (_r.History.LastOrDefault(e => e.Kind == ReclaimWarningEvent && e.At >= run.StartedAt) is { } warned)
+        {
+            return (warned.At + grace, false);
+        }
+
+        AddEvent(now, ReclaimWarningEvent, $"lent node {node} is being taken back ({reason}): save a checkpoint; the run may be killed from {now + grace:u} on");
+        return (now + grace, true);
+    }
+
     /// <summary>The words the driver is given when a reclaim of a lent node stops the run.</summary>
     public static string ReclaimReason(string node, string reason) => $"reclaimed: lent node {node} taken back ({reason})";
 

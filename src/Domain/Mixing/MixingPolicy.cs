@@ -16,6 +16,10 @@ namespace WPAI.Domain.Mixing;
 /// stays at or under <c>MaxRate</c>; outside it reclaims everything; pending replicas reclaim as above.</item>
 /// <item><b>Off</b>: reclaims every lent node.</item>
 /// </list>
+/// <b>LendToForecast</b> (Threshold only, with a forecast over <c>ValleyHorizon</c>): between reclaims it keeps online only
+/// the nodes that the larger of the current demand and the forecast peak over <c>ValleyHorizon</c> (and over the look-ahead
+/// horizon with look-ahead a) needs at <c>LendTargetRate</c>, and lends the rest, least used first (their replicas move
+/// to the nodes kept), whatever the current rate; without a forecast there it falls back to the thresholds.
 /// A node whose mode changed less than <c>MinDwell</c> ago is neither lent nor reclaimed, unless replicas are pending,
 /// the window closed or mixing is off. Look-ahead (a), <c>ReclaimAhead</c>: the demand used is the larger of the
 /// current demand and the forecast peak over <c>LookAheadHorizon</c>, so nodes come back before the peak and are not
@@ -98,12 +102,20 @@ public static class MixingPolicy
             throw new WpaiValidationException("settings.reclaimGrace", $"must not be negative ({settings.ReclaimGrace})", "Use 0 to kill at once, or a grace such as 30m.");
         }
 
-        if (settings.ValleyHorizon < TimeSpan.Zero || (settings.LendOnValley && settings.ValleyHorizon == TimeSpan.Zero))
+        if (settings.ValleyHorizon < TimeSpan.Zero || ((settings.LendOnValley || settings.LendToForecast) && settings.ValleyHorizon == TimeSpan.Zero))
         {
             throw new WpaiValidationException(
                 "settings.valleyHorizon",
-                $"must be positive when lending on the forecast's valley, and never negative ({settings.ValleyHorizon})",
+                $"must be positive when lending on the forecast's valley or sizing to the forecast, and never negative ({settings.ValleyHorizon})",
                 "Use a horizon such as 3h.");
+        }
+
+        if (settings.LendToForecast && !(settings.LendTargetRate > settings.MinRate && settings.LendTargetRate <= settings.MaxRate))
+        {
+            throw new WpaiValidationException(
+                "settings.lendTargetRate",
+                Invariant($"must be above minRate ({settings.MinRate}) and at most maxRate ({settings.MaxRate}) when sizing to the forecast, not {settings.LendTargetRate}"),
+                "Give the usage rate the nodes kept online should reach at the forecast peak, e.g. 0.7.");
         }
 
         if (settings.Policy == MixingPolicyKind.TimeWindow && settings.WindowStart == settings.WindowEnd)
@@ -129,8 +141,8 @@ public static class MixingPolicy
         double? forecastRate = peak is { } p ? Rate(p, cap) : null;
         var effective = Math.Max(demand, peak ?? 0);
 
-        // Valley lending: the forecast peak over the valley horizon (null without a forecast there) also bounds lending.
-        double? valley = settings.LendOnValley && settings.Policy == MixingPolicyKind.Threshold ? ForecastPeak(forecast, now, settings.ValleyHorizon) : null;
+        // Valley lending and forecast sizing: the forecast peak over the valley horizon (null without a forecast there) bounds lending.
+        double? valley = (settings.LendOnValley || settings.LendToForecast) && settings.Policy == MixingPolicyKind.Threshold ? ForecastPeak(forecast, now, settings.ValleyHorizon) : null;
         var free = online.Select(n => Math.Max(0, n.Gpus - n.ReplicaGpus)).ToList();
         var urgent = !FitsPending(pending, free);
         var measured = Invariant($"usage {rate:0.00}")
@@ -186,7 +198,15 @@ public static class MixingPolicy
                     Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, $"{measured}: {why}");
                     verdict = $"reclaim: {why}";
                 }
-                else if (rate < settings.MinRate || (valley is { } v && Rate(Math.Max(v, demand), cap) < mid))
+                else if (settings.LendToForecast && valley is { } sized)
+                {
+                    // Forecast-sized lending: keep online only what the forecast peak needs at the target rate, lend the rest.
+                    var low = Math.Max(effective, sized);
+                    var why = Invariant($"{measured}, forecast peak {Rate(low, cap):0.00} within {settings.ValleyHorizon:g}: online sized to {settings.LendTargetRate:0.00}");
+                    Lend(handovers, nodes, now, settings, cap, free, pending, low, r => r <= settings.LendTargetRate, why);
+                    verdict = Invariant($"sized to the forecast at {settings.LendTargetRate:0.00}");
+                }
+                else if (rate < settings.MinRate || (settings.LendOnValley && valley is { } v && Rate(Math.Max(v, demand), cap) < mid))
                 {
                     var low = Math.Max(effective, valley ?? 0);
                     var why = rate < settings.MinRate ? Invariant($"{measured} < min {settings.MinRate:0.00}") : Invariant($"{measured}, forecast valley {Rate(low, cap):0.00} within {settings.ValleyHorizon:g}");
@@ -226,7 +246,7 @@ public static class MixingPolicy
 
         var span = settings.AvoidDoomedPlacement || settings.DrainOnForecast ? reclaimForecastSpan : TimeSpan.Zero;
         span = settings.ReclaimAhead && settings.LookAheadHorizon > span ? settings.LookAheadHorizon : span;
-        return settings.LendOnValley && settings.ValleyHorizon > span ? settings.ValleyHorizon : span;
+        return (settings.LendOnValley || settings.LendToForecast) && settings.ValleyHorizon > span ? settings.ValleyHorizon : span;
     }
 
     /// <summary>

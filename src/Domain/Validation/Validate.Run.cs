@@ -74,5 +74,13 @@ public static partial class Validate
         {
             throw new WpaiValidationException("spec.gracePeriod", $"must be positive and at most {MaxGracePeriod:g} (got {grace})", "Use e.g. 30s: the time a stopped run gets between SIGTERM and SIGKILL.");
         }
+
+        if (spec.CheckpointGrace is { } checkpoint && (!spec.Checkpointable || checkpoint <= TimeSpan.Zero || checkpoint > MaxGracePeriod))
+        {
+            throw new WpaiValidationException(
+                "spec.checkpointGrace",
+                spec.Checkpointable ? $"must be positive and at most {MaxGracePeriod:g} (got {checkpoint})" : "is given but the job is not checkpointable",
+                "Declare the job checkpointable and give e.g. 5m: the time a warned run gets to save a checkpoint before its lent node is taken back.");
+        }
     }
 }

@@ -137,6 +137,18 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
     }
 
     /// <summary>Carries out an owed release that failed part-way in this activation (each release call is idempotent).</summary>
+    /// <summary>Records a reclaim warning (<see cref="JobLifecycle.WarnReclaim"/>), written only when it changed the job.</summary>
+    public async Task<DateTimeOffset?> WarnReclaimAsync(JobLifecycle life, string node, string reason, DateTimeOffset now)
+    {
+        var (killNotBefore, changed) = life.WarnReclaim(node, reason, now);
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return killNotBefore;
+    }
+
     public async Task SettleOwedReleaseAsync(JobSpec spec)
     {
         if (!_releaseSettled && Life.OwedRelease is { } owed)

@@ -111,6 +111,8 @@ public sealed partial class JobGrain(
         return true;
     }
 
+    public Task<DateTimeOffset?> WarnReclaimAsync(string node, string reason) => Commit.WarnReclaimAsync(Life, node, reason, clock.GetUtcNow());
+
     public async Task<JobView> CancelAsync(string reason)
     {
         var spec = RequireSpec();

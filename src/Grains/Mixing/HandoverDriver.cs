@@ -8,12 +8,14 @@ namespace WPAI.Grains.Mixing;
 /// Carries a node that is Unnormal towards its target inside the mixing controller's turn: moves its replicas off
 /// (lending) through their services, releases replica reservations no service claims, or kills its training jobs
 /// (reclaim, once the grace allows) under the two-tick rule of <see cref="SuspectReservations"/>, then completes the
-/// handover when nothing of the other kind is left. What it decides and counts goes back through <see cref="IHandoverBook"/>.
+/// handover when nothing of the other kind is left. While a node is taken back its checkpointable jobs are warned
+/// (<see cref="IJobGrain.WarnReclaimAsync"/>) and, unless the reclaim is <c>urgent</c>, not killed before their checkpoint
+/// grace has passed. What it decides and counts goes back through <see cref="IHandoverBook"/>.
 /// </summary>
-internal sealed class HandoverDriver(IGrainFactory grains, string pool, SuspectReservations suspects, IHandoverBook book)
+internal sealed class HandoverDriver(IGrainFactory grains, string pool, SuspectReservations suspects, IHandoverBook book, TimeProvider clock)
 {
     /// <summary>Drives <paramref name="view"/> towards <paramref name="target"/>; returns the node's view after.</summary>
-    public async Task<NodeView> DriveAsync(NodeView view, NodeMode target, double rate, string reason, bool killNow)
+    public async Task<NodeView> DriveAsync(NodeView view, NodeMode target, double rate, string reason, bool killNow, bool urgent = false)
     {
         var name = view.Spec.Name;
         var node = grains.GetGrain<INodeGrain>(name);
@@ -34,9 +36,13 @@ internal sealed class HandoverDriver(IGrainFactory grains, string pool, SuspectR
             }
         }
 
-        if (target == NodeMode.OnlineNormal && killNow)
+        if (target == NodeMode.OnlineNormal)
         {
-            await KillTrainingAsync(view, reason, killed);
+            var holds = await WarnCheckpointableAsync(view, reason);
+            if (killNow)
+            {
+                await KillTrainingAsync(view, reason, killed, urgent ? [] : holds);
+            }
         }
 
         var done = await node.CompleteHandoverAsync(reason);
@@ -142,11 +148,34 @@ internal sealed class HandoverDriver(IGrainFactory grains, string pool, SuspectR
         }
     }
 
-    private async Task KillTrainingAsync(NodeView view, string reason, ImmutableArray<string>.Builder killed)
+    /// <summary>Warns the checkpointable jobs on a node being taken back; returns those still within their checkpoint grace.</summary>
+    private async Task<HashSet<string>> WarnCheckpointableAsync(NodeView view, string reason)
+    {
+        var now = clock.GetUtcNow();
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var allocation in view.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob))
+        {
+            try
+            {
+                if (await grains.GetGrain<IJobGrain>(allocation.OwnerId).WarnReclaimAsync(view.Spec.Name, reason) is { } notBefore && notBefore > now)
+                {
+                    held.Add(allocation.OwnerId);
+                }
+            }
+            catch (WpaiNotFoundException)
+            {
+                // No such job: the kill below releases its reservation under the two-tick rule.
+            }
+        }
+
+        return held;
+    }
+
+    private async Task KillTrainingAsync(NodeView view, string reason, ImmutableArray<string>.Builder killed, HashSet<string> held)
     {
         var name = view.Spec.Name;
         suspects.BeginReview(name);
-        foreach (var allocation in view.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob))
+        foreach (var allocation in view.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob && !held.Contains(a.OwnerId)))
         {
             if (await grains.GetGrain<IJobGrain>(allocation.OwnerId).ReclaimAsync(name, MixingReasons.Kill(pool, reason)))
             {

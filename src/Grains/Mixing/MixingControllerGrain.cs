@@ -71,7 +71,7 @@ public sealed partial class MixingControllerGrain(
         var demandGpus = InferenceDemand.Gpus(demands);
         int Serving() => views.Values.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => v.Spec.Gpus);
         bool Urgent() => MixingPolicy.ReclaimIsUrgent(demandGpus, Serving(), pendingReplicas);
-        var driver = new HandoverDriver(GrainFactory, Pool, _suspects, this);
+        var driver = new HandoverDriver(GrainFactory, Pool, _suspects, this, clock);
         var ends = settings.ReclaimSoonestEnding || settings.DrainOnForecast ? await driver.ExpectedEndsAsync(views.Values) : null;
         var drainUntil = MixingPolicy.DrainUntil(settings, MixingSnapshot.From(now, [], demands).Forecast, Serving(), now);
 
@@ -83,7 +83,7 @@ public sealed partial class MixingControllerGrain(
             var since = view.Transitions.LastOrDefault(t => t.To == NodeMode.Unnormal)?.At ?? now;
             var killNow = MixingPolicy.KillsNow(settings, since, now, urgent, drainUntil);
             var reason = MixingReasons.Resume(settings, view.TargetMode!.Value, killNow, urgent);
-            views[view.Spec.Name] = await driver.DriveAsync(view, view.TargetMode!.Value, S.UsageRate, reason, killNow);
+            views[view.Spec.Name] = await driver.DriveAsync(view, view.TargetMode!.Value, S.UsageRate, reason, killNow, urgent);
         }
 
         var plan = MixingPolicy.Decide(settings, MixingSnapshot.From(now, views.Values, demands, ends));
@@ -101,7 +101,7 @@ public sealed partial class MixingControllerGrain(
             }
 
             Record(handover.Node, views[handover.Node].Mode, NodeMode.Unnormal, handover.Target, plan.UsageRate, handover.Reason, [], []);
-            views[handover.Node] = await driver.DriveAsync(begun, handover.Target, plan.UsageRate, handover.Reason, MixingPolicy.KillsNow(settings, now, now, Urgent(), drainUntil));
+            views[handover.Node] = await driver.DriveAsync(begun, handover.Target, plan.UsageRate, handover.Reason, MixingPolicy.KillsNow(settings, now, now, Urgent(), drainUntil), Urgent());
         }
 
         await GrainFactory.GetGrain<IPoolSchedulerGrain>(Pool).SetReclaimForecastAsync(plan.ReclaimBy);

@@ -51,19 +51,23 @@ public sealed class CheckpointedJobDictionary(IReadOnlyDictionary<string, SimJob
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Whether the job is submitted checkpointable (<c>JobSpec.Checkpointable</c>): checkpoints on and the job drawn.</summary>
+    public bool Declares(string jobId) => enabled && checkpointable.Contains(jobId);
+
     /// <summary>
     /// A run of <paramref name="jobId"/> that ran <paramref name="elapsed"/> was killed by a reclaim: returns the run time
-    /// lost. A checkpointable job (checkpoints on) keeps the run time up to its last checkpoint (whole intervals of this
-    /// run; the warning before the kill lets the last one finish) and loses only the rest; any other job loses it all.
+    /// lost. A checkpointable job that the controller <paramref name="warned"/> before the kill keeps the run time up to
+    /// its last checkpoint (whole intervals of this run; the warning's grace lets the last one finish) and loses only the
+    /// rest; any other job loses it all.
     /// </summary>
-    public TimeSpan Killed(string jobId, TimeSpan elapsed)
+    public TimeSpan Killed(string jobId, TimeSpan elapsed, bool warned)
     {
         if (elapsed <= TimeSpan.Zero)
         {
             return TimeSpan.Zero;
         }
 
-        if (!enabled || !checkpointable.Contains(jobId))
+        if (!warned || !Declares(jobId))
         {
             return elapsed;
         }

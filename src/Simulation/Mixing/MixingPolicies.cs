@@ -51,9 +51,13 @@ public static class MixingPolicies
         "wpai-mixing-drain", "wpai-mixing-lookahead plus forecast drains: a node being taken back drains until the forecast needs it, not 30 minutes",
         WpaiMixingLookAhead.Settings with { DrainOnForecast = true });
 
+    public static MixingPolicy WpaiMixingForecast { get; } = new(
+        "wpai-mixing-forecast", "wpai-mixing-lookahead plus forecast-sized lending: keeps online only the nodes the 3-hour forecast peak needs at usage 0.7, lends the rest",
+        WpaiMixingLookAhead.Settings with { LendToForecast = true });
+
     public static MixingPolicy WpaiMixingAll { get; } = new(
-        "wpai-mixing-all", "wpai-mixing-lookahead with all four: run-time matching, valley lending, soonest-ending reclaims, forecast drains",
-        WpaiMixingLookAhead.Settings with { LendOnValley = true, ReclaimSoonestEnding = true, DrainOnForecast = true }, MatchRunTime: true);
+        "wpai-mixing-all", "wpai-mixing-lookahead with all five: run-time matching, valley lending, forecast-sized lending, soonest-ending reclaims, forecast drains",
+        WpaiMixingLookAhead.Settings with { LendOnValley = true, LendToForecast = true, ReclaimSoonestEnding = true, DrainOnForecast = true }, MatchRunTime: true);
 
     public static MixingPolicy WpaiMixingAllCheckpoint { get; } = new(
         "wpai-mixing-all-checkpoint", "wpai-mixing-all, and jobs that declared themselves checkpointable lose only the run time since their last checkpoint on a reclaim",
@@ -62,7 +66,7 @@ public static class MixingPolicies
     /// <summary>Every policy, in the order reports list them.</summary>
     public static ImmutableArray<MixingPolicy> All { get; } =
         [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
-         WpaiMixingMatch, WpaiMixingValley, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingAll, WpaiMixingAllCheckpoint];
+         WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingAll, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
     public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];

@@ -7,6 +7,7 @@ using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Contracts.Inference;
 using WPAI.Abstractions.Errors;
 using WPAI.Abstractions.Grains;
+using WPAI.Domain.Jobs;
 using WPAI.Domain.Scheduling;
 using WPAI.Grains.Inference;
 using WPAI.Simulation.Metrics;
@@ -124,6 +125,7 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
         private readonly IMixingControllerGrain[] _controllers = withControllers ? [.. scenario.Workload.Pools.Select(p => grains.GetGrain<IMixingControllerGrain>(p))] : [];
         private readonly Dictionary<string, SimJob> _jobs = scenario.Workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
         private readonly Dictionary<string, (TimeSpan Since, int Gpus)> _running = new(StringComparer.Ordinal);
+        private readonly List<(string JobId, TimeSpan Elapsed, int Gpus)> _reclaimed = [];
         private int _logRead;
 
         public long Events { get; private set; }
@@ -180,7 +182,7 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 while (next < arrivals.Length && arrivals[next].Submit == at)
                 {
                     trace?.Invoke("submit " + arrivals[next].Id);
-                    await GrainReplayEngine.SubmitAsync(grains, arrivals[next], driver, at);
+                    await GrainReplayEngine.SubmitAsync(grains, arrivals[next], driver, at, checkpoints.Declares(arrivals[next].Id));
                     next++;
                     Events++;
                 }
@@ -249,6 +251,7 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 trace?.Invoke("mixing tick " + scenario.Workload.Pools[p]);
                 var decisions = await _controllers[p].TickAsync();
                 KillStops += CountPreemptionStops(byReclaim: true);
+                await CountLostWorkAsync();
                 foreach (var d in decisions)
                 {
                     Decisions.Add(new PoolDecision(scenario.Workload.Pools[p], d));
@@ -312,13 +315,29 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                     count++;
                     if (byReclaim)
                     {
-                        LostGpuHours += checkpoints.Killed(e.JobId, e.At - run.Since).TotalHours * run.Gpus;
+                        _reclaimed.Add((e.JobId, e.At - run.Since, run.Gpus));
                     }
                 }
             }
 
             _logRead = events.Count;
             return count;
+        }
+
+        /// <summary>
+        /// The run time the reclaim kills of the last controller tick threw away: a job the controller warned (a
+        /// <c>reclaim-warning</c> in its history, the product's path for checkpointable jobs) keeps its last checkpoint.
+        /// </summary>
+        private async Task CountLostWorkAsync()
+        {
+            foreach (var (jobId, elapsed, gpus) in _reclaimed)
+            {
+                var warned = checkpoints.Declares(jobId)
+                    && (await grains.GetGrain<IJobGrain>(jobId).GetAsync()).History.Any(h => h.Kind == JobLifecycle.ReclaimWarningEvent && h.At > clock.GetUtcNow() - elapsed - TimeSpan.FromSeconds(1));
+                LostGpuHours += checkpoints.Killed(jobId, elapsed, warned).TotalHours * gpus;
+            }
+
+            _reclaimed.Clear();
         }
 
         private int TrainingGpus()

@@ -181,7 +181,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
     }
 
     /// <summary>Submits one job to its grain, recording the submission (or the platform's rejection) with the driver.</summary>
-    internal static async Task SubmitAsync(IGrainFactory grains, SimJob job, ReplayClusterDriver driver, TimeSpan at)
+    internal static async Task SubmitAsync(IGrainFactory grains, SimJob job, ReplayClusterDriver driver, TimeSpan at, bool checkpointable = false)
     {
         driver.Submitted(at, job.Id);
         var spec = new JobSpec(
@@ -193,7 +193,8 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
             job.MemoryMib,
             job.Duration,
             Template: job.Template,
-            Workload: new WorkloadProfile(job.GpuUtilization, job.GpuUtilization, job.CpuUtilization, Math.Min(1, job.CpuUtilization * 1.25)));
+            Workload: new WorkloadProfile(job.GpuUtilization, job.GpuUtilization, job.CpuUtilization, Math.Min(1, job.CpuUtilization * 1.25)),
+            Checkpointable: checkpointable);
         try
         {
             await grains.GetGrain<IJobGrain>(job.Id).SubmitAsync(spec);

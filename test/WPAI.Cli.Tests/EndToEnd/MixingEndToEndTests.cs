@@ -31,6 +31,29 @@ public sealed class MixingEndToEndTests(SiloFixture silo) : IClassFixture<SiloFi
         Assert.StartsWith("error: pool: unknown pool 'nope': no node is registered in it.", unknown.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Cli_CheckpointableJobOnATakenBackNode_IsWarnedAndKeepsRunningWithinItsGrace()
+    {
+        await WpaiAsync("node", "add", "ck-a", "--pool", "CK", "--gpus", "4", "--cpu", "32", "--memory", "128Gi", "--mode", "offline-normal");
+        await WpaiAsync("dept", "set-quota", "ck", "CK=4");
+        await WpaiAsync("job", "submit", "ck-1", "--dept", "ck", "--gpus", "2", "--cpu", "4", "--memory", "8Gi", "--gpu-models", "CK", "--duration", "2h", "--checkpointable", "--checkpoint-grace", "10m");
+        await WpaiAsync("job", "submit", "ck-2", "--dept", "ck", "--gpus", "2", "--cpu", "4", "--memory", "8Gi", "--gpu-models", "CK", "--duration", "2h");
+        Assert.Contains("Placement        ck-a (CK)", await WpaiAsync("job", "show", "ck-1"), StringComparison.Ordinal);
+        Assert.Contains("Placement        ck-a (CK)", await WpaiAsync("job", "show", "ck-2"), StringComparison.Ordinal);
+
+        // Mixing off takes the lent node back at once (no grace of its own): ck-2 is killed, ck-1 is warned and keeps running.
+        var back = await WpaiAsync("pool", "mixing", "CK", "--policy", "off", "--reclaim-grace", "0", "--tick-interval", "0", "--tick");
+        Assert.Contains("1 jobs killed", back, StringComparison.Ordinal);
+
+        var warned = await WpaiAsync("job", "show", "ck-1");
+        Assert.Contains("Status           Running", warned, StringComparison.Ordinal);
+        Assert.Contains("Checkpointable   yes, 10m", warned, StringComparison.Ordinal);
+        Assert.Contains("reclaim-warning", warned, StringComparison.Ordinal);
+        var killed = await WpaiAsync("job", "show", "ck-2");
+        Assert.Contains("Status           Pending", killed, StringComparison.Ordinal);
+        Assert.DoesNotContain("reclaim-warning", killed, StringComparison.Ordinal);
+    }
+
     private async Task<CliRun> RunAsync(params string[] args) =>
         await CliRun.RunAsync(new OrleansConnector(), [.. args, .. silo.Target]);
 

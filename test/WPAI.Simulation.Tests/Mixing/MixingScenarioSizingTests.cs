@@ -64,15 +64,20 @@ public sealed class MixingScenarioSizingTests
         var jobs = new Dictionary<string, SimJob> { ["j"] = job, ["k"] = other };
         var dictionary = new CheckpointedJobDictionary(jobs, new HashSet<string> { "j" }, TimeSpan.FromMinutes(30), enabled: true);
 
-        Assert.Equal(TimeSpan.FromMinutes(20), dictionary.Killed("j", TimeSpan.FromMinutes(80))); // checkpoints at 30 and 60 min
+        Assert.Equal(TimeSpan.FromMinutes(20), dictionary.Killed("j", TimeSpan.FromMinutes(80), warned: true)); // checkpoints at 30 and 60 min
         Assert.Equal(TimeSpan.FromMinutes(120), dictionary["j"].Duration);
-        Assert.Equal(TimeSpan.FromMinutes(10), dictionary.Killed("j", TimeSpan.FromMinutes(40))); // the second run saves 30 more
+        Assert.Equal(TimeSpan.FromMinutes(10), dictionary.Killed("j", TimeSpan.FromMinutes(40), warned: true)); // the second run saves 30 more
         Assert.Equal(TimeSpan.FromMinutes(90), dictionary["j"].Duration);
-        Assert.Equal(TimeSpan.FromMinutes(80), dictionary.Killed("k", TimeSpan.FromMinutes(80))); // not checkpointable: all lost
+        Assert.Equal(TimeSpan.FromMinutes(80), dictionary.Killed("k", TimeSpan.FromMinutes(80), warned: true)); // not checkpointable: all lost
         Assert.Equal(TimeSpan.FromHours(3), dictionary["k"].Duration);
+        Assert.Equal(TimeSpan.FromMinutes(40), dictionary.Killed("j", TimeSpan.FromMinutes(40), warned: false)); // not warned: no checkpoint saved
+        Assert.Equal(TimeSpan.FromMinutes(90), dictionary["j"].Duration);
+        Assert.True(dictionary.Declares("j"));
+        Assert.False(dictionary.Declares("k"));
 
         var off = new CheckpointedJobDictionary(jobs, new HashSet<string> { "j" }, TimeSpan.FromMinutes(30), enabled: false);
-        Assert.Equal(TimeSpan.FromMinutes(80), off.Killed("j", TimeSpan.FromMinutes(80)));
+        Assert.Equal(TimeSpan.FromMinutes(80), off.Killed("j", TimeSpan.FromMinutes(80), warned: true));
+        Assert.False(off.Declares("j"));
         Assert.Equal(TimeSpan.FromHours(3), off["j"].Duration);
     }
 

@@ -13,7 +13,9 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 /// lending under the band's midpoint, not only below <c>MinRate</c>; <paramref name="ReclaimSoonestEnding"/> takes back the
 /// lent nodes whose training jobs are expected to end soonest first (instead of least work lost);
 /// <paramref name="DrainOnForecast"/> lets a node being taken back drain until the forecast says inference needs it
-/// (instead of for <paramref name="ReclaimGrace"/>), and kills only then.
+/// (instead of for <paramref name="ReclaimGrace"/>), and kills only then. <paramref name="LendToForecast"/> sizes the online
+/// part to the forecast: it keeps online only the nodes the forecast peak over <paramref name="ValleyHorizon"/> needs at
+/// <paramref name="LendTargetRate"/> and lends the rest, whatever the current rate (a whole-machine tidal handover).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.mixing-settings")]
 public sealed record MixingSettings(
@@ -31,12 +33,15 @@ public sealed record MixingSettings(
     bool LendOnValley = false,
     TimeSpan ValleyHorizon = default,
     bool ReclaimSoonestEnding = false,
-    bool DrainOnForecast = false)
+    bool DrainOnForecast = false,
+    bool LendToForecast = false,
+    double LendTargetRate = 0)
 {
     /// <summary>
     /// The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute,
     /// 30 minutes' grace for the jobs of a node being taken back; valley lending, soonest-ending reclaims and forecast
-    /// drains off (a 3-hour valley horizon when valley lending is turned on).
+    /// drains off (a 3-hour valley horizon when valley lending is turned on); forecast-sized lending off (target rate 0.7,
+    /// <c>MaxRate</c> less 0.1, when turned on).
     /// </summary>
     public static MixingSettings Default { get; } = new(
         MixingPolicyKind.Threshold,
@@ -50,5 +55,6 @@ public sealed record MixingSettings(
         WindowEnd: new TimeOnly(8, 0),
         TickInterval: TimeSpan.FromMinutes(1),
         ReclaimGrace: TimeSpan.FromMinutes(30),
-        ValleyHorizon: TimeSpan.FromHours(3));
+        ValleyHorizon: TimeSpan.FromHours(3),
+        LendTargetRate: 0.7);
 }

@@ -75,6 +75,14 @@ public sealed class JobSubmitSettings : WpaiSettings
     [Description("Time a stopped run gets between SIGTERM and SIGKILL, e.g. 30s. Default: the node agent's (30s)")]
     public string? Grace { get; set; }
 
+    [CommandOption("--checkpointable")]
+    [Description("The job saves checkpoints: warn it (a reclaim-warning event) before its lent node is taken back")]
+    public bool Checkpointable { get; set; }
+
+    [CommandOption("--checkpoint-grace <DURATION>")]
+    [Description("With --checkpointable: time between the warning and the kill, e.g. 10m. Default 5m")]
+    public string? CheckpointGrace { get; set; }
+
     [CommandOption("--workdir <DIR>")]
     [Description("Absolute working directory on the node. Default: a fresh directory per attempt")]
     public string? WorkingDirectory { get; set; }
@@ -139,7 +147,9 @@ public sealed class JobSubmitSettings : WpaiSettings
             ParseEnvironment(),
             Image,
             MaxRetries is null ? 0 : Quantities.ParseCount(MaxRetries, "--max-retries", 0, "2"),
-            Grace is null ? null : DurationText.Parse(Grace, "--grace"));
+            Grace is null ? null : DurationText.Parse(Grace, "--grace"),
+            Checkpointable,
+            CheckpointGrace is null ? null : DurationText.Parse(CheckpointGrace, "--checkpoint-grace"));
         Rules.RunSettings(spec);
         Rules.Job(spec); // the same rules the cluster applies, checked before connecting
         return spec;

@@ -50,6 +50,14 @@ public sealed class PoolMixingSettings : WpaiSettings
     [Description("How far ahead --valley looks (default 3h)")]
     public string? ValleyHorizon { get; set; }
 
+    [CommandOption("--lend-to-forecast <on|off>")]
+    [Description("Keep online only the nodes the forecast peak over --valley-horizon needs at --lend-target, lend the rest")]
+    public string? LendToForecast { get; set; }
+
+    [CommandOption("--lend-target <RATE>")]
+    [Description("The usage rate --lend-to-forecast sizes the online nodes to, above --min-rate and at most --max-rate (default 0.7)")]
+    public string? LendTarget { get; set; }
+
     [CommandOption("--reclaim-soonest <on|off>")]
     [Description("Take back the lent nodes whose jobs are expected to end soonest first (default: least work lost)")]
     public string? ReclaimSoonest { get; set; }
@@ -78,7 +86,8 @@ public sealed class PoolMixingSettings : WpaiSettings
     public bool ChangesSettings =>
         Policy is not null || MinRate is not null || MaxRate is not null || MinDwell is not null || ReclaimGrace is not null || ReclaimAhead is not null
         || AvoidDoomed is not null || Horizon is not null || Window is not null || TickInterval is not null
-        || Valley is not null || ValleyHorizon is not null || ReclaimSoonest is not null || DrainOnForecast is not null;
+        || Valley is not null || ValleyHorizon is not null || ReclaimSoonest is not null || DrainOnForecast is not null
+        || LendToForecast is not null || LendTarget is not null;
 
     /// <summary>The given options applied over <paramref name="current"/> (the controller's, or the defaults).</summary>
     public MixingSettings Apply(MixingSettings current)
@@ -129,6 +138,18 @@ public sealed class PoolMixingSettings : WpaiSettings
         if (ValleyHorizon is not null)
         {
             s = s with { ValleyHorizon = DurationText.Parse(ValleyHorizon, "--valley-horizon") };
+        }
+
+        if (LendToForecast is not null)
+        {
+            s = s with { LendToForecast = ParseSwitch(LendToForecast, "--lend-to-forecast") };
+            s = s.ValleyHorizon == TimeSpan.Zero ? s with { ValleyHorizon = MixingSettings.Default.ValleyHorizon } : s;
+            s = s.LendTargetRate == 0 ? s with { LendTargetRate = MixingSettings.Default.LendTargetRate } : s; // set before forecast sizing existed
+        }
+
+        if (LendTarget is not null)
+        {
+            s = s with { LendTargetRate = Quantities.ParseFraction(LendTarget, "--lend-target") };
         }
 
         if (ReclaimSoonest is not null)
