@@ -62,6 +62,8 @@ public static class SimulationCommand
                     Fairness = FairnessCalculator.Compute(prepared, result.Log),
                 };
                 runs.Add(metrics);
+                Directory.CreateDirectory(arguments.Out);
+                JobOutcomes.Write(prepared, result.Log, Path.Combine(arguments.Out, JobOutcomes.FileName(policy.Name, load)));
                 if (result.RejectedSubmissions > 0)
                 {
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{policy.Name}: the platform rejected {result.RejectedSubmissions} submissions (counted as never started), first: {result.FirstRejection}"));

@@ -85,6 +85,11 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
         DateTimeOffset now, InferenceServiceSpec spec, int current, int ready, MetricWindow window, LoadOutlook? outlook, string? reactiveBecause, ImmutableList<Recommendation> recent)
     {
         var p = kind == AutoscalerKind.Predictive ? _provisioning : ProvisioningOptions.None;
+        if (p.KpaReactive)
+        {
+            return (ProvisionOnKpa(now, spec, current, ready, window, outlook, reactiveBecause, p), recent);
+        }
+
         var n = Math.Max(current, 1);
         var target = outlook is not null && p.ForecastUtilization is { } u ? spec.CapacityQps * u : InferenceServiceSpecs.QpsTarget(spec);
         var latest = window.Latest!.TotalQps;
@@ -113,6 +118,43 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
         }
 
         return (UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view, decision.Recent);
+    }
+
+    /// <summary>
+    /// <see cref="ProvisioningOptions.KpaReactive"/>: the larger of Knative's decision on QPS, the forecast peak at the
+    /// forecast's target and any expansion the other metrics ask; a scale-in the forecast would need back within a
+    /// start-up is held (<see cref="ProvisioningOptions.CostAwareScaleIn"/>).
+    /// </summary>
+    private ScalingDecisionView ProvisionOnKpa(
+        DateTimeOffset now, InferenceServiceSpec spec, int current, int ready, MetricWindow window, LoadOutlook? outlook, string? reactiveBecause, ProvisioningOptions p)
+    {
+        var target = InferenceServiceSpecs.QpsTarget(spec);
+        var d = KpaController.Scale(new KpaInput(now, ready, window.MeanQps, window.Latest!.TotalQps, target), _kpa ??= KpaState.Start(ready, now), Kpa);
+        _kpa = d.Next;
+        var forecastTarget = outlook is not null && p.ForecastUtilization is { } u ? spec.CapacityQps * u : target;
+        var proactive = outlook is { } o ? (int)Math.Min(int.MaxValue, Math.Ceiling((o.Peak / forecastTarget) - 1e-9)) : 0;
+        var others = OtherMetricsExpand(now, spec, current, window);
+        var to = Math.Clamp(Math.Max(Math.Max(d.DesiredPods, proactive), others), spec.MinReplicas, spec.MaxReplicas);
+        var reason = string.Create(CultureInfo.InvariantCulture, $"kpa: {d.Reason}")
+            + (outlook is { } f ? string.Create(CultureInfo.InvariantCulture, $"; forecast peak {f.Peak:0.###} / {forecastTarget:0.###} -> {proactive}") : string.Empty)
+            + (others > 0 ? string.Create(CultureInfo.InvariantCulture, $"; other metrics ask {others}") : string.Empty);
+        var decisionKind = to > current ? ScalingDecisionKind.Expand : to < current ? ScalingDecisionKind.Contract : ScalingDecisionKind.Hold;
+        if (to < current && p.CostAwareScaleIn && outlook is { } c && NeededBack(c, to, forecastTarget, p.StartupSteps))
+        {
+            (to, decisionKind, reason) = (current, ScalingDecisionKind.Stabilized, $"{reason}; kept {current}: the forecast needs the capacity back within a start-up");
+        }
+
+        var perPod = Math.Max(ready, 1);
+        var view = new ScalingDecisionView(now, current, to, decisionKind.ToString(), ScalingMetric.QpsPerReplica, window.MeanQps / perPod, outlook?.Peak / perPod, target, reason);
+        return UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view;
+    }
+
+    /// <summary>The expansion the metrics other than QPS ask (a CPU/GPU/memory target exceeded, an SLO breached), or 0.</summary>
+    private int OtherMetricsExpand(DateTimeOffset now, InferenceServiceSpec spec, int current, MetricWindow window)
+    {
+        var others = window.Signals(spec, Math.Max(current, 1), null).RemoveAll(s => s.Metric == ScalingMetric.QpsPerReplica);
+        var decision = ScalingPolicy.Decide(new ScalingInput(now, current, spec.MinReplicas, spec.MaxReplicas, others, []), _reactive);
+        return decision.ToReplicas > current ? decision.ToReplicas : 0;
     }
 
     /// <summary>True when the uplifted forecast over the start-up delay exceeds <paramref name="replicas"/> at target, or rises over the horizon.</summary>

@@ -21,6 +21,17 @@ public sealed record ProvisioningOptions
     public TimeSpan PanicHold { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// Knative's decider as the reactive part (Alibaba AHPA's "max of proactive and reactive", with the KPA as the
+    /// reactive rule): the QPS recommendation is <see cref="KpaController"/>'s (60 s stable mean, panic on the newest
+    /// report, at most halving per decision, no 300 s window) instead of the tolerance band and stabilization window;
+    /// with a forecast the count is the larger of that and the forecast peak at the forecast's target; the other metrics
+    /// (CPU, GPU, memory, latency and error SLOs) can only add replicas. <see cref="BurstDetector"/> and
+    /// <see cref="ValleyScaleDown"/> do not apply (the KPA panics by itself and keeps no window);
+    /// <see cref="CostAwareScaleIn"/> and <see cref="Periodicity"/> do.
+    /// </summary>
+    public bool KpaReactive { get; init; }
+
+    /// <summary>
     /// Scale-down follows the forecast's valley: with a forecast, a contraction does not wait out the stabilization
     /// window (the forecast's peak over the horizon, already in y, is what holds capacity).
     /// </summary>

@@ -76,6 +76,7 @@ public static class InferenceReportWriter
                     ["valleyScaleDown"] = w.Provisioning.ValleyScaleDown,
                     ["costAwareScaleIn"] = w.Provisioning.CostAwareScaleIn,
                     ["periodicity"] = w.Provisioning.Periodicity,
+                    ["kpaReactive"] = w.Provisioning.KpaReactive,
                 } : null,
                 ["validation"] = new JsonArray([.. (r.Validation.IsDefault ? [] : r.Validation).Select(v => (JsonNode)RunJson(v))]),
             });

@@ -9,17 +9,22 @@ namespace WPAI.Simulation.Inference;
 /// split (<see cref="WpaiTuner"/>); <c>wpai-q0.9</c> = the plain rule with the fixed quantile (<c>--quantile</c>) and no
 /// mechanism (the earlier <c>wpai</c>); <c>wpai-no-tuning</c> = every mechanism with the fixed quantile at the spec's
 /// target; <c>wpai-no-burst</c>, <c>wpai-no-valley</c>, <c>wpai-no-cost-aware</c>, <c>wpai-no-periodicity</c> = the full
-/// <c>wpai</c> less one mechanism.
+/// <c>wpai</c> less one mechanism; <c>wpai-kpa-base</c> / <c>wpai-formula-base</c> = the full <c>wpai</c> with the
+/// reactive base forced to Knative's decider / to the tolerance-band formula.
 /// </summary>
 public static class WpaiPolicies
 {
-    public static ImmutableArray<string> Ablations { get; } = ["wpai-q0.9", "wpai-no-tuning", "wpai-no-burst", "wpai-no-valley", "wpai-no-cost-aware", "wpai-no-periodicity"];
+    public static ImmutableArray<string> Ablations { get; } =
+        ["wpai-q0.9", "wpai-no-tuning", "wpai-no-burst", "wpai-no-valley", "wpai-no-cost-aware", "wpai-no-periodicity", "wpai-kpa-base", "wpai-formula-base"];
 
     /// <summary>True for <c>wpai</c> and its ablations.</summary>
     public static bool IsWpai(string policy) => policy == "wpai" || Ablations.Contains(policy);
 
-    /// <summary>Every mechanism on with <paramref name="quantile"/> at <paramref name="utilization"/> of capacity (null: the spec's target).</summary>
-    public static WpaiSettings Full(double? quantile, double? utilization, InferenceSimulationOptions options)
+    /// <summary>
+    /// Every mechanism on with <paramref name="quantile"/> at <paramref name="utilization"/> of capacity (null: the spec's
+    /// target), the KPA as the reactive base when <paramref name="kpa"/>, periodicity detection unless turned off.
+    /// </summary>
+    public static WpaiSettings Full(double? quantile, double? utilization, InferenceSimulationOptions options, bool kpa = false, bool periodicity = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new(quantile, new ProvisioningOptions
@@ -28,7 +33,8 @@ public static class WpaiPolicies
             ValleyScaleDown = true,
             CostAwareScaleIn = true,
             StartupSteps = Math.Max(1, (int)Math.Ceiling(options.StartupDelay.TotalMinutes)),
-            Periodicity = true,
+            Periodicity = periodicity,
+            KpaReactive = kpa,
             ForecastUtilization = utilization,
         });
     }
@@ -48,6 +54,8 @@ public static class WpaiPolicies
             "wpai-no-valley" => tuned with { Provisioning = p with { ValleyScaleDown = false } },
             "wpai-no-cost-aware" => tuned with { Provisioning = p with { CostAwareScaleIn = false } },
             "wpai-no-periodicity" => tuned with { Provisioning = p with { Periodicity = false } },
+            "wpai-kpa-base" => tuned with { Provisioning = p with { KpaReactive = true } },
+            "wpai-formula-base" => tuned with { Provisioning = p with { KpaReactive = false } },
             _ => throw new ArgumentException($"'{policy}' is not a wpai policy", nameof(policy)),
         };
     }

@@ -13,5 +13,6 @@ public sealed record WpaiSettings(double? Quantile, ProvisioningOptions Provisio
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"q{(Quantile is { } q ? q.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "none")}")
         + (Provisioning.ForecastUtilization is { } u ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" at {u:0.##} of capacity") : " at the spec's target")
         + (Provisioning.BurstDetector ? ", burst" : string.Empty) + (Provisioning.ValleyScaleDown ? ", valley" : string.Empty)
-        + (Provisioning.CostAwareScaleIn ? ", cost-aware" : string.Empty) + (Provisioning.Periodicity ? ", periodicity" : string.Empty);
+        + (Provisioning.CostAwareScaleIn ? ", cost-aware" : string.Empty) + (Provisioning.Periodicity ? ", periodicity" : string.Empty)
+        + (Provisioning.KpaReactive ? ", kpa base" : string.Empty);
 }

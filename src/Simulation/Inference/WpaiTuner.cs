@@ -6,15 +6,22 @@ namespace WPAI.Simulation.Inference;
 /// <summary>
 /// Chooses the <c>wpai</c> settings of one series on its training part only: the last
 /// <see cref="InferenceSimulationOptions.ValidationFraction"/> of the training part is replayed through the grain (the
-/// forecaster trained on what comes before it) with <c>hpa</c> and with each candidate (forecast quantile × forecast
-/// utilization, every mechanism on); the cheapest candidate in replica-hours whose SLO-violation minutes stay within the
-/// budget (<see cref="InferenceSimulationOptions.SloBudget"/> × HPA's on the same part) wins; if none does, the one with
-/// the fewest violation minutes.
+/// forecaster trained on what comes before it) with <c>hpa</c> and with each candidate (<see cref="Candidates"/>:
+/// forecast quantile × forecast utilization × reactive base, every mechanism on, and the KPA base with periodicity
+/// detection off). A candidate is admissible when its replica-hours there are at most HPA's; among the admissible ones
+/// the cheapest whose SLO-violation minutes stay within the budget (<see cref="InferenceSimulationOptions.SloBudget"/>
+/// × HPA's) wins, else the one with the fewest violation minutes (ties: the cheaper). With no admissible candidate the
+/// same rule runs over all of them.
 /// </summary>
 public static class WpaiTuner
 {
-    public static ImmutableArray<(double? Quantile, double? Utilization)> Candidates { get; } =
-        [(0.9, null), (0.75, 0.9), (0.9, 0.9), (0.95, 0.9), (0.99, 0.9)];
+    /// <summary>Quantile, forecast utilization (null: the spec's target), KPA as the reactive base, periodicity detection.</summary>
+    public static ImmutableArray<(double? Quantile, double? Utilization, bool Kpa, bool Periodicity)> Candidates { get; } =
+    [
+        (0.9, null, false, true), (0.75, 0.9, false, true), (0.9, 0.9, false, true), (0.95, 0.9, false, true), (0.99, 0.9, false, true),
+        (0.9, null, true, true), (0.75, 0.9, true, true), (0.9, 0.9, true, true), (0.95, 0.9, true, true), (0.99, 0.9, true, true),
+        (0.75, 0.9, true, false), (0.9, 0.9, true, false), (0.95, 0.9, true, false),
+    ];
 
     public static async Task<(WpaiSettings Chosen, ImmutableArray<PolicyRun> Validation)> TuneAsync(
         LoadSeries series, int evalStart, int staticReplicas, int maxReplicas, InferenceSimulationOptions options, CancellationToken cancellationToken = default)
@@ -26,24 +33,42 @@ public static class WpaiTuner
         var runs = ImmutableArray.CreateBuilder<PolicyRun>();
         var (hpa, _) = await GrainInferenceReplay.RunAsync(training, validationStart, "hpa", staticReplicas, maxReplicas, options, cancellationToken: cancellationToken);
         runs.Add(hpa with { Policy = "validation:hpa" });
-        var budget = hpa.SloViolationMinutes * options.SloBudget;
-        (WpaiSettings Settings, PolicyRun Run)? best = null;
-        foreach (var (q, u) in Candidates)
+        var tried = new List<(WpaiSettings Settings, PolicyRun Run)>();
+        foreach (var (q, u, kpa, periodicity) in Candidates)
         {
-            var settings = WpaiPolicies.Full(q, u, options);
+            var settings = WpaiPolicies.Full(q, u, options, kpa, periodicity);
             var (run, _) = await GrainInferenceReplay.RunAsync(training, validationStart, "wpai", staticReplicas, maxReplicas, options, settings, cancellationToken);
             run = run with { Policy = $"validation:wpai {settings.Describe()}" };
             runs.Add(run);
+            tried.Add((settings, run));
+        }
+
+        return (Choose(tried, hpa, options.SloBudget), runs.ToImmutable());
+    }
+
+    /// <summary>The rule of <see cref="WpaiTuner"/> over candidates already replayed on the validation part (in candidate order; ties keep the first).</summary>
+    public static WpaiSettings Choose(IReadOnlyList<(WpaiSettings Settings, PolicyRun Run)> tried, PolicyRun hpa, double sloBudget)
+    {
+        ArgumentNullException.ThrowIfNull(tried);
+        ArgumentNullException.ThrowIfNull(hpa);
+        var admissible = tried.Where(t => t.Run.ReplicaHours <= hpa.ReplicaHours + 1e-9).ToList();
+        var pool = admissible.Count > 0 ? admissible : [.. tried];
+        var budget = hpa.SloViolationMinutes * sloBudget;
+        (WpaiSettings Settings, PolicyRun Run)? best = null;
+        foreach (var t in pool)
+        {
             var better = best is not { } b
-                || (Fits(run, budget) && (!Fits(b.Run, budget) || run.ReplicaHours < b.Run.ReplicaHours))
-                || (!Fits(run, budget) && !Fits(b.Run, budget) && run.SloViolationMinutes < b.Run.SloViolationMinutes);
+                || (Fits(t.Run, budget) && (!Fits(b.Run, budget) || t.Run.ReplicaHours < b.Run.ReplicaHours))
+                || (!Fits(t.Run, budget) && !Fits(b.Run, budget)
+                    && (t.Run.SloViolationMinutes < b.Run.SloViolationMinutes
+                        || (t.Run.SloViolationMinutes == b.Run.SloViolationMinutes && t.Run.ReplicaHours < b.Run.ReplicaHours)));
             if (better)
             {
-                best = (settings, run);
+                best = t;
             }
         }
 
-        return (best!.Value.Settings, runs.ToImmutable());
+        return best?.Settings ?? throw new ArgumentException("no candidate was replayed", nameof(tried));
     }
 
     private static bool Fits(PolicyRun run, double budget) => run.SloViolationMinutes <= budget + 1e-9;

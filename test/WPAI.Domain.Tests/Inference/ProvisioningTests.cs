@@ -103,6 +103,75 @@ public sealed class ProvisioningTests
     }
 
     [Fact]
+    public void KpaReactive_WithoutAForecast_DecidesAsKnativesKpa()
+    {
+        var wpai = new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: new ProvisioningOptions { KpaReactive = true });
+        var kpa = new ServiceAutoscaler(AutoscalerKind.Kpa);
+        var loads = new[] { 70.0, 70, 300, 320, 310, 100, 40, 40, 40, 40, 35, 10, 10, 10, 10, 10, 500, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20 };
+        var (w1, w2) = (new MetricWindow(TimeSpan.FromSeconds(60)), new MetricWindow(TimeSpan.FromSeconds(60)));
+        var (a, b) = (2, 2);
+        for (var i = 0; i < loads.Length; i++)
+        {
+            var at = T0.AddSeconds(15 * i);
+            w1.Add(new ServiceMetrics(at, loads[i], 0, 0, 0, 0, 0));
+            w2.Add(new ServiceMetrics(at, loads[i], 0, 0, 0, 0, 0));
+            a = wpai.Decide(at, null, Spec, a, a, a, w1, null, null, []).View.ToReplicas;
+            b = kpa.Decide(at, null, Spec, b, b, b, w2, null, null, []).View.ToReplicas;
+            Assert.Equal(b, a);
+        }
+
+        Assert.True(a < 10); // it did scale down after the burst
+    }
+
+    [Fact]
+    public void KpaReactive_WithAForecast_TakesTheLargerOfKnativeAndTheForecast()
+    {
+        var options = new ProvisioningOptions { KpaReactive = true, ForecastUtilization = 0.8 };
+
+        // 1 replica at 70 QPS: Knative asks ceil(70 / 35) = 2; the forecast peak 200 at 0.8 x 50 = 40 asks 5.
+        var up = Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 0, 1, Window((0, 70)), new LoadOutlook([120, 200], 1.0));
+        Assert.Equal(5, up.ToReplicas);
+        Assert.Contains("forecast peak 200", up.Reason, StringComparison.Ordinal);
+
+        // A low forecast leaves Knative's count.
+        Assert.Equal(2, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 0, 1, Window((0, 70)), new LoadOutlook([30], 1.0)).ToReplicas);
+    }
+
+    [Fact]
+    public void KpaReactive_ScalesInByHalfAfterThePanic_UnlessTheForecastNeedsTheCapacityBack()
+    {
+        var plain = new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: new ProvisioningOptions { KpaReactive = true });
+        var aware = new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: new ProvisioningOptions { KpaReactive = true, CostAwareScaleIn = true });
+        var rising = new LoadOutlook([20, 60, 100], 1.0); // peak 100 asks only 3, but it rises
+
+        // 8 ready replicas: a new decider starts in panic (as Knative's), so no scale-down at first.
+        Assert.Equal(8, Decide(plain, 0, 8, Window((0, 35)), null).ToReplicas);
+        Assert.Equal(8, Decide(aware, 0, 8, Window((0, 35)), rising).ToReplicas);
+
+        // A stable window later the panic is over: Knative halves at most (8 -> 4); the rising forecast keeps 8.
+        Assert.Equal(4, Decide(plain, 61, 8, Window((61, 35)), null).ToReplicas);
+        var kept = Decide(aware, 61, 8, Window((61, 35)), rising);
+        Assert.Equal(8, kept.ToReplicas);
+        Assert.Contains("needs the capacity back", kept.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KpaReactive_OtherMetricsCanOnlyAddReplicas()
+    {
+        var spec = MetricWindowTests.Spec(); // GPU target 0.6
+        var a = new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: new ProvisioningOptions { KpaReactive = true });
+        var hot = new MetricWindow(TimeSpan.FromSeconds(60));
+        hot.Add(new ServiceMetrics(T0, 35, 0.1, 0.9, 0.2, 100, 0)); // QPS asks 1, GPU 0.9 vs 0.6 asks ceil(1.5 x 2) = 3
+        var view = a.Decide(T0, null, spec, 2, 2, 1, hot, null, null, []).View;
+        Assert.Equal(3, view.ToReplicas);
+        Assert.Contains("other metrics ask 3", view.Reason, StringComparison.Ordinal);
+
+        var cold = new MetricWindow(TimeSpan.FromSeconds(60));
+        cold.Add(new ServiceMetrics(T0.AddSeconds(120), 35, 0.1, 0.1, 0.2, 100, 0)); // GPU idle asks fewer: QPS decides
+        Assert.Equal(1, a.Decide(T0.AddSeconds(120), null, spec, 2, 2, 1, cold, null, null, []).View.ToReplicas);
+    }
+
+    [Fact]
     public void Validate_RejectsBadSettings()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { PanicThreshold = 1 }.Validate());

@@ -70,6 +70,21 @@ public sealed class InferenceReplayTests
     }
 
     [Fact]
+    public async Task Run_WpaiOnTheKpaBase_WithoutAForecast_IsTheKpaThroughTheGrain()
+    {
+        // Under two days of history the grain's forecaster declines, so wpai is reactive; on the KPA base
+        // (Wpai:Inference:Provisioning:KpaReactive) its decisions are Knative's, tick for tick.
+        var series = Steps(10, 10, 400, 400, 120, 30, 30, 250, 10, 10);
+        var kpaBase = WpaiPolicies.Full(0.9, 0.9, Options, kpa: true);
+        var (wpai, wpaiTimeline) = await GrainInferenceReplay.RunAsync(series, 0, "wpai", 0, 200, Options, kpaBase);
+        var (kpa, kpaTimeline) = await GrainInferenceReplay.RunAsync(series, 0, "kpa", 0, 200, Options);
+        var (formula, _) = await GrainInferenceReplay.RunAsync(series, 0, "wpai", 0, 200, Options, WpaiPolicies.Full(0.9, 0.9, Options));
+        Assert.Equal(kpa with { Policy = "wpai" }, wpai);
+        Assert.Equal(kpaTimeline, wpaiTimeline);
+        Assert.NotEqual(formula.ReplicaHours, wpai.ReplicaHours); // the base does change the decisions
+    }
+
+    [Fact]
     public async Task Run_WpaiWithAccurateForecast_ScalesAheadOfTheJump()
     {
         // The same jump every day at 12:00 for six days: the grain's forecaster learns it from the first five days

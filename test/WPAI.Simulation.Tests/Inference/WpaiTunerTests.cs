@@ -1,0 +1,53 @@
+using WPAI.Simulation.Inference;
+
+namespace WPAI.Simulation.Tests.Inference;
+
+/// <summary>The rule by which <see cref="WpaiTuner"/> picks a series' settings from the validation runs.</summary>
+public sealed class WpaiTunerTests
+{
+    private static readonly InferenceSimulationOptions Options = new();
+
+    private static PolicyRun Run(double minutes, double hours) => new("s", "validation", minutes, hours, 0, 0, null, null, 0, 0, 0);
+
+    private static (WpaiSettings, PolicyRun) Candidate(double quantile, bool kpa, double minutes, double hours) =>
+        (WpaiPolicies.Full(quantile, 0.9, Options, kpa), Run(minutes, hours));
+
+    [Fact]
+    public void Choose_TakesTheCheapestWithinTheSloBudget_AmongThoseNoDearerThanHpa()
+    {
+        var hpa = Run(100, 50);
+        var chosen = WpaiTuner.Choose(
+            [Candidate(0.75, false, 10, 70), Candidate(0.9, false, 40, 45), Candidate(0.95, true, 30, 48)], hpa, 0.5);
+
+        // 10 minutes at 70 h is dearer than HPA's 50 h: not admissible; of the two within 50 minutes, the cheaper wins.
+        Assert.Equal(0.9, chosen.Quantile);
+        Assert.False(chosen.Provisioning.KpaReactive);
+    }
+
+    [Fact]
+    public void Choose_WithoutACandidateInTheBudget_TakesTheFewestMinutes_TiesToTheCheaper()
+    {
+        var hpa = Run(100, 50);
+        var chosen = WpaiTuner.Choose(
+            [Candidate(0.75, false, 80, 49), Candidate(0.9, true, 60, 47), Candidate(0.95, true, 60, 44), Candidate(0.99, false, 0, 90)], hpa, 0.5);
+        Assert.Equal(0.95, chosen.Quantile);
+        Assert.True(chosen.Provisioning.KpaReactive);
+    }
+
+    [Fact]
+    public void Choose_WhenEveryCandidateIsDearerThanHpa_AppliesTheSameRuleToAll()
+    {
+        var hpa = Run(100, 10);
+        var chosen = WpaiTuner.Choose([Candidate(0.75, false, 70, 20), Candidate(0.9, false, 40, 30)], hpa, 0.5);
+        Assert.Equal(0.9, chosen.Quantile); // the only one within 50 minutes
+    }
+
+    [Fact]
+    public void Candidates_TryBothReactiveBases_AndPeriodicityOff()
+    {
+        Assert.Contains(WpaiTuner.Candidates, c => c.Kpa);
+        Assert.Contains(WpaiTuner.Candidates, c => !c.Kpa);
+        Assert.Contains(WpaiTuner.Candidates, c => !c.Periodicity);
+        Assert.Equal(WpaiTuner.Candidates.Length, WpaiTuner.Candidates.Distinct().Count());
+    }
+}
