@@ -55,20 +55,16 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
                     var target = InferenceServiceSpecs.QpsTarget(spec);
                     var d = HpaController.Sync(new HpaInput(now, current, ready, ready == 0 ? 0 : window.MeanQps, target, spec.MinReplicas, spec.MaxReplicas), _hpa, Hpa);
                     _hpa = d.Next;
-                    var decisionKind = d.ToReplicas > d.FromReplicas ? ScalingDecisionKind.Expand : d.ToReplicas < d.FromReplicas ? ScalingDecisionKind.Contract : ScalingDecisionKind.Hold;
                     var perPod = window.MeanQps / Math.Max(ready, 1);
-                    return (new ScalingDecisionView(now, d.FromReplicas, d.ToReplicas, decisionKind.ToString(), ScalingMetric.QpsPerReplica, perPod, null, target, string.Create(CultureInfo.InvariantCulture, $"hpa: {d.Reason}")), recent);
+                    return (new ScalingDecisionView(now, d.FromReplicas, d.ToReplicas, Direction(d.FromReplicas, d.ToReplicas).ToString(), ScalingMetric.QpsPerReplica, perPod, null, target, string.Create(CultureInfo.InvariantCulture, $"hpa: {d.Reason}")), recent);
                 }
 
             case AutoscalerKind.Kpa:
                 {
                     var target = InferenceServiceSpecs.QpsTarget(spec);
-                    var panic = window.Latest!.TotalQps;
-                    var d = KpaController.Scale(new KpaInput(now, ready, window.MeanQps, panic, target), _kpa ??= KpaState.Start(ready, now), Kpa);
-                    _kpa = d.Next;
+                    var d = Knative(now, ready, window, target);
                     var to = Math.Clamp(d.DesiredPods, spec.MinReplicas, spec.MaxReplicas);
-                    var decisionKind = to > current ? ScalingDecisionKind.Expand : to < current ? ScalingDecisionKind.Contract : ScalingDecisionKind.Hold;
-                    return (new ScalingDecisionView(now, current, to, decisionKind.ToString(), ScalingMetric.QpsPerReplica, window.MeanQps / Math.Max(ready, 1), null, target,
+                    return (new ScalingDecisionView(now, current, to, Direction(current, to).ToString(), ScalingMetric.QpsPerReplica, window.MeanQps / Math.Max(ready, 1), null, target,
                         to == d.DesiredPods ? $"kpa: {d.Reason}" : string.Create(CultureInfo.InvariantCulture, $"kpa: {d.Reason}; {d.DesiredPods} clamped to {to}")), recent);
                 }
 
@@ -87,11 +83,11 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
         var p = kind == AutoscalerKind.Predictive ? _provisioning : ProvisioningOptions.None;
         if (p.KpaReactive)
         {
-            return (ProvisionOnKpa(now, spec, current, ready, window, outlook, reactiveBecause, p), recent);
+            return (Reactively(ProvisionOnKpa(now, spec, current, ready, window, outlook, p), reactiveBecause), recent);
         }
 
         var n = Math.Max(current, 1);
-        var target = outlook is not null && p.ForecastUtilization is { } u ? spec.CapacityQps * u : InferenceServiceSpecs.QpsTarget(spec);
+        var target = ForecastTarget(spec, outlook, p);
         var latest = window.Latest!.TotalQps;
         if (p.BurstDetector && latest / target / Math.Max(ready, 1) >= p.PanicThreshold)
         {
@@ -117,7 +113,7 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
             view = view with { Reason = string.Create(CultureInfo.InvariantCulture, $"{view.Reason} (burst: newest report {latest:0.#} QPS)") };
         }
 
-        return (UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view, decision.Recent);
+        return (Reactively(view, reactiveBecause), decision.Recent);
     }
 
     /// <summary>
@@ -126,28 +122,45 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
     /// start-up is held (<see cref="ProvisioningOptions.CostAwareScaleIn"/>).
     /// </summary>
     private ScalingDecisionView ProvisionOnKpa(
-        DateTimeOffset now, InferenceServiceSpec spec, int current, int ready, MetricWindow window, LoadOutlook? outlook, string? reactiveBecause, ProvisioningOptions p)
+        DateTimeOffset now, InferenceServiceSpec spec, int current, int ready, MetricWindow window, LoadOutlook? outlook, ProvisioningOptions p)
     {
         var target = InferenceServiceSpecs.QpsTarget(spec);
-        var d = KpaController.Scale(new KpaInput(now, ready, window.MeanQps, window.Latest!.TotalQps, target), _kpa ??= KpaState.Start(ready, now), Kpa);
-        _kpa = d.Next;
-        var forecastTarget = outlook is not null && p.ForecastUtilization is { } u ? spec.CapacityQps * u : target;
-        var proactive = outlook is { } o ? (int)Math.Min(int.MaxValue, Math.Ceiling((o.Peak / forecastTarget) - 1e-9)) : 0;
+        var d = Knative(now, ready, window, target);
+        var forecastTarget = ForecastTarget(spec, outlook, p);
+        var proactive = outlook is { } o ? ScalingPolicy.Ceil(o.Peak / forecastTarget) : 0;
         var others = OtherMetricsExpand(now, spec, current, window);
         var to = Math.Clamp(Math.Max(Math.Max(d.DesiredPods, proactive), others), spec.MinReplicas, spec.MaxReplicas);
         var reason = string.Create(CultureInfo.InvariantCulture, $"kpa: {d.Reason}")
             + (outlook is { } f ? string.Create(CultureInfo.InvariantCulture, $"; forecast peak {f.Peak:0.###} / {forecastTarget:0.###} -> {proactive}") : string.Empty)
             + (others > 0 ? string.Create(CultureInfo.InvariantCulture, $"; other metrics ask {others}") : string.Empty);
-        var decisionKind = to > current ? ScalingDecisionKind.Expand : to < current ? ScalingDecisionKind.Contract : ScalingDecisionKind.Hold;
+        var decisionKind = Direction(current, to);
         if (to < current && p.CostAwareScaleIn && outlook is { } c && NeededBack(c, to, forecastTarget, p.StartupSteps))
         {
             (to, decisionKind, reason) = (current, ScalingDecisionKind.Stabilized, $"{reason}; kept {current}: the forecast needs the capacity back within a start-up");
         }
 
-        var perPod = Math.Max(ready, 1);
-        var view = new ScalingDecisionView(now, current, to, decisionKind.ToString(), ScalingMetric.QpsPerReplica, window.MeanQps / perPod, outlook?.Peak / perPod, target, reason);
-        return UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view;
+        var pods = Math.Max(ready, 1);
+        return new ScalingDecisionView(now, current, to, decisionKind.ToString(), ScalingMetric.QpsPerReplica, window.MeanQps / pods, outlook?.Peak / pods, target, reason);
     }
+
+    /// <summary>Knative's decision on the window's mean (stable) and newest report (panic), keeping the decider's state.</summary>
+    private KpaDecision Knative(DateTimeOffset now, int ready, MetricWindow window, double target)
+    {
+        var d = KpaController.Scale(new KpaInput(now, ready, window.MeanQps, window.Latest!.TotalQps, target), _kpa ??= KpaState.Start(ready, now), Kpa);
+        _kpa = d.Next;
+        return d;
+    }
+
+    /// <summary>The QPS per replica provisioned: the forecast utilization of capacity while a forecast is used, else the spec's target.</summary>
+    private static double ForecastTarget(InferenceServiceSpec spec, LoadOutlook? outlook, ProvisioningOptions p) =>
+        outlook is not null && p.ForecastUtilization is { } u ? spec.CapacityQps * u : InferenceServiceSpecs.QpsTarget(spec);
+
+    private static ScalingDecisionKind Direction(int from, int to) =>
+        to > from ? ScalingDecisionKind.Expand : to < from ? ScalingDecisionKind.Contract : ScalingDecisionKind.Hold;
+
+    /// <summary>A predictive rule without a forecaster says why it decided reactively.</summary>
+    private ScalingDecisionView Reactively(ScalingDecisionView view, string? reactiveBecause) =>
+        UsesForecast && reactiveBecause is not null ? view with { Reason = $"{view.Reason} (reactive: {reactiveBecause})" } : view;
 
     /// <summary>The expansion the metrics other than QPS ask (a CPU/GPU/memory target exceeded, an SLO breached), or 0.</summary>
     private int OtherMetricsExpand(DateTimeOffset now, InferenceServiceSpec spec, int current, MetricWindow window)

@@ -103,8 +103,8 @@ public static class ScalingPolicy
     private static double Effective(MetricSignal signal, ScalingOptions options) =>
         options.UseForecast && signal.Forecast is { } f && !signal.IsSlo ? Math.Max(signal.Observed, f) : signal.Observed;
 
-    // Guard against 2.0000000001 becoming 3 through floating-point noise.
-    private static int Ceil(double x) => (int)Math.Min(int.MaxValue, Math.Ceiling(x - 1e-9));
+    /// <summary>The ceiling, guarded against 2.0000000001 becoming 3 through floating-point noise.</summary>
+    internal static int Ceil(double x) => (int)Math.Min(int.MaxValue, Math.Ceiling(x - 1e-9));
 
     private static int Floor(double x) => (int)Math.Max(0, Math.Floor(x + 1e-9));
 
