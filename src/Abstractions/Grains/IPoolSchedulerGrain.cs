@@ -19,12 +19,15 @@ public interface IPoolSchedulerGrain : IGrainWithStringKey
     /// without awaiting anything, then waits for a write that starts after the entry was added.
     /// </remarks>
     /// <returns>The pool's check of the request: when it is not <c>Known</c> and <c>Fits</c>, nothing was queued.</returns>
+    /// <param name="entry">The job's queue entry.</param>
+    /// <param name="stamp">When the caller does not await the answer (a job offered on by another pool), the message's
+    /// <see cref="PoolStamp"/> for <see cref="AwaitDeliveredAsync"/>; null otherwise.</param>
     [Alias("Enqueue"), AlwaysInterleave]
-    Task<PoolCheck> EnqueueAsync(QueueEntry entry);
+    Task<PoolCheck> EnqueueAsync(QueueEntry entry, PoolStamp? stamp);
 
     /// <summary>Drops a job from the queue (cancelled, or started in another pool).</summary>
     [Alias("Remove"), OneWay]
-    Task RemoveAsync(string jobId);
+    Task RemoveAsync(string jobId, PoolStamp? stamp);
 
     /// <summary>Whether this pool exists and could ever host the request (used to reject impossible jobs at submit).</summary>
     /// <remarks>Interleaves with a running pass: it only reads, and never awaits.</remarks>
@@ -33,15 +36,19 @@ public interface IPoolSchedulerGrain : IGrainWithStringKey
 
     /// <summary>A node reports its capacity (registration, release, mode change).</summary>
     [Alias("NodeChanged"), OneWay]
-    Task NodeChangedAsync(NodeCapacity capacity);
+    Task NodeChangedAsync(NodeCapacity capacity, PoolStamp? stamp);
 
     /// <summary>
     /// A job placed in this pool has stopped running; its GPUs leave the pool's ledger. <paramref name="freed"/> is the
     /// node's capacity after the job's release (<see cref="INodeGrain.ReleaseForSchedulerAsync"/>), so the node need not
     /// report it separately; null when the caller did not release a node.
     /// </summary>
+    /// <remarks>
+    /// Like every one-way message to a pool it carries its <see cref="PoolStamp"/> (null from callers that keep no
+    /// sequence), so a caller can wait until the pool has applied it (<see cref="AwaitDeliveredAsync"/>).
+    /// </remarks>
     [Alias("JobEnded"), OneWay]
-    Task JobEndedAsync(string jobId, double? effectiveGpuUtilization, NodeCapacity? freed);
+    Task JobEndedAsync(string jobId, double? effectiveGpuUtilization, NodeCapacity? freed, PoolStamp? stamp);
 
     /// <summary>
     /// A node registered in this pool; awaited by the node so that the pool knows it before the registration returns.
@@ -61,6 +68,24 @@ public interface IPoolSchedulerGrain : IGrainWithStringKey
     /// <summary>Runs a scheduling pass now and returns how many jobs it placed (also runs on events and a timer).</summary>
     [Alias("RunPass")]
     Task<int> RunPassAsync();
+
+    /// <summary>
+    /// Runs a scheduling pass if this pool has applied every one-way message up to <paramref name="watermark"/> (the
+    /// sending silo's <c>PoolOutbox.Watermark</c>), so that the pass never plans against capacity a job's end or a node's
+    /// change has already altered; returns how many jobs it placed, or null (and does nothing) when a message is still
+    /// on its way: then <see cref="AwaitDeliveredAsync"/> and call again. Costs no extra call when nothing is in flight.
+    /// </summary>
+    [Alias("RunPassAfter")]
+    Task<int?> RunPassAfterAsync(PoolStamp watermark);
+
+    /// <summary>
+    /// Returns once this pool has applied every one-way message up to <paramref name="watermark"/>; throws a
+    /// <see cref="TimeoutException"/> naming the pool and the messages still missing after <paramref name="timeout"/>
+    /// (a message lost with a silo, or sent to an earlier activation of this pool).
+    /// </summary>
+    /// <remarks>Interleaves with a running pass and with the messages it waits for: it only waits, and changes nothing.</remarks>
+    [Alias("AwaitDelivered"), AlwaysInterleave]
+    Task AwaitDeliveredAsync(PoolStamp watermark, TimeSpan timeout);
 
     /// <remarks>Interleaves with a running pass: it only reads, and never awaits.</remarks>
     [Alias("Get"), AlwaysInterleave]

@@ -1,6 +1,7 @@
 using WPAI.Abstractions.Ports;
 using WPAI.Domain.Jobs;
 using WPAI.Domain.Scheduling;
+using WPAI.Grains.Scheduling;
 
 namespace WPAI.Grains.Jobs;
 
@@ -11,7 +12,7 @@ namespace WPAI.Grains.Jobs;
 /// release that failed part-way is carried out again by a repeated completion or by the next activation
 /// (<see cref="RecoverAsync"/>), so a run never keeps its GPUs after it ended and nothing is counted twice.
 /// </summary>
-internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory grains, SchedulingOptions options)
+internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory grains, PoolOutbox outbox, SchedulingOptions options)
 {
     /// <summary>
     /// In memory: the owed release (<see cref="JobState.Releasing"/>) was carried out in this activation. A fresh
@@ -96,14 +97,14 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
 
     /// <summary>Queues the next attempt in the job's first pool, before the current run is stopped and recorded.</summary>
     public Task RequeueAsync(JobSpec spec, Placement placement, DateTimeOffset now) =>
-        grains.GetGrain<IPoolSchedulerGrain>(Life.RequeuePool(placement)).EnqueueAsync(Life.NextEntry(spec, now));
+        grains.GetGrain<IPoolSchedulerGrain>(Life.RequeuePool(placement)).EnqueueAsync(Life.NextEntry(spec, now), null);
 
     /// <summary>Drops the job from the queues of <paramref name="pools"/> (one-way calls).</summary>
     public void Unqueue(string jobId, IEnumerable<string> pools)
     {
         foreach (var pool in pools)
         {
-            _ = grains.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(jobId);
+            _ = grains.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(jobId, outbox.Next(pool));
         }
     }
 
@@ -159,7 +160,7 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
 
     private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, bool nodeAndPool = true)
     {
-        await JobRelease.RunAsync(grains, spec, placement, Life.Outcome(spec, placement, status, now), nodeAndPool);
+        await JobRelease.RunAsync(grains, outbox, spec, placement, Life.Outcome(spec, placement, status, now), nodeAndPool);
         _releaseSettled = true;
     }
 

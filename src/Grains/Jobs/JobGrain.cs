@@ -2,6 +2,7 @@ using WPAI.Abstractions.Contracts.Agent;
 using WPAI.Abstractions.Ports;
 using WPAI.Domain.Jobs;
 using WPAI.Domain.Scheduling;
+using WPAI.Grains.Scheduling;
 using WPAI.Grains.Security;
 
 namespace WPAI.Grains.Jobs;
@@ -18,6 +19,7 @@ public sealed partial class JobGrain(
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
     IOptions<SchedulingOptions> options,
     IClusterDriver driver,
+    PoolOutbox outbox,
     Telemetry.WpaiMetrics metrics,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
@@ -27,7 +29,7 @@ public sealed partial class JobGrain(
 
     private JobLifecycle Life => new(state.State, options.Value);
 
-    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, options.Value);
+    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, options.Value);
 
     /// <inheritdoc />
     public string? OwningDepartment => S.Spec?.Department;

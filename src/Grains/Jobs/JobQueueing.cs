@@ -15,7 +15,7 @@ internal static class JobQueueing
         if (candidates.Length == 1)
         {
             // One acceptable model: the enqueue itself checks the pool, and queues nothing when it says no.
-            var check = await grains.GetGrain<IPoolSchedulerGrain>(candidates[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, candidates, now, longRunning));
+            var check = await grains.GetGrain<IPoolSchedulerGrain>(candidates[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, candidates, now, longRunning), null);
             JobSubmission.EnsureUsable(candidates, [check], requested);
             return candidates;
         }
@@ -23,7 +23,7 @@ internal static class JobQueueing
         var checks = await Task.WhenAll(candidates.Select(p => grains.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
         JobSubmission.EnsureUsable(candidates, checks, requested);
         var pools = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
-        var first = await grains.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, pools, now, longRunning));
+        var first = await grains.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, pools, now, longRunning), null);
         JobSubmission.EnsureUsable([pools[0]], [first], requested);
         return pools;
     }

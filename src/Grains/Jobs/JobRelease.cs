@@ -1,3 +1,5 @@
+using WPAI.Grains.Scheduling;
+
 namespace WPAI.Grains.Jobs;
 
 /// <summary>
@@ -12,12 +14,12 @@ internal static class JobRelease
     /// so the node does not report it separately), then the department; with <paramref name="nodeAndPool"/> false only
     /// the department record (a re-queued job may already hold a reservation for its next attempt on the same node).
     /// </summary>
-    public static async Task RunAsync(IGrainFactory grains, JobSpec spec, Placement placement, JobOutcome outcome, bool nodeAndPool)
+    public static async Task RunAsync(IGrainFactory grains, PoolOutbox outbox, JobSpec spec, Placement placement, JobOutcome outcome, bool nodeAndPool)
     {
         if (nodeAndPool)
         {
             var freed = await grains.GetGrain<INodeGrain>(placement.Node).ReleaseForSchedulerAsync(spec.JobId);
-            _ = grains.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, outcome.EffectiveGpuUtilization, freed);
+            _ = grains.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, outcome.EffectiveGpuUtilization, freed, outbox.Next(placement.Pool));
         }
 
         await grains.GetGrain<IDepartmentGrain>(spec.Department).RecordEndAsync(outcome);

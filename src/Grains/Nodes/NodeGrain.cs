@@ -1,6 +1,7 @@
 using WPAI.Domain.Common;
 using WPAI.Domain.Nodes;
 using WPAI.Domain.Validation;
+using WPAI.Grains.Scheduling;
 
 namespace WPAI.Grains.Nodes;
 
@@ -12,6 +13,7 @@ namespace WPAI.Grains.Nodes;
 public sealed partial class NodeGrain(
     [PersistentState("node", WpaiCluster.StorageProvider)] IPersistentState<NodeState> state,
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
+    PoolOutbox outbox,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     private const int MaxTransitions = 100;
@@ -147,7 +149,7 @@ public sealed partial class NodeGrain(
 
         // The scheduler forgets its capacity (a Down node with nothing), the fleet its name; then the state goes.
         await GrainFactory.GetGrain<IPoolSchedulerGrain>(spec.Pool).NodeChangedAsync(
-            new NodeCapacity(spec.Name, spec.Pool, NodeMode.Down, Resources.None, Resources.None, state.State.Version + 1));
+            new NodeCapacity(spec.Name, spec.Pool, NodeMode.Down, Resources.None, Resources.None, state.State.Version + 1), outbox.Next(spec.Pool));
         await GrainFactory.GetGrain<IFleetGrain>(WpaiCluster.FleetKey).RemoveNodeAsync(spec.Pool, spec.Name);
         await state.ClearStateAsync();
         LogRemoved(logger, spec.Name, reason);
@@ -193,5 +195,5 @@ public sealed partial class NodeGrain(
 
     /// <summary>Tells the pool's scheduler (one-way, so a scheduler awaiting this node never deadlocks).</summary>
     private Task PushAsync() =>
-        GrainFactory.GetGrain<IPoolSchedulerGrain>(state.State.Spec!.Pool).NodeChangedAsync(Capacity());
+        GrainFactory.GetGrain<IPoolSchedulerGrain>(state.State.Spec!.Pool).NodeChangedAsync(Capacity(), outbox.Next(state.State.Spec!.Pool));
 }

@@ -10,7 +10,7 @@ namespace WPAI.Grains.Scheduling;
 /// stays queued and the node is remembered as uncertain until <see cref="ReconcileAsync"/> settles it. Runs on the
 /// scheduler grain's turn.
 /// </summary>
-internal sealed partial class PlacementRunner(IGrainFactory grains, string pool, PoolLedger ledger, PendingQueue queue, SchedulingOptions options, Telemetry.WpaiMetrics metrics, ILogger logger)
+internal sealed partial class PlacementRunner(IGrainFactory grains, string pool, PoolLedger ledger, PendingQueue queue, SchedulingOptions options, PoolOutbox outbox, Telemetry.WpaiMetrics metrics, ILogger logger)
 {
     private const int MaxConcurrentActions = 64;
 
@@ -139,7 +139,7 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
 
         var next = entry.Pools[index + 1];
         queue.AppendReason(entry.JobId, $"; also offered to pool {next}");
-        _ = grains.GetGrain<IPoolSchedulerGrain>(next).EnqueueAsync(entry);
+        _ = grains.GetGrain<IPoolSchedulerGrain>(next).EnqueueAsync(entry, outbox.Next(next));
     }
 
     /// <summary>

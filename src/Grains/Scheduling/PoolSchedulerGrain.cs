@@ -18,6 +18,7 @@ public sealed class PoolSchedulerGrain(
     IPersistentStateFactory stateFactory,
     IGrainContext grainContext,
     IOptions<SchedulingOptions> options,
+    PoolOutbox outbox,
     Telemetry.WpaiMetrics metrics,
     ILogger<PoolSchedulerGrain> logger) : Grain, IPoolSchedulerGrain
 {
@@ -28,6 +29,7 @@ public sealed class PoolSchedulerGrain(
     private readonly PendingQueue _queue = new(stateFactory, grainContext, WpaiCluster.StorageProvider);
     private PlacementRunner _runner = null!;
     private PassTrigger _pass = new(null, null, TimeSpan.Zero);
+    private DeliveryBarrier _delivered = null!;
 
     private string Pool => this.GetPrimaryKeyString();
 
@@ -41,7 +43,8 @@ public sealed class PoolSchedulerGrain(
             return state.WriteStateAsync();
         });
         _ledger = new PoolLedger(Pool, S.Quotas, S.Utilization, S.Nodes, _options.UtilizationWindow);
-        _runner = new PlacementRunner(GrainFactory, Pool, _ledger, _queue, _options, metrics, logger);
+        _delivered = new DeliveryBarrier(Pool);
+        _runner = new PlacementRunner(GrainFactory, Pool, _ledger, _queue, _options, outbox, metrics, logger);
         if (await _queue.LoadAsync(S.Queue))
         {
             await _writes.PersistAsync(); // the scheduler's state without the queue that moved into the shards
@@ -72,39 +75,44 @@ public sealed class PoolSchedulerGrain(
         await Task.WhenAll(_queue.DrainAsync(), _writes.DrainAsync());
     }
 
-    public async Task<PoolCheck> EnqueueAsync(QueueEntry entry)
+    public async Task<PoolCheck> EnqueueAsync(QueueEntry entry, PoolStamp? stamp)
     {
         var check = _ledger.Check(entry.Request, entry.LongRunning);
         if (!check.Known || !check.Fits || (_queue.TryGet(entry.JobId, out var existing) && existing.Attempt >= entry.Attempt))
         {
+            _delivered.Applied(stamp);
             return check;
         }
 
         _pass.Request();
-        await _queue.PutAsync(entry);
+        var written = _queue.PutAsync(entry); // queued at once; the write completes later
+        _delivered.Applied(stamp);
+        await written;
         return check;
     }
 
-    public Task RemoveAsync(string jobId)
+    public Task RemoveAsync(string jobId, PoolStamp? stamp)
     {
         _queue.Remove(jobId);
+        _delivered.Applied(stamp);
         return Task.CompletedTask;
     }
 
     public Task<PoolCheck> CheckAsync(Resources request, bool longRunning) => Task.FromResult(_ledger.Check(request, longRunning));
 
-    public Task NodeChangedAsync(NodeCapacity capacity)
+    public Task NodeChangedAsync(NodeCapacity capacity, PoolStamp? stamp)
     {
         if (_ledger.Observe(capacity))
         {
             _writes.MarkDirty();
         }
 
+        _delivered.Applied(stamp);
         _pass.Request();
         return Task.CompletedTask;
     }
 
-    public Task JobEndedAsync(string jobId, double? effectiveGpuUtilization, NodeCapacity? freed)
+    public Task JobEndedAsync(string jobId, double? effectiveGpuUtilization, NodeCapacity? freed, PoolStamp? stamp)
     {
         var changed = freed is not null && _ledger.Observe(freed); // the node's capacity first, as the node's own report came first
         if (_ledger.End(jobId) is { } job && effectiveGpuUtilization is { } u)
@@ -118,6 +126,7 @@ public sealed class PoolSchedulerGrain(
             _writes.MarkDirty();
         }
 
+        _delivered.Applied(stamp);
         _pass.Request();
         return Task.CompletedTask;
     }
@@ -130,9 +139,13 @@ public sealed class PoolSchedulerGrain(
         return Task.CompletedTask;
     }
 
-    public Task RegisterNodeAsync(NodeCapacity capacity) => NodeChangedAsync(capacity);
+    public Task RegisterNodeAsync(NodeCapacity capacity) => NodeChangedAsync(capacity, null);
 
     public Task<int> RunPassAsync() => PassAsync();
+
+    public async Task<int?> RunPassAfterAsync(PoolStamp watermark) => _delivered.Covers(watermark) ? await PassAsync() : null;
+
+    public Task AwaitDeliveredAsync(PoolStamp watermark, TimeSpan timeout) => _delivered.AwaitAsync(watermark, timeout);
 
     public Task<PoolView> GetAsync()
     {

@@ -10,6 +10,7 @@ using WPAI.Abstractions.Grains;
 using WPAI.Domain.Jobs;
 using WPAI.Domain.Scheduling;
 using WPAI.Grains.Inference;
+using WPAI.Grains.Scheduling;
 using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Policies;
 using WPAI.Simulation.Replay;
@@ -85,7 +86,7 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 return new MixingRunResult(policy.Name, unavailable, log, 0, 0, wall.Elapsed.TotalSeconds, [], 0, ImmutableDictionary<string, double>.Empty, [], 0, null);
             }
 
-            var run = new Run(grains, scenario, withControllers, clock, driver, log, jobs, trace);
+            var run = new Run(grains, host.Services.GetRequiredService<PoolOutbox>(), scenario, withControllers, clock, driver, log, jobs, trace);
             await run.LoopAsync(progress, cancellationToken);
             return new MixingRunResult(
                 policy.Name, null, log, run.Events, run.Ticks, wall.Elapsed.TotalSeconds, run.Decisions.ToImmutable(), run.KillStops,
@@ -119,9 +120,8 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
     }
 
     private sealed class Run(
-        IGrainFactory grains, MixingScenario scenario, bool withControllers, VirtualClock clock, ReplayClusterDriver driver, EventLog log, CheckpointedJobDictionary checkpoints, Action<string>? trace)
+        IGrainFactory grains, PoolOutbox outbox, MixingScenario scenario, bool withControllers, VirtualClock clock, ReplayClusterDriver driver, EventLog log, CheckpointedJobDictionary checkpoints, Action<string>? trace)
     {
-        private readonly IPoolSchedulerGrain[] _pools = [.. scenario.Workload.Pools.Select(p => grains.GetGrain<IPoolSchedulerGrain>(p))];
         private readonly IMixingControllerGrain[] _controllers = withControllers ? [.. scenario.Workload.Pools.Select(p => grains.GetGrain<IMixingControllerGrain>(p))] : [];
         private readonly Dictionary<string, SimJob> _jobs = scenario.Workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
         private readonly Dictionary<string, (TimeSpan Since, int Gpus)> _running = new(StringComparer.Ordinal);
@@ -283,9 +283,9 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
             for (var round = 0; round < MaxPassRounds; round++)
             {
                 var placed = 0;
-                foreach (var pool in _pools)
+                foreach (var pool in scenario.Workload.Pools)
                 {
-                    placed += await pool.RunPassAsync();
+                    placed += await GrainReplayEngine.PassAfterDeliveryAsync(grains, outbox, pool); // after the ends and node changes it is owed
                 }
 
                 if (placed == 0)

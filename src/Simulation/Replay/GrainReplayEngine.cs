@@ -11,6 +11,7 @@ using WPAI.Abstractions.Grains;
 using WPAI.Abstractions.Hosting;
 using WPAI.Abstractions.Ports;
 using WPAI.Domain.Scheduling;
+using WPAI.Grains.Scheduling;
 using SchedulingOptions = WPAI.Domain.Scheduling.SchedulingOptions;
 using PlacementStrategy = WPAI.Domain.Scheduling.PlacementStrategy;
 using EventLog = WPAI.Simulation.Metrics.EventLog;
@@ -26,16 +27,21 @@ namespace WPAI.Simulation.Replay;
 /// in-memory storage, <see cref="VirtualClock"/> as the grains' clock, <see cref="ReplayClusterDriver"/> as the cluster
 /// driver, scheduling passes run by the loop). The loop takes the next event time (completion or arrival), moves the
 /// clock there, completes the runs due (job id order), submits the arrivals (trace order), then runs
-/// <see cref="IPoolSchedulerGrain.RunPassAsync"/> on every pool in a fixed order until a round places nothing.
-/// No sleeping, no wall-clock timers.
+/// a pass on every pool in a fixed order until a round places nothing. Each pass waits until its pool has applied every
+/// one-way message the silo sent it (<see cref="PassAfterDeliveryAsync"/>), so a loaded thread pool cannot reorder a
+/// job's end or a node's change after the pass. No sleeping, no wall-clock timers. <paramref name="configureSilo"/> adds
+/// services to the replay's silo (a test's call filter).
 /// </summary>
-public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEngine
+public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServiceCollection>? configureSilo = null) : IReplayEngine
 {
     /// <summary>Virtual time zero of every replay.</summary>
     public static readonly DateTimeOffset Origin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private const int MaxPassRounds = 8;
     private const int SetupFanOut = 64;
+
+    /// <summary>How long a pass waits for the one-way messages its pool is owed before the replay fails.</summary>
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
 
     public async Task<ReplayResult> RunAsync(PreparedWorkload workload, PolicyPreset policy, IProgress<double>? progress, CancellationToken cancellationToken)
     {
@@ -45,13 +51,14 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
         var jobs = workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
         var driver = new ReplayClusterDriver(clock, log, jobs);
 
-        using var host = BuildHost(clock, driver, policy);
+        using var host = BuildHost(clock, driver, policy, configureSilo);
         await host.StartAsync(cancellationToken);
         try
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             await SetUpAsync(grains, workload);
-            var events = await LoopAsync(grains, workload, jobs, clock, driver, progress, trace, cancellationToken);
+            var outbox = host.Services.GetRequiredService<PoolOutbox>();
+            var events = await LoopAsync(grains, outbox, workload, jobs, clock, driver, progress, trace, cancellationToken);
             return new ReplayResult(log, events, wall.Elapsed.TotalSeconds, driver.Rejections, driver.FirstRejection);
         }
         finally
@@ -75,6 +82,9 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
         options.MaxWaitBonus = policy.Aging ? options.MaxWaitBonus : 0;
         options.Victims = policy.Victims == VictimKind.ReclaimWithinCohort ? VictimRule.ReclaimWithinCohort : VictimRule.LowestScore;
         options.PreemptionDelay = policy.PreemptionDelay;
+        options.AgeOrdersPastCap = policy.AgePastCap;
+        options.Reservation = policy.ReservationAfter is not null;
+        options.ReservationAfter = policy.ReservationAfter ?? options.ReservationAfter;
         options.AutoPass = false;
     }
 
@@ -114,10 +124,10 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
     }
 
     private static async Task<long> LoopAsync(
-        IGrainFactory grains, PreparedWorkload workload, Dictionary<string, SimJob> jobs, VirtualClock clock, ReplayClusterDriver driver, IProgress<double>? progress, Action<string>? trace, CancellationToken cancellationToken)
+        IGrainFactory grains, PoolOutbox outbox, PreparedWorkload workload, Dictionary<string, SimJob> jobs, VirtualClock clock, ReplayClusterDriver driver, IProgress<double>? progress, Action<string>? trace, CancellationToken cancellationToken)
     {
         var arrivals = workload.Jobs;
-        var pools = workload.Pools.Select(p => grains.GetGrain<IPoolSchedulerGrain>(p)).ToArray();
+        var pools = workload.Pools;
         var next = 0;
         long events = 0;
         var reported = -1;
@@ -159,8 +169,8 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
                 var placed = 0;
                 foreach (var pool in pools)
                 {
-                    trace?.Invoke("pass " + pool.GetPrimaryKeyString());
-                    placed += await pool.RunPassAsync();
+                    trace?.Invoke("pass " + pool);
+                    placed += await PassAfterDeliveryAsync(grains, outbox, pool);
                 }
 
                 if (placed == 0)
@@ -178,6 +188,26 @@ public sealed class GrainReplayEngine(Action<string>? trace = null) : IReplayEng
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// Runs a pass on <paramref name="pool"/> once it has applied every one-way message this silo sent it so far (a
+    /// job's end with the node's freed capacity, a node's change, a queue entry dropped or offered on): the same
+    /// replay gives the same decisions however the thread pool delays those messages. Costs one call when nothing is in
+    /// flight, three when the pool must wait.
+    /// </summary>
+    internal static async Task<int> PassAfterDeliveryAsync(IGrainFactory grains, PoolOutbox outbox, string pool)
+    {
+        var scheduler = grains.GetGrain<IPoolSchedulerGrain>(pool);
+        var watermark = outbox.Watermark(pool);
+        if (await scheduler.RunPassAfterAsync(watermark) is { } placed)
+        {
+            return placed;
+        }
+
+        await scheduler.AwaitDeliveredAsync(watermark, DeliveryTimeout);
+        return await scheduler.RunPassAfterAsync(watermark)
+            ?? throw new InvalidOperationException($"Pool {pool} reported the messages up to {watermark.Sequence} applied, then not applied.");
     }
 
     /// <summary>Submits one job to its grain, recording the submission (or the platform's rejection) with the driver.</summary>
