@@ -8,14 +8,23 @@ public sealed class SustainableLoadTests
         load => Task.FromResult(new LoadProbe(load, load <= limit ? 60 : 7200, 0, load <= limit));
 
     [Fact]
-    public async Task Find_ReturnsTheLastSustainedGridLoad_ByBisection()
+    public async Task Find_ReturnsTheLastSustainedGridLoad_ByACoarseClimbThenBisection()
     {
         var found = await SustainableLoadSearch.FindAsync("p", new SustainableCriteria(), Threshold(0.73));
 
         Assert.Equal(0.7, found.Load, 6);
         Assert.Equal(0.75, found.FirstUnsustained!.Value, 6);
-        Assert.InRange(found.Probes.Length, 3, 9);
-        Assert.Equal([0.1, 2.0], found.Probes.Take(2).Select(p => p.Load));
+        Assert.Equal([0.1, 0.3, 0.5, 0.7, 0.9, 0.8, 0.75], found.Probes.Select(p => Math.Round(p.Load, 6)));
+    }
+
+    [Fact]
+    public async Task Find_ClimbStopsAtTheHighestGridLoad()
+    {
+        var found = await SustainableLoadSearch.FindAsync("p", new SustainableCriteria { High = 0.6 }, Threshold(0.55));
+
+        Assert.Equal(0.55, found.Load, 6);
+        Assert.Equal(0.6, found.FirstUnsustained!.Value, 6);
+        Assert.Equal([0.1, 0.3, 0.5, 0.6, 0.55], found.Probes.Select(p => Math.Round(p.Load, 6)));
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class PoolPlanner
     private readonly HashSet<string> _evicted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _ownDelta = new(StringComparer.Ordinal);
     private int _borrowedDelta;
+    private NodeReservation? _reservation;
     private NodeSlot? _largestFree;
     private NodeSlot? _largestFreeLong;
 
@@ -67,7 +68,8 @@ public sealed class PoolPlanner
                 : planner.Decide(entry);
             if (decision.Kind == DecisionKind.Wait)
             {
-                waiting.Add(new WaitReason(entry, decision.Reason, KeepsEarlierReason: false));
+                var reason = planner.TryReserve(ranked) ?? decision.Reason;
+                waiting.Add(new WaitReason(entry, reason, KeepsEarlierReason: false));
                 if (options.HeadOfLineBlocking)
                 {
                     break;
@@ -138,14 +140,33 @@ public sealed class PoolPlanner
 
     private int BorrowedRunning => _ledger.BorrowedRunning + _borrowedDelta;
 
-    /// <summary>Orders the queue: by score (highest first) or by original submit time; ties by job id.</summary>
+    /// <summary>
+    /// Orders the queue: by original submit time, or by score (highest first) — with <see cref="SchedulingOptions.AgeOrdersPastCap"/>,
+    /// jobs of a tier that have waited past the aging cap come first in their tier, longest wait first; ties by job id.
+    /// </summary>
     public ImmutableArray<RankedEntry> Rank(IEnumerable<QueueEntry> queue)
     {
         var ranked = queue.Select(RankOne);
-        var ordered = _options.Order == QueueOrder.Fifo
-            ? ranked.OrderBy(r => r.Entry.QueuedAt - r.Entry.WaitedBefore).ThenBy(r => r.Entry.JobId, StringComparer.Ordinal)
-            : ranked.OrderByDescending(r => r.Score).ThenBy(r => r.Entry.QueuedAt - r.Entry.WaitedBefore).ThenBy(r => r.Entry.JobId, StringComparer.Ordinal);
-        return [.. ordered];
+        IOrderedEnumerable<RankedEntry> ordered;
+        if (_options.Order == QueueOrder.Fifo)
+        {
+            ordered = ranked.OrderBy(r => r.Entry.QueuedAt - r.Entry.WaitedBefore);
+        }
+        else if (_options.AgeOrdersPastCap)
+        {
+            var cap = TimeSpan.FromMinutes(_options.MaxWaitBonus);
+            ordered = ranked
+                .OrderBy(r => r.Tier == Tier.Own ? 0 : 1) // what the score's tier bases do (validation keeps them apart)
+                .ThenByDescending(r => r.Waited > cap ? r.Waited : TimeSpan.MinValue)
+                .ThenByDescending(r => r.Score)
+                .ThenBy(r => r.Entry.QueuedAt - r.Entry.WaitedBefore);
+        }
+        else
+        {
+            ordered = ranked.OrderByDescending(r => r.Score).ThenBy(r => r.Entry.QueuedAt - r.Entry.WaitedBefore);
+        }
+
+        return [.. ordered.ThenBy(r => r.Entry.JobId, StringComparer.Ordinal)];
     }
 
     public RankedEntry RankOne(QueueEntry entry)
@@ -176,7 +197,12 @@ public sealed class PoolPlanner
         bool Schedulable(NodeMode mode) => modes.Contains(mode);
 
         // Look-ahead (b): a lent node forecast to be taken back before the job's expected end is not offered to it.
+        // A node reserved for a starving job ranked earlier is offered to no one else.
         var nodes = _reclaimBy.Count == 0 ? AllNodes : AllNodes.Where(n => !IsDoomed(n, entry));
+        if (_reservation is { } held)
+        {
+            nodes = nodes.Where(n => !string.Equals(n.Node, held.Node, StringComparison.Ordinal));
+        }
 
         // Cheap bound first: no node has that many GPUs free, so no node can take the job.
         var largest = LargestFree(longRunning);
@@ -211,7 +237,36 @@ public sealed class PoolPlanner
                 score);
         }
 
+        if (_reservation is { } reserved && Node(reserved.Node) is { } slot && Schedulable(slot.Mode) && slot.Free.Fits(entry.Request))
+        {
+            return Decision.Wait(reserved.BlockedReason(), tier.Value, score);
+        }
+
         return Decision.Wait(NoCapacityReason(entry, largest), tier.Value, score);
+    }
+
+    /// <summary>
+    /// After <paramref name="ranked"/>'s job was told to wait: when reservations are on, none is held yet in this pass and
+    /// the job has waited <see cref="SchedulingOptions.ReservationAfter"/> and is eligible here, reserves the node expected
+    /// to fit it soonest (<see cref="NodeReservation.ChooseNode"/>) for the rest of the pass and returns the job's reason.
+    /// </summary>
+    public string? TryReserve(RankedEntry ranked)
+    {
+        var entry = ranked.Entry;
+        if (!_options.Reservation || _reservation is not null || ranked.Waited < _options.ReservationAfter || TierFor(entry) is null)
+        {
+            return null;
+        }
+
+        var modes = NodeModes.TrainingModes(IsLong(entry));
+        var nodes = _reclaimBy.Count == 0 ? AllNodes : AllNodes.Where(n => !IsDoomed(n, entry));
+        if (NodeReservation.ChooseNode(entry.Request, nodes, m => modes.Contains(m)) is not { } node)
+        {
+            return null;
+        }
+
+        _reservation = new NodeReservation(node.Node, entry.JobId, entry.Request, ranked.Waited);
+        return _reservation.HolderReason(node, _options.ReservationAfter);
     }
 
     /// <summary>

@@ -45,6 +45,25 @@ public sealed class SchedulingOptions
     /// <summary>Wait bonus: one point per minute waited, capped here.</summary>
     public double MaxWaitBonus { get; set; } = 480;
 
+    /// <summary>
+    /// A job that has waited past the aging cap (<see cref="MaxWaitBonus"/> minutes) has had all the age bonus the score
+    /// gives; it then ranks ahead of the jobs of its tier that have not, and such jobs are ordered by how long they have
+    /// waited, longest first. The score stays bounded (tiers never cross), but age keeps ordering jobs past the cap, so a
+    /// penalty can delay a job by the cap at most, not for ever. False = past the cap only the score orders (ties by wait).
+    /// </summary>
+    public bool AgeOrdersPastCap { get; set; } = true;
+
+    /// <summary>
+    /// A starving job reserves a node: when a job that has waited <see cref="ReservationAfter"/> fits no node, the node that
+    /// can host it and has the most free (GPUs, then CPU, then memory) is reserved for it, and no job ranked after it is
+    /// placed there (or preempts there) until it fits (YARN's node reservation; Slurm's backfill reservation without
+    /// durations). One reservation per pool, for the first such job in rank order; recomputed every pass.
+    /// </summary>
+    public bool Reservation { get; set; } = true;
+
+    /// <summary>How long a job waits before it may reserve a node: by default the aging cap's 8 h, where the score stops raising it.</summary>
+    public TimeSpan ReservationAfter { get; set; } = TimeSpan.FromHours(8);
+
     /// <summary>Penalty = this × (1 − u) of the department's recent jobs.</summary>
     public double UtilizationPenaltyWeight { get; set; } = 500;
 
@@ -99,6 +118,7 @@ public sealed class SchedulingOptions
         Require(LongJobThreshold > TimeSpan.Zero, nameof(LongJobThreshold), "must be positive");
         Require(PassDelay >= TimeSpan.Zero, nameof(PassDelay), "must not be negative");
         Require(PreemptionDelay >= TimeSpan.Zero, nameof(PreemptionDelay), "must not be negative");
+        Require(ReservationAfter >= TimeSpan.Zero, nameof(ReservationAfter), "must not be negative");
         Require(AgingInterval > TimeSpan.Zero, nameof(AgingInterval), "must be positive");
     }
 

@@ -25,7 +25,7 @@ public sealed record SustainableCriteria
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"p95 wait ≤ {MaxP95Wait.TotalHours:0.##} h and backlog at the end of the arrival window ≤ {MaxBacklogShare:P1} of the offered GPU-hours; grid {Low:0.###}–{High:0.###} step {Step:0.###}, bisection");
+        $"p95 wait ≤ {MaxP95Wait.TotalHours:0.##} h and backlog at the end of the arrival window ≤ {MaxBacklogShare:P1} of the offered GPU-hours; grid {Low:0.###}–{High:0.###} step {Step:0.###}, a climb from the lowest load in steps of {SustainableLoadSearch.CoarseStep} grid points to the first load not sustained, then bisection");
 
     public void Validate()
     {

@@ -13,8 +13,9 @@ public static class PolicyPresets
     public static TimeSpan YarnPreemptionDelay { get; } = TimeSpan.FromSeconds(3 + 15);
 
     public static PolicyPreset Wpai { get; } = new(
-        "wpai", "all of WPAI's policies: score order, quotas with borrowing, preemption of borrowed work, model fallback, right-sizing, best fit",
-        Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: true, Preemption: true, PlacementKind.BestFit);
+        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work, model fallback, right-sizing, best fit, a node reserved for a job starving 8 h",
+        Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: true, Preemption: true, PlacementKind.BestFit,
+        ReservationAfter: new Domain.Scheduling.SchedulingOptions().ReservationAfter);
 
     public static PolicyPreset StaticQuota { get; } = new(
         "static-quota", "status quo: each department only on its own integer quota per pool, FIFO, any acceptable model where it owns room, no right-sizing, no preemption",
@@ -46,7 +47,11 @@ public static class PolicyPresets
 
     public static PolicyPreset WpaiNoRightSize { get; } = Wpai with { Name = "wpai-no-rightsize", Description = "wpai without right-sizing", RightSizing = false };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize];
+    public static PolicyPreset WpaiCappedAging { get; } = Wpai with { Name = "wpai-capped-aging", Description = "wpai where age stops ordering jobs at the aging cap (only the score orders past it)", AgePastCap = false };
+
+    public static PolicyPreset WpaiNoReservation { get; } = Wpai with { Name = "wpai-no-reservation", Description = "wpai without the node reservation for a starving job", ReservationAfter = null };
+
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

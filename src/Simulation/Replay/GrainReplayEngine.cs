@@ -88,6 +88,9 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         options.MaxWaitBonus = policy.Aging ? options.MaxWaitBonus : 0;
         options.Victims = policy.Victims == VictimKind.ReclaimWithinCohort ? VictimRule.ReclaimWithinCohort : VictimRule.LowestScore;
         options.PreemptionDelay = policy.PreemptionDelay;
+        options.AgeOrdersPastCap = policy.AgePastCap;
+        options.Reservation = policy.ReservationAfter is not null;
+        options.ReservationAfter = policy.ReservationAfter ?? options.ReservationAfter;
         options.AutoPass = false;
     }
 

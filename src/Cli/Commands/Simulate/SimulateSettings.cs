@@ -30,7 +30,7 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
     [CommandOption("--days <N>"), Description("Synthetic arrival window in days (default 7).")]
     public string? Days { get; init; }
 
-    [CommandOption("--policies <LIST>"), Description("wpai, static-quota, kueue, yarn-capacity, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize (default wpai,static-quota,fifo).")]
+    [CommandOption("--policies <LIST>"), Description("wpai, static-quota, kueue, yarn-capacity, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize, wpai-capped-aging, wpai-no-reservation (default wpai,static-quota,fifo).")]
     public string? Policies { get; init; }
 
     [CommandOption("--offered-load <R>"), Description("GPU demand / (fleet GPUs × arrival window); compresses arrivals.")]
@@ -54,7 +54,7 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
     [CommandOption("--out <DIR>"), Description("Report folder (default simulation-report).")]
     public string? Out { get; init; }
 
-    [CommandOption("--sustainable"), Description("Also find each policy's largest sustained offered load (bisection on a grid; one replay per probe).")]
+    [CommandOption("--sustainable"), Description("Also find each policy's largest sustained offered load (a coarse climb from the lowest grid load, then bisection; one replay per probe).")]
     public bool Sustainable { get; init; }
 
     [CommandOption("--max-p95-wait <DURATION>"), Description("Sustained: p95 wait at most this (default 1h).")]

@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace WPAI.Domain.Scheduling;
+
+/// <summary>
+/// A node held for a starving job in one pass: <paramref name="Node"/> takes no job ranked after
+/// <paramref name="JobId"/>, which has waited <paramref name="Waited"/> and needs <paramref name="Request"/>.
+/// </summary>
+public sealed record NodeReservation(string Node, string JobId, Resources Request, TimeSpan Waited)
+{
+    /// <summary>
+    /// Of the schedulable nodes whose capacity can host <paramref name="request"/>, the one with the most free GPUs, then
+    /// CPU, then memory (the one expected to fit it soonest, durations being unknown), ties by name; null when none can.
+    /// </summary>
+    public static NodeSlot? ChooseNode(Resources request, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(schedulable);
+        NodeSlot? best = null;
+        foreach (var node in nodes)
+        {
+            if (schedulable(node.Mode) && node.Capacity.Fits(request) && (best is null || MoreFree(node, best)))
+            {
+                best = node;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Why the starving job waits.</summary>
+    public string HolderReason(NodeSlot node, TimeSpan after) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"reserved node {Node} for this job (waited {Hours(Waited)}, past {Hours(after)}): no node has {Request} free ({Node} has {node.Free}); no job ranked after it is placed there until it fits");
+
+    /// <summary>Why a job that would fit on the reserved node waits.</summary>
+    public string BlockedReason() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"node {Node} has room but is reserved for job {JobId}, which has waited {Hours(Waited)} and fits no node yet");
+
+    private static string Hours(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalHours:0.#} h");
+
+    private static bool MoreFree(NodeSlot a, NodeSlot b)
+    {
+        if (a.Free.Gpus != b.Free.Gpus)
+        {
+            return a.Free.Gpus > b.Free.Gpus;
+        }
+
+        if (a.Free.CpuMilli != b.Free.CpuMilli)
+        {
+            return a.Free.CpuMilli > b.Free.CpuMilli;
+        }
+
+        return a.Free.MemoryMib != b.Free.MemoryMib ? a.Free.MemoryMib > b.Free.MemoryMib : string.CompareOrdinal(a.Node, b.Node) < 0;
+    }
+}
