@@ -55,10 +55,14 @@ public sealed class Fleet(ClusterFixture fixture)
         }
     }
 
-    /// <summary>Waits (bounded) until a condition on grain state holds: for effects of one-way messages and driver timers.</summary>
+    /// <summary>
+    /// Waits (bounded: 60 s, generous so a loaded machine does not fail a correct run; a passing run returns as soon as
+    /// the condition holds) until a condition on grain state holds: for effects of one-way messages and driver timers.
+    /// </summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {
-        for (var i = 0; i < 200; i++)
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (await condition())
             {

@@ -305,6 +305,49 @@ public static class MixingPolicy
     public static bool ReclaimIsUrgent(double demandGpus, int servingGpus, int pendingReplicas) =>
         pendingReplicas > 0 || demandGpus > servingGpus;
 
+    /// <summary>
+    /// Whether a reclaim must kill now, from the pool's node views and its services' demand. Without <c>KillOnlyForRoom</c>,
+    /// <see cref="ReclaimIsUrgent(double, int, int)"/>: any pending replica, or demand above the serving GPUs. With it, only
+    /// while the demand exceeds the serving (OnlineNormal) nodes' GPUs or the pending replicas do not fit on those nodes' free
+    /// GPUs: a pending replica that has room there is placed at its service's next evaluation, so killing jobs for it buys
+    /// nothing. The caller asks again after each node it brings back, so only the nodes the replicas need are killed.
+    /// </summary>
+    public static bool ReclaimIsUrgent(MixingSettings settings, IEnumerable<NodeView> views, IReadOnlyList<ServiceDemand> demands)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(views);
+        ArgumentNullException.ThrowIfNull(demands);
+        var serving = views.Where(v => v.Mode == NodeMode.OnlineNormal).ToList();
+        var servingGpus = serving.Sum(v => v.Spec.Gpus);
+        var demand = InferenceDemand.Gpus(demands);
+        if (!settings.KillOnlyForRoom)
+        {
+            return ReclaimIsUrgent(demand, servingGpus, InferenceDemand.Pending(demands));
+        }
+
+        var pending = demands.SelectMany(d => Enumerable.Repeat(d.ReplicaResources.Gpus, InferenceDemand.Pending(d)));
+        return demand > servingGpus || !FitsPending(pending, serving.Select(v => Math.Max(0, v.Spec.Gpus - v.Allocations.Sum(a => a.Resources.Gpus))));
+    }
+
+    /// <summary>
+    /// The order in which the controller drives the handovers in progress: with <c>KillOnlyForRoom</c>, the nodes going back
+    /// to inference in reclaim order (<see cref="ReclaimOrder(MixingSettings, IEnumerable{MixingNode}, DateTimeOffset)"/>),
+    /// so the cheapest are killed first when only some must be, then the others; otherwise as listed.
+    /// </summary>
+    public static ImmutableArray<string> InProgressOrder(MixingSettings settings, MixingSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var inProgress = (snapshot.Nodes.IsDefault ? [] : snapshot.Nodes).Where(n => n.Mode == NodeMode.Unnormal && n.Target is not null).ToList();
+        if (!settings.KillOnlyForRoom)
+        {
+            return [.. inProgress.Select(n => n.Name)];
+        }
+
+        var back = ReclaimOrder(settings, inProgress.Where(n => n.Target == NodeMode.OnlineNormal), snapshot.Now).Select(n => n.Name);
+        return [.. back, .. inProgress.Where(n => n.Target != NodeMode.OnlineNormal).Select(n => n.Name)];
+    }
+
     /// <summary>The highest forecast demand in (now, now + horizon], or null when the forecast has no point there.</summary>
     public static double? ForecastPeak(ImmutableArray<DemandPoint> forecast, DateTimeOffset now, TimeSpan horizon)
     {

@@ -68,16 +68,15 @@ public sealed partial class MixingControllerGrain(
         var demands = await LoadDemandAsync(fleet, settings);
         var now = clock.GetUtcNow();
         var pendingReplicas = InferenceDemand.Pending(demands);
-        var demandGpus = InferenceDemand.Gpus(demands);
-        int Serving() => views.Values.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => v.Spec.Gpus);
-        bool Urgent() => MixingPolicy.ReclaimIsUrgent(demandGpus, Serving(), pendingReplicas);
+        bool Urgent() => MixingPolicy.ReclaimIsUrgent(settings, views.Values, demands);
         var driver = new HandoverDriver(GrainFactory, Pool, _suspects, this, clock);
-        var ends = settings.ReclaimSoonestEnding || settings.DrainOnForecast ? await driver.ExpectedEndsAsync(views.Values) : null;
-        var drainUntil = MixingPolicy.DrainUntil(settings, MixingSnapshot.From(now, [], demands).Forecast, Serving(), now);
+        var ends = settings.ReclaimSoonestEnding || settings.DrainOnForecast || settings.KillOnlyForRoom ? await driver.ExpectedEndsAsync(views.Values) : null;
+        var serving = views.Values.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => v.Spec.Gpus);
+        var drainUntil = MixingPolicy.DrainUntil(settings, MixingSnapshot.From(now, [], demands).Forecast, serving, now);
 
         // Handovers in progress (draining within their grace, a tick that stopped half-way, or a restart) are driven to
         // their recorded target first.
-        foreach (var view in views.Values.Where(v => v.Mode == NodeMode.Unnormal && v.TargetMode is not null).ToList())
+        foreach (var view in MixingPolicy.InProgressOrder(settings, MixingSnapshot.From(now, views.Values, demands, ends)).Select(n => views[n]))
         {
             var urgent = Urgent();
             var since = view.Transitions.LastOrDefault(t => t.To == NodeMode.Unnormal)?.At ?? now;
@@ -102,6 +101,12 @@ public sealed partial class MixingControllerGrain(
 
             Record(handover.Node, views[handover.Node].Mode, NodeMode.Unnormal, handover.Target, plan.UsageRate, handover.Reason, [], []);
             views[handover.Node] = await driver.DriveAsync(begun, handover.Target, plan.UsageRate, handover.Reason, MixingPolicy.KillsNow(settings, now, now, Urgent(), drainUntil), Urgent());
+        }
+
+        if (settings.PlaceOnReclaim && _tickDecisions.Any(d => d.To == NodeMode.OnlineNormal))
+        {
+            // Capacity came back: the services with pending replicas place them now, not at their next evaluation.
+            await Task.WhenAll(demands.Where(d => InferenceDemand.Pending(d) > 0).Select(d => GrainFactory.GetGrain<IInferenceServiceGrain>(d.Service).EvaluateAsync()));
         }
 
         await GrainFactory.GetGrain<IPoolSchedulerGrain>(Pool).SetReclaimForecastAsync(plan.ReclaimBy);

@@ -55,9 +55,27 @@ public static class MixingPolicies
         "wpai-mixing-forecast", "wpai-mixing-lookahead plus forecast-sized lending: keeps online only the nodes the 3-hour forecast peak needs at usage 0.7, lends the rest",
         WpaiMixingLookAhead.Settings with { LendToForecast = true });
 
-    public static MixingPolicy WpaiMixingAll { get; } = new(
-        "wpai-mixing-all", "wpai-mixing-lookahead with all five: run-time matching, valley lending, forecast-sized lending, soonest-ending reclaims, forecast drains",
+    public static MixingPolicy WpaiMixingKillForRoom { get; } = new(
+        "wpai-mixing-kill-for-room", "wpai-mixing-lookahead plus kills only for room: a reclaim kills at once only while pending replicas find no room on the serving nodes",
+        WpaiMixingLookAhead.Settings with { KillOnlyForRoom = true });
+
+    public static MixingPolicy WpaiMixingPlaceOnReclaim { get; } = new(
+        "wpai-mixing-place-on-reclaim", "wpai-mixing-lookahead plus placing on reclaim: pending replicas are placed in the tick their node comes back",
+        WpaiMixingLookAhead.Settings with { PlaceOnReclaim = true });
+
+    public static MixingPolicy WpaiMixingAllFive { get; } = new(
+        "wpai-mixing-all-five", "wpai-mixing-lookahead with the five lending mechanisms: run-time matching, valley lending, forecast-sized lending, soonest-ending reclaims, forecast drains",
         WpaiMixingLookAhead.Settings with { LendOnValley = true, LendToForecast = true, ReclaimSoonestEnding = true, DrainOnForecast = true }, MatchRunTime: true);
+
+    public static MixingPolicy WpaiMixingAll { get; } = new(
+        "wpai-mixing-all", "wpai-mixing-all-five plus kills only for room and placing on reclaim",
+        WpaiMixingAllFive.Settings with { KillOnlyForRoom = true, PlaceOnReclaim = true }, MatchRunTime: true);
+
+    public static MixingPolicy WpaiMixingAllNoRoom { get; } = new(
+        "wpai-mixing-all-no-room", "wpai-mixing-all without kills only for room (ablation)", WpaiMixingAll.Settings with { KillOnlyForRoom = false }, MatchRunTime: true);
+
+    public static MixingPolicy WpaiMixingAllNoPlace { get; } = new(
+        "wpai-mixing-all-no-place", "wpai-mixing-all without placing on reclaim (ablation)", WpaiMixingAll.Settings with { PlaceOnReclaim = false }, MatchRunTime: true);
 
     public static MixingPolicy WpaiMixingAllCheckpoint { get; } = new(
         "wpai-mixing-all-checkpoint", "wpai-mixing-all, and jobs that declared themselves checkpointable lose only the run time since their last checkpoint on a reclaim",
@@ -66,7 +84,8 @@ public static class MixingPolicies
     /// <summary>Every policy, in the order reports list them.</summary>
     public static ImmutableArray<MixingPolicy> All { get; } =
         [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
-         WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingAll, WpaiMixingAllCheckpoint];
+         WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingKillForRoom, WpaiMixingPlaceOnReclaim, WpaiMixingAllFive, WpaiMixingAll,
+         WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
     public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];

@@ -9,7 +9,7 @@ public sealed class WpaiTunerTests
 
     private static PolicyRun Run(double minutes, double hours) => new("s", "validation", minutes, hours, 0, 0, null, null, 0, 0, 0);
 
-    private static (WpaiSettings, PolicyRun) Candidate(double quantile, bool kpa, double minutes, double hours) =>
+    private static (WpaiSettings, PolicyRun) Candidate(double? quantile, bool kpa, double minutes, double hours) =>
         (WpaiPolicies.Full(quantile, 0.9, Options, kpa), Run(minutes, hours));
 
     [Fact]
@@ -17,7 +17,7 @@ public sealed class WpaiTunerTests
     {
         var hpa = Run(100, 50);
         var chosen = WpaiTuner.Choose(
-            [Candidate(0.75, false, 10, 70), Candidate(0.9, false, 40, 45), Candidate(0.95, true, 30, 48)], hpa, 0.5);
+            [Candidate(0.75, false, 10, 70), Candidate(0.9, false, 40, 45), Candidate(0.95, true, 30, 48)], hpa, hpa, 0.5);
 
         // 10 minutes at 70 h is dearer than HPA's 50 h: not admissible; of the two within 50 minutes, the cheaper wins.
         Assert.Equal(0.9, chosen.Quantile);
@@ -29,7 +29,7 @@ public sealed class WpaiTunerTests
     {
         var hpa = Run(100, 50);
         var chosen = WpaiTuner.Choose(
-            [Candidate(0.75, false, 80, 49), Candidate(0.9, true, 60, 47), Candidate(0.95, true, 60, 44), Candidate(0.99, false, 0, 90)], hpa, 0.5);
+            [Candidate(0.75, false, 80, 49), Candidate(0.9, true, 60, 47), Candidate(0.95, true, 60, 44), Candidate(0.99, false, 0, 90)], hpa, hpa, 0.5);
         Assert.Equal(0.95, chosen.Quantile);
         Assert.True(chosen.Provisioning.KpaReactive);
     }
@@ -38,8 +38,21 @@ public sealed class WpaiTunerTests
     public void Choose_WhenEveryCandidateIsDearerThanHpa_AppliesTheSameRuleToAll()
     {
         var hpa = Run(100, 10);
-        var chosen = WpaiTuner.Choose([Candidate(0.75, false, 70, 20), Candidate(0.9, false, 40, 30)], hpa, 0.5);
+        var chosen = WpaiTuner.Choose([Candidate(0.75, false, 70, 20), Candidate(0.9, false, 40, 30)], hpa, hpa, 0.5);
         Assert.Equal(0.9, chosen.Quantile); // the only one within 50 minutes
+    }
+
+    [Fact]
+    public void Choose_BudgetsAgainstTheStrongerReactiveBaseline()
+    {
+        var hpa = Run(100, 50);
+        var kpa = Run(40, 40);
+        IReadOnlyList<(WpaiSettings, PolicyRun)> tried = [Candidate(0.9, true, 40, 40), Candidate(null, true, 15, 46), Candidate(0.5, true, 5, 49)];
+
+        // Against HPA alone (50 minutes) the KPA-like candidate at 40 h is cheapest; against KPA's 40 minutes the budget
+        // is 20, so the cheapest candidate within 20 minutes wins.
+        Assert.Equal(0.9, WpaiTuner.Choose(tried, hpa, hpa, 0.5).Quantile);
+        Assert.Null(WpaiTuner.Choose(tried, hpa, kpa, 0.5).Quantile);
     }
 
     [Fact]

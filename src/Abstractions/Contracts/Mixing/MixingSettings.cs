@@ -16,6 +16,10 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 /// (instead of for <paramref name="ReclaimGrace"/>), and kills only then. <paramref name="LendToForecast"/> sizes the online
 /// part to the forecast: it keeps online only the nodes the forecast peak over <paramref name="ValleyHorizon"/> needs at
 /// <paramref name="LendTargetRate"/> and lends the rest, whatever the current rate (a whole-machine tidal handover).
+/// <paramref name="KillOnlyForRoom"/> makes a reclaim urgent (kill at once) only while the pending replicas find no room on
+/// the free GPUs of the serving nodes or the demand exceeds those nodes' GPUs, node by node in reclaim order, so the nodes not
+/// needed for that drain instead; <paramref name="PlaceOnReclaim"/> has the pool's services place their pending replicas
+/// in the same tick as a node comes back to serving, instead of at their next evaluation.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.mixing-settings")]
 public sealed record MixingSettings(
@@ -35,13 +39,15 @@ public sealed record MixingSettings(
     bool ReclaimSoonestEnding = false,
     bool DrainOnForecast = false,
     bool LendToForecast = false,
-    double LendTargetRate = 0)
+    double LendTargetRate = 0,
+    bool KillOnlyForRoom = false,
+    bool PlaceOnReclaim = false)
 {
     /// <summary>
     /// The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute,
     /// 30 minutes' grace for the jobs of a node being taken back; valley lending, soonest-ending reclaims and forecast
     /// drains off (a 3-hour valley horizon when valley lending is turned on); forecast-sized lending off (target rate 0.7,
-    /// <c>MaxRate</c> less 0.1, when turned on).
+    /// <c>MaxRate</c> less 0.1, when turned on); kills only for room and placing on reclaim off.
     /// </summary>
     public static MixingSettings Default { get; } = new(
         MixingPolicyKind.Threshold,

@@ -66,6 +66,14 @@ public sealed class PoolMixingSettings : WpaiSettings
     [Description("A node being taken back drains until the forecast needs it, instead of for --reclaim-grace")]
     public string? DrainOnForecast { get; set; }
 
+    [CommandOption("--kill-only-for-room <on|off>")]
+    [Description("Kill at once only while pending replicas find no room on the serving nodes; the other nodes taken back drain")]
+    public string? KillOnlyForRoom { get; set; }
+
+    [CommandOption("--place-on-reclaim <on|off>")]
+    [Description("When a node comes back to serving, the pool's services place their pending replicas in the same tick")]
+    public string? PlaceOnReclaim { get; set; }
+
     [CommandOption("--horizon <DURATION>")]
     [Description("How far ahead --reclaim-ahead looks (default 1h)")]
     public string? Horizon { get; set; }
@@ -87,7 +95,7 @@ public sealed class PoolMixingSettings : WpaiSettings
         Policy is not null || MinRate is not null || MaxRate is not null || MinDwell is not null || ReclaimGrace is not null || ReclaimAhead is not null
         || AvoidDoomed is not null || Horizon is not null || Window is not null || TickInterval is not null
         || Valley is not null || ValleyHorizon is not null || ReclaimSoonest is not null || DrainOnForecast is not null
-        || LendToForecast is not null || LendTarget is not null;
+        || LendToForecast is not null || LendTarget is not null || KillOnlyForRoom is not null || PlaceOnReclaim is not null;
 
     /// <summary>The given options applied over <paramref name="current"/> (the controller's, or the defaults).</summary>
     public MixingSettings Apply(MixingSettings current)
@@ -155,6 +163,16 @@ public sealed class PoolMixingSettings : WpaiSettings
         if (ReclaimSoonest is not null)
         {
             s = s with { ReclaimSoonestEnding = ParseSwitch(ReclaimSoonest, "--reclaim-soonest") };
+        }
+
+        if (KillOnlyForRoom is not null)
+        {
+            s = s with { KillOnlyForRoom = ParseSwitch(KillOnlyForRoom, "--kill-only-for-room") };
+        }
+
+        if (PlaceOnReclaim is not null)
+        {
+            s = s with { PlaceOnReclaim = ParseSwitch(PlaceOnReclaim, "--place-on-reclaim") };
         }
 
         if (DrainOnForecast is not null)
