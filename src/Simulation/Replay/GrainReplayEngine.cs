@@ -41,7 +41,13 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
     private const int SetupFanOut = 64;
 
     /// <summary>How long a pass waits for the one-way messages its pool is owed before the replay fails.</summary>
-    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A replay on a busy machine can starve a grain turn for longer than Orleans' 30 s default; a call that timed out
+    /// inside a pass would leave its placement uncertain and change the decisions, so calls wait this long.
+    /// </summary>
+    private static readonly TimeSpan ResponseTimeout = TimeSpan.FromMinutes(10);
 
     public async Task<ReplayResult> RunAsync(PreparedWorkload workload, PolicyPreset policy, IProgress<double>? progress, CancellationToken cancellationToken)
     {
@@ -96,6 +102,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         builder.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, clock);
         builder.Services.AddSingleton<IClusterDriver>(driver);
         builder.Services.AddKeyedSingleton<IGrainStorage>(WpaiCluster.StorageProvider, new ReplayGrainStorage());
+        builder.Services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         configure?.Invoke(builder.Services);
         var (siloPort, gatewayPort) = FreePorts();
         builder.UseOrleans(silo =>
