@@ -247,13 +247,14 @@ public sealed class PoolPlanner
 
     /// <summary>
     /// After <paramref name="ranked"/>'s job was told to wait: when reservations are on, none is held yet in this pass and
-    /// the job has waited <see cref="SchedulingOptions.ReservationAfter"/> and is eligible here, reserves the node expected
+    /// the job has waited <see cref="SchedulingOptions.ReservationAfter"/>, is eligible here and this is its first
+    /// acceptable pool (a job offered to several pools holds one reservation, not one in each), reserves the node expected
     /// to fit it soonest (<see cref="NodeReservation.ChooseNode"/>) for the rest of the pass and returns the job's reason.
     /// </summary>
     public string? TryReserve(RankedEntry ranked)
     {
         var entry = ranked.Entry;
-        if (!_options.Reservation || _reservation is not null || ranked.Waited < _options.ReservationAfter || TierFor(entry) is null)
+        if (!_options.Reservation || _reservation is not null || ranked.Waited < _options.ReservationAfter || TierFor(entry) is null || !IsFirstPool(entry))
         {
             return null;
         }
@@ -358,6 +359,9 @@ public sealed class PoolPlanner
     /// <summary>A lent node expected back before the job would end (now + its expected duration).</summary>
     public bool IsDoomed(NodeSlot node, QueueEntry entry) =>
         node.Mode == NodeMode.OfflineNormal && _reclaimBy.TryGetValue(node.Node, out var by) && _now + entry.ExpectedDuration > by;
+
+    private bool IsFirstPool(QueueEntry entry) =>
+        entry.Pools.IsDefaultOrEmpty || string.Equals(entry.Pools[0], _pool, StringComparison.Ordinal);
 
     private bool IsLong(QueueEntry entry) => entry.LongRunning || entry.ExpectedDuration > _options.LongJobThreshold;
 

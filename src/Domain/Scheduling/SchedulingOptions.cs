@@ -57,7 +57,8 @@ public sealed class SchedulingOptions
     /// A starving job reserves a node: when a job that has waited <see cref="ReservationAfter"/> fits no node, the node that
     /// can host it and has the most free (GPUs, then CPU, then memory) is reserved for it, and no job ranked after it is
     /// placed there (or preempts there) until it fits (YARN's node reservation; Slurm's backfill reservation without
-    /// durations). One reservation per pool, for the first such job in rank order; recomputed every pass.
+    /// durations). One reservation per pool, for the first such job in rank order, and one per job, in its first acceptable
+    /// pool (a job offered to several pools does not hold a node in each); recomputed every pass.
     /// </summary>
     public bool Reservation { get; set; } = true;
 

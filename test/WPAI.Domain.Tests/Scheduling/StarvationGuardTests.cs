@@ -122,6 +122,15 @@ public sealed class NodeReservationTests
     }
 
     [Fact]
+    public void PlanPass_JobOfferedHereAsAFallback_ReservesOnlyInItsFirstPool()
+    {
+        var fallback = Job("big", 8, 9) with { Pools = ["G2", "G3"] };
+        var plan = Plan(new SchedulingOptions(), [fallback, Job("three", 3, 1)], Node("n1", 5), Node("n2", 2));
+        Assert.Equal([("three", "n1")], plan.Actions.Select(a => (a.Entry.JobId, a.Decision.Node!)));
+        Assert.StartsWith("no capacity in pool G3", plan.Waiting.Single().Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ChooseNode_MostFreeAmongNodesThatCanHostIt_OnSchedulableModes()
     {
         var nodes = new[] { Node("small", 4, capacity: 4), Node("down", 7, NodeMode.Down), Node("a", 3), Node("b", 6) };
