@@ -234,5 +234,9 @@ public sealed class ConsoleTests(ConsoleSilo silo, Browser browser) : IClassFixt
         input.SendKeys(value);
     }
 
-    private List<string> Rows() => [.. browser.Web.FindElements(By.CssSelector("#jobs tbody tr")).Select(r => r.GetAttribute("data-job") ?? "")];
+    // Read in one script so the 2 s live refresh cannot replace the rows between finding and reading them.
+    private List<string> Rows() =>
+        [.. ((IReadOnlyCollection<object>)((IJavaScriptExecutor)browser.Web).ExecuteScript(
+            "return Array.from(document.querySelectorAll('#jobs tbody tr'), r => r.getAttribute('data-job') || '');")!)
+            .Select(o => (string)o)];
 }
