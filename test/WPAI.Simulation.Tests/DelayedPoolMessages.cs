@@ -7,8 +7,7 @@ namespace WPAI.Simulation.Tests;
 /// <summary>
 /// An outgoing grain call filter that holds back every one-way message to a pool scheduler (a job's end, a node's
 /// change, a dropped or offered-on queue entry) for a random 1–5 ms before sending it, as a loaded thread pool can: the
-/// caller goes on at once, so the replay loop's next pass can overtake the message. It also delays a pass's
-/// reservations and preemptions, so that the actions of one pass reach their nodes in a random order.
+/// caller goes on at once, so the replay loop's next pass can overtake the message.
 /// </summary>
 internal sealed class DelayedPoolMessages(int seed) : IOutgoingGrainCallFilter
 {
@@ -41,26 +40,17 @@ internal sealed class DelayedPoolMessages(int seed) : IOutgoingGrainCallFilter
             var offeredOn = name == nameof(IPoolSchedulerGrain.EnqueueAsync) && context.Request.GetArgument(1) is PoolStamp;
             if (OneWay.Contains(name) || offeredOn)
             {
-                await DelayAsync();
+                int milliseconds;
+                lock (_lock)
+                {
+                    milliseconds = _random.Next(1, 6);
+                }
+
+                Interlocked.Increment(ref _delayed);
+                await Task.Delay(milliseconds);
             }
-        }
-        else if (context.InterfaceMethod?.Name is nameof(INodeGrain.TryReserveAsync) or nameof(IJobGrain.PreemptAsync))
-        {
-            await DelayAsync();
         }
 
         await context.Invoke();
-    }
-
-    private Task DelayAsync()
-    {
-        int milliseconds;
-        lock (_lock)
-        {
-            milliseconds = _random.Next(1, 6);
-        }
-
-        Interlocked.Increment(ref _delayed);
-        return Task.Delay(milliseconds);
     }
 }

@@ -29,27 +29,14 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
         return counts;
     }
 
-    /// <summary>
-    /// Carries out the actions: those on one node in plan order (a later one may use GPUs that an earlier one's
-    /// preemption frees, so its reservation must reach the node after that release), different nodes at once, at most
-    /// <see cref="MaxConcurrentActions"/> nodes at a time. Returns how many jobs started.
-    /// </summary>
+    /// <summary>Carries out the actions, at most <see cref="MaxConcurrentActions"/> at once; returns how many jobs started.</summary>
     public async Task<int> RunAsync(IReadOnlyList<PlannedAction> actions, DateTimeOffset now)
     {
         var placed = 0;
-        foreach (var chunk in actions.GroupBy(a => a.Decision.Node!, StringComparer.Ordinal).Chunk(MaxConcurrentActions))
+        foreach (var chunk in actions.Chunk(MaxConcurrentActions))
         {
-            var results = await Task.WhenAll(chunk.Select(async onNode =>
-            {
-                var started = 0;
-                foreach (var action in onNode)
-                {
-                    started += await ExecuteOrDeferAsync(action, now) ? 1 : 0;
-                }
-
-                return started;
-            }));
-            placed += results.Sum();
+            var results = await Task.WhenAll(chunk.Select(a => ExecuteOrDeferAsync(a, now)));
+            placed += results.Count(r => r);
         }
 
         return placed;
