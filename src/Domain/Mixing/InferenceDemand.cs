@@ -17,4 +17,8 @@ public static class InferenceDemand
 
     /// <summary>The pool's replicas that are desired but not placed.</summary>
     public static int Pending(IEnumerable<ServiceDemand> demands) => demands.Sum(Pending);
+
+    /// <summary>The GPUs of each pending replica, one entry per replica, service by service.</summary>
+    public static IEnumerable<int> PendingReplicaGpus(IEnumerable<ServiceDemand> demands) =>
+        demands.SelectMany(d => Enumerable.Repeat(d.ReplicaResources.Gpus, Pending(d)));
 }

@@ -305,6 +305,9 @@ public static class MixingPolicy
     public static bool ReclaimIsUrgent(double demandGpus, int servingGpus, int pendingReplicas) =>
         pendingReplicas > 0 || demandGpus > servingGpus;
 
+    /// <summary>The GPUs of the nodes serving now (OnlineNormal only: a node draining back serves nothing yet).</summary>
+    public static int ServingGpus(IEnumerable<NodeView> views) => views.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => v.Spec.Gpus);
+
     /// <summary>
     /// Whether a reclaim must kill now, from the pool's node views and its services' demand. Without <c>KillOnlyForRoom</c>,
     /// <see cref="ReclaimIsUrgent(double, int, int)"/>: any pending replica, or demand above the serving GPUs. With it, only
@@ -318,15 +321,14 @@ public static class MixingPolicy
         ArgumentNullException.ThrowIfNull(views);
         ArgumentNullException.ThrowIfNull(demands);
         var serving = views.Where(v => v.Mode == NodeMode.OnlineNormal).ToList();
-        var servingGpus = serving.Sum(v => v.Spec.Gpus);
+        var servingGpus = ServingGpus(serving);
         var demand = InferenceDemand.Gpus(demands);
         if (!settings.KillOnlyForRoom)
         {
             return ReclaimIsUrgent(demand, servingGpus, InferenceDemand.Pending(demands));
         }
 
-        var pending = demands.SelectMany(d => Enumerable.Repeat(d.ReplicaResources.Gpus, InferenceDemand.Pending(d)));
-        return demand > servingGpus || !FitsPending(pending, serving.Select(v => Math.Max(0, v.Spec.Gpus - v.Allocations.Sum(a => a.Resources.Gpus))));
+        return demand > servingGpus || !FitsPending(InferenceDemand.PendingReplicaGpus(demands), serving.Select(v => Math.Max(0, v.Spec.Gpus - v.Allocations.Sum(a => a.Resources.Gpus))));
     }
 
     /// <summary>

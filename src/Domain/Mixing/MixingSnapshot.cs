@@ -31,7 +31,7 @@ public sealed record MixingSnapshot(
             v.Allocations.Where(a => a.Kind == AllocationKind.InferenceReplica).Sum(a => a.Resources.Gpus),
             [.. v.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => new TrainingRun(a.OwnerId, a.Resources.Gpus, a.Since, expectedEnds?.GetValueOrDefault(a.OwnerId) is { } end && end != default ? end : null))],
             v.Transitions.LastOrDefault(t => t.From != t.To)?.At)).ToImmutableArray();
-        var pending = demands.SelectMany(d => Enumerable.Repeat(d.ReplicaResources.Gpus, InferenceDemand.Pending(d))).ToImmutableArray();
+        var pending = InferenceDemand.PendingReplicaGpus(demands).ToImmutableArray();
 
         // Forecast demand per step: services without a forecast count with their current desired replicas.
         var steps = demands.Select(d => d.Forecast.IsDefault ? 0 : d.Forecast.Length).DefaultIfEmpty(0).Max();

@@ -198,7 +198,7 @@ public sealed class PoolPlanner
 
         // Look-ahead (b): a lent node forecast to be taken back before the job's expected end is not offered to it.
         // A node reserved for a starving job ranked earlier is offered to no one else.
-        var nodes = _reclaimBy.Count == 0 ? AllNodes : AllNodes.Where(n => !IsDoomed(n, entry));
+        var nodes = NotDoomed(entry);
         if (_reservation is { } held)
         {
             nodes = nodes.Where(n => !string.Equals(n.Node, held.Node, StringComparison.Ordinal));
@@ -260,8 +260,7 @@ public sealed class PoolPlanner
         }
 
         var modes = NodeModes.TrainingModes(IsLong(entry));
-        var nodes = _reclaimBy.Count == 0 ? AllNodes : AllNodes.Where(n => !IsDoomed(n, entry));
-        if (NodeReservation.ChooseNode(entry.Request, nodes, m => modes.Contains(m)) is not { } node)
+        if (NodeReservation.ChooseNode(entry.Request, NotDoomed(entry), m => modes.Contains(m)) is not { } node)
         {
             return null;
         }
@@ -359,6 +358,9 @@ public sealed class PoolPlanner
     /// <summary>A lent node expected back before the job would end (now + its expected duration).</summary>
     public bool IsDoomed(NodeSlot node, QueueEntry entry) =>
         node.Mode == NodeMode.OfflineNormal && _reclaimBy.TryGetValue(node.Node, out var by) && _now + entry.ExpectedDuration > by;
+
+    /// <summary>The pool's nodes less those forecast to be taken back before <paramref name="entry"/>'s expected end.</summary>
+    private IEnumerable<NodeSlot> NotDoomed(QueueEntry entry) => _reclaimBy.Count == 0 ? AllNodes : AllNodes.Where(n => !IsDoomed(n, entry));
 
     private bool IsFirstPool(QueueEntry entry) =>
         entry.Pools.IsDefaultOrEmpty || string.Equals(entry.Pools[0], _pool, StringComparison.Ordinal);

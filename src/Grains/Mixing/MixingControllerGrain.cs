@@ -71,12 +71,12 @@ public sealed partial class MixingControllerGrain(
         bool Urgent() => MixingPolicy.ReclaimIsUrgent(settings, views.Values, demands);
         var driver = new HandoverDriver(GrainFactory, Pool, _suspects, this, clock);
         var ends = settings.ReclaimSoonestEnding || settings.DrainOnForecast || settings.KillOnlyForRoom ? await driver.ExpectedEndsAsync(views.Values) : null;
-        var serving = views.Values.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => v.Spec.Gpus);
-        var drainUntil = MixingPolicy.DrainUntil(settings, MixingSnapshot.From(now, [], demands).Forecast, serving, now);
+        var before = MixingSnapshot.From(now, views.Values, demands, ends);
+        var drainUntil = MixingPolicy.DrainUntil(settings, before.Forecast, MixingPolicy.ServingGpus(views.Values), now);
 
         // Handovers in progress (draining within their grace, a tick that stopped half-way, or a restart) are driven to
         // their recorded target first.
-        foreach (var view in MixingPolicy.InProgressOrder(settings, MixingSnapshot.From(now, views.Values, demands, ends)).Select(n => views[n]))
+        foreach (var view in MixingPolicy.InProgressOrder(settings, before).Select(n => views[n]))
         {
             var urgent = Urgent();
             var since = view.Transitions.LastOrDefault(t => t.To == NodeMode.Unnormal)?.At ?? now;
