@@ -1,9 +1,10 @@
 using WPAI.Silo.Hosting;
+using WPAI.Silo.Storage;
 
 namespace WPAI.Grains.Tests;
 
 /// <summary>
-/// One in-process Orleans test cluster for the grain tests, with in-memory storage, a <see cref="FakeTimeProvider"/>
+/// One in-process Orleans test cluster for the grain tests, with WPAI's in-memory storage (<see cref="InMemoryGrainStorage"/>), a <see cref="FakeTimeProvider"/>
 /// as the grains' clock, and passes run explicitly by the tests (AutoPass off) so that every step is a barrier.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
@@ -21,7 +22,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(WpaiCluster.StorageProvider);
+            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Memory });
             silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, Clock);
             silo.AddWpaiGrains(o => o.AutoPass = false);
         });
