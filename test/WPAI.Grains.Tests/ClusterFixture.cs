@@ -1,10 +1,11 @@
 using WPAI.Domain.Scheduling;
 using WPAI.Silo.Hosting;
+using WPAI.Silo.Storage;
 
 namespace WPAI.Grains.Tests;
 
 /// <summary>
-/// One in-process Orleans test cluster for the grain tests, with in-memory storage, a <see cref="FakeTimeProvider"/>
+/// One in-process Orleans test cluster for the grain tests, with WPAI's in-memory storage (<see cref="InMemoryGrainStorage"/>), a <see cref="FakeTimeProvider"/>
 /// as the grains' clock, and passes run explicitly by the tests (AutoPass off) so that every step is a barrier; other
 /// scheduling options come from <c>scheduling</c> (a fixture of its own for a test that needs them).
 /// </summary>
@@ -31,7 +32,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(WpaiCluster.StorageProvider);
+            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Memory });
             silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, Clock);
             silo.AddWpaiGrains(o =>
             {
