@@ -78,7 +78,7 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
     [CommandOption("--run-jitter <FRACTION>"), Description("Run-to-run variation of a template's GPU and CPU usage, uniform ± this (default 0.1).")]
     public string? RunJitter { get; init; }
 
-    [CommandOption("--declared-overestimate <F>"), Description("Jobs declare their run time as the true duration × a seeded factor uniform on [1, F] (default 3; 1 = exact); backfilling past a reservation trusts it.")]
+    [CommandOption("--declared-overestimate <F>"), Description("Jobs declare their run time as the true duration × a seeded factor uniform between 1 and F (default 3; 1 = exact); backfilling past a reservation trusts it.")]
     public string? DeclaredOverestimate { get; init; }
 
     public override SimulationOptions ToOptions()
