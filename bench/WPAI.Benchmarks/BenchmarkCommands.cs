@@ -1,6 +1,6 @@
 namespace WPAI.Benchmarks;
 
-/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick]</c> to one benchmark.</summary>
+/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION]</c> to one benchmark.</summary>
 internal static class BenchmarkCommands
 {
     public static async Task<int> RunAsync(string[] args)
@@ -15,7 +15,7 @@ internal static class BenchmarkCommands
         var name = args[0];
         switch (name)
         {
-            case "scheduling": return await SchedulingBenchmark.RunAsync(quick);
+            case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"));
             case "storage": return await StorageBenchmark.RunAsync(quick);
             case "cluster": return await ClusterBenchmark.RunAsync(quick);
             case "inference": return await InferenceBenchmark.RunAsync(quick);
@@ -25,5 +25,11 @@ internal static class BenchmarkCommands
                 await Console.Error.WriteLineAsync($"unknown benchmark '{name}': choose one of scheduling, storage, cluster, inference, forecaster, simulate");
                 return 2;
         }
+    }
+
+    private static string? OptionValue(string[] args, string option)
+    {
+        var at = Array.IndexOf(args, option);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 }

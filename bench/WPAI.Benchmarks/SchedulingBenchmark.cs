@@ -33,12 +33,32 @@ internal static class SchedulingBenchmark
     private const int Clients = 64;
     private const int Departments = 10;
 
-    public static async Task<int> RunAsync(bool quick)
+    public static async Task<int> RunAsync(bool quick, string? only = null)
     {
         var nodes = quick ? 100 : 1_000;
         var jobs = quick ? 2_000 : 20_000;
         var warmUp = quick ? 1_000 : 2_000;
         Console.WriteLine($"scheduling benchmark: {nodes} nodes × 8 GPUs, {jobs} jobs of 1–8 GPUs after {warmUp} warm-up jobs, {Clients} concurrent clients, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+
+        if (only is not null)
+        {
+            // One configuration alone (for a profiler): no ratios, no JSON.
+            var one = only switch
+            {
+                "memory" => await MeasureAsync("memory", StorageKind.Memory, pools: 4, nodes, jobs, warmUp),
+                "sqlite" => await MeasureAsync("sqlite", StorageKind.Sqlite, pools: 4, nodes, jobs, warmUp),
+                "single-pool" => await MeasureAsync("single-pool", StorageKind.Memory, pools: 1, nodes, jobs, warmUp),
+                _ => null,
+            };
+            if (one is null)
+            {
+                await Console.Error.WriteLineAsync($"unknown configuration '{only}' for --only: choose memory, sqlite or single-pool");
+                return 2;
+            }
+
+            PrintBreakdown(one);
+            return 0;
+        }
 
         var results = new List<Result>
         {
@@ -59,11 +79,7 @@ internal static class SchedulingBenchmark
         var sqlite = results[1];
         var single = results[2];
         Console.WriteLine();
-        Console.WriteLine("grain calls and state writes per job life cycle (submit, place, complete), memory storage:");
-        foreach (var (key, perJob) in memory.Breakdown)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {perJob,6:0.00}  {key}"));
-        }
+        PrintBreakdown(memory);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sharded/single-pool throughput ratio: {memory.PlacementsPerSecond / single.PlacementsPerSecond:0.00}×"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sqlite/memory throughput ratio: {sqlite.PlacementsPerSecond / memory.PlacementsPerSecond:0.00}×"));
@@ -96,6 +112,15 @@ internal static class SchedulingBenchmark
         await File.WriteAllTextAsync(Path.Combine("bench-results", "scheduling.json"), json);
         Console.WriteLine("wrote bench-results/scheduling.json");
         return 0;
+    }
+
+    private static void PrintBreakdown(Result result)
+    {
+        Console.WriteLine($"grain calls and state writes per job life cycle (submit, place, complete), {result.Configuration}:");
+        foreach (var (key, perJob) in result.Breakdown)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {perJob,6:0.00}  {key}"));
+        }
     }
 
     internal static string Target(string what, double value, string op, double target, string unit)
@@ -174,6 +199,7 @@ internal static class SchedulingBenchmark
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
             var submitted = new ConcurrentDictionary<string, long>();
+            var windowStart = Stopwatch.GetTimestamp();
             var clock = Stopwatch.StartNew();
             await ForEachAsync(specs, Clients, async spec =>
             {
@@ -184,6 +210,7 @@ internal static class SchedulingBenchmark
             await WaitUntilAsync(() => recorder.Count >= jobCount, TimeSpan.FromMinutes(5));
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
+            var windowEnd = Stopwatch.GetTimestamp();
             var completesBefore = callsBefore.GetValueOrDefault("IJobGrain.CompleteAsync");
             await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteAsync") - completesBefore >= jobCount, TimeSpan.FromMinutes(1));
             await Task.Delay(200); // let one-way follow-ups (pool notifications) of the last completions arrive
@@ -208,6 +235,8 @@ internal static class SchedulingBenchmark
                 breakdown.Where(b => b.Key.StartsWith("call ", StringComparison.Ordinal)).Sum(b => b.PerJob),
                 breakdown.Where(b => b.Key.StartsWith("write ", StringComparison.Ordinal)).Sum(b => b.PerJob),
                 breakdown);
+            // The measured window on the monotonic clock (seconds), for `perf report --time START,END` of a run recorded with `perf record -k CLOCK_MONOTONIC`.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: measured window {windowStart / (double)Stopwatch.Frequency:0.000000},{windowEnd / (double)Stopwatch.Frequency:0.000000} (monotonic clock, s)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {result.Placed} placed in {elapsed:0.00} s → {result.PlacementsPerSecond:0}/s, p50 {result.P50LatencyMs:0.0} ms, p99 {result.P99LatencyMs:0.0} ms, CPU {result.CpuMsPerPlacement:0.000} ms/placement, {result.CallsPerJob:0.0} calls and {result.WritesPerJob:0.0} writes per job"));
             return result;
         }

@@ -55,7 +55,7 @@ internal static class StorageBenchmark
                 rows.Add(new Row(name, $"concurrent-{ConcurrentGrains}-grains", concurrent.WritesPerSecond, concurrent.P50Ms, concurrent.P99Ms, meanBatch, concurrent.WritesPerSecond / sequential.WritesPerSecond));
             }
 
-            var memory = new InMemoryGrainStorage(serializer, activators);
+            var memory = new InMemoryGrainStorage(services.GetRequiredService<DeepCopier>(), activators);
             var memorySequential = await MeasureAsync(memory, 1, sequentialWrites * 10);
             var memoryConcurrent = await MeasureAsync(memory, ConcurrentGrains, concurrentWritesPerGrain * 10);
             rows.Add(new Row("memory", "sequential-1-grain", memorySequential.WritesPerSecond, memorySequential.P50Ms, memorySequential.P99Ms, 0, 1));

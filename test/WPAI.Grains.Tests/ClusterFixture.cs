@@ -1,13 +1,24 @@
+using WPAI.Domain.Scheduling;
 using WPAI.Silo.Hosting;
+using WPAI.Silo.Storage;
 
 namespace WPAI.Grains.Tests;
 
 /// <summary>
-/// One in-process Orleans test cluster for the grain tests, with in-memory storage, a <see cref="FakeTimeProvider"/>
-/// as the grains' clock, and passes run explicitly by the tests (AutoPass off) so that every step is a barrier.
+/// One in-process Orleans test cluster for the grain tests, with WPAI's in-memory storage (<see cref="InMemoryGrainStorage"/>), a <see cref="FakeTimeProvider"/>
+/// as the grains' clock, and passes run explicitly by the tests (AutoPass off) so that every step is a barrier; other
+/// scheduling options come from <c>scheduling</c> (a fixture of its own for a test that needs them).
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    private readonly Action<SchedulingOptions>? _scheduling;
+
+    public ClusterFixture()
+    {
+    }
+
+    internal ClusterFixture(Action<SchedulingOptions> scheduling) => _scheduling = scheduling;
+
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
 
     public FakeTimeProvider Clock { get; } = new(Start);
@@ -21,9 +32,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(WpaiCluster.StorageProvider);
+            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Memory });
             silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, Clock);
-            silo.AddWpaiGrains(o => o.AutoPass = false);
+            silo.AddWpaiGrains(o =>
+            {
+                o.AutoPass = false;
+                _scheduling?.Invoke(o);
+            });
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -99,6 +99,12 @@ public sealed class SchedulingOptions
     /// </summary>
     public bool MatchLentRunTime { get; set; }
 
+    /// <summary>
+    /// Cross-pool lent-first placement: a short job that accepts several pools is queued first in the first of them with
+    /// lent room expected to outlast it (<c>CrossPoolLentFirst</c>), before its preferred pool's Fixed nodes; off by default.
+    /// </summary>
+    public bool LentFirstAcrossPools { get; set; }
+
     /// <summary>Jobs expected to run longer than this go to Fixed nodes only.</summary>
     public TimeSpan LongJobThreshold { get; set; } = TimeSpan.FromHours(12);
 

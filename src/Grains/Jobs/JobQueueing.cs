@@ -1,4 +1,5 @@
 using WPAI.Domain.Jobs;
+using WPAI.Domain.Mixing;
 
 namespace WPAI.Grains.Jobs;
 
@@ -7,10 +8,11 @@ internal static class JobQueueing
 {
     /// <summary>
     /// Queues the job's first attempt in the first of <paramref name="candidates"/> that can host it and returns the
-    /// pools it may run in (in order); refuses (queuing nothing) when a candidate is unknown or none can host it.
+    /// pools it may run in (in order); refuses (queuing nothing) when a candidate is unknown or none can host it. With
+    /// <paramref name="lentFirst"/> a short job's first pool is the first candidate with lent room that outlasts it.
     /// </summary>
     public static async Task<ImmutableArray<string>> EnqueueFirstAsync(
-        IGrainFactory grains, JobSpec spec, Resources requested, ImmutableArray<string> candidates, bool longRunning, DateTimeOffset now)
+        IGrainFactory grains, JobSpec spec, Resources requested, ImmutableArray<string> candidates, bool longRunning, bool lentFirst, DateTimeOffset now)
     {
         if (candidates.Length == 1)
         {
@@ -23,6 +25,12 @@ internal static class JobQueueing
         var checks = await Task.WhenAll(candidates.Select(p => grains.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
         JobSubmission.EnsureUsable(candidates, checks, requested);
         var pools = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
+        if (lentFirst && !longRunning)
+        {
+            // Cross-pool lent-first placement: the pool whose lent room outlasts the job goes first (the checks carry it).
+            pools = CrossPoolLentFirst.Order(pools, [.. checks.Where(c => c.Fits).Select(c => c.LentRoomUntil)], now, spec.Duration);
+        }
+
         var first = await grains.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, pools, now, longRunning), null);
         JobSubmission.EnsureUsable([pools[0]], [first], requested);
         return pools;

@@ -98,7 +98,13 @@ public sealed class PoolSchedulerGrain(
         return Task.CompletedTask;
     }
 
-    public Task<PoolCheck> CheckAsync(Resources request, bool longRunning) => Task.FromResult(_ledger.Check(request, longRunning));
+    public Task<PoolCheck> CheckAsync(Resources request, bool longRunning)
+    {
+        var check = _ledger.Check(request, longRunning);
+        return Task.FromResult(_options.LentFirstAcrossPools && !longRunning
+            ? check with { LentRoomUntil = Domain.Mixing.CrossPoolLentFirst.LentRoomUntil(request, _ledger.Nodes.Values, _reclaimBy) }
+            : check);
+    }
 
     public Task NodeChangedAsync(NodeCapacity capacity, PoolStamp? stamp)
     {

@@ -8,12 +8,16 @@ using Orleans.Storage;
 namespace WPAI.Silo.Storage;
 
 /// <summary>
-/// Grain storage in this process's memory, for tests and simulations: no I/O, no grain hops (unlike Orleans'
-/// memory storage, which routes through storage grains). State is kept as Orleans-serialized bytes, so what
-/// a grain reads back is a copy, never the live object, and a type that could not be persisted durably fails
-/// here too. Same ETag and clear semantics as <see cref="SqliteGrainStorage"/>. Lost when the process stops.
+/// Grain storage in this process's memory, for tests, benchmarks and single-process silos: no I/O, no grain hops
+/// (unlike Orleans' memory storage, which routes through storage grains). A write keeps a deep copy of the state made
+/// by Orleans' copier (<see cref="DeepCopier"/>, the generated copiers of the state types), and a read hands out
+/// another copy, so a grain never shares its live object with the store and a change after a write is not stored.
+/// Copying instead of serializing: the copier shares what is <c>[Immutable]</c> (WPAI's contract records) and copies
+/// only the mutable containers, where serializing wrote and parsed every record of a state on every write (a
+/// department's recent outcomes, a job-index page's ids). A type without generated code fails here as it would in
+/// a durable store. Same ETag and clear semantics as <see cref="SqliteGrainStorage"/>. Lost when the process stops.
 /// </summary>
-public sealed class InMemoryGrainStorage(Serializer serializer, IActivatorProvider activators) : IGrainStorage
+public sealed class InMemoryGrainStorage(DeepCopier copier, IActivatorProvider activators) : IGrainStorage
 {
     private readonly ConcurrentDictionary<(string StateName, GrainId GrainId), Entry> _entries = new();
 
@@ -24,7 +28,7 @@ public sealed class InMemoryGrainStorage(Serializer serializer, IActivatorProvid
     {
         if (_entries.TryGetValue((stateName, grainId), out var entry))
         {
-            grainState.State = serializer.Deserialize<T>(entry.Payload);
+            grainState.State = copier.Copy((T)entry.State);
             grainState.ETag = entry.Version.ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         }
@@ -41,7 +45,7 @@ public sealed class InMemoryGrainStorage(Serializer serializer, IActivatorProvid
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = (stateName, grainId);
-        var payload = serializer.SerializeToArray(grainState.State);
+        object payload = copier.Copy(grainState.State)!;
         long version;
         if (grainState.ETag is null)
         {
@@ -105,10 +109,11 @@ public sealed class InMemoryGrainStorage(Serializer serializer, IActivatorProvid
     }
 
     /// <summary>Reference-compared by <see cref="ConcurrentDictionary{TKey, TValue}.TryUpdate"/>: a class, not a record.</summary>
-    private sealed class Entry(long version, byte[] payload)
+    private sealed class Entry(long version, object state)
     {
         public long Version { get; } = version;
 
-        public byte[] Payload { get; } = payload;
+        /// <summary>The stored copy; never handed out, only copied again.</summary>
+        public object State { get; } = state;
     }
 }

@@ -16,7 +16,7 @@ public static class WpaiStorageSiloBuilderExtensions
     /// <summary>
     /// Registers the grain storage named <see cref="WpaiCluster.StorageProvider"/> for <paramref name="options"/>'s kind:
     /// <list type="bullet">
-    /// <item><b>Memory</b>: <see cref="InMemoryGrainStorage"/> (serialized copies in process memory).</item>
+    /// <item><b>Memory</b>: <see cref="InMemoryGrainStorage"/> (deep copies in process memory).</item>
     /// <item><b>Sqlite</b>: <see cref="SqliteGrainStorage"/> on <see cref="WpaiStorageOptions.SqlitePath"/>, opened at silo start.</item>
     /// <item><b>Postgres</b>: <see cref="PostgresGrainStorage"/> (ours: group commit in Npgsql batches), Orleans' ADO.NET
     /// clustering and ADO.NET reminders (invariant <c>Npgsql</c>), all on <see cref="WpaiStorageOptions.PostgresConnection"/>, over WPAI's schema in
@@ -27,7 +27,7 @@ public static class WpaiStorageSiloBuilderExtensions
     /// <see cref="SqliteReminderTable"/> in the same file for Sqlite (a reminder survives a restart), ADO.NET for Postgres.
     /// Memory and Sqlite configure <b>no clustering</b>: they are single-silo stores and the host chooses localhost
     /// clustering itself. Postgres configures clustering, so the host must not add another clustering provider.
-    /// State is serialized with Orleans' binary serializer in every kind.
+    /// State is serialized with Orleans' binary serializer in the durable kinds; Memory keeps deep copies made by Orleans' copier.
     /// </summary>
     /// <exception cref="WPAI.Abstractions.Errors.WpaiValidationException">The options are invalid (names the setting and the fix).</exception>
     public static ISiloBuilder UseWpaiStorage(this ISiloBuilder builder, WpaiStorageOptions options)
@@ -42,7 +42,7 @@ public static class WpaiStorageSiloBuilderExtensions
             case StorageKind.Memory:
                 services.AddGrainStorage(
                     WpaiCluster.StorageProvider,
-                    (sp, _) => new InMemoryGrainStorage(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<IActivatorProvider>()));
+                    (sp, _) => new InMemoryGrainStorage(sp.GetRequiredService<DeepCopier>(), sp.GetRequiredService<IActivatorProvider>()));
                 builder.UseInMemoryReminderService();
                 break;
 

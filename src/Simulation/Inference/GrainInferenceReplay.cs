@@ -171,7 +171,7 @@ public static class GrainInferenceReplay
     }
 
     /// <summary>The load at <paramref name="at"/>: linear between the series' points, the last value after its end.</summary>
-    private static double Demand(LoadSeries series, DateTimeOffset at)
+    internal static double Demand(LoadSeries series, DateTimeOffset at)
     {
         var v = series.Values;
         var p = (at - series.Start) / series.Step;

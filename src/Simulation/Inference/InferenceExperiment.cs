@@ -81,9 +81,10 @@ public static class InferenceExperiment
         // wpai's settings are chosen on the validation split of the training part (nothing of the evaluation part).
         WpaiSettings? tuned = null;
         var validation = ImmutableArray<PolicyRun>.Empty;
+        var tried = ImmutableArray<(WpaiSettings Settings, PolicyRun Run)>.Empty;
         if (options.Policies.Any(WpaiPolicies.IsWpai))
         {
-            (tuned, validation) = await WpaiTuner.TuneAsync(series, evalStart, staticReplicas, maxReplicas, options, cancellationToken);
+            (tuned, validation, tried) = await WpaiTuner.TuneAsync(series, evalStart, staticReplicas, maxReplicas, options, cancellationToken);
         }
 
         var runs = ImmutableArray.CreateBuilder<PolicyRun>();
@@ -103,6 +104,7 @@ public static class InferenceExperiment
         }
 
         var iso = ImmutableArray<IsoSloResult>.Empty;
+        var wpaiAtSlo = ImmutableArray<WpaiAtSloResult>.Empty;
         if (options.IsoSlo && tuned is not null)
         {
             var wpaiValidation = validation.First(r => r.Policy == $"validation:wpai {tuned.Describe()}").SloViolationMinutes;
@@ -113,11 +115,26 @@ public static class InferenceExperiment
             }
 
             iso = isoRuns.ToImmutable();
+
+            // The other direction: wpai tuned on the validation split to each baseline's SLO there.
+            var atSlo = ImmutableArray.CreateBuilder<WpaiAtSloResult>();
+            foreach (var baseline in options.Policies.Where(p => p is "hpa" or "kpa"))
+            {
+                var baselineValidation = validation.First(r => r.Policy == $"validation:{baseline}");
+                var settings = WpaiTuner.ChooseAtSlo(tried, baselineValidation);
+                var chosenValidation = tried.First(t => ReferenceEquals(t.Settings, settings)).Run.SloViolationMinutes;
+                var run = ReferenceEquals(settings, tuned) && runs.FirstOrDefault(r => r.Policy == "wpai") is { } same
+                    ? same // the same settings as wpai's: the same replay
+                    : (await GrainInferenceReplay.RunAsync(series, evalStart, "wpai", staticReplicas, maxReplicas, options, settings, cancellationToken)).Run;
+                atSlo.Add(new WpaiAtSloResult(baseline, settings, baselineValidation.SloViolationMinutes, chosenValidation, run with { Policy = $"wpai@{baseline}-slo" }));
+            }
+
+            wpaiAtSlo = atSlo.ToImmutable();
         }
 
         return new SeriesResult(
             series.Name, file, series.Step, horizon, evalStart, n - evalStart, training.TrainingTime.TotalSeconds, training.FallbackReason,
             fcAcc?.Mape, fcAcc?.Mae, lastAcc.Mape, lastAcc.Mae, yAcc?.Mape, yAcc?.Mae, staticReplicas, maxReplicas,
-            runs.ToImmutable(), timelines.ToImmutable(), tuned, validation, iso);
+            runs.ToImmutable(), timelines.ToImmutable(), tuned, validation, iso, wpaiAtSlo, OracleBound.Run(series, evalStart, maxReplicas, options));
     }
 }

@@ -79,6 +79,7 @@ public static class InferenceReportWriter
                     ["kpaReactive"] = w.Provisioning.KpaReactive,
                 } : null,
                 ["validation"] = new JsonArray([.. (r.Validation.IsDefault ? [] : r.Validation).Select(v => (JsonNode)RunJson(v))]),
+                ["oracleBound"] = r.Oracle is { } o ? RunJson(o) : null,
             });
             foreach (var iso in r.IsoSlo.IsDefault ? [] : r.IsoSlo)
             {
@@ -91,6 +92,20 @@ public static class InferenceReportWriter
                     ["validationSloViolationMinutes"] = Round(iso.ValidationViolationMinutes),
                     ["wpaiValidationSloViolationMinutes"] = Round(iso.WpaiValidationViolationMinutes),
                     ["run"] = RunJson(iso.Run),
+                });
+            }
+
+            foreach (var at in r.WpaiAtSlo.IsDefault ? [] : r.WpaiAtSlo)
+            {
+                isoSlo.Add(new JsonObject
+                {
+                    ["series"] = r.Series,
+                    ["baseline"] = at.Baseline,
+                    ["tunedOn"] = "validation split of the training part: wpai's settings tuned to the baseline's SLO-violation minutes (the cheapest candidate within them)",
+                    ["wpaiSettings"] = at.Settings.Describe(),
+                    ["validationSloViolationMinutes"] = Round(at.WpaiValidationMinutes),
+                    ["baselineValidationSloViolationMinutes"] = Round(at.BaselineValidationMinutes),
+                    ["run"] = RunJson(at.Run),
                 });
             }
 
@@ -169,10 +184,32 @@ public static class InferenceReportWriter
                 var isoHours = isos.Sum(i => i.Run.ReplicaHours);
                 var isoSloMin = isos.Sum(i => i.Run.SloViolationMinutes);
                 yield return ($"iso-SLO: wpai needs >= 20 % fewer replica-h than {baseline} tuned (on training) to wpai's SLO",
-                    string.Create(c, $"wpai {wt.Hours:0.0} h / {wt.Violation:0.00} min vs {baseline}@{string.Join('/', isos.Select(i => i.TargetUtilization.ToString("0.##", c)))} {isoHours:0.0} h / {isoSloMin:0.00} min: {1 - (wt.Hours / isoHours):P1} fewer"),
+                    string.Create(c, $"wpai {wt.Hours:0.0} h / {wt.Violation:0.00} min vs {baseline}@{string.Join('/', isos.Select(i => i.TargetUtilization.ToString("0.##", c)))} {isoHours:0.0} h / {isoSloMin:0.00} min: {1 - (wt.Hours / isoHours):P1} fewer{BestPossible(results, isoHours)}"),
                     wt.Hours <= 0.8 * isoHours + 1e-9);
             }
+
+            var ats = results.Where(r => !r.WpaiAtSlo.IsDefault).SelectMany(r => r.WpaiAtSlo.Where(a => a.Baseline == baseline)).ToList();
+            if (ats.Count == results.Count && ats.Count > 0)
+            {
+                var atHours = ats.Sum(a => a.Run.ReplicaHours);
+                var atMin = ats.Sum(a => a.Run.SloViolationMinutes);
+                yield return ($"iso-SLO, other direction: wpai tuned (on training) to {baseline}'s SLO needs >= 20 % fewer replica-h than {baseline}, at no more SLO min",
+                    string.Create(c, $"wpai@{baseline}-slo {atHours:0.0} h / {atMin:0.00} min vs {baseline} {bt.Hours:0.0} h / {bt.Violation:0.00} min: {1 - (atHours / bt.Hours):P1} fewer{BestPossible(results, bt.Hours)}"),
+                    atHours <= 0.8 * bt.Hours + 1e-9 && atMin <= bt.Violation + 1e-9);
+            }
         }
+    }
+
+    /// <summary>The largest saving against <paramref name="hours"/> any autoscaler could have: the oracle bound's (perfect foresight, no start-up, full utilization).</summary>
+    private static string BestPossible(IReadOnlyList<SeriesResult> results, double hours)
+    {
+        if (results.Any(r => r.Oracle is null) || !(hours > 0))
+        {
+            return string.Empty;
+        }
+
+        var oracle = results.Sum(r => r.Oracle!.ReplicaHours);
+        return string.Create(CultureInfo.InvariantCulture, $" (the oracle bound, {oracle:0.0} h, is {1 - (oracle / hours):P1} fewer: no autoscaler can save more)");
     }
 
     private static JsonObject RunJson(PolicyRun run) => new()
@@ -230,11 +267,13 @@ public static class InferenceReportWriter
         sb.AppendLine();
         sb.AppendLine("## Policies");
         sb.AppendLine();
+        sb.AppendLine(c, $"Beside the policies: the iso-SLO runs (`BASELINE@u`: the baseline tuned to wpai's SLO; `wpai@BASELINE-slo`: wpai tuned to the baseline's SLO, both on the validation split) and `{OracleBound.Name}` (exactly the replicas the demand needs at full utilization, known in advance, ready at once: the fewest replica-hours any autoscaler can have without a violation minute).");
+        sb.AppendLine();
         sb.AppendLine("| series | policy | SLO-violation min | replica-hours | scale events | peak replicas |");
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (var r in results)
         {
-            foreach (var run in r.Runs)
+            foreach (var run in r.Runs.Concat(r.ComparisonRuns))
             {
                 sb.AppendLine(c, $"| {r.Series} | {run.Policy} | {run.SloViolationMinutes:0.00} | {run.ReplicaHours:0.0} | {run.ScaleEvents} | {run.PeakReplicas} |");
             }
@@ -264,7 +303,7 @@ public static class InferenceReportWriter
         sb.AppendLine();
         foreach (var r in results)
         {
-            sb.AppendLine(c, $"- {r.Series}: {r.Wpai?.Describe() ?? "n/a"}{string.Concat((r.IsoSlo.IsDefault ? [] : r.IsoSlo).Select(i => string.Create(c, $"; {i.Run.Policy}: {i.Run.SloViolationMinutes:0.00} min / {i.Run.ReplicaHours:0.0} h")))}");
+            sb.AppendLine(c, $"- {r.Series}: {r.Wpai?.Describe() ?? "n/a"}{string.Concat((r.IsoSlo.IsDefault ? [] : r.IsoSlo).Select(i => string.Create(c, $"; {i.Run.Policy}: {i.Run.SloViolationMinutes:0.00} min / {i.Run.ReplicaHours:0.0} h")))}{string.Concat((r.WpaiAtSlo.IsDefault ? [] : r.WpaiAtSlo).Select(a => string.Create(c, $"; {a.Run.Policy} ({a.Settings.Describe()}): {a.Run.SloViolationMinutes:0.00} min / {a.Run.ReplicaHours:0.0} h")))}");
         }
 
         sb.AppendLine();

@@ -40,7 +40,7 @@ public static class InferenceSimulationCommand
                 await output.WriteLineAsync($"  wpai settings (validation split): {w.Describe()}");
             }
 
-            foreach (var run in r.Runs.Concat((r.IsoSlo.IsDefault ? [] : r.IsoSlo).Select(i => i.Run)))
+            foreach (var run in r.Runs.Concat(r.ComparisonRuns))
             {
                 await output.WriteLineAsync(string.Create(
                     CultureInfo.InvariantCulture,

@@ -25,7 +25,7 @@ public static class WpaiTuner
         (null, null, true, false), (0.5, null, true, false),
     ];
 
-    public static async Task<(WpaiSettings Chosen, ImmutableArray<PolicyRun> Validation)> TuneAsync(
+    public static async Task<(WpaiSettings Chosen, ImmutableArray<PolicyRun> Validation, ImmutableArray<(WpaiSettings Settings, PolicyRun Run)> Tried)> TuneAsync(
         LoadSeries series, int evalStart, int staticReplicas, int maxReplicas, InferenceSimulationOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(series);
@@ -47,7 +47,7 @@ public static class WpaiTuner
             tried.Add((settings, run));
         }
 
-        return (Choose(tried, hpa, kpaRun, options.SloBudget), runs.ToImmutable());
+        return (Choose(tried, hpa, kpaRun, options.SloBudget), runs.ToImmutable(), [.. tried]);
     }
 
     /// <summary>The rule of <see cref="WpaiTuner"/> over candidates already replayed on the validation part (in candidate order; ties keep the first).</summary>
@@ -56,9 +56,25 @@ public static class WpaiTuner
         ArgumentNullException.ThrowIfNull(tried);
         ArgumentNullException.ThrowIfNull(hpa);
         ArgumentNullException.ThrowIfNull(kpa);
-        var admissible = tried.Where(t => t.Run.ReplicaHours <= hpa.ReplicaHours + 1e-9).ToList();
+        return Cheapest(tried, hpa.ReplicaHours, Math.Min(hpa.SloViolationMinutes, kpa.SloViolationMinutes) * sloBudget);
+    }
+
+    /// <summary>
+    /// The candidate tuned to a baseline's SLO (the other direction of the iso-SLO comparison): the cheapest on the
+    /// validation part whose SLO-violation minutes there are at most the baseline's, else the fewest minutes (ties: the
+    /// cheaper). No hours condition: the question is what wpai costs at the baseline's SLO.
+    /// </summary>
+    public static WpaiSettings ChooseAtSlo(IReadOnlyList<(WpaiSettings Settings, PolicyRun Run)> tried, PolicyRun baseline)
+    {
+        ArgumentNullException.ThrowIfNull(tried);
+        ArgumentNullException.ThrowIfNull(baseline);
+        return Cheapest(tried, double.PositiveInfinity, baseline.SloViolationMinutes);
+    }
+
+    private static WpaiSettings Cheapest(IReadOnlyList<(WpaiSettings Settings, PolicyRun Run)> tried, double maxHours, double budget)
+    {
+        var admissible = tried.Where(t => t.Run.ReplicaHours <= maxHours + 1e-9).ToList();
         var pool = admissible.Count > 0 ? admissible : [.. tried];
-        var budget = Math.Min(hpa.SloViolationMinutes, kpa.SloViolationMinutes) * sloBudget;
         (WpaiSettings Settings, PolicyRun Run)? best = null;
         foreach (var t in pool)
         {

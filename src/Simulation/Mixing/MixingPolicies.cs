@@ -67,25 +67,32 @@ public static class MixingPolicies
         "wpai-mixing-all-five", "wpai-mixing-lookahead with the five lending mechanisms: run-time matching, valley lending, forecast-sized lending, soonest-ending reclaims, forecast drains",
         WpaiMixingLookAhead.Settings with { LendOnValley = true, LendToForecast = true, ReclaimSoonestEnding = true, DrainOnForecast = true }, MatchRunTime: true);
 
+    public static MixingPolicy WpaiMixingCrossPool { get; } = new(
+        "wpai-mixing-cross-pool", "wpai-mixing-match plus cross-pool lent-first placement: a short job that accepts several pools is queued first where lent room outlasts it",
+        WpaiMixingMatch.Settings, MatchRunTime: true, LentFirstAcrossPools: true);
+
     public static MixingPolicy WpaiMixingAll { get; } = new(
-        "wpai-mixing-all", "wpai-mixing-all-five plus kills only for room and placing on reclaim",
-        WpaiMixingAllFive.Settings with { KillOnlyForRoom = true, PlaceOnReclaim = true }, MatchRunTime: true);
+        "wpai-mixing-all", "wpai-mixing-all-five plus kills only for room, placing on reclaim and cross-pool lent-first placement",
+        WpaiMixingAllFive.Settings with { KillOnlyForRoom = true, PlaceOnReclaim = true }, MatchRunTime: true, LentFirstAcrossPools: true);
 
     public static MixingPolicy WpaiMixingAllNoRoom { get; } = new(
-        "wpai-mixing-all-no-room", "wpai-mixing-all without kills only for room (ablation)", WpaiMixingAll.Settings with { KillOnlyForRoom = false }, MatchRunTime: true);
+        "wpai-mixing-all-no-room", "wpai-mixing-all without kills only for room (ablation)", WpaiMixingAll.Settings with { KillOnlyForRoom = false }, MatchRunTime: true, LentFirstAcrossPools: true);
 
     public static MixingPolicy WpaiMixingAllNoPlace { get; } = new(
-        "wpai-mixing-all-no-place", "wpai-mixing-all without placing on reclaim (ablation)", WpaiMixingAll.Settings with { PlaceOnReclaim = false }, MatchRunTime: true);
+        "wpai-mixing-all-no-place", "wpai-mixing-all without placing on reclaim (ablation)", WpaiMixingAll.Settings with { PlaceOnReclaim = false }, MatchRunTime: true, LentFirstAcrossPools: true);
+
+    public static MixingPolicy WpaiMixingAllNoCrossPool { get; } = new(
+        "wpai-mixing-all-no-cross-pool", "wpai-mixing-all without cross-pool lent-first placement (ablation)", WpaiMixingAll.Settings, MatchRunTime: true);
 
     public static MixingPolicy WpaiMixingAllCheckpoint { get; } = new(
         "wpai-mixing-all-checkpoint", "wpai-mixing-all, and jobs that declared themselves checkpointable lose only the run time since their last checkpoint on a reclaim",
-        WpaiMixingAll.Settings, MatchRunTime: true, Checkpoint: true);
+        WpaiMixingAll.Settings, MatchRunTime: true, Checkpoint: true, LentFirstAcrossPools: true);
 
     /// <summary>Every policy, in the order reports list them.</summary>
     public static ImmutableArray<MixingPolicy> All { get; } =
         [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
-         WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingKillForRoom, WpaiMixingPlaceOnReclaim, WpaiMixingAllFive, WpaiMixingAll,
-         WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllCheckpoint];
+         WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingKillForRoom, WpaiMixingPlaceOnReclaim, WpaiMixingCrossPool, WpaiMixingAllFive, WpaiMixingAll,
+         WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllNoCrossPool, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
     public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];

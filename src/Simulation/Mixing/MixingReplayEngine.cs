@@ -55,7 +55,11 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 o.EvaluationPeriod = TimeSpan.Zero; // the loop evaluates; no wall-clock timer
                 o.RetrainInterval = scenario.Retrain;
             });
-            services.Configure<SchedulingOptions>(o => o.MatchLentRunTime = policy.MatchRunTime);
+            services.Configure<SchedulingOptions>(o =>
+            {
+                o.MatchLentRunTime = policy.MatchRunTime;
+                o.LentFirstAcrossPools = policy.LentFirstAcrossPools;
+            });
 
             // A replay on a busy machine can starve a grain turn for longer than Orleans' 30 s default; the loop awaits
             // every call in order, so a late answer is only late, never lost.

@@ -52,7 +52,7 @@ public sealed class StorageTestContext : IDisposable
             Activators,
             NullLoggerFactory.Instance);
 
-    public InMemoryGrainStorage CreateMemory() => new(Serializer, Activators);
+    public InMemoryGrainStorage CreateMemory() => new(_services.GetRequiredService<DeepCopier>(), Activators);
 
     public static GrainId NewGrainId() => GrainId.Create("wpai-test", Guid.NewGuid().ToString("N"));
 

@@ -126,6 +126,15 @@ public sealed class InferenceReplayTests
                 Assert.NotNull(r["lastValueMape"]);
             }
 
+            // Both iso-SLO directions against hpa, and the oracle bound no run beats without violations.
+            var iso = json["isoSlo"]!.AsArray().Select(i => i!["run"]!["policy"]!.GetValue<string>()).ToList();
+            Assert.Contains(iso, p => p.StartsWith("hpa@", StringComparison.Ordinal));
+            Assert.Contains("wpai@hpa-slo", iso);
+            var oracle = json["seriesResults"]![0]!["oracleBound"]!;
+            Assert.Equal(0, oracle["sloViolationMinutes"]!.GetValue<double>());
+            Assert.All(runs, r => Assert.True(r!["replicaHours"]!.GetValue<double>() >= oracle["replicaHours"]!.GetValue<double>() || r["sloViolationMinutes"]!.GetValue<double>() > 0));
+            Assert.Contains(json["targets"]!.AsArray(), t => t!["target"]!.GetValue<string>().StartsWith("iso-SLO, other direction", StringComparison.Ordinal));
+
             Assert.True(File.Exists(Path.Combine(dir, "report.md")));
             Assert.True(new FileInfo(Path.Combine(dir, "elb_request_count_8c0756-wpai.png")).Length > 1000);
             Assert.Contains("forecaster trained in", output.ToString(), StringComparison.Ordinal);

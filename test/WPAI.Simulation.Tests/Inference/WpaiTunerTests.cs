@@ -56,6 +56,19 @@ public sealed class WpaiTunerTests
     }
 
     [Fact]
+    public void ChooseAtSlo_TakesTheCheapestWithinTheBaselinesMinutes_WithoutAnHoursCondition()
+    {
+        var hpa = Run(30, 50);
+        IReadOnlyList<(WpaiSettings, PolicyRun)> tried = [Candidate(0.75, false, 10, 70), Candidate(0.9, false, 30, 45), Candidate(0.95, true, 31, 40)];
+
+        // 31 minutes is over HPA's 30; of the two within, the cheaper wins (45 h); the wpai rule proper would take the
+        // same here only because it is also within HPA's hours.
+        Assert.Equal(0.9, WpaiTuner.ChooseAtSlo(tried, hpa).Quantile);
+        Assert.Equal(0.75, WpaiTuner.ChooseAtSlo(tried, Run(10, 1)).Quantile); // only 10 minutes fit, dearer than the baseline or not
+        Assert.Equal(0.75, WpaiTuner.ChooseAtSlo(tried, Run(5, 100)).Quantile); // none fits: the fewest minutes
+    }
+
+    [Fact]
     public void Candidates_TryBothReactiveBases_AndPeriodicityOff()
     {
         Assert.Contains(WpaiTuner.Candidates, c => c.Kpa);
