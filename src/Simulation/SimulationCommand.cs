@@ -49,8 +49,7 @@ public static class SimulationCommand
         WorkloadSummary? summary = null;
         foreach (var load in loads)
         {
-            var prepared = WorkloadPreparer.Prepare(arguments.Source, nodes, jobs, new WorkloadOptions(
-                arguments.Seed, arguments.FleetScale, arguments.QuotaMode, arguments.MaxDuration, load) { Recurrence = arguments.Recurrence });
+            var prepared = WorkloadPreparer.Prepare(arguments.Source, nodes, jobs, WorkloadAt(arguments, load));
             summary ??= Summarize(prepared, arguments);
             foreach (var policy in arguments.Policies)
             {
@@ -110,8 +109,7 @@ public static class SimulationCommand
         {
             var result = await SustainableLoadSearch.FindAsync(policy.Name, arguments.Criteria, async load =>
             {
-                var prepared = WorkloadPreparer.Prepare(arguments.Source, nodes, jobs, new WorkloadOptions(
-                    arguments.Seed, arguments.FleetScale, arguments.QuotaMode, arguments.MaxDuration, load) { Recurrence = arguments.Recurrence });
+                var prepared = WorkloadPreparer.Prepare(arguments.Source, nodes, jobs, WorkloadAt(arguments, load));
                 var run = await engine.RunAsync(prepared, policy, null, cancellationToken);
                 var metrics = MetricsCalculator.Compute(prepared, run.Log, policy.Name, run.WallSeconds, run.Events);
                 var offered = prepared.Jobs.Sum(j => j.GpuSeconds) / 3600;
@@ -163,10 +161,19 @@ public static class SimulationCommand
         {
             RepeatedModelJobs = w.RepeatedModelJobs,
             Recurrence = w.Recurrence,
+            DeclaredOverestimate = w.DeclaredOverestimate,
             TemplatedJobs = w.TemplatedJobs,
             Templates = w.Templates,
         };
     }
+
+    /// <summary>How the trace is prepared for a replay at <paramref name="load"/> (null: its own pace).</summary>
+    private static WorkloadOptions WorkloadAt(SimulationOptions arguments, double? load) =>
+        new(arguments.Seed, arguments.FleetScale, arguments.QuotaMode, arguments.MaxDuration, load)
+        {
+            Recurrence = arguments.Recurrence,
+            DeclaredOverestimate = arguments.DeclaredOverestimate,
+        };
 
     private static IReplayEngine DefaultEngine() => new Replay.GrainReplayEngine();
 

@@ -47,6 +47,12 @@ public sealed record SimulationOptions
     /// <summary>Which jobs repeat a template, so right-sizing can act (<see cref="Recurrence.Default"/> unless given).</summary>
     public Recurrence Recurrence { get; init; } = Recurrence.Default;
 
+    /// <summary>
+    /// Jobs declare their run time as the true duration × a seeded factor uniform on [1, this] (default 3: Mu'alem and
+    /// Feitelson's f-model with f = 2; declared times in real clusters are over-estimates); backfilling trusts them.
+    /// </summary>
+    public double DeclaredOverestimate { get; init; } = 3;
+
     /// <summary>The loads actually run: the given ones, else 0.9 for synthetic workloads, else the natural pace (null).</summary>
     public IReadOnlyList<double?> EffectiveLoads =>
         !Loads.IsDefaultOrEmpty ? [.. Loads.Select(l => (double?)l)] : Synthetic ? [0.9] : [null];
@@ -74,6 +80,7 @@ public sealed record SimulationOptions
 
         Criteria.Validate();
         Recurrence.Validate();
+        WorkloadOptions.ValidateOverestimate(DeclaredOverestimate);
         if (!Loads.IsDefaultOrEmpty && Loads.Any(l => !(l > 0)))
         {
             throw new WpaiValidationException("--offered-load", "every offered load must be positive", "Use e.g. --sweep-load 0.5,0.7,0.9,1.1,1.3.");

@@ -4,40 +4,63 @@ namespace WPAI.Domain.Scheduling;
 
 /// <summary>
 /// A node held for a starving job in one pass: <paramref name="Node"/> takes no job ranked after
-/// <paramref name="JobId"/>, which has waited <paramref name="Waited"/> and needs <paramref name="Request"/>.
+/// <paramref name="JobId"/>, which has waited <paramref name="Waited"/> and needs <paramref name="Request"/> — except, with
+/// backfilling, a job that does not delay it by the estimates (<paramref name="Shadow"/>: when the job is expected to fit
+/// there; null when that cannot be estimated or backfilling is off, and then nothing is backfilled).
 /// </summary>
-public sealed record NodeReservation(string Node, string JobId, Resources Request, TimeSpan Waited)
+public sealed record NodeReservation(string Node, string JobId, Resources Request, TimeSpan Waited, ShadowTime? Shadow = null)
 {
     /// <summary>
-    /// Of the schedulable nodes whose capacity can host <paramref name="request"/>, the one with the most free GPUs, then
-    /// CPU, then memory (the one expected to fit it soonest, durations being unknown), ties by name; null when none can.
+    /// Of the schedulable nodes whose capacity can host <paramref name="request"/>, the one expected to fit it soonest:
+    /// with <paramref name="shadowOf"/> (backfilling, run times estimated) the one with the earliest shadow time, nodes
+    /// whose shadow time cannot be estimated after every node whose can; without it, or among equals, the one with the
+    /// most free GPUs, then CPU, then memory; ties by name. Null when none can host it.
     /// </summary>
-    public static NodeSlot? ChooseNode(Resources request, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable)
+    public static (NodeSlot Node, ShadowTime? Shadow)? ChooseNode(Resources request, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable, Func<NodeSlot, ShadowTime?>? shadowOf = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(schedulable);
-        NodeSlot? best = null;
+        (NodeSlot Node, ShadowTime? Shadow)? best = null;
         foreach (var node in nodes)
         {
-            if (schedulable(node.Mode) && node.Capacity.Fits(request) && (best is null || MoreFree(node, best)))
+            if (!schedulable(node.Mode) || !node.Capacity.Fits(request))
             {
-                best = node;
+                continue;
+            }
+
+            var shadow = shadowOf?.Invoke(node);
+            if (best is null || (Sooner(shadow, best.Value.Shadow) ?? MoreFree(node, best.Value.Node)))
+            {
+                best = (node, shadow);
             }
         }
 
         return best;
     }
 
+    /// <summary>True when shadow time <paramref name="a"/> comes before <paramref name="b"/> (unknown = never), false after, null when equal.</summary>
+    private static bool? Sooner(ShadowTime? a, ShadowTime? b) => (a, b) switch
+    {
+        (null, null) => null,
+        (not null, null) => true,
+        (null, not null) => false,
+        _ => a!.At == b!.At ? null : a.At < b.At,
+    };
+
     /// <summary>Why the starving job waits.</summary>
     public string HolderReason(NodeSlot node, TimeSpan after) => string.Create(
         CultureInfo.InvariantCulture,
-        $"reserved node {Node} for this job (waited {Hours(Waited)}, past {Hours(after)}): no node has {Request} free ({Node} has {node.Free}); no job ranked after it is placed there until it fits");
+        $"reserved node {Node} for this job (waited {Hours(Waited)}, past {Hours(after)}): no node has {Request} free ({Node} has {node.Free}); no job ranked after it is placed there until it fits")
+        + (Shadow is { } shadow ? string.Create(CultureInfo.InvariantCulture, $"; by the declared run times it fits there at {shadow.At:u}, and until then only jobs that end by that time or fit beside it start there") : string.Empty);
 
-    /// <summary>Why a job that would fit on the reserved node waits.</summary>
-    public string BlockedReason() => string.Create(
+    /// <summary>Why a job that would fit on the reserved node waits (<paramref name="expectedEnd"/>: its own expected end, null when it has no estimate).</summary>
+    public string BlockedReason(DateTimeOffset? expectedEnd = null) => string.Create(
         CultureInfo.InvariantCulture,
-        $"node {Node} has room but is reserved for job {JobId}, which has waited {Hours(Waited)} and fits no node yet");
+        $"node {Node} has room but is reserved for job {JobId}, which has waited {Hours(Waited)} and fits no node yet")
+        + (Shadow is not { } shadow ? string.Empty
+            : expectedEnd is { } end ? string.Create(CultureInfo.InvariantCulture, $"; this job would end at {end:u}, after {JobId}'s expected start at {shadow.At:u}, and needs more than the {shadow.Spare} left spare then")
+            : string.Create(CultureInfo.InvariantCulture, $"; this job declares no run time, so it could delay {JobId}'s expected start at {shadow.At:u}"));
 
     private static string Hours(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalHours:0.#} h");
 

@@ -214,6 +214,11 @@ public sealed class PoolPlanner
             {
                 return new Decision(DecisionKind.Place, node.Node, tier.Value, score, null, $"placed on {node.Node} ({tier.Value} tier)");
             }
+
+            if (Backfill(entry, Schedulable) is { } backfilled)
+            {
+                return new Decision(DecisionKind.Place, backfilled.Node, tier.Value, score, null, backfilled.Reason);
+            }
         }
 
         if (tier == Tier.Own && _options.Quotas && _options.Preemption && BorrowedRunning > 0 && _now - entry.QueuedAt >= _options.PreemptionDelay)
@@ -239,7 +244,7 @@ public sealed class PoolPlanner
 
         if (_reservation is { } reserved && Node(reserved.Node) is { } slot && Schedulable(slot.Mode) && slot.Free.Fits(entry.Request))
         {
-            return Decision.Wait(reserved.BlockedReason(), tier.Value, score);
+            return Decision.Wait(reserved.BlockedReason(ExpectedEnd(entry)), tier.Value, score);
         }
 
         return Decision.Wait(NoCapacityReason(entry, largest), tier.Value, score);
@@ -260,14 +265,50 @@ public sealed class PoolPlanner
         }
 
         var modes = NodeModes.TrainingModes(IsLong(entry));
-        if (NodeReservation.ChooseNode(entry.Request, NotDoomed(entry), m => modes.Contains(m)) is not { } node)
+        Func<NodeSlot, ShadowTime?>? shadowOf = null;
+        if (_options.Backfill)
+        {
+            var runningOn = AllRunning.ToLookup(r => r.Node, StringComparer.Ordinal);
+            shadowOf = n => ShadowTime.Of(n.Free, runningOn[n.Node], entry.Request, _now);
+        }
+
+        if (NodeReservation.ChooseNode(entry.Request, NotDoomed(entry), m => modes.Contains(m), shadowOf) is not ({ } node, var shadow))
         {
             return null;
         }
 
-        _reservation = new NodeReservation(node.Node, entry.JobId, entry.Request, ranked.Waited);
+        _reservation = new NodeReservation(node.Node, entry.JobId, entry.Request, ranked.Waited, shadow);
         return _reservation.HolderReason(node, _options.ReservationAfter);
     }
+
+    /// <summary>
+    /// With <see cref="SchedulingOptions.Backfill"/>: the reserved node for a job that fits no other node, when it fits
+    /// there now and does not delay the reserved job by the estimates (<see cref="ShadowTime.Admit"/>); null otherwise.
+    /// The reserved node is the last resort: a job that fits elsewhere goes there.
+    /// </summary>
+    private (string Node, string Reason)? Backfill(QueueEntry entry, Func<NodeMode, bool> schedulable)
+    {
+        if (!_options.Backfill || _reservation is not { Shadow: { } shadow } held
+            || Node(held.Node) is not { } slot || !schedulable(slot.Mode) || !slot.Free.Fits(entry.Request)
+            || (_reclaimBy.Count > 0 && IsDoomed(slot, entry)))
+        {
+            return null;
+        }
+
+        var end = ExpectedEnd(entry);
+        if (shadow.Admit(entry.Request, end) is null)
+        {
+            return null;
+        }
+
+        var how = end is { } e && e <= shadow.At
+            ? string.Create(CultureInfo.InvariantCulture, $"expected to end at {e:u}, before {held.JobId}'s expected start at {shadow.At:u}")
+            : string.Create(CultureInfo.InvariantCulture, $"in what {held.JobId} leaves spare there at its expected start at {shadow.At:u}");
+        return (held.Node, $"backfilled on reserved node {held.Node} ({how})");
+    }
+
+    /// <summary>When the job would end if it started now (its declared run time); null when it declares none.</summary>
+    private DateTimeOffset? ExpectedEnd(QueueEntry entry) => RunningJob.EndOf(_now, entry.ExpectedDuration);
 
     /// <summary>
     /// True when a request for GPUs cannot be placed any more in this pass: no GPU is free and nothing can be
@@ -279,7 +320,13 @@ public sealed class PoolPlanner
     public void CommitPlacement(QueueEntry entry, string node, Tier tier, double score, Resources nodeFreeAfter)
     {
         UpdateFree(node, nodeFreeAfter);
-        _started[entry.JobId] = new RunningJob(entry.JobId, entry.Department, node, entry.Request, tier, score, _now);
+        var started = RunningJob.Placed(entry, node, tier, score, _now);
+        _started[entry.JobId] = started;
+        if (_reservation is { Shadow: { } shadow } held && string.Equals(held.Node, node, StringComparison.Ordinal))
+        {
+            // A job backfilled onto the reserved node: one that runs past the shadow time uses up part of the spare.
+            _reservation = held with { Shadow = shadow.Admit(entry.Request, started.ExpectedEnd) };
+        }
         if (tier == Tier.Own)
         {
             _ownDelta[entry.Department] = _ownDelta.GetValueOrDefault(entry.Department) + entry.Request.Gpus;

@@ -56,11 +56,21 @@ public sealed class SchedulingOptions
     /// <summary>
     /// A starving job reserves a node: when a job that has waited <see cref="ReservationAfter"/> fits no node, the node that
     /// can host it and has the most free (GPUs, then CPU, then memory) is reserved for it, and no job ranked after it is
-    /// placed there (or preempts there) until it fits (YARN's node reservation; Slurm's backfill reservation without
-    /// durations). One reservation per pool, for the first such job in rank order, and one per job, in its first acceptable
+    /// placed there (or preempts there) until it fits, unless <see cref="Backfill"/> lets it (YARN's node reservation;
+    /// Slurm's backfill reservation). One reservation per pool, for the first such job in rank order, and one per job, in its first acceptable
     /// pool (a job offered to several pools does not hold a node in each); recomputed every pass.
     /// </summary>
     public bool Reservation { get; set; } = true;
+
+    /// <summary>
+    /// Backfilling past a reservation (EASY backfilling; Slurm's backfill scheduler, which trusts declared time limits): the
+    /// reserved job's expected start on its node (the shadow time) is computed from the expected ends of the jobs running
+    /// there (start + declared run time; a job without one, or past it, never ends), and a job ranked after it that fits no
+    /// other node may start on the reserved node when it is expected to end by then, or when it fits in what the node will
+    /// have spare beside the reserved job at that time. Nothing is backfilled when the shadow time cannot be estimated.
+    /// Only the declared run times are trusted: a run that overruns its estimate can delay the reserved job.
+    /// </summary>
+    public bool Backfill { get; set; } = true;
 
     /// <summary>How long a job waits before it may reserve a node: by default the aging cap's 8 h, where the score stops raising it.</summary>
     public TimeSpan ReservationAfter { get; set; } = TimeSpan.FromHours(8);

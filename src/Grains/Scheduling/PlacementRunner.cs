@@ -97,7 +97,7 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
         }
 
         queue.ForgetForwarded(entry.JobId);
-        ledger.Start(new RunningJob(entry.JobId, entry.Department, node, entry.Request, decision.Tier, decision.Score, now));
+        ledger.Start(RunningJob.Placed(entry, node, decision.Tier, decision.Score, now));
         Counts = (Counts.Placements + 1, Counts.Preemptions);
         metrics.Placed(placement, fallback: entry.Pools.IndexOf(pool) > 0);
         return true;
@@ -158,7 +158,7 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
                 {
                     // Offering the same placement again completes what the interrupted start left undone (ledger, driver).
                     await grains.GetGrain<IJobGrain>(jobId).TryStartAsync(p);
-                    ledger.Start(new RunningJob(jobId, job.Spec.Department, p.Node, p.Resources, p.Tier, 0, p.StartedAt));
+                    ledger.Start(RunningJob.Found(job.Spec, p));
                     queue.Remove(jobId, job.Attempts);
                 }
                 else

@@ -61,7 +61,7 @@ internal static partial class PoolRebuild
                 if (runsThere)
                 {
                     var job = jobs[i]!;
-                    ledger.Start(new RunningJob(owner, job.Spec.Department, node, job.Placement!.Resources, job.Placement.Tier, 0, job.Placement.StartedAt));
+                    ledger.Start(RunningJob.Found(job.Spec, job.Placement!));
                 }
             }
         }

@@ -4,7 +4,8 @@ namespace WPAI.Simulation.Policies;
 /// A scheduling policy to replay, as data. The flags mirror the core's scheduling options:
 /// quotas on/off, borrowing, queue order, head-of-line blocking, model fallback, right-sizing, preemption, placement,
 /// the utilization penalty and wait-time aging of the score, how victims are chosen and how long a job waits before it
-/// may preempt, whether age orders jobs past the aging cap, and after how long a starving job reserves a node (null: never). <see cref="Reproduces"/> and <see cref="LeavesOut"/> say, for a peer, what of the real system it keeps.
+/// may preempt, whether age orders jobs past the aging cap, after how long a starving job reserves a node (null: never),
+/// and whether later jobs are backfilled past that reservation by their declared run times. <see cref="Reproduces"/> and <see cref="LeavesOut"/> say, for a peer, what of the real system it keeps.
 /// </summary>
 public sealed record PolicyPreset(
     string Name,
@@ -24,4 +25,5 @@ public sealed record PolicyPreset(
     string Reproduces = "",
     string LeavesOut = "",
     bool AgePastCap = true,
-    TimeSpan? ReservationAfter = null);
+    TimeSpan? ReservationAfter = null,
+    bool Backfill = false);

@@ -5,7 +5,7 @@ namespace WPAI.Simulation.Policies;
 
 /// <summary>
 /// The policies a simulation can compare: WPAI, the peers a team would pick instead (a fixed static quota, Kueue,
-/// YARN's capacity scheduler), a shared FIFO, and three ablations of WPAI.
+/// YARN's capacity scheduler), a shared FIFO, and ablations of WPAI.
 /// </summary>
 public static class PolicyPresets
 {
@@ -13,9 +13,9 @@ public static class PolicyPresets
     public static TimeSpan YarnPreemptionDelay { get; } = TimeSpan.FromSeconds(3 + 15);
 
     public static PolicyPreset Wpai { get; } = new(
-        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work, model fallback, right-sizing, best fit, a node reserved for a job starving 8 h",
+        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work, model fallback, right-sizing, best fit, a node reserved for a job starving 8 h with backfilling past it by declared run times",
         Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: true, Preemption: true, PlacementKind.BestFit,
-        ReservationAfter: new Domain.Scheduling.SchedulingOptions().ReservationAfter);
+        ReservationAfter: new Domain.Scheduling.SchedulingOptions().ReservationAfter, Backfill: true);
 
     public static PolicyPreset StaticQuota { get; } = new(
         "static-quota", "status quo: each department only on its own integer quota per pool, FIFO, any acceptable model where it owns room, no right-sizing, no preemption",
@@ -49,9 +49,11 @@ public static class PolicyPresets
 
     public static PolicyPreset WpaiCappedAging { get; } = Wpai with { Name = "wpai-capped-aging", Description = "wpai where age stops ordering jobs at the aging cap (only the score orders past it)", AgePastCap = false };
 
-    public static PolicyPreset WpaiNoReservation { get; } = Wpai with { Name = "wpai-no-reservation", Description = "wpai without the node reservation for a starving job", ReservationAfter = null };
+    public static PolicyPreset WpaiNoReservation { get; } = Wpai with { Name = "wpai-no-reservation", Description = "wpai without the node reservation for a starving job (and so without backfilling)", ReservationAfter = null, Backfill = false };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation];
+    public static PolicyPreset WpaiNoBackfill { get; } = Wpai with { Name = "wpai-no-backfill", Description = "wpai whose node reservation keeps every later job off the reserved node (no backfilling by declared run times)", Backfill = false };
+
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

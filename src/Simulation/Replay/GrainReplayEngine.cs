@@ -91,6 +91,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         options.AgeOrdersPastCap = policy.AgePastCap;
         options.Reservation = policy.ReservationAfter is not null;
         options.ReservationAfter = policy.ReservationAfter ?? options.ReservationAfter;
+        options.Backfill = policy.Backfill;
         options.AutoPass = false;
     }
 
@@ -228,7 +229,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
             job.Gpus,
             job.CpuMilli,
             job.MemoryMib,
-            job.Duration,
+            job.Declared,
             Template: job.Template,
             Workload: new WorkloadProfile(job.GpuUtilization, job.GpuUtilization, job.CpuUtilization, Math.Min(1, job.CpuUtilization * 1.25)),
             Checkpointable: checkpointable);

@@ -51,6 +51,9 @@ public static class ReportWriter
         sb.AppendLine(Inv($"- Left out as unplaceable on the scaled fleet (no kept node of an acceptable model is large enough): {w.ExcludedUnplaceableJobs:N0} jobs."));
         sb.AppendLine(Inv($"- Jobs that accept any GPU model: {w.AnyModelJobs:N0}. Offered load at the trace's own pace: {w.NaturalOfferedLoad:0.000} (arrival window {w.ArrivalWindowHoursAtNaturalPace:N1} h)."));
         sb.AppendLine(Inv($"- Recurring templates: {w.TemplatedJobs:N0} jobs repeat {w.Templates:N0} templates ({w.Recurrence})."));
+        sb.AppendLine(w.DeclaredOverestimate > 1
+            ? Inv($"- Declared run times (what backfilling trusts): each job's duration × a seeded factor uniform on [1, {w.DeclaredOverestimate:0.##}]; the replay runs it for its duration.")
+            : "- Declared run times (what backfilling trusts): each job declares its true duration.");
         sb.AppendLine(Inv($"- {w.Departments.Length} departments; quotas per pool: {string.Join("; ", w.Quotas.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => q.Key + " " + string.Join("/", w.Departments.Select(d => q.Value[d]))))}."));
         sb.AppendLine().AppendLine("## Assumptions").AppendLine();
         foreach (var a in report.Assumptions)

@@ -30,6 +30,9 @@ public sealed record WorkloadSummary(
     /// <summary>Which jobs repeat a template (right-sizing reads their earlier runs).</summary>
     public Workload.Recurrence Recurrence { get; init; } = Workload.Recurrence.None;
 
+    /// <summary>Jobs declare their run time as the true duration × a factor uniform on [1, this] (<c>--declared-overestimate</c>).</summary>
+    public double DeclaredOverestimate { get; init; } = 1;
+
     /// <summary>Jobs that repeat a template, and the templates they form.</summary>
     public int TemplatedJobs { get; init; }
 

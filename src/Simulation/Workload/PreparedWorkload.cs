@@ -28,6 +28,9 @@ public sealed record PreparedWorkload(
     /// <summary>How jobs were put into recurring templates.</summary>
     public Recurrence Recurrence { get; init; } = Recurrence.None;
 
+    /// <summary>Jobs declare their run time as the true duration × a factor uniform on [1, this] (<see cref="WorkloadOptions.DeclaredOverestimate"/>).</summary>
+    public double DeclaredOverestimate { get; init; } = 1;
+
     /// <summary>Jobs that repeat a template, and the templates they form.</summary>
     public int TemplatedJobs { get; init; }
 

@@ -8,6 +8,7 @@ namespace WPAI.Simulation.Workload;
 /// <paramref name="Gpus"/> is the whole-GPU request (a GPU-sharing pod, <paramref name="GpuMilli"/> &lt; 1000, takes one whole GPU).
 /// <paramref name="GpuUtilization"/> and <paramref name="CpuUtilization"/> are the fractions of the request the job really uses.
 /// <paramref name="Template"/> names the recurring template the job repeats (null: it does not recur).
+/// <see cref="Duration"/> is how long it really runs; <see cref="Declared"/> is what it tells the platform at submit.
 /// </summary>
 public sealed record SimJob(
     string Id,
@@ -24,6 +25,12 @@ public sealed record SimJob(
     double CpuUtilization = 0,
     string? Template = null)
 {
+    /// <summary>The run time the job declares at submit (its estimate); null: it declares its true <see cref="Duration"/>.</summary>
+    public TimeSpan? DeclaredDuration { get; init; }
+
+    /// <summary>What the job is submitted with as its expected run time (<see cref="DeclaredDuration"/>, else <see cref="Duration"/>).</summary>
+    public TimeSpan Declared => DeclaredDuration ?? Duration;
+
     /// <summary>GPU demand in GPU-seconds (whole GPUs × duration).</summary>
     public double GpuSeconds => Gpus * Duration.TotalSeconds;
 

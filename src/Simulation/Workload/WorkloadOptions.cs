@@ -1,3 +1,5 @@
+using WPAI.Abstractions.Errors;
+
 namespace WPAI.Simulation.Workload;
 
 /// <summary>How a raw workload is turned into a replay: fleet scale, departments, quotas, filtering and load.</summary>
@@ -11,6 +13,21 @@ public sealed record WorkloadOptions(
 {
     /// <summary>The default cut-off between training jobs and long-running services.</summary>
     public static TimeSpan DefaultMaxDuration { get; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How much jobs over-declare their run time: each job declares its true duration × a seeded factor uniform on
+    /// [1, this] (Mu'alem and Feitelson's "f-model" with f = this − 1); 1 = every job declares its true duration.
+    /// </summary>
+    public double DeclaredOverestimate { get; init; } = 1;
+
+    /// <summary>Refuses an over-estimate factor below 1 (or not finite).</summary>
+    public static void ValidateOverestimate(double factor)
+    {
+        if (!(factor >= 1) || double.IsInfinity(factor))
+        {
+            throw new WpaiValidationException("--declared-overestimate", $"{factor} is not a factor of at least 1", "Give the largest factor by which jobs over-declare their run time, e.g. 3 (1 = declared exactly).");
+        }
+    }
 
     /// <summary>Which jobs repeat a template (none unless given).</summary>
     public Recurrence Recurrence { get; init; } = Recurrence.None;

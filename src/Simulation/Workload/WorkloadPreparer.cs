@@ -19,7 +19,9 @@ namespace WPAI.Simulation.Workload;
 /// among the departments whose jobs prefer that pool (<see cref="QuotaApportionment"/>);</item>
 /// <item>a gpu_spec naming a model twice keeps it once (counted in <see cref="PreparedWorkload.RepeatedModelJobs"/>);</item>
 /// <item>a seeded share of jobs repeat a template (<see cref="TemplateAssigner"/>, <see cref="WorkloadOptions.Recurrence"/>): the runs of a
-/// template share its department, its drawn model order and its utilization (each run × 1 ± the jitter).</item>
+/// template share its department, its drawn model order and its utilization (each run × 1 ± the jitter);</item>
+/// <item>each job declares its run time as its duration × a seeded factor uniform on [1, <see cref="WorkloadOptions.DeclaredOverestimate"/>]
+/// (what backfilling trusts; the replay still runs it for its duration).</item>
 /// </list>
 /// </summary>
 public static class WorkloadPreparer
@@ -108,6 +110,7 @@ public static class WorkloadPreparer
                 GpuUtilization = gpuUtilization,
                 CpuUtilization = cpuUtilization,
                 Template = template,
+                DeclaredDuration = Declared(job.Duration < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : job.Duration, options, job.Id),
             });
         }
 
@@ -143,9 +146,27 @@ public static class WorkloadPreparer
         {
             RepeatedModelJobs = repeated,
             Recurrence = recurrence,
+            DeclaredOverestimate = options.DeclaredOverestimate,
             TemplatedJobs = ordered.Count(j => j.Template is not null),
             Templates = ordered.Where(j => j.Template is not null).Select(j => j.Template).Distinct(StringComparer.Ordinal).Count(),
         };
+    }
+
+    /// <summary>
+    /// The run time a job declares: <paramref name="duration"/> × a seeded factor uniform on [1, the over-estimate], whole
+    /// seconds, at most the platform's longest run time; null (its true duration) when the over-estimate is 1.
+    /// </summary>
+    public static TimeSpan? Declared(TimeSpan duration, WorkloadOptions options, string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.DeclaredOverestimate <= 1)
+        {
+            return null;
+        }
+
+        var factor = 1 + ((options.DeclaredOverestimate - 1) * SeededHash.Unit(options.Seed, "declared", jobId));
+        var seconds = Math.Ceiling(duration.TotalSeconds * factor);
+        return TimeSpan.FromSeconds(Math.Min(seconds, Domain.Validation.Validate.MaxDuration.TotalSeconds));
     }
 
     /// <summary>A run's factor on its template's usage: uniform on 1 ± the jitter.</summary>
@@ -254,6 +275,8 @@ public static class WorkloadPreparer
         }
 
         options.Recurrence.Validate();
+        WorkloadOptions.ValidateOverestimate(options.DeclaredOverestimate);
+
         if (options.Departments < 1)
         {
             throw new WpaiValidationException("departments", $"{options.Departments} is not positive", "Use at least one department.");

@@ -30,7 +30,7 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
     [CommandOption("--days <N>"), Description("Synthetic arrival window in days (default 7).")]
     public string? Days { get; init; }
 
-    [CommandOption("--policies <LIST>"), Description("wpai, static-quota, kueue, yarn-capacity, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize, wpai-capped-aging, wpai-no-reservation (default wpai,static-quota,fifo).")]
+    [CommandOption("--policies <LIST>"), Description("wpai, static-quota, kueue, yarn-capacity, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize, wpai-capped-aging, wpai-no-reservation, wpai-no-backfill (default wpai,static-quota,fifo).")]
     public string? Policies { get; init; }
 
     [CommandOption("--offered-load <R>"), Description("GPU demand / (fleet GPUs × arrival window); compresses arrivals.")]
@@ -78,6 +78,9 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
     [CommandOption("--run-jitter <FRACTION>"), Description("Run-to-run variation of a template's GPU and CPU usage, uniform ± this (default 0.1).")]
     public string? RunJitter { get; init; }
 
+    [CommandOption("--declared-overestimate <F>"), Description("Jobs declare their run time as the true duration × a seeded factor uniform between 1 and F (default 3; 1 = exact); backfilling past a reservation trusts it.")]
+    public string? DeclaredOverestimate { get; init; }
+
     public override SimulationOptions ToOptions()
     {
         if (OfferedLoad is not null && SweepLoad is not null)
@@ -106,6 +109,7 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
             Sustainable = Sustainable,
             Criteria = Criteria(defaults.Criteria),
             Recurrence = Recurrence(defaults.Recurrence),
+            DeclaredOverestimate = DeclaredOverestimate is null ? defaults.DeclaredOverestimate : Quantities.ParseNumber(DeclaredOverestimate, "--declared-overestimate", "3"),
         };
         options.Validate();
         return options;
