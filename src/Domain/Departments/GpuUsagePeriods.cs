@@ -102,9 +102,9 @@ public sealed class GpuUsagePeriods(
         var seconds = (until - LastAccrual).TotalSeconds;
         if (seconds > 0)
         {
-            foreach (var group in running.GroupBy(r => r.Pool, StringComparer.Ordinal))
+            foreach (var (pool, gpus) in GpusByPool(running))
             {
-                currentGpuSeconds[group.Key] = currentGpuSeconds.GetValueOrDefault(group.Key) + (seconds * group.Sum(r => r.Resources.Gpus));
+                currentGpuSeconds[pool] = currentGpuSeconds.GetValueOrDefault(pool) + (seconds * gpus);
             }
         }
 
@@ -112,5 +112,35 @@ public sealed class GpuUsagePeriods(
         {
             LastAccrual = until;
         }
+    }
+
+    /// <summary>
+    /// GPUs held per pool, pools in the order of their first running job (the order <c>GroupBy</c> gave, so the sums
+    /// and the order new pools enter <c>currentGpuSeconds</c> are unchanged). A loop over a short list: a department
+    /// holds a few pools, and this runs on every start and end of its jobs, where the grouping's lookup, groupings and
+    /// delegates were about 3 % of the scheduling benchmark's CPU.
+    /// </summary>
+    private static List<(string Pool, int Gpus)> GpusByPool(IReadOnlyCollection<RunningAllocation> running)
+    {
+        var sums = new List<(string Pool, int Gpus)>(4);
+        foreach (var allocation in running)
+        {
+            var at = 0;
+            while (at < sums.Count && !string.Equals(sums[at].Pool, allocation.Pool, StringComparison.Ordinal))
+            {
+                at++;
+            }
+
+            if (at == sums.Count)
+            {
+                sums.Add((allocation.Pool, allocation.Resources.Gpus));
+            }
+            else
+            {
+                sums[at] = (allocation.Pool, sums[at].Gpus + allocation.Resources.Gpus);
+            }
+        }
+
+        return sums;
     }
 }

@@ -5,8 +5,8 @@ namespace WPAI.Domain.Mixing;
 /// <summary>One definition of a pool's inference demand, used by the urgency check and the policy's snapshot alike.</summary>
 public static class InferenceDemand
 {
-    /// <summary>Inference demand in GPUs: the services' desired replicas, pending ones included.</summary>
-    public static double Gpus(IEnumerable<ServiceDemand> demands) => demands.Sum(d => (double)d.DesiredReplicas * d.ReplicaResources.Gpus);
+    /// <summary>Inference demand in GPUs (or the pool's <paramref name="unit"/>): the services' desired replicas, pending ones included.</summary>
+    public static double Gpus(IEnumerable<ServiceDemand> demands, MixingUnit unit = default) => demands.Sum(d => (double)d.DesiredReplicas * unit.Amount(d.ReplicaResources));
 
     /// <summary>A service's replicas that are desired but not placed.</summary>
     public static int Pending(ServiceDemand demand)
@@ -18,7 +18,7 @@ public static class InferenceDemand
     /// <summary>The pool's replicas that are desired but not placed.</summary>
     public static int Pending(IEnumerable<ServiceDemand> demands) => demands.Sum(Pending);
 
-    /// <summary>The GPUs of each pending replica, one entry per replica, service by service.</summary>
-    public static IEnumerable<int> PendingReplicaGpus(IEnumerable<ServiceDemand> demands) =>
-        demands.SelectMany(d => Enumerable.Repeat(d.ReplicaResources.Gpus, Pending(d)));
+    /// <summary>The GPUs (or the pool's <paramref name="unit"/>) of each pending replica, one entry per replica, service by service.</summary>
+    public static IEnumerable<int> PendingReplicaGpus(IEnumerable<ServiceDemand> demands, MixingUnit unit = default) =>
+        demands.SelectMany(d => Enumerable.Repeat(unit.Amount(d.ReplicaResources), Pending(d)));
 }

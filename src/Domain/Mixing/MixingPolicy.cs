@@ -305,8 +305,16 @@ public static class MixingPolicy
     public static bool ReclaimIsUrgent(double demandGpus, int servingGpus, int pendingReplicas) =>
         pendingReplicas > 0 || demandGpus > servingGpus;
 
-    /// <summary>The GPUs of the nodes serving now (OnlineNormal only: a node draining back serves nothing yet).</summary>
-    public static int ServingGpus(IEnumerable<NodeView> views) => views.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => v.Spec.Gpus);
+    /// <summary>
+    /// The GPUs (CPU cores in a CPU pool, <see cref="MixingUnit"/>) of the nodes serving now (OnlineNormal only: a node
+    /// draining back serves nothing yet).
+    /// </summary>
+    public static int ServingGpus(IEnumerable<NodeView> views)
+    {
+        var all = views.ToList();
+        var unit = MixingUnit.Of(all);
+        return all.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => unit.Capacity(v.Spec));
+    }
 
     /// <summary>
     /// Whether a reclaim must kill now, from the pool's node views and its services' demand. Without <c>KillOnlyForRoom</c>,
@@ -320,15 +328,18 @@ public static class MixingPolicy
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(views);
         ArgumentNullException.ThrowIfNull(demands);
-        var serving = views.Where(v => v.Mode == NodeMode.OnlineNormal).ToList();
-        var servingGpus = ServingGpus(serving);
-        var demand = InferenceDemand.Gpus(demands);
+        var all = views.ToList();
+        var unit = MixingUnit.Of(all);
+        var servingGpus = ServingGpus(all);
+        var demand = InferenceDemand.Gpus(demands, unit);
         if (!settings.KillOnlyForRoom)
         {
             return ReclaimIsUrgent(demand, servingGpus, InferenceDemand.Pending(demands));
         }
 
-        return demand > servingGpus || !FitsPending(InferenceDemand.PendingReplicaGpus(demands), serving.Select(v => Math.Max(0, v.Spec.Gpus - v.Allocations.Sum(a => a.Resources.Gpus))));
+        var serving = all.Where(v => v.Mode == NodeMode.OnlineNormal);
+        return demand > servingGpus
+            || !FitsPending(InferenceDemand.PendingReplicaGpus(demands, unit), serving.Select(v => Math.Max(0, unit.Capacity(v.Spec) - v.Allocations.Sum(a => unit.Amount(a.Resources)))));
     }
 
     /// <summary>

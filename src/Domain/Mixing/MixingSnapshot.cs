@@ -5,7 +5,8 @@ namespace WPAI.Domain.Mixing;
 /// <summary>
 /// Everything the mixing policy decides on, gathered by the controller at <paramref name="Now"/>: the pool's nodes,
 /// the inference demand (GPUs of the services' desired replicas, pending ones included), the GPU size of each pending
-/// replica, and the forecast demand (empty without a forecast).
+/// replica, and the forecast demand (empty without a forecast). In a CPU pool every "GPU" amount is CPU cores
+/// (<see cref="MixingUnit"/>).
 /// </summary>
 public sealed record MixingSnapshot(
     DateTimeOffset Now,
@@ -23,15 +24,17 @@ public sealed record MixingSnapshot(
     {
         ArgumentNullException.ThrowIfNull(views);
         ArgumentNullException.ThrowIfNull(demands);
-        var nodes = views.Select(v => new MixingNode(
+        var all = views.ToList();
+        var unit = MixingUnit.Of(all);
+        var nodes = all.Select(v => new MixingNode(
             v.Spec.Name,
             v.Mode,
             v.TargetMode,
-            v.Spec.Gpus,
-            v.Allocations.Where(a => a.Kind == AllocationKind.InferenceReplica).Sum(a => a.Resources.Gpus),
-            [.. v.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => new TrainingRun(a.OwnerId, a.Resources.Gpus, a.Since, expectedEnds?.GetValueOrDefault(a.OwnerId) is { } end && end != default ? end : null))],
+            unit.Capacity(v.Spec),
+            v.Allocations.Where(a => a.Kind == AllocationKind.InferenceReplica).Sum(a => unit.Amount(a.Resources)),
+            [.. v.Allocations.Where(a => a.Kind == AllocationKind.TrainingJob).Select(a => new TrainingRun(a.OwnerId, unit.Amount(a.Resources), a.Since, expectedEnds?.GetValueOrDefault(a.OwnerId) is { } end && end != default ? end : null))],
             v.Transitions.LastOrDefault(t => t.From != t.To)?.At)).ToImmutableArray();
-        var pending = InferenceDemand.PendingReplicaGpus(demands).ToImmutableArray();
+        var pending = InferenceDemand.PendingReplicaGpus(demands, unit).ToImmutableArray();
 
         // Forecast demand per step: services without a forecast count with their current desired replicas.
         var steps = demands.Select(d => d.Forecast.IsDefault ? 0 : d.Forecast.Length).DefaultIfEmpty(0).Max();
@@ -39,10 +42,10 @@ public sealed record MixingSnapshot(
         for (var i = 0; i < steps; i++)
         {
             var at = demands.First(d => !d.Forecast.IsDefault && d.Forecast.Length > i).Forecast[i].At;
-            var gpus = demands.Sum(d => (double)(!d.Forecast.IsDefault && d.Forecast.Length > i ? d.Forecast[i].Replicas : d.DesiredReplicas) * d.ReplicaResources.Gpus);
+            var gpus = demands.Sum(d => (double)(!d.Forecast.IsDefault && d.Forecast.Length > i ? d.Forecast[i].Replicas : d.DesiredReplicas) * unit.Amount(d.ReplicaResources));
             forecast.Add(new DemandPoint(at, gpus));
         }
 
-        return new MixingSnapshot(now, nodes, InferenceDemand.Gpus(demands), pending, forecast.ToImmutable());
+        return new MixingSnapshot(now, nodes, InferenceDemand.Gpus(demands, unit), pending, forecast.ToImmutable());
     }
 }

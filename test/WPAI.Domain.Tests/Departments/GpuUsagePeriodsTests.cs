@@ -36,6 +36,21 @@ public sealed class GpuUsagePeriodsTests
     }
 
     [Fact]
+    public void Accrue_SumsInterleavedPools_AndAddsNewPoolsInTheOrderOfTheirFirstJob()
+    {
+        _seconds["P100"] = 10;
+        var periods = new GpuUsagePeriods(_seconds, _closed, T0, T0);
+
+        periods.Accrue(T0.AddMinutes(30), [Run("A100", 4), Run("T4", 2), Run("A100", 1), Run("V100", 3), Run("T4", 1)], ["T4"]);
+
+        Assert.Equal(["P100", "A100", "T4", "V100"], _seconds.Keys);
+        Assert.Equal(10.0, _seconds["P100"]);
+        Assert.Equal(5 * 1800.0, _seconds["A100"]);
+        Assert.Equal(3 * 1800.0, _seconds["T4"]);
+        Assert.Equal(3 * 1800.0, _seconds["V100"]);
+    }
+
+    [Fact]
     public void Accrue_ClosesEveryEndedPeriod_WithItsAverageGpus_AndZeroForIdlePools()
     {
         var periods = new GpuUsagePeriods(_seconds, _closed, T0, T0);
