@@ -11,42 +11,25 @@ namespace WPAI.Domain.Scheduling;
 public sealed record NodeReservation(string Node, string JobId, Resources Request, TimeSpan Waited, ShadowTime? Shadow = null)
 {
     /// <summary>
-    /// Of the schedulable nodes whose capacity can host <paramref name="request"/>, the one expected to fit it soonest:
-    /// with <paramref name="shadowOf"/> (backfilling, run times estimated) the one with the earliest shadow time, nodes
-    /// whose shadow time cannot be estimated after every node whose can; without it, or among equals, the one with the
-    /// most free GPUs, then CPU, then memory; ties by name. Null when none can host it.
+    /// Of the schedulable nodes whose capacity can host <paramref name="request"/>, the one with the most free GPUs, then
+    /// CPU, then memory (the one expected to fit it soonest, durations being unknown), ties by name; null when none can.
     /// </summary>
-    public static (NodeSlot Node, ShadowTime? Shadow)? ChooseNode(Resources request, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable, Func<NodeSlot, ShadowTime?>? shadowOf = null)
+    public static NodeSlot? ChooseNode(Resources request, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(schedulable);
-        (NodeSlot Node, ShadowTime? Shadow)? best = null;
+        NodeSlot? best = null;
         foreach (var node in nodes)
         {
-            if (!schedulable(node.Mode) || !node.Capacity.Fits(request))
+            if (schedulable(node.Mode) && node.Capacity.Fits(request) && (best is null || MoreFree(node, best)))
             {
-                continue;
-            }
-
-            var shadow = shadowOf?.Invoke(node);
-            if (best is null || (Sooner(shadow, best.Value.Shadow) ?? MoreFree(node, best.Value.Node)))
-            {
-                best = (node, shadow);
+                best = node;
             }
         }
 
         return best;
     }
-
-    /// <summary>True when shadow time <paramref name="a"/> comes before <paramref name="b"/> (unknown = never), false after, null when equal.</summary>
-    private static bool? Sooner(ShadowTime? a, ShadowTime? b) => (a, b) switch
-    {
-        (null, null) => null,
-        (not null, null) => true,
-        (null, not null) => false,
-        _ => a!.At == b!.At ? null : a.At < b.At,
-    };
 
     /// <summary>Why the starving job waits.</summary>
     public string HolderReason(NodeSlot node, TimeSpan after) => string.Create(

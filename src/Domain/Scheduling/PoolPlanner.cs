@@ -265,18 +265,14 @@ public sealed class PoolPlanner
         }
 
         var modes = NodeModes.TrainingModes(IsLong(entry));
-        Func<NodeSlot, ShadowTime?>? shadowOf = null;
-        if (_options.Backfill)
-        {
-            var runningOn = AllRunning.ToLookup(r => r.Node, StringComparer.Ordinal);
-            shadowOf = n => ShadowTime.Of(n.Free, runningOn[n.Node], entry.Request, _now);
-        }
-
-        if (NodeReservation.ChooseNode(entry.Request, NotDoomed(entry), m => modes.Contains(m), shadowOf) is not ({ } node, var shadow))
+        if (NodeReservation.ChooseNode(entry.Request, NotDoomed(entry), m => modes.Contains(m)) is not { } node)
         {
             return null;
         }
 
+        var shadow = _options.Backfill
+            ? ShadowTime.Of(node.Free, AllRunning.Where(r => string.Equals(r.Node, node.Node, StringComparison.Ordinal)), entry.Request, _now)
+            : null;
         _reservation = new NodeReservation(node.Node, entry.JobId, entry.Request, ranked.Waited, shadow);
         return _reservation.HolderReason(node, _options.ReservationAfter);
     }

@@ -101,35 +101,6 @@ public sealed class BackfillTests
         Assert.Equal("node n1 has room but is reserved for job big, which has waited 9 h and fits no node yet", Reasons(plan)["short"]);
     }
 
-    [Theory]
-    [InlineData(true, "n2")]   // by the estimates n2 frees 8 GPUs in 1 h, n1 in 10 h, n3 never (r3 has no estimate)
-    [InlineData(false, "n3")]  // without backfilling: the node with the most free GPUs
-    public void PlanPass_Reservation_GoesToTheNodeWithTheEarliestShadowTime_WhenRunTimesAreEstimated(bool backfill, string reserved)
-    {
-        var ledger = PoolLedger.Of(
-            "G3",
-            [Node("n1", 5), Node("n2", 4), Node("n3", 6)],
-            [Running("r1", "n1", 3, 10), Running("r2", "n2", 4, 1), Running("r3", "n3", 2, null)],
-            new Dictionary<string, int> { ["A"] = 32 }); // both jobs own tier: big (older, past the cap) ranks first
-        // "small" can be placed, so the pass plans (a pass where nothing can move reserves nothing).
-        var plan = PoolPlanner.PlanPass([Job("big", 8, 9, 10), Job("small", 1, 0.5, 100)], ledger, new SchedulingOptions { Backfill = backfill }, Now);
-
-        Assert.StartsWith($"reserved node {reserved} for this job", plan.Waiting.Single().Reason, StringComparison.Ordinal);
-        Assert.NotEqual(reserved, plan.Actions.Single().Decision.Node);
-    }
-
-    [Fact]
-    public void ChooseNode_UnknownShadowTimes_RankAfterKnownOnes_ThenMostFree()
-    {
-        var nodes = new[] { Node("a", 6), Node("b", 2), Node("c", 3) };
-        var shadows = new Dictionary<string, ShadowTime?> { ["a"] = null, ["b"] = new(Now.AddHours(5), Resources.None), ["c"] = new(Now.AddHours(5), Resources.None) };
-
-        var chosen = NodeReservation.ChooseNode(new Resources(8, 1, 1), nodes, _ => true, n => shadows[n.Node]);
-
-        Assert.Equal("c", chosen!.Value.Node.Node); // b and c tie on the shadow time; c has more free
-        Assert.Equal("a", NodeReservation.ChooseNode(new Resources(8, 1, 1), nodes, _ => true, _ => null)!.Value.Node.Node);
-    }
-
     [Fact]
     public void ShadowTime_JobsEndingTogether_FreeTheirResourcesTogether()
     {

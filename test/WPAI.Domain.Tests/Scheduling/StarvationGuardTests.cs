@@ -135,7 +135,7 @@ public sealed class NodeReservationTests
     {
         var nodes = new[] { Node("small", 4, capacity: 4), Node("down", 7, NodeMode.Down), Node("a", 3), Node("b", 6) };
         var modes = NodeModes.TrainingModes(longRunning: false);
-        Assert.Equal("b", NodeReservation.ChooseNode(new Resources(8, 1, 1), nodes, m => modes.Contains(m))!.Value.Node.Node);
+        Assert.Equal("b", NodeReservation.ChooseNode(new Resources(8, 1, 1), nodes, m => modes.Contains(m))!.Node);
         Assert.Null(NodeReservation.ChooseNode(new Resources(16, 1, 1), nodes, m => modes.Contains(m)));
     }
 
