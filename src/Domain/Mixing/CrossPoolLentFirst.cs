@@ -16,28 +16,8 @@ public static class CrossPoolLentFirst
     /// now (<see cref="DateTimeOffset.MaxValue"/> when such a node has no forecast: lent for good), or null when no lent
     /// node has room. A job fits that pool's lent capacity when its expected end is at or before this time.
     /// </summary>
-    public static DateTimeOffset? LentRoomUntil(Resources request, IEnumerable<NodeSlot> nodes, IReadOnlyDictionary<string, DateTimeOffset> reclaimBy)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(nodes);
-        ArgumentNullException.ThrowIfNull(reclaimBy);
-        DateTimeOffset? latest = null;
-        foreach (var node in nodes)
-        {
-            if (node.Mode != NodeMode.OfflineNormal || !node.Free.Fits(request))
-            {
-                continue;
-            }
-
-            var by = reclaimBy.TryGetValue(node.Node, out var at) ? at : DateTimeOffset.MaxValue;
-            if (latest is null || by > latest)
-            {
-                latest = by;
-            }
-        }
-
-        return latest;
-    }
+    public static DateTimeOffset? LentRoomUntil(Resources request, IEnumerable<NodeSlot> nodes, IReadOnlyDictionary<string, DateTimeOffset> reclaimBy) =>
+        RunTimeMatch.LentRoom(request, nodes, reclaimBy).Select(r => (DateTimeOffset?)r.ReclaimBy).Max();
 
     /// <summary>
     /// The job's pools in the order to try them: the first pool whose lent room (<paramref name="lentRoomUntil"/>, one per

@@ -21,14 +21,8 @@ public static class RunTimeMatch
         var end = now + expectedDuration;
         NodeSlot? best = null;
         var bestBy = DateTimeOffset.MaxValue;
-        foreach (var node in nodes)
+        foreach (var (node, by) in LentRoom(request, nodes, reclaimBy))
         {
-            if (node.Mode != NodeMode.OfflineNormal || !node.Free.Fits(request))
-            {
-                continue;
-            }
-
-            var by = reclaimBy.TryGetValue(node.Node, out var at) ? at : DateTimeOffset.MaxValue;
             if (by < end)
             {
                 continue;
@@ -41,5 +35,20 @@ public static class RunTimeMatch
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// The lent (OfflineNormal) nodes with room for <paramref name="request"/> now, each with its expected reclaim time
+    /// (<see cref="DateTimeOffset.MaxValue"/> when none is forecast: lent for good).
+    /// </summary>
+    public static IEnumerable<(NodeSlot Node, DateTimeOffset ReclaimBy)> LentRoom(
+        Resources request, IEnumerable<NodeSlot> nodes, IReadOnlyDictionary<string, DateTimeOffset> reclaimBy)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(reclaimBy);
+        return nodes
+            .Where(n => n.Mode == NodeMode.OfflineNormal && n.Free.Fits(request))
+            .Select(n => (n, reclaimBy.TryGetValue(n.Node, out var at) ? at : DateTimeOffset.MaxValue));
     }
 }
