@@ -62,7 +62,7 @@ public static class MixingRendering
         {
             yield return ("Verdict", m.Summary);
         }
-        var usage = Invariant($"{m.UsageRate:0.00} ({m.DemandGpus:0.##} GPUs of inference demand on {m.OnlineGpus} online GPUs)");
+        var usage = Invariant($"{m.UsageRate:0.00} ({m.DemandGpus:0.##} {m.Unit} of inference demand on {m.OnlineGpus} online {m.Unit})");
         if (m.ForecastRate is { } f)
         {
             usage += Invariant($", forecast {f:0.00}");

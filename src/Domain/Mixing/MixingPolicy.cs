@@ -148,7 +148,7 @@ public static class MixingPolicy
         var measured = Invariant($"usage {rate:0.00}")
             + (forecastRate is { } fr ? Invariant($", forecast {fr:0.00}") : string.Empty)
             + (pending.Length > 0 ? Invariant($", {pending.Length} replicas pending") : string.Empty);
-        var details = Invariant($"usage {rate:0.00} ({demand:0.##} of {cap} online GPUs)")
+        var details = Invariant($"usage {rate:0.00} ({demand:0.##} of {cap} online {snapshot.Unit})")
             + (forecastRate is { } f2 ? Invariant($", forecast {f2:0.00} within {settings.LookAheadHorizon:g}") : string.Empty)
             + (pending.Length > 0 ? Invariant($", {pending.Length} replicas pending") : string.Empty);
 
@@ -177,12 +177,12 @@ public static class MixingPolicy
             case MixingPolicyKind.TimeWindow:
                 if (urgent)
                 {
-                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, limit: 1.0, ignoreDwell: true, $"{measured}: replicas pending, no room online");
+                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, limit: 1.0, ignoreDwell: true, $"{measured}: replicas pending, no room online", snapshot.Unit);
                     verdict = "reclaim: replicas pending";
                 }
                 else
                 {
-                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, r => r <= settings.MaxRate, Invariant($"{measured}, inside the lending window"));
+                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, r => r <= settings.MaxRate, Invariant($"{measured}, inside the lending window"), snapshot.Unit);
                     verdict = "inside the lending window";
                 }
 
@@ -195,7 +195,7 @@ public static class MixingPolicy
                     var why = urgent ? "replicas pending, no room online"
                         : rate > settings.MaxRate ? Invariant($"above max {settings.MaxRate:0.00}")
                         : Invariant($"forecast peak above max {settings.MaxRate:0.00}");
-                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, $"{measured}: {why}");
+                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, $"{measured}: {why}", snapshot.Unit);
                     verdict = $"reclaim: {why}";
                 }
                 else if (settings.LendToForecast && valley is { } sized)
@@ -203,14 +203,14 @@ public static class MixingPolicy
                     // Forecast-sized lending: keep online only what the forecast peak needs at the target rate, lend the rest.
                     var low = Math.Max(effective, sized);
                     var why = Invariant($"{measured}, forecast peak {Rate(low, cap):0.00} within {settings.ValleyHorizon:g}: online sized to {settings.LendTargetRate:0.00}");
-                    Lend(handovers, nodes, now, settings, cap, free, pending, low, r => r <= settings.LendTargetRate, why);
+                    Lend(handovers, nodes, now, settings, cap, free, pending, low, r => r <= settings.LendTargetRate, why, snapshot.Unit);
                     verdict = Invariant($"sized to the forecast at {settings.LendTargetRate:0.00}");
                 }
                 else if (rate < settings.MinRate || (settings.LendOnValley && valley is { } v && Rate(Math.Max(v, demand), cap) < mid))
                 {
                     var low = Math.Max(effective, valley ?? 0);
                     var why = rate < settings.MinRate ? Invariant($"{measured} < min {settings.MinRate:0.00}") : Invariant($"{measured}, forecast valley {Rate(low, cap):0.00} within {settings.ValleyHorizon:g}");
-                    Lend(handovers, nodes, now, settings, cap, free, pending, low, r => r < mid, why);
+                    Lend(handovers, nodes, now, settings, cap, free, pending, low, r => r < mid, why, snapshot.Unit);
                     verdict = rate < settings.MinRate ? Invariant($"below min {settings.MinRate:0.00}") : "forecast valley";
                 }
                 else
@@ -433,7 +433,8 @@ public static class MixingPolicy
         double effective,
         double limit,
         bool ignoreDwell,
-        string reason)
+        string reason,
+        MixingUnit unit)
     {
         var candidates = ReclaimOrder(settings, nodes.Where(n => n.Mode == NodeMode.OfflineNormal && (ignoreDwell || DwellOver(n, now, settings.MinDwell))), now);
         var freeNow = new List<int>(free);
@@ -447,7 +448,7 @@ public static class MixingPolicy
             var order = settings.ReclaimSoonestEnding
                 ? (node.FreeAt(now) == DateTimeOffset.MaxValue ? "jobs end soonest (an end unknown)" : Invariant($"jobs end soonest (free at {node.FreeAt(now):u})"))
                 : "least work lost";
-            handovers.Add(new Handover(node.Name, NodeMode.OnlineNormal, Invariant($"{reason}; {order} ({node.LostWork(now):0.##} GPU-h, {(node.Jobs.IsDefault ? 0 : node.Jobs.Length)} jobs)")));
+            handovers.Add(new Handover(node.Name, NodeMode.OnlineNormal, Invariant($"{reason}; {order} ({node.LostWork(now):0.##} {unit.Hours}, {(node.Jobs.IsDefault ? 0 : node.Jobs.Length)} jobs)")));
             cap += node.Gpus;
             freeNow.Add(node.Gpus);
         }
@@ -463,7 +464,8 @@ public static class MixingPolicy
         ImmutableArray<int> pending,
         double effective,
         Func<double, bool> rateAllows,
-        string reason)
+        string reason,
+        MixingUnit unit)
     {
         var freeTotal = free.Sum();
         var pendingTotal = pending.Sum();
@@ -481,7 +483,7 @@ public static class MixingPolicy
                 continue;
             }
 
-            handovers.Add(new Handover(node.Name, NodeMode.OfflineNormal, Invariant($"{reason}; least used ({node.ReplicaGpus}/{node.Gpus} GPUs serve replicas), usage after {Rate(effective, after):0.00}")));
+            handovers.Add(new Handover(node.Name, NodeMode.OfflineNormal, Invariant($"{reason}; least used ({node.ReplicaGpus}/{node.Gpus} {unit} serve replicas), usage after {Rate(effective, after):0.00}")));
             cap = after;
             freeTotal -= node.Gpus;
         }

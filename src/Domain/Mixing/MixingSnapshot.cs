@@ -6,14 +6,15 @@ namespace WPAI.Domain.Mixing;
 /// Everything the mixing policy decides on, gathered by the controller at <paramref name="Now"/>: the pool's nodes,
 /// the inference demand (GPUs of the services' desired replicas, pending ones included), the GPU size of each pending
 /// replica, and the forecast demand (empty without a forecast). In a CPU pool every "GPU" amount is CPU cores
-/// (<see cref="MixingUnit"/>).
+/// (<see cref="MixingUnit"/>, <paramref name="Unit"/>).
 /// </summary>
 public sealed record MixingSnapshot(
     DateTimeOffset Now,
     ImmutableArray<MixingNode> Nodes,
     double DemandGpus,
     ImmutableArray<int> PendingReplicaGpus,
-    ImmutableArray<DemandPoint> Forecast)
+    ImmutableArray<DemandPoint> Forecast,
+    MixingUnit Unit = default)
 {
     /// <summary>
     /// The snapshot of the pool's node views and its services' demand at <paramref name="now"/>; <paramref name="expectedEnds"/>
@@ -46,6 +47,6 @@ public sealed record MixingSnapshot(
             forecast.Add(new DemandPoint(at, gpus));
         }
 
-        return new MixingSnapshot(now, nodes, InferenceDemand.Gpus(demands, unit), pending, forecast.ToImmutable());
+        return new MixingSnapshot(now, nodes, InferenceDemand.Gpus(demands, unit), pending, forecast.ToImmutable(), unit);
     }
 }

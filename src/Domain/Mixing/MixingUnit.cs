@@ -52,5 +52,8 @@ public readonly record struct MixingUnit
         return IsCpuCores ? spec.CpuMilli / 1000 : spec.Gpus;
     }
 
+    /// <summary>The unit's hours as reasons write them: GPU-h or core-h.</summary>
+    public string Hours => IsCpuCores ? "core-h" : "GPU-h";
+
     public override string ToString() => IsCpuCores ? "CPU cores" : "GPUs";
 }

@@ -111,7 +111,7 @@ public sealed partial class MixingControllerGrain(
 
         await GrainFactory.GetGrain<IPoolSchedulerGrain>(Pool).SetReclaimForecastAsync(plan.ReclaimBy);
         (S.LastTick, S.OnlineGpus, S.DemandGpus, S.PendingReplicas) = (now, plan.OnlineGpus, plan.DemandGpus, pendingReplicas);
-        (S.UsageRate, S.ForecastRate, S.Summary) = (plan.UsageRate, plan.ForecastRate, plan.Summary);
+        (S.UsageRate, S.ForecastRate, S.Summary, S.Unit) = (plan.UsageRate, plan.ForecastRate, plan.Summary, before.Unit.ToString());
         S.LentNodes = [.. views.Values.Where(v => v.Mode == NodeMode.OfflineNormal).Select(v => v.Spec.Name).Order(StringComparer.Ordinal)];
         S.Draining = [.. views.Values.Where(v => v.Mode == NodeMode.Unnormal).Select(v => v.Spec.Name).Order(StringComparer.Ordinal)];
         await state.WriteStateAsync();
@@ -191,5 +191,5 @@ public sealed partial class MixingControllerGrain(
 
     private MixingView View() =>
         new(Pool, RequireSettings(), S.LastTick, S.OnlineGpus, S.DemandGpus, S.PendingReplicas, S.UsageRate, S.ForecastRate,
-            [.. S.LentNodes], [.. S.Draining], S.Lent, S.Reclaimed, S.Kills, [.. S.Decisions], S.Summary);
+            [.. S.LentNodes], [.. S.Draining], S.Lent, S.Reclaimed, S.Kills, [.. S.Decisions], S.Summary, S.Unit);
 }

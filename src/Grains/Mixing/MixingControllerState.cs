@@ -23,6 +23,10 @@ public sealed class MixingControllerState
     [Id(3)]
     public double DemandGpus { get; set; }
 
+    /// <summary>What the amounts count, as of the last tick: "GPUs" or "CPU cores".</summary>
+    [Id(14)]
+    public string Unit { get; set; } = "GPUs";
+
     [Id(4)]
     public int PendingReplicas { get; set; }
 

@@ -40,6 +40,8 @@ public sealed class MixingUnitTests
         Assert.Equal([32, 32, 32], snapshot.Nodes.Select(n => n.Gpus));
         var plan = MixingPolicy.Decide(MixingSettings.Default, snapshot);
         Assert.Equal(["c2", "c3"], plan.Handovers.Where(h => h.Target == NodeMode.OfflineNormal).Select(h => h.Node).Order(StringComparer.Ordinal));
+        Assert.All(plan.Handovers, h => Assert.Contains("/32 CPU cores serve replicas", h.Reason, StringComparison.Ordinal)); // counted in cores, said in cores
+        Assert.Equal(MixingUnit.CpuCores, snapshot.Unit);
     }
 
     [Fact]

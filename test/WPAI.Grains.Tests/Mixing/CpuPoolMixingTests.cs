@@ -31,6 +31,7 @@ public sealed class CpuPoolMixingTests(InferenceClusterFixture fixture)
         Assert.DoesNotContain(decisions, d => d.Node == replicaNode);
         var view = await _p.Controller.GetAsync();
         Assert.Equal(96, view.OnlineGpus); // CPU cores, measured before lending
+        Assert.Equal("CPU cores", view.Unit);
         Assert.Equal(1.0 / 96, view.UsageRate, 9);
         foreach (var node in lent)
         {
