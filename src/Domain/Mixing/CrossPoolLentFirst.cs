@@ -33,12 +33,11 @@ public static class CrossPoolLentFirst
             throw new ArgumentException($"one lent-room time per pool: {pools.Length} pools, {lentRoomUntil.Count} times", nameof(lentRoomUntil));
         }
 
-        if (expectedDuration <= TimeSpan.Zero)
+        if (RunningJob.EndOf(now, expectedDuration) is not { } end)
         {
             return pools;
         }
 
-        var end = now + expectedDuration;
         for (var i = 0; i < pools.Length; i++)
         {
             if (lentRoomUntil[i] is { } until && until >= end)

@@ -312,9 +312,11 @@ public static class MixingPolicy
     public static int ServingGpus(IEnumerable<NodeView> views)
     {
         var all = views.ToList();
-        var unit = MixingUnit.Of(all);
-        return all.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => unit.Capacity(v.Spec));
+        return ServingGpus(all, MixingUnit.Of(all));
     }
+
+    private static int ServingGpus(IEnumerable<NodeView> views, MixingUnit unit) =>
+        views.Where(v => v.Mode == NodeMode.OnlineNormal).Sum(v => unit.Capacity(v.Spec));
 
     /// <summary>
     /// Whether a reclaim must kill now, from the pool's node views and its services' demand. Without <c>KillOnlyForRoom</c>,
@@ -330,7 +332,7 @@ public static class MixingPolicy
         ArgumentNullException.ThrowIfNull(demands);
         var all = views.ToList();
         var unit = MixingUnit.Of(all);
-        var servingGpus = ServingGpus(all);
+        var servingGpus = ServingGpus(all, unit);
         var demand = InferenceDemand.Gpus(demands, unit);
         if (!settings.KillOnlyForRoom)
         {

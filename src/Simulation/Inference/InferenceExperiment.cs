@@ -121,12 +121,11 @@ public static class InferenceExperiment
             foreach (var baseline in options.Policies.Where(p => p is "hpa" or "kpa"))
             {
                 var baselineValidation = validation.First(r => r.Policy == $"validation:{baseline}");
-                var settings = WpaiTuner.ChooseAtSlo(tried, baselineValidation);
-                var chosenValidation = tried.First(t => ReferenceEquals(t.Settings, settings)).Run.SloViolationMinutes;
+                var (settings, chosenValidation) = WpaiTuner.ChooseAtSlo(tried, baselineValidation);
                 var run = ReferenceEquals(settings, tuned) && runs.FirstOrDefault(r => r.Policy == "wpai") is { } same
                     ? same // the same settings as wpai's: the same replay
                     : (await GrainInferenceReplay.RunAsync(series, evalStart, "wpai", staticReplicas, maxReplicas, options, settings, cancellationToken)).Run;
-                atSlo.Add(new WpaiAtSloResult(baseline, settings, baselineValidation.SloViolationMinutes, chosenValidation, run with { Policy = $"wpai@{baseline}-slo" }));
+                atSlo.Add(new WpaiAtSloResult(baseline, settings, baselineValidation.SloViolationMinutes, chosenValidation.SloViolationMinutes, run with { Policy = $"wpai@{baseline}-slo" }));
             }
 
             wpaiAtSlo = atSlo.ToImmutable();

@@ -56,22 +56,22 @@ public static class WpaiTuner
         ArgumentNullException.ThrowIfNull(tried);
         ArgumentNullException.ThrowIfNull(hpa);
         ArgumentNullException.ThrowIfNull(kpa);
-        return Cheapest(tried, hpa.ReplicaHours, Math.Min(hpa.SloViolationMinutes, kpa.SloViolationMinutes) * sloBudget);
+        return Cheapest(tried, hpa.ReplicaHours, Math.Min(hpa.SloViolationMinutes, kpa.SloViolationMinutes) * sloBudget).Settings;
     }
 
     /// <summary>
     /// The candidate tuned to a baseline's SLO (the other direction of the iso-SLO comparison): the cheapest on the
     /// validation part whose SLO-violation minutes there are at most the baseline's, else the fewest minutes (ties: the
-    /// cheaper). No hours condition: the question is what wpai costs at the baseline's SLO.
+    /// cheaper), with its validation run. No hours condition: the question is what wpai costs at the baseline's SLO.
     /// </summary>
-    public static WpaiSettings ChooseAtSlo(IReadOnlyList<(WpaiSettings Settings, PolicyRun Run)> tried, PolicyRun baseline)
+    public static (WpaiSettings Settings, PolicyRun Run) ChooseAtSlo(IReadOnlyList<(WpaiSettings Settings, PolicyRun Run)> tried, PolicyRun baseline)
     {
         ArgumentNullException.ThrowIfNull(tried);
         ArgumentNullException.ThrowIfNull(baseline);
         return Cheapest(tried, double.PositiveInfinity, baseline.SloViolationMinutes);
     }
 
-    private static WpaiSettings Cheapest(IReadOnlyList<(WpaiSettings Settings, PolicyRun Run)> tried, double maxHours, double budget)
+    private static (WpaiSettings Settings, PolicyRun Run) Cheapest(IReadOnlyList<(WpaiSettings Settings, PolicyRun Run)> tried, double maxHours, double budget)
     {
         var admissible = tried.Where(t => t.Run.ReplicaHours <= maxHours + 1e-9).ToList();
         var pool = admissible.Count > 0 ? admissible : [.. tried];
@@ -89,7 +89,7 @@ public static class WpaiTuner
             }
         }
 
-        return best?.Settings ?? throw new ArgumentException("no candidate was replayed", nameof(tried));
+        return best ?? throw new ArgumentException("no candidate was replayed", nameof(tried));
     }
 
     private static bool Fits(PolicyRun run, double budget) => run.SloViolationMinutes <= budget + 1e-9;

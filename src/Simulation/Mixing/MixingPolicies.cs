@@ -75,18 +75,26 @@ public static class MixingPolicies
         "wpai-mixing-all", "wpai-mixing-all-five plus kills only for room, placing on reclaim and cross-pool lent-first placement",
         WpaiMixingAllFive.Settings with { KillOnlyForRoom = true, PlaceOnReclaim = true }, MatchRunTime: true, LentFirstAcrossPools: true);
 
-    public static MixingPolicy WpaiMixingAllNoRoom { get; } = new(
-        "wpai-mixing-all-no-room", "wpai-mixing-all without kills only for room (ablation)", WpaiMixingAll.Settings with { KillOnlyForRoom = false }, MatchRunTime: true, LentFirstAcrossPools: true);
+    public static MixingPolicy WpaiMixingAllNoRoom { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-no-room", Description = "wpai-mixing-all without kills only for room (ablation)", Settings = WpaiMixingAll.Settings with { KillOnlyForRoom = false },
+    };
 
-    public static MixingPolicy WpaiMixingAllNoPlace { get; } = new(
-        "wpai-mixing-all-no-place", "wpai-mixing-all without placing on reclaim (ablation)", WpaiMixingAll.Settings with { PlaceOnReclaim = false }, MatchRunTime: true, LentFirstAcrossPools: true);
+    public static MixingPolicy WpaiMixingAllNoPlace { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-no-place", Description = "wpai-mixing-all without placing on reclaim (ablation)", Settings = WpaiMixingAll.Settings with { PlaceOnReclaim = false },
+    };
 
-    public static MixingPolicy WpaiMixingAllNoCrossPool { get; } = new(
-        "wpai-mixing-all-no-cross-pool", "wpai-mixing-all without cross-pool lent-first placement (ablation)", WpaiMixingAll.Settings, MatchRunTime: true);
+    public static MixingPolicy WpaiMixingAllNoCrossPool { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-no-cross-pool", Description = "wpai-mixing-all without cross-pool lent-first placement (ablation)", LentFirstAcrossPools = false,
+    };
 
-    public static MixingPolicy WpaiMixingAllCheckpoint { get; } = new(
-        "wpai-mixing-all-checkpoint", "wpai-mixing-all, and jobs that declared themselves checkpointable lose only the run time since their last checkpoint on a reclaim",
-        WpaiMixingAll.Settings, MatchRunTime: true, Checkpoint: true, LentFirstAcrossPools: true);
+    public static MixingPolicy WpaiMixingAllCheckpoint { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-checkpoint", Checkpoint = true,
+        Description = "wpai-mixing-all, and jobs that declared themselves checkpointable lose only the run time since their last checkpoint on a reclaim",
+    };
 
     /// <summary>Every policy, in the order reports list them.</summary>
     public static ImmutableArray<MixingPolicy> All { get; } =

@@ -63,9 +63,9 @@ public sealed class WpaiTunerTests
 
         // 31 minutes is over HPA's 30; of the two within, the cheaper wins (45 h); the wpai rule proper would take the
         // same here only because it is also within HPA's hours.
-        Assert.Equal(0.9, WpaiTuner.ChooseAtSlo(tried, hpa).Quantile);
-        Assert.Equal(0.75, WpaiTuner.ChooseAtSlo(tried, Run(10, 1)).Quantile); // only 10 minutes fit, dearer than the baseline or not
-        Assert.Equal(0.75, WpaiTuner.ChooseAtSlo(tried, Run(5, 100)).Quantile); // none fits: the fewest minutes
+        Assert.Equal(0.9, WpaiTuner.ChooseAtSlo(tried, hpa).Settings.Quantile);
+        Assert.Equal(0.75, WpaiTuner.ChooseAtSlo(tried, Run(10, 1)).Settings.Quantile); // only 10 minutes fit, dearer than the baseline or not
+        Assert.Equal(0.75, WpaiTuner.ChooseAtSlo(tried, Run(5, 100)).Settings.Quantile); // none fits: the fewest minutes
     }
 
     [Fact]
