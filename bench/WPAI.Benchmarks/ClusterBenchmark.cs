@@ -45,11 +45,11 @@ internal static class ClusterBenchmark
         var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: true);
 
         Console.WriteLine();
-        Console.WriteLine("| silos | placement | jobs | placements/s | p50 submit→placed (ms) | p99 (ms) | wall (s) | CPU ms/placement (silos + PostgreSQL + client) | silos | PostgreSQL | client | network KB sent by silos/job | jobs on their pool's silo |");
-        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| silos | placement | jobs | placements/s | p50 submit→placed (ms) | p99 (ms) | wall (s) | CPU ms/placement (silos + PostgreSQL + client) | silos | PostgreSQL | client | jobs on their pool's silo |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in new[] { one, random, two })
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Silos} | {r.Placement} | {r.Jobs} | {r.PlacementsPerSecond:0} | {r.P50Ms:0} | {r.P99Ms:0} | {r.Seconds:0.0} | {r.CpuMsPerPlacement:0.00} | {r.SiloCpuMs / r.Jobs:0.00} | {r.PostgresCpuMs / r.Jobs:0.00} | {r.ClientCpuMs / r.Jobs:0.00} | {r.SentKbPerJob:0.0} | {r.JobsOnPoolSilo:P0} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Silos} | {r.Placement} | {r.Jobs} | {r.PlacementsPerSecond:0} | {r.P50Ms:0} | {r.P99Ms:0} | {r.Seconds:0.0} | {r.CpuMsPerPlacement:0.00} | {r.SiloCpuMs / r.Jobs:0.00} | {r.PostgresCpuMs / r.Jobs:0.00} | {r.ClientCpuMs / r.Jobs:0.00} | {r.JobsOnPoolSilo:P0} |"));
         }
 
         var ratio = two.PlacementsPerSecond / one.PlacementsPerSecond;
@@ -73,7 +73,6 @@ internal static class ClusterBenchmark
                     {
                         silos = r.Silos,
                         placement = r.Placement,
-                        sentKbPerJob = r.SentKbPerJob,
                         jobsOnPoolSilo = r.JobsOnPoolSilo,
                         placementsPerSecond = r.PlacementsPerSecond,
                         cpuMsPerPlacement = r.CpuMsPerPlacement,
@@ -83,7 +82,7 @@ internal static class ClusterBenchmark
                         seconds = r.Seconds,
                     }),
                     twoOverOne = ratio,
-                    twoRandomPlacement = new { placementsPerSecond = random.PlacementsPerSecond, cpuMsPerPlacement = random.CpuMsPerPlacement, sentKbPerJob = random.SentKbPerJob, jobsOnPoolSilo = random.JobsOnPoolSilo },
+                    twoRandomPlacement = new { placementsPerSecond = random.PlacementsPerSecond, cpuMsPerPlacement = random.CpuMsPerPlacement, jobsOnPoolSilo = random.JobsOnPoolSilo },
                     twoRandomOverOne = random.PlacementsPerSecond / one.PlacementsPerSecond,
                     quick,
                     cores = Environment.ProcessorCount,
@@ -141,7 +140,6 @@ internal static class ClusterBenchmark
             TimeSpan Postgres() => postgres.Postmaster is { } pm ? ProcessCpu.OfTree(pm) : TimeSpan.Zero;
             var management = clients[0].ClusterClient.GetGrain<IManagementGrain>(0);
             var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
-            var sentBefore = await SentBytesAsync(management, hosts);
             var (silosBefore, postgresBefore, clientBefore) = (Silos(), Postgres(), self.TotalProcessorTime);
             var clock = Stopwatch.StartNew();
             await RunBatchAsync(clients, "job", jobs, WarmUpJobs);
@@ -150,7 +148,6 @@ internal static class ClusterBenchmark
             var siloCpu = (Silos() - silosBefore).TotalMilliseconds;
             var postgresCpu = (Postgres() - postgresBefore).TotalMilliseconds;
             var clientCpu = (self.TotalProcessorTime - clientBefore).TotalMilliseconds;
-            var sentKbPerJob = (await SentBytesAsync(management, hosts) - sentBefore) / 1024.0 / jobs;
             var jobsOnPoolSilo = await JobsOnPoolSiloAsync(management, hosts);
 
             var sample = Enumerable.Range(0, jobs).Where(i => i % Math.Max(1, jobs / 500) == 0).Select(i => $"job-{i:D5}").ToList();
@@ -169,8 +166,8 @@ internal static class ClusterBenchmark
             latencies.Sort();
             var result = new Result(
                 silos, poolAffinity ? "pool affinity" : "random", jobs, jobs / seconds, Percentile.NearestRank(latencies, 0.5), Percentile.NearestRank(latencies, 0.99), seconds,
-                (siloCpu + postgresCpu + clientCpu) / jobs, siloCpu, postgresCpu, clientCpu, sentKbPerJob, jobsOnPoolSilo);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: {jobs} placements in {seconds:0.0} s = {result.PlacementsPerSecond:0}/s, CPU {result.CpuMsPerPlacement:0.00} ms/placement, {sentKbPerJob:0.0} KB sent by the silos per job, {jobsOnPoolSilo:P0} of the active jobs on their pool scheduler's silo"));
+                (siloCpu + postgresCpu + clientCpu) / jobs, siloCpu, postgresCpu, clientCpu, jobsOnPoolSilo);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: {jobs} placements in {seconds:0.0} s = {result.PlacementsPerSecond:0}/s, CPU {result.CpuMsPerPlacement:0.00} ms/placement, {jobsOnPoolSilo:P0} of the active jobs on their pool scheduler's silo"));
             return result;
         }
         finally
@@ -217,13 +214,6 @@ internal static class ClusterBenchmark
         }
     }
 
-    /// <summary>Bytes the silos have sent over the network (to each other and to clients), from Orleans' runtime statistics.</summary>
-    private static async Task<long> SentBytesAsync(IManagementGrain management, SiloAddress[] hosts)
-    {
-        await management.ForceRuntimeStatisticsCollection(hosts);
-        return (await management.GetRuntimeStatistics(hosts)).Sum(s => s.SentMessages);
-    }
-
     /// <summary>The share of the active job grains that live on the silo of their pool's scheduler (the job ids name the pool: i mod 4).</summary>
     private static async Task<double> JobsOnPoolSiloAsync(IManagementGrain management, SiloAddress[] hosts)
     {
@@ -253,5 +243,5 @@ internal static class ClusterBenchmark
     }
 
     private sealed record Result(
-        int Silos, string Placement, int Jobs, double PlacementsPerSecond, double P50Ms, double P99Ms, double Seconds, double CpuMsPerPlacement, double SiloCpuMs, double PostgresCpuMs, double ClientCpuMs, double SentKbPerJob, double JobsOnPoolSilo);
+        int Silos, string Placement, int Jobs, double PlacementsPerSecond, double P50Ms, double P99Ms, double Seconds, double CpuMsPerPlacement, double SiloCpuMs, double PostgresCpuMs, double ClientCpuMs, double JobsOnPoolSilo);
 }
