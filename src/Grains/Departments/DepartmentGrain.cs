@@ -116,33 +116,6 @@ public sealed class DepartmentGrain(
         await _writes.PersistAsync();
     }
 
-    public async Task RecordBatchAsync(ImmutableArray<RunningAllocation> starts, ImmutableArray<JobOutcome> ends)
-    {
-        var changed = false;
-        foreach (var allocation in starts.IsDefault ? [] : starts)
-        {
-            if (!Ledger.IsRunning(allocation.JobId))
-            {
-                Accrue();
-                Ledger.TryStart(allocation);
-                changed = true;
-            }
-        }
-
-        foreach (var outcome in ends.IsDefault ? [] : ends)
-        {
-            if (Ledger.IsRunning(outcome.JobId))
-            {
-                Accrue();
-                Ledger.TryRemove(outcome.JobId);
-                Ledger.RecordOutcome(outcome);
-                changed = true;
-            }
-        }
-
-        await (changed ? _writes.PersistAsync() : _writes.WhenWrittenAsync());
-    }
-
     /// <summary>Adds GPU-seconds held since the last change to the current period, closing periods that ended.</summary>
     private void Accrue()
     {

@@ -21,7 +21,6 @@ public sealed partial class JobGrain(
     IOptions<SchedulingOptions> options,
     IClusterDriver driver,
     PoolOutbox outbox,
-    Departments.DepartmentRecorder departments,
     Telemetry.WpaiMetrics metrics,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
@@ -31,7 +30,7 @@ public sealed partial class JobGrain(
 
     private JobLifecycle Life => new(state.State, options.Value);
 
-    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, departments, options.Value);
+    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, options.Value);
 
     /// <inheritdoc />
     public string? OwningDepartment => S.Spec?.Department;

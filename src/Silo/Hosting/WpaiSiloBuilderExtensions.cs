@@ -37,7 +37,6 @@ public static class WpaiSiloBuilderExtensions
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.TryAddSingleton<RunRecovery, RunRecovery>();
         services.TryAddSingleton<WPAI.Grains.Scheduling.PoolOutbox, WPAI.Grains.Scheduling.PoolOutbox>();
-        services.TryAddSingleton<WPAI.Grains.Departments.DepartmentRecorder, WPAI.Grains.Departments.DepartmentRecorder>(); // a silo's department-ledger calls, batched
         services.TryAddSingleton<WPAI.Grains.Telemetry.WpaiMetrics, WPAI.Grains.Telemetry.WpaiMetrics>();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
         services.AddOptions<NodeAgentOptions>().BindConfiguration(NodeAgentOptions.SectionName)
