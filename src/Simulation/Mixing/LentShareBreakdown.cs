@@ -7,23 +7,26 @@ namespace WPAI.Simulation.Mixing;
 /// <summary>
 /// Where the completed training jobs that did <em>not</em> complete on a lent machine ran, judged at the start of their
 /// completing run on a Fixed node: <see cref="Long"/> (expected to run over the long-job threshold: only Fixed nodes may
-/// take them), <see cref="FixedWhileLentRoomOutlasted"/> (a node of a pool the job accepts was lent then with the job's GPUs
+/// take them), <see cref="NoLendablePool"/> (none of the pools the job accepts has a node that starts online, e.g. the
+/// one-node pools, which stay Fixed), <see cref="FixedWhileLentRoomOutlasted"/> (a node of a pool the job accepts was lent then with the job's GPUs
 /// free, and stayed lent past the job's expected end), <see cref="FixedWhileLentRoomEndedSooner"/> (such room existed but its
 /// node was taken back before the job's expected end), <see cref="FixedWhileLentFull"/> (nodes of its pools were lent, none
 /// with the job's GPUs free) and <see cref="FixedNothingLent"/> (no node of its pools was lent). A node is lent from the
 /// decision that makes it OfflineNormal until the decision that starts taking it back; the room counts GPUs only.
-/// <see cref="LongShareOfCompleted"/> bounds lentShare from above: 1 − it is the most any placement could reach.
+/// <see cref="NeverLendableShareOfCompleted"/> bounds lentShare from above: 1 − it is the most any placement could reach.
 /// </summary>
 public sealed record LentShareBreakdown(
     int Completed,
     int OnLent,
     int Long,
+    int NoLendablePool,
     int FixedWhileLentRoomOutlasted,
     int FixedWhileLentRoomEndedSooner,
     int FixedWhileLentFull,
     int FixedNothingLent)
 {
-    public double LongShareOfCompleted => Completed == 0 ? 0 : (double)Long / Completed;
+    /// <summary>The completed jobs no lent machine could have taken (long, or accepting no pool with lendable nodes) / completed jobs.</summary>
+    public double NeverLendableShareOfCompleted => Completed == 0 ? 0 : (double)(Long + NoLendablePool) / Completed;
 
     /// <summary>
     /// Classifies every completed job of <paramref name="log"/> by its completing run. <paramref name="origin"/> is the
@@ -45,10 +48,11 @@ public sealed record LentShareBreakdown(
         ArgumentNullException.ThrowIfNull(decisions);
         var byName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
         var lentPeriods = LentPeriods(decisions, origin);
+        var lendablePools = nodes.Where(n => onlineNodes.Contains(n.Name)).Select(n => n.Pool).ToHashSet(StringComparer.Ordinal);
         var used = new Dictionary<string, int>(StringComparer.Ordinal);
         var running = new Dictionary<string, (string Node, int Gpus)>(StringComparer.Ordinal);
         var category = new Dictionary<string, Category>(StringComparer.Ordinal);
-        int completed = 0, onLent = 0, longJobs = 0, outlasted = 0, endedSooner = 0, full = 0, nothing = 0;
+        int completed = 0, onLent = 0, longJobs = 0, noLendable = 0, outlasted = 0, endedSooner = 0, full = 0, nothing = 0;
         foreach (var e in log.Events)
         {
             if (e.Kind == RunEventKind.Started && e.Node is not null)
@@ -56,6 +60,7 @@ public sealed record LentShareBreakdown(
                 var job = jobs[e.JobId];
                 category[e.JobId] = onlineNodes.Contains(e.Node) ? Category.OnLent
                     : job.Declared > longJobThreshold ? Category.Long
+                    : !job.GpuModels.IsDefaultOrEmpty && !job.GpuModels.Any(lendablePools.Contains) ? Category.NoLendablePool
                     : Classify(job, e.At, byName.Values, lentPeriods, used);
                 running[e.JobId] = (e.Node, e.Gpus);
                 used[e.Node] = used.GetValueOrDefault(e.Node) + e.Gpus;
@@ -73,6 +78,7 @@ public sealed record LentShareBreakdown(
                 {
                     case Category.OnLent: onLent++; break;
                     case Category.Long: longJobs++; break;
+                    case Category.NoLendablePool: noLendable++; break;
                     case Category.Outlasted: outlasted++; break;
                     case Category.EndedSooner: endedSooner++; break;
                     case Category.Full: full++; break;
@@ -81,7 +87,7 @@ public sealed record LentShareBreakdown(
             }
         }
 
-        return new LentShareBreakdown(completed, onLent, longJobs, outlasted, endedSooner, full, nothing);
+        return new LentShareBreakdown(completed, onLent, longJobs, noLendable, outlasted, endedSooner, full, nothing);
     }
 
     private static Category Classify(
@@ -146,6 +152,7 @@ public sealed record LentShareBreakdown(
     {
         OnLent,
         Long,
+        NoLendablePool,
         Outlasted,
         EndedSooner,
         Full,

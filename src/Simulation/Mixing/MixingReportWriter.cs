@@ -147,11 +147,12 @@ public static class MixingReportWriter
                 ["notOnLent"] = r.Breakdown is { } b ? new JsonObject
                 {
                     ["long"] = b.Long,
+                    ["noLendablePool"] = b.NoLendablePool,
                     ["fixedWhileLentRoomOutlasted"] = b.FixedWhileLentRoomOutlasted,
                     ["fixedWhileLentRoomEndedSooner"] = b.FixedWhileLentRoomEndedSooner,
                     ["fixedWhileLentFull"] = b.FixedWhileLentFull,
                     ["fixedNothingLent"] = b.FixedNothingLent,
-                    ["longShareOfCompleted"] = Round(b.LongShareOfCompleted, 4),
+                    ["neverLendableShareOfCompleted"] = Round(b.NeverLendableShareOfCompleted, 4),
                 } : null,
                 ["queueDelayReductionVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.QueueDelayReduction(r, noMixing)),
                 ["jctReductionVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.JctReduction(r, noMixing)),
@@ -248,7 +249,7 @@ public static class MixingReportWriter
 
     /// <summary>
     /// Completed jobs by where their completing run started (<see cref="LentShareBreakdown"/>): on a lent machine, long (Fixed
-    /// only), or on a Fixed node while lent room that outlasted it existed / lent room taken back sooner existed / lent nodes
+    /// only), accepting no pool with lendable nodes, or on a Fixed node while lent room that outlasted it existed / lent room taken back sooner existed / lent nodes
     /// were full / nothing was lent in its pools.
     /// </summary>
     public static string BreakdownTable(IReadOnlyList<MixingRunMetrics> runs)
@@ -256,13 +257,13 @@ public static class MixingReportWriter
         ArgumentNullException.ThrowIfNull(runs);
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine("| policy | completed | on lent | long (> 12 h, Fixed only) | Fixed, lent room outlasting it | Fixed, lent room taken back sooner | Fixed, lent nodes full | Fixed, nothing lent in its pools |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| policy | completed | on lent | long (> 12 h, Fixed only) | no lendable pool | Fixed, lent room outlasting it | Fixed, lent room taken back sooner | Fixed, lent nodes full | Fixed, nothing lent in its pools |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in runs.Where(r => r.Breakdown is not null))
         {
             var b = r.Breakdown!;
             string P(int n) => string.Create(c, $"{n:N0} ({(b.Completed == 0 ? 0 : (double)n / b.Completed):P1})");
-            sb.AppendLine(c, $"| {r.Policy} | {b.Completed:N0} | {P(b.OnLent)} | {P(b.Long)} | {P(b.FixedWhileLentRoomOutlasted)} | {P(b.FixedWhileLentRoomEndedSooner)} | {P(b.FixedWhileLentFull)} | {P(b.FixedNothingLent)} |");
+            sb.AppendLine(c, $"| {r.Policy} | {b.Completed:N0} | {P(b.OnLent)} | {P(b.Long)} | {P(b.NoLendablePool)} | {P(b.FixedWhileLentRoomOutlasted)} | {P(b.FixedWhileLentRoomEndedSooner)} | {P(b.FixedWhileLentFull)} | {P(b.FixedNothingLent)} |");
         }
 
         return sb.ToString();

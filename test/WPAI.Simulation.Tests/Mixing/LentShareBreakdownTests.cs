@@ -16,6 +16,7 @@ public sealed class LentShareBreakdownTests
         new("online-a", "T4", 2, 16_000, 64_000),
         new("online-b", "V100", 2, 16_000, 64_000),
         new("fixed-a", "T4", 4, 32_000, 128_000),
+        new("fixed-g3", "G3", 8, 32_000, 128_000),
     ];
 
     private static readonly ImmutableHashSet<string> Online = ["online-a", "online-b"];
@@ -31,7 +32,7 @@ public sealed class LentShareBreakdownTests
     {
         var jobs = new[]
         {
-            Job("lent", 1), Job("long", 13), Job("outlasted", 1), Job("sooner", 5), Job("full", 1, gpus: 2), Job("nothing", 1), Job("other-pool", 1, model: "V100"),
+            Job("lent", 1), Job("long", 13), Job("outlasted", 1), Job("sooner", 5), Job("full", 1, gpus: 2), Job("nothing", 1), Job("other-pool", 1, model: "V100"), Job("g3-only", 1, model: "G3"),
         }.ToDictionary(j => j.Id, StringComparer.Ordinal);
 
         // online-a (T4) is lent from hour 1 until hour 4 (the reclaim begins then); online-b (V100) is never lent.
@@ -56,15 +57,17 @@ public sealed class LentShareBreakdownTests
         log.Stopped(h(2), "full", StopReason.Completed);
         log.Started(h(2), "sooner", "fixed-a", "T4", 1, 1000);         // ends 7 h, online-a lent only until 4 h
         log.Started(h(2), "other-pool", "fixed-a", "T4", 1, 1000);     // V100 only: nothing of its pool lent
+        log.Started(h(2), "g3-only", "fixed-g3", "G3", 1, 1000);       // G3 has no node that starts online
         log.Stopped(h(2.5), "outlasted", StopReason.Completed);
         log.Stopped(h(3), "other-pool", StopReason.Completed);
+        log.Stopped(h(3), "g3-only", StopReason.Completed);
         log.Stopped(h(7), "sooner", StopReason.Completed);
         log.Stopped(h(13), "long", StopReason.Completed);
 
         var b = LentShareBreakdown.Compute(Nodes, Online, jobs, log, decisions, Origin, TimeSpan.FromHours(12));
 
-        Assert.Equal(new LentShareBreakdown(7, 1, 1, 1, 1, 1, 2), b);
-        Assert.Equal(1.0 / 7, b.LongShareOfCompleted, 10);
+        Assert.Equal(new LentShareBreakdown(8, 1, 1, 1, 1, 1, 1, 2), b);
+        Assert.Equal(2.0 / 8, b.NeverLendableShareOfCompleted, 10);
     }
 
     [Fact]
