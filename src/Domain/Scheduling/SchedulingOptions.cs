@@ -75,6 +75,14 @@ public sealed class SchedulingOptions
     /// <summary>How long a job waits before it may reserve a node: by default the aging cap's 8 h, where the score stops raising it.</summary>
     public TimeSpan ReservationAfter { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>
+    /// Kueue's flavor fungibility <c>whenCanPreempt: TryNextFlavor</c> (Kueue's default), with pools as flavors: a job that
+    /// could preempt in this pool but accepts a later pool is first offered there (where it may fit without preempting)
+    /// and preempts here only on a later pass, once it has been offered on and is still queued here. Needs
+    /// <see cref="Fallback"/>. Off by default: WPAI preempts borrowed work in the job's preferred pool at once.
+    /// </summary>
+    public bool TryNextPoolBeforePreempting { get; set; }
+
     /// <summary>Penalty = this × (1 − u) of the department's recent jobs.</summary>
     public double UtilizationPenaltyWeight { get; set; } = 500;
 
