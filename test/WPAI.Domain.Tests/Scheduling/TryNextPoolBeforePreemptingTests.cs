@@ -1,6 +1,7 @@
 using WPAI.Abstractions.Contracts;
 using WPAI.Domain.Nodes;
 using WPAI.Domain.Scheduling;
+using WPAI.Domain.Scheduling.Cohorts;
 
 namespace WPAI.Domain.Tests.Scheduling;
 
@@ -75,5 +76,25 @@ public sealed class TryNextPoolBeforePreemptingTests
         var plan = Plan(Job("V100", "T4"), options);
 
         Assert.Equal(DecisionKind.Preempt, Assert.Single(plan.Actions).Decision.Kind);
+    }
+
+    [Theory]
+    [InlineData(FungibilityPolicy.TryNextFlavor, "T4", FlavorMode.Fit)]
+    [InlineData(FungibilityPolicy.MayStopSearch, "V100", FlavorMode.Preempt)]
+    public void FlavorAssigner_SameSituation_AgreesWithThePlanner(FungibilityPolicy whenCanPreempt, string flavor, FlavorMode mode)
+    {
+        // The situation above as Kueue's flavor assigner sees it: A's nominal V100 quota is used by B, which borrows it;
+        // A's T4 quota is idle. With Kueue's default (TryNextFlavor) the job takes T4 without preempting.
+        FlavorQuota Quota(string pool, int gpus) => new(pool, new Resources(gpus, 64_000, 512_000));
+        var a = new FlavoredClusterQueue("A", [Quota("V100", 8), Quota("T4", 8)], Fungibility: new FlavorFungibility(WhenCanPreempt: whenCanPreempt));
+        var b = new FlavoredClusterQueue("B", [Quota("V100", 0), Quota("T4", 0)]);
+
+        var assigned = Assert.Single(FlavorAssigner.Assign(
+            [new PodSetRequest("main", new Resources(4, 1_000, 1_000))],
+            a,
+            [a, b],
+            [new FlavorUsage("B", "V100", new Resources(8, 1_000, 1_000))]));
+
+        Assert.Equal((flavor, mode), (assigned.Flavor, assigned.Mode));
     }
 }
