@@ -53,6 +53,8 @@ public static class PolicyPresets
 
     public static PolicyPreset WpaiNoBackfill { get; } = Wpai with { Name = "wpai-no-backfill", Description = "wpai whose node reservation keeps every later job off the reserved node (no backfilling by declared run times)", Backfill = false };
 
+    public static PolicyPreset WpaiTryNextPool { get; } = Wpai with { Name = "wpai-try-next-pool", Description = "wpai whose own-tier job that could preempt is first offered to its later pools (Kueue's whenCanPreempt: TryNextFlavor)", TryNextPoolBeforePreempting = true };
+
     public static PolicyPreset WpaiNoPenalty { get; } = Wpai with { Name = "wpai-no-penalty", Description = "wpai without the utilization penalty in the score (tiers, aging, reservation and backfilling kept)", Penalty = false };
 
     /// <summary>The <c>kueue</c> preset with <c>whenCanPreempt: MayStopSearch</c> (formerly <c>Preempt</c>): a job that can preempt in its first flavor does so at once.</summary>
@@ -63,7 +65,7 @@ public static class PolicyPresets
         TryNextPoolBeforePreempting = false,
     };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, KueuePreemptFirst];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiTryNextPool, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
