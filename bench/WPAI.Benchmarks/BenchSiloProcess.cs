@@ -20,7 +20,7 @@ internal sealed class BenchSiloProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public static BenchSiloProcess Start(string siloDll, string connection, string clusterId)
+    public static BenchSiloProcess Start(string siloDll, string connection, string clusterId, bool poolAffinity = true)
     {
         var ports = FreePorts.Take(3);
         var info = new ProcessStartInfo("dotnet",
@@ -33,6 +33,7 @@ internal sealed class BenchSiloProcess : IDisposable
             "--gateway-port", ports[1].ToString(CultureInfo.InvariantCulture),
             "--dashboard-port", ports[2].ToString(CultureInfo.InvariantCulture),
             "--Wpai:Dashboard:Enabled", "false",
+            "--Wpai:Placement:PoolAffinity", poolAffinity ? "true" : "false",
         ])
         {
             RedirectStandardOutput = true,

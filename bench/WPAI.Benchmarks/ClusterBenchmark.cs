@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using WPAI.Abstractions.Contracts;
 using WPAI.Client;
+using Orleans.Runtime;
 using WPAI.Domain.Common;
 
 namespace WPAI.Benchmarks;
@@ -39,19 +40,20 @@ internal static class ClusterBenchmark
         await using var postgres = await BenchPostgres.OpenAsync(root);
         Console.WriteLine($"cluster benchmark: PostgreSQL from {postgres.Origin}; {Pools.Length} pools × 32 nodes × 8 GPUs; {jobs} jobs of 1–2 GPUs running 200 ms; " +
             $"{Loops} submit loops over {Connections} clients; {Environment.ProcessorCount} cores (silos, clients and PostgreSQL share them); load average {SchedulingBenchmark.LoadAverage()}");
-        var one = await MeasureAsync(postgres, siloDll, silos: 1, jobs);
-        var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs);
+        var one = await MeasureAsync(postgres, siloDll, silos: 1, jobs, poolAffinity: true);
+        var random = await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: false);
+        var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: true);
 
         Console.WriteLine();
-        Console.WriteLine("| silos | jobs | placements/s | p50 submit→placed (ms) | p99 (ms) | wall (s) | CPU ms/placement (silos + PostgreSQL + client) | silos | PostgreSQL | client |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in new[] { one, two })
+        Console.WriteLine("| silos | placement | jobs | placements/s | p50 submit→placed (ms) | p99 (ms) | wall (s) | CPU ms/placement (silos + PostgreSQL + client) | silos | PostgreSQL | client | jobs on their pool's silo |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in new[] { one, random, two })
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Silos} | {r.Jobs} | {r.PlacementsPerSecond:0} | {r.P50Ms:0} | {r.P99Ms:0} | {r.Seconds:0.0} | {r.CpuMsPerPlacement:0.00} | {r.SiloCpuMs / r.Jobs:0.00} | {r.PostgresCpuMs / r.Jobs:0.00} | {r.ClientCpuMs / r.Jobs:0.00} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Silos} | {r.Placement} | {r.Jobs} | {r.PlacementsPerSecond:0} | {r.P50Ms:0} | {r.P99Ms:0} | {r.Seconds:0.0} | {r.CpuMsPerPlacement:0.00} | {r.SiloCpuMs / r.Jobs:0.00} | {r.PostgresCpuMs / r.Jobs:0.00} | {r.ClientCpuMs / r.Jobs:0.00} | {r.JobsOnPoolSilo:P0} |"));
         }
 
         var ratio = two.PlacementsPerSecond / one.PlacementsPerSecond;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"2 silos / 1 silo throughput ratio: {ratio:0.00}×"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"2 silos / 1 silo throughput ratio: {ratio:0.00}× (random placement: {random.PlacementsPerSecond / one.PlacementsPerSecond:0.00}×)"));
         if (postgres.Postmaster is null)
         {
             Console.WriteLine("PostgreSQL CPU is not counted: the server is not one this benchmark started (WPAI_TEST_POSTGRES).");
@@ -70,6 +72,8 @@ internal static class ClusterBenchmark
                     results = new[] { one, two }.Select(r => new
                     {
                         silos = r.Silos,
+                        placement = r.Placement,
+                        jobsOnPoolSilo = r.JobsOnPoolSilo,
                         placementsPerSecond = r.PlacementsPerSecond,
                         cpuMsPerPlacement = r.CpuMsPerPlacement,
                         jobs = r.Jobs,
@@ -78,6 +82,8 @@ internal static class ClusterBenchmark
                         seconds = r.Seconds,
                     }),
                     twoOverOne = ratio,
+                    twoRandomPlacement = new { placementsPerSecond = random.PlacementsPerSecond, cpuMsPerPlacement = random.CpuMsPerPlacement, jobsOnPoolSilo = random.JobsOnPoolSilo },
+                    twoRandomOverOne = random.PlacementsPerSecond / one.PlacementsPerSecond,
                     quick,
                     cores = Environment.ProcessorCount,
                 },
@@ -86,7 +92,7 @@ internal static class ClusterBenchmark
         return 0;
     }
 
-    private static async Task<Result> MeasureAsync(BenchPostgres postgres, string siloDll, int silos, int jobs)
+    private static async Task<Result> MeasureAsync(BenchPostgres postgres, string siloDll, int silos, int jobs, bool poolAffinity)
     {
         var connection = await postgres.CreateDatabaseAsync();
         var clusterId = $"bench-{silos}-" + Guid.NewGuid().ToString("N")[..6];
@@ -96,7 +102,7 @@ internal static class ClusterBenchmark
         {
             for (var i = 0; i < silos; i++)
             {
-                processes.Add(BenchSiloProcess.Start(siloDll, connection, clusterId));
+                processes.Add(BenchSiloProcess.Start(siloDll, connection, clusterId, poolAffinity));
             }
 
             foreach (var silo in processes)
@@ -132,6 +138,8 @@ internal static class ClusterBenchmark
             var self = Process.GetCurrentProcess();
             TimeSpan Silos() => processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + ProcessCpu.OfProcess(p.Pid));
             TimeSpan Postgres() => postgres.Postmaster is { } pm ? ProcessCpu.OfTree(pm) : TimeSpan.Zero;
+            var management = clients[0].ClusterClient.GetGrain<IManagementGrain>(0);
+            var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
             var (silosBefore, postgresBefore, clientBefore) = (Silos(), Postgres(), self.TotalProcessorTime);
             var clock = Stopwatch.StartNew();
             await RunBatchAsync(clients, "job", jobs, WarmUpJobs);
@@ -140,6 +148,7 @@ internal static class ClusterBenchmark
             var siloCpu = (Silos() - silosBefore).TotalMilliseconds;
             var postgresCpu = (Postgres() - postgresBefore).TotalMilliseconds;
             var clientCpu = (self.TotalProcessorTime - clientBefore).TotalMilliseconds;
+            var jobsOnPoolSilo = await JobsOnPoolSiloAsync(management, hosts);
 
             var sample = Enumerable.Range(0, jobs).Where(i => i % Math.Max(1, jobs / 500) == 0).Select(i => $"job-{i:D5}").ToList();
             var latencies = new List<double>();
@@ -156,8 +165,9 @@ internal static class ClusterBenchmark
 
             latencies.Sort();
             var result = new Result(
-                silos, jobs, jobs / seconds, Percentile.NearestRank(latencies, 0.5), Percentile.NearestRank(latencies, 0.99), seconds, (siloCpu + postgresCpu + clientCpu) / jobs, siloCpu, postgresCpu, clientCpu);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s): {jobs} placements in {seconds:0.0} s = {result.PlacementsPerSecond:0}/s, CPU {result.CpuMsPerPlacement:0.00} ms/placement"));
+                silos, poolAffinity ? "pool affinity" : "random", jobs, jobs / seconds, Percentile.NearestRank(latencies, 0.5), Percentile.NearestRank(latencies, 0.99), seconds,
+                (siloCpu + postgresCpu + clientCpu) / jobs, siloCpu, postgresCpu, clientCpu, jobsOnPoolSilo);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: {jobs} placements in {seconds:0.0} s = {result.PlacementsPerSecond:0}/s, CPU {result.CpuMsPerPlacement:0.00} ms/placement, {jobsOnPoolSilo:P0} of the active jobs on their pool scheduler's silo"));
             return result;
         }
         finally
@@ -204,6 +214,18 @@ internal static class ClusterBenchmark
         }
     }
 
+    /// <summary>The share of the active job grains that live on the silo of their pool's scheduler (the job ids name the pool: i mod 4).</summary>
+    private static async Task<double> JobsOnPoolSiloAsync(IManagementGrain management, SiloAddress[] hosts)
+    {
+        var grains = await management.GetDetailedGrainStatistics(null, hosts);
+        var schedulers = grains.Where(g => g.GrainId.Type.ToString() == "wpai-pool-scheduler").ToDictionary(g => g.GrainId.Key.ToString(), g => g.SiloAddress);
+        var jobs = grains.Where(g => g.GrainId.Type.ToString() == "wpai-job").ToList();
+        var home = jobs.Count(g =>
+            int.TryParse(g.GrainId.Key.ToString().AsSpan(g.GrainId.Key.ToString().IndexOf('-', StringComparison.Ordinal) + 1), CultureInfo.InvariantCulture, out var i)
+            && schedulers.TryGetValue(Pools[i % Pools.Length], out var silo) && silo.Equals(g.SiloAddress));
+        return jobs.Count == 0 ? 0 : (double)home / jobs.Count;
+    }
+
     private static string FindRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
@@ -221,5 +243,5 @@ internal static class ClusterBenchmark
     }
 
     private sealed record Result(
-        int Silos, int Jobs, double PlacementsPerSecond, double P50Ms, double P99Ms, double Seconds, double CpuMsPerPlacement, double SiloCpuMs, double PostgresCpuMs, double ClientCpuMs);
+        int Silos, string Placement, int Jobs, double PlacementsPerSecond, double P50Ms, double P99Ms, double Seconds, double CpuMsPerPlacement, double SiloCpuMs, double PostgresCpuMs, double ClientCpuMs, double JobsOnPoolSilo);
 }

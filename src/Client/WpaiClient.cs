@@ -28,7 +28,7 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
     {
         ArgumentNullException.ThrowIfNull(spec);
         RequireId(spec.Name, "spec.name", "Give the node a name, e.g. t4-node-1");
-        return _grains.GetGrain<INodeGrain>(spec.Name).RegisterAsync(spec, mode).WaitAsync(cancellationToken);
+        return InPool(spec.Pool, () => _grains.GetGrain<INodeGrain>(spec.Name).RegisterAsync(spec, mode)).WaitAsync(cancellationToken);
     }
 
     public async Task<ImmutableArray<NodeView>> ListNodesAsync(string? pool = null, CancellationToken cancellationToken = default)
@@ -137,7 +137,7 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
     {
         ArgumentNullException.ThrowIfNull(spec);
         RequireId(spec.JobId, "spec.jobId", "Give the job an id, e.g. resnet-train-42");
-        return _grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec).WaitAsync(cancellationToken);
+        return Submit(spec).WaitAsync(cancellationToken);
     }
 
     public Task<ImmutableArray<SubmitResult>> SubmitManyAsync(IReadOnlyList<JobSpec> specs, CancellationToken cancellationToken = default)
@@ -149,7 +149,7 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
             RequireId(spec.JobId, "spec.jobId", "Give every job an id, e.g. resnet-train-42");
         }
 
-        return FanOut.SelectAsync(specs, _options.MaxConcurrentCalls, async spec => (SubmitResult?)await _grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec), cancellationToken);
+        return FanOut.SelectAsync(specs, _options.MaxConcurrentCalls, async spec => (SubmitResult?)await Submit(spec), cancellationToken);
     }
 
     public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
@@ -364,6 +364,31 @@ public sealed partial class WpaiClient(IGrainFactory grains, IOptions<WpaiClient
     {
         RequireId(name, "service", "Name the inference service");
         return _grains.GetGrain<IInferenceServiceGrain>(name).UpdateModelsAsync(modelRepository).WaitAsync(cancellationToken);
+    }
+
+    private Task<SubmitResult> Submit(JobSpec spec) =>
+        InPool(spec.GpuModels.IsDefaultOrEmpty ? null : spec.GpuModels[0], () => _grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec));
+
+    /// <summary>
+    /// Makes <paramref name="call"/> with <paramref name="pool"/> as its placement hint (<see cref="WpaiCluster.PoolKey"/>),
+    /// so that a new job or node activates on the silo of its pool's scheduler; the hint does not outlive the call.
+    /// </summary>
+    private static async Task<T> InPool<T>(string? pool, Func<Task<T>> call)
+    {
+        if (pool is null)
+        {
+            return await call();
+        }
+
+        Orleans.Runtime.RequestContext.Set(WpaiCluster.PoolKey, pool);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            Orleans.Runtime.RequestContext.Remove(WpaiCluster.PoolKey);
+        }
     }
 
     private static void RequireId(string? value, string field, string fix)

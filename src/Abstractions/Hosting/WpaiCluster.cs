@@ -24,6 +24,13 @@ public static class WpaiCluster
     /// <summary>The <c>RequestContext</c> key under which a client sends its credential (an admin or submitter token).</summary>
     public const string TokenKey = "wpai-token";
 
+    /// <summary>
+    /// The <c>RequestContext</c> key under which a caller names the pool a new job or node belongs to, so that it
+    /// activates on the silo of that pool's scheduler (pool-affinity placement; only a hint: an activation that exists
+    /// stays where it is).
+    /// </summary>
+    public const string PoolKey = "wpai-pool";
+
     /// <summary>The key of the single fleet directory grain.</summary>
     public const string FleetKey = "default";
 }

@@ -117,14 +117,15 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
     }
 
     /// <summary>
-    /// <see cref="ProvisioningOptions.KpaReactive"/>: the larger of Knative's decision on QPS, the forecast peak at the
+    /// <see cref="ProvisioningOptions.KpaReactive"/>: the larger of Knative's decision on QPS (at
+    /// <see cref="ProvisioningOptions.ReactiveUtilization"/> while a forecast is used), the forecast peak at the
     /// forecast's target and any expansion the other metrics ask; a scale-in the forecast would need back within a
     /// start-up is held (<see cref="ProvisioningOptions.CostAwareScaleIn"/>).
     /// </summary>
     private ScalingDecisionView ProvisionOnKpa(
         DateTimeOffset now, InferenceServiceSpec spec, int current, int ready, MetricWindow window, LoadOutlook? outlook, ProvisioningOptions p)
     {
-        var target = InferenceServiceSpecs.QpsTarget(spec);
+        var target = outlook is not null && p.ReactiveUtilization is { } r ? spec.CapacityQps * r : InferenceServiceSpecs.QpsTarget(spec);
         var d = Knative(now, ready, window, target);
         var forecastTarget = ForecastTarget(spec, outlook, p);
         var proactive = outlook is { } o ? ScalingPolicy.Ceil(o.Peak / forecastTarget) : 0;

@@ -63,6 +63,14 @@ public sealed record ProvisioningOptions
     /// </summary>
     public double? ForecastUtilization { get; init; }
 
+    /// <summary>
+    /// With <see cref="KpaReactive"/>, while a forecast is used: Knative's decider runs at this utilization of a
+    /// replica's capacity instead of the spec's target (Alibaba AHPA's split of work: the forecast holds the predictable
+    /// load, the reactive part only has to catch what the forecast misses, so it can run hotter). Without a forecast
+    /// (periodicity says no pattern, or no forecaster) the spec's target applies. Null (the default): the spec's target.
+    /// </summary>
+    public double? ReactiveUtilization { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the bad setting.</summary>
     public ProvisioningOptions Validate()
     {
@@ -71,9 +79,9 @@ public sealed record ProvisioningOptions
             throw new ArgumentOutOfRangeException(nameof(PanicThreshold), "PanicThreshold > 1, PanicHold >= 0 and StartupSteps >= 1");
         }
 
-        if (!(MinAutocorrelation is > 0 and <= 1) || ForecastUtilization is { } u && !(u is > 0 and <= 1))
+        if (!(MinAutocorrelation is > 0 and <= 1) || ForecastUtilization is { } u && !(u is > 0 and <= 1) || ReactiveUtilization is { } r && !(r is > 0 and <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(MinAutocorrelation), "MinAutocorrelation and ForecastUtilization are in (0, 1]");
+            throw new ArgumentOutOfRangeException(nameof(MinAutocorrelation), "MinAutocorrelation, ForecastUtilization and ReactiveUtilization are in (0, 1]");
         }
 
         return this;

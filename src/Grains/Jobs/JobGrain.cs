@@ -14,6 +14,7 @@ namespace WPAI.Grains.Jobs;
 /// <see cref="JobCommit"/>'s; this grain calls the driver and the other grains in between.
 /// </summary>
 [GrainType("wpai-job")]
+[Fleet.PoolAffinityPlacement]
 public sealed partial class JobGrain(
     [PersistentState("job", WpaiCluster.StorageProvider)] IPersistentState<JobState> state,
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
@@ -39,6 +40,7 @@ public sealed partial class JobGrain(
 
     public async Task<SubmitResult> SubmitAsync(JobSpec spec)
     {
+        RequestContext.Remove(WpaiCluster.PoolKey); // a placement hint for this activation only: the calls below do not carry it
         if (JobSubmission.IsRepeat(spec, this.GetPrimaryKeyString(), S.Spec))
         {
             return new SubmitResult(View(), false);

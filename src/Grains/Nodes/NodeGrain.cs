@@ -10,6 +10,7 @@ namespace WPAI.Grains.Nodes;
 /// and a grain processes one call at a time, so the sum of allocations never exceeds capacity.
 /// </summary>
 [GrainType("wpai-node")]
+[Fleet.PoolAffinityPlacement]
 public sealed partial class NodeGrain(
     [PersistentState("node", WpaiCluster.StorageProvider)] IPersistentState<NodeState> state,
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,
@@ -27,6 +28,7 @@ public sealed partial class NodeGrain(
 
     public async Task<NodeView> RegisterAsync(NodeSpec spec, NodeMode mode)
     {
+        RequestContext.Remove(WpaiCluster.PoolKey); // a placement hint for this activation only: the calls below do not carry it
         Validate.Node(spec);
         if (!NodeRegistration.MustRegister(this.GetPrimaryKeyString(), spec, mode, state.State.Spec))
         {

@@ -12,6 +12,7 @@ namespace WPAI.Grains.Scheduling;
 /// <see cref="RunPassAsync"/>.
 /// </summary>
 [GrainType("wpai-pool-scheduler")]
+[Fleet.PoolAffinityPlacement]
 public sealed class PoolSchedulerGrain(
     [PersistentState("scheduler", WpaiCluster.StorageProvider)] IPersistentState<PoolSchedulerState> state,
     [FromKeyedServices(WpaiCluster.ClockKey)] TimeProvider clock,

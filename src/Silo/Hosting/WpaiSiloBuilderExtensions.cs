@@ -19,7 +19,8 @@ public static class WpaiSiloBuilderExtensions
     /// another <see cref="IClusterDriver"/> is registered. Storage and clustering are the host's choice; so are
     /// reminders (<c>UseWpaiStorage</c> picks them with the storage), and a host that chose none gets Orleans' in-memory
     /// reminder table. <see cref="ReminderOptions"/> bind to <c>Wpai:Reminders</c> (e.g. <c>MinimumReminderPeriod</c>).
-    /// Grain interface names are resolved once per interface (<see cref="CachedGrainInterfaceTypes"/>).
+    /// Grain interface names are resolved once per interface (<see cref="CachedGrainInterfaceTypes"/>). A pool's
+    /// scheduler, jobs and nodes activate on one silo (<see cref="WPAI.Grains.Fleet.PoolAffinityPlacement"/>).
     /// </summary>
     public static ISiloBuilder AddWpaiGrains(this ISiloBuilder builder, Action<SchedulingOptions>? configure = null)
     {
@@ -52,6 +53,8 @@ public static class WpaiSiloBuilderExtensions
 
         services.AddOptions<ReminderOptions>().BindConfiguration("Wpai:Reminders");
         services.AddWpaiInference(); // inference services: scaling options and the forecaster's training worker
+        services.AddOptions<WPAI.Grains.Fleet.PoolPlacementOptions>().BindConfiguration(WPAI.Grains.Fleet.PoolPlacementOptions.SectionName).ValidateOnStart();
+        services.AddPlacementDirector<WPAI.Grains.Fleet.PoolAffinityPlacement, WPAI.Grains.Fleet.PoolAffinityPlacementDirector>(); // a pool's scheduler, jobs and nodes on one silo
         CachedGrainInterfaceTypes.Install(services); // GetGrain without re-reading the interface's attributes each time
         return builder;
     }

@@ -1,5 +1,7 @@
 using WPAI.Abstractions.Contracts;
+using WPAI.Domain.Scheduling;
 using WPAI.Simulation.Metrics;
+using WPAI.Simulation.Replay;
 
 namespace WPAI.Simulation.Mixing;
 
@@ -123,6 +125,9 @@ public static class MixingMetricsCalculator
             ClusterGpuUsage = cluster,
             InferenceGpuUsage = inference,
             LostGpuHours = result.LostGpuHours,
+            Breakdown = LentShareBreakdown.Compute(
+                scenario.Workload.Nodes, online, scenario.Workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal), result.Log, result.Decisions,
+                GrainReplayEngine.Origin, new SchedulingOptions().LongJobThreshold),
             CheckpointableKills = result.Decisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Count(scenario.CheckpointableJobs.Contains),
         };
     }

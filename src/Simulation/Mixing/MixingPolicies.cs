@@ -90,6 +90,26 @@ public static class MixingPolicies
         Name = "wpai-mixing-all-no-cross-pool", Description = "wpai-mixing-all without cross-pool lent-first placement (ablation)", LentFirstAcrossPools = false,
     };
 
+    public static MixingPolicy WpaiMixingAllNoValley { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-no-valley", Description = "wpai-mixing-all without valley lending (ablation)", Settings = WpaiMixingAll.Settings with { LendOnValley = false },
+    };
+
+    public static MixingPolicy WpaiMixingAllNoForecast { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-no-forecast", Description = "wpai-mixing-all without forecast-sized lending (ablation)", Settings = WpaiMixingAll.Settings with { LendToForecast = false },
+    };
+
+    public static MixingPolicy WpaiMixingAllNoSoonest { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-no-soonest", Description = "wpai-mixing-all without soonest-ending reclaims (ablation)", Settings = WpaiMixingAll.Settings with { ReclaimSoonestEnding = false },
+    };
+
+    public static MixingPolicy WpaiMixingAllNoDrain { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-no-drain", Description = "wpai-mixing-all without forecast drains (ablation)", Settings = WpaiMixingAll.Settings with { DrainOnForecast = false },
+    };
+
     public static MixingPolicy WpaiMixingAllCheckpoint { get; } = WpaiMixingAll with
     {
         Name = "wpai-mixing-all-checkpoint", Checkpoint = true,
@@ -100,7 +120,8 @@ public static class MixingPolicies
     public static ImmutableArray<MixingPolicy> All { get; } =
         [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
          WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingKillForRoom, WpaiMixingPlaceOnReclaim, WpaiMixingCrossPool, WpaiMixingAllFive, WpaiMixingAll,
-         WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllNoCrossPool, WpaiMixingAllCheckpoint];
+         WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllNoCrossPool, WpaiMixingAllNoValley, WpaiMixingAllNoForecast, WpaiMixingAllNoSoonest,
+         WpaiMixingAllNoDrain, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
     public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];

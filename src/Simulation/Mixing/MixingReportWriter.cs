@@ -144,6 +144,16 @@ public static class MixingReportWriter
                 ["inferenceGpuUsage"] = Round(r.InferenceGpuUsage, 4),
                 ["lostGpuHours"] = Round(r.LostGpuHours, 2),
                 ["checkpointableKills"] = r.CheckpointableKills,
+                ["notOnLent"] = r.Breakdown is { } b ? new JsonObject
+                {
+                    ["long"] = b.Long,
+                    ["noLendablePool"] = b.NoLendablePool,
+                    ["fixedWhileLentRoomOutlasted"] = b.FixedWhileLentRoomOutlasted,
+                    ["fixedWhileLentRoomEndedSooner"] = b.FixedWhileLentRoomEndedSooner,
+                    ["fixedWhileLentFull"] = b.FixedWhileLentFull,
+                    ["fixedNothingLent"] = b.FixedNothingLent,
+                    ["neverLendableShareOfCompleted"] = Round(b.NeverLendableShareOfCompleted, 4),
+                } : null,
                 ["queueDelayReductionVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.QueueDelayReduction(r, noMixing)),
                 ["jctReductionVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.JctReduction(r, noMixing)),
                 ["clusterGpuUsageVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.ClusterUsageGain(r, noMixing)),
@@ -237,6 +247,28 @@ public static class MixingReportWriter
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Completed jobs by where their completing run started (<see cref="LentShareBreakdown"/>): on a lent machine, long (Fixed
+    /// only), accepting no pool with lendable nodes, or on a Fixed node while lent room that outlasted it existed / lent room taken back sooner existed / lent nodes
+    /// were full / nothing was lent in its pools.
+    /// </summary>
+    public static string BreakdownTable(IReadOnlyList<MixingRunMetrics> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("| policy | completed | on lent | long (> 12 h, Fixed only) | no lendable pool | Fixed, lent room outlasting it | Fixed, lent room taken back sooner | Fixed, lent nodes full | Fixed, nothing lent in its pools |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in runs.Where(r => r.Breakdown is not null))
+        {
+            var b = r.Breakdown!;
+            string P(int n) => string.Create(c, $"{n:N0} ({(b.Completed == 0 ? 0 : (double)n / b.Completed):P1})");
+            sb.AppendLine(c, $"| {r.Policy} | {b.Completed:N0} | {P(b.OnLent)} | {P(b.Long)} | {P(b.NoLendablePool)} | {P(b.FixedWhileLentRoomOutlasted)} | {P(b.FixedWhileLentRoomEndedSooner)} | {P(b.FixedWhileLentFull)} | {P(b.FixedNothingLent)} |");
+        }
+
+        return sb.ToString();
+    }
+
     public static string ToMarkdown(MixingSimulationOptions a, MixingScenario s, IReadOnlyList<MixingRunMetrics> runs, IReadOnlyList<string> plots)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -277,6 +309,10 @@ public static class MixingReportWriter
             sb.AppendLine(c, $"Note on {r.Policy}: {r.Note}.");
         }
 
+        sb.AppendLine();
+        sb.AppendLine("## Where the jobs not completed on lent machines ran");
+        sb.AppendLine();
+        sb.Append(BreakdownTable(runs));
         sb.AppendLine();
         sb.AppendLine("## Targets");
         sb.AppendLine();

@@ -53,4 +53,7 @@ public sealed record MixingRunMetrics(
 
     /// <summary>Reclaim kills of jobs that declared themselves checkpointable.</summary>
     public int CheckpointableKills { get; init; }
+
+    /// <summary>Where the completed jobs that did not complete on a lent machine ran (null for a policy that did not run).</summary>
+    public LentShareBreakdown? Breakdown { get; init; }
 }

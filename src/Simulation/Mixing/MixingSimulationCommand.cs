@@ -58,6 +58,8 @@ public static class MixingSimulationCommand
         var list = runs.Select(r => r.Item1).ToList();
         await output.WriteLineAsync();
         await output.WriteAsync(MixingReportWriter.Table(list));
+        await output.WriteLineAsync();
+        await output.WriteAsync(MixingReportWriter.BreakdownTable(list));
         foreach (var (policy, target, met, measured) in MixingTargets.Verdicts(list))
         {
             await output.WriteLineAsync(string.Create(c, $"target {policy}: {target}: {(met switch { true => "met", false => "MISSED", null => "not measured" })} ({measured})"));

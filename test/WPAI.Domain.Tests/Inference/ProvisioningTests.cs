@@ -138,6 +138,21 @@ public sealed class ProvisioningTests
     }
 
     [Fact]
+    public void ReactiveUtilization_RunsKnativeHotterOnlyWhileAForecastIsUsed()
+    {
+        var options = new ProvisioningOptions { KpaReactive = true, ForecastUtilization = 0.9, ReactiveUtilization = 0.9 };
+        var low = new LoadOutlook([10], 1.0); // asks 1 replica: Knative decides
+
+        // 1 replica at 120 QPS: at the spec's target (35 per replica) Knative asks ceil(120 / 35) = 4; at 0.9 of capacity
+        // (45 per replica) it asks ceil(120 / 45) = 3.
+        Assert.Equal(3, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 0, 1, Window((0, 120)), low).ToReplicas);
+        Assert.Equal(4, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options with { ReactiveUtilization = null }), 0, 1, Window((0, 120)), low).ToReplicas);
+
+        // Without a forecast (no pattern, no forecaster) the spec's target holds.
+        Assert.Equal(4, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 0, 1, Window((0, 120)), null).ToReplicas);
+    }
+
+    [Fact]
     public void KpaReactive_ScalesInByHalfAfterThePanic_UnlessTheForecastNeedsTheCapacityBack()
     {
         var plain = new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: new ProvisioningOptions { KpaReactive = true });
@@ -176,6 +191,7 @@ public sealed class ProvisioningTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { PanicThreshold = 1 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { ForecastUtilization = 1.5 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { ReactiveUtilization = 0 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { StartupSteps = 0 }.Validate());
     }
 }

@@ -1,0 +1,28 @@
+using WPAI.Simulation.Mixing;
+
+namespace WPAI.Simulation.Tests.Mixing;
+
+public sealed class MixingAblationPresetTests
+{
+    [Theory]
+    [InlineData("wpai-mixing-all-no-valley")]
+    [InlineData("wpai-mixing-all-no-forecast")]
+    [InlineData("wpai-mixing-all-no-soonest")]
+    [InlineData("wpai-mixing-all-no-drain")]
+    public void Get_LendingAblation_DiffersFromAllInExactlyItsOneSetting(string name)
+    {
+        var all = MixingPolicies.WpaiMixingAll;
+        var ablation = MixingPolicies.Get(name);
+        var restored = name switch
+        {
+            "wpai-mixing-all-no-valley" => ablation.Settings with { LendOnValley = true },
+            "wpai-mixing-all-no-forecast" => ablation.Settings with { LendToForecast = true },
+            "wpai-mixing-all-no-soonest" => ablation.Settings with { ReclaimSoonestEnding = true },
+            _ => ablation.Settings with { DrainOnForecast = true },
+        };
+
+        Assert.NotEqual(all.Settings, ablation.Settings);
+        Assert.Equal(all.Settings, restored);
+        Assert.Equal((all.MatchRunTime, all.LentFirstAcrossPools, all.Checkpoint), (ablation.MatchRunTime, ablation.LentFirstAcrossPools, ablation.Checkpoint));
+    }
+}
