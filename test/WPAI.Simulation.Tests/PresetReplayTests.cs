@@ -9,9 +9,21 @@ namespace WPAI.Simulation.Tests;
 public sealed class PresetReplayTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Replay_Kueue_ReclaimsTheBorrowedGpuAtOnce()
+    public async Task Replay_Kueue_TriesTheNextFlavorBeforePreempting()
     {
         var starts = await StartsAsync(PolicyPresets.Kueue);
+
+        // whenCanPreempt: TryNextFlavor: j2 could reclaim d1's GPU of A from j1, but B fits it without preempting, so it
+        // runs on b1 at 10; j3 accepts only A and reclaims the GPU at 20 (j1 is preempted then and restarts at 50).
+        Assert.Equal([10], starts["j2"]);
+        Assert.Equal([20], starts["j3"]);
+        Assert.Equal([0, 50], starts["j1"]);
+    }
+
+    [Fact]
+    public async Task Replay_KueuePreemptFirst_ReclaimsTheBorrowedGpuInTheFirstFlavorAtOnce()
+    {
+        var starts = await StartsAsync(PolicyPresets.KueuePreemptFirst);
 
         // j2 is within d1's nominal quota of A: d2 is above its nominal there, so its newest job j1 is preempted at 10.
         Assert.Equal(10, starts["j2"][0]);

@@ -16,6 +16,7 @@ public sealed class PoolPlanner
     private readonly SchedulingOptions _options;
     private readonly DateTimeOffset _now;
     private readonly IReadOnlyDictionary<string, DateTimeOffset> _reclaimBy;
+    private readonly IReadOnlySet<string> _offeredOnward;
     private readonly Dictionary<string, NodeSlot> _changedNodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunningJob> _started = new(StringComparer.Ordinal);
     private readonly HashSet<string> _evicted = new(StringComparer.Ordinal);
@@ -27,20 +28,28 @@ public sealed class PoolPlanner
 
     private static readonly NodeSlot NoNode = new(string.Empty, NodeMode.Down, Resources.None, Resources.None);
 
-    public PoolPlanner(PoolLedger ledger, SchedulingOptions options, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null)
+    /// <param name="offeredOnward">Jobs of the queue already offered to their next acceptable pool (read by <see cref="SchedulingOptions.TryNextPoolBeforePreempting"/>).</param>
+    public PoolPlanner(PoolLedger ledger, SchedulingOptions options, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null, IReadOnlySet<string>? offeredOnward = null)
     {
         _ledger = ledger;
         _pool = ledger.Pool;
         _options = options;
         _now = now;
         _reclaimBy = reclaimBy ?? ImmutableDictionary<string, DateTimeOffset>.Empty;
+        _offeredOnward = offeredOnward ?? ImmutableHashSet<string>.Empty;
     }
 
     /// <summary>
     /// One pass: ranks <paramref name="queue"/> and decides every job in rank order (stopping at the first wait under
     /// head-of-line blocking). Pure: reads the ledger, changes nothing.
     /// </summary>
-    public static PassPlan PlanPass(IReadOnlyCollection<QueueEntry> queue, PoolLedger ledger, SchedulingOptions options, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null)
+    public static PassPlan PlanPass(
+        IReadOnlyCollection<QueueEntry> queue,
+        PoolLedger ledger,
+        SchedulingOptions options,
+        DateTimeOffset now,
+        IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null,
+        IReadOnlySet<string>? offeredOnward = null)
     {
         if (queue.Count == 0)
         {
@@ -57,7 +66,7 @@ public sealed class PoolPlanner
                 KeepsEarlierReason: true))]);
         }
 
-        var planner = new PoolPlanner(ledger, options, now, reclaimBy);
+        var planner = new PoolPlanner(ledger, options, now, reclaimBy, offeredOnward);
         var actions = ImmutableArray.CreateBuilder<PlannedAction>();
         var waiting = ImmutableArray.CreateBuilder<WaitReason>();
         foreach (var ranked in planner.Rank(queue))
@@ -226,6 +235,14 @@ public sealed class PoolPlanner
             var plan = _options.Victims == VictimRule.ReclaimWithinCohort
                 ? CohortReclaim.ChooseVictims(entry, nodes, [.. AllRunning], _ledger.Quotas, _now, Schedulable)
                 : PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. AllRunning], Schedulable);
+            if (plan is not null && NextPoolBeforePreempting(entry) is { } next)
+            {
+                return Decision.Wait(
+                    $"could preempt {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}, but first offered to pool {next}, where it may fit without preempting (flavor fungibility: whenCanPreempt TryNextFlavor)",
+                    tier.Value,
+                    score);
+            }
+
             if (plan is not null)
             {
                 return new Decision(DecisionKind.Preempt, plan.Node, tier.Value, score, plan, $"preempts {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}");
@@ -404,6 +421,21 @@ public sealed class PoolPlanner
 
     /// <summary>The pool's nodes less those forecast to be taken back before <paramref name="entry"/>'s expected end.</summary>
     private IEnumerable<NodeSlot> NotDoomed(QueueEntry entry) => _reclaimBy.Count == 0 ? AllNodes : AllNodes.Where(n => !IsDoomed(n, entry));
+
+    /// <summary>
+    /// With <see cref="SchedulingOptions.TryNextPoolBeforePreempting"/> (and fallback on): the job's next acceptable pool
+    /// when it has one and has not been offered to it yet in this attempt; null when the job may preempt here now.
+    /// </summary>
+    private string? NextPoolBeforePreempting(QueueEntry entry)
+    {
+        if (!_options.TryNextPoolBeforePreempting || !_options.Fallback || _offeredOnward.Contains(entry.JobId) || entry.Pools.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        var index = entry.Pools.IndexOf(_pool);
+        return index >= 0 && index + 1 < entry.Pools.Length ? entry.Pools[index + 1] : null;
+    }
 
     private bool IsFirstPool(QueueEntry entry) =>
         entry.Pools.IsDefaultOrEmpty || string.Equals(entry.Pools[0], _pool, StringComparison.Ordinal);

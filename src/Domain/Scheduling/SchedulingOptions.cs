@@ -75,6 +75,17 @@ public sealed class SchedulingOptions
     /// <summary>How long a job waits before it may reserve a node: by default the aging cap's 8 h, where the score stops raising it.</summary>
     public TimeSpan ReservationAfter { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>
+    /// Try the next pool before preempting (Kueue's flavor fungibility <c>whenCanPreempt: TryNextFlavor</c>, its default,
+    /// with pools as flavors): a job that could preempt in this pool but accepts a later pool is first offered there (where
+    /// it may fit without preempting) and preempts here only on a later pass, once it has been offered on and is still
+    /// queued here. A preemption destroys the victim's work since its last checkpoint; a job that can run elsewhere loses
+    /// nothing by going there, so it does not take a pool's borrowed GPUs back by force while another pool it accepts has
+    /// room. Needs <see cref="Fallback"/>. Off by default (an own-tier job preempts in its preferred pool at once): measured
+    /// as the variant <c>wpai-try-next-pool</c>, not adopted (README "Simulation").
+    /// </summary>
+    public bool TryNextPoolBeforePreempting { get; set; }
+
     /// <summary>Penalty = this × (1 − u) of the department's recent jobs.</summary>
     public double UtilizationPenaltyWeight { get; set; } = 500;
 

@@ -99,6 +99,9 @@ internal sealed class PendingQueue
 
     public void ForgetForwarded(string jobId) => _forwarded.Remove(jobId);
 
+    /// <summary>The jobs offered to their next pool (until placed or queued again).</summary>
+    public IReadOnlySet<string> Forwarded => _forwarded;
+
     /// <summary>Writes the shards changed since their last write.</summary>
     public Task FlushAsync() => Task.WhenAll(_writes.Where(w => w.Dirty).Select(w => w.FlushAsync()));
 

@@ -191,7 +191,7 @@ public sealed class PoolSchedulerGrain(
             _pass.Retry(); // the rest is settled on a later pass; scheduling goes on meanwhile (a node still admits only what fits)
         }
 
-        var plan = PoolPlanner.PlanPass(_queue.Entries, _ledger, _options, clock.GetUtcNow(), _reclaimBy);
+        var plan = PoolPlanner.PlanPass(_queue.Entries, _ledger, _options, clock.GetUtcNow(), _reclaimBy, _queue.Forwarded);
         foreach (var waiting in plan.Waiting)
         {
             _queue.SetReason(waiting.Entry.JobId, waiting.Reason, waiting.KeepsEarlierReason);

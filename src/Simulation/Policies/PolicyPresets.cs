@@ -26,9 +26,9 @@ public static class PolicyPresets
     public static PolicyPreset Kueue { get; } = new(
         "kueue", "Kueue: a ClusterQueue per department in one cohort, nominal quota = ownership, borrowing, reclaimWithinCohort preemption, BestEffortFIFO, flavor fungibility",
         Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: false, Preemption: true, PlacementKind.BestFit,
-        Penalty: false, Aging: false, Victims: VictimKind.ReclaimWithinCohort,
-        Reproduces: "ClusterQueue per department (nominal quota = ownership in each pool/flavor) in one cohort; idle nominal quota borrowed; workloads within nominal are admitted before borrowing ones, then by creation time (BestEffortFIFO: an inadmissible head does not block); preemption reclaimWithinCohort: Any, withinClusterQueue: Never (Kueue's candidate order and minimal set, CohortPreemption); flavors tried in the job's order (fungibility whenCanBorrow: MayStopSearch, a job borrows in the first flavor with room)",
-        LeavesOut: "whenCanPreempt: TryNextFlavor (here a job that can preempt in its first flavor does so), priorities (all equal), lending/borrowing limits, fair sharing, hierarchical cohorts; Kueue admits against quota only and kube-scheduler places pods (LeastAllocated by default): here the victims must free one node and placement is best fit, which favours the baseline");
+        Penalty: false, Aging: false, Victims: VictimKind.ReclaimWithinCohort, TryNextPoolBeforePreempting: true,
+        Reproduces: "ClusterQueue per department (nominal quota = ownership in each pool/flavor) in one cohort; idle nominal quota borrowed; workloads within nominal are admitted before borrowing ones, then by creation time (BestEffortFIFO: an inadmissible head does not block); preemption reclaimWithinCohort: Any, withinClusterQueue: Never (Kueue's candidate order and minimal set, CohortPreemption); flavors tried in the job's order with Kueue's default fungibility (whenCanBorrow: MayStopSearch, a job borrows in the first flavor with room; whenCanPreempt: TryNextFlavor, a job that could preempt in a flavor is first offered to its later flavors and preempts only when none takes it without preempting)",
+        LeavesOut: "TryNextFlavor is carried out over passes, not in one admission cycle (the job is offered to the next pool on one pass and preempts, if still queued, on a later one), and a later pool that can place the job only by preempting may preempt there where Kueue would preempt in the earlier flavor; priorities (all equal), lending/borrowing limits, fair sharing, hierarchical cohorts; Kueue admits against quota only and kube-scheduler places pods (LeastAllocated by default): here the victims must free one node and placement is best fit, which favours the baseline");
 
     public static PolicyPreset YarnCapacity { get; } = new(
         "yarn-capacity", "YARN CapacityScheduler: a queue per department, capacity = ownership, maximum-capacity 100 %, preemption of over-capacity containers after monitor interval + max wait before kill, FIFO per queue",
@@ -53,7 +53,19 @@ public static class PolicyPresets
 
     public static PolicyPreset WpaiNoBackfill { get; } = Wpai with { Name = "wpai-no-backfill", Description = "wpai whose node reservation keeps every later job off the reserved node (no backfilling by declared run times)", Backfill = false };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill];
+    public static PolicyPreset WpaiTryNextPool { get; } = Wpai with { Name = "wpai-try-next-pool", Description = "wpai whose own-tier job that could preempt is first offered to its later pools (Kueue's whenCanPreempt: TryNextFlavor)", TryNextPoolBeforePreempting = true };
+
+    public static PolicyPreset WpaiNoPenalty { get; } = Wpai with { Name = "wpai-no-penalty", Description = "wpai without the utilization penalty in the score (tiers, aging, reservation and backfilling kept)", Penalty = false };
+
+    /// <summary>The <c>kueue</c> preset with <c>whenCanPreempt: MayStopSearch</c> (formerly <c>Preempt</c>): a job that can preempt in its first flavor does so at once.</summary>
+    public static PolicyPreset KueuePreemptFirst { get; } = Kueue with
+    {
+        Name = "kueue-preempt-first",
+        Description = "kueue with flavor fungibility whenCanPreempt: MayStopSearch (a job that can preempt in its first flavor does so, without looking at later flavors)",
+        TryNextPoolBeforePreempting = false,
+    };
+
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiTryNextPool, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

@@ -92,6 +92,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         options.Reservation = policy.ReservationAfter is not null;
         options.ReservationAfter = policy.ReservationAfter ?? options.ReservationAfter;
         options.Backfill = policy.Backfill;
+        options.TryNextPoolBeforePreempting = policy.TryNextPoolBeforePreempting;
         options.AutoPass = false;
     }
 
