@@ -101,6 +101,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>(); // Ctrl+C and SIGTERM end the command, not only this host
         builder.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, clock);
         builder.Services.AddSingleton<IClusterDriver>(driver);
         builder.Services.AddKeyedSingleton<IGrainStorage>(WpaiCluster.StorageProvider, new ReplayGrainStorage());
