@@ -19,7 +19,7 @@ public sealed class PoolAffinityPlacementDirector(IOptions<PoolPlacementOptions>
         var silos = context.GetCompatibleSilos(target);
         if (!options.Value.PoolAffinity)
         {
-            return Task.FromResult(silos[Random.Shared.Next(silos.Length)]);
+            return Task.FromResult(Any());
         }
 
         if (PoolOf(target) is { } pool)
@@ -28,9 +28,9 @@ public sealed class PoolAffinityPlacementDirector(IOptions<PoolPlacementOptions>
         }
 
         var local = context.LocalSilo;
-        return Task.FromResult(context.LocalSiloStatus == SiloStatus.Active && Array.IndexOf(silos, local) >= 0
-            ? local
-            : silos[Random.Shared.Next(silos.Length)]);
+        return Task.FromResult(context.LocalSiloStatus == SiloStatus.Active && Array.IndexOf(silos, local) >= 0 ? local : Any());
+
+        SiloAddress Any() => silos[Random.Shared.Next(silos.Length)];
     }
 
     /// <summary>The silo of <paramref name="pool"/>: its name's stable hash over the silos in address order.</summary>

@@ -72,7 +72,6 @@ public static class InferenceReportWriter
                     ["describe"] = w.Describe(),
                     ["quantile"] = w.Quantile,
                     ["forecastUtilization"] = w.Provisioning.ForecastUtilization,
-                    ["reactiveUtilization"] = w.Provisioning.ReactiveUtilization,
                     ["burstDetector"] = w.Provisioning.BurstDetector,
                     ["valleyScaleDown"] = w.Provisioning.ValleyScaleDown,
                     ["costAwareScaleIn"] = w.Provisioning.CostAwareScaleIn,

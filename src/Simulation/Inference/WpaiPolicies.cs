@@ -22,10 +22,9 @@ public static class WpaiPolicies
 
     /// <summary>
     /// Every mechanism on with <paramref name="quantile"/> at <paramref name="utilization"/> of capacity (null: the spec's
-    /// target), the KPA as the reactive base when <paramref name="kpa"/> (at <paramref name="reactive"/> of capacity while
-    /// the forecast is used; null: the spec's target), periodicity detection unless turned off.
+    /// target), the KPA as the reactive base when <paramref name="kpa"/>, periodicity detection unless turned off.
     /// </summary>
-    public static WpaiSettings Full(double? quantile, double? utilization, InferenceSimulationOptions options, bool kpa = false, bool periodicity = true, double? reactive = null)
+    public static WpaiSettings Full(double? quantile, double? utilization, InferenceSimulationOptions options, bool kpa = false, bool periodicity = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new(quantile, new ProvisioningOptions
@@ -37,7 +36,6 @@ public static class WpaiPolicies
             Periodicity = periodicity,
             KpaReactive = kpa,
             ForecastUtilization = utilization,
-            ReactiveUtilization = reactive,
         });
     }
 

@@ -14,6 +14,5 @@ public sealed record WpaiSettings(double? Quantile, ProvisioningOptions Provisio
         + (Provisioning.ForecastUtilization is { } u ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" at {u:0.##} of capacity") : " at the spec's target")
         + (Provisioning.BurstDetector ? ", burst" : string.Empty) + (Provisioning.ValleyScaleDown ? ", valley" : string.Empty)
         + (Provisioning.CostAwareScaleIn ? ", cost-aware" : string.Empty) + (Provisioning.Periodicity ? ", periodicity" : string.Empty)
-        + (Provisioning.KpaReactive ? ", kpa base" : string.Empty)
-        + (Provisioning.ReactiveUtilization is { } r ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" at {r:0.##} of capacity") : string.Empty);
+        + (Provisioning.KpaReactive ? ", kpa base" : string.Empty);
 }

@@ -17,16 +17,16 @@ namespace WPAI.Simulation.Inference;
 public static class WpaiTuner
 {
     /// <summary>
-    /// Quantile, forecast utilization (null: the spec's target), KPA as the reactive base, periodicity detection, and
-    /// the KPA's utilization while the forecast is used (<see cref="WPAI.Domain.Scaling.ProvisioningOptions.ReactiveUtilization"/>;
-    /// null: the spec's target). A hotter KPA (0.8, 0.9) was measured as candidates and left out: README, "Autoscaling".
+    /// Quantile, forecast utilization (null: the spec's target), KPA as the reactive base, periodicity detection. A hotter
+    /// KPA (<see cref="WPAI.Domain.Scaling.ProvisioningOptions.ReactiveUtilization"/> 0.8, 0.9) was measured as candidates
+    /// and left out: README, "Autoscaling".
     /// </summary>
-    public static ImmutableArray<(double? Quantile, double? Utilization, bool Kpa, bool Periodicity, double? Reactive)> Candidates { get; } =
+    public static ImmutableArray<(double? Quantile, double? Utilization, bool Kpa, bool Periodicity)> Candidates { get; } =
     [
-        (0.9, null, false, true, null), (0.75, 0.9, false, true, null), (0.9, 0.9, false, true, null), (0.95, 0.9, false, true, null), (0.99, 0.9, false, true, null),
-        (0.9, null, true, true, null), (0.75, 0.9, true, true, null), (0.9, 0.9, true, true, null), (0.95, 0.9, true, true, null), (0.99, 0.9, true, true, null),
-        (null, 0.9, true, false, null), (0.5, 0.9, true, false, null), (0.75, 0.9, true, false, null), (0.9, 0.9, true, false, null), (0.95, 0.9, true, false, null),
-        (null, null, true, false, null), (0.5, null, true, false, null),
+        (0.9, null, false, true), (0.75, 0.9, false, true), (0.9, 0.9, false, true), (0.95, 0.9, false, true), (0.99, 0.9, false, true),
+        (0.9, null, true, true), (0.75, 0.9, true, true), (0.9, 0.9, true, true), (0.95, 0.9, true, true), (0.99, 0.9, true, true),
+        (null, 0.9, true, false), (0.5, 0.9, true, false), (0.75, 0.9, true, false), (0.9, 0.9, true, false), (0.95, 0.9, true, false),
+        (null, null, true, false), (0.5, null, true, false),
     ];
 
     public static async Task<(WpaiSettings Chosen, ImmutableArray<PolicyRun> Validation, ImmutableArray<(WpaiSettings Settings, PolicyRun Run)> Tried)> TuneAsync(
@@ -42,9 +42,9 @@ public static class WpaiTuner
         var (kpaRun, _) = await GrainInferenceReplay.RunAsync(training, validationStart, "kpa", staticReplicas, maxReplicas, options, cancellationToken: cancellationToken);
         runs.Add(kpaRun with { Policy = "validation:kpa" });
         var tried = new List<(WpaiSettings Settings, PolicyRun Run)>();
-        foreach (var (q, u, kpa, periodicity, reactive) in Candidates)
+        foreach (var (q, u, kpa, periodicity) in Candidates)
         {
-            var settings = WpaiPolicies.Full(q, u, options, kpa, periodicity, reactive);
+            var settings = WpaiPolicies.Full(q, u, options, kpa, periodicity);
             var (run, _) = await GrainInferenceReplay.RunAsync(training, validationStart, "wpai", staticReplicas, maxReplicas, options, settings, cancellationToken);
             run = run with { Policy = $"validation:wpai {settings.Describe()}" };
             runs.Add(run);

@@ -46,7 +46,6 @@ public sealed record LentShareBreakdown(
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(decisions);
-        var byName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
         var lentPeriods = LentPeriods(decisions, origin);
         var lendablePools = nodes.Where(n => onlineNodes.Contains(n.Name)).Select(n => n.Pool).ToHashSet(StringComparer.Ordinal);
         var used = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -61,7 +60,7 @@ public sealed record LentShareBreakdown(
                 category[e.JobId] = onlineNodes.Contains(e.Node) ? Category.OnLent
                     : job.Declared > longJobThreshold ? Category.Long
                     : !job.GpuModels.IsDefaultOrEmpty && !job.GpuModels.Any(lendablePools.Contains) ? Category.NoLendablePool
-                    : Classify(job, e.At, byName.Values, lentPeriods, used);
+                    : Classify(job, e.At, nodes, lentPeriods, used);
                 running[e.JobId] = (e.Node, e.Gpus);
                 used[e.Node] = used.GetValueOrDefault(e.Node) + e.Gpus;
             }
