@@ -156,6 +156,12 @@ public sealed partial class JobGrain(
         return View();
     }
 
+    public Task<JobView> CompleteWithUsageAsync(int attempt, bool succeeded, string detail, ImmutableArray<UsageSample> samples)
+    {
+        Life.AddUsage(samples);
+        return CompleteAsync(attempt, succeeded, detail);
+    }
+
     public async Task RunStartedAsync(RunStarted started)
     {
         if (Life.RunStarted(started))
