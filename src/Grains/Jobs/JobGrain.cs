@@ -21,6 +21,7 @@ public sealed partial class JobGrain(
     IOptions<SchedulingOptions> options,
     IClusterDriver driver,
     PoolOutbox outbox,
+    Departments.KnownDepartments departments,
     Telemetry.WpaiMetrics metrics,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
@@ -30,7 +31,7 @@ public sealed partial class JobGrain(
 
     private JobLifecycle Life => new(state.State, options.Value);
 
-    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, options.Value);
+    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, departments, options.Value);
 
     /// <inheritdoc />
     public string? OwningDepartment => S.Spec?.Department;
