@@ -18,4 +18,8 @@ public sealed record MixingCpuMetrics(
     double QueueDelayMeanSeconds,
     double MeanLentNodes,
     int Lends,
-    int Reclaims);
+    int Reclaims)
+{
+    /// <summary>SLO-violation minutes of the CPU pools' services.</summary>
+    public double SloViolationMinutes { get; init; }
+}

@@ -20,7 +20,8 @@ namespace WPAI.Simulation.Mixing;
 /// metrics in <see cref="MixingCpuMetrics"/>: lentShare and killRate of the CPU jobs on the CPU pools' lent nodes; lost
 /// core-hours = Σ over reclaim kills of CPU jobs of run time lost × cores; cluster CPU usage = cores held by the CPU pools'
 /// inference replicas and CPU training runs together / all cores of the CPU pools, sampled every tick over the CPU jobs'
-/// arrival window; queue delay = first start − submit (never started: end of replay − submit) over the CPU jobs.
+/// arrival window; queue delay = first start − submit (never started: end of replay − submit) over the CPU jobs; SLO-violation
+/// minutes of the CPU pools' services (the GPU figure sums the GPU pools' services only).
 /// </summary>
 public static class MixingMetricsCalculator
 {
@@ -70,6 +71,7 @@ public static class MixingMetricsCalculator
         var gpuDecisions = cpuPools.Count == 0 ? result.Decisions : [.. result.Decisions.Where(d => !cpuPools.Contains(d.Pool))];
         var workload = cpuJobs.Count == 0 ? scenario.Workload : scenario.Workload with { Jobs = [.. scenario.Workload.Jobs.Where(j => !cpuJobs.Contains(j.Id))] };
         var log = cpuJobs.Count == 0 ? result.Log : Only(result.Log, id => !cpuJobs.Contains(id));
+        var cpuServices = scenario.Services.Where(v => v.IsCpu).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
         var lastNode = new Dictionary<string, string>(StringComparer.Ordinal);
         int completed = 0, completedOnLent = 0, starts = 0, startsOnLent = 0;
         foreach (var e in log.Events)
@@ -112,7 +114,7 @@ public static class MixingMetricsCalculator
             startsOnLent,
             starts,
             killedJobs,
-            result.SloViolationMinutes.Values.Sum(),
+            result.SloViolationMinutes.Where(kv => !cpuServices.Contains(kv.Key)).Sum(kv => kv.Value),
             result.SloViolationMinutes,
             training.GpuUtilization,
             training.GpuAllocation,
@@ -139,7 +141,12 @@ public static class MixingMetricsCalculator
                 workload.Nodes, online, workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal), log, gpuDecisions,
                 GrainReplayEngine.Origin, new SchedulingOptions().LongJobThreshold),
             CheckpointableKills = gpuDecisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Count(scenario.CheckpointableJobs.Contains),
-            Cpu = scenario.HasCpuPool ? Cpu(scenario, result, cpuJobs, [.. result.Decisions.Where(d => cpuPools.Contains(d.Pool))]) : null,
+            Cpu = scenario.HasCpuPool
+                ? Cpu(scenario, result, cpuJobs, [.. result.Decisions.Where(d => cpuPools.Contains(d.Pool))]) with
+                {
+                    SloViolationMinutes = result.SloViolationMinutes.Where(kv => cpuServices.Contains(kv.Key)).Sum(kv => kv.Value),
+                }
+                : null,
         };
     }
 

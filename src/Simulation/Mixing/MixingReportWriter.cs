@@ -46,7 +46,7 @@ public static class MixingReportWriter
         var c = CultureInfo.InvariantCulture;
         return
         [
-            string.Create(c, $"Split: in each pool the first ⌊{a.OnlineShare} × nodes⌋ nodes by name start OnlineNormal (serve inference, may be lent), the rest Fixed (training only, never lent); a pool of one node stays Fixed. Online {s.OnlineNodes.Count} nodes / {s.OnlineGpus} GPUs, Fixed {s.Workload.Nodes.Length - s.OnlineNodes.Count} nodes / {s.FixedGpus} GPUs."),
+            string.Create(c, $"Split: in each pool the first ⌊{a.OnlineShare} × nodes⌋ nodes by name start OnlineNormal (serve inference, may be lent), the rest Fixed (training only, never lent); a pool of one node stays Fixed. Online {s.OnlineGpuNodes} nodes / {s.OnlineGpus} GPUs, Fixed {s.GpuNodes - s.OnlineGpuNodes} nodes / {s.FixedGpus} GPUs{(s.HasCpuPool ? " (GPU nodes; the cpu pool below)" : string.Empty)}."),
             string.Create(c, $"Training: the openb pods prepared as by `wpai simulate` (jobs > {a.MaxDuration.TotalDays:0.#} d and {(s.HasCpuPool ? "CPU-only pods kept as CPU jobs (below)" : "CPU-only pods left out")}, 10 Zipf departments with equal quotas, Philly-shaped utilization), arrivals compressed so that training asks for {TrainingDemand(a, s)}: offered load {s.Workload.OfferedLoad:0.###} of the whole scaled fleet's {s.Workload.FleetGpus} GPUs{(a.Arrivals is { } k ? string.Create(c, $", only the arrivals of the first {k.TotalDays:0.##} d kept") : string.Empty)}; scheduled by the `wpai` preset (jobs expected to run > 12 h only on Fixed nodes); a killed job restarts from the beginning, except under the -checkpoint policies (below)."),
             string.Create(c, $"Checkpoints (only the policies ending in -checkpoint): {a.CheckpointableShare:P0} of the jobs (seeded draw) declare themselves checkpointable ({s.CheckpointableJobs.Count:N0} jobs); such a job saves a checkpoint every {a.CheckpointInterval.TotalMinutes:0} min of run time, is warned before a reclaim kills it (the grace lets the last checkpoint finish), and loses only the run time since its last checkpoint: its next run does the rest. Lost GPU-hours = Σ over reclaim kills of (run time lost × GPUs)."),
             string.Create(c, $"Inference: one service per (pool with online nodes, load file); a replica takes 1 GPU with the node's CPU and memory per GPU, serves {a.CapacityQps} QPS and the services scale to {MixingScenario.TargetUtilization:P0} of it; min 1 replica, max the pool's online GPUs. The loads count equally (each divided by its median daily peak over the replayed days); their sum is scaled so that the median replayed day's peak of the pool's services together asks for {a.PeakBusy:P0} of the pool's online GPUs at the target (so the online half is busy at the daily peak; peaks above the median day's, e.g. Twitter bursts, ask for more)."),
@@ -201,6 +201,7 @@ public static class MixingReportWriter
                 ["clusterCpuUsage"] = r.Cpu is { } g ? Round(g.ClusterCpuUsage, 4) : null,
                 ["inferenceCpuUsage"] = r.Cpu is { } i ? Round(i.InferenceCpuUsage, 4) : null,
                 ["queueDelayMeanSecondsCpu"] = r.Cpu is { } q ? Round(q.QueueDelayMeanSeconds) : null,
+                ["sloViolationMinutesCpu"] = r.Cpu is { } v ? Round(v.SloViolationMinutes) : null,
                 ["meanLentCpuNodes"] = r.Cpu is { } n ? Round(n.MeanLentNodes) : null,
                 ["lendsCpu"] = r.Cpu?.Lends,
                 ["reclaimsCpu"] = r.Cpu?.Reclaims,
@@ -244,17 +245,18 @@ public static class MixingReportWriter
             },
             ["scenario"] = new JsonObject
             {
-                ["nodes"] = s.Workload.Nodes.Length,
+                ["nodes"] = s.GpuNodes,
                 ["gpus"] = s.Workload.FleetGpus,
-                ["onlineNodes"] = s.OnlineNodes.Count,
+                ["onlineNodes"] = s.OnlineGpuNodes,
                 ["onlineGpus"] = s.OnlineGpus,
                 ["fixedGpus"] = s.FixedGpus,
+                ["cpuNodes"] = s.HasCpuPool ? s.Workload.Nodes.Length - s.GpuNodes : null,
                 ["cpuCores"] = s.HasCpuPool ? s.CpuCores : null,
                 ["onlineCpuCores"] = s.HasCpuPool ? s.OnlineCpuCores : null,
                 ["fixedCpuCores"] = s.HasCpuPool ? s.FixedCpuCores : null,
                 ["cpuTrainingJobs"] = s.HasCpuPool ? s.Workload.Jobs.Count(j => j.Gpus == 0) : null,
                 ["cpuOfferedLoad"] = s.HasCpuPool ? Round(s.Workload.CpuOfferedLoad, 4) : null,
-                ["trainingJobs"] = s.Workload.Jobs.Length,
+                ["trainingJobs"] = s.GpuJobs,
                 ["trainingWindowStartHours"] = Round(s.Workload.WindowStart.TotalHours),
                 ["trainingWindowEndHours"] = Round(s.Workload.WindowEnd.TotalHours),
                 ["replayEndHours"] = Round(s.End.TotalHours),
@@ -303,13 +305,13 @@ public static class MixingReportWriter
         var c = CultureInfo.InvariantCulture;
         var noMixing = runs.FirstOrDefault(r => r.Policy == MixingPolicies.NoMixing.Name && r.Unavailable is null);
         var sb = new StringBuilder();
-        sb.AppendLine("| policy (CPU pool) | lentShare CPU | killRate CPU | kills / starts on lent | lost core-h | queue delay mean | cluster CPU usage | vs no-mixing (reference: +38 %) | inference CPU usage | lends / reclaims | mean lent CPU nodes |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| policy (CPU pool) | lentShare CPU | killRate CPU | kills / starts on lent | lost core-h | SLO-violation min | queue delay mean | cluster CPU usage | vs no-mixing (reference: +38 %) | inference CPU usage | lends / reclaims | mean lent CPU nodes |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in runs.Where(r => r.Cpu is not null))
         {
             var u = r.Cpu!;
             var gain = noMixing is null ? null : MixingTargets.ClusterCpuUsageGain(r, noMixing);
-            sb.AppendLine(c, $"| {r.Policy} | {u.LentShare:P1} ({u.CompletedOnLent:N0} / {u.CompletedJobs:N0}) | {u.KillRate:P2} | {u.Kills} / {u.StartsOnLent} | {u.LostCoreHours:0.#} | {Reporting.ReportWriter.Duration(u.QueueDelayMeanSeconds)} | {u.ClusterCpuUsage:P1} | {(gain is { } g ? string.Create(c, $"{g - 1:+0.0%;-0.0%}") : "n/a")} | {u.InferenceCpuUsage:P1} | {u.Lends} / {u.Reclaims} | {u.MeanLentNodes:0.0} |");
+            sb.AppendLine(c, $"| {r.Policy} | {u.LentShare:P1} ({u.CompletedOnLent:N0} / {u.CompletedJobs:N0}) | {u.KillRate:P2} | {u.Kills} / {u.StartsOnLent} | {u.LostCoreHours:0.#} | {u.SloViolationMinutes:0} | {Reporting.ReportWriter.Duration(u.QueueDelayMeanSeconds)} | {u.ClusterCpuUsage:P1} | {(gain is { } g ? string.Create(c, $"{g - 1:+0.0%;-0.0%}") : "n/a")} | {u.InferenceCpuUsage:P1} | {u.Lends} / {u.Reclaims} | {u.MeanLentNodes:0.0} |");
         }
 
         return sb.ToString();
@@ -347,7 +349,7 @@ public static class MixingReportWriter
         var sb = new StringBuilder();
         sb.AppendLine("# Online/offline mixing simulation");
         sb.AppendLine();
-        sb.AppendLine(c, $"Training `{Path.GetFileName(a.Pods)}` on `{Path.GetFileName(a.Nodes)}` at fleet scale {a.FleetScale} ({s.Workload.Nodes.Length} nodes, {s.Workload.FleetGpus} GPUs, {s.Workload.Jobs.Length:N0} jobs), online share {a.OnlineShare}, training demand {TrainingDemand(a, s)} (offered load {s.Workload.OfferedLoad:0.###} of all GPUs); inference from {string.Join(", ", a.LoadFiles.Select(f => $"`{Path.GetFileName(f)}`"))}; seed {a.Seed}. Training arrivals from {s.Workload.WindowStart.TotalDays:0.##} d to {s.Workload.WindowEnd.TotalDays:0.##} d of virtual time, replay to {s.End.TotalDays:0.##} d.");
+        sb.AppendLine(c, $"Training `{Path.GetFileName(a.Pods)}` on `{Path.GetFileName(a.Nodes)}` at fleet scale {a.FleetScale} ({s.GpuNodes} GPU nodes, {s.Workload.FleetGpus} GPUs, {s.GpuJobs:N0} GPU jobs{(s.HasCpuPool ? string.Create(c, $"; {s.Workload.Nodes.Length - s.GpuNodes} CPU-only nodes, {s.CpuCores} cores, {s.Workload.Jobs.Length - s.GpuJobs:N0} CPU jobs") : string.Empty)}), online share {a.OnlineShare}, training demand {TrainingDemand(a, s)} (offered load {s.Workload.OfferedLoad:0.###} of all GPUs); inference from {string.Join(", ", a.LoadFiles.Select(f => $"`{Path.GetFileName(f)}`"))}; seed {a.Seed}. Training arrivals from {s.Workload.WindowStart.TotalDays:0.##} d to {s.Workload.WindowEnd.TotalDays:0.##} d of virtual time, replay to {s.End.TotalDays:0.##} d.");
         sb.AppendLine();
         sb.AppendLine("## Split and services");
         sb.AppendLine();
@@ -365,7 +367,7 @@ public static class MixingReportWriter
             }
         }
 
-        sb.AppendLine(c, $"| **all** | {s.OnlineNodes.Count} | {s.OnlineGpus} | {s.Workload.Nodes.Length - s.OnlineNodes.Count} | {s.FixedGpus} |");
+        sb.AppendLine(c, $"| {(s.HasCpuPool ? "**all GPU pools**" : "**all**")} | {s.OnlineGpuNodes} | {s.OnlineGpus} | {s.GpuNodes - s.OnlineGpuNodes} | {s.FixedGpus} |");
         sb.AppendLine();
         sb.AppendLine("| service | pool | file days (from, cycle) | QPS per file unit | pool online GPUs | median / max daily peak QPS | max replicas |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---:|");
@@ -409,7 +411,7 @@ public static class MixingReportWriter
         }
 
         sb.AppendLine();
-        sb.AppendLine("Definitions: lentShare = completed training jobs whose completing run ran on a lent machine (a node that started online) / completed jobs; killRate = runs killed by a reclaim (the controllers' decisions) / runs started on lent machines; lost GPU-h = Σ over reclaim kills of run time lost × GPUs (less what checkpoints kept); SLO-violation minutes = minutes where a service's demand exceeds its ready replicas × capacity (as in `wpai simulate --inference`), summed over services; queue delay = first start − submit over the arrival window's jobs (a job never started counts until the end of the replay); JCT = completion − submit; cluster GPU usage = GPUs held by inference replicas and training runs together / all GPUs, sampled every tick over the arrival window; offline GPU utilization = training GPU use over the arrival window, as a fraction of all GPUs. With CPU-only nodes these count the GPU jobs and GPU pools only, and the CPU pool's table gives the same for CPU jobs in cores (lost core-h = Σ over reclaim kills of CPU jobs of run time lost × cores; cluster CPU usage = cores held by the CPU pool's replicas and CPU training runs / all its cores, over the CPU jobs' arrival window).");
+        sb.AppendLine("Definitions: lentShare = completed training jobs whose completing run ran on a lent machine (a node that started online) / completed jobs; killRate = runs killed by a reclaim (the controllers' decisions) / runs started on lent machines; lost GPU-h = Σ over reclaim kills of run time lost × GPUs (less what checkpoints kept); SLO-violation minutes = minutes where a service's demand exceeds its ready replicas × capacity (as in `wpai simulate --inference`), summed over services (the GPU pools' services; the CPU pool's in its table); queue delay = first start − submit over the arrival window's jobs (a job never started counts until the end of the replay); JCT = completion − submit; cluster GPU usage = GPUs held by inference replicas and training runs together / all GPUs, sampled every tick over the arrival window; offline GPU utilization = training GPU use over the arrival window, as a fraction of all GPUs. With CPU-only nodes these count the GPU jobs and GPU pools only, and the CPU pool's table gives the same for CPU jobs in cores (lost core-h = Σ over reclaim kills of CPU jobs of run time lost × cores; cluster CPU usage = cores held by the CPU pool's replicas and CPU training runs / all its cores, over the CPU jobs' arrival window).");
         sb.AppendLine();
         sb.AppendLine("## Assumptions");
         sb.AppendLine();

@@ -45,6 +45,14 @@ public sealed record MixingScenario(
 
     public int FixedGpus => Pools.Sum(p => p.FixedGpus);
 
+    /// <summary>Nodes with GPUs (the GPU pools'), all of them and those that start online.</summary>
+    public int GpuNodes => Workload.Nodes.Count(n => n.Gpus > 0);
+
+    public int OnlineGpuNodes => Pools.Where(p => !p.IsCpu).Sum(p => p.OnlineNodes.Length);
+
+    /// <summary>The GPU training jobs (all of them without CPU-only nodes).</summary>
+    public int GpuJobs => Workload.Jobs.Count(j => j.Gpus > 0);
+
     /// <summary>Online cores of the CPU pools (0 without CPU-only nodes).</summary>
     public int OnlineCpuCores => Pools.Where(p => p.IsCpu).Sum(p => p.OnlineCores);
 

@@ -31,11 +31,11 @@ public static class MixingSimulationCommand
         ArgumentNullException.ThrowIfNull(output);
         var c = CultureInfo.InvariantCulture;
         await output.WriteLineAsync(string.Create(c,
-            $"mixing: {scenario.Workload.Jobs.Length:N0} training jobs (offered load {scenario.Workload.OfferedLoad:0.###} of all GPUs) on {scenario.Workload.Nodes.Length} nodes / {scenario.Workload.FleetGpus} GPUs ({scenario.OnlineNodes.Count} nodes / {scenario.OnlineGpus} GPUs start online, {scenario.FixedGpus} GPUs Fixed), {scenario.Services.Length} inference services, ticks every {scenario.Tick.TotalMinutes:0} min to day {scenario.End.TotalDays:0.#}"));
+            $"mixing: {scenario.GpuJobs:N0} training jobs (offered load {scenario.Workload.OfferedLoad:0.###} of all GPUs) on {scenario.GpuNodes} nodes / {scenario.Workload.FleetGpus} GPUs ({scenario.OnlineGpuNodes} nodes / {scenario.OnlineGpus} GPUs start online, {scenario.FixedGpus} GPUs Fixed), {scenario.Services.Count(v => !v.IsCpu)} inference services, ticks every {scenario.Tick.TotalMinutes:0} min to day {scenario.End.TotalDays:0.#}"));
         if (scenario.HasCpuPool)
         {
             await output.WriteLineAsync(string.Create(c,
-                $"cpu pool: {scenario.Workload.Jobs.Count(j => j.Gpus == 0):N0} CPU training jobs (offered load {scenario.Workload.CpuOfferedLoad:0.###} of its cores) on {scenario.CpuCores} cores ({scenario.OnlineCpuCores} start online, {scenario.FixedCpuCores} Fixed), {scenario.Services.Count(v => v.IsCpu)} CPU inference services; the GPU figures below count GPU jobs only"));
+                $"cpu pool: {scenario.Workload.Jobs.Count(j => j.Gpus == 0):N0} CPU training jobs (offered load {scenario.Workload.CpuOfferedLoad:0.###} of its cores) on {scenario.Workload.Nodes.Length - scenario.GpuNodes} nodes / {scenario.CpuCores} cores ({scenario.OnlineCpuCores} start online, {scenario.FixedCpuCores} Fixed), {scenario.Services.Count(v => v.IsCpu)} CPU inference services; the GPU figures below count GPU jobs only"));
         }
 
         var runs = new List<(MixingRunMetrics, MixingRunResult)>();

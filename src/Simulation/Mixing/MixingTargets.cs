@@ -32,6 +32,11 @@ public static class MixingTargets
             {
                 result.Add((r.Policy, "CPU pool: lentShare ≥ 65 % with killRate ≤ 1.0 % (the same target, CPU jobs)", cpu.LentShare >= MinLentShare && cpu.KillRate <= MaxKillRate,
                     Inv($"lentShare CPU {cpu.LentShare:P1}, killRate CPU {cpu.KillRate:P2} ({cpu.Kills}/{cpu.StartsOnLent}, {cpu.LostCoreHours:0.#} core-h lost)")));
+                if (noMixing?.Cpu is { } baseline)
+                {
+                    result.Add((r.Policy, "CPU pool: SLO-violation minutes ≤ no-mixing's", cpu.SloViolationMinutes <= baseline.SloViolationMinutes,
+                        Inv($"{cpu.SloViolationMinutes:0} min vs {baseline.SloViolationMinutes:0} min")));
+                }
             }
 
             if (noMixing is null)

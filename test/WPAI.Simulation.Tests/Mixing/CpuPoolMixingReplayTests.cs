@@ -111,6 +111,8 @@ public sealed class CpuPoolMixingReplayTests(ITestOutputHelper output)
             result.Log.Events.Count(e => e.Kind == RunEventKind.Stopped && e.Reason == StopReason.Completed && !cpuJobs.ContainsKey(e.JobId)),
             m.CompletedJobs);
         Assert.InRange(cpu.ClusterCpuUsage, cpu.InferenceCpuUsage + 1e-9, 1);
+        Assert.Equal(result.SloViolationMinutes.Where(kv => kv.Key.EndsWith("-cpu", StringComparison.Ordinal)).Sum(kv => kv.Value), cpu.SloViolationMinutes);
+        Assert.Equal(result.SloViolationMinutes.Where(kv => !kv.Key.EndsWith("-cpu", StringComparison.Ordinal)).Sum(kv => kv.Value), m.SloViolationMinutes);
     }
 
     [Fact]
