@@ -1,3 +1,4 @@
+using WPAI.Domain.Scheduling;
 using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Policies;
 using WPAI.Simulation.Replay;
@@ -28,6 +29,44 @@ public sealed class PresetReplayTests(ITestOutputHelper output)
         // j2 is within d1's nominal quota of A: d2 is above its nominal there, so its newest job j1 is preempted at 10.
         Assert.Equal(10, starts["j2"][0]);
         Assert.Equal([0, 60], starts["j1"]);
+    }
+
+    [Fact]
+    public async Task Replay_Wpai_TriesTheNextPoolBeforePreempting()
+    {
+        var starts = await StartsAsync(PolicyPresets.Wpai);
+
+        // j2 is own tier in A (d1 owns A's GPU, which d2's j1 borrows) and could preempt j1, but it accepts B, which has
+        // room: it runs on b1 at 10 without destroying j1's work; j3 accepts only A and preempts j1 at 20.
+        Assert.Equal([10], starts["j2"]);
+        Assert.Equal([20], starts["j3"]);
+        Assert.Equal([0, 50], starts["j1"]);
+    }
+
+    [Fact]
+    public async Task Replay_WpaiPreemptFirst_PreemptsInThePreferredPoolAtOnce()
+    {
+        var starts = await StartsAsync(PolicyPresets.WpaiPreemptFirst);
+
+        // The earlier rule: j2 takes A's GPU back from j1 at 10 although B has room.
+        Assert.Equal(10, starts["j2"][0]);
+        Assert.Equal(0, starts["j1"][0]);
+        Assert.True(starts["j1"].Length > 1, "j1 is preempted and restarts");
+    }
+
+    [Fact]
+    public void Wpai_AppliedToDefaultOptions_IsProductionsDefault()
+    {
+        // The replay's wpai is the scheduler as deployed: applying the preset changes no default (passes aside, which the
+        // replay loop runs itself).
+        var defaults = new SchedulingOptions();
+        var applied = new SchedulingOptions();
+        GrainReplayEngine.Apply(PolicyPresets.Wpai, applied);
+
+        var differing = typeof(SchedulingOptions).GetProperties()
+            .Where(p => p.CanWrite && p.Name != nameof(SchedulingOptions.AutoPass) && !Equals(p.GetValue(defaults), p.GetValue(applied)))
+            .Select(p => p.Name);
+        Assert.Empty(differing);
     }
 
     [Fact]
