@@ -9,13 +9,16 @@ namespace WPAI.Simulation.Tests;
 /// <summary>One small replay per peer preset on the two-pool workload of <see cref="ReplayTests"/> (j1: d2 borrows d1's GPU of A at 0 for 100 s; j2: d1, A|B, at 10 for 50 s; j3: d1, A, at 20 for 30 s).</summary>
 public sealed class PresetReplayTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Replay_Kueue_TriesTheNextFlavorBeforePreempting()
+    [Theory]
+    [InlineData("kueue")]
+    [InlineData("wpai")]
+    public async Task Replay_TriesTheNextFlavorBeforePreempting(string preset)
     {
-        var starts = await StartsAsync(PolicyPresets.Kueue);
+        var starts = await StartsAsync(PolicyPresets.Get(preset));
 
-        // whenCanPreempt: TryNextFlavor: j2 could reclaim d1's GPU of A from j1, but B fits it without preempting, so it
-        // runs on b1 at 10; j3 accepts only A and reclaims the GPU at 20 (j1 is preempted then and restarts at 50).
+        // whenCanPreempt: TryNextFlavor (Kueue's default and WPAI's): j2 is within d1's quota of A and could reclaim its GPU
+        // from j1, but B fits it without preempting, so it runs on b1 at 10 without destroying j1's work; j3 accepts only A
+        // and reclaims the GPU at 20 (j1 is preempted then and restarts at 50).
         Assert.Equal([10], starts["j2"]);
         Assert.Equal([20], starts["j3"]);
         Assert.Equal([0, 50], starts["j1"]);
@@ -29,18 +32,6 @@ public sealed class PresetReplayTests(ITestOutputHelper output)
         // j2 is within d1's nominal quota of A: d2 is above its nominal there, so its newest job j1 is preempted at 10.
         Assert.Equal(10, starts["j2"][0]);
         Assert.Equal([0, 60], starts["j1"]);
-    }
-
-    [Fact]
-    public async Task Replay_Wpai_TriesTheNextPoolBeforePreempting()
-    {
-        var starts = await StartsAsync(PolicyPresets.Wpai);
-
-        // j2 is own tier in A (d1 owns A's GPU, which d2's j1 borrows) and could preempt j1, but it accepts B, which has
-        // room: it runs on b1 at 10 without destroying j1's work; j3 accepts only A and preempts j1 at 20.
-        Assert.Equal([10], starts["j2"]);
-        Assert.Equal([20], starts["j3"]);
-        Assert.Equal([0, 50], starts["j1"]);
     }
 
     [Fact]
