@@ -190,7 +190,7 @@ internal static class SchedulingBenchmark
             var warmUp = Specs("warm", warmUpCount);
             await ForEachAsync(warmUp, Clients, spec => grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec));
             await WaitUntilAsync(() => recorder.Count >= warmUpCount, TimeSpan.FromMinutes(5));
-            await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteAsync") >= warmUpCount, TimeSpan.FromMinutes(1));
+            await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteWithUsageAsync") >= warmUpCount, TimeSpan.FromMinutes(1));
             recorder.Reset();
 
             var specs = Specs("job", jobCount);
@@ -211,8 +211,8 @@ internal static class SchedulingBenchmark
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
             var windowEnd = Stopwatch.GetTimestamp();
-            var completesBefore = callsBefore.GetValueOrDefault("IJobGrain.CompleteAsync");
-            await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteAsync") - completesBefore >= jobCount, TimeSpan.FromMinutes(1));
+            var completesBefore = callsBefore.GetValueOrDefault("IJobGrain.CompleteWithUsageAsync");
+            await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteWithUsageAsync") - completesBefore >= jobCount, TimeSpan.FromMinutes(1));
             await Task.Delay(200); // let one-way follow-ups (pool notifications) of the last completions arrive
 
             var breakdown = Delta(calls.Snapshot(), callsBefore).Select(kv => (Key: "call " + kv.Key, kv.Value))

@@ -12,12 +12,17 @@ namespace WPAI.Grains.Tests;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     private readonly Action<SchedulingOptions>? _scheduling;
+    private readonly Action<ISiloBuilder>? _silo;
 
     public ClusterFixture()
     {
     }
 
-    internal ClusterFixture(Action<SchedulingOptions> scheduling) => _scheduling = scheduling;
+    internal ClusterFixture(Action<SchedulingOptions> scheduling, Action<ISiloBuilder>? silo = null)
+    {
+        _scheduling = scheduling;
+        _silo = silo;
+    }
 
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
 
@@ -39,6 +44,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.AutoPass = false;
                 _scheduling?.Invoke(o);
             });
+            _silo?.Invoke(silo);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

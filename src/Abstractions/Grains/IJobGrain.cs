@@ -74,4 +74,12 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>The driver reports the end of the run identified by <paramref name="attempt"/>.</summary>
     [Alias("Complete")]
     Task<JobView> CompleteAsync(int attempt, bool succeeded, string detail);
+
+    /// <summary>
+    /// The driver reports the end of the run identified by <paramref name="attempt"/> with the run's last measured
+    /// usage: <see cref="ReportUsageAsync"/> of <paramref name="samples"/> and then <see cref="CompleteAsync"/>, in one
+    /// call.
+    /// </summary>
+    [Alias("CompleteWithUsage")]
+    Task<JobView> CompleteWithUsageAsync(int attempt, bool succeeded, string detail, ImmutableArray<UsageSample> samples);
 }

@@ -25,9 +25,11 @@ public static class NodeModes
 
     public static bool IsLegal(NodeMode from, NodeMode to) => Legal.Contains((from, to));
 
+    private static readonly ImmutableArray<NodeMode> LongRunningTrainingModes = [NodeMode.Fixed];
+    private static readonly ImmutableArray<NodeMode> ShortTrainingModes = [NodeMode.Fixed, NodeMode.OfflineNormal];
+
     /// <summary>Modes where training jobs may be placed; long-running jobs only on Fixed nodes.</summary>
-    public static ImmutableArray<NodeMode> TrainingModes(bool longRunning) =>
-        longRunning ? [NodeMode.Fixed] : [NodeMode.Fixed, NodeMode.OfflineNormal];
+    public static ImmutableArray<NodeMode> TrainingModes(bool longRunning) => longRunning ? LongRunningTrainingModes : ShortTrainingModes;
 
     /// <summary>Modes where inference replicas may be placed.</summary>
     public static ImmutableArray<NodeMode> InferenceModes { get; } = [NodeMode.OnlineNormal];

@@ -13,7 +13,7 @@ public static class NodeChooser
                 continue;
             }
 
-            if (best is null || IsBetter(node, best, request, strategy))
+            if (best is null || IsBetter(node, best, strategy))
             {
                 best = node;
             }
@@ -22,15 +22,17 @@ public static class NodeChooser
         return best;
     }
 
-    private static bool IsBetter(NodeSlot candidate, NodeSlot current, Resources request, PlacementStrategy strategy)
+    private static bool IsBetter(NodeSlot candidate, NodeSlot current, PlacementStrategy strategy)
     {
         if (strategy == PlacementStrategy.FirstFit)
         {
             return string.CompareOrdinal(candidate.Node, current.Node) < 0;
         }
 
-        var a = candidate.Free.Subtract(request);
-        var b = current.Free.Subtract(request);
+        // Both nodes fit the request, so "less left after it" is "less free now": compared without allocating what
+        // would be left (this runs for every fitting node of every decision).
+        var a = candidate.Free;
+        var b = current.Free;
         if (a.Gpus != b.Gpus)
         {
             return a.Gpus < b.Gpus;

@@ -155,9 +155,27 @@ public sealed class PoolLedger
     {
         var known = _nodeNames.Count > 0;
         var modes = NodeModes.TrainingModes(longRunning);
-        var capacities = _nodes.Values.Where(n => modes.Contains(n.Mode) || n.Mode == NodeMode.OnlineNormal).Select(n => n.Capacity).ToList();
-        var largest = capacities.OrderByDescending(c => c.Gpus).ThenByDescending(c => c.CpuMilli).FirstOrDefault() ?? Resources.None;
-        var fits = capacities.Any(c => c.Fits(request));
+
+        // One loop, no list or sort (this runs on every enqueue): the largest capacity by GPUs, then CPU, is the first
+        // such node in the nodes' order, as a stable sort's first element was.
+        Resources? largest = null;
+        var fits = false;
+        foreach (var node in _nodes.Values)
+        {
+            if (!modes.Contains(node.Mode) && node.Mode != NodeMode.OnlineNormal)
+            {
+                continue;
+            }
+
+            var capacity = node.Capacity;
+            fits = fits || capacity.Fits(request);
+            if (largest is null || capacity.Gpus > largest.Gpus || (capacity.Gpus == largest.Gpus && capacity.CpuMilli > largest.CpuMilli))
+            {
+                largest = capacity;
+            }
+        }
+
+        largest ??= Resources.None;
         var reason = !known ? $"pool {Pool} has no nodes" : fits ? "ok" : $"no node in pool {Pool} can host {request} (largest: {largest})";
         return new PoolCheck(known, fits, reason, largest);
     }

@@ -385,8 +385,19 @@ public sealed class PoolPlanner
         if (Node(node) is { } slot)
         {
             _changedNodes[node] = slot with { Free = free };
-            _largestFree = null;
-            _largestFreeLong = null;
+
+            // A node that had no more GPUs free than the cached largest and now has no more than before leaves it the
+            // largest (the mode does not change here); otherwise the next look rescans the nodes.
+            var fewer = free.Gpus <= slot.Free.Gpus;
+            if (!fewer || (_largestFree is { } largest && string.Equals(largest.Node, node, StringComparison.Ordinal)))
+            {
+                _largestFree = null;
+            }
+
+            if (!fewer || (_largestFreeLong is { } largestLong && string.Equals(largestLong.Node, node, StringComparison.Ordinal)))
+            {
+                _largestFreeLong = null;
+            }
         }
     }
 

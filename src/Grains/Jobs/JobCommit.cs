@@ -12,7 +12,7 @@ namespace WPAI.Grains.Jobs;
 /// release that failed part-way is carried out again by a repeated completion or by the next activation
 /// (<see cref="RecoverAsync"/>), so a run never keeps its GPUs after it ended and nothing is counted twice.
 /// </summary>
-internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory grains, PoolOutbox outbox, SchedulingOptions options)
+internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory grains, PoolOutbox outbox, Departments.KnownDepartments departments, SchedulingOptions options)
 {
     /// <summary>
     /// In memory: the owed release (<see cref="JobState.Releasing"/>) was carried out in this activation. A fresh
@@ -60,7 +60,7 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
     /// </summary>
     public async Task<bool> SubmitAsync(JobSpec spec, TimeProvider clock)
     {
-        var context = await Department(spec).GetSubmitContextAsync(spec.Template);
+        var context = await departments.SubmitContextAsync(grains, spec.Department, spec.Template);
         JobSubmission.EnsureDepartment(spec, context);
         var (requested, sizing) = JobSubmission.Size(spec, context, options);
         var now = clock.GetUtcNow();

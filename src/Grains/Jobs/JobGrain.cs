@@ -21,6 +21,7 @@ public sealed partial class JobGrain(
     IOptions<SchedulingOptions> options,
     IClusterDriver driver,
     PoolOutbox outbox,
+    Departments.KnownDepartments departments,
     Telemetry.WpaiMetrics metrics,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
@@ -30,7 +31,7 @@ public sealed partial class JobGrain(
 
     private JobLifecycle Life => new(state.State, options.Value);
 
-    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, options.Value);
+    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, departments, options.Value);
 
     /// <inheritdoc />
     public string? OwningDepartment => S.Spec?.Department;
@@ -154,6 +155,12 @@ public sealed partial class JobGrain(
         var status = life.Complete(placement, succeeded, detail, now);
         await Commit.ReleaseAfterWriteAsync(spec, placement, status, now);
         return View();
+    }
+
+    public Task<JobView> CompleteWithUsageAsync(int attempt, bool succeeded, string detail, ImmutableArray<UsageSample> samples)
+    {
+        Life.AddUsage(samples);
+        return CompleteAsync(attempt, succeeded, detail);
     }
 
     public async Task RunStartedAsync(RunStarted started)

@@ -110,10 +110,8 @@ public sealed partial class SimulatedClusterDriver(
             var job = grains.GetGrain<IJobGrain>(spec.JobId);
             var profile = spec.Workload ?? WorkloadProfile.Default;
             var now = clock.GetUtcNow();
-            await job.ReportUsageAsync([.. CpuSamples(profile, spec.CpuMilli, options.Value.SamplesPerRun)
+            await job.CompleteWithUsageAsync(attempt, succeeded: true, "completed", [.. CpuSamples(profile, spec.CpuMilli, options.Value.SamplesPerRun)
                 .Select(cpu => new UsageSample(now, profile.GpuUtilization, profile.GpuMemoryFraction, cpu))]);
-
-            await job.CompleteAsync(attempt, succeeded: true, "completed");
             recovery.CompletionDone(spec.JobId, attempt);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

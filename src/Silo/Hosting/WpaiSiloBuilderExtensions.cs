@@ -37,6 +37,7 @@ public static class WpaiSiloBuilderExtensions
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.TryAddSingleton<RunRecovery, RunRecovery>();
         services.TryAddSingleton<WPAI.Grains.Scheduling.PoolOutbox, WPAI.Grains.Scheduling.PoolOutbox>();
+        services.TryAddSingleton<WPAI.Grains.Departments.KnownDepartments, WPAI.Grains.Departments.KnownDepartments>();
         services.TryAddSingleton<WPAI.Grains.Telemetry.WpaiMetrics, WPAI.Grains.Telemetry.WpaiMetrics>();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
         services.AddOptions<NodeAgentOptions>().BindConfiguration(NodeAgentOptions.SectionName)

@@ -16,6 +16,12 @@ namespace WPAI.Simulation.Mixing;
 /// <item><c>offlineGpuUtilization</c> / <c>offlineGpuAllocation</c> = training GPU use / GPUs held over the training arrival window,
 /// as fractions of the whole fleet's GPUs (<see cref="MetricsCalculator"/>'s definitions).</item>
 /// </list>
+/// These count the GPU training jobs and the GPU pools only. With CPU-only nodes in the fleet the CPU pools get the same
+/// metrics in <see cref="MixingCpuMetrics"/>: lentShare and killRate of the CPU jobs on the CPU pools' lent nodes; lost
+/// core-hours = Σ over reclaim kills of CPU jobs of run time lost × cores; cluster CPU usage = cores held by the CPU pools'
+/// inference replicas and CPU training runs together / all cores of the CPU pools, sampled every tick over the CPU jobs'
+/// arrival window; queue delay = first start − submit (never started: end of replay − submit) over the CPU jobs; SLO-violation
+/// minutes of the CPU pools' services (the GPU figure sums the GPU pools' services only).
 /// </summary>
 public static class MixingMetricsCalculator
 {
@@ -60,9 +66,15 @@ public static class MixingMetricsCalculator
         }
 
         var online = scenario.OnlineNodes;
+        var cpuJobs = scenario.Workload.Jobs.Where(j => j.Gpus == 0).Select(j => j.Id).ToHashSet(StringComparer.Ordinal);
+        var cpuPools = scenario.Pools.Where(p => p.IsCpu).Select(p => p.Pool).ToHashSet(StringComparer.Ordinal);
+        var gpuDecisions = cpuPools.Count == 0 ? result.Decisions : [.. result.Decisions.Where(d => !cpuPools.Contains(d.Pool))];
+        var workload = cpuJobs.Count == 0 ? scenario.Workload : scenario.Workload with { Jobs = [.. scenario.Workload.Jobs.Where(j => !cpuJobs.Contains(j.Id))] };
+        var log = cpuJobs.Count == 0 ? result.Log : Only(result.Log, id => !cpuJobs.Contains(id));
+        var cpuServices = scenario.Services.Where(v => v.IsCpu).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
         var lastNode = new Dictionary<string, string>(StringComparer.Ordinal);
         int completed = 0, completedOnLent = 0, starts = 0, startsOnLent = 0;
-        foreach (var e in result.Log.Events)
+        foreach (var e in log.Events)
         {
             if (e.Kind == RunEventKind.Started)
             {
@@ -83,12 +95,12 @@ public static class MixingMetricsCalculator
             }
         }
 
-        var kills = result.Decisions.Sum(d => d.Decision.KilledJobs.IsDefault ? 0 : d.Decision.KilledJobs.Length);
-        var killedJobs = result.Decisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Distinct(StringComparer.Ordinal).Count();
-        var (lends, reclaims) = Handovers(result.Decisions);
-        var training = MetricsCalculator.Compute(scenario.Workload, result.Log, policy.Name, result.WallSeconds, result.Events);
+        var kills = gpuDecisions.Sum(d => d.Decision.KilledJobs.IsDefault ? 0 : d.Decision.KilledJobs.Length);
+        var killedJobs = gpuDecisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Distinct(StringComparer.Ordinal).Count();
+        var (lends, reclaims) = Handovers(gpuDecisions);
+        var training = MetricsCalculator.Compute(workload, log, policy.Name, result.WallSeconds, result.Events);
         var timeline = result.Timeline;
-        var (cluster, inference) = GpuUsage(timeline, scenario.Workload.WindowStart, scenario.Workload.WindowEnd, scenario.Workload.FleetGpus);
+        var (cluster, inference) = GpuUsage(timeline, workload.WindowStart, workload.WindowEnd, workload.FleetGpus);
         return new MixingRunMetrics(
             policy.Name,
             policy.Description,
@@ -102,7 +114,7 @@ public static class MixingMetricsCalculator
             startsOnLent,
             starts,
             killedJobs,
-            result.SloViolationMinutes.Values.Sum(),
+            result.SloViolationMinutes.Where(kv => !cpuServices.Contains(kv.Key)).Sum(kv => kv.Value),
             result.SloViolationMinutes,
             training.GpuUtilization,
             training.GpuAllocation,
@@ -126,10 +138,86 @@ public static class MixingMetricsCalculator
             InferenceGpuUsage = inference,
             LostGpuHours = result.LostGpuHours,
             Breakdown = LentShareBreakdown.Compute(
-                scenario.Workload.Nodes, online, scenario.Workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal), result.Log, result.Decisions,
+                workload.Nodes, online, workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal), log, gpuDecisions,
                 GrainReplayEngine.Origin, new SchedulingOptions().LongJobThreshold),
-            CheckpointableKills = result.Decisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Count(scenario.CheckpointableJobs.Contains),
+            CheckpointableKills = gpuDecisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Count(scenario.CheckpointableJobs.Contains),
+            Cpu = scenario.HasCpuPool
+                ? Cpu(scenario, result, cpuJobs, [.. result.Decisions.Where(d => cpuPools.Contains(d.Pool))]) with
+                {
+                    SloViolationMinutes = result.SloViolationMinutes.Where(kv => cpuServices.Contains(kv.Key)).Sum(kv => kv.Value),
+                }
+                : null,
         };
+    }
+
+    /// <summary>The CPU pools' metrics of a run (definitions in the class summary).</summary>
+    private static MixingCpuMetrics Cpu(MixingScenario scenario, MixingRunResult result, HashSet<string> cpuJobs, IReadOnlyList<PoolDecision> decisions)
+    {
+        var online = scenario.OnlineNodes;
+        var submitted = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var firstStart = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var lastNode = new Dictionary<string, string>(StringComparer.Ordinal);
+        int completed = 0, completedOnLent = 0, starts = 0, startsOnLent = 0;
+        foreach (var e in result.Log.Events.Where(e => cpuJobs.Contains(e.JobId)))
+        {
+            switch (e.Kind)
+            {
+                case RunEventKind.Submitted:
+                    submitted.TryAdd(e.JobId, e.At);
+                    break;
+                case RunEventKind.Started:
+                    starts++;
+                    firstStart.TryAdd(e.JobId, e.At);
+                    lastNode[e.JobId] = e.Node!;
+                    startsOnLent += online.Contains(e.Node!) ? 1 : 0;
+                    break;
+                case RunEventKind.Stopped when e.Reason == StopReason.Completed:
+                    completed++;
+                    completedOnLent += lastNode.TryGetValue(e.JobId, out var node) && online.Contains(node) ? 1 : 0;
+                    break;
+            }
+        }
+
+        var kills = decisions.Sum(d => d.Decision.KilledJobs.IsDefault ? 0 : d.Decision.KilledJobs.Length);
+        var (lends, reclaims) = Handovers(decisions);
+        var cpuWorkload = scenario.Workload.Jobs.Where(j => cpuJobs.Contains(j.Id)).ToList();
+        var from = cpuWorkload.Count == 0 ? TimeSpan.Zero : cpuWorkload.Min(j => j.Submit);
+        var to = cpuWorkload.Count == 0 ? TimeSpan.Zero : cpuWorkload.Max(j => j.Submit);
+        var inWindow = result.Timeline.Where(s => s.At >= from && s.At <= to).ToList();
+        var cores = (double)scenario.CpuCores;
+        var delays = submitted.Select(kv => (firstStart.TryGetValue(kv.Key, out var start) ? start : scenario.End) - kv.Value).ToList();
+        return new MixingCpuMetrics(
+            completed == 0 ? 0 : (double)completedOnLent / completed,
+            completed,
+            completedOnLent,
+            startsOnLent == 0 ? 0 : (double)kills / startsOnLent,
+            kills,
+            startsOnLent,
+            starts,
+            result.LostCoreHours,
+            inWindow.Count == 0 ? 0 : inWindow.Average(s => s.InferenceCores + s.TrainingCores) / cores,
+            inWindow.Count == 0 ? 0 : inWindow.Average(s => s.InferenceCores) / cores,
+            delays.Count == 0 ? 0 : delays.Average(d => d.TotalSeconds),
+            result.Timeline.IsEmpty ? 0 : result.Timeline.Average(s => s.LentCpuNodes),
+            lends,
+            reclaims);
+    }
+
+    /// <summary>The events of the jobs <paramref name="keep"/> accepts, in order.</summary>
+    private static EventLog Only(EventLog log, Func<string, bool> keep)
+    {
+        var only = new EventLog();
+        foreach (var e in log.Events.Where(e => keep(e.JobId)))
+        {
+            switch (e.Kind)
+            {
+                case RunEventKind.Submitted: only.Submitted(e.At, e.JobId); break;
+                case RunEventKind.Started: only.Started(e.At, e.JobId, e.Node!, e.Pool!, e.Gpus, e.CpuMilli); break;
+                default: only.Stopped(e.At, e.JobId, e.Reason); break;
+            }
+        }
+
+        return only;
     }
 
     /// <summary>

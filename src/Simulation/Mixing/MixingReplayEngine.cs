@@ -97,6 +97,7 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 run.Violations.ToImmutableDictionary(StringComparer.Ordinal), run.Timeline.ToImmutable(), driver.Rejections, driver.FirstRejection, note)
             {
                 LostGpuHours = run.LostGpuHours,
+                LostCoreHours = run.LostCoreHours,
             };
         }
         finally
@@ -128,8 +129,9 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
     {
         private readonly IMixingControllerGrain[] _controllers = withControllers ? [.. scenario.Workload.Pools.Select(p => grains.GetGrain<IMixingControllerGrain>(p))] : [];
         private readonly Dictionary<string, SimJob> _jobs = scenario.Workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
-        private readonly Dictionary<string, (TimeSpan Since, int Gpus)> _running = new(StringComparer.Ordinal);
-        private readonly List<(string JobId, TimeSpan Elapsed, int Gpus)> _reclaimed = [];
+        private readonly bool[] _cpuPool = [.. scenario.Workload.Pools.Select(p => scenario.Pools.Any(s => s.Pool == p && s.IsCpu))];
+        private readonly Dictionary<string, (TimeSpan Since, int Gpus, int CpuMilli)> _running = new(StringComparer.Ordinal);
+        private readonly List<(string JobId, TimeSpan Elapsed, int Gpus, int CpuMilli)> _reclaimed = [];
         private int _logRead;
 
         public long Events { get; private set; }
@@ -140,6 +142,9 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
 
         /// <summary>GPU-hours of run time thrown away by reclaim kills (less what checkpoints kept).</summary>
         public double LostGpuHours { get; private set; }
+
+        /// <summary>Core-hours of run time thrown away by reclaim kills of CPU jobs (0 GPUs; less what checkpoints kept).</summary>
+        public double LostCoreHours { get; private set; }
 
         public ImmutableArray<PoolDecision>.Builder Decisions { get; } = ImmutableArray.CreateBuilder<PoolDecision>();
 
@@ -211,13 +216,14 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
         {
             Ticks++;
             double qps = 0, served = 0, demandGpus = 0;
-            var inferenceGpus = 0;
+            int inferenceGpus = 0, inferenceCores = 0;
             foreach (var service in scenario.Services)
             {
                 var grain = grains.GetGrain<IInferenceServiceGrain>(service.Name);
                 var before = await grain.GetAsync();
                 var capacity = service.Spec.CapacityQps;
                 inferenceGpus += before.Replicas.Length * service.Spec.ReplicaResources.Gpus;
+                inferenceCores += service.IsCpu ? before.Replicas.Length * Domain.Mixing.MixingUnit.CpuCores.Amount(service.Spec.ReplicaResources) : 0;
 
                 // SLO accounting and load reports for the minutes since the last tick, with the replicas placed then.
                 var first = at == TimeSpan.Zero ? at : at - scenario.Tick + TimeSpan.FromMinutes(1);
@@ -247,7 +253,7 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
 
             await AwaitTrainingsAsync();
 
-            var lent = 0;
+            int lent = 0, lentCpu = 0, onlineCores = 0;
             var online = withControllers ? 0 : scenario.OnlineGpus;
             for (var p = 0; p < _controllers.Length; p++)
             {
@@ -262,11 +268,25 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 }
 
                 var view = await _controllers[p].GetAsync();
-                lent += view.LentNodes.Length;
-                online += view.OnlineGpus;
+                if (_cpuPool[p])
+                {
+                    lentCpu += view.LentNodes.Length; // a CPU pool counts in cores: kept apart from the GPU pools' nodes and GPUs
+                    onlineCores += view.OnlineGpus;
+                }
+                else
+                {
+                    lent += view.LentNodes.Length;
+                    online += view.OnlineGpus;
+                }
             }
 
-            Timeline.Add(new MixingSample(at, lent, demandGpus, online, qps, served, TrainingGpus(), inferenceGpus));
+            Timeline.Add(new MixingSample(at, lent, demandGpus, online, qps, served, TrainingGpus(), inferenceGpus)
+            {
+                LentCpuNodes = lentCpu,
+                OnlineCores = withControllers ? onlineCores : scenario.OnlineCpuCores,
+                InferenceCores = inferenceCores,
+                TrainingCores = TrainingCores(),
+            });
         }
 
         /// <summary>Waits (wall time) until no service has a forecaster training in flight, so every run adopts models at the same virtual time.</summary>
@@ -312,14 +332,14 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 var e = events[i];
                 if (e.Kind == RunEventKind.Started)
                 {
-                    _running[e.JobId] = (e.At, e.Gpus);
+                    _running[e.JobId] = (e.At, e.Gpus, e.CpuMilli);
                 }
                 else if (e.Kind == RunEventKind.Stopped && _running.Remove(e.JobId, out var run) && e.Reason == StopReason.Preempted)
                 {
                     count++;
                     if (byReclaim)
                     {
-                        _reclaimed.Add((e.JobId, e.At - run.Since, run.Gpus));
+                        _reclaimed.Add((e.JobId, e.At - run.Since, run.Gpus, run.CpuMilli));
                     }
                 }
             }
@@ -334,11 +354,13 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
         /// </summary>
         private async Task CountLostWorkAsync()
         {
-            foreach (var (jobId, elapsed, gpus) in _reclaimed)
+            foreach (var (jobId, elapsed, gpus, cpuMilli) in _reclaimed)
             {
                 var warned = checkpoints.Declares(jobId)
                     && (await grains.GetGrain<IJobGrain>(jobId).GetAsync()).History.Any(h => h.Kind == JobLifecycle.ReclaimWarningEvent && h.At > clock.GetUtcNow() - elapsed - TimeSpan.FromSeconds(1));
-                LostGpuHours += checkpoints.Killed(jobId, elapsed, warned).TotalHours * gpus;
+                var lost = checkpoints.Killed(jobId, elapsed, warned).TotalHours;
+                LostGpuHours += lost * gpus;
+                LostCoreHours += gpus == 0 ? lost * cpuMilli / 1000.0 : 0; // a CPU job (the cpu pool's): its cores
             }
 
             _reclaimed.Clear();
@@ -348,6 +370,13 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
         {
             CountPreemptionStops(byReclaim: false);
             return _running.Values.Sum(r => r.Gpus);
+        }
+
+        /// <summary>Cores held by running CPU jobs (0 GPUs: the cpu pool's training).</summary>
+        private double TrainingCores()
+        {
+            CountPreemptionStops(byReclaim: false);
+            return _running.Values.Where(r => r.Gpus == 0).Sum(r => r.CpuMilli / 1000.0);
         }
     }
 }

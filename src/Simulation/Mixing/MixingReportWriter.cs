@@ -46,15 +46,36 @@ public static class MixingReportWriter
         var c = CultureInfo.InvariantCulture;
         return
         [
-            string.Create(c, $"Split: in each pool the first ⌊{a.OnlineShare} × nodes⌋ nodes by name start OnlineNormal (serve inference, may be lent), the rest Fixed (training only, never lent); a pool of one node stays Fixed. Online {s.OnlineNodes.Count} nodes / {s.OnlineGpus} GPUs, Fixed {s.Workload.Nodes.Length - s.OnlineNodes.Count} nodes / {s.FixedGpus} GPUs."),
-            string.Create(c, $"Training: the openb pods prepared as by `wpai simulate` (jobs > {a.MaxDuration.TotalDays:0.#} d and CPU-only pods left out, 10 Zipf departments with equal quotas, Philly-shaped utilization), arrivals compressed so that training asks for {TrainingDemand(a, s)}: offered load {s.Workload.OfferedLoad:0.###} of the whole scaled fleet's {s.Workload.FleetGpus} GPUs{(a.Arrivals is { } k ? string.Create(c, $", only the arrivals of the first {k.TotalDays:0.##} d kept") : string.Empty)}; scheduled by the `wpai` preset (jobs expected to run > 12 h only on Fixed nodes); a killed job restarts from the beginning, except under the -checkpoint policies (below)."),
+            string.Create(c, $"Split: in each pool the first ⌊{a.OnlineShare} × nodes⌋ nodes by name start OnlineNormal (serve inference, may be lent), the rest Fixed (training only, never lent); a pool of one node stays Fixed. Online {s.OnlineGpuNodes} nodes / {s.OnlineGpus} GPUs, Fixed {s.GpuNodes - s.OnlineGpuNodes} nodes / {s.FixedGpus} GPUs{(s.HasCpuPool ? " (GPU nodes; the cpu pool below)" : string.Empty)}."),
+            string.Create(c, $"Training: the openb pods prepared as by `wpai simulate` (jobs > {a.MaxDuration.TotalDays:0.#} d and {(s.HasCpuPool ? "CPU-only pods kept as CPU jobs (below)" : "CPU-only pods left out")}, 10 Zipf departments with equal quotas, Philly-shaped utilization), arrivals compressed so that training asks for {TrainingDemand(a, s)}: offered load {s.Workload.OfferedLoad:0.###} of the whole scaled fleet's {s.Workload.FleetGpus} GPUs{(a.Arrivals is { } k ? string.Create(c, $", only the arrivals of the first {k.TotalDays:0.##} d kept") : string.Empty)}; scheduled by the `wpai` preset (jobs expected to run > 12 h only on Fixed nodes); a killed job restarts from the beginning, except under the -checkpoint policies (below)."),
             string.Create(c, $"Checkpoints (only the policies ending in -checkpoint): {a.CheckpointableShare:P0} of the jobs (seeded draw) declare themselves checkpointable ({s.CheckpointableJobs.Count:N0} jobs); such a job saves a checkpoint every {a.CheckpointInterval.TotalMinutes:0} min of run time, is warned before a reclaim kills it (the grace lets the last checkpoint finish), and loses only the run time since its last checkpoint: its next run does the rest. Lost GPU-hours = Σ over reclaim kills of (run time lost × GPUs)."),
             string.Create(c, $"Inference: one service per (pool with online nodes, load file); a replica takes 1 GPU with the node's CPU and memory per GPU, serves {a.CapacityQps} QPS and the services scale to {MixingScenario.TargetUtilization:P0} of it; min 1 replica, max the pool's online GPUs. The loads count equally (each divided by its median daily peak over the replayed days); their sum is scaled so that the median replayed day's peak of the pool's services together asks for {a.PeakBusy:P0} of the pool's online GPUs at the target (so the online half is busy at the daily peak; peaks above the median day's, e.g. Twitter bursts, ask for more)."),
             "Load days: virtual day 0 (2026-01-01, a Thursday, 00:00 UTC) is the file's first whole Thursday (times as written in the file, read as UTC); the file's whole weeks repeat in order; linear interpolation between points.",
             string.Create(c, $"Ticks every {a.Tick.TotalMinutes:0} min of virtual time: for each service the load of every minute since the last tick is reported and the minutes are accounted for SLO with the replicas it had (ready 60 s after placement), then the service is evaluated (the grain places replicas on OnlineNormal nodes through the pool scheduler); then every pool's IMixingControllerGrain ticks; then scheduling passes. Training completions and arrivals are processed at their exact times. 5 minutes: the load files step at 5 and 30 minutes, the controllers' minimum dwell is 30 minutes, and the SLO is still accounted per minute."),
             string.Create(c, $"Warm-up: {a.WarmUp.TotalHours:0} h of inference only before the first training arrival, so the forecasters have history (they train from 2 days of history); forecasters retrain every {a.Retrain.TotalHours:0} h (grain default 6 h, longer here for speed) and each training is awaited, so runs are deterministic."),
+            .. CpuAssumptions(a, s),
             "Metrics reported to the services: QPS every minute; GPU utilization = demand / ready capacity; no latency or error model (reported as 0), so QPS drives scaling.",
             string.Create(c, $"The replay ends {a.Drain.TotalHours:0} h after the last training arrival; lentShare and killRate count the whole replay, offline GPU utilization, cluster GPU usage and queueing delays the training arrival window (fractions of all {s.Workload.FleetGpus} GPUs)."),
+        ];
+    }
+
+    /// <summary>The CPU pools' part of the scenario, in words (none without CPU-only nodes).</summary>
+    public static IReadOnlyList<string> CpuAssumptions(MixingSimulationOptions a, MixingScenario s)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(s);
+        if (!s.HasCpuPool)
+        {
+            return [];
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        var cpuJobs = s.Workload.Jobs.Count(j => j.Gpus == 0);
+        return
+        [
+            string.Create(c, $"CPU pool: the CPU-only nodes form the `cpu` pool, split like the GPU pools: {s.OnlineCpuCores} cores online, {s.FixedCpuCores} cores Fixed (whole cores; the controller counts this pool in cores, `MixingUnit`). The GPU numbers (lentShare, killRate, lost GPU-h, queue delay, cluster GPU usage, the breakdown) count the GPU jobs and GPU pools only; the CPU pool has its own."),
+            string.Create(c, $"CPU training: the CPU-only pods (0 GPUs) are {cpuJobs:N0} training jobs of the `cpu` pool (prepared like the GPU jobs, apart from them: the GPU jobs are the same with or without them); their arrivals are compressed on their own, from their first arrival, so that they ask for {(a.OfferedLoad is { } o ? string.Create(c, $"--offered-load {o} of the CPU pool's cores") : string.Create(c, $"{a.TrainingLoad} × the {s.FixedCpuCores} Fixed cores"))} (offered load {s.Workload.CpuOfferedLoad:0.###} of its {s.CpuCores} cores); jobs expected to run > 12 h only on Fixed nodes, as for GPU jobs."),
+            string.Create(c, $"CPU inference: the `cpu` pool gets one service per load file, driven by the same files as the GPU pools (the data has no CPU-specific inference series; the same daily shape keeps the CPU pool's room to lend comparable with the GPU pools'). A replica is {MixingScenario.CpuReplicaCores} cores (no GPU) with the node's memory per core, serves {a.CapacityQps} QPS and scales at {MixingScenario.TargetUtilization:P0} of it, max the pool's online cores / {MixingScenario.CpuReplicaCores}; the loads are scaled so that the median replayed day's peak asks for {a.PeakBusy:P0} of the online cores. The QPS per replica only sets the unit: the load is scaled to the replicas' capacity."),
         ];
     }
 
@@ -83,6 +104,8 @@ public static class MixingReportWriter
                 ["onlineGpus"] = p.OnlineGpus,
                 ["fixedNodes"] = new JsonArray([.. p.FixedNodes.Select(n => (JsonNode)n)]),
                 ["fixedGpus"] = p.FixedGpus,
+                ["onlineCores"] = p.IsCpu ? p.OnlineCores : null,
+                ["fixedCores"] = p.IsCpu ? p.FixedCores : null,
             });
         }
 
@@ -98,6 +121,7 @@ public static class MixingReportWriter
                 ["cycleDays"] = v.Load.CycleDays,
                 ["qpsPerFileUnit"] = Round(v.Load.Scale, 6),
                 ["poolOnlineGpus"] = v.PoolOnlineGpus,
+                ["poolOnlineCores"] = v.IsCpu ? v.PoolOnlineCores : null,
                 ["medianDailyPeakQps"] = Round(v.MedianDailyPeakQps),
                 ["maxDailyPeakQps"] = Round(v.MaxDailyPeakQps),
                 ["capacityQps"] = v.Spec.CapacityQps,
@@ -166,6 +190,22 @@ public static class MixingReportWriter
                 ["ticks"] = r.Ticks,
                 ["events"] = r.Events,
                 ["wallSeconds"] = Round(r.WallSeconds, 1),
+                ["lentShareCpu"] = r.Cpu is { } u ? Round(u.LentShare, 4) : null,
+                ["completedCpuJobs"] = r.Cpu?.CompletedJobs,
+                ["completedOnLentCpu"] = r.Cpu?.CompletedOnLent,
+                ["killRateCpu"] = r.Cpu is { } k ? Round(k.KillRate, 5) : null,
+                ["killsCpu"] = r.Cpu?.Kills,
+                ["startsOnLentCpu"] = r.Cpu?.StartsOnLent,
+                ["startsCpu"] = r.Cpu?.Starts,
+                ["lostCoreHours"] = r.Cpu is { } l ? Round(l.LostCoreHours, 2) : null,
+                ["clusterCpuUsage"] = r.Cpu is { } g ? Round(g.ClusterCpuUsage, 4) : null,
+                ["inferenceCpuUsage"] = r.Cpu is { } i ? Round(i.InferenceCpuUsage, 4) : null,
+                ["queueDelayMeanSecondsCpu"] = r.Cpu is { } q ? Round(q.QueueDelayMeanSeconds) : null,
+                ["sloViolationMinutesCpu"] = r.Cpu is { } v ? Round(v.SloViolationMinutes) : null,
+                ["meanLentCpuNodes"] = r.Cpu is { } n ? Round(n.MeanLentNodes) : null,
+                ["lendsCpu"] = r.Cpu?.Lends,
+                ["reclaimsCpu"] = r.Cpu?.Reclaims,
+                ["clusterCpuUsageVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.ClusterCpuUsageGain(r, noMixing)),
             });
         }
 
@@ -205,12 +245,18 @@ public static class MixingReportWriter
             },
             ["scenario"] = new JsonObject
             {
-                ["nodes"] = s.Workload.Nodes.Length,
+                ["nodes"] = s.GpuNodes,
                 ["gpus"] = s.Workload.FleetGpus,
-                ["onlineNodes"] = s.OnlineNodes.Count,
+                ["onlineNodes"] = s.OnlineGpuNodes,
                 ["onlineGpus"] = s.OnlineGpus,
                 ["fixedGpus"] = s.FixedGpus,
-                ["trainingJobs"] = s.Workload.Jobs.Length,
+                ["cpuNodes"] = s.HasCpuPool ? s.Workload.Nodes.Length - s.GpuNodes : null,
+                ["cpuCores"] = s.HasCpuPool ? s.CpuCores : null,
+                ["onlineCpuCores"] = s.HasCpuPool ? s.OnlineCpuCores : null,
+                ["fixedCpuCores"] = s.HasCpuPool ? s.FixedCpuCores : null,
+                ["cpuTrainingJobs"] = s.HasCpuPool ? s.Workload.Jobs.Count(j => j.Gpus == 0) : null,
+                ["cpuOfferedLoad"] = s.HasCpuPool ? Round(s.Workload.CpuOfferedLoad, 4) : null,
+                ["trainingJobs"] = s.GpuJobs,
                 ["trainingWindowStartHours"] = Round(s.Workload.WindowStart.TotalHours),
                 ["trainingWindowEndHours"] = Round(s.Workload.WindowEnd.TotalHours),
                 ["replayEndHours"] = Round(s.End.TotalHours),
@@ -242,6 +288,30 @@ public static class MixingReportWriter
 
             var d = Reporting.ReportWriter.Duration;
             sb.AppendLine(c, $"| {r.Policy} | {r.LentShare:P1} | {r.KillRate:P2} | {r.Kills} / {r.StartsOnLent} | {r.LostGpuHours:0.#} | {r.SloViolationMinutes:0} | {d(r.QueueDelayMeanSeconds)} / {d(r.QueueDelayP95Seconds)} | {d(r.JctP50Seconds)} | {r.ClusterGpuUsage:P1} | {r.OfflineGpuUtilization:P1} | {r.Lends} / {r.Reclaims} | {r.MeanLentNodes:0.0} | {r.JobsNeverStarted} |");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The CPU pools' per-policy table (also printed by the command); empty without CPU-only nodes.</summary>
+    public static string CpuTable(IReadOnlyList<MixingRunMetrics> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (!runs.Any(r => r.Cpu is not null))
+        {
+            return string.Empty;
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        var noMixing = runs.FirstOrDefault(r => r.Policy == MixingPolicies.NoMixing.Name && r.Unavailable is null);
+        var sb = new StringBuilder();
+        sb.AppendLine("| policy (CPU pool) | lentShare CPU | killRate CPU | kills / starts on lent | lost core-h | SLO-violation min | queue delay mean | cluster CPU usage | vs no-mixing (reference: +38 %) | inference CPU usage | lends / reclaims | mean lent CPU nodes |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in runs.Where(r => r.Cpu is not null))
+        {
+            var u = r.Cpu!;
+            var gain = noMixing is null ? null : MixingTargets.ClusterCpuUsageGain(r, noMixing);
+            sb.AppendLine(c, $"| {r.Policy} | {u.LentShare:P1} ({u.CompletedOnLent:N0} / {u.CompletedJobs:N0}) | {u.KillRate:P2} | {u.Kills} / {u.StartsOnLent} | {u.LostCoreHours:0.#} | {u.SloViolationMinutes:0} | {Reporting.ReportWriter.Duration(u.QueueDelayMeanSeconds)} | {u.ClusterCpuUsage:P1} | {(gain is { } g ? string.Create(c, $"{g - 1:+0.0%;-0.0%}") : "n/a")} | {u.InferenceCpuUsage:P1} | {u.Lends} / {u.Reclaims} | {u.MeanLentNodes:0.0} |");
         }
 
         return sb.ToString();
@@ -279,7 +349,7 @@ public static class MixingReportWriter
         var sb = new StringBuilder();
         sb.AppendLine("# Online/offline mixing simulation");
         sb.AppendLine();
-        sb.AppendLine(c, $"Training `{Path.GetFileName(a.Pods)}` on `{Path.GetFileName(a.Nodes)}` at fleet scale {a.FleetScale} ({s.Workload.Nodes.Length} nodes, {s.Workload.FleetGpus} GPUs, {s.Workload.Jobs.Length:N0} jobs), online share {a.OnlineShare}, training demand {TrainingDemand(a, s)} (offered load {s.Workload.OfferedLoad:0.###} of all GPUs); inference from {string.Join(", ", a.LoadFiles.Select(f => $"`{Path.GetFileName(f)}`"))}; seed {a.Seed}. Training arrivals from {s.Workload.WindowStart.TotalDays:0.##} d to {s.Workload.WindowEnd.TotalDays:0.##} d of virtual time, replay to {s.End.TotalDays:0.##} d.");
+        sb.AppendLine(c, $"Training `{Path.GetFileName(a.Pods)}` on `{Path.GetFileName(a.Nodes)}` at fleet scale {a.FleetScale} ({s.GpuNodes} GPU nodes, {s.Workload.FleetGpus} GPUs, {s.GpuJobs:N0} GPU jobs{(s.HasCpuPool ? string.Create(c, $"; {s.Workload.Nodes.Length - s.GpuNodes} CPU-only nodes, {s.CpuCores} cores, {s.Workload.Jobs.Length - s.GpuJobs:N0} CPU jobs") : string.Empty)}), online share {a.OnlineShare}, training demand {TrainingDemand(a, s)} (offered load {s.Workload.OfferedLoad:0.###} of all GPUs); inference from {string.Join(", ", a.LoadFiles.Select(f => $"`{Path.GetFileName(f)}`"))}; seed {a.Seed}. Training arrivals from {s.Workload.WindowStart.TotalDays:0.##} d to {s.Workload.WindowEnd.TotalDays:0.##} d of virtual time, replay to {s.End.TotalDays:0.##} d.");
         sb.AppendLine();
         sb.AppendLine("## Split and services");
         sb.AppendLine();
@@ -287,16 +357,23 @@ public static class MixingReportWriter
         sb.AppendLine("|---|---:|---:|---:|---:|");
         foreach (var p in s.Pools)
         {
-            sb.AppendLine(c, $"| {p.Pool} | {p.OnlineNodes.Length} | {p.OnlineGpus} | {p.FixedNodes.Length} | {p.FixedGpus} |");
+            if (p.IsCpu)
+            {
+                sb.AppendLine(c, $"| {p.Pool} | {p.OnlineNodes.Length} | 0 ({p.OnlineCores} cores) | {p.FixedNodes.Length} | 0 ({p.FixedCores} cores) |");
+            }
+            else
+            {
+                sb.AppendLine(c, $"| {p.Pool} | {p.OnlineNodes.Length} | {p.OnlineGpus} | {p.FixedNodes.Length} | {p.FixedGpus} |");
+            }
         }
 
-        sb.AppendLine(c, $"| **all** | {s.OnlineNodes.Count} | {s.OnlineGpus} | {s.Workload.Nodes.Length - s.OnlineNodes.Count} | {s.FixedGpus} |");
+        sb.AppendLine(c, $"| {(s.HasCpuPool ? "**all GPU pools**" : "**all**")} | {s.OnlineGpuNodes} | {s.OnlineGpus} | {s.GpuNodes - s.OnlineGpuNodes} | {s.FixedGpus} |");
         sb.AppendLine();
         sb.AppendLine("| service | pool | file days (from, cycle) | QPS per file unit | pool online GPUs | median / max daily peak QPS | max replicas |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---:|");
         foreach (var v in s.Services)
         {
-            sb.AppendLine(c, $"| {v.Name} | {v.Pool} | {v.Load.FirstDay:yyyy-MM-dd}, {v.Load.CycleDays} d | {v.Load.Scale:0.######} | {v.PoolOnlineGpus} | {v.MedianDailyPeakQps:0} / {v.MaxDailyPeakQps:0} | {v.Spec.MaxReplicas} |");
+            sb.AppendLine(c, $"| {v.Name} | {v.Pool} | {v.Load.FirstDay:yyyy-MM-dd}, {v.Load.CycleDays} d | {v.Load.Scale:0.######} | {(v.IsCpu ? string.Create(c, $"0 ({v.PoolOnlineCores} cores)") : v.PoolOnlineGpus.ToString(c))} | {v.MedianDailyPeakQps:0} / {v.MaxDailyPeakQps:0} | {v.Spec.MaxReplicas} |");
         }
 
         sb.AppendLine();
@@ -307,6 +384,16 @@ public static class MixingReportWriter
         {
             sb.AppendLine();
             sb.AppendLine(c, $"Note on {r.Policy}: {r.Note}.");
+        }
+
+        if (runs.Any(r => r.Cpu is not null))
+        {
+            sb.AppendLine();
+            sb.AppendLine("## CPU pool (CPU jobs on CPU-only nodes, counted in cores)");
+            sb.AppendLine();
+            sb.Append(CpuTable(runs));
+            sb.AppendLine();
+            sb.AppendLine("The reference reports +38 % CPU utilization on its offline training cluster: a figure to compare the cluster CPU usage against no-mixing with, not a target of the issue. The table above counts GPU jobs and GPU pools only.");
         }
 
         sb.AppendLine();
@@ -324,7 +411,7 @@ public static class MixingReportWriter
         }
 
         sb.AppendLine();
-        sb.AppendLine("Definitions: lentShare = completed training jobs whose completing run ran on a lent machine (a node that started online) / completed jobs; killRate = runs killed by a reclaim (the controllers' decisions) / runs started on lent machines; lost GPU-h = Σ over reclaim kills of run time lost × GPUs (less what checkpoints kept); SLO-violation minutes = minutes where a service's demand exceeds its ready replicas × capacity (as in `wpai simulate --inference`), summed over services; queue delay = first start − submit over the arrival window's jobs (a job never started counts until the end of the replay); JCT = completion − submit; cluster GPU usage = GPUs held by inference replicas and training runs together / all GPUs, sampled every tick over the arrival window; offline GPU utilization = training GPU use over the arrival window, as a fraction of all GPUs.");
+        sb.AppendLine("Definitions: lentShare = completed training jobs whose completing run ran on a lent machine (a node that started online) / completed jobs; killRate = runs killed by a reclaim (the controllers' decisions) / runs started on lent machines; lost GPU-h = Σ over reclaim kills of run time lost × GPUs (less what checkpoints kept); SLO-violation minutes = minutes where a service's demand exceeds its ready replicas × capacity (as in `wpai simulate --inference`), summed over services (the GPU pools' services; the CPU pool's in its table); queue delay = first start − submit over the arrival window's jobs (a job never started counts until the end of the replay); JCT = completion − submit; cluster GPU usage = GPUs held by inference replicas and training runs together / all GPUs, sampled every tick over the arrival window; offline GPU utilization = training GPU use over the arrival window, as a fraction of all GPUs. With CPU-only nodes these count the GPU jobs and GPU pools only, and the CPU pool's table gives the same for CPU jobs in cores (lost core-h = Σ over reclaim kills of CPU jobs of run time lost × cores; cluster CPU usage = cores held by the CPU pool's replicas and CPU training runs / all its cores, over the CPU jobs' arrival window).");
         sb.AppendLine();
         sb.AppendLine("## Assumptions");
         sb.AppendLine();

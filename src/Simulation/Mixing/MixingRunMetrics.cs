@@ -3,7 +3,8 @@ using System.Collections.Immutable;
 namespace WPAI.Simulation.Mixing;
 
 /// <summary>
-/// What one mixing policy achieved (definitions in <see cref="MixingMetricsCalculator"/>). <see cref="Unavailable"/> says why a
+/// What one mixing policy achieved (definitions in <see cref="MixingMetricsCalculator"/>): GPU training jobs and GPU pools;
+/// the CPU pools' counterparts are in <see cref="Cpu"/>. <see cref="Unavailable"/> says why a
 /// policy could not run; its numbers are then zero and must not be read.
 /// </summary>
 public sealed record MixingRunMetrics(
@@ -53,6 +54,9 @@ public sealed record MixingRunMetrics(
 
     /// <summary>Reclaim kills of jobs that declared themselves checkpointable.</summary>
     public int CheckpointableKills { get; init; }
+
+    /// <summary>The CPU pools' metrics (CPU jobs on CPU-only nodes, in cores); null without CPU-only nodes in the fleet. The other members count the GPU jobs and GPU pools only.</summary>
+    public MixingCpuMetrics? Cpu { get; init; }
 
     /// <summary>Where the completed jobs that did not complete on a lent machine ran (null for a policy that did not run).</summary>
     public LentShareBreakdown? Breakdown { get; init; }

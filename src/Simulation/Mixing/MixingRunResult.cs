@@ -25,4 +25,7 @@ public sealed record MixingRunResult(
 {
     /// <summary>GPU-hours of run time thrown away by reclaim kills (less what checkpoints kept).</summary>
     public double LostGpuHours { get; init; }
+
+    /// <summary>Core-hours of run time thrown away by reclaim kills of CPU jobs (less what checkpoints kept).</summary>
+    public double LostCoreHours { get; init; }
 }

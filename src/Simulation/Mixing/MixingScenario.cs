@@ -32,6 +32,12 @@ public sealed record MixingScenario(
     /// <summary>A replica serves once it has run this long (the inference simulation's start-up delay).</summary>
     public static readonly TimeSpan StartupDelay = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The cores of one replica of a <c>cpu</c>-pool service: a few cores, as CPU model servers run, and a divisor of the
+    /// openb CPU nodes' 32, 64, 96 and 104 cores, so replicas strand no core of a node.
+    /// </summary>
+    public const int CpuReplicaCores = 4;
+
     /// <summary>Nodes that start OnlineNormal (the lendable machines).</summary>
     public ImmutableHashSet<string> OnlineNodes { get; } = [.. Pools.SelectMany(p => p.OnlineNodes)];
 
@@ -39,12 +45,32 @@ public sealed record MixingScenario(
 
     public int FixedGpus => Pools.Sum(p => p.FixedGpus);
 
+    /// <summary>Nodes with GPUs (the GPU pools'), all of them and those that start online.</summary>
+    public int GpuNodes => Workload.Nodes.Count(n => n.Gpus > 0);
+
+    public int OnlineGpuNodes => Pools.Where(p => !p.IsCpu).Sum(p => p.OnlineNodes.Length);
+
+    /// <summary>The GPU training jobs (all of them without CPU-only nodes).</summary>
+    public int GpuJobs => Workload.Jobs.Count(j => j.Gpus > 0);
+
+    /// <summary>Online cores of the CPU pools (0 without CPU-only nodes).</summary>
+    public int OnlineCpuCores => Pools.Where(p => p.IsCpu).Sum(p => p.OnlineCores);
+
+    /// <summary>Fixed cores of the CPU pools.</summary>
+    public int FixedCpuCores => Pools.Where(p => p.IsCpu).Sum(p => p.FixedCores);
+
+    /// <summary>All cores of the CPU pools (what cluster CPU usage is a fraction of).</summary>
+    public int CpuCores => OnlineCpuCores + FixedCpuCores;
+
+    /// <summary>The fleet has CPU-only nodes, and the CPU pods are training jobs of their pool.</summary>
+    public bool HasCpuPool => CpuCores > 0;
+
     /// <summary>Reads the files and builds the scenario of <paramref name="a"/>.</summary>
     public static MixingScenario Prepare(MixingSimulationOptions a)
     {
         ArgumentNullException.ThrowIfNull(a);
         a.Validate();
-        var nodes = OpenbNodeReader.Read(a.Nodes!);
+        var nodes = OpenbNodeReader.Read(a.Nodes!, includeCpuNodes: true);
         var pods = OpenbPodReader.Read(a.Pods!);
         var loads = a.LoadFiles.Select(f => ReplayedLoad.Read(f, GrainReplayEngine.Origin)).ToList();
         return Prepare(Path.GetFileName(a.Pods!), nodes, pods, loads, a);
@@ -58,13 +84,17 @@ public sealed record MixingScenario(
         ArgumentNullException.ThrowIfNull(loads);
         ArgumentNullException.ThrowIfNull(a);
         // The split depends only on the scaled fleet; the arrivals are then compressed so that training asks for
-        // TrainingLoad × the Fixed GPUs (or the explicit --offered-load of the whole fleet).
-        var options = new WorkloadOptions(a.Seed, a.FleetScale, QuotaMode.Equal, a.MaxDuration, a.OfferedLoad);
+        // TrainingLoad × the Fixed GPUs (or the explicit --offered-load of the whole fleet). With CPU-only nodes the CPU pods
+        // are training jobs of the cpu pool, their arrivals compressed apart so that they ask for TrainingLoad × the Fixed
+        // cores of that pool (or --offered-load of its cores).
+        var options = new WorkloadOptions(a.Seed, a.FleetScale, QuotaMode.Equal, a.MaxDuration, a.OfferedLoad) { KeepCpuOnlyJobs = true };
         var natural = WorkloadPreparer.Prepare(source, nodes, pods, options with { OfferedLoad = null });
         var splits = Split(natural, a.OnlineShare);
         var fleetGpus = natural.FleetGpus;
         var offered = a.OfferedLoad ?? (fleetGpus == 0 ? 1 : a.TrainingLoad * splits.Sum(p => p.FixedGpus) / fleetGpus);
-        var prepared = WorkloadPreparer.Prepare(source, nodes, pods, options with { OfferedLoad = offered });
+        var cpuCores = splits.Where(p => p.IsCpu).Sum(p => p.OnlineCores + p.FixedCores);
+        double? cpuOffered = cpuCores == 0 ? null : a.OfferedLoad ?? (a.TrainingLoad * splits.Where(p => p.IsCpu).Sum(p => p.FixedCores) / cpuCores);
+        var prepared = WorkloadPreparer.Prepare(source, nodes, pods, options with { OfferedLoad = offered, CpuOfferedLoad = cpuOffered });
         var kept = a.Arrivals is { } stretch && !prepared.Jobs.IsEmpty ? prepared.Jobs.Where(j => j.Submit <= prepared.Jobs[0].Submit + stretch) : prepared.Jobs;
         var workload = prepared with { Jobs = [.. kept.Select(j => j with { Submit = j.Submit + a.WarmUp })] };
         var pools = splits.ToBuilder();
@@ -93,14 +123,20 @@ public sealed record MixingScenario(
         var combinedMedianPeak = MedianOf(CombinedDailyPeaks(loads, weights, days));
         var targetQps = a.CapacityQps * TargetUtilization;
         var services = ImmutableArray.CreateBuilder<ServicePlan>();
-        foreach (var split in pools.Where(p => p.OnlineGpus > 0))
+        foreach (var split in pools.Where(p => p.OnlineGpus > 0 || (p.IsCpu && p.OnlineCores >= CpuReplicaCores)))
         {
             var onlineNodes = workload.Nodes.Where(n => split.OnlineNodes.Contains(n.Name)).ToList();
-            var replica = new Resources(
-                1,
-                onlineNodes.Min(n => n.CpuMilli / Math.Max(1, n.Gpus)),
-                onlineNodes.Min(n => n.MemoryMib / Math.Max(1, n.Gpus)));
-            var poolQps = a.PeakBusy * split.OnlineGpus * targetQps;
+
+            // A GPU replica is 1 GPU with the node's CPU and memory per GPU; a CPU replica is CpuReplicaCores cores with the
+            // node's memory per core. Either way the pool's online capacity in replicas is what the load is scaled to.
+            var replica = split.IsCpu
+                ? new Resources(0, CpuReplicaCores * 1000, onlineNodes.Min(n => n.MemoryMib / Math.Max(1, n.CpuMilli / 1000)) * CpuReplicaCores)
+                : new Resources(
+                    1,
+                    onlineNodes.Min(n => n.CpuMilli / Math.Max(1, n.Gpus)),
+                    onlineNodes.Min(n => n.MemoryMib / Math.Max(1, n.Gpus)));
+            var replicas = split.IsCpu ? split.OnlineCores / CpuReplicaCores : split.OnlineGpus;
+            var poolQps = a.PeakBusy * replicas * targetQps;
             for (var f = 0; f < loads.Count; f++)
             {
                 var load = loads[f];
@@ -114,11 +150,14 @@ public sealed record MixingScenario(
                     replica,
                     a.CapacityQps,
                     MinReplicas: 1,
-                    MaxReplicas: split.OnlineGpus,
+                    MaxReplicas: replicas,
                     ImmutableDictionary<ScalingMetric, double>.Empty.Add(ScalingMetric.QpsPerReplica, targetQps),
                     TimeSpan.FromMilliseconds(500),
                     0.01);
-                services.Add(new ServicePlan(spec, scaled, split.OnlineGpus, MedianOf(peaks) * scaled.Scale, peaks.Max() * scaled.Scale));
+                services.Add(new ServicePlan(spec, scaled, split.OnlineGpus, MedianOf(peaks) * scaled.Scale, peaks.Max() * scaled.Scale)
+                {
+                    PoolOnlineCores = split.IsCpu ? split.OnlineCores : 0,
+                });
             }
         }
 
@@ -126,7 +165,7 @@ public sealed record MixingScenario(
             workload, pools.ToImmutable(), services.ToImmutable(), a.Tick, a.WarmUp, end, a.Retrain, a.PeakBusy, a.OnlineShare, days, checkpointable, a.CheckpointInterval);
     }
 
-    /// <summary>In each pool the first ⌊share × nodes⌋ nodes by name start online, the rest Fixed.</summary>
+    /// <summary>In each pool (the cpu pool too) the first ⌊share × nodes⌋ nodes by name start online, the rest Fixed.</summary>
     private static ImmutableArray<PoolSplit> Split(PreparedWorkload workload, double share)
     {
         var pools = ImmutableArray.CreateBuilder<PoolSplit>();
@@ -139,7 +178,11 @@ public sealed record MixingScenario(
                 [.. inPool.Take(online).Select(n => n.Name)],
                 inPool.Take(online).Sum(n => n.Gpus),
                 [.. inPool.Skip(online).Select(n => n.Name)],
-                inPool.Skip(online).Sum(n => n.Gpus)));
+                inPool.Skip(online).Sum(n => n.Gpus))
+            {
+                OnlineCores = inPool.Take(online).Sum(n => n.CpuMilli / 1000),
+                FixedCores = inPool.Skip(online).Sum(n => n.CpuMilli / 1000),
+            });
         }
 
         return pools.ToImmutable();

@@ -31,7 +31,13 @@ public static class MixingSimulationCommand
         ArgumentNullException.ThrowIfNull(output);
         var c = CultureInfo.InvariantCulture;
         await output.WriteLineAsync(string.Create(c,
-            $"mixing: {scenario.Workload.Jobs.Length:N0} training jobs (offered load {scenario.Workload.OfferedLoad:0.###} of all GPUs) on {scenario.Workload.Nodes.Length} nodes / {scenario.Workload.FleetGpus} GPUs ({scenario.OnlineNodes.Count} nodes / {scenario.OnlineGpus} GPUs start online, {scenario.FixedGpus} GPUs Fixed), {scenario.Services.Length} inference services, ticks every {scenario.Tick.TotalMinutes:0} min to day {scenario.End.TotalDays:0.#}"));
+            $"mixing: {scenario.GpuJobs:N0} training jobs (offered load {scenario.Workload.OfferedLoad:0.###} of all GPUs) on {scenario.GpuNodes} nodes / {scenario.Workload.FleetGpus} GPUs ({scenario.OnlineGpuNodes} nodes / {scenario.OnlineGpus} GPUs start online, {scenario.FixedGpus} GPUs Fixed), {scenario.Services.Count(v => !v.IsCpu)} inference services, ticks every {scenario.Tick.TotalMinutes:0} min to day {scenario.End.TotalDays:0.#}"));
+        if (scenario.HasCpuPool)
+        {
+            await output.WriteLineAsync(string.Create(c,
+                $"cpu pool: {scenario.Workload.Jobs.Count(j => j.Gpus == 0):N0} CPU training jobs (offered load {scenario.Workload.CpuOfferedLoad:0.###} of its cores) on {scenario.Workload.Nodes.Length - scenario.GpuNodes} nodes / {scenario.CpuCores} cores ({scenario.OnlineCpuCores} start online, {scenario.FixedCpuCores} Fixed), {scenario.Services.Count(v => v.IsCpu)} CPU inference services; the GPU figures below count GPU jobs only"));
+        }
+
         var runs = new List<(MixingRunMetrics, MixingRunResult)>();
         foreach (var policy in options.Policies)
         {
@@ -53,6 +59,12 @@ public static class MixingSimulationCommand
             await output.WriteLineAsync(metrics.Unavailable is not null
                 ? "  not run: " + metrics.Unavailable
                 : string.Create(c, $"  lentShare {metrics.LentShare:P1}  killRate {metrics.KillRate:P2} ({metrics.Kills}/{metrics.StartsOnLent}, {metrics.LostGpuHours:0.#} GPU-h lost)  SLO-violation {metrics.SloViolationMinutes:0} min  queue delay {metrics.QueueDelayMeanSeconds / 3600:0.0} h  cluster GPU usage {metrics.ClusterGpuUsage:P1}  ({metrics.Ticks:N0} ticks, {metrics.WallSeconds:0} s)"));
+            if (metrics.Cpu is { } cpu)
+            {
+                await output.WriteLineAsync(string.Create(c,
+                    $"{"  cpu pool",-26}  lentShare {cpu.LentShare:P1}  killRate {cpu.KillRate:P2} ({cpu.Kills}/{cpu.StartsOnLent}, {cpu.LostCoreHours:0.#} core-h lost)  queue delay {cpu.QueueDelayMeanSeconds / 3600:0.0} h  cluster CPU usage {cpu.ClusterCpuUsage:P1}"));
+            }
+
         }
 
         var list = runs.Select(r => r.Item1).ToList();
@@ -60,9 +72,23 @@ public static class MixingSimulationCommand
         await output.WriteAsync(MixingReportWriter.Table(list));
         await output.WriteLineAsync();
         await output.WriteAsync(MixingReportWriter.BreakdownTable(list));
+        if (list.Any(r => r.Cpu is not null))
+        {
+            await output.WriteLineAsync();
+            await output.WriteAsync(MixingReportWriter.CpuTable(list));
+        }
+
         foreach (var (policy, target, met, measured) in MixingTargets.Verdicts(list))
         {
             await output.WriteLineAsync(string.Create(c, $"target {policy}: {target}: {(met switch { true => "met", false => "MISSED", null => "not measured" })} ({measured})"));
+        }
+
+        var noMixing = list.FirstOrDefault(r => r.Policy == MixingPolicies.NoMixing.Name && r.Unavailable is null);
+        foreach (var r in list.Where(r => r.Cpu is not null && noMixing?.Cpu is not null && r != noMixing))
+        {
+            var gain = MixingTargets.ClusterCpuUsageGain(r, noMixing!);
+            await output.WriteLineAsync(string.Create(c,
+                $"compare {r.Policy}: cluster CPU usage {r.Cpu!.ClusterCpuUsage:P1} vs no-mixing's {noMixing!.Cpu!.ClusterCpuUsage:P1}: {(gain is { } g ? string.Create(c, $"{g - 1:+0.0%;-0.0%}") : "n/a")} (the reference reports +38 % CPU utilization; a figure to compare with, not a target)"));
         }
 
         var written = await MixingReportWriter.WriteAsync(options, scenario, runs, cancellationToken);

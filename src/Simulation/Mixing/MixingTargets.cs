@@ -28,6 +28,17 @@ public static class MixingTargets
             }
 
             result.Add((r.Policy, "lentShare ≥ 65 % with killRate ≤ 1.0 %", r.LentShare >= MinLentShare && r.KillRate <= MaxKillRate, Inv($"lentShare {r.LentShare:P1}, killRate {r.KillRate:P2}")));
+            if (r.Cpu is { } cpu)
+            {
+                result.Add((r.Policy, "CPU pool: lentShare ≥ 65 % with killRate ≤ 1.0 % (the same target, CPU jobs)", cpu.LentShare >= MinLentShare && cpu.KillRate <= MaxKillRate,
+                    Inv($"lentShare CPU {cpu.LentShare:P1}, killRate CPU {cpu.KillRate:P2} ({cpu.Kills}/{cpu.StartsOnLent}, {cpu.LostCoreHours:0.#} core-h lost)")));
+                if (noMixing?.Cpu is { } baseline)
+                {
+                    result.Add((r.Policy, "CPU pool: SLO-violation minutes ≤ no-mixing's", cpu.SloViolationMinutes <= baseline.SloViolationMinutes,
+                        Inv($"{cpu.SloViolationMinutes:0} min vs {baseline.SloViolationMinutes:0} min")));
+                }
+            }
+
             if (noMixing is null)
             {
                 result.Add((r.Policy, "against no-mixing (SLO minutes, queueing delay, cluster GPU usage)", null, "no no-mixing run"));
@@ -61,6 +72,14 @@ public static class MixingTargets
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(noMixing);
         return noMixing.ClusterGpuUsage > 0 ? run.ClusterGpuUsage / noMixing.ClusterGpuUsage : null;
+    }
+
+    /// <summary>This run's cluster CPU usage (the CPU pools) / no-mixing's; null without CPU pools or when no-mixing's is zero.</summary>
+    public static double? ClusterCpuUsageGain(MixingRunMetrics run, MixingRunMetrics noMixing)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(noMixing);
+        return run.Cpu is { } r && noMixing.Cpu is { } n && n.ClusterCpuUsage > 0 ? r.ClusterCpuUsage / n.ClusterCpuUsage : null;
     }
 
     /// <summary>no-mixing's median JCT / this run's; null when either is zero.</summary>

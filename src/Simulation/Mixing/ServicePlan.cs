@@ -8,6 +8,12 @@ namespace WPAI.Simulation.Mixing;
 /// </summary>
 public sealed record ServicePlan(InferenceServiceSpec Spec, ReplayedLoad Load, int PoolOnlineGpus, double MedianDailyPeakQps, double MaxDailyPeakQps)
 {
+    /// <summary>The online cores of its pool when it serves on CPU machines (the <c>cpu</c> pool), else 0.</summary>
+    public int PoolOnlineCores { get; init; }
+
+    /// <summary>A service of the <c>cpu</c> pool: its replicas hold CPU cores, no GPU.</summary>
+    public bool IsCpu => Spec.ReplicaResources.Gpus == 0;
+
     public string Name => Spec.Name;
 
     public string Pool => Spec.Pool;

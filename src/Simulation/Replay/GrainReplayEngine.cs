@@ -160,9 +160,8 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
                 var job = jobs[done.JobId];
                 var grain = grains.GetGrain<IJobGrain>(done.JobId);
                 var gpuUtilization = RunTimeModel.GpuUtilizationOn(job, done.Gpus);
-                await grain.ReportUsageAsync([new UsageSample(clock.GetUtcNow(), gpuUtilization, gpuUtilization, job.CpuMilli * job.CpuUtilization)]);
                 trace?.Invoke("complete " + done.JobId);
-                await grain.CompleteAsync(done.Attempt, succeeded: true, "completed");
+                await grain.CompleteWithUsageAsync(done.Attempt, succeeded: true, "completed", [new UsageSample(clock.GetUtcNow(), gpuUtilization, gpuUtilization, job.CpuMilli * job.CpuUtilization)]);
                 events++;
             }
 

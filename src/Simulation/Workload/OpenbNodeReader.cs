@@ -7,8 +7,11 @@ public static class OpenbNodeReader
 {
     private static readonly string[] Columns = ["sn", "cpu_milli", "memory_mib", "gpu", "model"];
 
-    /// <summary>Reads GPU nodes; rows with no GPU (CPU-only nodes) are skipped.</summary>
-    public static IReadOnlyList<SimNode> Read(string path)
+    /// <summary>
+    /// Reads GPU nodes; rows with no GPU (CPU-only nodes) are skipped unless <paramref name="includeCpuNodes"/>, when they
+    /// become nodes of the <c>cpu</c> pool (the pool of CPU-only machines, <see cref="Domain.Validation.Validate.CpuPool"/>).
+    /// </summary>
+    public static IReadOnlyList<SimNode> Read(string path, bool includeCpuNodes = false)
     {
         var nodes = new List<SimNode>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -32,6 +35,11 @@ public static class OpenbNodeReader
             var model = table.Text(row, "model");
             if (gpus == 0)
             {
+                if (includeCpuNodes)
+                {
+                    nodes.Add(new SimNode(name, Domain.Validation.Validate.CpuPool, 0, cpu, memory));
+                }
+
                 continue;
             }
 
@@ -43,7 +51,7 @@ public static class OpenbNodeReader
             nodes.Add(new SimNode(name, model, gpus, cpu, memory));
         }
 
-        if (nodes.Count == 0)
+        if (!nodes.Any(n => n.Gpus > 0) && !(includeCpuNodes && nodes.Count > 0))
         {
             throw new WpaiValidationException(path, "the file lists no GPU node", "Pass the GPU node list (openb_node_list_gpu_node.csv).");
         }

@@ -36,7 +36,19 @@ public sealed record PreparedWorkload(
 
     public int Templates { get; init; }
 
+    /// <summary>CPU jobs' offered load before compression: core-seconds / (the <c>cpu</c> pool's cores × their arrival window); 0 without CPU jobs.</summary>
+    public double CpuNaturalOfferedLoad { get; init; }
+
+    /// <summary>CPU jobs' offered load as replayed (a fraction of the <c>cpu</c> pool's cores); 0 without CPU jobs.</summary>
+    public double CpuOfferedLoad { get; init; }
+
+    /// <summary>The factor applied to the CPU jobs' inter-arrival times (1 when not compressed).</summary>
+    public double CpuTimeCompression { get; init; } = 1;
+
     public int FleetGpus => Nodes.Sum(n => n.Gpus);
+
+    /// <summary>Whole cores of the <c>cpu</c> pool's nodes (the CPU-only machines).</summary>
+    public int CpuPoolCores => Nodes.Where(n => n.Pool == Domain.Validation.Validate.CpuPool).Sum(n => n.CpuMilli / 1000);
 
     public long FleetCpuMilli => Nodes.Sum(n => (long)n.CpuMilli);
 

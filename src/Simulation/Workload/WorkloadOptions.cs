@@ -29,6 +29,18 @@ public sealed record WorkloadOptions(
         }
     }
 
+    /// <summary>
+    /// Keep the CPU-only pods (no GPU) as training jobs of the <c>cpu</c> pool when the fleet has CPU-only nodes (the mixing
+    /// simulation's CPU pool); off (the training replay): they are left out and counted, as always.
+    /// </summary>
+    public bool KeepCpuOnlyJobs { get; init; }
+
+    /// <summary>
+    /// With <see cref="KeepCpuOnlyJobs"/>: the CPU jobs' arrivals are compressed on their own so that their core-seconds /
+    /// (the <c>cpu</c> pool's cores × their arrival window) equals this; null leaves their times as in the trace.
+    /// </summary>
+    public double? CpuOfferedLoad { get; init; }
+
     /// <summary>Which jobs repeat a template (none unless given).</summary>
     public Recurrence Recurrence { get; init; } = Recurrence.None;
 }

@@ -11,7 +11,10 @@ namespace WPAI.Simulation.Workload;
 /// <item><see cref="WorkloadOptions.FleetScale"/> keeps a seeded fraction of each pool's nodes (at least one per pool);</item>
 /// <item>jobs no kept node could ever host are left out and counted; acceptable models that cannot host a job are dropped from its list;
 /// a job that accepts any model gets a preferred model drawn (seeded, weighted by pool GPUs) among those that can host it, then the others by size;</item>
-/// <item>CPU-only pods (no GPU) are not training jobs of a GPU pool and are left out and counted; CPU and memory requests of 0 become 1;</item>
+/// <item>CPU-only pods (no GPU) are not training jobs of a GPU pool and are left out and counted, unless
+/// <see cref="WorkloadOptions.KeepCpuOnlyJobs"/> and the fleet has CPU-only nodes: then they are jobs of the <c>cpu</c> pool (0 GPUs,
+/// prepared like the GPU jobs but apart from them, so the GPU jobs are the same either way), their arrivals compressed on their own
+/// (<see cref="WorkloadOptions.CpuOfferedLoad"/>); CPU and memory requests of 0 become 1;</item>
 /// <item>departments come from a seeded hash of the job name with Zipf (s = 1) weights; GPU utilization from Philly's shape, capped at
 /// the request (gpu_milli / 1000); CPU utilization uniform on 25–75 % of the request;</item>
 /// <item><see cref="WorkloadOptions.OfferedLoad"/> scales the arrival times so GPU-seconds / (fleet GPUs × arrival window) equals it;</item>
@@ -51,6 +54,8 @@ public static class WorkloadPreparer
             StringComparer.Ordinal);
         var prepared = new List<SimJob>(kept.Count);
         var cpuOnly = kept.Count(j => j.Gpus == 0);
+        var cpuPool = Domain.Validation.Validate.CpuPool;
+        var cpuPods = options.KeepCpuOnlyJobs && shapes.ContainsKey(cpuPool) ? kept.Where(j => j.Gpus == 0).ToList() : [];
         kept = kept.Where(j => j.Gpus > 0).ToList();
         var recurrence = options.Recurrence;
         var templates = TemplateAssigner.Assign(kept, recurrence, options.Seed);
@@ -91,27 +96,22 @@ public static class WorkloadPreparer
                 }
             }
 
-            var cap = job.GpuMilli / 1000.0;
-            var gpuUtilization = PhillyShape.GpuUtilization(SeededHash.Unit(options.Seed, "gpu-util", key), cap);
-            var cpuUtilization = 0.25 + (0.5 * SeededHash.Unit(options.Seed, "cpu-util", key));
-            if (template is not null)
+            prepared.Add(Finish(job, key, template, models, options, departments));
+        }
+
+        // CPU jobs (only when kept): the cpu pool must host them; their templates are drawn among them alone.
+        var cpuPrepared = new List<SimJob>(cpuPods.Count);
+        var cpuTemplates = TemplateAssigner.Assign(cpuPods, recurrence, options.Seed);
+        foreach (var job in cpuPods)
+        {
+            if (!CanHost(shapes[cpuPool], job))
             {
-                gpuUtilization = Math.Clamp(gpuUtilization * Jitter(recurrence, options.Seed, "gpu-jitter", job.Id), 0, Math.Clamp(cap, 0, 1));
-                cpuUtilization = Math.Clamp(cpuUtilization * Jitter(recurrence, options.Seed, "cpu-jitter", job.Id), 0, 1);
+                unplaceable++;
+                continue;
             }
 
-            prepared.Add(job with
-            {
-                CpuMilli = Math.Max(1, job.CpuMilli),
-                MemoryMib = Math.Max(1, job.MemoryMib),
-                GpuModels = [.. models],
-                Duration = job.Duration < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : job.Duration,
-                Department = departments[Zipf(options.Departments, SeededHash.Unit(options.Seed, "department", key))],
-                GpuUtilization = gpuUtilization,
-                CpuUtilization = cpuUtilization,
-                Template = template,
-                DeclaredDuration = Declared(job.Duration < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : job.Duration, options, job.Id),
-            });
+            var template = cpuTemplates.GetValueOrDefault(job.Id);
+            cpuPrepared.Add(Finish(job, template ?? job.Id, template, [cpuPool], options, departments));
         }
 
         var fleetGpus = fleet.Sum(n => n.Gpus);
@@ -120,13 +120,20 @@ public static class WorkloadPreparer
         if (options.OfferedLoad is { } target && natural > 0)
         {
             compression = natural / target;
-            var origin = prepared.Count == 0 ? TimeSpan.Zero : prepared.Min(j => j.Submit);
-            prepared = prepared
-                .Select(j => j with { Submit = TimeSpan.FromTicks((long)Math.Round((j.Submit - origin).Ticks * compression)) })
-                .ToList();
+            prepared = Compress(prepared, compression);
         }
 
-        var ordered = prepared.OrderBy(j => j.Submit).ThenBy(j => j.Id, StringComparer.Ordinal).ToImmutableArray();
+        var cpuCores = fleet.Where(n => n.Pool == cpuPool).Sum(n => n.CpuMilli / 1000);
+        var cpuNatural = CpuOfferedLoad(cpuPrepared, cpuCores);
+        var cpuCompression = 1.0;
+        if (options.CpuOfferedLoad is { } cpuTarget && cpuNatural > 0)
+        {
+            cpuCompression = cpuNatural / cpuTarget;
+            cpuPrepared = Compress(cpuPrepared, cpuCompression);
+        }
+
+        var gpuOrdered = prepared.OrderBy(j => j.Submit).ThenBy(j => j.Id, StringComparer.Ordinal).ToImmutableArray();
+        var ordered = cpuPrepared.Count == 0 ? gpuOrdered : [.. prepared.Concat(cpuPrepared).OrderBy(j => j.Submit).ThenBy(j => j.Id, StringComparer.Ordinal)];
         var quotas = Quotas(pools, departments, ordered, options.QuotaMode);
         return new PreparedWorkload(
             source,
@@ -137,13 +144,16 @@ public static class WorkloadPreparer
             quotas,
             longJobs.Count,
             totalGpuSeconds > 0 ? longGpuSeconds / totalGpuSeconds : 0,
-            cpuOnly,
+            cpuOnly - cpuPods.Count,
             unplaceable,
             anyModel,
             natural,
-            OfferedLoad(ordered, fleetGpus),
+            OfferedLoad(gpuOrdered, fleetGpus),
             compression)
         {
+            CpuNaturalOfferedLoad = cpuNatural,
+            CpuOfferedLoad = CpuOfferedLoad(cpuPrepared, cpuCores),
+            CpuTimeCompression = cpuCompression,
             RepeatedModelJobs = repeated,
             Recurrence = recurrence,
             DeclaredOverestimate = options.DeclaredOverestimate,
@@ -167,6 +177,59 @@ public static class WorkloadPreparer
         var factor = 1 + ((options.DeclaredOverestimate - 1) * SeededHash.Unit(options.Seed, "declared", jobId));
         var seconds = Math.Ceiling(duration.TotalSeconds * factor);
         return TimeSpan.FromSeconds(Math.Min(seconds, Domain.Validation.Validate.MaxDuration.TotalSeconds));
+    }
+
+    /// <summary>
+    /// A kept job as replayed: its acceptable <paramref name="models"/>, department, usage (GPU utilization from Philly's shape,
+    /// capped at its GPU share; CPU utilization uniform on 25–75 % of the request; a template's runs jittered around the
+    /// template's), and declared run time. <paramref name="key"/> (the template, else the job) draws what a template shares.
+    /// </summary>
+    private static SimJob Finish(SimJob job, string key, string? template, List<string> models, WorkloadOptions options, ImmutableArray<string> departments)
+    {
+        var recurrence = options.Recurrence;
+        var cap = job.GpuMilli / 1000.0;
+        var gpuUtilization = PhillyShape.GpuUtilization(SeededHash.Unit(options.Seed, "gpu-util", key), cap);
+        var cpuUtilization = 0.25 + (0.5 * SeededHash.Unit(options.Seed, "cpu-util", key));
+        if (template is not null)
+        {
+            gpuUtilization = Math.Clamp(gpuUtilization * Jitter(recurrence, options.Seed, "gpu-jitter", job.Id), 0, Math.Clamp(cap, 0, 1));
+            cpuUtilization = Math.Clamp(cpuUtilization * Jitter(recurrence, options.Seed, "cpu-jitter", job.Id), 0, 1);
+        }
+
+        return job with
+        {
+            CpuMilli = Math.Max(1, job.CpuMilli),
+            MemoryMib = Math.Max(1, job.MemoryMib),
+            GpuModels = [.. models],
+            Duration = job.Duration < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : job.Duration,
+            Department = departments[Zipf(options.Departments, SeededHash.Unit(options.Seed, "department", key))],
+            GpuUtilization = gpuUtilization,
+            CpuUtilization = cpuUtilization,
+            Template = template,
+            DeclaredDuration = Declared(job.Duration < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : job.Duration, options, job.Id),
+        };
+    }
+
+    /// <summary>Shifts the jobs to start at 0 and multiplies their offsets from the first arrival by <paramref name="compression"/>.</summary>
+    private static List<SimJob> Compress(List<SimJob> jobs, double compression)
+    {
+        var origin = jobs.Count == 0 ? TimeSpan.Zero : jobs.Min(j => j.Submit);
+        return jobs
+            .Select(j => j with { Submit = TimeSpan.FromTicks((long)Math.Round((j.Submit - origin).Ticks * compression)) })
+            .ToList();
+    }
+
+    /// <summary>CPU core-seconds / (<paramref name="cores"/> × the arrival window); 0 when the window is empty.</summary>
+    public static double CpuOfferedLoad(IReadOnlyList<SimJob> jobs, int cores)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count < 2 || cores <= 0)
+        {
+            return 0;
+        }
+
+        var window = (jobs.Max(j => j.Submit) - jobs.Min(j => j.Submit)).TotalSeconds;
+        return window <= 0 ? 0 : jobs.Sum(j => j.CpuMilli / 1000.0 * j.Duration.TotalSeconds) / (cores * window);
     }
 
     /// <summary>A run's factor on its template's usage: uniform on 1 ± the jitter.</summary>
@@ -267,6 +330,11 @@ public static class WorkloadPreparer
         if (options.OfferedLoad is { } load && !(load > 0))
         {
             throw new WpaiValidationException("--offered-load", $"{load} is not positive", "Ask for an offered load above 0, e.g. 0.9.");
+        }
+
+        if (options.CpuOfferedLoad is { } cpuLoad && !(cpuLoad > 0))
+        {
+            throw new WpaiValidationException("--training-load", $"the CPU jobs' offered load {cpuLoad} is not positive", "Size CPU training above 0, e.g. --training-load 1.5.");
         }
 
         if (options.MaxDuration is { } max && max <= TimeSpan.Zero)

@@ -30,6 +30,33 @@ internal static class MixingFixtures
         return dir.File("pods.csv", sb.ToString());
     }
 
+    /// <summary><see cref="Nodes"/> plus four 32-core CPU-only nodes (the cpu pool: two start online, two Fixed).</summary>
+    public static string NodesWithCpu(TempDir dir) => dir.File("nodes-cpu.csv", string.Join('\n',
+        "sn,cpu_milli,memory_mib,gpu,model",
+        "t4-a,32000,131072,2,T4",
+        "t4-b,32000,131072,2,T4",
+        "t4-c,32000,131072,2,T4",
+        "t4-d,32000,131072,2,T4",
+        "p100-a,32000,131072,2,P100",
+        "cpu-a,32000,131072,0,",
+        "cpu-b,32000,131072,0,",
+        "cpu-c,32000,131072,0,",
+        "cpu-d,32000,131072,0,") + "\n");
+
+    /// <summary><see cref="Pods"/> plus as many 8-core CPU-only pods on the same times and durations (the last eight 4 hours).</summary>
+    public static string PodsWithCpu(TempDir dir)
+    {
+        var sb = new StringBuilder(File.ReadAllText(Pods(dir)));
+        for (var i = 0; i < 60; i++)
+        {
+            var created = 1000 + (i * 2400);
+            var duration = i >= 52 ? 14_400 : 1200 + ((i * 7 % 6) * 600);
+            sb.Append(CultureInfo.InvariantCulture, $"cpu-pod-{i:D3},8000,16384,0,0,,BE,Succeeded,{created},{created + duration},{created}\n");
+        }
+
+        return dir.File("pods-cpu.csv", sb.ToString());
+    }
+
     /// <summary>Two weeks from Thursday 2015-01-01 at 30-minute steps: 100 from 08:00 to 22:00, 5 at night.</summary>
     public static string Load(TempDir dir, string name = "load.csv")
     {

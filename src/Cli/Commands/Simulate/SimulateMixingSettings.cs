@@ -10,7 +10,7 @@ namespace WPAI.Cli.Commands.Simulate;
 /// <summary>The options of <c>wpai simulate --mixing</c>: the training trace, the load files, the policies and the scenario knobs.</summary>
 public sealed class SimulateMixingSettings : OptionsSettings<MixingSimulationOptions>
 {
-    [CommandOption("--nodes <FILE>"), Description("Node list (openb_node_list_gpu_node.csv).")]
+    [CommandOption("--nodes <FILE>"), Description("Node list (openb_node_list_gpu_node.csv; openb_node_list_all_node.csv adds the CPU-only nodes as the cpu pool, whose training jobs are the CPU-only pods).")]
     public string? Nodes { get; init; }
 
     [CommandOption("--pods <FILE>"), Description("Pod list (openb_pod_list_*.csv): the training jobs.")]
@@ -28,10 +28,10 @@ public sealed class SimulateMixingSettings : OptionsSettings<MixingSimulationOpt
     [CommandOption("--fleet-scale <F>"), Description("Keep this fraction of each pool's nodes, from 0 (exclusive) to 1 (default 0.02).")]
     public string? FleetScale { get; init; }
 
-    [CommandOption("--training-load <X>"), Description("Training demand as a multiple of the Fixed GPUs (default 1.5: training needs lent machines).")]
+    [CommandOption("--training-load <X>"), Description("Training demand as a multiple of the Fixed GPUs, and of the Fixed cores for CPU jobs in the cpu pool (default 1.5: training needs lent machines).")]
     public string? TrainingLoad { get; init; }
 
-    [CommandOption("--offered-load <R>"), Description("Instead of --training-load: offered training load as a fraction of the whole fleet's GPUs.")]
+    [CommandOption("--offered-load <R>"), Description("Instead of --training-load: offered training load as a fraction of the whole fleet's GPUs (and of the cpu pool's cores for CPU jobs).")]
     public string? OfferedLoad { get; init; }
 
     [CommandOption("--arrivals <DURATION>"), Description("Keep only the training arrivals of this first stretch of the arrival window, e.g. 3d (default: all).")]
@@ -46,7 +46,7 @@ public sealed class SimulateMixingSettings : OptionsSettings<MixingSimulationOpt
     [CommandOption("--online-share <F>"), Description("Share of each pool's nodes that starts online, in (0, 1) (default 0.7).")]
     public string? OnlineShare { get; init; }
 
-    [CommandOption("--peak-busy <F>"), Description("Fraction of the online GPUs the services want at the median day's peak (default 0.9).")]
+    [CommandOption("--peak-busy <F>"), Description("Fraction of the online GPUs (cores in the cpu pool) the services want at the median day's peak (default 0.9).")]
     public string? PeakBusy { get; init; }
 
     [CommandOption("--tick <DURATION>"), Description("How often load is reported and the controllers tick, whole minutes from 1m to 60m (default 5m).")]
@@ -61,7 +61,7 @@ public sealed class SimulateMixingSettings : OptionsSettings<MixingSimulationOpt
     [CommandOption("--retrain <DURATION>"), Description("How often a service retrains its forecaster (default 1d).")]
     public string? Retrain { get; init; }
 
-    [CommandOption("--capacity-qps <N>"), Description("QPS one replica (one GPU) serves (default 50).")]
+    [CommandOption("--capacity-qps <N>"), Description("QPS one replica (one GPU, or 4 cores in the cpu pool) serves (default 50).")]
     public string? CapacityQps { get; init; }
 
     [CommandOption("--max-duration <DURATION>"), Description("Leave out longer training jobs (default 7d).")]
