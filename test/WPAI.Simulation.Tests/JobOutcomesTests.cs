@@ -4,7 +4,7 @@ using WPAI.Simulation.Workload;
 
 namespace WPAI.Simulation.Tests;
 
-/// <summary>The per-job outcome file: first start, wait, starts, preemptions and completion read back from a hand-made log.</summary>
+/// <summary>The per-job outcome file: first start, wait, starts, preemptions, completion, and every start (node) and preemption read back from a hand-made log.</summary>
 public sealed class JobOutcomesTests
 {
     // The hand-made fleet of MetricsCalculatorTests with two jobs of its own (one recurring).
@@ -34,9 +34,9 @@ public sealed class JobOutcomesTests
         JobOutcomes.Write(Workload, log, path);
 
         var lines = File.ReadAllLines(path);
-        Assert.Equal("job,department,template,submit_s,duration_s,gpus,gpu_utilization,models,first_start_s,wait_s,first_pool,first_gpus,starts,preemptions,completed_s", lines[0]);
-        Assert.Equal("j1,d1,t1,0,100,2,0.5,A|B,5,5,B,1,2,1,170", lines[1]);
-        Assert.Equal("j2,d2,,10,50,1,1,A,,160,,0,0,0,", lines[2]); // never started: waits until the end of the replay (170)
+        Assert.Equal("job,department,template,submit_s,duration_s,gpus,gpu_utilization,models,first_start_s,wait_s,first_pool,first_gpus,starts,preemptions,completed_s,started_s,nodes,preempted_s", lines[0]);
+        Assert.Equal("j1,d1,t1,0,100,2,0.5,A|B,5,5,B,1,2,1,170,5|70,n2|n1,40", lines[1]);
+        Assert.Equal("j2,d2,,10,50,1,1,A,,160,,0,0,0,,,,", lines[2]); // never started: waits until the end of the replay (170)
         Assert.EndsWith("jobs-wpai-0.90.csv", path, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using WPAI.Domain.Scheduling;
 using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Policies;
 using WPAI.Simulation.Replay;
@@ -8,13 +9,16 @@ namespace WPAI.Simulation.Tests;
 /// <summary>One small replay per peer preset on the two-pool workload of <see cref="ReplayTests"/> (j1: d2 borrows d1's GPU of A at 0 for 100 s; j2: d1, A|B, at 10 for 50 s; j3: d1, A, at 20 for 30 s).</summary>
 public sealed class PresetReplayTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Replay_Kueue_TriesTheNextFlavorBeforePreempting()
+    [Theory]
+    [InlineData("kueue")]
+    [InlineData("wpai")]
+    public async Task Replay_TriesTheNextFlavorBeforePreempting(string preset)
     {
-        var starts = await StartsAsync(PolicyPresets.Kueue);
+        var starts = await StartsAsync(PolicyPresets.Get(preset));
 
-        // whenCanPreempt: TryNextFlavor: j2 could reclaim d1's GPU of A from j1, but B fits it without preempting, so it
-        // runs on b1 at 10; j3 accepts only A and reclaims the GPU at 20 (j1 is preempted then and restarts at 50).
+        // whenCanPreempt: TryNextFlavor (Kueue's default and WPAI's): j2 is within d1's quota of A and could reclaim its GPU
+        // from j1, but B fits it without preempting, so it runs on b1 at 10 without destroying j1's work; j3 accepts only A
+        // and reclaims the GPU at 20 (j1 is preempted then and restarts at 50).
         Assert.Equal([10], starts["j2"]);
         Assert.Equal([20], starts["j3"]);
         Assert.Equal([0, 50], starts["j1"]);
@@ -28,6 +32,32 @@ public sealed class PresetReplayTests(ITestOutputHelper output)
         // j2 is within d1's nominal quota of A: d2 is above its nominal there, so its newest job j1 is preempted at 10.
         Assert.Equal(10, starts["j2"][0]);
         Assert.Equal([0, 60], starts["j1"]);
+    }
+
+    [Fact]
+    public async Task Replay_WpaiPreemptFirst_PreemptsInThePreferredPoolAtOnce()
+    {
+        var starts = await StartsAsync(PolicyPresets.WpaiPreemptFirst);
+
+        // The earlier rule: j2 takes A's GPU back from j1 at 10 although B has room.
+        Assert.Equal(10, starts["j2"][0]);
+        Assert.Equal(0, starts["j1"][0]);
+        Assert.True(starts["j1"].Length > 1, "j1 is preempted and restarts");
+    }
+
+    [Fact]
+    public void Wpai_AppliedToDefaultOptions_IsProductionsDefault()
+    {
+        // The replay's wpai is the scheduler as deployed: applying the preset changes no default (passes aside, which the
+        // replay loop runs itself).
+        var defaults = new SchedulingOptions();
+        var applied = new SchedulingOptions();
+        GrainReplayEngine.Apply(PolicyPresets.Wpai, applied);
+
+        var differing = typeof(SchedulingOptions).GetProperties()
+            .Where(p => p.CanWrite && p.Name != nameof(SchedulingOptions.AutoPass) && !Equals(p.GetValue(defaults), p.GetValue(applied)))
+            .Select(p => p.Name);
+        Assert.Empty(differing);
     }
 
     [Fact]

@@ -81,10 +81,10 @@ public sealed class SchedulingOptions
     /// it may fit without preempting) and preempts here only on a later pass, once it has been offered on and is still
     /// queued here. A preemption destroys the victim's work since its last checkpoint; a job that can run elsewhere loses
     /// nothing by going there, so it does not take a pool's borrowed GPUs back by force while another pool it accepts has
-    /// room. Needs <see cref="Fallback"/>. Off by default (an own-tier job preempts in its preferred pool at once): measured
-    /// as the variant <c>wpai-try-next-pool</c>, not adopted (README "Simulation").
+    /// room. Needs <see cref="Fallback"/>. On by default, as in Kueue; false = an own-tier job preempts in its preferred pool
+    /// at once (Kueue's <c>whenCanPreempt: MayStopSearch</c>; the simulation's ablation <c>wpai-preempt-first</c>).
     /// </summary>
-    public bool TryNextPoolBeforePreempting { get; set; }
+    public bool TryNextPoolBeforePreempting { get; set; } = true;
 
     /// <summary>Penalty = this × (1 − u) of the department's recent jobs.</summary>
     public double UtilizationPenaltyWeight { get; set; } = 500;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using WPAI.Abstractions.Errors;
+using WPAI.Domain.Scheduling;
 
 namespace WPAI.Simulation.Policies;
 
@@ -12,10 +13,11 @@ public static class PolicyPresets
     /// <summary>YARN's defaults: the preemption monitor runs every 3 s and kills a marked container after 15 s.</summary>
     public static TimeSpan YarnPreemptionDelay { get; } = TimeSpan.FromSeconds(3 + 15);
 
+    /// <summary>WPAI as it runs in production: the switches are the defaults of <see cref="SchedulingOptions"/> (a test checks they stay equal).</summary>
     public static PolicyPreset Wpai { get; } = new(
-        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work, model fallback, right-sizing, best fit, a node reserved for a job starving 8 h with backfilling past it by declared run times",
+        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work, model fallback tried before preempting (Kueue's whenCanPreempt: TryNextFlavor), right-sizing, best fit, a node reserved for a job starving 8 h with backfilling past it by declared run times",
         Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: true, Preemption: true, PlacementKind.BestFit,
-        ReservationAfter: new Domain.Scheduling.SchedulingOptions().ReservationAfter, Backfill: true);
+        ReservationAfter: new SchedulingOptions().ReservationAfter, Backfill: true, TryNextPoolBeforePreempting: true);
 
     public static PolicyPreset StaticQuota { get; } = new(
         "static-quota", "status quo: each department only on its own integer quota per pool, FIFO, any acceptable model where it owns room, no right-sizing, no preemption",
@@ -53,7 +55,8 @@ public static class PolicyPresets
 
     public static PolicyPreset WpaiNoBackfill { get; } = Wpai with { Name = "wpai-no-backfill", Description = "wpai whose node reservation keeps every later job off the reserved node (no backfilling by declared run times)", Backfill = false };
 
-    public static PolicyPreset WpaiTryNextPool { get; } = Wpai with { Name = "wpai-try-next-pool", Description = "wpai whose own-tier job that could preempt is first offered to its later pools (Kueue's whenCanPreempt: TryNextFlavor)", TryNextPoolBeforePreempting = true };
+    /// <summary>wpai before TryNextFlavor became its default: an own-tier job that can preempt in its first acceptable pool does so at once.</summary>
+    public static PolicyPreset WpaiPreemptFirst { get; } = Wpai with { Name = "wpai-preempt-first", Description = "wpai whose own-tier job preempts in its preferred pool at once, without first trying its later pools (Kueue's whenCanPreempt: MayStopSearch)", TryNextPoolBeforePreempting = false };
 
     public static PolicyPreset WpaiNoPenalty { get; } = Wpai with { Name = "wpai-no-penalty", Description = "wpai without the utilization penalty in the score (tiers, aging, reservation and backfilling kept)", Penalty = false };
 
@@ -65,7 +68,7 @@ public static class PolicyPresets
         TryNextPoolBeforePreempting = false,
     };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiTryNextPool, KueuePreemptFirst];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiPreemptFirst, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

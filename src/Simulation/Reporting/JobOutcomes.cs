@@ -8,8 +8,10 @@ namespace WPAI.Simulation.Reporting;
 /// <summary>
 /// One row per job of a run (<c>jobs-POLICY-LOAD.csv</c> beside the report): what it asked, when it was submitted, when
 /// it first started (wait = first start − submit, as in the report; a job never started waits until the end of the
-/// replay), where and on how many GPUs, how often it started and was preempted, and when it completed. Times in
-/// seconds of virtual time since the simulation's origin. For reading a run's tail: which jobs wait longest and why.
+/// replay), where and on how many GPUs, how often it started and was preempted, and when it completed; then every start
+/// with its node and every preemption ('|'-separated), so a preemption can be matched with the start on its node at that
+/// moment (the job that took the GPUs). Times in seconds of virtual time since the simulation's origin. For reading a
+/// run's tail: which jobs wait longest and why.
 /// </summary>
 public static class JobOutcomes
 {
@@ -21,8 +23,8 @@ public static class JobOutcomes
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(log);
         var first = new Dictionary<string, RunEvent>(StringComparer.Ordinal);
-        var starts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var preemptions = new Dictionary<string, int>(StringComparer.Ordinal);
+        var starts = new Dictionary<string, List<RunEvent>>(StringComparer.Ordinal);
+        var preemptions = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         var completed = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var e in log.Events)
         {
@@ -30,10 +32,10 @@ public static class JobOutcomes
             {
                 case RunEventKind.Started:
                     first.TryAdd(e.JobId, e);
-                    starts[e.JobId] = starts.GetValueOrDefault(e.JobId) + 1;
+                    Add(starts, e.JobId, e);
                     break;
                 case RunEventKind.Stopped when e.Reason == StopReason.Preempted:
-                    preemptions[e.JobId] = preemptions.GetValueOrDefault(e.JobId) + 1;
+                    Add(preemptions, e.JobId, e.At.TotalSeconds);
                     break;
                 case RunEventKind.Stopped when e.Reason == StopReason.Completed:
                     completed[e.JobId] = e.At.TotalSeconds;
@@ -62,9 +64,27 @@ public static class JobOutcomes
             row["wait_s"].Format(Math.Round((started?.At.TotalSeconds ?? endOfRun) - submit, 1));
             row["first_pool"].Set(started?.Pool ?? string.Empty);
             row["first_gpus"].Format(started?.Gpus ?? 0);
-            row["starts"].Format(starts.GetValueOrDefault(job.Id));
-            row["preemptions"].Format(preemptions.GetValueOrDefault(job.Id));
-            row["completed_s"].Set(completed.TryGetValue(job.Id, out var c) ? Math.Round(c, 1).ToString(CultureInfo.InvariantCulture) : string.Empty);
+            var jobStarts = starts.GetValueOrDefault(job.Id) ?? [];
+            var jobPreemptions = preemptions.GetValueOrDefault(job.Id) ?? [];
+            row["starts"].Format(jobStarts.Count);
+            row["preemptions"].Format(jobPreemptions.Count);
+            row["completed_s"].Set(completed.TryGetValue(job.Id, out var c) ? Seconds(c) : string.Empty);
+            row["started_s"].Set(string.Join('|', jobStarts.Select(e => Seconds(e.At.TotalSeconds))));
+            row["nodes"].Set(string.Join('|', jobStarts.Select(e => e.Node ?? string.Empty)));
+            row["preempted_s"].Set(string.Join('|', jobPreemptions.Select(Seconds)));
         }
+    }
+
+    private static string Seconds(double s) => Math.Round(s, 1).ToString(CultureInfo.InvariantCulture);
+
+    private static void Add<T>(Dictionary<string, List<T>> lists, string jobId, T item)
+    {
+        if (!lists.TryGetValue(jobId, out var list))
+        {
+            list = [];
+            lists[jobId] = list;
+        }
+
+        list.Add(item);
     }
 }

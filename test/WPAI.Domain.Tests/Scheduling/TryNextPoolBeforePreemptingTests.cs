@@ -62,9 +62,19 @@ public sealed class TryNextPoolBeforePreemptingTests
     [Fact]
     public void PlanPass_SwitchOff_PreemptsInTheFirstPoolAtOnce()
     {
-        var plan = Plan(Job("V100", "T4"), new SchedulingOptions());
+        var plan = Plan(Job("V100", "T4"), new SchedulingOptions { TryNextPoolBeforePreempting = false });
 
         Assert.Equal(DecisionKind.Preempt, Assert.Single(plan.Actions).Decision.Kind);
+    }
+
+    [Fact]
+    public void PlanPass_DefaultOptions_OffersTheLaterPoolBeforePreempting()
+    {
+        // Kueue's default (whenCanPreempt: TryNextFlavor) is WPAI's default too.
+        var plan = Plan(Job("V100", "T4"), new SchedulingOptions());
+
+        Assert.Empty(plan.Actions);
+        Assert.StartsWith("could preempt b1 on n1, but first offered to pool T4", Assert.Single(plan.Waiting).Reason);
     }
 
     [Fact]
