@@ -32,6 +32,13 @@ public sealed class GpuOnlyMixingGoldenTests(ITestOutputHelper output)
         var digest = Digest(m, result);
         output.WriteLine(digest);
         Assert.Equal(expected, digest);
+
+        // No CPU-only node, no CPU pool: no CPU figures, in the metrics or the report.
+        Assert.False(scenario.HasCpuPool);
+        Assert.Null(m.Cpu);
+        var run = MixingReportWriter.ToJson(a, scenario, [m])["runs"]![0]!;
+        Assert.Null(run["lentShareCpu"]);
+        Assert.Null(run["clusterCpuUsage"]);
     }
 
     /// <summary>The GPU numbers of a run and a hash of its decisions (time, pool, node, modes, killed jobs), in one line.</summary>
