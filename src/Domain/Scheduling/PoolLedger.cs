@@ -22,6 +22,14 @@ public sealed class PoolLedger
     private readonly ISet<string> _nodeNames;
     private readonly int _utilizationWindow;
 
+    /// <summary>
+    /// What <see cref="Check"/> reads, per long-running flag: the distinct capacities of the nodes that count, in the
+    /// nodes' order; built when first needed and dropped when a node is added or changes mode or capacity (not when
+    /// only its free resources change, as on every job's start and end).
+    /// </summary>
+    private List<Resources>? _checkCapacities;
+    private List<Resources>? _checkCapacitiesLongRunning;
+
     public PoolLedger(string pool, Dictionary<string, int> quotas, Dictionary<string, List<double>> utilization, ISet<string> nodeNames, int utilizationWindow)
     {
         Pool = pool;
@@ -84,6 +92,11 @@ public sealed class PoolLedger
         if (!_versions.TryGetValue(capacity.Node, out var known) || known <= capacity.Version)
         {
             _versions[capacity.Node] = capacity.Version;
+            if (!_nodes.TryGetValue(capacity.Node, out var seen) || seen.Mode != capacity.Mode || seen.Capacity != capacity.Capacity)
+            {
+                (_checkCapacities, _checkCapacitiesLongRunning) = (null, null);
+            }
+
             _nodes[capacity.Node] = new NodeSlot(capacity.Node, capacity.Mode, capacity.Capacity, capacity.Free);
         }
 
@@ -154,20 +167,16 @@ public sealed class PoolLedger
     public PoolCheck Check(Resources request, bool longRunning)
     {
         var known = _nodeNames.Count > 0;
-        var modes = NodeModes.TrainingModes(longRunning);
 
-        // One loop, no list or sort (this runs on every enqueue): the largest capacity by GPUs, then CPU, is the first
-        // such node in the nodes' order, as a stable sort's first element was.
+        // Over the distinct capacities, no sort (this runs on every enqueue): the largest capacity by GPUs, then CPU, is
+        // the first such node's in the nodes' order, as a stable sort's first element was.
+        var capacities = longRunning
+            ? _checkCapacitiesLongRunning ??= CheckCapacities(longRunning: true)
+            : _checkCapacities ??= CheckCapacities(longRunning: false);
         Resources? largest = null;
         var fits = false;
-        foreach (var node in _nodes.Values)
+        foreach (var capacity in capacities)
         {
-            if (!modes.Contains(node.Mode) && node.Mode != NodeMode.OnlineNormal)
-            {
-                continue;
-            }
-
-            var capacity = node.Capacity;
             fits = fits || capacity.Fits(request);
             if (largest is null || capacity.Gpus > largest.Gpus || (capacity.Gpus == largest.Gpus && capacity.CpuMilli > largest.CpuMilli))
             {
@@ -178,6 +187,23 @@ public sealed class PoolLedger
         largest ??= Resources.None;
         var reason = !known ? $"pool {Pool} has no nodes" : fits ? "ok" : $"no node in pool {Pool} can host {request} (largest: {largest})";
         return new PoolCheck(known, fits, reason, largest);
+    }
+
+    /// <summary>The distinct capacities of the nodes a training job (long-running or not) or a replica could use, in the nodes' order.</summary>
+    private List<Resources> CheckCapacities(bool longRunning)
+    {
+        var modes = NodeModes.TrainingModes(longRunning);
+        var seen = new HashSet<Resources>();
+        var capacities = new List<Resources>();
+        foreach (var node in _nodes.Values)
+        {
+            if ((modes.Contains(node.Mode) || node.Mode == NodeMode.OnlineNormal) && seen.Add(node.Capacity))
+            {
+                capacities.Add(node.Capacity);
+            }
+        }
+
+        return capacities;
     }
 
     /// <summary>
