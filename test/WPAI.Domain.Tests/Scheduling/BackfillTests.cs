@@ -13,8 +13,7 @@ public sealed class BackfillTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static NodeSlot Node(string name, int free) =>
-        new(name, NodeMode.Fixed, new Resources(8, 64_000, 512_000), new Resources(free, 32_000, 256_000));
+    private static NodeSlot Node(string name, int free) => EightGpuNodes.WithFree(name, free);
 
     private static QueueEntry Job(string id, int gpus, double hoursWaited, double? declaredHours) =>
         new(id, "A", new Resources(gpus, 1_000, 1_000), ["G3"], Now.AddHours(-hoursWaited), TimeSpan.Zero, 1,

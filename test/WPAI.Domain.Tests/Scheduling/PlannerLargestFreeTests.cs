@@ -1,5 +1,4 @@
 using WPAI.Abstractions.Contracts;
-using WPAI.Domain.Nodes;
 using WPAI.Domain.Scheduling;
 
 namespace WPAI.Domain.Tests.Scheduling;
@@ -13,9 +12,6 @@ public sealed class PlannerLargestFreeTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static NodeSlot Node(string name, int free) =>
-        new(name, NodeMode.Fixed, new Resources(8, 64_000, 512_000), new Resources(free, 32_000, 256_000));
-
     /// <summary>A job of department <paramref name="department"/>; more minutes waited rank it earlier.</summary>
     private static QueueEntry Job(string id, int gpus, int minutesWaited, string department = "A") =>
         new(id, department, new Resources(gpus, 1_000, 1_000), ["G"], Now.AddMinutes(-minutesWaited), TimeSpan.Zero, 1);
@@ -28,7 +24,7 @@ public sealed class PlannerLargestFreeTests
     [Fact]
     public void PlanPass_PlacementOnTheLargestNode_NextWaitNamesTheNewLargest()
     {
-        var plan = Plan([Job("first", 8, 30), Job("second", 6, 10)], [Node("n1", 8), Node("n2", 4)]);
+        var plan = Plan([Job("first", 8, 30), Job("second", 6, 10)], [EightGpuNodes.WithFree("n1", 8), EightGpuNodes.WithFree("n2", 4)]);
 
         Assert.Equal(("first", "n1"), (Assert.Single(plan.Actions).Entry.JobId, plan.Actions[0].Decision.Node!));
         Assert.Equal("no capacity in pool G: needs 6 GPU, 1000m CPU, 1000 MiB, the most GPUs free on one node is 4 (n2)", ReasonOf(plan, "second"));
@@ -38,7 +34,7 @@ public sealed class PlannerLargestFreeTests
     public void PlanPass_PlacementsOnOtherNodesThenOnTheLargest_NextWaitNamesTheNewLargest()
     {
         // "small" fits n2 best (the largest stays n1), "big" then takes n1, and "last" sees n3 as the largest.
-        var plan = Plan([Job("small", 2, 30), Job("big", 8, 20), Job("last", 4, 10)], [Node("n1", 8), Node("n2", 2), Node("n3", 3)]);
+        var plan = Plan([Job("small", 2, 30), Job("big", 8, 20), Job("last", 4, 10)], [EightGpuNodes.WithFree("n1", 8), EightGpuNodes.WithFree("n2", 2), EightGpuNodes.WithFree("n3", 3)]);
 
         Assert.Equal([("small", "n2"), ("big", "n1")], plan.Actions.Select(a => (a.Entry.JobId, a.Decision.Node!)));
         Assert.Equal("no capacity in pool G: needs 4 GPU, 1000m CPU, 1000 MiB, the most GPUs free on one node is 3 (n3)", ReasonOf(plan, "last"));
@@ -50,7 +46,7 @@ public sealed class PlannerLargestFreeTests
         // n1 is full with a borrowed job; n2 has 2 free (the largest). "own" (6 GPUs, own tier) preempts the borrowed
         // job on n1 and leaves 2 free there: n1 and n2 tie at 2, and the tie goes to the first name, n1.
         var borrowed = new RunningJob("borrowed", "B", "n1", new Resources(8, 1_000, 1_000), Tier.Borrowed, 0, Now.AddHours(-1), null);
-        var plan = Plan([Job("own", 6, 30), Job("last", 3, 10)], [Node("n1", 0), Node("n2", 2)], [borrowed]);
+        var plan = Plan([Job("own", 6, 30), Job("last", 3, 10)], [EightGpuNodes.WithFree("n1", 0), EightGpuNodes.WithFree("n2", 2)], [borrowed]);
 
         var action = Assert.Single(plan.Actions);
         Assert.Equal(("own", "n1", DecisionKind.Preempt), (action.Entry.JobId, action.Decision.Node!, action.Decision.Kind));
