@@ -17,8 +17,10 @@ public sealed class SimulateSignalTests : IDisposable
     {
         // A month of 100,000 synthetic jobs takes minutes: long enough to be signalled while it replays.
         var cli = Path.Combine(AppContext.BaseDirectory, "WPAI.Cli.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { cli, "simulate", "--synthetic", "--jobs", "100000", "--node-count", "1000", "--days", "30", "--policies", "wpai", "--out", _out })
+        // Through env --default-signal: a test run started in the background by a non-interactive shell inherits SIGINT
+        // ignored (POSIX), and the CLI would inherit that too; a user at a terminal has the default disposition.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--default-signal=INT,TERM", "dotnet", cli, "simulate", "--synthetic", "--jobs", "100000", "--node-count", "1000", "--days", "30", "--policies", "wpai", "--out", _out })
         {
             start.ArgumentList.Add(a);
         }

@@ -102,7 +102,7 @@ public sealed class PostgresClusterTests
 
     private static async Task<IHost> StartSiloAsync(string connection, string serviceId, string clusterId, bool orleansAdoNetStorage = false)
     {
-        var ports = WPAI.Tests.Shared.FreePorts.Take(2); // OS-chosen free ports: a random pick could hit a port in use
+        var ports = WPAI.Tests.Shared.FreePorts.Take(2); // ports checked free by binding them
         var host = new HostBuilder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans(silo =>

@@ -23,7 +23,7 @@ public sealed class TlsTests : IDisposable
         var cluster = CreateCertificate("CN=wpai-test-cluster", "cluster.pfx");
         var rogue = CreateCertificate("CN=wpai-test-rogue", "rogue.pfx");
         var serviceId = "wpai-tls-" + Guid.NewGuid().ToString("N")[..8];
-        var ports = WPAI.Tests.Shared.FreePorts.Take(2); // OS-chosen free ports: a random pick could hit a port in use
+        var ports = WPAI.Tests.Shared.FreePorts.Take(2); // ports checked free by binding them
         var gatewayPort = ports[1];
 
         using var silo = new HostBuilder()
