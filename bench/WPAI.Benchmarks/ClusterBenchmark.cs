@@ -218,7 +218,7 @@ internal static class ClusterBenchmark
     private static async Task<double> JobsOnPoolSiloAsync(IManagementGrain management, SiloAddress[] hosts)
     {
         var grains = await management.GetDetailedGrainStatistics(null, hosts);
-        var schedulers = grains.Where(g => g.GrainId.Type.ToString() == "wpai-pool-scheduler").ToDictionary(g => g.GrainId.Key.ToString(), g => g.SiloAddress);
+        var schedulers = grains.Where(g => g.GrainId.Type.ToString() == WPAI.Grains.Scheduling.PoolSchedulerGrain.GrainTypeName).ToDictionary(g => g.GrainId.Key.ToString(), g => g.SiloAddress);
         var jobs = grains.Where(g => g.GrainId.Type.ToString() == "wpai-job").ToList();
         var home = jobs.Count(g =>
             int.TryParse(g.GrainId.Key.ToString().AsSpan(g.GrainId.Key.ToString().IndexOf('-', StringComparison.Ordinal) + 1), CultureInfo.InvariantCulture, out var i)

@@ -11,7 +11,7 @@ namespace WPAI.Grains.Fleet;
 /// </summary>
 public sealed class PoolAffinityPlacementDirector(IOptions<PoolPlacementOptions> options) : IPlacementDirector
 {
-    private static readonly GrainType PoolScheduler = GrainType.Create("wpai-pool-scheduler");
+    private static readonly GrainType PoolScheduler = GrainType.Create(Scheduling.PoolSchedulerGrain.GrainTypeName);
 
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {

@@ -11,7 +11,7 @@ namespace WPAI.Grains.Scheduling;
 /// Passes run after events (gathered for <see cref="SchedulingOptions.PassDelay"/>), periodically for aging, and on
 /// <see cref="RunPassAsync"/>.
 /// </summary>
-[GrainType("wpai-pool-scheduler")]
+[GrainType(PoolSchedulerGrain.GrainTypeName)]
 [Fleet.PoolAffinityPlacement]
 public sealed class PoolSchedulerGrain(
     [PersistentState("scheduler", WpaiCluster.StorageProvider)] IPersistentState<PoolSchedulerState> state,
@@ -23,6 +23,9 @@ public sealed class PoolSchedulerGrain(
     Telemetry.WpaiMetrics metrics,
     ILogger<PoolSchedulerGrain> logger) : Grain, IPoolSchedulerGrain
 {
+    /// <summary>The grain type name (placement and the cluster benchmark find the schedulers by it).</summary>
+    public const string GrainTypeName = "wpai-pool-scheduler";
+
     private readonly SchedulingOptions _options = options.Value;
     private GroupCommit _writes = null!;
     private ImmutableDictionary<string, DateTimeOffset> _reclaimBy = ImmutableDictionary<string, DateTimeOffset>.Empty;
