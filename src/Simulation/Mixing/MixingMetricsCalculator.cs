@@ -72,30 +72,8 @@ public static class MixingMetricsCalculator
         var workload = cpuJobs.Count == 0 ? scenario.Workload : scenario.Workload with { Jobs = [.. scenario.Workload.Jobs.Where(j => !cpuJobs.Contains(j.Id))] };
         var log = cpuJobs.Count == 0 ? result.Log : Only(result.Log, id => !cpuJobs.Contains(id));
         var cpuServices = scenario.Services.Where(v => v.IsCpu).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        var lastNode = new Dictionary<string, string>(StringComparer.Ordinal);
-        int completed = 0, completedOnLent = 0, starts = 0, startsOnLent = 0;
-        foreach (var e in log.Events)
-        {
-            if (e.Kind == RunEventKind.Started)
-            {
-                starts++;
-                lastNode[e.JobId] = e.Node!;
-                if (online.Contains(e.Node!))
-                {
-                    startsOnLent++;
-                }
-            }
-            else if (e.Kind == RunEventKind.Stopped && e.Reason == StopReason.Completed)
-            {
-                completed++;
-                if (lastNode.TryGetValue(e.JobId, out var node) && online.Contains(node))
-                {
-                    completedOnLent++;
-                }
-            }
-        }
-
-        var kills = gpuDecisions.Sum(d => d.Decision.KilledJobs.IsDefault ? 0 : d.Decision.KilledJobs.Length);
+        var (completed, completedOnLent, starts, startsOnLent) = LentRuns(log.Events, online);
+        var kills = Kills(gpuDecisions);
         var killedJobs = gpuDecisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Distinct(StringComparer.Ordinal).Count();
         var (lends, reclaims) = Handovers(gpuDecisions);
         var training = MetricsCalculator.Compute(workload, log, policy.Name, result.WallSeconds, result.Events);
@@ -153,32 +131,23 @@ public static class MixingMetricsCalculator
     /// <summary>The CPU pools' metrics of a run (definitions in the class summary).</summary>
     private static MixingCpuMetrics Cpu(MixingScenario scenario, MixingRunResult result, HashSet<string> cpuJobs, IReadOnlyList<PoolDecision> decisions)
     {
-        var online = scenario.OnlineNodes;
+        var events = result.Log.Events.Where(e => cpuJobs.Contains(e.JobId)).ToList();
+        var (completed, completedOnLent, starts, startsOnLent) = LentRuns(events, scenario.OnlineNodes);
         var submitted = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var firstStart = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
-        var lastNode = new Dictionary<string, string>(StringComparer.Ordinal);
-        int completed = 0, completedOnLent = 0, starts = 0, startsOnLent = 0;
-        foreach (var e in result.Log.Events.Where(e => cpuJobs.Contains(e.JobId)))
+        foreach (var e in events)
         {
-            switch (e.Kind)
+            if (e.Kind == RunEventKind.Submitted)
             {
-                case RunEventKind.Submitted:
-                    submitted.TryAdd(e.JobId, e.At);
-                    break;
-                case RunEventKind.Started:
-                    starts++;
-                    firstStart.TryAdd(e.JobId, e.At);
-                    lastNode[e.JobId] = e.Node!;
-                    startsOnLent += online.Contains(e.Node!) ? 1 : 0;
-                    break;
-                case RunEventKind.Stopped when e.Reason == StopReason.Completed:
-                    completed++;
-                    completedOnLent += lastNode.TryGetValue(e.JobId, out var node) && online.Contains(node) ? 1 : 0;
-                    break;
+                submitted.TryAdd(e.JobId, e.At);
+            }
+            else if (e.Kind == RunEventKind.Started)
+            {
+                firstStart.TryAdd(e.JobId, e.At);
             }
         }
 
-        var kills = decisions.Sum(d => d.Decision.KilledJobs.IsDefault ? 0 : d.Decision.KilledJobs.Length);
+        var kills = Kills(decisions);
         var (lends, reclaims) = Handovers(decisions);
         var cpuWorkload = scenario.Workload.Jobs.Where(j => cpuJobs.Contains(j.Id)).ToList();
         var from = cpuWorkload.Count == 0 ? TimeSpan.Zero : cpuWorkload.Min(j => j.Submit);
@@ -202,6 +171,41 @@ public static class MixingMetricsCalculator
             lends,
             reclaims);
     }
+
+    /// <summary>
+    /// Runs started, and those on lent machines (nodes in <paramref name="online"/>, which started online); jobs completed,
+    /// and those whose completing run was on a lent machine.
+    /// </summary>
+    private static (int Completed, int CompletedOnLent, int Starts, int StartsOnLent) LentRuns(IEnumerable<RunEvent> events, ISet<string> online)
+    {
+        var lastNode = new Dictionary<string, string>(StringComparer.Ordinal);
+        int completed = 0, completedOnLent = 0, starts = 0, startsOnLent = 0;
+        foreach (var e in events)
+        {
+            if (e.Kind == RunEventKind.Started)
+            {
+                starts++;
+                lastNode[e.JobId] = e.Node!;
+                if (online.Contains(e.Node!))
+                {
+                    startsOnLent++;
+                }
+            }
+            else if (e.Kind == RunEventKind.Stopped && e.Reason == StopReason.Completed)
+            {
+                completed++;
+                if (lastNode.TryGetValue(e.JobId, out var node) && online.Contains(node))
+                {
+                    completedOnLent++;
+                }
+            }
+        }
+
+        return (completed, completedOnLent, starts, startsOnLent);
+    }
+
+    /// <summary>Jobs killed by the controllers' <paramref name="decisions"/> (a job killed twice counts twice).</summary>
+    private static int Kills(IEnumerable<PoolDecision> decisions) => decisions.Sum(d => d.Decision.KilledJobs.IsDefault ? 0 : d.Decision.KilledJobs.Length);
 
     /// <summary>The events of the jobs <paramref name="keep"/> accepts, in order.</summary>
     private static EventLog Only(EventLog log, Func<string, bool> keep)

@@ -182,9 +182,8 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 {
                     var job = _jobs[done.JobId];
                     var grain = grains.GetGrain<IJobGrain>(done.JobId);
-                    await grain.ReportUsageAsync([new UsageSample(clock.GetUtcNow(), job.GpuUtilization, job.GpuUtilization, job.CpuMilli * job.CpuUtilization)]);
                     trace?.Invoke("complete " + done.JobId);
-                    await grain.CompleteAsync(done.Attempt, succeeded: true, "completed");
+                    await grain.CompleteWithUsageAsync(done.Attempt, succeeded: true, "completed", [new UsageSample(clock.GetUtcNow(), job.GpuUtilization, job.GpuUtilization, job.CpuMilli * job.CpuUtilization)]);
                     Events++;
                 }
 

@@ -70,11 +70,10 @@ public static class MixingReportWriter
         }
 
         var c = CultureInfo.InvariantCulture;
-        var cpuJobs = s.Workload.Jobs.Count(j => j.Gpus == 0);
         return
         [
             string.Create(c, $"CPU pool: the CPU-only nodes form the `cpu` pool, split like the GPU pools: {s.OnlineCpuCores} cores online, {s.FixedCpuCores} cores Fixed (whole cores; the controller counts this pool in cores, `MixingUnit`). The GPU numbers (lentShare, killRate, lost GPU-h, queue delay, cluster GPU usage, the breakdown) count the GPU jobs and GPU pools only; the CPU pool has its own."),
-            string.Create(c, $"CPU training: the CPU-only pods (0 GPUs) are {cpuJobs:N0} training jobs of the `cpu` pool (prepared like the GPU jobs, apart from them: the GPU jobs are the same with or without them); their arrivals are compressed on their own, from their first arrival, so that they ask for {(a.OfferedLoad is { } o ? string.Create(c, $"--offered-load {o} of the CPU pool's cores") : string.Create(c, $"{a.TrainingLoad} × the {s.FixedCpuCores} Fixed cores"))} (offered load {s.Workload.CpuOfferedLoad:0.###} of its {s.CpuCores} cores); jobs expected to run > 12 h only on Fixed nodes, as for GPU jobs."),
+            string.Create(c, $"CPU training: the CPU-only pods (0 GPUs) are {s.CpuJobs:N0} training jobs of the `cpu` pool (prepared like the GPU jobs, apart from them: the GPU jobs are the same with or without them); their arrivals are compressed on their own, from their first arrival, so that they ask for {(a.OfferedLoad is { } o ? string.Create(c, $"--offered-load {o} of the CPU pool's cores") : string.Create(c, $"{a.TrainingLoad} × the {s.FixedCpuCores} Fixed cores"))} (offered load {s.Workload.CpuOfferedLoad:0.###} of its {s.CpuCores} cores); jobs expected to run > 12 h only on Fixed nodes, as for GPU jobs."),
             string.Create(c, $"CPU inference: the `cpu` pool gets one service per load file, driven by the same files as the GPU pools (the data has no CPU-specific inference series; the same daily shape keeps the CPU pool's room to lend comparable with the GPU pools'). A replica is {MixingScenario.CpuReplicaCores} cores (no GPU) with the node's memory per core, serves {a.CapacityQps} QPS and scales at {MixingScenario.TargetUtilization:P0} of it, max the pool's online cores / {MixingScenario.CpuReplicaCores}; the loads are scaled so that the median replayed day's peak asks for {a.PeakBusy:P0} of the online cores. The QPS per replica only sets the unit: the load is scaled to the replicas' capacity."),
         ];
     }
@@ -250,11 +249,11 @@ public static class MixingReportWriter
                 ["onlineNodes"] = s.OnlineGpuNodes,
                 ["onlineGpus"] = s.OnlineGpus,
                 ["fixedGpus"] = s.FixedGpus,
-                ["cpuNodes"] = s.HasCpuPool ? s.Workload.Nodes.Length - s.GpuNodes : null,
+                ["cpuNodes"] = s.HasCpuPool ? s.CpuNodes : null,
                 ["cpuCores"] = s.HasCpuPool ? s.CpuCores : null,
                 ["onlineCpuCores"] = s.HasCpuPool ? s.OnlineCpuCores : null,
                 ["fixedCpuCores"] = s.HasCpuPool ? s.FixedCpuCores : null,
-                ["cpuTrainingJobs"] = s.HasCpuPool ? s.Workload.Jobs.Count(j => j.Gpus == 0) : null,
+                ["cpuTrainingJobs"] = s.HasCpuPool ? s.CpuJobs : null,
                 ["cpuOfferedLoad"] = s.HasCpuPool ? Round(s.Workload.CpuOfferedLoad, 4) : null,
                 ["trainingJobs"] = s.GpuJobs,
                 ["trainingWindowStartHours"] = Round(s.Workload.WindowStart.TotalHours),
@@ -349,7 +348,7 @@ public static class MixingReportWriter
         var sb = new StringBuilder();
         sb.AppendLine("# Online/offline mixing simulation");
         sb.AppendLine();
-        sb.AppendLine(c, $"Training `{Path.GetFileName(a.Pods)}` on `{Path.GetFileName(a.Nodes)}` at fleet scale {a.FleetScale} ({s.GpuNodes} GPU nodes, {s.Workload.FleetGpus} GPUs, {s.GpuJobs:N0} GPU jobs{(s.HasCpuPool ? string.Create(c, $"; {s.Workload.Nodes.Length - s.GpuNodes} CPU-only nodes, {s.CpuCores} cores, {s.Workload.Jobs.Length - s.GpuJobs:N0} CPU jobs") : string.Empty)}), online share {a.OnlineShare}, training demand {TrainingDemand(a, s)} (offered load {s.Workload.OfferedLoad:0.###} of all GPUs); inference from {string.Join(", ", a.LoadFiles.Select(f => $"`{Path.GetFileName(f)}`"))}; seed {a.Seed}. Training arrivals from {s.Workload.WindowStart.TotalDays:0.##} d to {s.Workload.WindowEnd.TotalDays:0.##} d of virtual time, replay to {s.End.TotalDays:0.##} d.");
+        sb.AppendLine(c, $"Training `{Path.GetFileName(a.Pods)}` on `{Path.GetFileName(a.Nodes)}` at fleet scale {a.FleetScale} ({s.GpuNodes} GPU nodes, {s.Workload.FleetGpus} GPUs, {s.GpuJobs:N0} GPU jobs{(s.HasCpuPool ? string.Create(c, $"; {s.CpuNodes} CPU-only nodes, {s.CpuCores} cores, {s.CpuJobs:N0} CPU jobs") : string.Empty)}), online share {a.OnlineShare}, training demand {TrainingDemand(a, s)} (offered load {s.Workload.OfferedLoad:0.###} of all GPUs); inference from {string.Join(", ", a.LoadFiles.Select(f => $"`{Path.GetFileName(f)}`"))}; seed {a.Seed}. Training arrivals from {s.Workload.WindowStart.TotalDays:0.##} d to {s.Workload.WindowEnd.TotalDays:0.##} d of virtual time, replay to {s.End.TotalDays:0.##} d.");
         sb.AppendLine();
         sb.AppendLine("## Split and services");
         sb.AppendLine();

@@ -53,6 +53,11 @@ public sealed record MixingScenario(
     /// <summary>The GPU training jobs (all of them without CPU-only nodes).</summary>
     public int GpuJobs => Workload.Jobs.Count(j => j.Gpus > 0);
 
+    /// <summary>The CPU-only nodes (the cpu pool's) and the CPU training jobs (0 GPUs); 0 without CPU-only nodes.</summary>
+    public int CpuNodes => Workload.Nodes.Length - GpuNodes;
+
+    public int CpuJobs => Workload.Jobs.Length - GpuJobs;
+
     /// <summary>Online cores of the CPU pools (0 without CPU-only nodes).</summary>
     public int OnlineCpuCores => Pools.Where(p => p.IsCpu).Sum(p => p.OnlineCores);
 

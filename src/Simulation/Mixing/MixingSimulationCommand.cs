@@ -35,7 +35,7 @@ public static class MixingSimulationCommand
         if (scenario.HasCpuPool)
         {
             await output.WriteLineAsync(string.Create(c,
-                $"cpu pool: {scenario.Workload.Jobs.Count(j => j.Gpus == 0):N0} CPU training jobs (offered load {scenario.Workload.CpuOfferedLoad:0.###} of its cores) on {scenario.Workload.Nodes.Length - scenario.GpuNodes} nodes / {scenario.CpuCores} cores ({scenario.OnlineCpuCores} start online, {scenario.FixedCpuCores} Fixed), {scenario.Services.Count(v => v.IsCpu)} CPU inference services; the GPU figures below count GPU jobs only"));
+                $"cpu pool: {scenario.CpuJobs:N0} CPU training jobs (offered load {scenario.Workload.CpuOfferedLoad:0.###} of its cores) on {scenario.CpuNodes} nodes / {scenario.CpuCores} cores ({scenario.OnlineCpuCores} start online, {scenario.FixedCpuCores} Fixed), {scenario.Services.Count(v => v.IsCpu)} CPU inference services; the GPU figures below count GPU jobs only"));
         }
 
         var runs = new List<(MixingRunMetrics, MixingRunResult)>();

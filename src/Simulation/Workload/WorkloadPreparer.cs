@@ -223,13 +223,7 @@ public static class WorkloadPreparer
     public static double CpuOfferedLoad(IReadOnlyList<SimJob> jobs, int cores)
     {
         ArgumentNullException.ThrowIfNull(jobs);
-        if (jobs.Count < 2 || cores <= 0)
-        {
-            return 0;
-        }
-
-        var window = (jobs.Max(j => j.Submit) - jobs.Min(j => j.Submit)).TotalSeconds;
-        return window <= 0 ? 0 : jobs.Sum(j => j.CpuMilli / 1000.0 * j.Duration.TotalSeconds) / (cores * window);
+        return Load(jobs, cores, j => j.CpuMilli / 1000.0 * j.Duration.TotalSeconds);
     }
 
     /// <summary>A run's factor on its template's usage: uniform on 1 ± the jitter.</summary>
@@ -237,15 +231,18 @@ public static class WorkloadPreparer
         1 + (recurrence.Jitter * ((2 * SeededHash.Unit(seed, purpose, jobId)) - 1));
 
     /// <summary>GPU-seconds / (fleet GPUs × arrival window); 0 when the window is empty.</summary>
-    public static double OfferedLoad(IReadOnlyList<SimJob> jobs, int fleetGpus)
+    public static double OfferedLoad(IReadOnlyList<SimJob> jobs, int fleetGpus) => Load(jobs, fleetGpus, j => j.GpuSeconds);
+
+    /// <summary>Σ <paramref name="work"/> / (<paramref name="capacity"/> × the arrival window); 0 with fewer than two jobs, no capacity or an empty window.</summary>
+    private static double Load(IReadOnlyList<SimJob> jobs, int capacity, Func<SimJob, double> work)
     {
-        if (jobs.Count < 2 || fleetGpus == 0)
+        if (jobs.Count < 2 || capacity <= 0)
         {
             return 0;
         }
 
         var window = (jobs.Max(j => j.Submit) - jobs.Min(j => j.Submit)).TotalSeconds;
-        return window <= 0 ? 0 : jobs.Sum(j => j.GpuSeconds) / (fleetGpus * window);
+        return window <= 0 ? 0 : jobs.Sum(work) / (capacity * window);
     }
 
     public static string DepartmentName(int index) => "dept-" + index.ToString("D2", CultureInfo.InvariantCulture);
