@@ -121,6 +121,14 @@ internal static class SchedulingBenchmark
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {perJob,6:0.00}  {key}"));
         }
+
+        // The writes by grain state, the pool scheduler's 16 queue shards ("queue-0" … "queue-15") as one.
+        var byState = result.Breakdown
+            .Where(b => b.Key.StartsWith("write ", StringComparison.Ordinal))
+            .GroupBy(b => b.Key["write ".Length..].StartsWith("queue-", StringComparison.Ordinal) ? "queue shards" : b.Key["write ".Length..], StringComparer.Ordinal)
+            .Select(g => (State: g.Key, PerJob: g.Sum(b => b.PerJob)))
+            .OrderByDescending(g => g.PerJob);
+        Console.WriteLine($"state writes per job by grain state, {result.Configuration}: " + string.Join(", ", byState.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.State} {g.PerJob:0.00}"))));
     }
 
     internal static string Target(string what, double value, string op, double target, string unit)

@@ -5,11 +5,14 @@ namespace WPAI.Grains.Fleet;
 /// <summary>
 /// The head of the durable job index: appends to the current page and moves to the next one when a page holds
 /// <see cref="PageSize"/> ids, so each write stays small however many jobs there are. Lists newest first by page.
+/// A page is stored whole on every append (copied in memory, serialized in SQLite and PostgreSQL), so its size is
+/// the cost of an append; pages of any size list alike, so pages an older build filled to 1,000 ids stay readable
+/// and the index moves on from a page that already holds <see cref="PageSize"/> ids or more.
 /// </summary>
 [GrainType("wpai-job-index")]
 public sealed class JobIndexGrain : Grain, IJobIndexGrain
 {
-    public const int PageSize = 1_000;
+    public const int PageSize = 100;
 
     private readonly IPersistentState<JobIndexState> _state;
     private readonly List<string> _pending = [];

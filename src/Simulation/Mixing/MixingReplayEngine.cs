@@ -96,6 +96,7 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 policy.Name, null, log, run.Events, run.Ticks, wall.Elapsed.TotalSeconds, run.Decisions.ToImmutable(), run.KillStops,
                 run.Violations.ToImmutableDictionary(StringComparer.Ordinal), run.Timeline.ToImmutable(), driver.Rejections, driver.FirstRejection, note)
             {
+                PoolTimeline = run.PoolTimeline.ToImmutable(),
                 LostGpuHours = run.LostGpuHours,
                 LostCoreHours = run.LostCoreHours,
             };
@@ -130,7 +131,9 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
         private readonly IMixingControllerGrain[] _controllers = withControllers ? [.. scenario.Workload.Pools.Select(p => grains.GetGrain<IMixingControllerGrain>(p))] : [];
         private readonly Dictionary<string, SimJob> _jobs = scenario.Workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
         private readonly bool[] _cpuPool = [.. scenario.Workload.Pools.Select(p => scenario.Pools.Any(s => s.Pool == p && s.IsCpu))];
-        private readonly Dictionary<string, (TimeSpan Since, int Gpus, int CpuMilli)> _running = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (TimeSpan Since, int Gpus, int CpuMilli, string Node)> _running = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+        private readonly TimeSpan _longJobThreshold = new SchedulingOptions().LongJobThreshold;
         private readonly List<(string JobId, TimeSpan Elapsed, int Gpus, int CpuMilli)> _reclaimed = [];
         private int _logRead;
 
@@ -151,6 +154,9 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
         public Dictionary<string, double> Violations { get; } = scenario.Services.ToDictionary(s => s.Name, _ => 0.0, StringComparer.Ordinal);
 
         public ImmutableArray<MixingSample>.Builder Timeline { get; } = ImmutableArray.CreateBuilder<MixingSample>();
+
+        /// <summary>Each GPU pool at each tick (<see cref="PoolUsage"/>), sampled with <see cref="Timeline"/>.</summary>
+        public ImmutableArray<MixingPoolSample>.Builder PoolTimeline { get; } = ImmutableArray.CreateBuilder<MixingPoolSample>();
 
         public async Task LoopAsync(IProgress<double>? progress, CancellationToken cancellationToken)
         {
@@ -216,12 +222,14 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
             Ticks++;
             double qps = 0, served = 0, demandGpus = 0;
             int inferenceGpus = 0, inferenceCores = 0;
+            var inferenceByPool = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var service in scenario.Services)
             {
                 var grain = grains.GetGrain<IInferenceServiceGrain>(service.Name);
                 var before = await grain.GetAsync();
                 var capacity = service.Spec.CapacityQps;
                 inferenceGpus += before.Replicas.Length * service.Spec.ReplicaResources.Gpus;
+                inferenceByPool[service.Pool] = inferenceByPool.GetValueOrDefault(service.Pool) + (before.Replicas.Length * service.Spec.ReplicaResources.Gpus);
                 inferenceCores += service.IsCpu ? before.Replicas.Length * Domain.Mixing.MixingUnit.CpuCores.Amount(service.Spec.ReplicaResources) : 0;
 
                 // SLO accounting and load reports for the minutes since the last tick, with the replicas placed then.
@@ -253,6 +261,7 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
             await AwaitTrainingsAsync();
 
             int lent = 0, lentCpu = 0, onlineCores = 0;
+            var lentNodes = new HashSet<string>(StringComparer.Ordinal);
             var online = withControllers ? 0 : scenario.OnlineGpus;
             for (var p = 0; p < _controllers.Length; p++)
             {
@@ -267,6 +276,7 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 }
 
                 var view = await _controllers[p].GetAsync();
+                lentNodes.UnionWith(view.LentNodes);
                 if (_cpuPool[p])
                 {
                     lentCpu += view.LentNodes.Length; // a CPU pool counts in cores: kept apart from the GPU pools' nodes and GPUs
@@ -286,6 +296,9 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 InferenceCores = inferenceCores,
                 TrainingCores = TrainingCores(),
             });
+            PoolTimeline.AddRange(PoolUsage.Sample(
+                at, scenario.Workload.Nodes, scenario.OnlineNodes, lentNodes, _running.Values.Select(r => (r.Node, r.Gpus)), inferenceByPool,
+                [.. _queued.Select(id => _jobs[id])], _longJobThreshold));
         }
 
         /// <summary>Waits (wall time) until no service has a forecaster training in flight, so every run adopts models at the same virtual time.</summary>
@@ -329,12 +342,23 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
             for (var i = _logRead; i < events.Count; i++)
             {
                 var e = events[i];
-                if (e.Kind == RunEventKind.Started)
+                if (e.Kind == RunEventKind.Submitted)
                 {
-                    _running[e.JobId] = (e.At, e.Gpus, e.CpuMilli);
+                    _queued.Add(e.JobId);
                 }
-                else if (e.Kind == RunEventKind.Stopped && _running.Remove(e.JobId, out var run) && e.Reason == StopReason.Preempted)
+                else if (e.Kind == RunEventKind.Started)
                 {
+                    _running[e.JobId] = (e.At, e.Gpus, e.CpuMilli, e.Node!);
+                    _queued.Remove(e.JobId);
+                }
+                else if (e.Kind == RunEventKind.Stopped && e.Reason != StopReason.Preempted)
+                {
+                    _running.Remove(e.JobId);
+                    _queued.Remove(e.JobId); // completed, failed, or rejected at submit
+                }
+                else if (e.Kind == RunEventKind.Stopped && _running.Remove(e.JobId, out var run))
+                {
+                    _queued.Add(e.JobId); // a preempted or killed job queues again
                     count++;
                     if (byReclaim)
                     {

@@ -6,7 +6,10 @@ using WPAI.Simulation.Replay;
 
 namespace WPAI.Simulation.Mixing;
 
-/// <summary>Writes <c>report.json</c> (<c>runs[]</c> with policy, lentShare, killRate, sloViolationMinutes, offlineGpuUtilization, …), <c>report.md</c> and one PNG per policy.</summary>
+/// <summary>
+/// Writes <c>report.json</c> (<c>runs[]</c> with policy, lentShare, killRate, sloViolationMinutes, offlineGpuUtilization, …),
+/// <c>report.md</c>, one PNG per policy, and per policy the per-run job rows and the per-tick pool rows (<see cref="MixingCsv"/>).
+/// </summary>
 public static class MixingReportWriter
 {
     public const int SchemaVersion = 1;
@@ -24,6 +27,16 @@ public static class MixingReportWriter
         var jsonPath = Path.Combine(arguments.Out, "report.json");
         await File.WriteAllTextAsync(jsonPath, ToJson(arguments, scenario, [.. runs.Select(r => r.Metrics)]).ToJsonString(Json), cancellationToken);
         written.Add(jsonPath);
+        foreach (var (metrics, result) in runs.Where(r => r.Metrics.Unavailable is null))
+        {
+            var jobs = Path.Combine(arguments.Out, MixingCsv.JobsFileName(metrics.Policy));
+            MixingCsv.WriteJobs(scenario, result, jobs);
+            var pools = Path.Combine(arguments.Out, MixingCsv.PoolsFileName(metrics.Policy));
+            MixingCsv.WritePools(result.PoolTimeline, pools);
+            written.Add(jobs);
+            written.Add(pools);
+        }
+
         var plots = new List<string>();
         foreach (var (metrics, result) in runs.Where(r => r.Metrics.Unavailable is null && !r.Result.Timeline.IsEmpty))
         {

@@ -26,6 +26,9 @@ public sealed record MixingRunResult(
     /// <summary>GPU-hours of run time thrown away by reclaim kills (less what checkpoints kept).</summary>
     public double LostGpuHours { get; init; }
 
+    /// <summary>Each GPU pool at each tick: Fixed, lent and inference GPUs, the queue that accepts it (<see cref="MixingPoolSample"/>).</summary>
+    public ImmutableArray<MixingPoolSample> PoolTimeline { get; init; } = [];
+
     /// <summary>Core-hours of run time thrown away by reclaim kills of CPU jobs (less what checkpoints kept).</summary>
     public double LostCoreHours { get; init; }
 }
