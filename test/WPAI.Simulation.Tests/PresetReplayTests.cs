@@ -1,7 +1,9 @@
+using System.Collections.Immutable;
 using WPAI.Domain.Scheduling;
 using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Policies;
 using WPAI.Simulation.Replay;
+using WPAI.Simulation.Workload;
 using Xunit.Abstractions;
 
 namespace WPAI.Simulation.Tests;
@@ -22,6 +24,24 @@ public sealed class PresetReplayTests(ITestOutputHelper output)
         Assert.Equal([10], starts["j2"]);
         Assert.Equal([20], starts["j3"]);
         Assert.Equal([0, 50], starts["j1"]);
+    }
+
+    [Theory]
+    [InlineData("kueue")]
+    [InlineData("wpai")]
+    public async Task Replay_CouldPreemptInTheFirstPool_PreemptsThereAndNotInTheLaterPool(string preset)
+    {
+        // Pools A and B, one 1-GPU node each, both borrowed by d2 from 0 (j1 on A, j0 on B). d1 owns both GPUs; j2 (d1, A|B)
+        // could preempt in A, so it is offered to B — where it could preempt too, but Kueue takes a later flavor only where
+        // the job fits: B does not preempt j0, and A reclaims its GPU from j1 on its next pass (j3's arrival at 20).
+        var result = await new GrainReplayEngine().RunAsync(TwoFullPools(), PolicyPresets.Get(preset), null, CancellationToken.None);
+        output.WriteLine(string.Join("\n", result.Log.Events.Select(e => $"{e.At.TotalSeconds} {e.Kind} {e.JobId} {e.Node} {e.Reason}")));
+
+        var started = result.Log.Events.Where(e => e.Kind == RunEventKind.Started).ToLookup(e => e.JobId);
+        Assert.Equal(["a1"], started["j2"].Select(e => e.Node));
+        Assert.Equal([0.0], started["j0"].Select(e => e.At.TotalSeconds));
+        Assert.Equal(2, started["j1"].Count());
+        Assert.DoesNotContain(result.Log.Events, e => e.JobId == "j0" && e.Reason == StopReason.Preempted);
     }
 
     [Fact]
@@ -79,6 +99,22 @@ public sealed class PresetReplayTests(ITestOutputHelper output)
         Assert.False(starts.ContainsKey("j1"));
         Assert.Equal(10, starts["j2"][0]);
         Assert.Equal(60, starts["j3"][0]);
+    }
+
+    /// <summary>Pools A and B with one 1-GPU node each, both owned by d1 and borrowed by d2's j1 (A) and j0 (B) from 0; j2 (d1, A|B) at 10; j3 (d2, B) at 20.</summary>
+    private static PreparedWorkload TwoFullPools()
+    {
+        SimJob Job(string id, int submit, int duration, string dept, params string[] models) =>
+            new(id, TimeSpan.FromSeconds(submit), TimeSpan.FromSeconds(duration), 1, 1000, 1000, 1024, [.. models], "BE", dept, 0.5, 0.5);
+        var owned = ImmutableDictionary<string, int>.Empty.Add("d1", 1).Add("d2", 0);
+        return new PreparedWorkload(
+            "two-full-pools",
+            [new SimNode("a1", "A", 1, 8000, 65536), new SimNode("b1", "B", 1, 8000, 65536)],
+            [Job("j1", 0, 100, "d2", "A"), Job("j0", 0, 100, "d2", "B"), Job("j2", 10, 50, "d1", "A", "B"), Job("j3", 20, 10, "d2", "B")],
+            ["A", "B"],
+            ["d1", "d2"],
+            ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty.Add("A", owned).Add("B", owned),
+            0, 0, 0, 0, 0, 1, 1, 1);
     }
 
     private async Task<Dictionary<string, double[]>> StartsAsync(PolicyPreset policy)

@@ -63,7 +63,8 @@ public sealed class PoolPlanner
             return new PassPlan([], [.. queue.Select(e => new WaitReason(
                 e,
                 $"no capacity in pool {ledger.Pool}: no node has {e.Request.Gpus} GPUs free and no borrowed job can be preempted",
-                KeepsEarlierReason: true))]);
+                KeepsEarlierReason: true,
+                e.PreemptOnlyIn))]);
         }
 
         var planner = new PoolPlanner(ledger, options, now, reclaimBy, offeredOnward);
@@ -78,7 +79,7 @@ public sealed class PoolPlanner
             if (decision.Kind == DecisionKind.Wait)
             {
                 var reason = planner.TryReserve(ranked) ?? decision.Reason;
-                waiting.Add(new WaitReason(entry, reason, KeepsEarlierReason: false));
+                waiting.Add(new WaitReason(entry, reason, KeepsEarlierReason: false, entry.PreemptOnlyIn ?? (decision.CouldPreempt ? ledger.Pool : null)));
                 if (options.HeadOfLineBlocking)
                 {
                     break;
@@ -232,15 +233,27 @@ public sealed class PoolPlanner
 
         if (tier == Tier.Own && _options.Quotas && _options.Preemption && BorrowedRunning > 0 && _now - entry.QueuedAt >= _options.PreemptionDelay)
         {
-            var plan = _options.Victims == VictimRule.ReclaimWithinCohort
-                ? CohortReclaim.ChooseVictims(entry, nodes, [.. AllRunning], _ledger.Quotas, _now, Schedulable)
-                : PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. AllRunning], Schedulable);
+            if (entry.PreemptOnlyIn is { } earlier && !string.Equals(earlier, _pool, StringComparison.Ordinal))
+            {
+                // Kueue's TryNextFlavor: a later flavor is taken only where the job fits; it preempts in the earliest flavor that can.
+                return Decision.Wait(
+                    $"no room in pool {_pool} without preempting, and it preempts only in pool {earlier}, the first of its pools where it could (flavor fungibility: whenCanPreempt TryNextFlavor)",
+                    tier.Value,
+                    score);
+            }
+
+            var plan = _options.Victims switch
+            {
+                VictimRule.ReclaimWithinCohort => CohortReclaim.ChooseVictims(entry, nodes, [.. AllRunning], _ledger.Quotas, _now, Schedulable),
+                VictimRule.LeastLostWork => PreemptionPolicy.ChooseLeastLostWork(entry.Request, nodes, [.. AllRunning], _now, Schedulable),
+                _ => PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. AllRunning], Schedulable),
+            };
             if (plan is not null && NextPoolBeforePreempting(entry) is { } next)
             {
                 return Decision.Wait(
                     $"could preempt {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}, but first offered to pool {next}, where it may fit without preempting (flavor fungibility: whenCanPreempt TryNextFlavor)",
                     tier.Value,
-                    score);
+                    score) with { CouldPreempt = true };
             }
 
             if (plan is not null)

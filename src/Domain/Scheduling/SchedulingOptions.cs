@@ -30,8 +30,13 @@ public sealed class SchedulingOptions
 
     public PlacementStrategy Placement { get; set; } = PlacementStrategy.BestFit;
 
-    /// <summary>How a preempting job chooses its victims (WPAI's lowest score, or Kueue's reclaim within the cohort).</summary>
-    public VictimRule Victims { get; set; } = VictimRule.LowestScore;
+    /// <summary>
+    /// How a preempting job chooses its victims: by default the borrowed jobs on one node whose eviction loses the least
+    /// work (GPUs × time since their run started), so that a short job does not destroy tens of GPU-hours of a long run
+    /// when freshly started jobs would free the room; <see cref="VictimRule.LowestScore"/> is the fewest jobs (the
+    /// simulation's ablation <c>wpai-victims-fewest</c>); <see cref="VictimRule.ReclaimWithinCohort"/> is Kueue's.
+    /// </summary>
+    public VictimRule Victims { get; set; } = VictimRule.LeastLostWork;
 
     /// <summary>How long an own-tier job waits in the queue before it may preempt (YARN's monitor interval + max wait before kill); zero = at once.</summary>
     public TimeSpan PreemptionDelay { get; set; } = TimeSpan.Zero;
@@ -79,7 +84,8 @@ public sealed class SchedulingOptions
     /// Try the next pool before preempting (Kueue's flavor fungibility <c>whenCanPreempt: TryNextFlavor</c>, its default,
     /// with pools as flavors): a job that could preempt in this pool but accepts a later pool is first offered there (where
     /// it may fit without preempting) and preempts here only on a later pass, once it has been offered on and is still
-    /// queued here. A preemption destroys the victim's work since its last checkpoint; a job that can run elsewhere loses
+    /// queued here; a later pool offered the job so may place it only without preempting (Kueue preempts in the earliest
+    /// flavor that can, <see cref="QueueEntry.PreemptOnlyIn"/>). A preemption destroys the victim's work since its last checkpoint; a job that can run elsewhere loses
     /// nothing by going there, so it does not take a pool's borrowed GPUs back by force while another pool it accepts has
     /// room. Needs <see cref="Fallback"/>. On by default, as in Kueue; false = an own-tier job preempts in its preferred pool
     /// at once (Kueue's <c>whenCanPreempt: MayStopSearch</c>; the simulation's ablation <c>wpai-preempt-first</c>).

@@ -8,4 +8,10 @@ public enum VictimRule
 
     /// <summary>Kueue's reclaim within the cohort (<see cref="CohortReclaim"/>): jobs of departments above their quota, newest first, minimal set.</summary>
     ReclaimWithinCohort = 1,
+
+    /// <summary>
+    /// Borrowed-tier jobs on one node, the set that loses the least work (<see cref="PreemptionPolicy.ChooseLeastLostWork"/>):
+    /// GPUs × time since the run started, summed over the victims; then fewer jobs, fewer GPUs, the node's name.
+    /// </summary>
+    LeastLostWork = 2,
 }

@@ -19,6 +19,7 @@ internal sealed class PendingQueue
     private readonly Dictionary<string, QueueEntry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _reasons = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forwarded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _forwardedPreemptOnlyIn = new(StringComparer.Ordinal);
 
     /// <summary>Declares the shards' grain states; call it while the grain is constructed, so that they are read with the grain's other state.</summary>
     public PendingQueue(IPersistentStateFactory factory, IGrainContext grain, string storage)
@@ -56,7 +57,7 @@ internal sealed class PendingQueue
     public Task PutAsync(QueueEntry entry)
     {
         Set(entry);
-        _forwarded.Remove(entry.JobId);
+        ForgetForwarded(entry.JobId);
         return _writes[Shard(entry.JobId)].PersistAsync();
     }
 
@@ -94,10 +95,26 @@ internal sealed class PendingQueue
 
     public void AppendReason(string jobId, string text) => _reasons[jobId] = _reasons.GetValueOrDefault(jobId) + text;
 
-    /// <summary>True the first time a job is offered to the next pool (until it is placed or queued again).</summary>
-    public bool MarkForwarded(string jobId) => _forwarded.Add(jobId);
+    /// <summary>
+    /// True the first time a job is offered to the next pool (until it is placed or queued again), and again when the offer
+    /// names another pool where the job may preempt (<see cref="QueueEntry.PreemptOnlyIn"/>) than the last one did.
+    /// </summary>
+    public bool MarkForwarded(string jobId, string? preemptOnlyIn)
+    {
+        if (_forwarded.Add(jobId) || !string.Equals(_forwardedPreemptOnlyIn.GetValueOrDefault(jobId), preemptOnlyIn, StringComparison.Ordinal))
+        {
+            _forwardedPreemptOnlyIn[jobId] = preemptOnlyIn;
+            return true;
+        }
 
-    public void ForgetForwarded(string jobId) => _forwarded.Remove(jobId);
+        return false;
+    }
+
+    public void ForgetForwarded(string jobId)
+    {
+        _forwarded.Remove(jobId);
+        _forwardedPreemptOnlyIn.Remove(jobId);
+    }
 
     /// <summary>The jobs offered to their next pool (until placed or queued again).</summary>
     public IReadOnlySet<string> Forwarded => _forwarded;

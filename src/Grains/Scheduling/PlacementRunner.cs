@@ -128,17 +128,22 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
         return null;
     }
 
-    /// <summary>Offers a job this pool cannot place now to the next acceptable pool (it stays queued here too).</summary>
-    public void Forward(QueueEntry entry)
+    /// <summary>
+    /// Offers a job this pool cannot place now to the next acceptable pool (it stays queued here too). The offer names the
+    /// earliest pool so far where the job could preempt (<see cref="WaitReason.PreemptOnlyIn"/>): the next pool may then
+    /// place it only without preempting. It is offered again when that changes (e.g. it can no longer preempt here).
+    /// </summary>
+    public void Forward(WaitReason waiting)
     {
+        var entry = waiting.Onward;
         var index = entry.Pools.IndexOf(pool);
-        if (!options.Fallback || index < 0 || index + 1 >= entry.Pools.Length || !queue.MarkForwarded(entry.JobId))
+        if (!options.Fallback || index < 0 || index + 1 >= entry.Pools.Length || !queue.MarkForwarded(entry.JobId, entry.PreemptOnlyIn))
         {
             return;
         }
 
         var next = entry.Pools[index + 1];
-        queue.AppendReason(entry.JobId, $"; also offered to pool {next}");
+        queue.AppendReason(entry.JobId, entry.PreemptOnlyIn is { } only ? $"; also offered to pool {next}, to take without preempting (it preempts in pool {only})" : $"; also offered to pool {next}");
         _ = grains.GetGrain<IPoolSchedulerGrain>(next).EnqueueAsync(entry, outbox.Next(next));
     }
 

@@ -82,7 +82,9 @@ public sealed class PoolSchedulerGrain(
     public async Task<PoolCheck> EnqueueAsync(QueueEntry entry, PoolStamp? stamp)
     {
         var check = _ledger.Check(entry.Request, entry.LongRunning);
-        if (!check.Known || !check.Fits || (_queue.TryGet(entry.JobId, out var existing) && existing.Attempt >= entry.Attempt))
+        // The same attempt again replaces the entry only when it names another pool where the job may preempt (a later offer).
+        if (!check.Known || !check.Fits || (_queue.TryGet(entry.JobId, out var existing)
+            && (existing.Attempt > entry.Attempt || (existing.Attempt == entry.Attempt && string.Equals(existing.PreemptOnlyIn, entry.PreemptOnlyIn, StringComparison.Ordinal)))))
         {
             _delivered.Applied(stamp);
             return check;
@@ -198,7 +200,7 @@ public sealed class PoolSchedulerGrain(
         foreach (var waiting in plan.Waiting)
         {
             _queue.SetReason(waiting.Entry.JobId, waiting.Reason, waiting.KeepsEarlierReason);
-            _runner.Forward(waiting.Entry);
+            _runner.Forward(waiting);
         }
 
         var placed = await _runner.RunAsync(plan.Actions, clock.GetUtcNow());

@@ -100,8 +100,24 @@ public sealed record MixingScenario(
         var cpuCores = splits.Where(p => p.IsCpu).Sum(p => p.OnlineCores + p.FixedCores);
         double? cpuOffered = cpuCores == 0 ? null : a.OfferedLoad ?? (a.TrainingLoad * splits.Where(p => p.IsCpu).Sum(p => p.FixedCores) / cpuCores);
         var prepared = WorkloadPreparer.Prepare(source, nodes, pods, options with { OfferedLoad = offered, CpuOfferedLoad = cpuOffered });
-        var kept = a.Arrivals is { } stretch && !prepared.Jobs.IsEmpty ? prepared.Jobs.Where(j => j.Submit <= prepared.Jobs[0].Submit + stretch) : prepared.Jobs;
-        var workload = prepared with { Jobs = [.. kept.Select(j => j with { Submit = j.Submit + a.WarmUp })] };
+        if (a.Arrivals is { } stretch && !prepared.Jobs.IsEmpty && prepared.TimeCompression != 1)
+        {
+            // Only the first stretch is replayed: compress the whole trace so that the kept arrivals offer the asked load
+            // (KeptArrivals); the same for the CPU jobs, whose arrivals are compressed apart.
+            var gpuLoad = KeptArrivals.WholeTraceLoad([.. prepared.Jobs.Where(j => j.Gpus > 0).Select(j => (j.Submit, j.GpuSeconds))], offered, stretch, fleetGpus, offered);
+            var cpuLoad = cpuOffered is { } c && prepared.CpuTimeCompression != 1
+                ? KeptArrivals.WholeTraceLoad([.. prepared.Jobs.Where(j => j.Gpus == 0).Select(j => (j.Submit, j.CpuMilli / 1000.0 * j.Duration.TotalSeconds))], c, stretch, cpuCores, c)
+                : cpuOffered;
+            prepared = WorkloadPreparer.Prepare(source, nodes, pods, options with { OfferedLoad = gpuLoad, CpuOfferedLoad = cpuLoad });
+        }
+
+        var kept = KeptArrivals.Keep(prepared.Jobs, a.Arrivals);
+        var workload = prepared with
+        {
+            Jobs = [.. kept.Select(j => j with { Submit = j.Submit + a.WarmUp })],
+            OfferedLoad = WorkloadPreparer.OfferedLoad([.. kept.Where(j => j.Gpus > 0)], fleetGpus), // what the replayed jobs offer
+            CpuOfferedLoad = WorkloadPreparer.CpuOfferedLoad([.. kept.Where(j => j.Gpus == 0)], cpuCores),
+        };
         var pools = splits.ToBuilder();
         var checkpointable = workload.Jobs
             .Where(j => SeededHash.Unit(a.Seed, "checkpointable", j.Id) < a.CheckpointableShare)

@@ -15,9 +15,9 @@ public static class PolicyPresets
 
     /// <summary>WPAI as it runs in production: the switches are the defaults of <see cref="SchedulingOptions"/> (a test checks they stay equal).</summary>
     public static PolicyPreset Wpai { get; } = new(
-        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work, model fallback tried before preempting (Kueue's whenCanPreempt: TryNextFlavor), right-sizing, best fit, a node reserved for a job starving 8 h with backfilling past it by declared run times",
+        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work choosing the victims that lose the least work, model fallback tried before preempting (Kueue's whenCanPreempt: TryNextFlavor: preempts in the first pool where it can, a later pool only without preempting), right-sizing, best fit, a node reserved for a job starving 8 h with backfilling past it by declared run times",
         Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: true, Preemption: true, PlacementKind.BestFit,
-        ReservationAfter: new SchedulingOptions().ReservationAfter, Backfill: true, TryNextPoolBeforePreempting: true);
+        Victims: VictimKind.LeastLostWork, ReservationAfter: new SchedulingOptions().ReservationAfter, Backfill: true, TryNextPoolBeforePreempting: true);
 
     public static PolicyPreset StaticQuota { get; } = new(
         "static-quota", "status quo: each department only on its own integer quota per pool, FIFO, any acceptable model where it owns room, no right-sizing, no preemption",
@@ -29,8 +29,8 @@ public static class PolicyPresets
         "kueue", "Kueue: a ClusterQueue per department in one cohort, nominal quota = ownership, borrowing, reclaimWithinCohort preemption, BestEffortFIFO, flavor fungibility",
         Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: false, Preemption: true, PlacementKind.BestFit,
         Penalty: false, Aging: false, Victims: VictimKind.ReclaimWithinCohort, TryNextPoolBeforePreempting: true,
-        Reproduces: "ClusterQueue per department (nominal quota = ownership in each pool/flavor) in one cohort; idle nominal quota borrowed; workloads within nominal are admitted before borrowing ones, then by creation time (BestEffortFIFO: an inadmissible head does not block); preemption reclaimWithinCohort: Any, withinClusterQueue: Never (Kueue's candidate order and minimal set, CohortPreemption); flavors tried in the job's order with Kueue's default fungibility (whenCanBorrow: MayStopSearch, a job borrows in the first flavor with room; whenCanPreempt: TryNextFlavor, a job that could preempt in a flavor is first offered to its later flavors and preempts only when none takes it without preempting)",
-        LeavesOut: "TryNextFlavor is carried out over passes, not in one admission cycle (the job is offered to the next pool on one pass and preempts, if still queued, on a later one), and a later pool that can place the job only by preempting may preempt there where Kueue would preempt in the earlier flavor; priorities (all equal), lending/borrowing limits, fair sharing, hierarchical cohorts; Kueue admits against quota only and kube-scheduler places pods (LeastAllocated by default): here the victims must free one node and placement is best fit, which favours the baseline");
+        Reproduces: "ClusterQueue per department (nominal quota = ownership in each pool/flavor) in one cohort; idle nominal quota borrowed; workloads within nominal are admitted before borrowing ones, then by creation time (BestEffortFIFO: an inadmissible head does not block); preemption reclaimWithinCohort: Any, withinClusterQueue: Never (Kueue's candidate order and minimal set, CohortPreemption); flavors tried in the job's order with Kueue's default fungibility (whenCanBorrow: MayStopSearch, a job borrows in the first flavor with room; whenCanPreempt: TryNextFlavor, a job that could preempt in a flavor is first offered to its later flavors, which may take it only without preempting, and preempts in the earliest flavor where it can when none takes it)",
+        LeavesOut: "TryNextFlavor is carried out over passes, not in one admission cycle (the job is offered to the next pool on one pass and preempts, if still queued, on a later one); priorities (all equal), lending/borrowing limits, fair sharing, hierarchical cohorts; Kueue admits against quota only and kube-scheduler places pods (LeastAllocated by default): here the victims must free one node and placement is best fit, which favours the baseline");
 
     public static PolicyPreset YarnCapacity { get; } = new(
         "yarn-capacity", "YARN CapacityScheduler: a queue per department, capacity = ownership, maximum-capacity 100 %, preemption of over-capacity containers after monitor interval + max wait before kill, FIFO per queue",
@@ -58,6 +58,9 @@ public static class PolicyPresets
     /// <summary>wpai before TryNextFlavor became its default: an own-tier job that can preempt in its first acceptable pool does so at once.</summary>
     public static PolicyPreset WpaiPreemptFirst { get; } = Wpai with { Name = "wpai-preempt-first", Description = "wpai whose own-tier job preempts in its preferred pool at once, without first trying its later pools (Kueue's whenCanPreempt: MayStopSearch)", TryNextPoolBeforePreempting = false };
 
+    /// <summary>wpai before victims were chosen by lost work: the smallest set of borrowed jobs on one node (lowest score first, newest first), then the fewest GPUs.</summary>
+    public static PolicyPreset WpaiVictimsFewest { get; } = Wpai with { Name = "wpai-victims-fewest", Description = "wpai whose preempting job evicts the fewest borrowed jobs on one node (lowest score first, newest first; then the fewest GPUs), whatever work they lose", Victims = VictimKind.LowestScore };
+
     public static PolicyPreset WpaiNoPenalty { get; } = Wpai with { Name = "wpai-no-penalty", Description = "wpai without the utilization penalty in the score (tiers, aging, reservation and backfilling kept)", Penalty = false };
 
     /// <summary>The <c>kueue</c> preset with <c>whenCanPreempt: MayStopSearch</c> (formerly <c>Preempt</c>): a job that can preempt in its first flavor does so at once.</summary>
@@ -68,7 +71,7 @@ public static class PolicyPresets
         TryNextPoolBeforePreempting = false,
     };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiPreemptFirst, KueuePreemptFirst];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

@@ -1,8 +1,9 @@
 namespace WPAI.Simulation.Policies;
 
-/// <summary>How a preempting job chooses its victims: WPAI's lowest score first, or Kueue's reclaim within the cohort.</summary>
+/// <summary>How a preempting job chooses its victims: the fewest jobs (lowest score first), Kueue's reclaim within the cohort, or the least lost work.</summary>
 public enum VictimKind
 {
     LowestScore,
     ReclaimWithinCohort,
+    LeastLostWork,
 }

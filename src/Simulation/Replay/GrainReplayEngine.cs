@@ -86,7 +86,12 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         options.Placement = policy.Placement == PlacementKind.FirstFit ? PlacementStrategy.FirstFit : PlacementStrategy.BestFit;
         options.UtilizationPenaltyWeight = policy.Penalty ? options.UtilizationPenaltyWeight : 0;
         options.MaxWaitBonus = policy.Aging ? options.MaxWaitBonus : 0;
-        options.Victims = policy.Victims == VictimKind.ReclaimWithinCohort ? VictimRule.ReclaimWithinCohort : VictimRule.LowestScore;
+        options.Victims = policy.Victims switch
+        {
+            VictimKind.ReclaimWithinCohort => VictimRule.ReclaimWithinCohort,
+            VictimKind.LeastLostWork => VictimRule.LeastLostWork,
+            _ => VictimRule.LowestScore,
+        };
         options.PreemptionDelay = policy.PreemptionDelay;
         options.AgeOrdersPastCap = policy.AgePastCap;
         options.Reservation = policy.ReservationAfter is not null;

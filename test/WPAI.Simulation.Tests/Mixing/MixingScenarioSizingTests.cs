@@ -43,6 +43,42 @@ public sealed class MixingScenarioSizingTests
     }
 
     [Fact]
+    public void Prepare_Arrivals_SizesTheKeptArrivalsToTheTrainingLoad()
+    {
+        using var dir = new TempDir();
+        var a = MixingFixtures.Options(dir) with { OfferedLoad = null, TrainingLoad = 1.5 };
+        var all = MixingScenario.Prepare(a);
+        var stretch = (all.Workload.WindowEnd - all.Workload.WindowStart) / 2;
+
+        var cut = MixingScenario.Prepare(a with { Arrivals = stretch });
+
+        // The fixture's 4-hour jobs come last, so the first half of the trace sized as a whole offers less than asked.
+        var naive = WorkloadPreparer.OfferedLoad([.. KeptArrivals.Keep(all.Workload.Jobs, stretch)], all.Workload.FleetGpus);
+        Assert.True(naive < 0.8, $"the first half offers {naive:0.###} of a trace sized to 0.9: the fixture no longer tests the sizing");
+        Assert.InRange(cut.Workload.OfferedLoad, 0.9 * 0.95, 0.9 * 1.05); // 1.5 × 6 Fixed GPUs / 10 GPUs, up to one job's step
+        Assert.Equal(WorkloadPreparer.OfferedLoad(cut.Workload.Jobs, cut.Workload.FleetGpus), cut.Workload.OfferedLoad, 9); // the report states what is replayed
+        Assert.True(cut.Workload.WindowEnd - cut.Workload.WindowStart <= stretch);
+        Assert.True(cut.Workload.Jobs.Length > KeptArrivals.Keep(all.Workload.Jobs, stretch).Count);
+    }
+
+    [Fact]
+    public void WholeTraceLoad_FindsTheCompressionAtWhichTheKeptStretchOffersTheTarget()
+    {
+        // One 1-GPU job per hour for 100 h: the first 10 h hold 1-hour jobs, the rest 3-hour jobs. At load `at` = 1 on
+        // 2 GPUs the offsets are as given; the first 20 h (10 short and 11 long jobs, arrivals 0..20 h) offer
+        // (10 + 33) h / (2 × 20 h) = 1.075. Asking 2.0 of the kept 20 h needs more of the long jobs in the stretch.
+        var jobs = Enumerable.Range(0, 100).Select(i => (TimeSpan.FromHours(i), (i < 10 ? 1.0 : 3.0) * 3600)).ToList();
+        var stretch = TimeSpan.FromHours(20);
+
+        var load = KeptArrivals.WholeTraceLoad(jobs, 1, stretch, 2, 2.0);
+
+        Assert.Equal(1.075, KeptArrivals.KeptLoad(jobs, 1, 1, stretch, 2), 9);
+        Assert.InRange(KeptArrivals.KeptLoad(jobs, 1, load, stretch, 2), 1.9, 2.1);
+        Assert.True(load > 1);
+        Assert.Equal(1, KeptArrivals.WholeTraceLoad(jobs.Take(1).ToList(), 1, stretch, 2, 2.0)); // nothing to size
+    }
+
+    [Fact]
     public void Prepare_CheckpointableShare_IsASeededDrawOfThatShare()
     {
         using var dir = new TempDir();
