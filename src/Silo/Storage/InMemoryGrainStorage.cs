@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
+using WPAI.Grains.Storage;
 
 namespace WPAI.Silo.Storage;
 
@@ -28,7 +29,7 @@ public sealed class InMemoryGrainStorage(DeepCopier copier, IActivatorProvider a
     {
         if (_entries.TryGetValue((stateName, grainId), out var entry))
         {
-            grainState.State = copier.Copy((T)entry.State);
+            grainState.State = Copy((T)entry.State);
             grainState.ETag = entry.Version.ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         }
@@ -45,7 +46,7 @@ public sealed class InMemoryGrainStorage(DeepCopier copier, IActivatorProvider a
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = (stateName, grainId);
-        object payload = copier.Copy(grainState.State)!;
+        object payload = Copy(grainState.State)!;
         long version;
         if (grainState.ETag is null)
         {
@@ -95,6 +96,9 @@ public sealed class InMemoryGrainStorage(DeepCopier copier, IActivatorProvider a
         grainState.State = activators.GetActivator<T>().Create();
         return Task.CompletedTask;
     }
+
+    /// <summary>The state's own copy when it has one (<see cref="IStateCopy{T}"/>), otherwise Orleans' deep copy.</summary>
+    private T Copy<T>(T state) => state is IStateCopy<T> own ? own.CopyForStorage() : copier.Copy(state)!;
 
     private static bool Matches(Entry entry, string? etag) =>
         etag is not null && long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version == entry.Version;
