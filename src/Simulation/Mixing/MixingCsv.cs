@@ -26,9 +26,12 @@ public static class MixingCsv
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(result);
+        // Each reclaim kill marks one stop: the job's first preempted stop at the decision's time (a killed job may start
+        // again at once elsewhere and be preempted there at the same instant).
         var killed = result.Decisions
             .SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs.Select(j => (j, Seconds(d.Decision.At - GrainReplayEngine.Origin))))
-            .ToHashSet();
+            .GroupBy(k => k)
+            .ToDictionary(g => g.Key, g => g.Count());
         var runs = new Dictionary<string, List<(RunEvent Start, RunEvent? Stop)>>(StringComparer.Ordinal);
         var completed = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         foreach (var e in result.Log.Events)
@@ -107,12 +110,22 @@ public static class MixingCsv
         }
     }
 
-    private static string Ended(RunEvent stop, HashSet<(string, string)> killed) => stop.Reason switch
+    private static string Ended(RunEvent stop, Dictionary<(string, string), int> killed)
     {
-        StopReason.Completed => "completed",
-        StopReason.Preempted => killed.Contains((stop.JobId, Seconds(stop.At))) ? "killed" : "preempted",
-        _ => stop.Reason.ToString().ToLowerInvariant(),
-    };
+        if (stop.Reason != StopReason.Preempted)
+        {
+            return stop.Reason == StopReason.Completed ? "completed" : stop.Reason.ToString().ToLowerInvariant();
+        }
+
+        var key = (stop.JobId, Seconds(stop.At));
+        if (killed.GetValueOrDefault(key) == 0)
+        {
+            return "preempted";
+        }
+
+        killed[key]--;
+        return "killed";
+    }
 
     private static string Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 1).ToString(CultureInfo.InvariantCulture);
 }

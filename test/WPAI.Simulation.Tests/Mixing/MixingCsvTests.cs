@@ -84,6 +84,32 @@ public sealed class MixingCsvTests
         }
     }
 
+    [Fact]
+    public void WriteJobs_MarksOneStopPerKill_WhenTheKilledJobIsPreemptedElsewhereAtTheSameInstant()
+    {
+        using var dir = new TempDir();
+        var scenario = MixingScenario.Prepare(MixingFixtures.Options(dir));
+        var job = scenario.Workload.Jobs[0].Id;
+        var at = TimeSpan.FromHours(30);
+        var log = new Metrics.EventLog();
+        log.Submitted(at - TimeSpan.FromHours(1), job);
+        log.Started(at - TimeSpan.FromHours(1), job, "t4-a", "T4", 1, 4000); // t4-a starts online: lent
+        log.Stopped(at, job, Metrics.StopReason.Preempted); // the reclaim kill
+        log.Started(at, job, "t4-c", "T4", 1, 4000); // placed again at once on a Fixed node ...
+        log.Stopped(at, job, Metrics.StopReason.Preempted); // ... and preempted there by the scheduler at the same instant
+        var kill = new Abstractions.Contracts.Mixing.MixingDecision(
+            Replay.GrainReplayEngine.Origin + at, "t4-a", Abstractions.Contracts.NodeMode.Unnormal, Abstractions.Contracts.NodeMode.OnlineNormal,
+            Abstractions.Contracts.NodeMode.OnlineNormal, 0.9, "reclaim", [job], []);
+        var result = new MixingRunResult("wpai-mixing", null, log, 0, 0, 0, [new PoolDecision("T4", kill)], 1, System.Collections.Immutable.ImmutableDictionary<string, double>.Empty, [], 0, null);
+        var path = Path.Combine(dir.Path, "jobs.csv");
+
+        MixingCsv.WriteJobs(scenario, result, path);
+
+        var runs = Rows(path).Where(r => r["job"] == job).ToList();
+        Assert.Equal(["lent", "fixed"], runs.Select(r => r["on"]));
+        Assert.Equal(["killed", "preempted"], runs.Select(r => r["ended"]));
+    }
+
     private static List<Dictionary<string, string>> Rows(string path)
     {
         var lines = File.ReadAllLines(path);
