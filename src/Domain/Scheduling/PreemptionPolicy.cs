@@ -18,20 +18,10 @@ public static class PreemptionPolicy
         IReadOnlyCollection<RunningJob> running,
         Func<NodeMode, bool> schedulable)
     {
-        var byNode = running
-            .Where(r => r.Tier == Tier.Borrowed)
-            .GroupBy(r => r.Node, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-
         PreemptionPlan? best = null;
         var bestGpus = int.MaxValue;
-        foreach (var node in nodes.OrderBy(n => n.Node, StringComparer.Ordinal))
+        foreach (var (node, candidates) in CandidateNodes(request, nodes, running, schedulable))
         {
-            if (!schedulable(node.Mode) || !node.Capacity.Fits(request) || !byNode.TryGetValue(node.Node, out var candidates))
-            {
-                continue;
-            }
-
             var free = node.Free;
             var victims = ImmutableArray.CreateBuilder<RunningJob>();
             foreach (var victim in candidates.OrderBy(v => v.Score).ThenByDescending(v => v.StartedAt).ThenBy(v => v.JobId, StringComparer.Ordinal))
@@ -60,6 +50,31 @@ public static class PreemptionPolicy
 
         return best;
     }
+
+    /// <summary>
+    /// The eligible nodes in name order (schedulable, large enough for <paramref name="request"/>) that hold borrowed-tier
+    /// jobs, each with those jobs: where either rule may look for victims.
+    /// </summary>
+    private static IEnumerable<(NodeSlot Node, List<RunningJob> Candidates)> CandidateNodes(
+        Resources request,
+        IEnumerable<NodeSlot> nodes,
+        IReadOnlyCollection<RunningJob> running,
+        Func<NodeMode, bool> schedulable)
+    {
+        var byNode = running
+            .Where(r => r.Tier == Tier.Borrowed)
+            .GroupBy(r => r.Node, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        foreach (var node in nodes.OrderBy(n => n.Node, StringComparer.Ordinal))
+        {
+            if (schedulable(node.Mode) && node.Capacity.Fits(request) && byNode.TryGetValue(node.Node, out var candidates))
+            {
+                yield return (node, candidates);
+            }
+        }
+    }
+
     /// <summary>
     /// The victims whose eviction loses the least work: on each eligible node, the set of borrowed-tier jobs that frees
     /// room for <paramref name="request"/> with the smallest sum of <see cref="LostWork"/> (no job in it needless); across
@@ -73,20 +88,10 @@ public static class PreemptionPolicy
         DateTimeOffset now,
         Func<NodeMode, bool> schedulable)
     {
-        var byNode = running
-            .Where(r => r.Tier == Tier.Borrowed)
-            .GroupBy(r => r.Node, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-
         PreemptionPlan? best = null;
         var bestKey = (Lost: double.MaxValue, Jobs: int.MaxValue, Gpus: int.MaxValue);
-        foreach (var node in nodes.OrderBy(n => n.Node, StringComparer.Ordinal))
+        foreach (var (node, candidates) in CandidateNodes(request, nodes, running, schedulable))
         {
-            if (!schedulable(node.Mode) || !node.Capacity.Fits(request) || !byNode.TryGetValue(node.Node, out var candidates))
-            {
-                continue;
-            }
-
             if (LeastLostOnNode(request, node.Free, candidates, now) is not { } found)
             {
                 continue;
