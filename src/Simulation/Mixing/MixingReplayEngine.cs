@@ -228,8 +228,9 @@ public sealed class MixingReplayEngine(Action<string>? trace = null)
                 var grain = grains.GetGrain<IInferenceServiceGrain>(service.Name);
                 var before = await grain.GetAsync();
                 var capacity = service.Spec.CapacityQps;
-                inferenceGpus += before.Replicas.Length * service.Spec.ReplicaResources.Gpus;
-                inferenceByPool[service.Pool] = inferenceByPool.GetValueOrDefault(service.Pool) + (before.Replicas.Length * service.Spec.ReplicaResources.Gpus);
+                var replicaGpus = before.Replicas.Length * service.Spec.ReplicaResources.Gpus;
+                inferenceGpus += replicaGpus;
+                inferenceByPool[service.Pool] = inferenceByPool.GetValueOrDefault(service.Pool) + replicaGpus;
                 inferenceCores += service.IsCpu ? before.Replicas.Length * Domain.Mixing.MixingUnit.CpuCores.Amount(service.Spec.ReplicaResources) : 0;
 
                 // SLO accounting and load reports for the minutes since the last tick, with the replicas placed then.

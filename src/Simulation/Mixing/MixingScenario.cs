@@ -106,7 +106,7 @@ public sealed record MixingScenario(
             // (KeptArrivals); the same for the CPU jobs, whose arrivals are compressed apart.
             var gpuLoad = KeptArrivals.WholeTraceLoad([.. prepared.Jobs.Where(j => j.Gpus > 0).Select(j => (j.Submit, j.GpuSeconds))], offered, stretch, fleetGpus, offered);
             var cpuLoad = cpuOffered is { } c && prepared.CpuTimeCompression != 1
-                ? KeptArrivals.WholeTraceLoad([.. prepared.Jobs.Where(j => j.Gpus == 0).Select(j => (j.Submit, j.CpuMilli / 1000.0 * j.Duration.TotalSeconds))], c, stretch, cpuCores, c)
+                ? KeptArrivals.WholeTraceLoad([.. prepared.Jobs.Where(j => j.Gpus == 0).Select(j => (j.Submit, j.CoreSeconds))], c, stretch, cpuCores, c)
                 : cpuOffered;
             prepared = WorkloadPreparer.Prepare(source, nodes, pods, options with { OfferedLoad = gpuLoad, CpuOfferedLoad = cpuLoad });
         }

@@ -34,6 +34,9 @@ public sealed record SimJob(
     /// <summary>GPU demand in GPU-seconds (whole GPUs × duration).</summary>
     public double GpuSeconds => Gpus * Duration.TotalSeconds;
 
+    /// <summary>CPU cores × run time: a CPU job's work (the cpu pool's offered load).</summary>
+    public double CoreSeconds => CpuMilli / 1000.0 * Duration.TotalSeconds;
+
     /// <summary>The preferred (first acceptable) model, or null when any model will do.</summary>
     public string? PreferredModel => GpuModels.IsDefaultOrEmpty ? null : GpuModels[0];
 }

@@ -223,7 +223,7 @@ public static class WorkloadPreparer
     public static double CpuOfferedLoad(IReadOnlyList<SimJob> jobs, int cores)
     {
         ArgumentNullException.ThrowIfNull(jobs);
-        return Load(jobs, cores, j => j.CpuMilli / 1000.0 * j.Duration.TotalSeconds);
+        return Load(jobs, cores, j => j.CoreSeconds);
     }
 
     /// <summary>A run's factor on its template's usage: uniform on 1 ± the jitter.</summary>
