@@ -52,36 +52,6 @@ public static class PreemptionPolicy
     }
 
     /// <summary>
-    /// The running jobs an own-tier job of <paramref name="department"/> may take as victims under <paramref name="scope"/>
-    /// (<see cref="ReclaimScope"/>): borrowed-tier jobs, of other departments, and of departments whose GPUs in use in the
-    /// pool (own and borrowed, <paramref name="running"/> being all of the pool's running jobs) exceed their
-    /// <paramref name="quota"/> there, as the scope asks. A department's use is taken before any eviction.
-    /// </summary>
-    public static IReadOnlyCollection<RunningJob> Reclaimable(
-        string department,
-        IReadOnlyCollection<RunningJob> running,
-        Func<string, int> quota,
-        ReclaimScope scope)
-    {
-        ArgumentNullException.ThrowIfNull(running);
-        ArgumentNullException.ThrowIfNull(quota);
-        if (scope == ReclaimScope.AnyBorrowed)
-        {
-            return running;
-        }
-
-        var overQuota = scope == ReclaimScope.OverQuotaDepartments
-            ? running.GroupBy(r => r.Department, StringComparer.Ordinal)
-                .Where(g => g.Sum(r => r.Resources.Gpus) > quota(g.Key))
-                .Select(g => g.Key)
-                .ToHashSet(StringComparer.Ordinal)
-            : null;
-        return [.. running.Where(r => r.Tier == Tier.Borrowed
-            && !string.Equals(r.Department, department, StringComparison.Ordinal)
-            && (overQuota is null || overQuota.Contains(r.Department)))];
-    }
-
-    /// <summary>
     /// The eligible nodes in name order (schedulable, large enough for <paramref name="request"/>) that hold borrowed-tier
     /// jobs, each with those jobs: where either rule may look for victims.
     /// </summary>

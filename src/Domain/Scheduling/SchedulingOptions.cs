@@ -38,16 +38,6 @@ public sealed class SchedulingOptions
     /// </summary>
     public VictimRule Victims { get; set; } = VictimRule.LeastLostWork;
 
-    /// <summary>
-    /// Which borrowed-tier jobs an own-tier job may preempt (with <see cref="VictimRule.LowestScore"/> and
-    /// <see cref="VictimRule.LeastLostWork"/>; <see cref="VictimRule.ReclaimWithinCohort"/> has Kueue's own rule). By
-    /// default only jobs of other departments that use more than their quota in the pool: preemption takes back lent quota,
-    /// as Kueue's <c>reclaimWithinCohort</c> does from borrowing ClusterQueues, and a department never evicts its own work
-    /// (<c>withinClusterQueue: Never</c>) nor another department within its quota. <see cref="ReclaimScope.AnyBorrowed"/>
-    /// is the earlier rule (the simulation's ablation <c>wpai-reclaim-any</c>).
-    /// </summary>
-    public ReclaimScope ReclaimFrom { get; set; } = ReclaimScope.OverQuotaDepartments;
-
     /// <summary>How long an own-tier job waits in the queue before it may preempt (YARN's monitor interval + max wait before kill); zero = at once.</summary>
     public TimeSpan PreemptionDelay { get; set; } = TimeSpan.Zero;
 

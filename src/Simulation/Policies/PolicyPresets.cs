@@ -15,9 +15,9 @@ public static class PolicyPresets
 
     /// <summary>WPAI as it runs in production: the switches are the defaults of <see cref="SchedulingOptions"/> (a test checks they stay equal).</summary>
     public static PolicyPreset Wpai { get; } = new(
-        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work of other departments above their quota, choosing the victims that lose the least work, model fallback tried before preempting (Kueue's whenCanPreempt: TryNextFlavor: preempts in the first pool where it can, a later pool only without preempting), right-sizing, best fit, a node reserved for a job starving 8 h with backfilling past it by declared run times",
+        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work choosing the victims that lose the least work, model fallback tried before preempting (Kueue's whenCanPreempt: TryNextFlavor: preempts in the first pool where it can, a later pool only without preempting), right-sizing, best fit, a node reserved for a job starving 8 h with backfilling past it by declared run times",
         Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: true, Preemption: true, PlacementKind.BestFit,
-        Victims: VictimKind.LeastLostWork, ReservationAfter: new SchedulingOptions().ReservationAfter, Backfill: true, TryNextPoolBeforePreempting: true, ReclaimFrom: ReclaimScope.OverQuotaDepartments);
+        Victims: VictimKind.LeastLostWork, ReservationAfter: new SchedulingOptions().ReservationAfter, Backfill: true, TryNextPoolBeforePreempting: true);
 
     public static PolicyPreset StaticQuota { get; } = new(
         "static-quota", "status quo: each department only on its own integer quota per pool, FIFO, any acceptable model where it owns room, no right-sizing, no preemption",
@@ -61,12 +61,6 @@ public static class PolicyPresets
     /// <summary>wpai before victims were chosen by lost work: the smallest set of borrowed jobs on one node (lowest score first, newest first), then the fewest GPUs.</summary>
     public static PolicyPreset WpaiVictimsFewest { get; } = Wpai with { Name = "wpai-victims-fewest", Description = "wpai whose preempting job evicts the fewest borrowed jobs on one node (lowest score first, newest first; then the fewest GPUs), whatever work they lose", Victims = VictimKind.LowestScore };
 
-    /// <summary>wpai before preemption was limited to departments above their quota: any borrowed-tier job may be evicted, the preempting department's own included.</summary>
-    public static PolicyPreset WpaiReclaimAny { get; } = Wpai with { Name = "wpai-reclaim-any", Description = "wpai whose preempting job may evict any borrowed-tier job, its own department's and those of departments within their quota included", ReclaimFrom = ReclaimScope.AnyBorrowed };
-
-    /// <summary>wpai whose preempting job spares its own department but may evict borrowed jobs of departments within their quota.</summary>
-    public static PolicyPreset WpaiReclaimOthers { get; } = Wpai with { Name = "wpai-reclaim-others", Description = "wpai whose preempting job may evict borrowed-tier jobs of any other department, within its quota or not (never its own department's)", ReclaimFrom = ReclaimScope.OtherDepartments };
-
     public static PolicyPreset WpaiNoPenalty { get; } = Wpai with { Name = "wpai-no-penalty", Description = "wpai without the utilization penalty in the score (tiers, aging, reservation and backfilling kept)", Penalty = false };
 
     /// <summary>The <c>kueue</c> preset with <c>whenCanPreempt: MayStopSearch</c> (formerly <c>Preempt</c>): a job that can preempt in its first flavor does so at once.</summary>
@@ -77,7 +71,7 @@ public static class PolicyPresets
         TryNextPoolBeforePreempting = false,
     };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, WpaiReclaimAny, WpaiReclaimOthers, KueuePreemptFirst];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
