@@ -249,14 +249,13 @@ public sealed class PoolPlanner
                 _ => PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. AllRunning], Schedulable),
             };
             string? tooCostly = null;
-            var patience = entry.ExpectedDuration < _options.ReservationAfter ? entry.ExpectedDuration : _options.ReservationAfter;
-            if (plan is not null && _options.LostWorkBound && Waited(entry) < patience
+            if (plan is not null && _options.LostWorkBound && Waited(entry) < _options.ReservationAfter
                 && !PreemptionPolicy.LosesNoMoreThanItEnables(entry.Request, entry.ExpectedDuration, plan.Victims, _now))
             {
                 // Cheaper victims would have been chosen by LeastLostWork: no preemption here is worth it yet.
                 tooCostly = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"preempting {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node} would lose {plan.Victims.Sum(v => PreemptionPolicy.LostWork(v, _now)):0.#} GPU-h of their runs, more than the {PreemptionPolicy.DeclaredWork(entry.Request, entry.ExpectedDuration):0.#} GPU-h this job declares; it preempts regardless once it has waited {patience.TotalHours:0.##} h (its declared run time, at most {_options.ReservationAfter.TotalHours:0.#} h)");
+                    $"preempting {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node} would lose {plan.Victims.Sum(v => PreemptionPolicy.LostWork(v, _now)):0.#} GPU-h of their runs, more than the {PreemptionPolicy.DeclaredWork(entry.Request, entry.ExpectedDuration):0.#} GPU-h this job declares; it preempts regardless once it has waited {_options.ReservationAfter.TotalHours:0.#} h");
                 plan = null;
             }
 
