@@ -248,17 +248,6 @@ public sealed class PoolPlanner
                 VictimRule.LeastLostWork => PreemptionPolicy.ChooseLeastLostWork(entry.Request, nodes, [.. AllRunning], _now, Schedulable),
                 _ => PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. AllRunning], Schedulable),
             };
-            string? tooCostly = null;
-            if (plan is not null && _options.LostWorkBound && Waited(entry) < _options.ReservationAfter
-                && !PreemptionPolicy.LosesNoMoreThanItEnables(entry.Request, entry.ExpectedDuration, plan.Victims, _now))
-            {
-                // Cheaper victims would have been chosen by LeastLostWork: no preemption here is worth it yet.
-                tooCostly = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"preempting {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node} would lose {plan.Victims.Sum(v => PreemptionPolicy.LostWork(v, _now)):0.#} GPU-h of their runs, more than the {PreemptionPolicy.DeclaredWork(entry.Request, entry.ExpectedDuration):0.#} GPU-h this job declares; it preempts regardless once it has waited {_options.ReservationAfter.TotalHours:0.#} h");
-                plan = null;
-            }
-
             if (plan is not null && NextPoolBeforePreempting(entry) is { } next)
             {
                 return Decision.Wait(
@@ -270,11 +259,6 @@ public sealed class PoolPlanner
             if (plan is not null)
             {
                 return new Decision(DecisionKind.Preempt, plan.Node, tier.Value, score, plan, $"preempts {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}");
-            }
-
-            if (tooCostly is not null)
-            {
-                return Decision.Wait($"no room in pool {_pool}: {tooCostly}", tier.Value, score);
             }
         }
 

@@ -120,28 +120,6 @@ public static class PreemptionPolicy
         return ran > TimeSpan.Zero ? width * ran.TotalHours : 0;
     }
 
-    /// <summary>
-    /// The work a job declares it will do if started: its GPUs (its CPU cores when it has none) × its declared run time, in
-    /// GPU-hours (core-hours); null when it declares no run time.
-    /// </summary>
-    public static double? DeclaredWork(Resources request, TimeSpan declared)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var width = request.Gpus > 0 ? request.Gpus : request.CpuMilli / 1000.0;
-        return declared > TimeSpan.Zero ? width * declared.TotalHours : null;
-    }
-
-    /// <summary>
-    /// <see cref="SchedulingOptions.LostWorkBound"/>: true when evicting <paramref name="victims"/> at <paramref name="now"/>
-    /// loses no more work (<see cref="LostWork"/>, summed) than the preempting job declares (<see cref="DeclaredWork"/>), or
-    /// when the job declares no run time.
-    /// </summary>
-    public static bool LosesNoMoreThanItEnables(Resources request, TimeSpan declared, IEnumerable<RunningJob> victims, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(victims);
-        return DeclaredWork(request, declared) is not { } enabled || victims.Sum(v => LostWork(v, now)) <= enabled;
-    }
-
     private static (double Lost, ImmutableArray<RunningJob> Victims)? LeastLostOnNode(Resources request, Resources free, List<RunningJob> candidates, DateTimeOffset now)
     {
         // Cheapest first (then newest, then id) so that the first sets found are good and the bound prunes early.

@@ -38,17 +38,6 @@ public sealed class SchedulingOptions
     /// </summary>
     public VictimRule Victims { get; set; } = VictimRule.LeastLostWork;
 
-    /// <summary>
-    /// A preemption loses no more work than it enables: an own-tier job may evict victims only when the work they lose
-    /// (GPUs × time since their runs started, <see cref="PreemptionPolicy.LostWork"/>) is at most the work it declares
-    /// (its GPUs × its declared run time) — a preemption that destroys more GPU-hours than the job it starts will use is a
-    /// net loss of capacity — until the job has waited <see cref="ReservationAfter"/> (the aging cap): then its quota
-    /// guarantee wins whatever the cost, so the bound delays an owner by that much at most. A job that declares no run
-    /// time is not bounded. False = the victims' lost work never stops a preemption (the simulation's ablation
-    /// <c>wpai-preempt-any-cost</c>).
-    /// </summary>
-    public bool LostWorkBound { get; set; } = true;
-
     /// <summary>How long an own-tier job waits in the queue before it may preempt (YARN's monitor interval + max wait before kill); zero = at once.</summary>
     public TimeSpan PreemptionDelay { get; set; } = TimeSpan.Zero;
 
