@@ -17,7 +17,7 @@ internal static class BenchmarkCommands
         {
             case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"));
             case "storage": return await StorageBenchmark.RunAsync(quick);
-            case "cluster": return await ClusterBenchmark.RunAsync(quick);
+            case "cluster": return await ClusterBenchmark.RunAsync(quick, OptionValue(args, "--only"));
             case "inference": return await InferenceBenchmark.RunAsync(quick);
             case "forecaster": return await ForecasterBenchmark.RunAsync(quick);
             case "simulate": return await WPAI.Cli.WpaiCli.RunAsync(args, Spectre.Console.AnsiConsole.Console, WPAI.Cli.WpaiCli.CreateErrorConsole());

@@ -26,7 +26,7 @@ internal static class ClusterBenchmark
     private const int WarmUpJobs = 300;
     private static readonly string[] Pools = ["A100", "V100", "T4", "P40"];
 
-    public static async Task<int> RunAsync(bool quick)
+    public static async Task<int> RunAsync(bool quick, string? only = null)
     {
         var jobs = quick ? 2_000 : 6_000;
         var root = FindRoot();
@@ -40,6 +40,25 @@ internal static class ClusterBenchmark
         await using var postgres = await BenchPostgres.OpenAsync(root);
         Console.WriteLine($"cluster benchmark: PostgreSQL from {postgres.Origin}; {Pools.Length} pools × 32 nodes × 8 GPUs; {jobs} jobs of 1–2 GPUs running 200 ms; " +
             $"{Loops} submit loops over {Connections} clients; {Environment.ProcessorCount} cores (silos, clients and PostgreSQL share them); load average {SchedulingBenchmark.LoadAverage()}");
+        if (only is not null)
+        {
+            // One configuration alone (for a profiler): no ratios, no JSON.
+            var alone = only switch
+            {
+                "1" => await MeasureAsync(postgres, siloDll, silos: 1, jobs, poolAffinity: true),
+                "2" => await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: true),
+                "2-random" => await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: false),
+                _ => null,
+            };
+            if (alone is null)
+            {
+                await Console.Error.WriteLineAsync($"unknown configuration '{only}' for --only: choose 1, 2 or 2-random");
+                return 2;
+            }
+
+            return 0;
+        }
+
         var one = await MeasureAsync(postgres, siloDll, silos: 1, jobs, poolAffinity: true);
         var random = await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: false);
         var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: true);
@@ -141,9 +160,11 @@ internal static class ClusterBenchmark
             var management = clients[0].ClusterClient.GetGrain<IManagementGrain>(0);
             var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
             var (silosBefore, postgresBefore, clientBefore) = (Silos(), Postgres(), self.TotalProcessorTime);
+            var windowStart = Stopwatch.GetTimestamp();
             var clock = Stopwatch.StartNew();
             await RunBatchAsync(clients, "job", jobs, WarmUpJobs);
             var seconds = clock.Elapsed.TotalSeconds;
+            var windowEnd = Stopwatch.GetTimestamp();
             self.Refresh();
             var siloCpu = (Silos() - silosBefore).TotalMilliseconds;
             var postgresCpu = (Postgres() - postgresBefore).TotalMilliseconds;
@@ -167,7 +188,9 @@ internal static class ClusterBenchmark
             var result = new Result(
                 silos, poolAffinity ? "pool affinity" : "random", jobs, jobs / seconds, Percentile.NearestRank(latencies, 0.5), Percentile.NearestRank(latencies, 0.99), seconds,
                 (siloCpu + postgresCpu + clientCpu) / jobs, siloCpu, postgresCpu, clientCpu, jobsOnPoolSilo);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: {jobs} placements in {seconds:0.0} s = {result.PlacementsPerSecond:0}/s, CPU {result.CpuMsPerPlacement:0.00} ms/placement, {jobsOnPoolSilo:P0} of the active jobs on their pool scheduler's silo"));
+            // The measured window on the monotonic clock (seconds), for `perf report --time START,END` of a run recorded with `perf record -k CLOCK_MONOTONIC`.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: measured window {windowStart / (double)Stopwatch.Frequency:0.000000},{windowEnd / (double)Stopwatch.Frequency:0.000000} (monotonic clock, s); silo PIDs {string.Join(' ', processes.Select(p => p.Pid))}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: {jobs} placements in {seconds:0.0} s = {result.PlacementsPerSecond:0}/s, CPU {result.CpuMsPerPlacement:0.00} ms/placement (silos {siloCpu / jobs:0.00}, PostgreSQL {postgresCpu / jobs:0.00}, client {clientCpu / jobs:0.00}), {jobsOnPoolSilo:P0} of the active jobs on their pool scheduler's silo"));
             return result;
         }
         finally
