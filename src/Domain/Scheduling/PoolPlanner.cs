@@ -245,8 +245,8 @@ public sealed class PoolPlanner
             var plan = _options.Victims switch
             {
                 VictimRule.ReclaimWithinCohort => CohortReclaim.ChooseVictims(entry, nodes, [.. AllRunning], _ledger.Quotas, _now, Schedulable),
-                VictimRule.LeastLostWork => PreemptionPolicy.ChooseLeastLostWork(entry.Request, nodes, Evictable(entry), _now, Schedulable),
-                _ => PreemptionPolicy.ChooseVictims(entry.Request, nodes, Evictable(entry), Schedulable),
+                VictimRule.LeastLostWork => PreemptionPolicy.ChooseLeastLostWork(entry.Request, nodes, [.. AllRunning], _now, Schedulable),
+                _ => PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. AllRunning], Schedulable),
             };
             if (plan is not null && NextPoolBeforePreempting(entry) is { } next)
             {
@@ -332,11 +332,6 @@ public sealed class PoolPlanner
             : string.Create(CultureInfo.InvariantCulture, $"in what {held.JobId} leaves spare there at its expected start at {shadow.At:u}");
         return (held.Node, $"backfilled on reserved node {held.Node} ({how})");
     }
-
-    /// <summary>The running jobs <paramref name="entry"/> may take as victims (<see cref="SchedulingOptions.SpareOwnDepartmentsLongerRuns"/>).</summary>
-    private IReadOnlyCollection<RunningJob> Evictable(QueueEntry entry) => _options.SpareOwnDepartmentsLongerRuns
-        ? PreemptionPolicy.SparingOwnDepartment(entry.Department, entry.Request, entry.ExpectedDuration, [.. AllRunning], _now)
-        : [.. AllRunning];
 
     /// <summary>When the job would end if it started now (its declared run time); null when it declares none.</summary>
     private DateTimeOffset? ExpectedEnd(QueueEntry entry) => RunningJob.EndOf(_now, entry.ExpectedDuration);

@@ -120,26 +120,6 @@ public static class PreemptionPolicy
         return ran > TimeSpan.Zero ? width * ran.TotalHours : 0;
     }
 
-    /// <summary>
-    /// The running jobs an own-tier job of <paramref name="department"/> that declares <paramref name="declared"/> may
-    /// evict when <see cref="SchedulingOptions.SpareOwnDepartmentsLongerRuns"/> is on: all of them except its own
-    /// department's borrowed runs whose eviction would lose more work (<see cref="LostWork"/>) than the job declares
-    /// (its GPUs, or CPU cores, × its declared run time). A job that declares no run time spares none.
-    /// </summary>
-    public static IReadOnlyCollection<RunningJob> SparingOwnDepartment(string department, Resources request, TimeSpan declared, IReadOnlyCollection<RunningJob> running, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(running);
-        var width = request.Gpus > 0 ? request.Gpus : request.CpuMilli / 1000.0;
-        if (declared <= TimeSpan.Zero)
-        {
-            return running;
-        }
-
-        var enabled = width * declared.TotalHours;
-        return [.. running.Where(r => !(r.Tier == Tier.Borrowed && string.Equals(r.Department, department, StringComparison.Ordinal) && LostWork(r, now) > enabled))];
-    }
-
     private static (double Lost, ImmutableArray<RunningJob> Victims)? LeastLostOnNode(Resources request, Resources free, List<RunningJob> candidates, DateTimeOffset now)
     {
         // Cheapest first (then newest, then id) so that the first sets found are good and the bound prunes early.

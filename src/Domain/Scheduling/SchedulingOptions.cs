@@ -38,16 +38,6 @@ public sealed class SchedulingOptions
     /// </summary>
     public VictimRule Victims { get; set; } = VictimRule.LeastLostWork;
 
-    /// <summary>
-    /// A department does not destroy more of its own work than it gains: an own-tier job never evicts a borrowed run of its
-    /// own department whose eviction would lose more work (GPUs × time since the run started) than the job declares (its
-    /// GPUs × declared run time). Preemption exists to give a department back the quota others borrow; evicting the
-    /// department's own long run for a shorter job of the same department gives it nothing it does not already use, and
-    /// loses the difference. Other departments' borrowed runs stay victims as before. False = the department's own runs
-    /// are victims like any other (the simulation's ablation <c>wpai-evict-own-runs</c>).
-    /// </summary>
-    public bool SpareOwnDepartmentsLongerRuns { get; set; } = true;
-
     /// <summary>How long an own-tier job waits in the queue before it may preempt (YARN's monitor interval + max wait before kill); zero = at once.</summary>
     public TimeSpan PreemptionDelay { get; set; } = TimeSpan.Zero;
 

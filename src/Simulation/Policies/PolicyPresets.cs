@@ -15,9 +15,9 @@ public static class PolicyPresets
 
     /// <summary>WPAI as it runs in production: the switches are the defaults of <see cref="SchedulingOptions"/> (a test checks they stay equal).</summary>
     public static PolicyPreset Wpai { get; } = new(
-        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work choosing the victims that lose the least work (never a run of its own department that would lose more work than it declares), model fallback tried before preempting (Kueue's whenCanPreempt: TryNextFlavor: preempts in the first pool where it can, a later pool only without preempting), right-sizing, best fit, a node reserved for a job starving 8 h with backfilling past it by declared run times",
+        "wpai", "all of WPAI's policies: score order (age orders jobs past the aging cap), quotas with borrowing, preemption of borrowed work choosing the victims that lose the least work, model fallback tried before preempting (Kueue's whenCanPreempt: TryNextFlavor: preempts in the first pool where it can, a later pool only without preempting), right-sizing, best fit, a node reserved for a job starving 8 h with backfilling past it by declared run times",
         Quotas: true, Borrowing: true, QueueOrderKind.Score, HeadOfLineBlocking: false, Fallback: true, RightSizing: true, Preemption: true, PlacementKind.BestFit,
-        Victims: VictimKind.LeastLostWork, ReservationAfter: new SchedulingOptions().ReservationAfter, Backfill: true, TryNextPoolBeforePreempting: true, SpareOwnDepartmentsLongerRuns: true);
+        Victims: VictimKind.LeastLostWork, ReservationAfter: new SchedulingOptions().ReservationAfter, Backfill: true, TryNextPoolBeforePreempting: true);
 
     public static PolicyPreset StaticQuota { get; } = new(
         "static-quota", "status quo: each department only on its own integer quota per pool, FIFO, any acceptable model where it owns room, no right-sizing, no preemption",
@@ -61,9 +61,6 @@ public static class PolicyPresets
     /// <summary>wpai before victims were chosen by lost work: the smallest set of borrowed jobs on one node (lowest score first, newest first), then the fewest GPUs.</summary>
     public static PolicyPreset WpaiVictimsFewest { get; } = Wpai with { Name = "wpai-victims-fewest", Description = "wpai whose preempting job evicts the fewest borrowed jobs on one node (lowest score first, newest first; then the fewest GPUs), whatever work they lose", Victims = VictimKind.LowestScore };
 
-    /// <summary>wpai whose preempting job may evict its own department's borrowed runs whatever work they lose.</summary>
-    public static PolicyPreset WpaiEvictOwnRuns { get; } = Wpai with { Name = "wpai-evict-own-runs", Description = "wpai whose preempting job may evict its own department's borrowed runs like any other, whatever work they lose", SpareOwnDepartmentsLongerRuns = false };
-
     public static PolicyPreset WpaiNoPenalty { get; } = Wpai with { Name = "wpai-no-penalty", Description = "wpai without the utilization penalty in the score (tiers, aging, reservation and backfilling kept)", Penalty = false };
 
     /// <summary>The <c>kueue</c> preset with <c>whenCanPreempt: MayStopSearch</c> (formerly <c>Preempt</c>): a job that can preempt in its first flavor does so at once.</summary>
@@ -74,7 +71,7 @@ public static class PolicyPresets
         TryNextPoolBeforePreempting = false,
     };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, WpaiEvictOwnRuns, KueuePreemptFirst];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

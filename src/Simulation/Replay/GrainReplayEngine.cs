@@ -98,7 +98,6 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         options.ReservationAfter = policy.ReservationAfter ?? options.ReservationAfter;
         options.Backfill = policy.Backfill;
         options.TryNextPoolBeforePreempting = policy.TryNextPoolBeforePreempting;
-        options.SpareOwnDepartmentsLongerRuns = policy.SpareOwnDepartmentsLongerRuns;
         options.AutoPass = false;
     }
 
