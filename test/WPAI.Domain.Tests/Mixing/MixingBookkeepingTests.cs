@@ -77,7 +77,7 @@ public sealed class MixingBookkeepingTests
         Assert.Equal(T0, n.LastChange);
         Assert.Equal(7, snapshot.DemandGpus);
         Assert.Equal(new[] { 2 }, snapshot.PendingReplicaGpus.ToArray());
-        Assert.Equal(new DemandPoint(T0.AddMinutes(5), 9), Assert.Single(snapshot.Forecast)); // 4 x 2 + 1 x 1
+        Assert.Equal(new DemandPoint(T0.AddMinutes(5), 9, 9), Assert.Single(snapshot.Forecast)); // 4 x 2 + 1 x 1 (no busiest day given: the mean)
     }
 
     [Fact]
