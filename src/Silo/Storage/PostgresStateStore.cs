@@ -64,6 +64,11 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
             builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
         }
 
+        // These connections never change session state (no SET, temporary tables, LISTEN or advisory locks), so a
+        // connection going back to the pool needs no reset: without this, Npgsql sends RESET ALL, CLOSE ALL, UNLISTEN,
+        // DISCARD and an advisory unlock ahead of the next statement on it, parsed and run by the server every time.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+
         _dataSource = builder.Build();
         Target = StorageFailuresDescription(builder.ConnectionStringBuilder);
         _writerLoop = Task.Run(RunWriterAsync);

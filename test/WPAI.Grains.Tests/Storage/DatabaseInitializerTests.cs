@@ -14,7 +14,7 @@ public sealed class DatabaseInitializerTests
 
         Assert.Equal(0, first.PreviousVersion);
         Assert.Equal(first.LatestVersion, first.Version);
-        Assert.Equal(["001-clustering.sql", "002-persistence.sql", "003-reminders.sql", "004-grain-state-storage.sql"], first.AppliedScripts);
+        Assert.Equal(["001-clustering.sql", "002-persistence.sql", "003-reminders.sql", "004-grain-state-storage.sql", "005-payload-compression.sql"], first.AppliedScripts);
         Assert.Equal(first.Version, second.Version);
         Assert.Equal(first.Version, second.PreviousVersion);
         Assert.Empty(second.AppliedScripts);
@@ -31,7 +31,21 @@ public sealed class DatabaseInitializerTests
         var reports = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => DatabaseInitializer.InitializeAsync(database.ConnectionString)));
 
         Assert.All(reports, r => Assert.Equal(r.LatestVersion, r.Version));
-        Assert.Equal(4, reports.Sum(r => r.AppliedScripts.Count));
+        Assert.Equal(5, reports.Sum(r => r.AppliedScripts.Count));
+    }
+
+    [Fact]
+    public async Task InitializeAsync_CompressesGrainStatePayloadsWithLz4()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+
+        await DatabaseInitializer.InitializeAsync(database.ConnectionString);
+        await database.ScalarAsync<int>("INSERT INTO wpai_grain_state (service_id, grain_type_hash, grain_type, grain_id_hash, grain_id_n0, grain_id_n1, version, payload) " +
+            "VALUES ('s', 1, 't', 1, 0, 0, 1, convert_to(repeat('ledger row; ', 2000), 'UTF8'))");
+
+        // 'l' = lz4 for the column, and the stored value (24 kB of text) compressed with it.
+        Assert.Equal("l", await database.ScalarAsync<string>("SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'wpai_grain_state'::regclass AND attname = 'payload'"));
+        Assert.Equal("lz4", await database.ScalarAsync<string>("SELECT pg_column_compression(payload) FROM wpai_grain_state"));
     }
 
     [Fact]

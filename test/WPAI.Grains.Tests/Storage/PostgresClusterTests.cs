@@ -62,7 +62,7 @@ public sealed class PostgresClusterTests
             await silo.StopAsync();
         }
 
-        Assert.Equal(4, await database.ScalarAsync<int>("SELECT version FROM wpai_schema"));
+        Assert.Equal(5, await database.ScalarAsync<int>("SELECT version FROM wpai_schema"));
     }
 
     [Fact]
