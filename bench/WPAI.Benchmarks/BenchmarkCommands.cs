@@ -1,6 +1,6 @@
 namespace WPAI.Benchmarks;
 
-/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION]</c> to one benchmark.</summary>
+/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION] [--warm-up JOBS]</c> to one benchmark.</summary>
 internal static class BenchmarkCommands
 {
     public static async Task<int> RunAsync(string[] args)
@@ -17,7 +17,20 @@ internal static class BenchmarkCommands
         {
             case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"));
             case "storage": return await StorageBenchmark.RunAsync(quick);
-            case "cluster": return await ClusterBenchmark.RunAsync(quick, OptionValue(args, "--only"));
+            case "cluster":
+                int? warmUp = null;
+                if (OptionValue(args, "--warm-up") is { } text)
+                {
+                    if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var jobs) || jobs < 1)
+                    {
+                        await Console.Error.WriteLineAsync($"--warm-up '{text}' is not a number of jobs: give a whole number of 1 or more, e.g. --warm-up 3000");
+                        return 2;
+                    }
+
+                    warmUp = jobs;
+                }
+
+                return await ClusterBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp);
             case "inference": return await InferenceBenchmark.RunAsync(quick);
             case "forecaster": return await ForecasterBenchmark.RunAsync(quick);
             case "simulate": return await WPAI.Cli.WpaiCli.RunAsync(args, Spectre.Console.AnsiConsole.Console, WPAI.Cli.WpaiCli.CreateErrorConsole());

@@ -23,12 +23,13 @@ internal static class ClusterBenchmark
 {
     private const int Loops = 16;
     private const int Connections = 2;
-    private const int WarmUpJobs = 300;
+    private const int DefaultWarmUpJobs = 300;
     private static readonly string[] Pools = ["A100", "V100", "T4", "P40"];
 
-    public static async Task<int> RunAsync(bool quick, string? only = null)
+    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null)
     {
         var jobs = quick ? 2_000 : 6_000;
+        var warmUp = warmUpJobs ?? DefaultWarmUpJobs;
         var root = FindRoot();
         var siloDll = Path.Combine(root, "src", "Silo", "bin", "Release", "net10.0", "WPAI.Silo.dll");
         if (!File.Exists(siloDll))
@@ -38,16 +39,16 @@ internal static class ClusterBenchmark
         }
 
         await using var postgres = await BenchPostgres.OpenAsync(root);
-        Console.WriteLine($"cluster benchmark: PostgreSQL from {postgres.Origin}; {Pools.Length} pools × 32 nodes × 8 GPUs; {jobs} jobs of 1–2 GPUs running 200 ms; " +
+        Console.WriteLine($"cluster benchmark: PostgreSQL from {postgres.Origin}; {Pools.Length} pools × 32 nodes × 8 GPUs; {jobs} jobs of 1–2 GPUs running 200 ms after {warmUp} warm-up jobs; " +
             $"{Loops} submit loops over {Connections} clients; {Environment.ProcessorCount} cores (silos, clients and PostgreSQL share them); load average {SchedulingBenchmark.LoadAverage()}");
         if (only is not null)
         {
             // One configuration alone (for a profiler): no ratios, no JSON.
             var alone = only switch
             {
-                "1" => await MeasureAsync(postgres, siloDll, silos: 1, jobs, poolAffinity: true),
-                "2" => await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: true),
-                "2-random" => await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: false),
+                "1" => await MeasureAsync(postgres, siloDll, silos: 1, jobs, warmUp, poolAffinity: true),
+                "2" => await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: true),
+                "2-random" => await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: false),
                 _ => null,
             };
             if (alone is null)
@@ -59,9 +60,9 @@ internal static class ClusterBenchmark
             return 0;
         }
 
-        var one = await MeasureAsync(postgres, siloDll, silos: 1, jobs, poolAffinity: true);
-        var random = await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: false);
-        var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs, poolAffinity: true);
+        var one = await MeasureAsync(postgres, siloDll, silos: 1, jobs, warmUp, poolAffinity: true);
+        var random = await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: false);
+        var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: true);
 
         Console.WriteLine();
         Console.WriteLine("| silos | placement | jobs | placements/s | p50 submit→placed (ms) | p99 (ms) | wall (s) | CPU ms/placement (silos + PostgreSQL + client) | silos | PostgreSQL | client | jobs on their pool's silo |");
@@ -104,6 +105,7 @@ internal static class ClusterBenchmark
                     twoRandomPlacement = new { placementsPerSecond = random.PlacementsPerSecond, cpuMsPerPlacement = random.CpuMsPerPlacement, jobsOnPoolSilo = random.JobsOnPoolSilo },
                     twoRandomOverOne = random.PlacementsPerSecond / one.PlacementsPerSecond,
                     quick,
+                    warmUpJobs = warmUp,
                     cores = Environment.ProcessorCount,
                 },
                 new JsonSerializerOptions { WriteIndented = true }));
@@ -111,7 +113,7 @@ internal static class ClusterBenchmark
         return 0;
     }
 
-    private static async Task<Result> MeasureAsync(BenchPostgres postgres, string siloDll, int silos, int jobs, bool poolAffinity)
+    private static async Task<Result> MeasureAsync(BenchPostgres postgres, string siloDll, int silos, int jobs, int warmUp, bool poolAffinity)
     {
         var connection = await postgres.CreateDatabaseAsync();
         var clusterId = $"bench-{silos}-" + Guid.NewGuid().ToString("N")[..6];
@@ -153,7 +155,7 @@ internal static class ClusterBenchmark
                 await admin.SetQuotaAsync(department, Pools.ToDictionary(p => p, _ => 0)); // no own quota: no preemption
             }
 
-            await RunBatchAsync(clients, "warm", WarmUpJobs, 0);
+            await RunBatchAsync(clients, "warm", warmUp, 0);
             var self = Process.GetCurrentProcess();
             TimeSpan Silos() => processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + ProcessCpu.OfProcess(p.Pid));
             TimeSpan Postgres() => postgres.Postmaster is { } pm ? ProcessCpu.OfTree(pm) : TimeSpan.Zero;
@@ -162,7 +164,7 @@ internal static class ClusterBenchmark
             var (silosBefore, postgresBefore, clientBefore) = (Silos(), Postgres(), self.TotalProcessorTime);
             var windowStart = Stopwatch.GetTimestamp();
             var clock = Stopwatch.StartNew();
-            await RunBatchAsync(clients, "job", jobs, WarmUpJobs);
+            await RunBatchAsync(clients, "job", jobs, warmUp);
             var seconds = clock.Elapsed.TotalSeconds;
             var windowEnd = Stopwatch.GetTimestamp();
             self.Refresh();
