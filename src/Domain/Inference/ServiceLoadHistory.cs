@@ -152,7 +152,11 @@ public sealed class ServiceLoadHistory
 
         var target = InferenceServiceSpecs.QpsTarget(spec);
         return [.. DailyProfileForecast.Forecast(_values, start, now, span, step)
-            .Select(p => new ReplicaForecast(p.At, p.Qps, DailyProfileForecast.Replicas(p.Qps, target, spec.MinReplicas, spec.MaxReplicas)))];
+            .Select(p => new ReplicaForecast(
+                p.At,
+                p.Qps,
+                DailyProfileForecast.Replicas(p.Qps, target, spec.MinReplicas, spec.MaxReplicas),
+                DailyProfileForecast.Replicas(p.BusiestQps, target, spec.MinReplicas, spec.MaxReplicas)))];
     }
 
     /// <summary>The realized pairs as (forecast, actual) tuples for <see cref="Scaling.ForecastUplift"/>.</summary>

@@ -3,8 +3,10 @@ namespace WPAI.Domain.Mixing;
 /// <summary>
 /// A seasonal forecast for hours ahead, from a service's per-minute load history: the load at time t is the mean,
 /// over the last <c>days</c> days that the history covers, of the peak load in the step-long window ending at the
-/// same time of day (t − k days). It knows nothing of a day it has not seen: with less than a day of history it
-/// returns no points. (The gradient-boosted forecaster looks minutes ahead; a handover needs hours.)
+/// same time of day (t − k days). Each point also carries the busiest of those days (<see cref="LoadPoint.BusiestQps"/>,
+/// the highest of the same peaks): a cautious reading for decisions whose error costs killed work. It knows nothing of a
+/// day it has not seen: with less than a day of history it returns no points. (The gradient-boosted forecaster looks
+/// minutes ahead; a handover needs hours.)
 /// </summary>
 public static class DailyProfileForecast
 {
@@ -29,6 +31,7 @@ public static class DailyProfileForecast
         for (var t = now + step; t <= now + span; t += step)
         {
             var sum = 0.0;
+            var busiest = 0.0;
             var seen = 0;
             for (var k = 1; k <= days; k++)
             {
@@ -49,12 +52,13 @@ public static class DailyProfileForecast
                 }
 
                 sum += peak;
+                busiest = Math.Max(busiest, peak);
                 seen++;
             }
 
             if (seen > 0)
             {
-                points.Add(new LoadPoint(t, sum / seen));
+                points.Add(new LoadPoint(t, sum / seen, busiest));
             }
         }
 

@@ -26,7 +26,8 @@ namespace WPAI.Domain.Mixing;
 /// lent just before it. Look-ahead (b), <c>AvoidDoomedPlacement</c>: each lent node gets the time it is expected to be
 /// reclaimed — with the forecast, the k-th node in reclaim order goes back at the first forecast time when the rate
 /// with the k−1 before it reclaimed exceeds <c>MaxRate</c> (minus the horizon with look-ahead a); in the time window,
-/// at the window's end; with a <c>ReclaimGrace</c>, the time is when the node's jobs must have ended (reclaim + grace).
+/// at the window's end; with a <c>ReclaimGrace</c>, the time is when the node's jobs must have ended (reclaim + grace);
+/// with <c>BusiestDayReclaimTimes</c> the forecast read there is the busiest recent day's (<see cref="DemandPoint.Busiest"/>).
 /// A node being taken back drains for <c>ReclaimGrace</c> before its jobs are killed (<see cref="KillsNow"/>).
 /// </summary>
 public static class MixingPolicy
@@ -535,7 +536,7 @@ public static class MixingPolicy
         var points = forecast.Where(p => p.At > now).OrderBy(p => p.At).ToList();
         foreach (var node in ReclaimOrder(settings, lent, now))
         {
-            var hit = points.FirstOrDefault(p => Rate(p.DemandGpus, capAfter) > settings.MaxRate);
+            var hit = points.FirstOrDefault(p => Rate(settings.BusiestDayReclaimTimes ? p.Busiest : p.DemandGpus, capAfter) > settings.MaxRate);
             if (hit is null)
             {
                 break; // more capacity only pushes the later nodes further out: none of them is forecast to go back

@@ -44,7 +44,8 @@ public sealed record MixingSnapshot(
         {
             var at = demands.First(d => !d.Forecast.IsDefault && d.Forecast.Length > i).Forecast[i].At;
             var gpus = demands.Sum(d => (double)(!d.Forecast.IsDefault && d.Forecast.Length > i ? d.Forecast[i].Replicas : d.DesiredReplicas) * unit.Amount(d.ReplicaResources));
-            forecast.Add(new DemandPoint(at, gpus));
+            var busiest = demands.Sum(d => (double)(!d.Forecast.IsDefault && d.Forecast.Length > i ? Math.Max(d.Forecast[i].Replicas, d.Forecast[i].BusiestReplicas) : d.DesiredReplicas) * unit.Amount(d.ReplicaResources));
+            forecast.Add(new DemandPoint(at, gpus, busiest));
         }
 
         return new MixingSnapshot(now, nodes, InferenceDemand.Gpus(demands, unit), pending, forecast.ToImmutable(), unit);

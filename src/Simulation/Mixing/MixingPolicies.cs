@@ -72,8 +72,8 @@ public static class MixingPolicies
         WpaiMixingMatch.Settings, MatchRunTime: true, LentFirstAcrossPools: true);
 
     public static MixingPolicy WpaiMixingAll { get; } = new(
-        "wpai-mixing-all", "wpai-mixing-all-five plus kills only for room, placing on reclaim and cross-pool lent-first placement",
-        WpaiMixingAllFive.Settings with { KillOnlyForRoom = true, PlaceOnReclaim = true }, MatchRunTime: true, LentFirstAcrossPools: true);
+        "wpai-mixing-all", "wpai-mixing-all-five plus kills only for room, placing on reclaim, cross-pool lent-first placement and reclaim times on the busiest recent day",
+        WpaiMixingAllFive.Settings with { KillOnlyForRoom = true, PlaceOnReclaim = true, BusiestDayReclaimTimes = true }, MatchRunTime: true, LentFirstAcrossPools: true);
 
     public static MixingPolicy WpaiMixingAllNoRoom { get; } = WpaiMixingAll with
     {
@@ -110,6 +110,12 @@ public static class MixingPolicies
         Name = "wpai-mixing-all-no-drain", Description = "wpai-mixing-all without forecast drains (ablation)", Settings = WpaiMixingAll.Settings with { DrainOnForecast = false },
     };
 
+    public static MixingPolicy WpaiMixingAllNoBusiest { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-no-busiest", Description = "wpai-mixing-all with reclaim times on the mean of the recent days, not the busiest (ablation)",
+        Settings = WpaiMixingAll.Settings with { BusiestDayReclaimTimes = false },
+    };
+
     public static MixingPolicy WpaiMixingAllCheckpoint { get; } = WpaiMixingAll with
     {
         Name = "wpai-mixing-all-checkpoint", Checkpoint = true,
@@ -121,7 +127,7 @@ public static class MixingPolicies
         [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
          WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingKillForRoom, WpaiMixingPlaceOnReclaim, WpaiMixingCrossPool, WpaiMixingAllFive, WpaiMixingAll,
          WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllNoCrossPool, WpaiMixingAllNoValley, WpaiMixingAllNoForecast, WpaiMixingAllNoSoonest,
-         WpaiMixingAllNoDrain, WpaiMixingAllCheckpoint];
+         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
     public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];

@@ -19,6 +19,17 @@ public sealed class DailyProfileForecastTests
     }
 
     [Fact]
+    public void Forecast_BusiestIsTheHighestDaysWindowPeak()
+    {
+        // Day 1 is twice day 0: the peaks of the hour-long windows ending at 01:00 are 1 (day 0) and 2 (day 1); at 02:00,
+        // 2 and 4; at 03:00, 3 and 6. The mean and the busiest of the two days.
+        var points = DailyProfileForecast.Forecast(TwoDays(), Day0, Day0.AddDays(2), TimeSpan.FromHours(3), TimeSpan.FromHours(1));
+        Assert.Equal(
+            [(1.0, 1.5, 2.0), (2.0, 3.0, 4.0), (3.0, 4.5, 6.0)],
+            points.Select(p => ((p.At - Day0.AddDays(2)).TotalHours, p.Qps, p.BusiestQps)));
+    }
+
+    [Fact]
     public void Forecast_UsesOnlyTheDaysTheHistoryCovers()
     {
         // Now = day 1 12:00 with history up to then; t = day 1 13:00: day 0 (k = 1) covers the window 12:00–13:00 of

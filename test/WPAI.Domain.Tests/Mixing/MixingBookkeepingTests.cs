@@ -69,7 +69,7 @@ public sealed class MixingBookkeepingTests
             new NodeSpec("n1", "A10", 4, 32_000, 128_000), NodeMode.OnlineNormal, null, Resources.None, Resources.None,
             [new NodeAllocation("a/replica-0", AllocationKind.InferenceReplica, new Resources(2, 0, 0), T0), new NodeAllocation("job-1", AllocationKind.TrainingJob, new Resources(1, 0, 0), T0)],
             [new ModeTransition(NodeMode.Fixed, NodeMode.OnlineNormal, null, T0, "x")], 1);
-        var withForecast = Demand("a", 3, 2, 2) with { Forecast = [new ReplicaForecast(T0.AddMinutes(5), 100, 4)] };
+        var withForecast = Demand("a", 3, 2, 2) with { Forecast = [new ReplicaForecast(T0.AddMinutes(5), 100, 4, 6)] };
         var snapshot = MixingSnapshot.From(T0, [node], [withForecast, Demand("b", 1, 1, 1)]);
         var n = Assert.Single(snapshot.Nodes);
         Assert.Equal(2, n.ReplicaGpus);
@@ -77,7 +77,7 @@ public sealed class MixingBookkeepingTests
         Assert.Equal(T0, n.LastChange);
         Assert.Equal(7, snapshot.DemandGpus);
         Assert.Equal(new[] { 2 }, snapshot.PendingReplicaGpus.ToArray());
-        Assert.Equal(new DemandPoint(T0.AddMinutes(5), 9), Assert.Single(snapshot.Forecast)); // 4 x 2 + 1 x 1
+        Assert.Equal(new DemandPoint(T0.AddMinutes(5), 9, 13), Assert.Single(snapshot.Forecast)); // 4 x 2 + 1 x 1; busiest day 6 x 2 + 1 x 1
     }
 
     [Fact]

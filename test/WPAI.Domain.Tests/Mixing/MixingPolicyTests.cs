@@ -219,6 +219,25 @@ public sealed class MixingPolicyTests
     }
 
     [Fact]
+    public void Decide_BusiestDayReclaimTimes_GivesReclaimTimesFromTheBusiestRecentDay()
+    {
+        // The mean of the recent days crosses 0.8 of the 16 online GPUs at +5 h (14); the busiest of them already at
+        // +2 h (13 > 12.8), and 20 of 24 GPUs (0.83) at +5 h. The lending decision is the mean's in both cases.
+        MixingNode[] nodes = [Online("a", 8, 4), Online("b", 8, 4), Lent("x", 8), Lent("y", 8, null, Job("j", 2, 1))];
+        DemandPoint[] forecast = [new(Now.AddHours(1), 8, 8), new(Now.AddHours(2), 9, 13), new(Now.AddHours(5), 14, 20), new(Now.AddHours(9), 15, 18)];
+        var doomed = Threshold with { AvoidDoomedPlacement = true, ReclaimGrace = TimeSpan.Zero };
+
+        var mean = MixingPolicy.Decide(doomed, Snapshot(8, nodes, forecast: forecast));
+        Assert.Equal(Now.AddHours(5), mean.ReclaimBy["x"]);
+        Assert.False(mean.ReclaimBy.ContainsKey("y"));
+
+        var busiest = MixingPolicy.Decide(doomed with { BusiestDayReclaimTimes = true }, Snapshot(8, nodes, forecast: forecast));
+        Assert.Equal(Now.AddHours(2), busiest.ReclaimBy["x"]);
+        Assert.Equal(Now.AddHours(5), busiest.ReclaimBy["y"]);
+        Assert.Equal(mean.Handovers, busiest.Handovers);
+    }
+
+    [Fact]
     public void Decide_AvoidDoomedPlacement_TimeWindowNodesGoBackAtTheWindowsEnd()
     {
         var window = Threshold with { Policy = MixingPolicyKind.TimeWindow, AvoidDoomedPlacement = true };

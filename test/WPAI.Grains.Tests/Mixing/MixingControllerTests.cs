@@ -253,6 +253,7 @@ public sealed class MixingControllerTests(InferenceClusterFixture fixture)
         Assert.Equal(48, demand.Forecast.Length); // every 5 minutes
         Assert.Equal(1, demand.Forecast.First(f => f.At == now.AddHours(1)).Replicas);   // 40 / 50 → 1
         Assert.Equal(8, demand.Forecast.First(f => f.At == now.AddHours(2.5)).Replicas); // 400 / 50
+        Assert.Equal(8, demand.Forecast.First(f => f.At == now.AddHours(2.5)).BusiestReplicas); // both days alike
         Assert.Equal(1, demand.DesiredReplicas);
         Assert.Empty((await _p.Service.GetDemandAsync(TimeSpan.Zero)).Forecast);
     }

@@ -9,6 +9,7 @@ public sealed class MixingAblationPresetTests
     [InlineData("wpai-mixing-all-no-forecast")]
     [InlineData("wpai-mixing-all-no-soonest")]
     [InlineData("wpai-mixing-all-no-drain")]
+    [InlineData("wpai-mixing-all-no-busiest")]
     public void Get_LendingAblation_DiffersFromAllInExactlyItsOneSetting(string name)
     {
         var all = MixingPolicies.WpaiMixingAll;
@@ -18,6 +19,7 @@ public sealed class MixingAblationPresetTests
             "wpai-mixing-all-no-valley" => ablation.Settings with { LendOnValley = true },
             "wpai-mixing-all-no-forecast" => ablation.Settings with { LendToForecast = true },
             "wpai-mixing-all-no-soonest" => ablation.Settings with { ReclaimSoonestEnding = true },
+            "wpai-mixing-all-no-busiest" => ablation.Settings with { BusiestDayReclaimTimes = true },
             _ => ablation.Settings with { DrainOnForecast = true },
         };
 

@@ -20,6 +20,9 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 /// the free GPUs of the serving nodes or the demand exceeds those nodes' GPUs, node by node in reclaim order, so the nodes not
 /// needed for that drain instead; <paramref name="PlaceOnReclaim"/> has the pool's services place their pending replicas
 /// in the same tick as a node comes back to serving, instead of at their next evaluation.
+/// <paramref name="BusiestDayReclaimTimes"/> gives lent nodes their expected reclaim times (look-ahead b, which the run-time
+/// matching reads) from the busiest of the recent days at each time of day instead of their mean, so a day busier than the
+/// mean takes back nodes whose jobs were placed to end before it; lending and reclaiming themselves stay on the mean.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.mixing-settings")]
 public sealed record MixingSettings(
@@ -41,13 +44,15 @@ public sealed record MixingSettings(
     bool LendToForecast = false,
     double LendTargetRate = 0,
     bool KillOnlyForRoom = false,
-    bool PlaceOnReclaim = false)
+    bool PlaceOnReclaim = false,
+    bool BusiestDayReclaimTimes = false)
 {
     /// <summary>
     /// The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute,
     /// 30 minutes' grace for the jobs of a node being taken back; valley lending, soonest-ending reclaims and forecast
     /// drains off (a 3-hour valley horizon when valley lending is turned on); forecast-sized lending off (target rate 0.7,
-    /// <c>MaxRate</c> less 0.1, when turned on); kills only for room and placing on reclaim off.
+    /// <c>MaxRate</c> less 0.1, when turned on); kills only for room and placing on reclaim off; reclaim times on the
+    /// mean forecast.
     /// </summary>
     public static MixingSettings Default { get; } = new(
         MixingPolicyKind.Threshold,

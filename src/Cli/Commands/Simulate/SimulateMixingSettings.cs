@@ -22,7 +22,7 @@ public sealed class SimulateMixingSettings : OptionsSettings<MixingSimulationOpt
     [CommandArgument(0, "[FILES]"), Description("More load files, as after --inference: --inference a.csv b.csv.")]
     public string[] MoreLoadFiles { get; init; } = [];
 
-    [CommandOption("--policies <LIST>"), Description("wpai-mixing, wpai-mixing-lookahead, no-mixing, time-window, wpai-mixing-all (the default five); ablations wpai-mixing-reclaim-ahead, wpai-mixing-avoid-doomed, wpai-mixing-match, wpai-mixing-valley, wpai-mixing-forecast, wpai-mixing-soonest, wpai-mixing-drain, wpai-mixing-kill-for-room, wpai-mixing-place-on-reclaim, wpai-mixing-cross-pool, wpai-mixing-all-five, wpai-mixing-all-no-room, wpai-mixing-all-no-place, wpai-mixing-all-no-cross-pool, wpai-mixing-all-no-valley, wpai-mixing-all-no-forecast, wpai-mixing-all-no-soonest, wpai-mixing-all-no-drain; wpai-mixing-all-checkpoint.")]
+    [CommandOption("--policies <LIST>"), Description("wpai-mixing, wpai-mixing-lookahead, no-mixing, time-window, wpai-mixing-all (the default five); ablations wpai-mixing-reclaim-ahead, wpai-mixing-avoid-doomed, wpai-mixing-match, wpai-mixing-valley, wpai-mixing-forecast, wpai-mixing-soonest, wpai-mixing-drain, wpai-mixing-kill-for-room, wpai-mixing-place-on-reclaim, wpai-mixing-cross-pool, wpai-mixing-all-five, wpai-mixing-all-no-room, wpai-mixing-all-no-place, wpai-mixing-all-no-cross-pool, wpai-mixing-all-no-valley, wpai-mixing-all-no-forecast, wpai-mixing-all-no-soonest, wpai-mixing-all-no-drain, wpai-mixing-all-no-busiest; wpai-mixing-all-checkpoint.")]
     public string? Policies { get; init; }
 
     [CommandOption("--fleet-scale <F>"), Description("Keep this fraction of each pool's nodes, from 0 (exclusive) to 1 (default 0.02).")]
