@@ -9,9 +9,11 @@ namespace WPAI.Silo.Storage;
 
 /// <summary>
 /// Versioned grain-state payloads in PostgreSQL table <c>wpai_grain_state</c> (keyed as <see cref="PostgresGrainKey"/>).
-/// Reads run on the caller's task on pooled connections. Writes and clears are queued to one writer loop that drains
-/// everything queued so far into one <see cref="NpgsqlBatch"/>: one round trip, one implicit transaction and one commit
-/// (group commit), with the statements auto-prepared; each caller's task completes when its batch has committed.
+/// Writes and clears are queued to one writer loop that drains everything queued so far into one
+/// <see cref="NpgsqlBatch"/>: one round trip, one implicit transaction and one commit (group commit), with the statements
+/// auto-prepared; each caller's task completes when its batch has committed. Reads are grouped the same way by a reader
+/// loop of their own (a job's activation reads its state: as many round trips and transactions as jobs, where the
+/// writes need a fraction of that), so reads never wait behind a commit.
 /// Every write is checked against the caller's version (ETag); a mismatch fails only that write. When PostgreSQL
 /// cannot be reached, the batch's writes fail with Npgsql's exception (the caller sees it as "storage unavailable") and
 /// the next batch opens a fresh connection, so the store recovers by itself when the server is back.
@@ -47,9 +49,14 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly Channel<StateWrite<PostgresGrainKey>> _queue = Channel.CreateUnbounded<StateWrite<PostgresGrainKey>>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly Channel<StateRead> _reads = Channel.CreateUnbounded<StateRead>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
     private readonly Task _writerLoop;
+    private readonly Task _readerLoop;
     private long _writesCommitted;
     private long _batchesCommitted;
+    private long _readsServed;
+    private long _readBatches;
     private int _disposed;
 
     public PostgresStateStore(string serviceId, string connectionString, int maxBatchSize, ILogger logger)
@@ -72,6 +79,7 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
         _dataSource = builder.Build();
         Target = StorageFailuresDescription(builder.ConnectionStringBuilder);
         _writerLoop = Task.Run(RunWriterAsync);
+        _readerLoop = Task.Run(RunReaderAsync);
     }
 
     /// <summary>"database 'x' at host:port", for messages.</summary>
@@ -80,19 +88,20 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
     /// <summary>Writes committed so far and the batches (transactions) that carried them.</summary>
     public (long Writes, long Batches) Counters => (Interlocked.Read(ref _writesCommitted), Interlocked.Read(ref _batchesCommitted));
 
-    public async Task<(long Version, byte[]? Payload)?> ReadAsync(PostgresGrainKey key)
+    /// <summary>Reads served so far and the batches (round trips) that carried them.</summary>
+    public (long Reads, long Batches) ReadCounters => (Interlocked.Read(ref _readsServed), Interlocked.Read(ref _readBatches));
+
+    /// <summary>The stored version and payload (null payload: cleared), or null when the state has no row.</summary>
+    public Task<(long Version, byte[]? Payload)?> ReadAsync(PostgresGrainKey key)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await using var command = _dataSource.CreateCommand(ReadSql);
-        AddKey(command.Parameters, key);
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
+        var read = new StateRead(key);
+        if (!_reads.Writer.TryWrite(read))
         {
-            return null;
+            throw new ObjectDisposedException(nameof(PostgresStateStore), $"The PostgreSQL grain storage for {Target} is closed; the state was not read.");
         }
 
-        var payload = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
-        return (reader.GetInt32(1), payload);
+        return read.Completion.Task;
     }
 
     /// <summary>Stores <paramref name="payload"/> (null: clears it) if the stored version is <paramref name="expectedVersion"/> (null: no row); returns the new version.</summary>
@@ -133,6 +142,67 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
             }
 
             batch.Clear();
+        }
+    }
+
+    private async Task RunReaderAsync()
+    {
+        var batch = new List<StateRead>(Math.Min(_maxBatchSize, 4096));
+        while (await _reads.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _maxBatchSize && _reads.Reader.TryRead(out var read))
+            {
+                batch.Add(read);
+            }
+
+            try
+            {
+                await ReadBatchAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Nothing was read; the next batch takes a fresh connection.
+                LogReadBatchFailed(_logger, ex, batch.Count, Target);
+                foreach (var read in batch)
+                {
+                    read.Completion.TrySetException(ex);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task ReadBatchAsync(List<StateRead> batch)
+    {
+        var rows = new (long Version, byte[]? Payload)?[batch.Count];
+        await using (var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false))
+        await using (var statements = new NpgsqlBatch(connection))
+        {
+            foreach (var read in batch)
+            {
+                var command = new NpgsqlBatchCommand(ReadSql);
+                AddKey(command.Parameters, read.Key);
+                statements.BatchCommands.Add(command);
+            }
+
+            await using var reader = await statements.ExecuteReaderAsync().ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    rows[i] = (reader.GetInt32(1), reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0));
+                }
+
+                await reader.NextResultAsync().ConfigureAwait(false);
+            }
+        }
+
+        Interlocked.Add(ref _readsServed, batch.Count);
+        Interlocked.Increment(ref _readBatches);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(rows[i]);
         }
     }
 
@@ -218,6 +288,14 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
             : new NpgsqlParameter<string> { TypedValue = key.Extension });
     }
 
+    /// <summary>One queued read; completes with the row (null: none) once its batch was read.</summary>
+    private sealed class StateRead(PostgresGrainKey key)
+    {
+        public PostgresGrainKey Key { get; } = key;
+
+        public TaskCompletionSource<(long Version, byte[]? Payload)?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     private static string StorageFailuresDescription(NpgsqlConnectionStringBuilder builder) =>
         $"PostgreSQL database '{builder.Database}' at {builder.Host}:{builder.Port}";
 
@@ -230,7 +308,8 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
         }
 
         _queue.Writer.TryComplete();
-        await _writerLoop.ConfigureAwait(false);
+        _reads.Writer.TryComplete();
+        await Task.WhenAll(_writerLoop, _readerLoop).ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
         LogClosed(_logger, Target, Interlocked.Read(ref _writesCommitted), Interlocked.Read(ref _batchesCommitted));
     }

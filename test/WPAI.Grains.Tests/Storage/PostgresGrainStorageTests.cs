@@ -111,6 +111,26 @@ public sealed class PostgresGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadStateAsync_GroupsConcurrentReads_AndEachGetsItsOwnRow()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var storage = _context.CreatePostgres(database.ConnectionString);
+        var grains = Enumerable.Range(0, 400).Select(_ => StorageTestContext.NewGrainId()).ToArray();
+        await Task.WhenAll(grains.Select((g, i) => storage.WriteStateAsync("job", g, new TestGrainState(new StorageTestState { Counter = i }))));
+
+        var states = grains.Select(_ => new TestGrainState()).ToArray();
+        var absent = new TestGrainState();
+        await Task.WhenAll(grains.Select((g, i) => storage.ReadStateAsync("job", g, states[i])).Append(storage.ReadStateAsync("job", StorageTestContext.NewGrainId(), absent)));
+
+        var (reads, batches) = storage.ReadCounters;
+        Assert.Equal(401, reads);
+        Assert.InRange(batches, 1, 400);
+        Assert.Equal(Enumerable.Range(0, 400), states.Select(s => s.State.Counter));
+        Assert.All(states, s => Assert.Equal(("1", true), (s.ETag, s.RecordExists)));
+        Assert.Equal((null, false), (absent.ETag, absent.RecordExists));
+    }
+
+    [Fact]
     public async Task State_SurvivesANewProviderInstance_AndOtherServicesDoNotSeeIt()
     {
         await using var database = await CreateDatabaseAsync();
