@@ -29,7 +29,7 @@ public static class MixingCsv
         // Each reclaim kill marks one stop: the job's first preempted stop at the decision's time (a killed job may start
         // again at once elsewhere and be preempted there at the same instant).
         var killed = result.Decisions
-            .SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs.Select(j => (j, Seconds(d.Decision.At - GrainReplayEngine.Origin))))
+            .SelectMany(d => d.KilledJobs.Select(j => (j, Seconds(d.Decision.At - GrainReplayEngine.Origin))))
             .GroupBy(k => k)
             .ToDictionary(g => g.Key, g => g.Count());
         var runs = new Dictionary<string, List<(RunEvent Start, RunEvent? Stop)>>(StringComparer.Ordinal);

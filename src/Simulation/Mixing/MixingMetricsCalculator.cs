@@ -74,7 +74,7 @@ public static class MixingMetricsCalculator
         var cpuServices = scenario.Services.Where(v => v.IsCpu).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
         var (completed, completedOnLent, starts, startsOnLent) = LentRuns(log.Events, online);
         var kills = Kills(gpuDecisions);
-        var killedJobs = gpuDecisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Distinct(StringComparer.Ordinal).Count();
+        var killedJobs = gpuDecisions.SelectMany(d => d.KilledJobs).Distinct(StringComparer.Ordinal).Count();
         var (lends, reclaims) = Handovers(gpuDecisions);
         var training = MetricsCalculator.Compute(workload, log, policy.Name, result.WallSeconds, result.Events);
         var timeline = result.Timeline;
@@ -118,7 +118,7 @@ public static class MixingMetricsCalculator
             Breakdown = LentShareBreakdown.Compute(
                 workload.Nodes, online, workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal), log, gpuDecisions,
                 GrainReplayEngine.Origin, new SchedulingOptions().LongJobThreshold),
-            CheckpointableKills = gpuDecisions.SelectMany(d => d.Decision.KilledJobs.IsDefault ? [] : d.Decision.KilledJobs).Count(scenario.CheckpointableJobs.Contains),
+            CheckpointableKills = gpuDecisions.SelectMany(d => d.KilledJobs).Count(scenario.CheckpointableJobs.Contains),
             Cpu = scenario.HasCpuPool
                 ? Cpu(scenario, result, cpuJobs, [.. result.Decisions.Where(d => cpuPools.Contains(d.Pool))]) with
                 {
@@ -205,7 +205,7 @@ public static class MixingMetricsCalculator
     }
 
     /// <summary>Jobs killed by the controllers' <paramref name="decisions"/> (a job killed twice counts twice).</summary>
-    private static int Kills(IEnumerable<PoolDecision> decisions) => decisions.Sum(d => d.Decision.KilledJobs.IsDefault ? 0 : d.Decision.KilledJobs.Length);
+    private static int Kills(IEnumerable<PoolDecision> decisions) => decisions.Sum(d => d.KilledJobs.Length);
 
     /// <summary>The events of the jobs <paramref name="keep"/> accepts, in order.</summary>
     private static EventLog Only(EventLog log, Func<string, bool> keep)
