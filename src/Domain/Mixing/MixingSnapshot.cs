@@ -43,8 +43,17 @@ public sealed record MixingSnapshot(
         for (var i = 0; i < steps; i++)
         {
             var at = demands.First(d => !d.Forecast.IsDefault && d.Forecast.Length > i).Forecast[i].At;
-            var gpus = demands.Sum(d => (double)(!d.Forecast.IsDefault && d.Forecast.Length > i ? d.Forecast[i].Replicas : d.DesiredReplicas) * unit.Amount(d.ReplicaResources));
-            var busiest = demands.Sum(d => (double)(!d.Forecast.IsDefault && d.Forecast.Length > i ? Math.Max(d.Forecast[i].Replicas, d.Forecast[i].BusiestReplicas) : d.DesiredReplicas) * unit.Amount(d.ReplicaResources));
+            double gpus = 0, busiest = 0;
+            foreach (var d in demands)
+            {
+                var perReplica = unit.Amount(d.ReplicaResources);
+                var (mean, busiestDay) = !d.Forecast.IsDefault && d.Forecast.Length > i
+                    ? (d.Forecast[i].Replicas, Math.Max(d.Forecast[i].Replicas, d.Forecast[i].BusiestReplicas))
+                    : (d.DesiredReplicas, d.DesiredReplicas);
+                gpus += mean * perReplica;
+                busiest += busiestDay * perReplica;
+            }
+
             forecast.Add(new DemandPoint(at, gpus, busiest));
         }
 

@@ -117,55 +117,44 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
         return write.Completion.Task;
     }
 
-    private async Task RunWriterAsync()
+    private Task RunWriterAsync() => RunInBatchesAsync(
+        _queue.Reader,
+        CommitAsync,
+        (write, ex) => write.Completion.TrySetException(ex),
+        // Nothing of the batch was stored (one implicit transaction); the next batch takes a fresh connection.
+        (ex, count) => LogBatchFailed(_logger, ex, count, Target));
+
+    private Task RunReaderAsync() => RunInBatchesAsync(
+        _reads.Reader,
+        ReadBatchAsync,
+        (read, ex) => read.Completion.TrySetException(ex),
+        // Nothing was read; the next batch takes a fresh connection.
+        (ex, count) => LogReadBatchFailed(_logger, ex, count, Target));
+
+    /// <summary>
+    /// Until <paramref name="queue"/> is closed: takes everything queued so far (at most the batch size) and runs it as one
+    /// batch; when the batch throws, each of its items fails with the exception and the loop goes on with the next.
+    /// </summary>
+    private async Task RunInBatchesAsync<T>(ChannelReader<T> queue, Func<List<T>, Task> run, Action<T, Exception> fail, Action<Exception, int> logFailure)
     {
-        var batch = new List<StateWrite<PostgresGrainKey>>(Math.Min(_maxBatchSize, 4096));
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        var batch = new List<T>(Math.Min(_maxBatchSize, 4096));
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var write))
+            while (batch.Count < _maxBatchSize && queue.TryRead(out var item))
             {
-                batch.Add(write);
+                batch.Add(item);
             }
 
             try
             {
-                await CommitAsync(batch).ConfigureAwait(false);
+                await run(batch).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                // Nothing of the batch was stored (one implicit transaction); the next batch takes a fresh connection.
-                LogBatchFailed(_logger, ex, batch.Count, Target);
-                foreach (var write in batch)
+                logFailure(ex, batch.Count);
+                foreach (var item in batch)
                 {
-                    write.Completion.TrySetException(ex);
-                }
-            }
-
-            batch.Clear();
-        }
-    }
-
-    private async Task RunReaderAsync()
-    {
-        var batch = new List<StateRead>(Math.Min(_maxBatchSize, 4096));
-        while (await _reads.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (batch.Count < _maxBatchSize && _reads.Reader.TryRead(out var read))
-            {
-                batch.Add(read);
-            }
-
-            try
-            {
-                await ReadBatchAsync(batch).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // Nothing was read; the next batch takes a fresh connection.
-                LogReadBatchFailed(_logger, ex, batch.Count, Target);
-                foreach (var read in batch)
-                {
-                    read.Completion.TrySetException(ex);
+                    fail(item, ex);
                 }
             }
 
