@@ -14,21 +14,40 @@ public sealed record NodeReservation(string Node, string JobId, Resources Reques
     /// Of the schedulable nodes whose capacity can host <paramref name="request"/>, the one with the most free GPUs, then
     /// CPU, then memory (the one expected to fit it soonest, durations being unknown), ties by name; null when none can.
     /// </summary>
-    public static NodeSlot? ChooseNode(Resources request, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable)
+    public static NodeSlot? ChooseNode(Resources request, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable) =>
+        ChooseNode(request, nodes, schedulable, kept: null);
+
+    /// <summary>
+    /// As <see cref="ChooseNode(Resources, IEnumerable{NodeSlot}, Func{NodeMode, bool})"/>, but the node <paramref name="kept"/>
+    /// (reserved for the same job in an earlier pass) stays chosen while it can host the request and no other node has
+    /// strictly more free GPUs: a tie, or a difference in CPU or memory only, does not move a reservation.
+    /// </summary>
+    public static NodeSlot? ChooseNode(Resources request, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable, string? kept)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(schedulable);
         NodeSlot? best = null;
+        NodeSlot? held = null;
         foreach (var node in nodes)
         {
-            if (schedulable(node.Mode) && node.Capacity.Fits(request) && (best is null || MoreFree(node, best)))
+            if (!schedulable(node.Mode) || !node.Capacity.Fits(request))
+            {
+                continue;
+            }
+
+            if (kept is not null && string.Equals(node.Node, kept, StringComparison.Ordinal))
+            {
+                held = node;
+            }
+
+            if (best is null || MoreFree(node, best))
             {
                 best = node;
             }
         }
 
-        return best;
+        return held is not null && best is not null && best.Free.Gpus <= held.Free.Gpus ? held : best;
     }
 
     /// <summary>Why the starving job waits.</summary>

@@ -17,6 +17,7 @@ public sealed class PoolPlanner
     private readonly DateTimeOffset _now;
     private readonly IReadOnlyDictionary<string, DateTimeOffset> _reclaimBy;
     private readonly IReadOnlySet<string> _offeredOnward;
+    private readonly IReadOnlyDictionary<string, string> _kept;
     private readonly Dictionary<string, NodeSlot> _changedNodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunningJob> _started = new(StringComparer.Ordinal);
     private readonly HashSet<string> _evicted = new(StringComparer.Ordinal);
@@ -29,8 +30,10 @@ public sealed class PoolPlanner
     private static readonly NodeSlot NoNode = new(string.Empty, NodeMode.Down, Resources.None, Resources.None);
 
     /// <param name="offeredOnward">Jobs of the queue already offered to their next acceptable pool (read by <see cref="SchedulingOptions.TryNextPoolBeforePreempting"/>).</param>
-    public PoolPlanner(PoolLedger ledger, SchedulingOptions options, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null, IReadOnlySet<string>? offeredOnward = null)
+    /// <param name="kept">With <see cref="SchedulingOptions.KeepReservation"/>: the node reserved per job by the previous pass (<see cref="PassPlan.Reserved"/>).</param>
+    public PoolPlanner(PoolLedger ledger, SchedulingOptions options, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null, IReadOnlySet<string>? offeredOnward = null, IReadOnlyDictionary<string, string>? kept = null)
     {
+        _kept = options.KeepReservation && kept is not null ? kept : ImmutableDictionary<string, string>.Empty;
         _ledger = ledger;
         _pool = ledger.Pool;
         _options = options;
@@ -49,7 +52,8 @@ public sealed class PoolPlanner
         SchedulingOptions options,
         DateTimeOffset now,
         IReadOnlyDictionary<string, DateTimeOffset>? reclaimBy = null,
-        IReadOnlySet<string>? offeredOnward = null)
+        IReadOnlySet<string>? offeredOnward = null,
+        IReadOnlyDictionary<string, string>? kept = null)
     {
         if (queue.Count == 0)
         {
@@ -64,10 +68,10 @@ public sealed class PoolPlanner
                 e,
                 $"no capacity in pool {ledger.Pool}: no node has {e.Request.Gpus} GPUs free and no borrowed job can be preempted",
                 KeepsEarlierReason: true,
-                e.PreemptOnlyIn))]);
+                e.PreemptOnlyIn))], KeptWhileNothingMoves(queue, options, kept));
         }
 
-        var planner = new PoolPlanner(ledger, options, now, reclaimBy, offeredOnward);
+        var planner = new PoolPlanner(ledger, options, now, reclaimBy, offeredOnward, kept);
         var actions = ImmutableArray.CreateBuilder<PlannedAction>();
         var waiting = ImmutableArray.CreateBuilder<WaitReason>();
         foreach (var ranked in planner.Rank(queue))
@@ -101,8 +105,17 @@ public sealed class PoolPlanner
             actions.Add(new PlannedAction(entry, decision));
         }
 
-        return new PassPlan(actions.ToImmutable(), waiting.ToImmutable());
+        return new PassPlan(
+            actions.ToImmutable(),
+            waiting.ToImmutable(),
+            options.KeepReservation && planner._reservation is { } held ? ImmutableDictionary<string, string>.Empty.Add(held.JobId, held.Node) : null);
     }
+
+    /// <summary>A pass in which nothing can move keeps the earlier reservation of a job still queued.</summary>
+    private static ImmutableDictionary<string, string>? KeptWhileNothingMoves(IReadOnlyCollection<QueueEntry> queue, SchedulingOptions options, IReadOnlyDictionary<string, string>? kept) =>
+        options.KeepReservation && kept is { Count: > 0 }
+            ? kept.Where(k => queue.Any(e => string.Equals(e.JobId, k.Key, StringComparison.Ordinal))).ToImmutableDictionary(StringComparer.Ordinal)
+            : null;
 
     /// <summary>The pool as <c>pool show</c> presents it: capacity, usage, and the queue in rank order with each job's reason.</summary>
     public static PoolView View(
@@ -284,7 +297,9 @@ public sealed class PoolPlanner
     /// After <paramref name="ranked"/>'s job was told to wait: when reservations are on, none is held yet in this pass and
     /// the job has waited <see cref="SchedulingOptions.ReservationAfter"/>, is eligible here and this is its first
     /// acceptable pool (a job offered to several pools holds one reservation, not one in each), reserves the node expected
-    /// to fit it soonest (<see cref="NodeReservation.ChooseNode"/>) for the rest of the pass and returns the job's reason.
+    /// to fit it soonest (<see cref="NodeReservation.ChooseNode(Resources, IEnumerable{NodeSlot}, Func{NodeMode, bool}, string?)"/>;
+    /// with <see cref="SchedulingOptions.KeepReservation"/>, the node it reserved in the previous pass unless another has
+    /// strictly more free GPUs) for the rest of the pass and returns the job's reason.
     /// </summary>
     public string? TryReserve(RankedEntry ranked)
     {
@@ -295,7 +310,7 @@ public sealed class PoolPlanner
         }
 
         var modes = NodeModes.TrainingModes(IsLong(entry));
-        if (NodeReservation.ChooseNode(entry.Request, NotDoomed(entry), m => modes.Contains(m)) is not { } node)
+        if (NodeReservation.ChooseNode(entry.Request, NotDoomed(entry), m => modes.Contains(m), _kept.GetValueOrDefault(entry.JobId)) is not { } node)
         {
             return null;
         }

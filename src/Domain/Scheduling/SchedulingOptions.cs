@@ -77,6 +77,15 @@ public sealed class SchedulingOptions
     /// </summary>
     public bool Backfill { get; set; } = true;
 
+    /// <summary>
+    /// A reservation is kept across passes: a job that reserved a node in an earlier pass keeps that node when it reserves
+    /// again, unless another node that can host it has strictly more free GPUs (the guard's first key; CPU and memory only
+    /// break ties of a fresh choice). It ends when the job starts or leaves the queue, or when another job takes the pool's
+    /// one reservation. The node is persisted with the scheduler's state. False = the freest node is chosen afresh in
+    /// every pass (the simulation's <c>wpai</c>; <c>wpai-kept-reservation</c> turns it on).
+    /// </summary>
+    public bool KeepReservation { get; set; }
+
     /// <summary>How long a job waits before it may reserve a node: by default the aging cap's 8 h, where the score stops raising it.</summary>
     public TimeSpan ReservationAfter { get; set; } = TimeSpan.FromHours(8);
 

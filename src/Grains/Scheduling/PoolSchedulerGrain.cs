@@ -196,7 +196,8 @@ public sealed class PoolSchedulerGrain(
             _pass.Retry(); // the rest is settled on a later pass; scheduling goes on meanwhile (a node still admits only what fits)
         }
 
-        var plan = PoolPlanner.PlanPass(_queue.Entries, _ledger, _options, clock.GetUtcNow(), _reclaimBy, _queue.Forwarded);
+        var plan = PoolPlanner.PlanPass(_queue.Entries, _ledger, _options, clock.GetUtcNow(), _reclaimBy, _queue.Forwarded, S.Reservations);
+        KeepReservation(plan.ReservedNodes);
         foreach (var waiting in plan.Waiting)
         {
             _queue.SetReason(waiting.Entry.JobId, waiting.Reason, waiting.KeepsEarlierReason);
@@ -212,6 +213,18 @@ public sealed class PoolSchedulerGrain(
         await Task.WhenAll(_queue.FlushAsync(), _writes.FlushAsync());
         metrics.PassCompleted(Pool, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return placed;
+    }
+
+    /// <summary>With <see cref="SchedulingOptions.KeepReservation"/>: persists the pass's reserved node (written with the pass's flush) when it changed.</summary>
+    private void KeepReservation(ImmutableDictionary<string, string> reserved)
+    {
+        if (!_options.KeepReservation || (reserved.Count == S.Reservations.Count && reserved.All(r => S.Reservations.TryGetValue(r.Key, out var node) && node == r.Value)))
+        {
+            return;
+        }
+
+        S.Reservations = new Dictionary<string, string>(reserved, StringComparer.Ordinal);
+        _writes.MarkDirty();
     }
 
     /// <summary>Adds the runner's new placements and preemptions to the persisted counters; true when there were any.</summary>

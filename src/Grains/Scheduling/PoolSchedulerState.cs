@@ -25,4 +25,8 @@ public sealed class PoolSchedulerState
 
     [Id(5)]
     public long Preemptions { get; set; }
+
+    /// <summary>With <c>KeepReservation</c>: the node reserved for a starving job by the last pass (job id → node; at most one), kept by the next.</summary>
+    [Id(6)]
+    public Dictionary<string, string> Reservations { get; set; } = new(StringComparer.Ordinal);
 }

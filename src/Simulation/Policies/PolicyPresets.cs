@@ -55,6 +55,8 @@ public static class PolicyPresets
 
     public static PolicyPreset WpaiNoBackfill { get; } = Wpai with { Name = "wpai-no-backfill", Description = "wpai whose node reservation keeps every later job off the reserved node (no backfilling by declared run times)", Backfill = false };
 
+    public static PolicyPreset WpaiKeptReservation { get; } = Wpai with { Name = "wpai-kept-reservation", Description = "wpai whose starving job keeps the node it reserved across passes until it starts, unless another node has strictly more free GPUs", KeepReservation = true };
+
     /// <summary>wpai before TryNextFlavor became its default: an own-tier job that can preempt in its first acceptable pool does so at once.</summary>
     public static PolicyPreset WpaiPreemptFirst { get; } = Wpai with { Name = "wpai-preempt-first", Description = "wpai whose own-tier job preempts in its preferred pool at once, without first trying its later pools (Kueue's whenCanPreempt: MayStopSearch)", TryNextPoolBeforePreempting = false };
 
@@ -71,7 +73,7 @@ public static class PolicyPresets
         TryNextPoolBeforePreempting = false,
     };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, KueuePreemptFirst];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiKeptReservation, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

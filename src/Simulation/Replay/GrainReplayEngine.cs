@@ -98,6 +98,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         options.ReservationAfter = policy.ReservationAfter ?? options.ReservationAfter;
         options.Backfill = policy.Backfill;
         options.TryNextPoolBeforePreempting = policy.TryNextPoolBeforePreempting;
+        options.KeepReservation = policy.KeepReservation;
         options.AutoPass = false;
     }
 

@@ -27,7 +27,7 @@ public sealed class SimulateTrainingTests
     [Theory]
     [InlineData(new[] { "--synthetic", "--seed", "x" }, "error: --seed: 'x' is not a whole number. Write e.g. --seed 1")]
     [InlineData(new[] { "--synthetic", "--offered-load", "0.9", "--sweep-load", "0.5,0.7" }, "error: --sweep-load: conflicts with --offered-load. Use either --offered-load R or --sweep-load R1,R2,….")]
-    [InlineData(new[] { "--synthetic", "--policies", "magic" }, "error: --policies: 'magic' is not a known policy. Use one or more of wpai, static-quota, kueue, yarn-capacity, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize, wpai-capped-aging, wpai-no-reservation, wpai-no-backfill, wpai-no-penalty, wpai-preempt-first, wpai-victims-fewest, kueue-preempt-first.")]
+    [InlineData(new[] { "--synthetic", "--policies", "magic" }, "error: --policies: 'magic' is not a known policy. Use one or more of wpai, static-quota, kueue, yarn-capacity, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize, wpai-capped-aging, wpai-no-reservation, wpai-no-backfill, wpai-kept-reservation, wpai-no-penalty, wpai-preempt-first, wpai-victims-fewest, kueue-preempt-first.")]
     [InlineData(new[] { "--synthetic", "--declared-overestimate", "0.5" }, "error: --declared-overestimate: 0.5 is not a factor of at least 1. Give the largest factor by which jobs over-declare their run time, e.g. 3 (1 = declared exactly).")]
     [InlineData(new[] { "--nodes", "n.csv" }, "error: --pods: is required to replay a trace. Pass --nodes FILE --pods FILE (e.g. shared/data/traces/openb_node_list_gpu_node.csv), or --synthetic.")]
     [InlineData(new[] { "--synthetic", "--max-duration", "7" }, "error: --max-duration: '7' is not a duration. Write e.g. 2h, 90m, 1h30m, 45s or 01:30:00")]
