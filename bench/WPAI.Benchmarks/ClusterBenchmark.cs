@@ -38,17 +38,15 @@ internal static class ClusterBenchmark
             return 2;
         }
 
-        await using var postgres = await BenchPostgres.OpenAsync(root);
-        Console.WriteLine($"cluster benchmark: PostgreSQL from {postgres.Origin}; {Pools.Length} pools × 32 nodes × 8 GPUs; {jobs} jobs of 1–2 GPUs running 200 ms after {warmUp} warm-up jobs; " +
-            $"{Loops} submit loops over {Connections} clients; {Environment.ProcessorCount} cores (silos, clients and PostgreSQL share them); load average {SchedulingBenchmark.LoadAverage()}");
+        // One configuration alone (for a profiler): no ratios, no JSON. Checked before PostgreSQL is started.
+        (int Silos, bool PoolAffinity)? alone = null;
         if (only is not null)
         {
-            // One configuration alone (for a profiler): no ratios, no JSON.
-            var alone = only switch
+            alone = only switch
             {
-                "1" => await MeasureAsync(postgres, siloDll, silos: 1, jobs, warmUp, poolAffinity: true),
-                "2" => await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: true),
-                "2-random" => await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: false),
+                "1" => (1, true),
+                "2" => (2, true),
+                "2-random" => (2, false),
                 _ => null,
             };
             if (alone is null)
@@ -56,7 +54,14 @@ internal static class ClusterBenchmark
                 await Console.Error.WriteLineAsync($"unknown configuration '{only}' for --only: choose 1, 2 or 2-random");
                 return 2;
             }
+        }
 
+        await using var postgres = await BenchPostgres.OpenAsync(root);
+        Console.WriteLine($"cluster benchmark: PostgreSQL from {postgres.Origin}; {Pools.Length} pools × 32 nodes × 8 GPUs; {jobs} jobs of 1–2 GPUs running 200 ms after {warmUp} warm-up jobs; " +
+            $"{Loops} submit loops over {Connections} clients; {Environment.ProcessorCount} cores (silos, clients and PostgreSQL share them); load average {SchedulingBenchmark.LoadAverage()}");
+        if (alone is { } configuration)
+        {
+            await MeasureAsync(postgres, siloDll, configuration.Silos, jobs, warmUp, configuration.PoolAffinity);
             return 0;
         }
 
