@@ -23,6 +23,7 @@ public sealed class PoolPlanner
     private readonly HashSet<string> _evicted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _ownDelta = new(StringComparer.Ordinal);
     private int _borrowedDelta;
+    private readonly Dictionary<string, Resources> _claimed = new(StringComparer.Ordinal);
     private NodeReservation? _reservation;
     private NodeSlot? _largestFree;
     private NodeSlot? _largestFreeLong;
@@ -219,6 +220,11 @@ public sealed class PoolPlanner
         var modes = NodeModes.TrainingModes(longRunning);
         bool Schedulable(NodeMode mode) => modes.Contains(mode);
 
+        if (tier == Tier.Borrowed && LongRunOnSingleNodePool(entry, Schedulable) is { } avoided)
+        {
+            return Decision.Wait(avoided, tier.Value, score);
+        }
+
         // Look-ahead (b): a lent node forecast to be taken back before the job's expected end is not offered to it.
         // A node reserved for a starving job ranked earlier is offered to no one else.
         var nodes = NotDoomed(entry);
@@ -267,6 +273,11 @@ public sealed class PoolPlanner
                     $"could preempt {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}, but first offered to pool {next}, where it may fit without preempting (flavor fungibility: whenCanPreempt TryNextFlavor)",
                     tier.Value,
                     score) with { CouldPreempt = true };
+            }
+
+            if (plan is not null && _options.WeighWaitAgainstLostWork && WaitCostsLess(entry, plan, nodes, Schedulable) is { } cheaper)
+            {
+                return Decision.Wait(cheaper, tier.Value, score) with { CouldPreempt = true };
             }
 
             if (plan is not null)
@@ -346,6 +357,66 @@ public sealed class PoolPlanner
             ? string.Create(CultureInfo.InvariantCulture, $"expected to end at {e:u}, before {held.JobId}'s expected start at {shadow.At:u}")
             : string.Create(CultureInfo.InvariantCulture, $"in what {held.JobId} leaves spare there at its expected start at {shadow.At:u}");
         return (held.Node, $"backfilled on reserved node {held.Node} ({how})");
+    }
+
+    /// <summary>
+    /// With <see cref="SchedulingOptions.WeighWaitAgainstLostWork"/>: the reason to wait instead of carrying out
+    /// <paramref name="plan"/> when the room is expected to free by itself (the earliest <see cref="ShadowTime"/> over the
+    /// eligible nodes) soon enough that the job's width × that wait is less than the victims' lost work; null to preempt.
+    /// </summary>
+    private string? WaitCostsLess(QueueEntry entry, PreemptionPlan plan, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable)
+    {
+        var runningByNode = AllRunning.ToLookup(r => r.Node, StringComparer.Ordinal);
+        (string Node, DateTimeOffset At)? room = null;
+        foreach (var node in nodes)
+        {
+            // Jobs ranked ahead that wait for room on this node take it first: the job needs room beside them.
+            var needed = _options.WeighWaitClaims && _claimed.TryGetValue(node.Node, out var claimed) ? entry.Request.Add(claimed) : entry.Request;
+            if (schedulable(node.Mode) && node.Capacity.Fits(needed)
+                && ShadowTime.Of(node.Free, runningByNode[node.Node], needed, _now) is { } shadow
+                && (room is null || shadow.At < room.Value.At))
+            {
+                room = (node.Node, shadow.At);
+            }
+        }
+
+        if (room is not { } r)
+        {
+            return null;
+        }
+
+        var lost = plan.Victims.Sum(v => PreemptionPolicy.LostWork(v, _now));
+        var width = entry.Request.Gpus > 0 ? entry.Request.Gpus : entry.Request.CpuMilli / 1000.0;
+        var delay = width * (r.At - _now).TotalHours;
+        if (delay < lost)
+        {
+            _claimed[r.Node] = _claimed.TryGetValue(r.Node, out var before) ? before.Add(entry.Request) : entry.Request;
+        }
+
+        return delay < lost
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"could preempt {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}, losing {lost:0.#} GPU-h of their work, but room is expected on {r.Node} at {r.At:u} (declared run times), a delay of {delay:0.#} GPU-h: it waits")
+            : null;
+    }
+
+    /// <summary>
+    /// With <see cref="SchedulingOptions.LongBorrowedAvoidSingleNodePools"/>: the reason a borrowed job expected to run longer
+    /// than <see cref="SchedulingOptions.LongJobThreshold"/> does not take this pool (a later acceptable pool with a single node
+    /// able to host it) before it has waited <see cref="SchedulingOptions.ReservationAfter"/>; null when it may.
+    /// </summary>
+    private string? LongRunOnSingleNodePool(QueueEntry entry, Func<NodeMode, bool> schedulable)
+    {
+        if (!_options.LongBorrowedAvoidSingleNodePools || !(entry.ExpectedDuration > _options.LongJobThreshold) || IsFirstPool(entry)
+            || Waited(entry) >= _options.ReservationAfter)
+        {
+            return null;
+        }
+
+        var hosts = AllNodes.Where(n => schedulable(n.Mode) && n.Capacity.Fits(entry.Request)).Take(2).ToList();
+        return hosts.Count == 1
+            ? $"a borrowed run expected to last over {_options.LongJobThreshold.TotalHours:0.#} h does not take pool {_pool}, whose only node able to host it ({hosts[0].Node}) leaves every owner's claim no other victim; it waits for its earlier pools until it has waited {_options.ReservationAfter.TotalHours:0.#} h"
+            : null;
     }
 
     /// <summary>When the job would end if it started now (its declared run time); null when it declares none.</summary>

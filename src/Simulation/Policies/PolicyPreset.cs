@@ -28,4 +28,7 @@ public sealed record PolicyPreset(
     TimeSpan? ReservationAfter = null,
     bool Backfill = false,
     bool TryNextPoolBeforePreempting = false,
-    bool KeepReservation = false);
+    bool KeepReservation = false,
+    bool WeighWaitAgainstLostWork = false,
+    bool WeighWaitClaims = false,
+    bool LongBorrowedAvoidSingleNodePools = false);
