@@ -23,7 +23,7 @@ public sealed class PoolPlanner
     private readonly HashSet<string> _evicted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _ownDelta = new(StringComparer.Ordinal);
     private int _borrowedDelta;
-    private readonly Dictionary<string, Resources> _claimed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Resources> _claimed = new(StringComparer.Ordinal); // room awaited per node (WeighWaitAgainstLostWork)
     private NodeReservation? _reservation;
     private NodeSlot? _largestFree;
     private NodeSlot? _largestFreeLong;
@@ -220,11 +220,6 @@ public sealed class PoolPlanner
         var modes = NodeModes.TrainingModes(longRunning);
         bool Schedulable(NodeMode mode) => modes.Contains(mode);
 
-        if (tier == Tier.Borrowed && LongRunOnSingleNodePool(entry, Schedulable) is { } avoided)
-        {
-            return Decision.Wait(avoided, tier.Value, score);
-        }
-
         // Look-ahead (b): a lent node forecast to be taken back before the job's expected end is not offered to it.
         // A node reserved for a starving job ranked earlier is offered to no one else.
         var nodes = NotDoomed(entry);
@@ -362,7 +357,8 @@ public sealed class PoolPlanner
     /// <summary>
     /// With <see cref="SchedulingOptions.WeighWaitAgainstLostWork"/>: the reason to wait instead of carrying out
     /// <paramref name="plan"/> when the room is expected to free by itself (the earliest <see cref="ShadowTime"/> over the
-    /// eligible nodes) soon enough that the job's width × that wait is less than the victims' lost work; null to preempt.
+    /// eligible nodes, beside the room that jobs ranked ahead in this pass wait for there) soon enough that the job's width
+    /// × that wait is less than the victims' lost work; null to preempt. A job that waits so claims that room.
     /// </summary>
     private string? WaitCostsLess(QueueEntry entry, PreemptionPlan plan, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable)
     {
@@ -371,7 +367,7 @@ public sealed class PoolPlanner
         foreach (var node in nodes)
         {
             // Jobs ranked ahead that wait for room on this node take it first: the job needs room beside them.
-            var needed = _options.WeighWaitClaims && _claimed.TryGetValue(node.Node, out var claimed) ? entry.Request.Add(claimed) : entry.Request;
+            var needed = _claimed.TryGetValue(node.Node, out var claimed) ? entry.Request.Add(claimed) : entry.Request;
             if (schedulable(node.Mode) && node.Capacity.Fits(needed)
                 && ShadowTime.Of(node.Free, runningByNode[node.Node], needed, _now) is { } shadow
                 && (room is null || shadow.At < room.Value.At))
@@ -388,35 +384,15 @@ public sealed class PoolPlanner
         var lost = plan.Victims.Sum(v => PreemptionPolicy.LostWork(v, _now));
         var width = entry.Request.Gpus > 0 ? entry.Request.Gpus : entry.Request.CpuMilli / 1000.0;
         var delay = width * (r.At - _now).TotalHours;
-        if (delay < lost)
-        {
-            _claimed[r.Node] = _claimed.TryGetValue(r.Node, out var before) ? before.Add(entry.Request) : entry.Request;
-        }
-
-        return delay < lost
-            ? string.Create(
-                CultureInfo.InvariantCulture,
-                $"could preempt {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}, losing {lost:0.#} GPU-h of their work, but room is expected on {r.Node} at {r.At:u} (declared run times), a delay of {delay:0.#} GPU-h: it waits")
-            : null;
-    }
-
-    /// <summary>
-    /// With <see cref="SchedulingOptions.LongBorrowedAvoidSingleNodePools"/>: the reason a borrowed job expected to run longer
-    /// than <see cref="SchedulingOptions.LongJobThreshold"/> does not take this pool (a later acceptable pool with a single node
-    /// able to host it) before it has waited <see cref="SchedulingOptions.ReservationAfter"/>; null when it may.
-    /// </summary>
-    private string? LongRunOnSingleNodePool(QueueEntry entry, Func<NodeMode, bool> schedulable)
-    {
-        if (!_options.LongBorrowedAvoidSingleNodePools || !(entry.ExpectedDuration > _options.LongJobThreshold) || IsFirstPool(entry)
-            || Waited(entry) >= _options.ReservationAfter)
+        if (delay >= lost)
         {
             return null;
         }
 
-        var hosts = AllNodes.Where(n => schedulable(n.Mode) && n.Capacity.Fits(entry.Request)).Take(2).ToList();
-        return hosts.Count == 1
-            ? $"a borrowed run expected to last over {_options.LongJobThreshold.TotalHours:0.#} h does not take pool {_pool}, whose only node able to host it ({hosts[0].Node}) leaves every owner's claim no other victim; it waits for its earlier pools until it has waited {_options.ReservationAfter.TotalHours:0.#} h"
-            : null;
+        _claimed[r.Node] = _claimed.TryGetValue(r.Node, out var before) ? before.Add(entry.Request) : entry.Request;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"could preempt {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}, losing {lost:0.#} GPU-h of their work, but room is expected on {r.Node} at {r.At:u} (declared run times), a delay of {delay:0.#} GPU-h: it waits");
     }
 
     /// <summary>When the job would end if it started now (its declared run time); null when it declares none.</summary>

@@ -63,14 +63,8 @@ public static class PolicyPresets
     /// <summary>wpai before victims were chosen by lost work: the smallest set of borrowed jobs on one node (lowest score first, newest first), then the fewest GPUs.</summary>
     public static PolicyPreset WpaiVictimsFewest { get; } = Wpai with { Name = "wpai-victims-fewest", Description = "wpai whose preempting job evicts the fewest borrowed jobs on one node (lowest score first, newest first; then the fewest GPUs), whatever work they lose", Victims = VictimKind.LowestScore };
 
-    /// <summary>wpai whose own-tier job waits instead of preempting when the room is expected to free soon enough that its delay costs less than the victims' lost work.</summary>
-    public static PolicyPreset WpaiWeighWait { get; } = Wpai with { Name = "wpai-weigh-wait", Description = "wpai whose own-tier job waits instead of preempting when its GPUs × the expected wait for room (declared run times) are less than the work the victims would lose", WeighWaitAgainstLostWork = true };
-
-    /// <summary>wpai-weigh-wait where jobs ranked ahead that wait for room on a node claim it first.</summary>
-    public static PolicyPreset WpaiWeighWaitClaims { get; } = WpaiWeighWait with { Name = "wpai-weigh-wait-claims", Description = "wpai-weigh-wait where the expected room of a job is what is left beside the jobs ranked ahead that wait for room on the same node", WeighWaitClaims = true };
-
-    /// <summary>wpai whose long borrowed job does not take a later pool with a single node that can host it (until it has waited the reservation time).</summary>
-    public static PolicyPreset WpaiLongAvoidSingleNode { get; } = Wpai with { Name = "wpai-long-avoid-single-node", Description = "wpai whose borrowed job expected to run over 12 h does not take a later acceptable pool with a single node able to host it, until it has waited 8 h", LongBorrowedAvoidSingleNodePools = true };
+    /// <summary>wpai whose own-tier job waits instead of preempting when the room is expected to free soon enough that its delay costs less than the victims' lost work (a throughput setting, off in production).</summary>
+    public static PolicyPreset WpaiWeighWait { get; } = Wpai with { Name = "wpai-weigh-wait", Description = "wpai whose own-tier job waits instead of preempting when its GPUs × the expected wait for room (declared run times, beside the jobs ranked ahead that wait for it) are less than the work the victims would lose", WeighWaitAgainstLostWork = true };
 
     public static PolicyPreset WpaiNoPenalty { get; } = Wpai with { Name = "wpai-no-penalty", Description = "wpai without the utilization penalty in the score (tiers, aging, reservation and backfilling kept)", Penalty = false };
 
@@ -82,7 +76,7 @@ public static class PolicyPresets
         TryNextPoolBeforePreempting = false,
     };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiKeptReservation, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, WpaiWeighWait, WpaiWeighWaitClaims, WpaiLongAvoidSingleNode, KueuePreemptFirst];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiKeptReservation, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, WpaiWeighWait, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

@@ -100,8 +100,6 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         options.TryNextPoolBeforePreempting = policy.TryNextPoolBeforePreempting;
         options.KeepReservation = policy.KeepReservation;
         options.WeighWaitAgainstLostWork = policy.WeighWaitAgainstLostWork;
-        options.WeighWaitClaims = policy.WeighWaitClaims;
-        options.LongBorrowedAvoidSingleNodePools = policy.LongBorrowedAvoidSingleNodePools;
         options.AutoPass = false;
     }
 
