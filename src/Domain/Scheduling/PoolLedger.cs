@@ -30,6 +30,13 @@ public sealed class PoolLedger
     private List<Resources>? _checkCapacities;
     private List<Resources>? _checkCapacitiesLongRunning;
 
+    /// <summary>
+    /// What <see cref="LargestFree"/> answers, per long-running flag: built by one scan when first needed and kept up
+    /// to date node by node (<see cref="Observe"/>), so a pass does not scan every node of the pool for it.
+    /// </summary>
+    private Largest _largestFree;
+    private Largest _largestFreeLongRunning;
+
     public PoolLedger(string pool, Dictionary<string, int> quotas, Dictionary<string, List<double>> utilization, ISet<string> nodeNames, int utilizationWindow)
     {
         Pool = pool;
@@ -97,7 +104,10 @@ public sealed class PoolLedger
                 (_checkCapacities, _checkCapacitiesLongRunning) = (null, null);
             }
 
-            _nodes[capacity.Node] = new NodeSlot(capacity.Node, capacity.Mode, capacity.Capacity, capacity.Free);
+            var slot = new NodeSlot(capacity.Node, capacity.Mode, capacity.Capacity, capacity.Free);
+            _nodes[capacity.Node] = slot;
+            _largestFree = _largestFree.After(slot, NodeModes.TrainingModes(longRunning: false));
+            _largestFreeLongRunning = _largestFreeLongRunning.After(slot, NodeModes.TrainingModes(longRunning: true));
         }
 
         return _nodeNames.Add(capacity.Node);
@@ -207,6 +217,31 @@ public sealed class PoolLedger
     }
 
     /// <summary>
+    /// The node a training job (long-running or not) could use with the most GPUs free, ties to the first name in
+    /// ordinal order; null when the pool has none.
+    /// </summary>
+    public NodeSlot? LargestFree(bool longRunning)
+    {
+        ref var largest = ref longRunning ? ref _largestFreeLongRunning : ref _largestFree;
+        if (!largest.Known)
+        {
+            var modes = NodeModes.TrainingModes(longRunning);
+            NodeSlot? best = null;
+            foreach (var node in _nodes.Values)
+            {
+                if (modes.Contains(node.Mode) && (best is null || Largest.IsLarger(node, best)))
+                {
+                    best = node;
+                }
+            }
+
+            largest = new Largest(true, best);
+        }
+
+        return largest.Node;
+    }
+
+    /// <summary>
     /// A cheap, conservative test before a pass: false only when no training node has as many free GPUs as the
     /// smallest queued request and no borrowed-tier job runs (so no placement and no preemption can happen).
     /// </summary>
@@ -239,4 +274,32 @@ public sealed class PoolLedger
             g => g.Key,
             g => new PoolUsage(g.Where(r => r.Tier == Tier.Own).Sum(r => r.Resources.Gpus), g.Where(r => r.Tier == Tier.Borrowed).Sum(r => r.Resources.Gpus)),
             StringComparer.Ordinal);
+
+    /// <summary>The eligible node with the most GPUs free, once known (<see cref="LargestFree"/>).</summary>
+    private readonly record struct Largest(bool Known, NodeSlot? Node)
+    {
+        public static bool IsLarger(NodeSlot a, NodeSlot b) =>
+            a.Free.Gpus > b.Free.Gpus || (a.Free.Gpus == b.Free.Gpus && string.CompareOrdinal(a.Node, b.Node) < 0);
+
+        /// <summary>
+        /// After one node's new report: a node that is now larger than the known one takes its place; the known one
+        /// stays when it is still eligible and has no fewer GPUs free; otherwise the next question scans again. Every
+        /// other node is unchanged, and none of them was larger before.
+        /// </summary>
+        public Largest After(NodeSlot changed, ImmutableArray<NodeMode> modes)
+        {
+            if (!Known)
+            {
+                return this;
+            }
+
+            var eligible = modes.Contains(changed.Mode);
+            if (Node is not null && string.Equals(Node.Node, changed.Node, StringComparison.Ordinal))
+            {
+                return eligible && changed.Free.Gpus >= Node.Free.Gpus ? new Largest(true, changed) : default;
+            }
+
+            return eligible && (Node is null || IsLarger(changed, Node)) ? new Largest(true, changed) : this;
+        }
+    }
 }

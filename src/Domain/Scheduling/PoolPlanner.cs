@@ -476,15 +476,18 @@ public sealed class PoolPlanner
         }
     }
 
-    /// <summary>The eligible node with the most free GPUs (cached until a node changes).</summary>
+    /// <summary>
+    /// The eligible node with the most free GPUs (cached until a node changes): the ledger's own answer while this pass
+    /// has changed no node, a scan of the nodes as the pass sees them otherwise.
+    /// </summary>
     private NodeSlot? LargestFree(bool longRunning)
     {
         if (longRunning)
         {
-            return _largestFreeLong ??= Largest(NodeModes.TrainingModes(true));
+            return _largestFreeLong ??= _changedNodes.Count == 0 ? _ledger.LargestFree(longRunning: true) ?? NoNode : Largest(NodeModes.TrainingModes(true));
         }
 
-        return _largestFree ??= Largest(NodeModes.TrainingModes(false));
+        return _largestFree ??= _changedNodes.Count == 0 ? _ledger.LargestFree(longRunning: false) ?? NoNode : Largest(NodeModes.TrainingModes(false));
 
         NodeSlot? Largest(ImmutableArray<NodeMode> modes)
         {

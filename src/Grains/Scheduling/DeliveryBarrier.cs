@@ -29,6 +29,9 @@ internal sealed class DeliveryBarrier(string pool)
         }
     }
 
+    /// <summary>The highest n such that messages 1…n of <paramref name="origin"/> have all been applied.</summary>
+    public long Contiguous(string origin) => _applied.Contiguous(origin);
+
     /// <summary>Whether every message up to <paramref name="watermark"/> has been applied.</summary>
     public bool Covers(PoolStamp watermark) => _applied.Covers(watermark.Origin, watermark.Sequence);
 

@@ -8,11 +8,14 @@ namespace WPAI.Grains.Scheduling;
 /// offered-on queue entry): every such message carries its <see cref="PoolStamp"/>, and
 /// <see cref="Watermark"/> tells a caller what a pool is owed, so that it can ask for a pass only once the pool has
 /// applied all of it (<see cref="IPoolSchedulerGrain.RunPassAfterAsync"/>). One per silo process; the messages stay
-/// one-way, and stamping costs no call.
+/// one-way, and stamping costs no call. It also knows which of this silo's pool schedulers are idle
+/// (<see cref="IsIdle"/>), so that a caller running passes on every pool after every event (the replay loops) can skip
+/// the passes that would plan nothing.
 /// </summary>
 public sealed class PoolOutbox
 {
     private readonly ConcurrentDictionary<string, StrongBox<long>> _sent = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _idle = new(StringComparer.Ordinal);
 
     /// <summary>This silo process's origin (fresh per process, so a restarted silo never reuses sequence numbers).</summary>
     public string Origin { get; } = Guid.NewGuid().ToString("N");
@@ -22,6 +25,22 @@ public sealed class PoolOutbox
 
     /// <summary>The stamp of the last message sent to <paramref name="pool"/> (sequence 0 when none was).</summary>
     public PoolStamp Watermark(string pool) => new(Origin, Interlocked.Read(ref Counter(pool).Value));
+
+    /// <summary>
+    /// The scheduler of <paramref name="pool"/> (on this silo) finished a pass with nothing left to do — its queue
+    /// empty, nothing uncertain, no call since it planned — having applied this silo's messages 1…<paramref name="applied"/>.
+    /// </summary>
+    public void ReportIdle(string pool, long applied) => _idle[pool] = applied;
+
+    /// <summary>The scheduler of <paramref name="pool"/> received a call that may give its next pass something to do (or activated).</summary>
+    public void ReportBusy(string pool) => _idle.TryRemove(pool, out _);
+
+    /// <summary>
+    /// Whether a pass on <paramref name="pool"/> now would plan nothing and change nothing: its scheduler reported idle,
+    /// no call has reached it since, and this silo has sent it no message beyond those it had applied then. A pool
+    /// whose scheduler runs on another silo is never idle here.
+    /// </summary>
+    public bool IsIdle(string pool) => _idle.TryGetValue(pool, out var applied) && applied == Interlocked.Read(ref Counter(pool).Value);
 
     private StrongBox<long> Counter(string pool) => _sent.GetOrAdd(pool, static _ => new StrongBox<long>());
 }

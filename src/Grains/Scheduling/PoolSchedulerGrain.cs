@@ -34,6 +34,8 @@ public sealed class PoolSchedulerGrain(
     private PlacementRunner _runner = null!;
     private PassTrigger _pass = new(null, null, TimeSpan.Zero);
     private DeliveryBarrier _delivered = null!;
+    private long _changes;
+    private bool _reportedIdle;
 
     private string Pool => this.GetPrimaryKeyString();
 
@@ -41,6 +43,7 @@ public sealed class PoolSchedulerGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        outbox.ReportBusy(Pool); // whatever an earlier activation reported
         _writes = new GroupCommit(() =>
         {
             CountActions(); // the placement counters ride along with every write of the scheduler's state
@@ -74,6 +77,7 @@ public sealed class PoolSchedulerGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        Changed();
         _pass.Stop();
         CountActions();
         await Task.WhenAll(_queue.DrainAsync(), _writes.DrainAsync());
@@ -81,6 +85,7 @@ public sealed class PoolSchedulerGrain(
 
     public async Task<PoolCheck> EnqueueAsync(QueueEntry entry, PoolStamp? stamp)
     {
+        Changed();
         var check = _ledger.Check(entry.Request, entry.LongRunning);
         // The same attempt again replaces the entry only when it names another pool where the job may preempt (a later offer).
         if (!check.Known || !check.Fits || (_queue.TryGet(entry.JobId, out var existing)
@@ -99,6 +104,7 @@ public sealed class PoolSchedulerGrain(
 
     public Task RemoveAsync(string jobId, PoolStamp? stamp)
     {
+        Changed();
         _queue.Remove(jobId);
         _delivered.Applied(stamp);
         return Task.CompletedTask;
@@ -114,6 +120,7 @@ public sealed class PoolSchedulerGrain(
 
     public Task NodeChangedAsync(NodeCapacity capacity, PoolStamp? stamp)
     {
+        Changed();
         if (_ledger.Observe(capacity))
         {
             _writes.MarkDirty();
@@ -126,6 +133,7 @@ public sealed class PoolSchedulerGrain(
 
     public Task JobEndedAsync(string jobId, double? effectiveGpuUtilization, NodeCapacity? freed, PoolStamp? stamp)
     {
+        Changed();
         var changed = freed is not null && _ledger.Observe(freed); // the node's capacity first, as the node's own report came first
         if (_ledger.End(jobId) is { } job && effectiveGpuUtilization is { } u)
         {
@@ -145,6 +153,7 @@ public sealed class PoolSchedulerGrain(
 
     public Task SetQuotaAsync(string department, int gpus)
     {
+        Changed();
         _ledger.SetQuota(department, gpus);
         _writes.MarkDirty();
         _pass.Request();
@@ -167,11 +176,16 @@ public sealed class PoolSchedulerGrain(
 
     public Task SetReclaimForecastAsync(ImmutableDictionary<string, DateTimeOffset> reclaimBy)
     {
+        Changed();
         _reclaimBy = reclaimBy ?? ImmutableDictionary<string, DateTimeOffset>.Empty;
         return Task.CompletedTask;
     }
 
-    public Task<string?> PlaceReplicaAsync(string ownerId, Resources resources) => _runner.PlaceReplicaAsync(ownerId, resources);
+    public Task<string?> PlaceReplicaAsync(string ownerId, Resources resources)
+    {
+        Changed();
+        return _runner.PlaceReplicaAsync(ownerId, resources);
+    }
 
     private async Task PassTimerAsync(CancellationToken cancellationToken)
     {
@@ -197,6 +211,7 @@ public sealed class PoolSchedulerGrain(
         }
 
         var plan = PoolPlanner.PlanPass(_queue.Entries, _ledger, _options, clock.GetUtcNow(), _reclaimBy, _queue.Forwarded, S.Reservations);
+        var changesPlanned = _changes;
         KeepReservation(plan.ReservedNodes);
         foreach (var waiting in plan.Waiting)
         {
@@ -211,8 +226,26 @@ public sealed class PoolSchedulerGrain(
         }
 
         await Task.WhenAll(_queue.FlushAsync(), _writes.FlushAsync());
+        if (_queue.Count == 0 && !_runner.HasUncertain && _changes == changesPlanned)
+        {
+            // Nothing left to do, and no call interleaved after planning: the next pass would plan nothing until a call arrives.
+            _reportedIdle = true;
+            outbox.ReportIdle(Pool, _delivered.Contiguous(outbox.Origin));
+        }
+
         metrics.PassCompleted(Pool, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return placed;
+    }
+
+    /// <summary>A call that may give the next pass something to do: the pool is no longer reported idle (<see cref="PoolOutbox.IsIdle"/>).</summary>
+    private void Changed()
+    {
+        _changes++;
+        if (_reportedIdle)
+        {
+            _reportedIdle = false;
+            outbox.ReportBusy(Pool);
+        }
     }
 
     /// <summary>With <see cref="SchedulingOptions.KeepReservation"/>: persists the pass's reserved node (written with the pass's flush) when it changed.</summary>

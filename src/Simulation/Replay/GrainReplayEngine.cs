@@ -210,10 +210,16 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
     /// Runs a pass on <paramref name="pool"/> once it has applied every one-way message this silo sent it so far (a
     /// job's end with the node's freed capacity, a node's change, a queue entry dropped or offered on): the same
     /// replay gives the same decisions however the thread pool delays those messages. Costs one call when nothing is in
-    /// flight, three when the pool must wait.
+    /// flight, three when the pool must wait, none when the pool is idle (<see cref="PoolOutbox.IsIdle"/>: its last pass
+    /// left nothing to do and nothing has reached it or been sent to it since, so a pass would plan nothing).
     /// </summary>
     internal static async Task<int> PassAfterDeliveryAsync(IGrainFactory grains, PoolOutbox outbox, string pool)
     {
+        if (outbox.IsIdle(pool))
+        {
+            return 0;
+        }
+
         var scheduler = grains.GetGrain<IPoolSchedulerGrain>(pool);
         var watermark = outbox.Watermark(pool);
         if (await scheduler.RunPassAfterAsync(watermark) is { } placed)
