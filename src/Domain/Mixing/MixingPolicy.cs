@@ -28,7 +28,9 @@ namespace WPAI.Domain.Mixing;
 /// with the k−1 before it reclaimed exceeds <c>MaxRate</c> (minus the horizon with look-ahead a); in the time window,
 /// at the window's end; with a <c>ReclaimGrace</c>, the time is when the node's jobs must have ended (reclaim + grace);
 /// with <c>BusiestDayReclaimTimes</c> the forecast read there is the busiest recent day's (<see cref="DemandPoint.Busiest"/>).
-/// A node being taken back drains for <c>ReclaimGrace</c> before its jobs are killed (<see cref="KillsNow"/>).
+/// A node being taken back drains for <c>ReclaimGrace</c> before its jobs are killed (<see cref="KillsNow"/>). With
+/// <c>ReclaimFewestKills</c> a reclaim that must kill at once (inference has no room without it) takes back the lent nodes
+/// with the fewest training runs first.
 /// </summary>
 public static class MixingPolicy
 {
@@ -178,7 +180,7 @@ public static class MixingPolicy
             case MixingPolicyKind.TimeWindow:
                 if (urgent)
                 {
-                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, limit: 1.0, ignoreDwell: true, $"{measured}: replicas pending, no room online", snapshot.Unit);
+                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, limit: 1.0, ignoreDwell: true, killsNow: true, $"{measured}: replicas pending, no room online", snapshot.Unit);
                     verdict = "reclaim: replicas pending";
                 }
                 else
@@ -193,10 +195,11 @@ public static class MixingPolicy
                 var mid = (settings.MinRate + settings.MaxRate) / 2;
                 if (urgent || rate > settings.MaxRate || forecastRate > settings.MaxRate)
                 {
+                    var killsNow = urgent || demand > nodes.Where(n => n.Mode == NodeMode.OnlineNormal).Sum(n => n.Gpus);
                     var why = urgent ? "replicas pending, no room online"
                         : rate > settings.MaxRate ? Invariant($"above max {settings.MaxRate:0.00}")
                         : Invariant($"forecast peak above max {settings.MaxRate:0.00}");
-                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, $"{measured}: {why}", snapshot.Unit);
+                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, killsNow, $"{measured}: {why}", snapshot.Unit);
                     verdict = $"reclaim: {why}";
                 }
                 else if (settings.LendToForecast && valley is { } sized)
@@ -360,7 +363,10 @@ public static class MixingPolicy
             return [.. inProgress.Select(n => n.Name)];
         }
 
-        var back = ReclaimOrder(settings, inProgress.Where(n => n.Target == NodeMode.OnlineNormal), snapshot.Now).Select(n => n.Name);
+        var serving = (snapshot.Nodes.IsDefault ? [] : snapshot.Nodes).Where(n => n.Mode == NodeMode.OnlineNormal).ToList();
+        var killsNow = snapshot.DemandGpus > serving.Sum(n => n.Gpus)
+            || !FitsPending(snapshot.PendingReplicaGpus.IsDefault ? [] : snapshot.PendingReplicaGpus, serving.Select(n => Math.Max(0, n.Gpus - n.ReplicaGpus)));
+        var back = ReclaimOrder(settings, inProgress.Where(n => n.Target == NodeMode.OnlineNormal), snapshot.Now, killsNow).Select(n => n.Name);
         return [.. back, .. inProgress.Where(n => n.Target != NodeMode.OnlineNormal).Select(n => n.Name)];
     }
 
@@ -422,6 +428,20 @@ public static class MixingPolicy
             : ReclaimOrder(nodes, now);
     }
 
+    /// <summary>
+    /// Reclaim order when the reclaim kills at once (<paramref name="killsNow"/>: inference has no room without it): with
+    /// <c>ReclaimFewestKills</c> the nodes whose kill stops the fewest runs first (idle nodes first), then least work lost,
+    /// then name — when every job on the node is killed now, when it would have ended no longer matters; otherwise, and
+    /// when the node may drain, <see cref="ReclaimOrder(MixingSettings, IEnumerable{MixingNode}, DateTimeOffset)"/>.
+    /// </summary>
+    public static IOrderedEnumerable<MixingNode> ReclaimOrder(MixingSettings settings, IEnumerable<MixingNode> nodes, DateTimeOffset now, bool killsNow)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.ReclaimFewestKills && killsNow
+            ? nodes.OrderBy(n => n.Jobs.IsDefault ? 0 : n.Jobs.Length).ThenBy(n => n.LostWork(now)).ThenBy(n => n.Name, StringComparer.Ordinal)
+            : ReclaimOrder(settings, nodes, now);
+    }
+
     private static bool DwellOver(MixingNode node, DateTimeOffset now, TimeSpan minDwell) =>
         node.LastChange is not { } at || now - at >= minDwell;
 
@@ -436,10 +456,12 @@ public static class MixingPolicy
         double effective,
         double limit,
         bool ignoreDwell,
+        bool killsNow,
         string reason,
         MixingUnit unit)
     {
-        var candidates = ReclaimOrder(settings, nodes.Where(n => n.Mode == NodeMode.OfflineNormal && (ignoreDwell || DwellOver(n, now, settings.MinDwell))), now);
+        var candidates = ReclaimOrder(settings, nodes.Where(n => n.Mode == NodeMode.OfflineNormal && (ignoreDwell || DwellOver(n, now, settings.MinDwell))), now, killsNow);
+        var fewest = settings.ReclaimFewestKills && killsNow;
         var freeNow = new List<int>(free);
         foreach (var node in candidates)
         {
@@ -448,7 +470,8 @@ public static class MixingPolicy
                 return;
             }
 
-            var order = settings.ReclaimSoonestEnding
+            var order = fewest ? "fewest runs killed"
+                : settings.ReclaimSoonestEnding
                 ? (node.FreeAt(now) == DateTimeOffset.MaxValue ? "jobs end soonest (an end unknown)" : Invariant($"jobs end soonest (free at {node.FreeAt(now):u})"))
                 : "least work lost";
             handovers.Add(new Handover(node.Name, NodeMode.OnlineNormal, Invariant($"{reason}; {order} ({node.LostWork(now):0.##} {unit.Hours}, {(node.Jobs.IsDefault ? 0 : node.Jobs.Length)} jobs)")));

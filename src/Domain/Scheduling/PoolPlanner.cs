@@ -23,6 +23,7 @@ public sealed class PoolPlanner
     private readonly HashSet<string> _evicted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _ownDelta = new(StringComparer.Ordinal);
     private int _borrowedDelta;
+    private readonly Dictionary<string, Resources> _claimed = new(StringComparer.Ordinal); // room awaited per node (WeighWaitAgainstLostWork)
     private NodeReservation? _reservation;
     private NodeSlot? _largestFree;
     private NodeSlot? _largestFreeLong;
@@ -269,6 +270,11 @@ public sealed class PoolPlanner
                     score) with { CouldPreempt = true };
             }
 
+            if (plan is not null && _options.WeighWaitAgainstLostWork && WaitCostsLess(entry, plan, nodes, Schedulable) is { } cheaper)
+            {
+                return Decision.Wait(cheaper, tier.Value, score) with { CouldPreempt = true };
+            }
+
             if (plan is not null)
             {
                 return new Decision(DecisionKind.Preempt, plan.Node, tier.Value, score, plan, $"preempts {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}");
@@ -346,6 +352,47 @@ public sealed class PoolPlanner
             ? string.Create(CultureInfo.InvariantCulture, $"expected to end at {e:u}, before {held.JobId}'s expected start at {shadow.At:u}")
             : string.Create(CultureInfo.InvariantCulture, $"in what {held.JobId} leaves spare there at its expected start at {shadow.At:u}");
         return (held.Node, $"backfilled on reserved node {held.Node} ({how})");
+    }
+
+    /// <summary>
+    /// With <see cref="SchedulingOptions.WeighWaitAgainstLostWork"/>: the reason to wait instead of carrying out
+    /// <paramref name="plan"/> when the room is expected to free by itself (the earliest <see cref="ShadowTime"/> over the
+    /// eligible nodes, beside the room that jobs ranked ahead in this pass wait for there) soon enough that the job's width
+    /// × that wait is less than the victims' lost work; null to preempt. A job that waits so claims that room.
+    /// </summary>
+    private string? WaitCostsLess(QueueEntry entry, PreemptionPlan plan, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable)
+    {
+        var runningByNode = AllRunning.ToLookup(r => r.Node, StringComparer.Ordinal);
+        (string Node, DateTimeOffset At)? room = null;
+        foreach (var node in nodes)
+        {
+            // Jobs ranked ahead that wait for room on this node take it first: the job needs room beside them.
+            var needed = _claimed.TryGetValue(node.Node, out var claimed) ? entry.Request.Add(claimed) : entry.Request;
+            if (schedulable(node.Mode) && node.Capacity.Fits(needed)
+                && ShadowTime.Of(node.Free, runningByNode[node.Node], needed, _now) is { } shadow
+                && (room is null || shadow.At < room.Value.At))
+            {
+                room = (node.Node, shadow.At);
+            }
+        }
+
+        if (room is not { } r)
+        {
+            return null;
+        }
+
+        var lost = plan.Victims.Sum(v => PreemptionPolicy.LostWork(v, _now));
+        var width = entry.Request.Gpus > 0 ? entry.Request.Gpus : entry.Request.CpuMilli / 1000.0;
+        var delay = width * (r.At - _now).TotalHours;
+        if (delay >= lost)
+        {
+            return null;
+        }
+
+        _claimed[r.Node] = _claimed.TryGetValue(r.Node, out var before) ? before.Add(entry.Request) : entry.Request;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"could preempt {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}, losing {lost:0.#} GPU-h of their work, but room is expected on {r.Node} at {r.At:u} (declared run times), a delay of {delay:0.#} GPU-h: it waits");
     }
 
     /// <summary>When the job would end if it started now (its declared run time); null when it declares none.</summary>

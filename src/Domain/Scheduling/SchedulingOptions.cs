@@ -101,6 +101,18 @@ public sealed class SchedulingOptions
     /// </summary>
     public bool TryNextPoolBeforePreempting { get; set; } = true;
 
+    /// <summary>
+    /// A preemption is weighed against waiting: an own-tier job that could preempt waits instead when the room it needs is
+    /// expected to free by itself soon enough that its GPUs × that wait is less than the work the victims would lose (GPUs ×
+    /// time since their runs started). Both are GPU-hours of delay: the victims must run that work again, the job only
+    /// waits. The expected room is the earliest time the job fits a node of the pool as the running jobs end at their
+    /// declared run times (as backfilling computes it), beside what the jobs ranked ahead of it in the pass that wait for room
+    /// on that node need (they take it first). Where no end can be estimated (a job without a declared run time, or past
+    /// it), it preempts as before. False = an own-tier job preempts whenever it can (the simulation's <c>wpai</c>;
+    /// <c>wpai-weigh-wait</c> turns it on).
+    /// </summary>
+    public bool WeighWaitAgainstLostWork { get; set; }
+
     /// <summary>Penalty = this × (1 − u) of the department's recent jobs.</summary>
     public double UtilizationPenaltyWeight { get; set; } = 500;
 

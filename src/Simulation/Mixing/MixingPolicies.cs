@@ -72,8 +72,9 @@ public static class MixingPolicies
         WpaiMixingMatch.Settings, MatchRunTime: true, LentFirstAcrossPools: true);
 
     public static MixingPolicy WpaiMixingAll { get; } = new(
-        "wpai-mixing-all", "wpai-mixing-all-five plus kills only for room, placing on reclaim, cross-pool lent-first placement and reclaim times on the busiest recent day",
-        WpaiMixingAllFive.Settings with { KillOnlyForRoom = true, PlaceOnReclaim = true, BusiestDayReclaimTimes = true }, MatchRunTime: true, LentFirstAcrossPools: true);
+        "wpai-mixing-all",
+        "wpai-mixing-all-five plus kills only for room, placing on reclaim, cross-pool lent-first placement, reclaim times on the busiest recent day and reclaims that kill fewest runs",
+        WpaiMixingAllFive.Settings with { KillOnlyForRoom = true, PlaceOnReclaim = true, BusiestDayReclaimTimes = true, ReclaimFewestKills = true }, MatchRunTime: true, LentFirstAcrossPools: true);
 
     public static MixingPolicy WpaiMixingAllNoRoom { get; } = WpaiMixingAll with
     {
@@ -116,6 +117,12 @@ public static class MixingPolicies
         Settings = WpaiMixingAll.Settings with { BusiestDayReclaimTimes = false },
     };
 
+    public static MixingPolicy WpaiMixingAllNoFewest { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-no-fewest", Description = "wpai-mixing-all with reclaims that kill at once in the usual reclaim order, not fewest runs first (ablation)",
+        Settings = WpaiMixingAll.Settings with { ReclaimFewestKills = false },
+    };
+
     public static MixingPolicy WpaiMixingAllCheckpoint { get; } = WpaiMixingAll with
     {
         Name = "wpai-mixing-all-checkpoint", Checkpoint = true,
@@ -127,7 +134,7 @@ public static class MixingPolicies
         [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
          WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingKillForRoom, WpaiMixingPlaceOnReclaim, WpaiMixingCrossPool, WpaiMixingAllFive, WpaiMixingAll,
          WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllNoCrossPool, WpaiMixingAllNoValley, WpaiMixingAllNoForecast, WpaiMixingAllNoSoonest,
-         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllCheckpoint];
+         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllNoFewest, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
     public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];

@@ -63,6 +63,9 @@ public static class PolicyPresets
     /// <summary>wpai before victims were chosen by lost work: the smallest set of borrowed jobs on one node (lowest score first, newest first), then the fewest GPUs.</summary>
     public static PolicyPreset WpaiVictimsFewest { get; } = Wpai with { Name = "wpai-victims-fewest", Description = "wpai whose preempting job evicts the fewest borrowed jobs on one node (lowest score first, newest first; then the fewest GPUs), whatever work they lose", Victims = VictimKind.LowestScore };
 
+    /// <summary>wpai whose own-tier job waits instead of preempting when the room is expected to free soon enough that its delay costs less than the victims' lost work (a throughput setting, off in production).</summary>
+    public static PolicyPreset WpaiWeighWait { get; } = Wpai with { Name = "wpai-weigh-wait", Description = "wpai whose own-tier job waits instead of preempting when its GPUs × the expected wait for room (declared run times, beside the jobs ranked ahead that wait for it) are less than the work the victims would lose", WeighWaitAgainstLostWork = true };
+
     public static PolicyPreset WpaiNoPenalty { get; } = Wpai with { Name = "wpai-no-penalty", Description = "wpai without the utilization penalty in the score (tiers, aging, reservation and backfilling kept)", Penalty = false };
 
     /// <summary>The <c>kueue</c> preset with <c>whenCanPreempt: MayStopSearch</c> (formerly <c>Preempt</c>): a job that can preempt in its first flavor does so at once.</summary>
@@ -73,7 +76,7 @@ public static class PolicyPresets
         TryNextPoolBeforePreempting = false,
     };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiKeptReservation, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, KueuePreemptFirst];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiKeptReservation, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, WpaiWeighWait, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

@@ -99,6 +99,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         options.Backfill = policy.Backfill;
         options.TryNextPoolBeforePreempting = policy.TryNextPoolBeforePreempting;
         options.KeepReservation = policy.KeepReservation;
+        options.WeighWaitAgainstLostWork = policy.WeighWaitAgainstLostWork;
         options.AutoPass = false;
     }
 

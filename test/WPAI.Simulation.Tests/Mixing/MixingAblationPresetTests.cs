@@ -10,6 +10,7 @@ public sealed class MixingAblationPresetTests
     [InlineData("wpai-mixing-all-no-soonest")]
     [InlineData("wpai-mixing-all-no-drain")]
     [InlineData("wpai-mixing-all-no-busiest")]
+    [InlineData("wpai-mixing-all-no-fewest")]
     public void Get_LendingAblation_DiffersFromAllInExactlyItsOneSetting(string name)
     {
         var all = MixingPolicies.WpaiMixingAll;
@@ -20,6 +21,7 @@ public sealed class MixingAblationPresetTests
             "wpai-mixing-all-no-forecast" => ablation.Settings with { LendToForecast = true },
             "wpai-mixing-all-no-soonest" => ablation.Settings with { ReclaimSoonestEnding = true },
             "wpai-mixing-all-no-busiest" => ablation.Settings with { BusiestDayReclaimTimes = true },
+            "wpai-mixing-all-no-fewest" => ablation.Settings with { ReclaimFewestKills = true },
             _ => ablation.Settings with { DrainOnForecast = true },
         };
 

@@ -23,6 +23,8 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 /// <paramref name="BusiestDayReclaimTimes"/> gives lent nodes their expected reclaim times (look-ahead b, which the run-time
 /// matching reads) from the busiest of the recent days at each time of day instead of their mean, so a day busier than the
 /// mean takes back nodes whose jobs were placed to end before it; lending and reclaiming themselves stay on the mean.
+/// <paramref name="ReclaimFewestKills"/>: a reclaim that must kill at once (inference has no room without it) takes back the
+/// lent nodes with the fewest training runs first, then least work lost, instead of the usual reclaim order.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.mixing-settings")]
 public sealed record MixingSettings(
@@ -45,14 +47,15 @@ public sealed record MixingSettings(
     double LendTargetRate = 0,
     bool KillOnlyForRoom = false,
     bool PlaceOnReclaim = false,
-    bool BusiestDayReclaimTimes = false)
+    bool BusiestDayReclaimTimes = false,
+    bool ReclaimFewestKills = false)
 {
     /// <summary>
     /// The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute,
     /// 30 minutes' grace for the jobs of a node being taken back; valley lending, soonest-ending reclaims and forecast
     /// drains off (a 3-hour valley horizon when valley lending is turned on); forecast-sized lending off (target rate 0.7,
     /// <c>MaxRate</c> less 0.1, when turned on); kills only for room and placing on reclaim off; reclaim times on the
-    /// mean forecast.
+    /// mean forecast; reclaims that kill at once in the usual reclaim order.
     /// </summary>
     public static MixingSettings Default { get; } = new(
         MixingPolicyKind.Threshold,
