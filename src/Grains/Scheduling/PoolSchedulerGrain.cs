@@ -34,8 +34,7 @@ public sealed class PoolSchedulerGrain(
     private PlacementRunner _runner = null!;
     private PassTrigger _pass = new(null, null, TimeSpan.Zero);
     private DeliveryBarrier _delivered = null!;
-    private long _changes;
-    private bool _reportedIdle;
+    private PoolIdleness _idle = null!;
 
     private string Pool => this.GetPrimaryKeyString();
 
@@ -43,7 +42,7 @@ public sealed class PoolSchedulerGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        outbox.ReportBusy(Pool); // whatever an earlier activation reported
+        _idle = PoolIdleness.Start(outbox, Pool);
         _writes = new GroupCommit(() =>
         {
             CountActions(); // the placement counters ride along with every write of the scheduler's state
@@ -77,7 +76,7 @@ public sealed class PoolSchedulerGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        Changed();
+        _idle.Changed();
         _pass.Stop();
         CountActions();
         await Task.WhenAll(_queue.DrainAsync(), _writes.DrainAsync());
@@ -85,7 +84,7 @@ public sealed class PoolSchedulerGrain(
 
     public async Task<PoolCheck> EnqueueAsync(QueueEntry entry, PoolStamp? stamp)
     {
-        Changed();
+        _idle.Changed();
         var check = _ledger.Check(entry.Request, entry.LongRunning);
         // The same attempt again replaces the entry only when it names another pool where the job may preempt (a later offer).
         if (!check.Known || !check.Fits || (_queue.TryGet(entry.JobId, out var existing)
@@ -104,7 +103,7 @@ public sealed class PoolSchedulerGrain(
 
     public Task RemoveAsync(string jobId, PoolStamp? stamp)
     {
-        Changed();
+        _idle.Changed();
         _queue.Remove(jobId);
         _delivered.Applied(stamp);
         return Task.CompletedTask;
@@ -120,7 +119,7 @@ public sealed class PoolSchedulerGrain(
 
     public Task NodeChangedAsync(NodeCapacity capacity, PoolStamp? stamp)
     {
-        Changed();
+        _idle.Changed();
         if (_ledger.Observe(capacity))
         {
             _writes.MarkDirty();
@@ -133,7 +132,7 @@ public sealed class PoolSchedulerGrain(
 
     public Task JobEndedAsync(string jobId, double? effectiveGpuUtilization, NodeCapacity? freed, PoolStamp? stamp)
     {
-        Changed();
+        _idle.Changed();
         var changed = freed is not null && _ledger.Observe(freed); // the node's capacity first, as the node's own report came first
         if (_ledger.End(jobId) is { } job && effectiveGpuUtilization is { } u)
         {
@@ -153,7 +152,7 @@ public sealed class PoolSchedulerGrain(
 
     public Task SetQuotaAsync(string department, int gpus)
     {
-        Changed();
+        _idle.Changed();
         _ledger.SetQuota(department, gpus);
         _writes.MarkDirty();
         _pass.Request();
@@ -176,14 +175,14 @@ public sealed class PoolSchedulerGrain(
 
     public Task SetReclaimForecastAsync(ImmutableDictionary<string, DateTimeOffset> reclaimBy)
     {
-        Changed();
+        _idle.Changed();
         _reclaimBy = reclaimBy ?? ImmutableDictionary<string, DateTimeOffset>.Empty;
         return Task.CompletedTask;
     }
 
     public Task<string?> PlaceReplicaAsync(string ownerId, Resources resources)
     {
-        Changed();
+        _idle.Changed();
         return _runner.PlaceReplicaAsync(ownerId, resources);
     }
 
@@ -211,8 +210,12 @@ public sealed class PoolSchedulerGrain(
         }
 
         var plan = PoolPlanner.PlanPass(_queue.Entries, _ledger, _options, clock.GetUtcNow(), _reclaimBy, _queue.Forwarded, S.Reservations);
-        var changesPlanned = _changes;
-        KeepReservation(plan.ReservedNodes);
+        var planned = _idle.Planned();
+        if (_options.KeepReservation && S.KeepReservations(plan.ReservedNodes))
+        {
+            _writes.MarkDirty(); // written with the pass's flush
+        }
+
         foreach (var waiting in plan.Waiting)
         {
             _queue.SetReason(waiting.Entry.JobId, waiting.Reason, waiting.KeepsEarlierReason);
@@ -226,38 +229,10 @@ public sealed class PoolSchedulerGrain(
         }
 
         await Task.WhenAll(_queue.FlushAsync(), _writes.FlushAsync());
-        if (_queue.Count == 0 && !_runner.HasUncertain && _changes == changesPlanned)
-        {
-            // Nothing left to do, and no call interleaved after planning: the next pass would plan nothing until a call arrives.
-            _reportedIdle = true;
-            outbox.ReportIdle(Pool, _delivered.Contiguous(outbox.Origin));
-        }
+        _idle.PassEnded(planned, nothingLeft: _queue.Count == 0 && !_runner.HasUncertain, _delivered);
 
         metrics.PassCompleted(Pool, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return placed;
-    }
-
-    /// <summary>A call that may give the next pass something to do: the pool is no longer reported idle (<see cref="PoolOutbox.IsIdle"/>).</summary>
-    private void Changed()
-    {
-        _changes++;
-        if (_reportedIdle)
-        {
-            _reportedIdle = false;
-            outbox.ReportBusy(Pool);
-        }
-    }
-
-    /// <summary>With <see cref="SchedulingOptions.KeepReservation"/>: persists the pass's reserved node (written with the pass's flush) when it changed.</summary>
-    private void KeepReservation(ImmutableDictionary<string, string> reserved)
-    {
-        if (!_options.KeepReservation || (reserved.Count == S.Reservations.Count && reserved.All(r => S.Reservations.TryGetValue(r.Key, out var node) && node == r.Value)))
-        {
-            return;
-        }
-
-        S.Reservations = new Dictionary<string, string>(reserved, StringComparer.Ordinal);
-        _writes.MarkDirty();
     }
 
     /// <summary>Adds the runner's new placements and preemptions to the persisted counters; true when there were any.</summary>

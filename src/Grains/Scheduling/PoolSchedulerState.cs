@@ -29,4 +29,16 @@ public sealed class PoolSchedulerState
     /// <summary>With <c>KeepReservation</c>: the node reserved for a starving job by the last pass (job id → node; at most one), kept by the next.</summary>
     [Id(6)]
     public Dictionary<string, string> Reservations { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Keeps a pass's reserved nodes (job id → node); true when they differ from the kept ones (the state must be written).</summary>
+    public bool KeepReservations(IReadOnlyDictionary<string, string> reserved)
+    {
+        if (reserved.Count == Reservations.Count && reserved.All(r => Reservations.TryGetValue(r.Key, out var node) && node == r.Value))
+        {
+            return false;
+        }
+
+        Reservations = new Dictionary<string, string>(reserved, StringComparer.Ordinal);
+        return true;
+    }
 }
