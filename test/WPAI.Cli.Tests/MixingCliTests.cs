@@ -84,6 +84,24 @@ public sealed class MixingCliTests
     }
 
     [Fact]
+    public async Task PoolMixing_ReclaimOptions_Configure()
+    {
+        var client = new RecordingClient();
+
+        var run = await CliRun.RunAsync(
+            client, "pool", "mixing", "T4", "--kill-only-for-room", "on", "--busiest-day-reclaim-times", "on", "--reclaim-fewest-kills", "on");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            MixingSettings.Default with { KillOnlyForRoom = true, BusiestDayReclaimTimes = true, ReclaimFewestKills = true },
+            client.MixingConfigured);
+
+        var bad = await CliRun.RunAsync(new RecordingClient(), "pool", "mixing", "T4", "--reclaim-fewest-kills", "yes please");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--reclaim-fewest-kills", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PoolMixing_KeepsTheCurrentSettings_ForOptionsNotGiven_AndTicksOnRequest()
     {
         var client = new RecordingClient { Mixing = Views.Mixing() with { Settings = MixingSettings.Default with { MinRate = 0.2 } } };

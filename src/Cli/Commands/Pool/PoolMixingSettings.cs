@@ -74,6 +74,14 @@ public sealed class PoolMixingSettings : WpaiSettings
     [Description("When a node comes back to serving, the pool's services place their pending replicas in the same tick")]
     public string? PlaceOnReclaim { get; set; }
 
+    [CommandOption("--busiest-day-reclaim-times <on|off>")]
+    [Description("Expected reclaim times of lent nodes (for placing jobs that end in time) from the busiest recent day at each time of day, not the mean")]
+    public string? BusiestDayReclaimTimes { get; set; }
+
+    [CommandOption("--reclaim-fewest-kills <on|off>")]
+    [Description("A reclaim that must kill at once takes back the lent nodes with the fewest training runs first")]
+    public string? ReclaimFewestKills { get; set; }
+
     [CommandOption("--horizon <DURATION>")]
     [Description("How far ahead --reclaim-ahead looks (default 1h)")]
     public string? Horizon { get; set; }
@@ -95,7 +103,8 @@ public sealed class PoolMixingSettings : WpaiSettings
         Policy is not null || MinRate is not null || MaxRate is not null || MinDwell is not null || ReclaimGrace is not null || ReclaimAhead is not null
         || AvoidDoomed is not null || Horizon is not null || Window is not null || TickInterval is not null
         || Valley is not null || ValleyHorizon is not null || ReclaimSoonest is not null || DrainOnForecast is not null
-        || LendToForecast is not null || LendTarget is not null || KillOnlyForRoom is not null || PlaceOnReclaim is not null;
+        || LendToForecast is not null || LendTarget is not null || KillOnlyForRoom is not null || PlaceOnReclaim is not null
+        || BusiestDayReclaimTimes is not null || ReclaimFewestKills is not null;
 
     /// <summary>The given options applied over <paramref name="current"/> (the controller's, or the defaults).</summary>
     public MixingSettings Apply(MixingSettings current)
@@ -173,6 +182,16 @@ public sealed class PoolMixingSettings : WpaiSettings
         if (PlaceOnReclaim is not null)
         {
             s = s with { PlaceOnReclaim = ParseSwitch(PlaceOnReclaim, "--place-on-reclaim") };
+        }
+
+        if (BusiestDayReclaimTimes is not null)
+        {
+            s = s with { BusiestDayReclaimTimes = ParseSwitch(BusiestDayReclaimTimes, "--busiest-day-reclaim-times") };
+        }
+
+        if (ReclaimFewestKills is not null)
+        {
+            s = s with { ReclaimFewestKills = ParseSwitch(ReclaimFewestKills, "--reclaim-fewest-kills") };
         }
 
         if (DrainOnForecast is not null)
