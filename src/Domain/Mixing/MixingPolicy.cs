@@ -357,13 +357,14 @@ public static class MixingPolicy
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(snapshot);
-        var inProgress = (snapshot.Nodes.IsDefault ? [] : snapshot.Nodes).Where(n => n.Mode == NodeMode.Unnormal && n.Target is not null).ToList();
+        var nodes = snapshot.Nodes.IsDefault ? [] : snapshot.Nodes;
+        var inProgress = nodes.Where(n => n.Mode == NodeMode.Unnormal && n.Target is not null).ToList();
         if (!settings.KillOnlyForRoom)
         {
             return [.. inProgress.Select(n => n.Name)];
         }
 
-        var serving = (snapshot.Nodes.IsDefault ? [] : snapshot.Nodes).Where(n => n.Mode == NodeMode.OnlineNormal).ToList();
+        var serving = nodes.Where(n => n.Mode == NodeMode.OnlineNormal).ToList();
         var killsNow = snapshot.DemandGpus > serving.Sum(n => n.Gpus)
             || !FitsPending(snapshot.PendingReplicaGpus.IsDefault ? [] : snapshot.PendingReplicaGpus, serving.Select(n => Math.Max(0, n.Gpus - n.ReplicaGpus)));
         var back = ReclaimOrder(settings, inProgress.Where(n => n.Target == NodeMode.OnlineNormal), snapshot.Now, killsNow).Select(n => n.Name);

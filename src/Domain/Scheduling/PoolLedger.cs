@@ -225,17 +225,7 @@ public sealed class PoolLedger
         ref var largest = ref longRunning ? ref _largestFreeLongRunning : ref _largestFree;
         if (!largest.Known)
         {
-            var modes = NodeModes.TrainingModes(longRunning);
-            NodeSlot? best = null;
-            foreach (var node in _nodes.Values)
-            {
-                if (modes.Contains(node.Mode) && (best is null || Largest.IsLarger(node, best)))
-                {
-                    best = node;
-                }
-            }
-
-            largest = new Largest(true, best);
+            largest = new Largest(true, NodeSlot.MostFreeGpus(_nodes.Values, NodeModes.TrainingModes(longRunning)));
         }
 
         return largest.Node;
@@ -278,9 +268,6 @@ public sealed class PoolLedger
     /// <summary>The eligible node with the most GPUs free, once known (<see cref="LargestFree"/>).</summary>
     private readonly record struct Largest(bool Known, NodeSlot? Node)
     {
-        public static bool IsLarger(NodeSlot a, NodeSlot b) =>
-            a.Free.Gpus > b.Free.Gpus || (a.Free.Gpus == b.Free.Gpus && string.CompareOrdinal(a.Node, b.Node) < 0);
-
         /// <summary>
         /// After one node's new report: a node that is now larger than the known one takes its place; the known one
         /// stays when it is still eligible and has no fewer GPUs free; otherwise the next question scans again. Every
@@ -299,7 +286,7 @@ public sealed class PoolLedger
                 return eligible && changed.Free.Gpus >= Node.Free.Gpus ? new Largest(true, changed) : default;
             }
 
-            return eligible && (Node is null || IsLarger(changed, Node)) ? new Largest(true, changed) : this;
+            return eligible && (Node is null || changed.HasMoreFreeGpus(Node)) ? new Largest(true, changed) : this;
         }
     }
 }

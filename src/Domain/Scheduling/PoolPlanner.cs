@@ -484,24 +484,10 @@ public sealed class PoolPlanner
     {
         if (longRunning)
         {
-            return _largestFreeLong ??= _changedNodes.Count == 0 ? _ledger.LargestFree(longRunning: true) ?? NoNode : Largest(NodeModes.TrainingModes(true));
+            return _largestFreeLong ??= (_changedNodes.Count == 0 ? _ledger.LargestFree(longRunning: true) : NodeSlot.MostFreeGpus(AllNodes, NodeModes.TrainingModes(true))) ?? NoNode;
         }
 
-        return _largestFree ??= _changedNodes.Count == 0 ? _ledger.LargestFree(longRunning: false) ?? NoNode : Largest(NodeModes.TrainingModes(false));
-
-        NodeSlot? Largest(ImmutableArray<NodeMode> modes)
-        {
-            NodeSlot? best = null;
-            foreach (var n in AllNodes)
-            {
-                if (modes.Contains(n.Mode) && (best is null || n.Free.Gpus > best.Free.Gpus || (n.Free.Gpus == best.Free.Gpus && string.CompareOrdinal(n.Node, best.Node) < 0)))
-                {
-                    best = n;
-                }
-            }
-
-            return best ?? NoNode;
-        }
+        return _largestFree ??= (_changedNodes.Count == 0 ? _ledger.LargestFree(longRunning: false) : NodeSlot.MostFreeGpus(AllNodes, NodeModes.TrainingModes(false))) ?? NoNode;
     }
 
     /// <summary>A lent node expected back before the job would end (now + its expected duration).</summary>
