@@ -11,7 +11,9 @@ namespace WPAI.Domain.Mixing;
 /// <item><b>Threshold</b>: below <c>MinRate</c> it lends the least-used online nodes (fewest replica GPUs first) while
 /// the rate after lending stays under the band's midpoint; above <c>MaxRate</c>, or with pending replicas that fit on
 /// no online node, it reclaims the lent nodes whose jobs lose the least work (Σ elapsed × GPUs; idle nodes first) until
-/// the rate is back at or under <c>MaxRate</c> and the pending replicas fit. Between the two it does nothing (hysteresis).</item>
+/// the rate is back at or under <c>MaxRate</c> and the pending replicas fit. Between the two it does nothing (hysteresis).
+/// "No room" has one definition, <see cref="InferenceHasNoRoom"/>: only the nodes serving now (OnlineNormal) count, since a
+/// node draining back holds training until it is handed over.</item>
 /// <item><b>TimeWindow</b> (baseline): inside the daily window it lends whatever the load, while the rate after lending
 /// stays at or under <c>MaxRate</c>; outside it reclaims everything; pending replicas reclaim as above.</item>
 /// <item><b>Off</b>: reclaims every lent node.</item>
@@ -146,8 +148,8 @@ public static class MixingPolicy
 
         // Valley lending and forecast sizing: the forecast peak over the valley horizon (null without a forecast there) bounds lending.
         double? valley = (settings.LendOnValley || settings.LendToForecast) && settings.Policy == MixingPolicyKind.Threshold ? ForecastPeak(forecast, now, settings.ValleyHorizon) : null;
-        var free = online.Select(n => Math.Max(0, n.Gpus - n.ReplicaGpus)).ToList();
-        var urgent = !FitsPending(pending, free);
+        var free = ServingFree(nodes).ToList();
+        var urgent = InferenceHasNoRoom(snapshot);
         var measured = Invariant($"usage {rate:0.00}")
             + (forecastRate is { } fr ? Invariant($", forecast {fr:0.00}") : string.Empty)
             + (pending.Length > 0 ? Invariant($", {pending.Length} replicas pending") : string.Empty);
@@ -195,11 +197,10 @@ public static class MixingPolicy
                 var mid = (settings.MinRate + settings.MaxRate) / 2;
                 if (urgent || rate > settings.MaxRate || forecastRate > settings.MaxRate)
                 {
-                    var killsNow = urgent || demand > nodes.Where(n => n.Mode == NodeMode.OnlineNormal).Sum(n => n.Gpus);
                     var why = urgent ? "replicas pending, no room online"
                         : rate > settings.MaxRate ? Invariant($"above max {settings.MaxRate:0.00}")
                         : Invariant($"forecast peak above max {settings.MaxRate:0.00}");
-                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, killsNow, $"{measured}: {why}", snapshot.Unit);
+                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, killsNow: urgent, $"{measured}: {why}", snapshot.Unit);
                     verdict = $"reclaim: {why}";
                 }
                 else if (settings.LendToForecast && valley is { } sized)
@@ -334,19 +335,30 @@ public static class MixingPolicy
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(views);
         ArgumentNullException.ThrowIfNull(demands);
-        var all = views.ToList();
-        var unit = MixingUnit.Of(all);
-        var servingGpus = ServingGpus(all, unit);
-        var demand = InferenceDemand.Gpus(demands, unit);
-        if (!settings.KillOnlyForRoom)
-        {
-            return ReclaimIsUrgent(demand, servingGpus, InferenceDemand.Pending(demands));
-        }
-
-        var serving = all.Where(v => v.Mode == NodeMode.OnlineNormal);
-        return demand > servingGpus
-            || !FitsPending(InferenceDemand.PendingReplicaGpus(demands, unit), serving.Select(v => Math.Max(0, unit.Capacity(v.Spec) - v.Allocations.Sum(a => unit.Amount(a.Resources)))));
+        var snapshot = MixingSnapshot.From(default, views, demands);
+        return settings.KillOnlyForRoom
+            ? InferenceHasNoRoom(snapshot)
+            : ReclaimIsUrgent(snapshot.DemandGpus, snapshot.Nodes.Where(n => n.Mode == NodeMode.OnlineNormal).Sum(n => n.Gpus), InferenceDemand.Pending(demands));
     }
+
+    /// <summary>
+    /// Whether inference has no room without a reclaim: the demand exceeds the GPUs of the nodes serving now (OnlineNormal
+    /// only: a node draining back serves nothing yet, its GPUs are the training's until it is handed over), or the pending
+    /// replicas do not fit on those nodes' free GPUs. The one definition behind the kills at once (with
+    /// <c>KillOnlyForRoom</c>), the order of the reclaims in progress and the reclaims <see cref="Decide"/> starts.
+    /// </summary>
+    public static bool InferenceHasNoRoom(MixingSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var nodes = snapshot.Nodes.IsDefault ? [] : snapshot.Nodes;
+        return snapshot.DemandGpus > nodes.Where(n => n.Mode == NodeMode.OnlineNormal).Sum(n => n.Gpus)
+            || !FitsPending(snapshot.PendingReplicaGpus.IsDefault ? [] : snapshot.PendingReplicaGpus, ServingFree(nodes));
+    }
+
+    /// <summary>The free GPUs of each node serving now (OnlineNormal), less its replicas and any training it still holds.</summary>
+    private static IEnumerable<int> ServingFree(ImmutableArray<MixingNode> nodes) =>
+        nodes.Where(n => n.Mode == NodeMode.OnlineNormal)
+            .Select(n => Math.Max(0, n.Gpus - n.ReplicaGpus - (n.Jobs.IsDefaultOrEmpty ? 0 : n.Jobs.Sum(j => j.Gpus))));
 
     /// <summary>
     /// The order in which the controller drives the handovers in progress: with <c>KillOnlyForRoom</c>, the nodes going back
@@ -364,10 +376,7 @@ public static class MixingPolicy
             return [.. inProgress.Select(n => n.Name)];
         }
 
-        var serving = nodes.Where(n => n.Mode == NodeMode.OnlineNormal).ToList();
-        var killsNow = snapshot.DemandGpus > serving.Sum(n => n.Gpus)
-            || !FitsPending(snapshot.PendingReplicaGpus.IsDefault ? [] : snapshot.PendingReplicaGpus, serving.Select(n => Math.Max(0, n.Gpus - n.ReplicaGpus)));
-        var back = ReclaimOrder(settings, inProgress.Where(n => n.Target == NodeMode.OnlineNormal), snapshot.Now, killsNow).Select(n => n.Name);
+        var back = ReclaimOrder(settings, inProgress.Where(n => n.Target == NodeMode.OnlineNormal), snapshot.Now, InferenceHasNoRoom(snapshot)).Select(n => n.Name);
         return [.. back, .. inProgress.Where(n => n.Target != NodeMode.OnlineNormal).Select(n => n.Name)];
     }
 
