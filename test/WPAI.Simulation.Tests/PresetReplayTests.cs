@@ -81,6 +81,16 @@ public sealed class PresetReplayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void WpaiWeighJobs_Applied_WeighsPerJobWithTheQueueBehind()
+    {
+        var applied = new SchedulingOptions();
+        GrainReplayEngine.Apply(PolicyPresets.WpaiWeighJobs, applied);
+
+        Assert.Equal((true, true, true), (applied.WeighWaitAgainstLostWork, applied.WeighQueueBehind, applied.WeighWaitPerJob));
+        Assert.False(new SchedulingOptions().WeighWaitPerJob, "off by default");
+    }
+
+    [Fact]
     public async Task Replay_YarnCapacity_KillsOnlyAfterTheMonitorIntervalAndMaxWait()
     {
         var starts = await StartsAsync(PolicyPresets.YarnCapacity);

@@ -24,6 +24,8 @@ public sealed class PoolPlanner
     private readonly Dictionary<string, int> _ownDelta = new(StringComparer.Ordinal);
     private int _borrowedDelta;
     private readonly Dictionary<string, Resources> _claimed = new(StringComparer.Ordinal); // room awaited per node (WeighWaitAgainstLostWork)
+    private ImmutableArray<RankedEntry> _order = []; // the pass's rank order (WeighQueueBehind)
+    private int _position; // where in _order the job being decided is
     private NodeReservation? _reservation;
     private NodeSlot? _largestFree;
     private NodeSlot? _largestFreeLong;
@@ -75,9 +77,16 @@ public sealed class PoolPlanner
         var planner = new PoolPlanner(ledger, options, now, reclaimBy, offeredOnward, kept);
         var actions = ImmutableArray.CreateBuilder<PlannedAction>();
         var waiting = ImmutableArray.CreateBuilder<WaitReason>();
-        foreach (var ranked in planner.Rank(queue))
+        var order = planner.Rank(queue);
+        for (var i = 0; i < order.Length; i++)
         {
+            var ranked = order[i];
             var entry = ranked.Entry;
+            if (options.WeighQueueBehind)
+            {
+                (planner._order, planner._position) = (order, i);
+            }
+
             var decision = planner.IsExhaustedFor(entry.Request)
                 ? Decision.Wait($"no capacity in pool {ledger.Pool}: no GPU is free and no borrowed job can be preempted")
                 : planner.Decide(entry);
@@ -381,8 +390,10 @@ public sealed class PoolPlanner
             return null;
         }
 
-        var lost = plan.Victims.Sum(v => PreemptionPolicy.LostWork(v, _now));
-        var width = entry.Request.Gpus > 0 ? entry.Request.Gpus : entry.Request.CpuMilli / 1000.0;
+        var behind = QueuedBehindFor(plan, entry.Request.Gpus);
+        var (lost, width, unit) = _options.WeighWaitPerJob
+            ? (plan.Victims.Sum(v => Math.Max(0, (_now - v.StartedAt).TotalHours)), 1.0 + behind.Jobs, "job-h")
+            : (plan.Victims.Sum(v => PreemptionPolicy.LostWork(v, _now)), entry.Request.Gpus > 0 ? entry.Request.Gpus + behind.Gpus : entry.Request.CpuMilli / 1000.0, "GPU-h");
         var delay = width * (r.At - _now).TotalHours;
         if (delay >= lost)
         {
@@ -392,7 +403,35 @@ public sealed class PoolPlanner
         _claimed[r.Node] = _claimed.TryGetValue(r.Node, out var before) ? before.Add(entry.Request) : entry.Request;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"could preempt {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}, losing {lost:0.#} GPU-h of their work, but room is expected on {r.Node} at {r.At:u} (declared run times), a delay of {delay:0.#} GPU-h: it waits");
+            $"could preempt {string.Join(", ", plan.Victims.Select(v => v.JobId))} on {plan.Node}, losing {lost:0.#} {unit} of their work, but room is expected on {r.Node} at {r.At:u} (declared run times), a delay of {delay:0.#} {unit}: it waits");
+    }
+
+    /// <summary>
+    /// With <see cref="SchedulingOptions.WeighQueueBehind"/>: of the GPUs <paramref name="plan"/>'s victims would free beyond
+    /// the job's <paramref name="gpus"/>, how many the jobs ranked after it could take (each asking no more than that rest)
+    /// beyond the GPUs free in the pool now, and how many jobs those are; none without the option.
+    /// </summary>
+    private (int Gpus, int Jobs) QueuedBehindFor(PreemptionPlan plan, int gpus)
+    {
+        var rest = plan.Victims.Sum(v => v.Resources.Gpus) - gpus;
+        if (!_options.WeighQueueBehind || rest <= 0 || _order.IsDefaultOrEmpty)
+        {
+            return (0, 0);
+        }
+
+        var free = AllNodes.Sum(n => n.Free.Gpus);
+        var (wanted, jobs) = (0, 0);
+        for (var i = _position + 1; i < _order.Length && wanted < free + rest; i++)
+        {
+            if (_order[i].Entry.Request.Gpus is > 0 and var asks && asks <= rest)
+            {
+                // The free GPUs serve the jobs ahead in the queue first; the others would wait for the victims' GPUs.
+                jobs += wanted + asks > free ? 1 : 0;
+                wanted += asks;
+            }
+        }
+
+        return (Math.Clamp(wanted - free, 0, rest), jobs);
     }
 
     /// <summary>When the job would end if it started now (its declared run time); null when it declares none.</summary>

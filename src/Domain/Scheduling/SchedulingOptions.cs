@@ -113,6 +113,25 @@ public sealed class SchedulingOptions
     /// </summary>
     public bool WeighWaitAgainstLostWork { get; set; }
 
+    /// <summary>
+    /// With <see cref="WeighWaitAgainstLostWork"/>: a run spared keeps its GPUs from the whole queue, not only from the job
+    /// that could preempt it, so the wait is charged on every GPU the preemption would put to work — the job's and, of the
+    /// rest the victims would free, as many as the jobs ranked after it in the pass could take (each no wider than that
+    /// rest) beyond the GPUs already free in the pool. With nothing queued behind, the job's GPUs alone (as without it);
+    /// behind a burst, the victims' GPUs, so a long run is spared only for room expected within its age. False = the job's
+    /// GPUs alone (<c>wpai-weigh-wait</c>; <c>wpai-weigh-queue</c> turns it on).
+    /// </summary>
+    public bool WeighQueueBehind { get; set; }
+
+    /// <summary>
+    /// With <see cref="WeighWaitAgainstLostWork"/>: both sides in job-hours of delay instead of GPU-hours — a preemption
+    /// delays each victim's completion by the time its run has been going (its progress is run again), waiting delays the
+    /// job and, with <see cref="WeighQueueBehind"/>, each job queued behind it that would take the rest of the victims' GPUs,
+    /// by the expected wait. The job waits while the jobs delayed × the wait is less than the victims' hours of progress.
+    /// A wait is counted per job, as a wait-time percentile counts it, not per GPU. False = GPU-hours.
+    /// </summary>
+    public bool WeighWaitPerJob { get; set; }
+
     /// <summary>Penalty = this × (1 − u) of the department's recent jobs.</summary>
     public double UtilizationPenaltyWeight { get; set; } = 500;
 

@@ -29,4 +29,6 @@ public sealed record PolicyPreset(
     bool Backfill = false,
     bool TryNextPoolBeforePreempting = false,
     bool KeepReservation = false,
-    bool WeighWaitAgainstLostWork = false);
+    bool WeighWaitAgainstLostWork = false,
+    bool WeighQueueBehind = false,
+    bool WeighWaitPerJob = false);

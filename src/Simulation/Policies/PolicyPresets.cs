@@ -65,6 +65,8 @@ public static class PolicyPresets
 
     /// <summary>wpai whose own-tier job waits instead of preempting when the room is expected to free soon enough that its delay costs less than the victims' lost work (a throughput setting, off in production).</summary>
     public static PolicyPreset WpaiWeighWait { get; } = Wpai with { Name = "wpai-weigh-wait", Description = "wpai whose own-tier job waits instead of preempting when its GPUs × the expected wait for room (declared run times, beside the jobs ranked ahead that wait for it) are less than the work the victims would lose", WeighWaitAgainstLostWork = true };
+    public static PolicyPreset WpaiWeighQueue { get; } = WpaiWeighWait with { Name = "wpai-weigh-queue", Description = "wpai-weigh-wait whose wait is charged on every GPU the preemption would put to work: the job's and, of the rest the victims free, as many as the jobs ranked after it could take beyond the GPUs free in the pool", WeighQueueBehind = true };
+    public static PolicyPreset WpaiWeighJobs { get; } = WpaiWeighQueue with { Name = "wpai-weigh-jobs", Description = "wpai-weigh-queue in job-hours: the job waits while (1 + the jobs queued behind that would take the rest of the victims' GPUs) × the expected wait is less than the victims' hours of progress", WeighWaitPerJob = true };
 
     public static PolicyPreset WpaiNoPenalty { get; } = Wpai with { Name = "wpai-no-penalty", Description = "wpai without the utilization penalty in the score (tiers, aging, reservation and backfilling kept)", Penalty = false };
 
@@ -76,7 +78,7 @@ public static class PolicyPresets
         TryNextPoolBeforePreempting = false,
     };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiKeptReservation, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, WpaiWeighWait, KueuePreemptFirst];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiKeptReservation, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, WpaiWeighWait, WpaiWeighQueue, WpaiWeighJobs, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

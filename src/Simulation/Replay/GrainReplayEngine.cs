@@ -100,6 +100,8 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         options.TryNextPoolBeforePreempting = policy.TryNextPoolBeforePreempting;
         options.KeepReservation = policy.KeepReservation;
         options.WeighWaitAgainstLostWork = policy.WeighWaitAgainstLostWork;
+        options.WeighQueueBehind = policy.WeighQueueBehind;
+        options.WeighWaitPerJob = policy.WeighWaitPerJob;
         options.AutoPass = false;
     }
 
