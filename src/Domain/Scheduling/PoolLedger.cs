@@ -37,6 +37,12 @@ public sealed class PoolLedger
     private Largest _largestFree;
     private Largest _largestFreeLongRunning;
 
+    /// <summary>
+    /// The nodes in best fit's order (<see cref="NodeChooser.BestFitOrder"/>), kept as reports arrive, so that best fit
+    /// reads the nodes from the first with enough GPUs free instead of scanning them all (<see cref="ByLeastFree"/>).
+    /// </summary>
+    private readonly SortedSet<NodeSlot> _byLeastFree = new(NodeChooser.BestFitOrder);
+
     public PoolLedger(string pool, Dictionary<string, int> quotas, Dictionary<string, List<double>> utilization, ISet<string> nodeNames, int utilizationWindow)
     {
         Pool = pool;
@@ -52,7 +58,7 @@ public sealed class PoolLedger
         var ledger = new PoolLedger(pool, new Dictionary<string, int>(quotas, StringComparer.Ordinal), new(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal), utilizationWindow);
         foreach (var node in nodes)
         {
-            ledger._nodes[node.Node] = node;
+            ledger.Put(node);
             ledger._nodeNames.Add(node.Node);
         }
 
@@ -105,12 +111,35 @@ public sealed class PoolLedger
             }
 
             var slot = new NodeSlot(capacity.Node, capacity.Mode, capacity.Capacity, capacity.Free);
-            _nodes[capacity.Node] = slot;
+            Put(slot);
             _largestFree = _largestFree.After(slot, NodeModes.TrainingModes(longRunning: false));
             _largestFreeLongRunning = _largestFreeLongRunning.After(slot, NodeModes.TrainingModes(longRunning: true));
         }
 
         return _nodeNames.Add(capacity.Node);
+    }
+
+    /// <summary>
+    /// The nodes with at least <paramref name="gpus"/> GPUs free, in best fit's order (<see cref="NodeChooser.BestFitOrder"/>):
+    /// the first of them that a request of that many GPUs fits on, in a mode it may use, is best fit's choice.
+    /// </summary>
+    public IEnumerable<NodeSlot> ByLeastFree(int gpus) =>
+        _byLeastFree.Count == 0 || _byLeastFree.Max!.Free.Gpus < gpus
+            ? []
+            : _byLeastFree.GetViewBetween(
+                new NodeSlot(string.Empty, NodeMode.Down, Resources.None, new Resources(gpus, int.MinValue, long.MinValue)),
+                _byLeastFree.Max);
+
+    /// <summary>Sets a node's slot, in the map and in best fit's order.</summary>
+    private void Put(NodeSlot slot)
+    {
+        if (_nodes.TryGetValue(slot.Node, out var old))
+        {
+            _byLeastFree.Remove(old);
+        }
+
+        _nodes[slot.Node] = slot;
+        _byLeastFree.Add(slot);
     }
 
     /// <summary>A job runs in the pool (replaces an earlier record of the same job).</summary>

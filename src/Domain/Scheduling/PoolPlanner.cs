@@ -242,7 +242,7 @@ public sealed class PoolPlanner
         if (largest is not null && largest.Free.Gpus >= entry.Request.Gpus)
         {
             var node = (_options.MatchLentRunTime && !longRunning ? Mixing.RunTimeMatch.Choose(entry.Request, AllNodes, _reclaimBy, _now, entry.ExpectedDuration) : null)
-                ?? NodeChooser.Choose(entry.Request, nodes, _options.Placement, Schedulable);
+                ?? ChooseNode(entry, nodes, Schedulable);
             if (node is not null)
             {
                 return new Decision(DecisionKind.Place, node.Node, tier.Value, score, null, $"placed on {node.Node} ({tier.Value} tier)");
@@ -527,6 +527,47 @@ public sealed class PoolPlanner
         }
 
         return _largestFree ??= (_changedNodes.Count == 0 ? _ledger.LargestFree(longRunning: false) : NodeSlot.MostFreeGpus(AllNodes, NodeModes.TrainingModes(false))) ?? NoNode;
+    }
+
+    /// <summary>
+    /// The node for <paramref name="entry"/> among <paramref name="nodes"/> (the pool as this pass sees it, less doomed
+    /// and reserved nodes). Best fit reads the ledger's nodes in its order from the first with enough GPUs free and stops
+    /// at the first one offered to the job that this pass has not changed, then weighs the nodes this pass has changed
+    /// (few) against it: the same node a scan of <paramref name="nodes"/> chooses, without visiting every node.
+    /// </summary>
+    private NodeSlot? ChooseNode(QueueEntry entry, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable)
+    {
+        if (_options.Placement != PlacementStrategy.BestFit)
+        {
+            return NodeChooser.Choose(entry.Request, nodes, _options.Placement, schedulable);
+        }
+
+        var reserved = _reservation?.Node;
+        bool Offered(NodeSlot node) =>
+            schedulable(node.Mode)
+            && node.Free.Fits(entry.Request)
+            && !string.Equals(node.Node, reserved, StringComparison.Ordinal)
+            && (_reclaimBy.Count == 0 || !IsDoomed(node, entry));
+
+        NodeSlot? best = null;
+        foreach (var node in _ledger.ByLeastFree(entry.Request.Gpus))
+        {
+            if (!_changedNodes.ContainsKey(node.Node) && Offered(node))
+            {
+                best = node;
+                break;
+            }
+        }
+
+        foreach (var changed in _changedNodes.Values)
+        {
+            if (Offered(changed) && (best is null || NodeChooser.BestFitOrder.Compare(changed, best) < 0))
+            {
+                best = changed;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>A lent node expected back before the job would end (now + its expected duration).</summary>
