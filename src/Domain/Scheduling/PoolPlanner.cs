@@ -231,18 +231,17 @@ public sealed class PoolPlanner
 
         // Look-ahead (b): a lent node forecast to be taken back before the job's expected end is not offered to it.
         // A node reserved for a starving job ranked earlier is offered to no one else.
-        var nodes = NotDoomed(entry);
-        if (_reservation is { } held)
-        {
-            nodes = nodes.Where(n => !string.Equals(n.Node, held.Node, StringComparison.Ordinal));
-        }
+        var reservedNode = _reservation?.Node;
+        bool Offered(NodeSlot node) =>
+            !string.Equals(node.Node, reservedNode, StringComparison.Ordinal) && (_reclaimBy.Count == 0 || !IsDoomed(node, entry));
+        var nodes = AllNodes.Where(Offered);
 
         // Cheap bound first: no node has that many GPUs free, so no node can take the job.
         var largest = LargestFree(longRunning);
         if (largest is not null && largest.Free.Gpus >= entry.Request.Gpus)
         {
             var node = (_options.MatchLentRunTime && !longRunning ? Mixing.RunTimeMatch.Choose(entry.Request, AllNodes, _reclaimBy, _now, entry.ExpectedDuration) : null)
-                ?? ChooseNode(entry, nodes, Schedulable);
+                ?? ChooseNode(entry, Offered, Schedulable);
             if (node is not null)
             {
                 return new Decision(DecisionKind.Place, node.Node, tier.Value, score, null, $"placed on {node.Node} ({tier.Value} tier)");
@@ -530,29 +529,24 @@ public sealed class PoolPlanner
     }
 
     /// <summary>
-    /// The node for <paramref name="entry"/> among <paramref name="nodes"/> (the pool as this pass sees it, less doomed
-    /// and reserved nodes). Best fit reads the ledger's nodes in its order from the first with enough GPUs free and stops
-    /// at the first one offered to the job that this pass has not changed, then weighs the nodes this pass has changed
-    /// (few) against it: the same node a scan of <paramref name="nodes"/> chooses, without visiting every node.
+    /// The node for <paramref name="entry"/> among the pool's nodes (as this pass sees them) <paramref name="offered"/> to
+    /// it. Best fit reads the ledger's nodes in its order from the first with enough GPUs free and stops at the first
+    /// offered one that this pass has not changed, then weighs the nodes this pass has changed (few) against it: the node a
+    /// scan of every offered node chooses, without visiting every node.
     /// </summary>
-    private NodeSlot? ChooseNode(QueueEntry entry, IEnumerable<NodeSlot> nodes, Func<NodeMode, bool> schedulable)
+    private NodeSlot? ChooseNode(QueueEntry entry, Func<NodeSlot, bool> offered, Func<NodeMode, bool> schedulable)
     {
         if (_options.Placement != PlacementStrategy.BestFit)
         {
-            return NodeChooser.Choose(entry.Request, nodes, _options.Placement, schedulable);
+            return NodeChooser.Choose(entry.Request, AllNodes.Where(offered), _options.Placement, schedulable);
         }
 
-        var reserved = _reservation?.Node;
-        bool Offered(NodeSlot node) =>
-            schedulable(node.Mode)
-            && node.Free.Fits(entry.Request)
-            && !string.Equals(node.Node, reserved, StringComparison.Ordinal)
-            && (_reclaimBy.Count == 0 || !IsDoomed(node, entry));
+        bool Takes(NodeSlot node) => schedulable(node.Mode) && node.Free.Fits(entry.Request) && offered(node);
 
         NodeSlot? best = null;
         foreach (var node in _ledger.ByLeastFree(entry.Request.Gpus))
         {
-            if (!_changedNodes.ContainsKey(node.Node) && Offered(node))
+            if (!_changedNodes.ContainsKey(node.Node) && Takes(node))
             {
                 best = node;
                 break;
@@ -561,7 +555,7 @@ public sealed class PoolPlanner
 
         foreach (var changed in _changedNodes.Values)
         {
-            if (Offered(changed) && (best is null || NodeChooser.BestFitOrder.Compare(changed, best) < 0))
+            if (Takes(changed) && (best is null || NodeChooser.BestFitOrder.Compare(changed, best) < 0))
             {
                 best = changed;
             }
