@@ -149,7 +149,7 @@ public static class MixingPolicy
         // Valley lending and forecast sizing: the forecast peak over the valley horizon (null without a forecast there) bounds lending.
         double? valley = (settings.LendOnValley || settings.LendToForecast) && settings.Policy == MixingPolicyKind.Threshold ? ForecastPeak(forecast, now, settings.ValleyHorizon) : null;
         var free = ServingFree(nodes).ToList();
-        var urgent = InferenceHasNoRoom(snapshot);
+        var urgent = HasNoRoom(demand, nodes, pending, free);
         var measured = Invariant($"usage {rate:0.00}")
             + (forecastRate is { } fr ? Invariant($", forecast {fr:0.00}") : string.Empty)
             + (pending.Length > 0 ? Invariant($", {pending.Length} replicas pending") : string.Empty);
@@ -338,7 +338,7 @@ public static class MixingPolicy
         var snapshot = MixingSnapshot.From(default, views, demands);
         return settings.KillOnlyForRoom
             ? InferenceHasNoRoom(snapshot)
-            : ReclaimIsUrgent(snapshot.DemandGpus, snapshot.Nodes.Where(n => n.Mode == NodeMode.OnlineNormal).Sum(n => n.Gpus), InferenceDemand.Pending(demands));
+            : ReclaimIsUrgent(snapshot.DemandGpus, ServingGpus(snapshot.Nodes), InferenceDemand.Pending(demands));
     }
 
     /// <summary>
@@ -351,9 +351,16 @@ public static class MixingPolicy
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var nodes = snapshot.Nodes.IsDefault ? [] : snapshot.Nodes;
-        return snapshot.DemandGpus > nodes.Where(n => n.Mode == NodeMode.OnlineNormal).Sum(n => n.Gpus)
-            || !FitsPending(snapshot.PendingReplicaGpus.IsDefault ? [] : snapshot.PendingReplicaGpus, ServingFree(nodes));
+        return HasNoRoom(snapshot.DemandGpus, nodes, snapshot.PendingReplicaGpus.IsDefault ? [] : snapshot.PendingReplicaGpus, ServingFree(nodes));
     }
+
+    /// <summary><see cref="InferenceHasNoRoom"/> over the serving nodes' free GPUs (<see cref="ServingFree"/>) already computed.</summary>
+    private static bool HasNoRoom(double demandGpus, ImmutableArray<MixingNode> nodes, IEnumerable<int> pendingGpus, IEnumerable<int> servingFree) =>
+        demandGpus > ServingGpus(nodes) || !FitsPending(pendingGpus, servingFree);
+
+    /// <summary>The GPUs of the nodes serving now (OnlineNormal).</summary>
+    private static int ServingGpus(ImmutableArray<MixingNode> nodes) =>
+        nodes.Where(n => n.Mode == NodeMode.OnlineNormal).Sum(n => n.Gpus);
 
     /// <summary>The free GPUs of each node serving now (OnlineNormal), less its replicas and any training it still holds.</summary>
     private static IEnumerable<int> ServingFree(ImmutableArray<MixingNode> nodes) =>
