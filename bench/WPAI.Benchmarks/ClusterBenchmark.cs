@@ -16,7 +16,8 @@ namespace WPAI.Benchmarks;
 /// submitted by 16 concurrent loops over 2 client connections (ADO.NET clustering). Placements/s = jobs / (first
 /// submit → the pools' placement counters reach the job count). A warm-up batch runs first and is not measured. CPU
 /// milliseconds per placement = CPU time of the silo processes, the PostgreSQL server (when the benchmark started it)
-/// and the benchmark's own client process over the measured batch, divided by the jobs.
+/// and the benchmark's own client process over the measured batch, divided by the jobs. What the grains wrote to
+/// PostgreSQL over the batch (WAL, state writes and payload bytes per job) is read from the database (<see cref="ClusterWrites"/>).
 /// PostgreSQL: WPAI_TEST_POSTGRES when set, else a private server from scripts/postgres.sh.
 /// </summary>
 internal static class ClusterBenchmark
@@ -166,6 +167,7 @@ internal static class ClusterBenchmark
             TimeSpan Postgres() => postgres.Postmaster is { } pm ? ProcessCpu.OfTree(pm) : TimeSpan.Zero;
             var management = clients[0].ClusterClient.GetGrain<IManagementGrain>(0);
             var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
+            await using var writes = await ClusterWrites.StartAsync(connection);
             var (silosBefore, postgresBefore, clientBefore) = (Silos(), Postgres(), self.TotalProcessorTime);
             var windowStart = Stopwatch.GetTimestamp();
             var clock = Stopwatch.StartNew();
@@ -176,6 +178,7 @@ internal static class ClusterBenchmark
             var siloCpu = (Silos() - silosBefore).TotalMilliseconds;
             var postgresCpu = (Postgres() - postgresBefore).TotalMilliseconds;
             var clientCpu = (self.TotalProcessorTime - clientBefore).TotalMilliseconds;
+            var written = await writes.StopAsync(jobs);
             var jobsOnPoolSilo = await JobsOnPoolSiloAsync(management, hosts);
 
             var sample = Enumerable.Range(0, jobs).Where(i => i % Math.Max(1, jobs / 500) == 0).Select(i => $"job-{i:D5}").ToList();
@@ -198,6 +201,7 @@ internal static class ClusterBenchmark
             // The measured window on the monotonic clock (seconds), for `perf report --time START,END` of a run recorded with `perf record -k CLOCK_MONOTONIC`.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: measured window {windowStart / (double)Stopwatch.Frequency:0.000000},{windowEnd / (double)Stopwatch.Frequency:0.000000} (monotonic clock, s); silo PIDs {string.Join(' ', processes.Select(p => p.Pid))}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: {jobs} placements in {seconds:0.0} s = {result.PlacementsPerSecond:0}/s, CPU {result.CpuMsPerPlacement:0.00} ms/placement (silos {siloCpu / jobs:0.00}, PostgreSQL {postgresCpu / jobs:0.00}, client {clientCpu / jobs:0.00}), {jobsOnPoolSilo:P0} of the active jobs on their pool scheduler's silo"));
+            Console.WriteLine($"{silos} silo(s), {result.Placement} placement: {written}");
             return result;
         }
         finally

@@ -89,11 +89,11 @@ public sealed class MixingCliTests
         var client = new RecordingClient();
 
         var run = await CliRun.RunAsync(
-            client, "pool", "mixing", "T4", "--kill-only-for-room", "on", "--busiest-day-reclaim-times", "on", "--reclaim-fewest-kills", "on");
+            client, "pool", "mixing", "T4", "--kill-only-for-room", "on", "--busiest-day-reclaim-times", "on", "--reclaim-fewest-kills", "on", "--band-above-minimum", "on");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(
-            MixingSettings.Default with { KillOnlyForRoom = true, BusiestDayReclaimTimes = true, ReclaimFewestKills = true },
+            MixingSettings.Default with { KillOnlyForRoom = true, BusiestDayReclaimTimes = true, ReclaimFewestKills = true, BandAboveMinimum = true },
             client.MixingConfigured);
 
         var bad = await CliRun.RunAsync(new RecordingClient(), "pool", "mixing", "T4", "--reclaim-fewest-kills", "yes please");

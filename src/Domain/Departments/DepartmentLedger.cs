@@ -5,12 +5,13 @@ namespace WPAI.Domain.Departments;
 /// <summary>
 /// A department's running ledger and recent history, over the persisted collections it is given: the running jobs and
 /// what they hold (always the sum of their allocations: a job enters once, when placed, and leaves once, when it ends),
-/// the peak GPUs held per pool, the outcomes of the newest <see cref="MaxRecent"/> jobs, and the measured runs of the
-/// newest <see cref="MaxTemplateRuns"/> successful jobs per template (what right-sizing reads).
+/// the peak GPUs held per pool, the effective GPU utilization of the newest <see cref="MaxRecent"/> jobs (null: not
+/// measured; of an ended job's outcome that is all the department reads), and the measured runs of the newest
+/// <see cref="MaxTemplateRuns"/> successful jobs per template (what right-sizing reads).
 /// </summary>
 public sealed class DepartmentLedger(
     Dictionary<string, RunningAllocation> running,
-    List<JobOutcome> recent,
+    List<double?> recentUtilizations,
     Dictionary<string, List<RunUsage>> templateRuns,
     Dictionary<string, double> peakGpus)
 {
@@ -38,14 +39,14 @@ public sealed class DepartmentLedger(
     public bool TryRemove(string jobId) => running.Remove(jobId);
 
     /// <summary>
-    /// Keeps the outcome of an ended job (newest <see cref="MaxRecent"/>) and, for a job of a template, its measured run
+    /// Keeps the effective GPU utilization of an ended job (newest <see cref="MaxRecent"/>) and, for a job of a template, its measured run
     /// (newest <see cref="MaxTemplateRuns"/>). GPUs not measured (a node without nvidia-smi) count as fully used, so
     /// right-sizing never takes GPUs away on no evidence, while the measured CPU still sizes the next run's CPU.
     /// </summary>
     public void RecordOutcome(JobOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        BoundedList.AddNewestLast(recent, outcome, MaxRecent);
+        BoundedList.AddNewestLast(recentUtilizations, outcome.EffectiveGpuUtilization, MaxRecent);
         if (outcome.Template is { } template)
         {
             if (!templateRuns.TryGetValue(template, out var runs))
@@ -76,7 +77,7 @@ public sealed class DepartmentLedger(
 
     /// <summary>The effective GPU utilizations of the newest <paramref name="window"/> recent jobs that have one.</summary>
     public IReadOnlyList<double> RecentUtilizations(int window) =>
-        [.. recent.Where(o => o.EffectiveGpuUtilization.HasValue).Select(o => o.EffectiveGpuUtilization!.Value).TakeLast(window)];
+        [.. recentUtilizations.Where(u => u.HasValue).Select(u => u.GetValueOrDefault()).TakeLast(window)];
 
     /// <summary>The peak GPUs held in a pool.</summary>
     public double PeakGpus(string pool) => peakGpus.GetValueOrDefault(pool);

@@ -8,6 +8,10 @@ public static class InferenceDemand
     /// <summary>Inference demand in GPUs (or the pool's <paramref name="unit"/>): the services' desired replicas, pending ones included.</summary>
     public static double Gpus(IEnumerable<ServiceDemand> demands, MixingUnit unit = default) => demands.Sum(d => (double)d.DesiredReplicas * unit.Amount(d.ReplicaResources));
 
+    /// <summary>The GPUs (or the pool's <paramref name="unit"/>) of the services' minimum replicas.</summary>
+    public static double MinimumGpus(IEnumerable<ServiceDemand> demands, MixingUnit unit = default) =>
+        demands.Sum(d => (double)Math.Max(0, d.MinReplicas) * unit.Amount(d.ReplicaResources));
+
     /// <summary>A service's replicas that are desired but not placed.</summary>
     public static int Pending(ServiceDemand demand)
     {

@@ -32,7 +32,10 @@ namespace WPAI.Domain.Mixing;
 /// with <c>BusiestDayReclaimTimes</c> the forecast read there is the busiest recent day's (<see cref="DemandPoint.Busiest"/>).
 /// A node being taken back drains for <c>ReclaimGrace</c> before its jobs are killed (<see cref="KillsNow"/>). With
 /// <c>ReclaimFewestKills</c> a reclaim that must kill at once (inference has no room without it) takes back the lent nodes
-/// with the fewest training runs first.
+/// with the fewest training runs first. With <c>BandAboveMinimum</c> (Threshold) every rate the band reads — lending, forecast
+/// sizing, reclaiming, the expected reclaim times — is <see cref="BandRate"/>: the demand above the services' minimum
+/// replicas over the capacity those replicas leave, so a pool whose services idle at their minimum can lend down to the
+/// nodes that hold it.
 /// </summary>
 public static class MixingPolicy
 {
@@ -42,6 +45,25 @@ public static class MixingPolicy
     /// <summary>Demand over online capacity; 0 without demand, <see cref="OverloadRate"/> with demand but no capacity.</summary>
     public static double Rate(double demandGpus, int onlineGpus) =>
         onlineGpus > 0 ? demandGpus / onlineGpus : demandGpus > 0 ? OverloadRate : 0;
+
+    /// <summary>
+    /// The usage rate the band reads with <c>BandAboveMinimum</c>: the demand above the services' minimum replicas over the
+    /// online capacity left once the minimum replicas have their GPUs; 0 when nothing is asked above the minimum and the
+    /// minimum fits, <see cref="OverloadRate"/> when the minimum does not fit or demand above it has no room at all. Without
+    /// a minimum (<paramref name="minimumGpus"/> ≤ 0) it is <see cref="Rate(double, int)"/>, and while the demand fits the
+    /// capacity it is never above it.
+    /// </summary>
+    public static double BandRate(double demandGpus, int onlineGpus, double minimumGpus)
+    {
+        if (!(minimumGpus > 0))
+        {
+            return Rate(demandGpus, onlineGpus);
+        }
+
+        var room = onlineGpus - minimumGpus;
+        var above = Math.Max(0, demandGpus - minimumGpus);
+        return room > 0 ? above / room : above > 0 || room < 0 ? OverloadRate : 0;
+    }
 
     /// <summary>Whether the UTC time of day of <paramref name="now"/> is inside [start, end) (the window may wrap midnight).</summary>
     public static bool InWindow(DateTimeOffset now, TimeOnly start, TimeOnly end)
@@ -146,14 +168,21 @@ public static class MixingPolicy
         double? forecastRate = peak is { } p ? Rate(p, cap) : null;
         var effective = Math.Max(demand, peak ?? 0);
 
+        // The band reads the demand above the minimum replicas when asked to (Threshold only); the usage reported stays demand / capacity.
+        var minimum = settings.BandAboveMinimum && settings.Policy == MixingPolicyKind.Threshold ? snapshot.MinimumGpus : 0;
+        var band = BandRate(demand, cap, minimum);
+        double? forecastBand = peak is { } pb ? BandRate(pb, cap, minimum) : null;
+
         // Valley lending and forecast sizing: the forecast peak over the valley horizon (null without a forecast there) bounds lending.
         double? valley = (settings.LendOnValley || settings.LendToForecast) && settings.Policy == MixingPolicyKind.Threshold ? ForecastPeak(forecast, now, settings.ValleyHorizon) : null;
         var free = ServingFree(nodes).ToList();
         var urgent = HasNoRoom(demand, nodes, pending, free);
         var measured = Invariant($"usage {rate:0.00}")
+            + (minimum > 0 ? Invariant($", {band:0.00} above the minimum replicas") : string.Empty)
             + (forecastRate is { } fr ? Invariant($", forecast {fr:0.00}") : string.Empty)
             + (pending.Length > 0 ? Invariant($", {pending.Length} replicas pending") : string.Empty);
         var details = Invariant($"usage {rate:0.00} ({demand:0.##} of {cap} online {snapshot.Unit})")
+            + (minimum > 0 ? Invariant($", {band:0.00} above the {minimum:0.##} {snapshot.Unit} of minimum replicas") : string.Empty)
             + (forecastRate is { } f2 ? Invariant($", forecast {f2:0.00} within {settings.LookAheadHorizon:g}") : string.Empty)
             + (pending.Length > 0 ? Invariant($", {pending.Length} replicas pending") : string.Empty);
 
@@ -182,12 +211,12 @@ public static class MixingPolicy
             case MixingPolicyKind.TimeWindow:
                 if (urgent)
                 {
-                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, limit: 1.0, ignoreDwell: true, killsNow: true, $"{measured}: replicas pending, no room online", snapshot.Unit);
+                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, minimum: 0, limit: 1.0, ignoreDwell: true, killsNow: true, $"{measured}: replicas pending, no room online", snapshot.Unit);
                     verdict = "reclaim: replicas pending";
                 }
                 else
                 {
-                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, r => r <= settings.MaxRate, Invariant($"{measured}, inside the lending window"), snapshot.Unit);
+                    Lend(handovers, nodes, now, settings, cap, free, pending, effective, minimum: 0, r => r <= settings.MaxRate, Invariant($"{measured}, inside the lending window"), snapshot.Unit);
                     verdict = "inside the lending window";
                 }
 
@@ -195,28 +224,28 @@ public static class MixingPolicy
 
             default:
                 var mid = (settings.MinRate + settings.MaxRate) / 2;
-                if (urgent || rate > settings.MaxRate || forecastRate > settings.MaxRate)
+                if (urgent || band > settings.MaxRate || forecastBand > settings.MaxRate)
                 {
                     var why = urgent ? "replicas pending, no room online"
-                        : rate > settings.MaxRate ? Invariant($"above max {settings.MaxRate:0.00}")
+                        : band > settings.MaxRate ? Invariant($"above max {settings.MaxRate:0.00}")
                         : Invariant($"forecast peak above max {settings.MaxRate:0.00}");
-                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, settings.MaxRate, ignoreDwell: urgent, killsNow: urgent, $"{measured}: {why}", snapshot.Unit);
+                    Reclaim(handovers, nodes, now, settings, cap, free, pending, effective, minimum, settings.MaxRate, ignoreDwell: urgent, killsNow: urgent, $"{measured}: {why}", snapshot.Unit);
                     verdict = $"reclaim: {why}";
                 }
                 else if (settings.LendToForecast && valley is { } sized)
                 {
                     // Forecast-sized lending: keep online only what the forecast peak needs at the target rate, lend the rest.
                     var low = Math.Max(effective, sized);
-                    var why = Invariant($"{measured}, forecast peak {Rate(low, cap):0.00} within {settings.ValleyHorizon:g}: online sized to {settings.LendTargetRate:0.00}");
-                    Lend(handovers, nodes, now, settings, cap, free, pending, low, r => r <= settings.LendTargetRate, why, snapshot.Unit);
+                    var why = Invariant($"{measured}, forecast peak {BandRate(low, cap, minimum):0.00} within {settings.ValleyHorizon:g}: online sized to {settings.LendTargetRate:0.00}");
+                    Lend(handovers, nodes, now, settings, cap, free, pending, low, minimum, r => r <= settings.LendTargetRate, why, snapshot.Unit);
                     verdict = Invariant($"sized to the forecast at {settings.LendTargetRate:0.00}");
                 }
-                else if (rate < settings.MinRate || (settings.LendOnValley && valley is { } v && Rate(Math.Max(v, demand), cap) < mid))
+                else if (band < settings.MinRate || (settings.LendOnValley && valley is { } v && BandRate(Math.Max(v, demand), cap, minimum) < mid))
                 {
                     var low = Math.Max(effective, valley ?? 0);
-                    var why = rate < settings.MinRate ? Invariant($"{measured} < min {settings.MinRate:0.00}") : Invariant($"{measured}, forecast valley {Rate(low, cap):0.00} within {settings.ValleyHorizon:g}");
-                    Lend(handovers, nodes, now, settings, cap, free, pending, low, r => r < mid, why, snapshot.Unit);
-                    verdict = rate < settings.MinRate ? Invariant($"below min {settings.MinRate:0.00}") : "forecast valley";
+                    var why = band < settings.MinRate ? Invariant($"{measured} < min {settings.MinRate:0.00}") : Invariant($"{measured}, forecast valley {BandRate(low, cap, minimum):0.00} within {settings.ValleyHorizon:g}");
+                    Lend(handovers, nodes, now, settings, cap, free, pending, low, minimum, r => r < mid, why, snapshot.Unit);
+                    verdict = band < settings.MinRate ? Invariant($"below min {settings.MinRate:0.00}") : "forecast valley";
                 }
                 else
                 {
@@ -227,7 +256,7 @@ public static class MixingPolicy
         }
 
         var plan = handovers.ToImmutable();
-        var reclaimBy = settings.AvoidDoomedPlacement ? ReclaimTimes(settings, nodes, plan, forecast, now, cap) : ImmutableDictionary<string, DateTimeOffset>.Empty;
+        var reclaimBy = settings.AvoidDoomedPlacement ? ReclaimTimes(settings, nodes, plan, forecast, now, cap, minimum) : ImmutableDictionary<string, DateTimeOffset>.Empty;
         var lent = plan.Where(h => h.Target == NodeMode.OfflineNormal).Select(h => h.Node).ToList();
         var back = plan.Where(h => h.Target == NodeMode.OnlineNormal).Select(h => h.Node).ToList();
         var summary = $"{details}; {verdict}"
@@ -471,6 +500,7 @@ public static class MixingPolicy
         List<int> free,
         ImmutableArray<int> pending,
         double effective,
+        double minimum,
         double limit,
         bool ignoreDwell,
         bool killsNow,
@@ -482,7 +512,7 @@ public static class MixingPolicy
         var freeNow = new List<int>(free);
         foreach (var node in candidates)
         {
-            if (FitsPending(pending, freeNow) && Rate(effective, cap) <= limit)
+            if (FitsPending(pending, freeNow) && BandRate(effective, cap, minimum) <= limit)
             {
                 return;
             }
@@ -506,6 +536,7 @@ public static class MixingPolicy
         List<int> free,
         ImmutableArray<int> pending,
         double effective,
+        double minimum,
         Func<double, bool> rateAllows,
         string reason,
         MixingUnit unit)
@@ -521,12 +552,12 @@ public static class MixingPolicy
             var after = cap - node.Gpus;
 
             // The node's replicas move to the remaining online nodes, and pending ones must still find room there.
-            if (!rateAllows(Rate(effective, after)) || freeTotal - node.Gpus < pendingTotal)
+            if (!rateAllows(BandRate(effective, after, minimum)) || freeTotal - node.Gpus < pendingTotal)
             {
                 continue;
             }
 
-            handovers.Add(new Handover(node.Name, NodeMode.OfflineNormal, Invariant($"{reason}; least used ({node.ReplicaGpus}/{node.Gpus} {unit} serve replicas), usage after {Rate(effective, after):0.00}")));
+            handovers.Add(new Handover(node.Name, NodeMode.OfflineNormal, Invariant($"{reason}; least used ({node.ReplicaGpus}/{node.Gpus} {unit} serve replicas), usage after {BandRate(effective, after, minimum):0.00}")));
             cap = after;
             freeTotal -= node.Gpus;
         }
@@ -538,7 +569,8 @@ public static class MixingPolicy
         ImmutableArray<Handover> plan,
         ImmutableArray<DemandPoint> forecast,
         DateTimeOffset now,
-        int cap)
+        int cap,
+        double minimum)
     {
         var reclaimed = plan.Where(h => h.Target == NodeMode.OnlineNormal).Select(h => h.Node).ToHashSet(StringComparer.Ordinal);
         var lending = plan.Where(h => h.Target == NodeMode.OfflineNormal).Select(h => h.Node).ToHashSet(StringComparer.Ordinal);
@@ -576,7 +608,7 @@ public static class MixingPolicy
         var points = forecast.Where(p => p.At > now).OrderBy(p => p.At).ToList();
         foreach (var node in ReclaimOrder(settings, lent, now))
         {
-            var hit = points.FirstOrDefault(p => Rate(settings.BusiestDayReclaimTimes ? p.Busiest : p.DemandGpus, capAfter) > settings.MaxRate);
+            var hit = points.FirstOrDefault(p => BandRate(settings.BusiestDayReclaimTimes ? p.Busiest : p.DemandGpus, capAfter, minimum) > settings.MaxRate);
             if (hit is null)
             {
                 break; // more capacity only pushes the later nodes further out: none of them is forecast to go back

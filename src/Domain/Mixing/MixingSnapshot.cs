@@ -5,7 +5,8 @@ namespace WPAI.Domain.Mixing;
 /// <summary>
 /// Everything the mixing policy decides on, gathered by the controller at <paramref name="Now"/>: the pool's nodes,
 /// the inference demand (GPUs of the services' desired replicas, pending ones included), the GPU size of each pending
-/// replica, and the forecast demand (empty without a forecast). In a CPU pool every "GPU" amount is CPU cores
+/// replica, the forecast demand (empty without a forecast), and the GPUs of the services' minimum replicas
+/// (<paramref name="MinimumGpus"/>, 0 when not known). In a CPU pool every "GPU" amount is CPU cores
 /// (<see cref="MixingUnit"/>, <paramref name="Unit"/>).
 /// </summary>
 public sealed record MixingSnapshot(
@@ -14,7 +15,8 @@ public sealed record MixingSnapshot(
     double DemandGpus,
     ImmutableArray<int> PendingReplicaGpus,
     ImmutableArray<DemandPoint> Forecast,
-    MixingUnit Unit = default)
+    MixingUnit Unit = default,
+    double MinimumGpus = 0)
 {
     /// <summary>
     /// The snapshot of the pool's node views and its services' demand at <paramref name="now"/>; <paramref name="expectedEnds"/>
@@ -57,6 +59,6 @@ public sealed record MixingSnapshot(
             forecast.Add(new DemandPoint(at, gpus, busiest));
         }
 
-        return new MixingSnapshot(now, nodes, InferenceDemand.Gpus(demands, unit), pending, forecast.ToImmutable(), unit);
+        return new MixingSnapshot(now, nodes, InferenceDemand.Gpus(demands, unit), pending, forecast.ToImmutable(), unit, InferenceDemand.MinimumGpus(demands, unit));
     }
 }

@@ -23,16 +23,18 @@ public sealed class DepartmentGrain(
 
     private DepartmentState S => state.State;
 
-    private DepartmentLedger Ledger => new(S.Running, S.Recent, S.TemplateRuns, S.PeakGpus);
+    private DepartmentLedger Ledger => new(S.Running, S.RecentUtilization, S.TemplateRuns, S.PeakGpus);
 
     private GpuUsagePeriods Periods => new(S.PeriodGpuSeconds, S.PeriodGpuAverage, S.PeriodStart, S.LastAccrual);
 
     /// <summary>
-    /// Wakes the jobs this ledger lists as running: a job whose release was cut short by a crash (its own state already
+    /// Reads the recent outcomes of a state written in the earlier, whole-outcome form (<see cref="DepartmentState.UpgradeRecent"/>),
+    /// and wakes the jobs this ledger lists as running: a job whose release was cut short by a crash (its own state already
     /// says it ended) completes the release when it activates. Not awaited: the jobs call back into this grain.
     /// </summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        S.UpgradeRecent();
         foreach (var jobId in S.Running.Keys)
         {
             GrainFactory.GetGrain<IJobGrain>(jobId).GetAsync().Ignore();

@@ -103,7 +103,7 @@ public sealed partial class InferenceServiceGrain(
     {
         var spec = RequireSpec();
         return Task.FromResult(new ServiceDemand(
-            Key, spec.Pool, spec.ReplicaResources, S.DesiredReplicas, S.Replicas.Count, _signals.History.DemandForecast(spec, clock.GetUtcNow(), forecastSpan, DemandForecastStep)));
+            Key, spec.Pool, spec.ReplicaResources, S.DesiredReplicas, S.Replicas.Count, _signals.History.DemandForecast(spec, clock.GetUtcNow(), forecastSpan, DemandForecastStep), spec.MinReplicas));
     }
 
     public async Task<ImmutableArray<string>> MoveReplicasOffAsync(string node)

@@ -123,6 +123,13 @@ public static class MixingPolicies
         Settings = WpaiMixingAll.Settings with { ReclaimFewestKills = false },
     };
 
+    public static MixingPolicy WpaiMixingAllAboveMinimum { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-above-minimum",
+        Description = "wpai-mixing-all with the band read on the demand above the services' minimum replicas: lends more and kills more (not the default)",
+        Settings = WpaiMixingAll.Settings with { BandAboveMinimum = true },
+    };
+
     public static MixingPolicy WpaiMixingAllCheckpoint { get; } = WpaiMixingAll with
     {
         Name = "wpai-mixing-all-checkpoint", Checkpoint = true,
@@ -134,7 +141,7 @@ public static class MixingPolicies
         [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
          WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingKillForRoom, WpaiMixingPlaceOnReclaim, WpaiMixingCrossPool, WpaiMixingAllFive, WpaiMixingAll,
          WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllNoCrossPool, WpaiMixingAllNoValley, WpaiMixingAllNoForecast, WpaiMixingAllNoSoonest,
-         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllNoFewest, WpaiMixingAllCheckpoint];
+         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllNoFewest, WpaiMixingAllAboveMinimum, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
     public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];

@@ -8,7 +8,7 @@ public sealed class DepartmentLedgerTests
     private static readonly DateTimeOffset T0 = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
 
     private readonly Dictionary<string, RunningAllocation> _running = new(StringComparer.Ordinal);
-    private readonly List<JobOutcome> _recent = [];
+    private readonly List<double?> _recent = [];
     private readonly Dictionary<string, List<RunUsage>> _templates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _peaks = new(StringComparer.Ordinal);
 
@@ -67,7 +67,7 @@ public sealed class DepartmentLedgerTests
         }
 
         Assert.Equal(DepartmentLedger.MaxRecent, _recent.Count);
-        Assert.Equal("j10", _recent[0].JobId);
+        Assert.Equal(0.10, _recent[0]);
         var runs = Ledger.TemplateRuns("nightly");
         Assert.Equal(DepartmentLedger.MaxTemplateRuns, runs.Length);
         Assert.Equal(new RunUsage(2, 0.50, 800, 1200), runs[0]);

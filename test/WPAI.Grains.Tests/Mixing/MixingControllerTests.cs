@@ -255,6 +255,7 @@ public sealed class MixingControllerTests(InferenceClusterFixture fixture)
         Assert.Equal(8, demand.Forecast.First(f => f.At == now.AddHours(2.5)).Replicas); // 400 / 50
         Assert.Equal(8, demand.Forecast.First(f => f.At == now.AddHours(2.5)).BusiestReplicas); // both days alike
         Assert.Equal(1, demand.DesiredReplicas);
+        Assert.Equal(1, demand.MinReplicas); // the spec's minimum, for the band read above it
         Assert.Empty((await _p.Service.GetDemandAsync(TimeSpan.Zero)).Forecast);
     }
 

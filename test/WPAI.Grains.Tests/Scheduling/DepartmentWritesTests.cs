@@ -1,10 +1,13 @@
 using Microsoft.Data.Sqlite;
+using Orleans.Serialization;
+using WPAI.Grains.Departments;
 
 namespace WPAI.Grains.Tests.Scheduling;
 
 /// <summary>
 /// The department ledger group-commits: starts and ends of many jobs arriving together share state writes, every call
 /// returns only after a write holding its change, and after a restart the ledger holds exactly what was acknowledged.
+/// A state stored in the earlier form (whole outcomes of recent jobs) reads into the compact one after a restart.
 /// </summary>
 public sealed class DepartmentWritesTests : IDisposable
 {
@@ -59,6 +62,76 @@ public sealed class DepartmentWritesTests : IDisposable
             await second.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Restart_ReadsRecentOutcomesStoredInTheEarlierForm_AndWritesTheCompactOne()
+    {
+        var first = await _silo.StartAsync();
+        try
+        {
+            await first.Client.GetGrain<INodeGrain>("n1").RegisterAsync(new NodeSpec("n1", "T4", 8, 64_000, 256_000), NodeMode.Fixed);
+            await first.Client.GetGrain<IDepartmentGrain>("a").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("T4", 8));
+        }
+        finally
+        {
+            await first.StopAllSilosAsync();
+            await first.DisposeAsync();
+        }
+
+        // The row as a build before the compact form wrote it: the outcomes of two measured jobs and an unmeasured one.
+        var at = _silo.Clock.GetUtcNow();
+        var stored = Payload();
+        stored.LegacyRecent.AddRange(new double?[] { 0.2, null, 0.4 }.Select((u, i) => new JobOutcome($"old{i}", "T4", JobStatus.Succeeded, 1, u, TimeSpan.FromHours(1), at)));
+        Payload(stored);
+
+        var second = await _silo.StartAsync();
+        try
+        {
+            var dept = second.Client.GetGrain<IDepartmentGrain>("a");
+            Assert.Equal(0.3, (await dept.GetAsync()).RecentUtilization!.Value, 9);
+            await dept.RecordStartAsync(new RunningAllocation("new", "T4", "n1", new Resources(1, 1_000, 1_000), Tier.Own, at));
+            await dept.RecordEndAsync(new JobOutcome("new", "T4", JobStatus.Succeeded, 1, 0.9, TimeSpan.FromHours(1), at.AddHours(1)));
+            Assert.Equal(0.5, (await dept.GetAsync()).RecentUtilization!.Value, 9);
+        }
+        finally
+        {
+            await second.StopAllSilosAsync();
+            await second.DisposeAsync();
+        }
+
+        var written = Payload();
+        Assert.Empty(written.LegacyRecent);
+        Assert.Equal([0.2, null, 0.4, 0.9], written.RecentUtilization);
+    }
+
+    /// <summary>The department 'a' as stored.</summary>
+    private DepartmentState Payload()
+    {
+        using var connection = new SqliteConnection($"Data Source={_silo.DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payload FROM wpai_grain_state WHERE state_name = 'department' AND service_id = $service";
+        command.Parameters.AddWithValue("$service", _silo.ServiceId);
+        using var services = Serializers();
+        return services.GetRequiredService<Serializer>().Deserialize<DepartmentState>((byte[])command.ExecuteScalar()!)!;
+    }
+
+    /// <summary>Stores <paramref name="state"/> as department 'a', version unchanged.</summary>
+    private void Payload(DepartmentState state)
+    {
+        using var connection = new SqliteConnection($"Data Source={_silo.DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE wpai_grain_state SET payload = $payload WHERE state_name = 'department' AND service_id = $service";
+        using var services = Serializers();
+        command.Parameters.AddWithValue("$payload", services.GetRequiredService<Serializer>().SerializeToArray(state));
+        command.Parameters.AddWithValue("$service", _silo.ServiceId);
+        Assert.Equal(1, command.ExecuteNonQuery());
+    }
+
+    private static ServiceProvider Serializers() => new ServiceCollection()
+        .AddSerializer(b => b.AddAssembly(typeof(DepartmentState).Assembly).AddAssembly(typeof(RunningAllocation).Assembly))
+        .BuildServiceProvider();
 
     /// <summary>The department row's version: how many times its state was written.</summary>
     private long Version()

@@ -47,7 +47,8 @@ public sealed class DepartmentStateCopyTests : IDisposable
         copy.Exists = false;
         copy.Quota["T4"] = 1;
         copy.Running.Remove("j1");
-        copy.Recent.Clear();
+        copy.LegacyRecent.Clear();
+        copy.RecentUtilization.Clear();
         copy.TemplateRuns["train"].Add(new RunUsage(1, 0.1, 1, 1));
         copy.TemplateRuns.Remove("other");
         copy.PeriodGpuAverage["T4"].Add(9);
@@ -70,7 +71,8 @@ public sealed class DepartmentStateCopyTests : IDisposable
         state.Quota["T4"] = 8;
         state.Running["j1"] = new RunningAllocation("j1", "T4", "n1", new Resources(2, 1_000, 1_024), Tier.Own, At);
         state.Running["j2"] = new RunningAllocation("j2", "T4", "n2", new Resources(1, 500, 512), Tier.Borrowed, At);
-        state.Recent.Add(new JobOutcome("j0", "T4", JobStatus.Succeeded, 2, 0.7, TimeSpan.FromHours(1), At, "train"));
+        state.LegacyRecent.Add(new JobOutcome("j0", "T4", JobStatus.Succeeded, 2, 0.7, TimeSpan.FromHours(1), At, "train"));
+        state.RecentUtilization.AddRange([0.7, null]);
         state.TemplateRuns["train"] = [new RunUsage(2, 0.7, 900, 1_200)];
         state.TemplateRuns["other"] = [new RunUsage(1, 0.2, 100, 200)];
         state.PeriodGpuAverage["T4"] = [1.5, 2.5];

@@ -11,6 +11,7 @@ public sealed class MixingAblationPresetTests
     [InlineData("wpai-mixing-all-no-drain")]
     [InlineData("wpai-mixing-all-no-busiest")]
     [InlineData("wpai-mixing-all-no-fewest")]
+    [InlineData("wpai-mixing-all-above-minimum")]
     public void Get_LendingAblation_DiffersFromAllInExactlyItsOneSetting(string name)
     {
         var all = MixingPolicies.WpaiMixingAll;
@@ -22,6 +23,7 @@ public sealed class MixingAblationPresetTests
             "wpai-mixing-all-no-soonest" => ablation.Settings with { ReclaimSoonestEnding = true },
             "wpai-mixing-all-no-busiest" => ablation.Settings with { BusiestDayReclaimTimes = true },
             "wpai-mixing-all-no-fewest" => ablation.Settings with { ReclaimFewestKills = true },
+            "wpai-mixing-all-above-minimum" => ablation.Settings with { BandAboveMinimum = false },
             _ => ablation.Settings with { DrainOnForecast = true },
         };
 

@@ -25,6 +25,10 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 /// mean takes back nodes whose jobs were placed to end before it; lending and reclaiming themselves stay on the mean.
 /// <paramref name="ReclaimFewestKills"/>: a reclaim that must kill at once (inference has no room without it) takes back the
 /// lent nodes with the fewest training runs first, then least work lost, instead of the usual reclaim order.
+/// <paramref name="BandAboveMinimum"/> (Threshold only): the usage rate that lending, forecast sizing, reclaiming and the
+/// expected reclaim times read is the demand above the services' minimum replicas over the online capacity left once those
+/// minimum replicas have their GPUs; a replica held only because the service may not go below its minimum is not load. The
+/// minimum replicas must still fit on the nodes kept online. The usage reported stays demand / online capacity.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.mixing-settings")]
 public sealed record MixingSettings(
@@ -48,14 +52,16 @@ public sealed record MixingSettings(
     bool KillOnlyForRoom = false,
     bool PlaceOnReclaim = false,
     bool BusiestDayReclaimTimes = false,
-    bool ReclaimFewestKills = false)
+    bool ReclaimFewestKills = false,
+    bool BandAboveMinimum = false)
 {
     /// <summary>
     /// The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute,
     /// 30 minutes' grace for the jobs of a node being taken back; valley lending, soonest-ending reclaims and forecast
     /// drains off (a 3-hour valley horizon when valley lending is turned on); forecast-sized lending off (target rate 0.7,
     /// <c>MaxRate</c> less 0.1, when turned on); kills only for room and placing on reclaim off; reclaim times on the
-    /// mean forecast; reclaims that kill at once in the usual reclaim order.
+    /// mean forecast; reclaims that kill at once in the usual reclaim order; the band read on the whole demand, minimum
+    /// replicas included.
     /// </summary>
     public static MixingSettings Default { get; } = new(
         MixingPolicyKind.Threshold,

@@ -4,7 +4,8 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 
 /// <summary>
 /// What one inference service asks of its pool, for the pool's mixing controller: replica size, desired and placed
-/// replicas (desired − placed are pending), and the forecast replicas ahead (empty without enough history).
+/// replicas (desired − placed are pending), the forecast replicas ahead (empty without enough history), and the minimum
+/// replicas the service keeps whatever its load (0 when not given).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.service-demand")]
 public sealed record ServiceDemand(
@@ -13,4 +14,5 @@ public sealed record ServiceDemand(
     Resources ReplicaResources,
     int DesiredReplicas,
     int PlacedReplicas,
-    ImmutableArray<ReplicaForecast> Forecast);
+    ImmutableArray<ReplicaForecast> Forecast,
+    int MinReplicas = 0);

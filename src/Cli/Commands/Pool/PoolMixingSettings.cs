@@ -82,6 +82,10 @@ public sealed class PoolMixingSettings : WpaiSettings
     [Description("A reclaim that must kill at once takes back the lent nodes with the fewest training runs first")]
     public string? ReclaimFewestKills { get; set; }
 
+    [CommandOption("--band-above-minimum <on|off>")]
+    [Description("Lend, size and reclaim on the demand above the services' minimum replicas: an idle minimum replica is not load")]
+    public string? BandAboveMinimum { get; set; }
+
     [CommandOption("--horizon <DURATION>")]
     [Description("How far ahead --reclaim-ahead looks (default 1h)")]
     public string? Horizon { get; set; }
@@ -104,7 +108,7 @@ public sealed class PoolMixingSettings : WpaiSettings
         || AvoidDoomed is not null || Horizon is not null || Window is not null || TickInterval is not null
         || Valley is not null || ValleyHorizon is not null || ReclaimSoonest is not null || DrainOnForecast is not null
         || LendToForecast is not null || LendTarget is not null || KillOnlyForRoom is not null || PlaceOnReclaim is not null
-        || BusiestDayReclaimTimes is not null || ReclaimFewestKills is not null;
+        || BusiestDayReclaimTimes is not null || ReclaimFewestKills is not null || BandAboveMinimum is not null;
 
     /// <summary>The given options applied over <paramref name="current"/> (the controller's, or the defaults).</summary>
     public MixingSettings Apply(MixingSettings current)
@@ -192,6 +196,11 @@ public sealed class PoolMixingSettings : WpaiSettings
         if (ReclaimFewestKills is not null)
         {
             s = s with { ReclaimFewestKills = ParseSwitch(ReclaimFewestKills, "--reclaim-fewest-kills") };
+        }
+
+        if (BandAboveMinimum is not null)
+        {
+            s = s with { BandAboveMinimum = ParseSwitch(BandAboveMinimum, "--band-above-minimum") };
         }
 
         if (DrainOnForecast is not null)
