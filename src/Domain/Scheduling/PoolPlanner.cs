@@ -116,7 +116,7 @@ public sealed class PoolPlanner
         }
 
         return new PassPlan(
-            actions.ToImmutable(),
+            ReleaseRoom.Mark(actions.ToImmutable(), ledger),
             waiting.ToImmutable(),
             options.KeepReservation && planner._reservation is { } held ? ImmutableDictionary<string, string>.Empty.Add(held.JobId, held.Node) : null);
     }

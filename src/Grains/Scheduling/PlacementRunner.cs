@@ -44,7 +44,13 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
 
     private async Task<bool> ExecuteOrDeferAsync(PlannedAction action, DateTimeOffset now)
     {
-        var (entry, decision) = action;
+        var (entry, decision, awaitsRelease) = action;
+        if (awaitsRelease)
+        {
+            queue.SetReason(entry.JobId, $"its room on {decision.Node} is freed by a preemption of this pass; placed at the next pass, once the node has released it");
+            return false;
+        }
+
         try
         {
             return await ExecuteAsync(entry, decision, now);
