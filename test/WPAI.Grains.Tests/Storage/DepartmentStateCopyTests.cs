@@ -12,13 +12,11 @@ public sealed class DepartmentStateCopyTests : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
 
-    private readonly ServiceProvider _services = new ServiceCollection()
-        .AddSerializer(b => b.AddAssembly(typeof(DepartmentState).Assembly).AddAssembly(typeof(RunningAllocation).Assembly))
-        .BuildServiceProvider();
+    private readonly DepartmentStateSerialization _orleans = new();
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose() => _orleans.Dispose();
 
-    private Serializer Serializer => _services.GetRequiredService<Serializer>();
+    private Serializer Serializer => _orleans.Serializer;
 
     [Fact]
     public void CopyForStorage_HoldsWhatOrleansCopyHolds_WithEveryPersistedMemberSet()
@@ -32,7 +30,7 @@ public sealed class DepartmentStateCopyTests : IDisposable
             Assert.False(empty.SequenceEqual(Bytes(one)), $"the sample leaves {member.Name} at its default: set it here and copy it in CopyForStorage");
         }
 
-        var orleans = _services.GetRequiredService<DeepCopier>().Copy(state);
+        var orleans = _orleans.Copier.Copy(state);
 
         Assert.Equal(Bytes(orleans), Bytes(state.CopyForStorage()));
     }

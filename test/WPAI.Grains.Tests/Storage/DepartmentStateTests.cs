@@ -13,13 +13,11 @@ public sealed class DepartmentStateTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
 
-    private readonly ServiceProvider _services = new ServiceCollection()
-        .AddSerializer(b => b.AddAssembly(typeof(DepartmentState).Assembly).AddAssembly(typeof(RunningAllocation).Assembly))
-        .BuildServiceProvider();
+    private readonly DepartmentStateSerialization _orleans = new();
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose() => _orleans.Dispose();
 
-    private Serializer Serializer => _services.GetRequiredService<Serializer>();
+    private Serializer Serializer => _orleans.Serializer;
 
     [Fact]
     public void Serialized_RecentHistory_CostsAboutTenBytesPerEndedJob()
