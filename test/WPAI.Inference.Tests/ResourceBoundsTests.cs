@@ -30,7 +30,9 @@ public sealed class ResourceBoundsTests : IAsyncLifetime
         TinyModels.Write(TinyModels.Slow(), _repository, "slow", """{"dynamicBatching": {"enabled": false, "maxQueueSize": 1}, "maxInFlightRequests": 2}""");
         _app = InferenceServer.Build(["--models", _repository, "--urls", "http://127.0.0.1:0", "--max-body-bytes", (64L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning"]);
         await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+        // The client waits for the server's answer to Expect: 100-continue for up to 30 s (the default is 1 s): on a loaded
+        // machine a 413 later than that found the body already being sent, and the server's close broke the upload.
+        _client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) }) { BaseAddress = new Uri(_app.Urls.First()) };
     }
 
     public async Task DisposeAsync()
