@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
-using Orleans.Serialization;
 using WPAI.Grains.Departments;
+using WPAI.Grains.Tests.Storage;
 
 namespace WPAI.Grains.Tests.Scheduling;
 
@@ -107,40 +107,39 @@ public sealed class DepartmentWritesTests : IDisposable
     /// <summary>The department 'a' as stored.</summary>
     private DepartmentState Payload()
     {
-        using var connection = new SqliteConnection($"Data Source={_silo.DatabasePath}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT payload FROM wpai_grain_state WHERE state_name = 'department' AND service_id = $service";
-        command.Parameters.AddWithValue("$service", _silo.ServiceId);
-        using var services = Serializers();
-        return services.GetRequiredService<Serializer>().Deserialize<DepartmentState>((byte[])command.ExecuteScalar()!)!;
+        using var orleans = new DepartmentStateSerialization();
+        return orleans.Serializer.Deserialize<DepartmentState>((byte[])Scalar("payload"))!;
     }
 
     /// <summary>Stores <paramref name="state"/> as department 'a', version unchanged.</summary>
     private void Payload(DepartmentState state)
     {
-        using var connection = new SqliteConnection($"Data Source={_silo.DatabasePath}");
-        connection.Open();
+        using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "UPDATE wpai_grain_state SET payload = $payload WHERE state_name = 'department' AND service_id = $service";
-        using var services = Serializers();
-        command.Parameters.AddWithValue("$payload", services.GetRequiredService<Serializer>().SerializeToArray(state));
+        using var orleans = new DepartmentStateSerialization();
+        command.Parameters.AddWithValue("$payload", orleans.Serializer.SerializeToArray(state));
         command.Parameters.AddWithValue("$service", _silo.ServiceId);
         Assert.Equal(1, command.ExecuteNonQuery());
     }
 
-    private static ServiceProvider Serializers() => new ServiceCollection()
-        .AddSerializer(b => b.AddAssembly(typeof(DepartmentState).Assembly).AddAssembly(typeof(RunningAllocation).Assembly))
-        .BuildServiceProvider();
-
     /// <summary>The department row's version: how many times its state was written.</summary>
-    private long Version()
+    private long Version() => (long)Scalar("etag");
+
+    /// <summary>A column of the department's row.</summary>
+    private object Scalar(string column)
     {
-        using var connection = new SqliteConnection($"Data Source={_silo.DatabasePath}");
-        connection.Open();
+        using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT etag FROM wpai_grain_state WHERE state_name = 'department' AND service_id = $service";
+        command.CommandText = $"SELECT {column} FROM wpai_grain_state WHERE state_name = 'department' AND service_id = $service";
         command.Parameters.AddWithValue("$service", _silo.ServiceId);
-        return (long)command.ExecuteScalar()!;
+        return command.ExecuteScalar()!;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection($"Data Source={_silo.DatabasePath}");
+        connection.Open();
+        return connection;
     }
 }
