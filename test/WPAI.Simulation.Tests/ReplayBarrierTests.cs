@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Policies;
-using WPAI.Simulation.Reporting;
 using WPAI.Simulation.Workload;
 
 namespace WPAI.Simulation.Tests;
@@ -31,16 +30,8 @@ public sealed class ReplayBarrierTests
         Assert.True(delays.Delayed > 100, $"only {delays.Delayed} messages were held back");
         Assert.True(delays.Waits > 0, "no pass found a message on its way: the delays did not exercise the barrier");
         Assert.Contains(plain.Log.Events, e => e.Kind == RunEventKind.Stopped && e.Reason == StopReason.Preempted);
-        Assert.Equal(Outcomes(prepared, plain.Log, dir.Path, "plain"), Outcomes(prepared, delayed.Log, dir.Path, "delayed"));
+        Assert.Equal(JobRows.Of(prepared, plain.Log, dir.Path, "plain"), JobRows.Of(prepared, delayed.Log, dir.Path, "delayed"));
         Assert.Equal(Placements(plain.Log), Placements(delayed.Log));
-    }
-
-    /// <summary>The per-job outcome file (<c>jobs-POLICY-LOAD.csv</c>) of a run.</summary>
-    private static string Outcomes(PreparedWorkload prepared, EventLog log, string dir, string name)
-    {
-        var path = Path.Combine(dir, name + ".csv");
-        JobOutcomes.Write(prepared, log, path);
-        return File.ReadAllText(path);
     }
 
     /// <summary>Every start and stop with its virtual time, node and reason, in a canonical order (starts of one pass run concurrently).</summary>

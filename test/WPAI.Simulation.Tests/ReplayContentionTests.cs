@@ -4,7 +4,6 @@ using Orleans;
 using WPAI.Simulation.Metrics;
 using WPAI.Simulation.Policies;
 using WPAI.Simulation.Replay;
-using WPAI.Simulation.Reporting;
 using WPAI.Simulation.Workload;
 
 namespace WPAI.Simulation.Tests;
@@ -52,14 +51,6 @@ public sealed class ReplayContentionTests
 
         Assert.True(slow.Held >= 3, $"only {slow.Held} reservations were held back");
         Assert.Contains(plain.Log.Events, e => e is { Kind: RunEventKind.Stopped, Reason: StopReason.Preempted, JobId: "b" });
-        Assert.Equal(Rows(workload, plain.Log, dir.Path, "plain"), Rows(workload, held.Log, dir.Path, "held"));
-    }
-
-    /// <summary>The per-job rows (<c>jobs-POLICY-LOAD.csv</c>) of a run.</summary>
-    private static string Rows(PreparedWorkload workload, EventLog log, string dir, string name)
-    {
-        var path = Path.Combine(dir, name + ".csv");
-        JobOutcomes.Write(workload, log, path);
-        return File.ReadAllText(path);
+        Assert.Equal(JobRows.Of(workload, plain.Log, dir.Path, "plain"), JobRows.Of(workload, held.Log, dir.Path, "held"));
     }
 }
