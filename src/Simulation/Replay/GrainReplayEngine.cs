@@ -52,6 +52,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
     public async Task<ReplayResult> RunAsync(PreparedWorkload workload, PolicyPreset policy, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var wall = Stopwatch.StartNew();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = new VirtualClock(Origin);
         var log = new EventLog();
         var jobs = workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
@@ -65,7 +66,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
             await SetUpAsync(grains, workload);
             var outbox = host.Services.GetRequiredService<PoolOutbox>();
             var events = await LoopAsync(grains, outbox, workload, jobs, clock, driver, progress, trace, cancellationToken);
-            return new ReplayResult(log, events, wall.Elapsed.TotalSeconds, driver.Rejections, driver.FirstRejection);
+            return new ReplayResult(log, events, wall.Elapsed.TotalSeconds, driver.Rejections, driver.FirstRejection, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
         }
         finally
         {
@@ -123,6 +124,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(6));
             silo.AddWpaiGrains(o => Apply(policy, o));
         });
+
         return builder.Build();
     }
 
