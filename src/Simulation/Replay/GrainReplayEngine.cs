@@ -118,12 +118,22 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         builder.Services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         configure?.Invoke(builder.Services);
         var (siloPort, gatewayPort) = FreePorts();
+        var ownFilters = builder.Services.Where(d => d.ServiceType == typeof(IIncomingGrainCallFilter)).ToHashSet();
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: WpaiCluster.ServiceId, clusterId: "wpai-sim-" + Guid.NewGuid().ToString("N")[..8]);
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(6));
             silo.AddWpaiGrains(o => Apply(policy, o));
         });
+
+        // The replay's storage (ReplayGrainStorage) keeps states in memory and never fails, so the storage-failure call
+        // filter AddWpaiGrains installs has nothing to do here; without an incoming filter Orleans invokes each grain
+        // method directly instead of through a filter chain (an invoker, two async frames and their continuations per
+        // call). Filters the caller adds (configure) stay.
+        foreach (var added in builder.Services.Where(d => d.ServiceType == typeof(IIncomingGrainCallFilter) && !ownFilters.Contains(d)).ToList())
+        {
+            builder.Services.Remove(added);
+        }
 
         return builder.Build();
     }
