@@ -34,12 +34,4 @@ public interface IDepartmentGrain : IGrainWithStringKey
     /// <summary>Removes a job from the ledger and records its outcome (idempotent per job id). Interleaves: concurrent starts and ends share one state write.</summary>
     [Alias("RecordEnd"), AlwaysInterleave]
     Task RecordEndAsync(JobOutcome outcome);
-
-    /// <summary>
-    /// The starts and ends of several jobs in one call, applied in order as <see cref="RecordStartAsync"/> and
-    /// <see cref="RecordEndAsync"/> would (each idempotent per job id); returns once a write holding all of them has
-    /// completed. A silo gathers its jobs' concurrent records into these. Interleaves as they do.
-    /// </summary>
-    [Alias("RecordBatch"), AlwaysInterleave]
-    Task RecordBatchAsync(ImmutableArray<DepartmentRecord> records);
 }

@@ -92,49 +92,31 @@ public sealed class DepartmentGrain(
 
     public Task<SubmitContext> GetSubmitContextAsync(string? template) => Task.FromResult(new SubmitContext(S.Exists, Ledger.TemplateRuns(template)));
 
-    public Task RecordStartAsync(RunningAllocation allocation) => Written(Start(allocation));
-
-    public Task RecordEndAsync(JobOutcome outcome) => Written(End(outcome));
-
-    public Task RecordBatchAsync(ImmutableArray<DepartmentRecord> records)
-    {
-        var changed = false;
-        foreach (var record in records.IsDefault ? [] : records)
-        {
-            changed |= record.Start is { } allocation ? Start(allocation) : record.End is { } outcome && End(outcome);
-        }
-
-        return Written(changed);
-    }
-
-    /// <summary>Adds a started job to the ledger; false when it is there already.</summary>
-    private bool Start(RunningAllocation allocation)
+    public async Task RecordStartAsync(RunningAllocation allocation)
     {
         if (Ledger.IsRunning(allocation.JobId))
         {
-            return false;
+            await _writes.WhenWrittenAsync();
+            return;
         }
 
         Accrue();
         Ledger.TryStart(allocation);
-        return true;
+        await _writes.PersistAsync();
     }
 
-    /// <summary>Removes an ended job from the ledger and records its outcome; false when it was not there.</summary>
-    private bool End(JobOutcome outcome)
+    public async Task RecordEndAsync(JobOutcome outcome)
     {
         if (!Ledger.TryRemove(outcome.JobId))
         {
-            return false;
+            await _writes.WhenWrittenAsync();
+            return;
         }
 
         Accrue();
         Ledger.RecordOutcome(outcome);
-        return true;
+        await _writes.PersistAsync();
     }
-
-    /// <summary>A changed state is written (shared with concurrent changes); an unchanged one waits for the write in flight.</summary>
-    private Task Written(bool changed) => changed ? _writes.PersistAsync() : _writes.WhenWrittenAsync();
 
     /// <summary>Adds GPU-seconds held since the last change to the current period, closing periods that ended.</summary>
     private void Accrue()

@@ -12,7 +12,7 @@ namespace WPAI.Grains.Jobs;
 /// release that failed part-way is carried out again by a repeated completion or by the next activation
 /// (<see cref="RecoverAsync"/>), so a run never keeps its GPUs after it ended and nothing is counted twice.
 /// </summary>
-internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory grains, PoolOutbox outbox, Departments.KnownDepartments departments, Departments.DepartmentRecorder recorder, Fleet.JobIndexAppender index, SchedulingOptions options)
+internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory grains, PoolOutbox outbox, Departments.KnownDepartments departments, SchedulingOptions options)
 {
     /// <summary>
     /// In memory: the owed release (<see cref="JobState.Releasing"/>) was carried out in this activation. A fresh
@@ -50,7 +50,7 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         }
         else if (life.IsTerminal && state.State.Placement is { } last)
         {
-            await recorder.RecordEndAsync(spec.Department, life.FinishedOutcome(spec, last));
+            await Department(spec).RecordEndAsync(life.FinishedOutcome(spec, last));
         }
     }
 
@@ -73,7 +73,7 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         // Acknowledged only when both the job and its entry in the job index are durable (job list never loses it).
         // The index entry first: a failure between the two leaves an entry that job list skips (no such job), never a
         // job, queued and later running, that job list cannot see.
-        await index.AddAsync(spec.JobId);
+        await grains.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey).AddAsync([spec.JobId]);
         await state.WriteStateAsync();
         return sizing is not null;
     }
@@ -93,7 +93,7 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
 
     /// <summary>(Again) records the running <paramref name="placement"/> in the department's ledger (idempotent).</summary>
     public Task RecordRunningAsync(JobSpec spec, Placement placement) =>
-        recorder.RecordStartAsync(spec.Department, Life.Allocation(spec, placement));
+        Department(spec).RecordStartAsync(Life.Allocation(spec, placement));
 
     /// <summary>Queues the next attempt in the job's first pool, before the current run is stopped and recorded.</summary>
     public Task RequeueAsync(JobSpec spec, Placement placement, DateTimeOffset now) =>
@@ -160,7 +160,9 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
 
     private async Task ReleaseAsync(JobSpec spec, Placement placement, JobStatus status, DateTimeOffset now, bool nodeAndPool = true)
     {
-        await JobRelease.RunAsync(grains, outbox, recorder, spec, placement, Life.Outcome(spec, placement, status, now), nodeAndPool);
+        await JobRelease.RunAsync(grains, outbox, spec, placement, Life.Outcome(spec, placement, status, now), nodeAndPool);
         _releaseSettled = true;
     }
+
+    private IDepartmentGrain Department(JobSpec spec) => grains.GetGrain<IDepartmentGrain>(spec.Department);
 }

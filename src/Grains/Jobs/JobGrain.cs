@@ -22,8 +22,6 @@ public sealed partial class JobGrain(
     IClusterDriver driver,
     PoolOutbox outbox,
     Departments.KnownDepartments departments,
-    Departments.DepartmentRecorder recorder,
-    Fleet.JobIndexAppender index,
     Telemetry.WpaiMetrics metrics,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
@@ -33,7 +31,7 @@ public sealed partial class JobGrain(
 
     private JobLifecycle Life => new(state.State, options.Value);
 
-    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, departments, recorder, index, options.Value);
+    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, departments, options.Value);
 
     /// <inheritdoc />
     public string? OwningDepartment => S.Spec?.Department;

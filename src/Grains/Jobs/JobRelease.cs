@@ -14,7 +14,7 @@ internal static class JobRelease
     /// so the node does not report it separately), then the department; with <paramref name="nodeAndPool"/> false only
     /// the department record (a re-queued job may already hold a reservation for its next attempt on the same node).
     /// </summary>
-    public static async Task RunAsync(IGrainFactory grains, PoolOutbox outbox, Departments.DepartmentRecorder departments, JobSpec spec, Placement placement, JobOutcome outcome, bool nodeAndPool)
+    public static async Task RunAsync(IGrainFactory grains, PoolOutbox outbox, JobSpec spec, Placement placement, JobOutcome outcome, bool nodeAndPool)
     {
         if (nodeAndPool)
         {
@@ -22,6 +22,6 @@ internal static class JobRelease
             _ = grains.GetGrain<IPoolSchedulerGrain>(placement.Pool).JobEndedAsync(spec.JobId, outcome.EffectiveGpuUtilization, freed, outbox.Next(placement.Pool));
         }
 
-        await departments.RecordEndAsync(spec.Department, outcome);
+        await grains.GetGrain<IDepartmentGrain>(spec.Department).RecordEndAsync(outcome);
     }
 }

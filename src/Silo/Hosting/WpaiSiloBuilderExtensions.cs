@@ -38,8 +38,6 @@ public static class WpaiSiloBuilderExtensions
         services.TryAddSingleton<RunRecovery, RunRecovery>();
         services.TryAddSingleton<WPAI.Grains.Scheduling.PoolOutbox, WPAI.Grains.Scheduling.PoolOutbox>();
         services.TryAddSingleton<WPAI.Grains.Departments.KnownDepartments, WPAI.Grains.Departments.KnownDepartments>();
-        services.TryAddSingleton<WPAI.Grains.Departments.DepartmentRecorder, WPAI.Grains.Departments.DepartmentRecorder>(); // a silo's department-ledger calls, gathered per department
-        services.TryAddSingleton<WPAI.Grains.Fleet.JobIndexAppender, WPAI.Grains.Fleet.JobIndexAppender>(); // a silo's job-index appends, gathered
         services.TryAddSingleton<WPAI.Grains.Telemetry.WpaiMetrics, WPAI.Grains.Telemetry.WpaiMetrics>();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
         services.AddOptions<NodeAgentOptions>().BindConfiguration(NodeAgentOptions.SectionName)
