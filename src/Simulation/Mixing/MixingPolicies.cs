@@ -130,6 +130,13 @@ public static class MixingPolicies
         Settings = WpaiMixingAll.Settings with { BandAboveMinimum = true },
     };
 
+    public static MixingPolicy WpaiMixingAllAboveMinimumRoom { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-above-minimum-room",
+        Description = "wpai-mixing-all with the band read on the demand above the services' minimum replicas, keeping room above them: a pool is never lent down to exactly its minimum",
+        Settings = WpaiMixingAll.Settings with { BandAboveMinimum = true, KeepRoomAboveMinimum = true },
+    };
+
     public static MixingPolicy WpaiMixingAllCheckpoint { get; } = WpaiMixingAll with
     {
         Name = "wpai-mixing-all-checkpoint", Checkpoint = true,
@@ -141,7 +148,7 @@ public static class MixingPolicies
         [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
          WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingKillForRoom, WpaiMixingPlaceOnReclaim, WpaiMixingCrossPool, WpaiMixingAllFive, WpaiMixingAll,
          WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllNoCrossPool, WpaiMixingAllNoValley, WpaiMixingAllNoForecast, WpaiMixingAllNoSoonest,
-         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllNoFewest, WpaiMixingAllAboveMinimum, WpaiMixingAllCheckpoint];
+         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllNoFewest, WpaiMixingAllAboveMinimum, WpaiMixingAllAboveMinimumRoom, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
     public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];
