@@ -31,4 +31,14 @@ public sealed class MixingAblationPresetTests
         Assert.Equal(all.Settings, restored);
         Assert.Equal((all.MatchRunTime, all.LentFirstAcrossPools, all.Checkpoint), (ablation.MatchRunTime, ablation.LentFirstAcrossPools, ablation.Checkpoint));
     }
+
+    [Fact]
+    public void Get_AboveMinimumRoom_IsAboveMinimumKeepingRoom()
+    {
+        var plain = MixingPolicies.Get("wpai-mixing-all-above-minimum");
+        var room = MixingPolicies.Get("wpai-mixing-all-above-minimum-room");
+
+        Assert.Equal(plain.Settings with { KeepRoomAboveMinimum = true }, room.Settings);
+        Assert.Equal((plain.MatchRunTime, plain.LentFirstAcrossPools, plain.Checkpoint), (room.MatchRunTime, room.LentFirstAcrossPools, room.Checkpoint));
+    }
 }
