@@ -10,17 +10,22 @@ internal sealed class BenchSiloProcess : IDisposable
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
 
-    private BenchSiloProcess(Process process, int siloPort)
+    private BenchSiloProcess(Process process, int siloPort, int httpPort)
     {
         _process = process;
         SiloPort = siloPort;
+        MetricsUrl = new Uri($"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}/metrics");
     }
 
     public int SiloPort { get; }
 
+    /// <summary>The silo's Prometheus endpoint (its dashboard port; the Orleans dashboard itself is off).</summary>
+    public Uri MetricsUrl { get; }
+
     public int Pid => _process.Id;
 
-    public static BenchSiloProcess Start(string siloDll, string connection, string clusterId, bool poolAffinity = true)
+    /// <summary>Starts a silo; with <paramref name="countCalls"/> it counts its grain calls by origin (<c>Wpai:Metrics:CountCallOrigins</c>).</summary>
+    public static BenchSiloProcess Start(string siloDll, string connection, string clusterId, bool poolAffinity = true, bool countCalls = false, int? cpus = null)
     {
         var ports = FreePorts.Take(3);
         var info = new ProcessStartInfo("dotnet",
@@ -40,9 +45,20 @@ internal sealed class BenchSiloProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (countCalls)
+        {
+            info.ArgumentList.Add("--" + WPAI.Silo.Metrics.CallOrigins.ConfigurationKey);
+            info.ArgumentList.Add("true");
+        }
+
+        if (cpus is { } n)
+        {
+            info.Environment["DOTNET_PROCESSOR_COUNT"] = n.ToString(CultureInfo.InvariantCulture); // the runtime sizes its thread pool, GC and spinning to n cores
+        }
+
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = new Process { StartInfo = info };
-        var silo = new BenchSiloProcess(process, ports[0]);
+        var silo = new BenchSiloProcess(process, ports[0], ports[2]);
         process.OutputDataReceived += (_, e) => silo.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Keep(e.Data);
         process.Start();

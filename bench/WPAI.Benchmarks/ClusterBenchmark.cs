@@ -27,15 +27,25 @@ internal static class ClusterBenchmark
     private const int DefaultWarmUpJobs = 300;
     private static readonly string[] Pools = ["A100", "V100", "T4", "P40"];
 
-    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null)
+    /// <summary>Experiment: the cores each silo process is told it has (<c>WPAI_BENCH_SILO_CPUS</c>), unset by default.</summary>
+    private static readonly int? SiloCpus = int.TryParse(Environment.GetEnvironmentVariable("WPAI_BENCH_SILO_CPUS"), CultureInfo.InvariantCulture, out var cpus) ? cpus : null;
+
+    /// <summary>
+    /// Runs the configurations (or <paramref name="only"/> one); <paramref name="countCalls"/> has the silos count their
+    /// grain calls by origin (a few bytes more per message, so off by default); <paramref name="silo"/> names another
+    /// build's <c>WPAI.Silo.dll</c> (for an A/B of two silo builds with one benchmark build).
+    /// </summary>
+    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null, bool countCalls = false, string? silo = null)
     {
         var jobs = quick ? 2_000 : 6_000;
         var warmUp = warmUpJobs ?? DefaultWarmUpJobs;
         var root = FindRoot();
-        var siloDll = Path.Combine(root, "src", "Silo", "bin", "Release", "net10.0", "WPAI.Silo.dll");
+        var siloDll = silo is null ? Path.Combine(root, "src", "Silo", "bin", "Release", "net10.0", "WPAI.Silo.dll") : Path.GetFullPath(silo);
         if (!File.Exists(siloDll))
         {
-            await Console.Error.WriteLineAsync($"{siloDll} is missing: build it with `dotnet build src/Silo -c Release`.");
+            await Console.Error.WriteLineAsync(silo is null
+                ? $"{siloDll} is missing: build it with `dotnet build src/Silo -c Release`."
+                : $"--silo '{silo}': {siloDll} does not exist; give the path of a built WPAI.Silo.dll, e.g. src/Silo/bin/Release/net10.0/WPAI.Silo.dll");
             return 2;
         }
 
@@ -59,16 +69,16 @@ internal static class ClusterBenchmark
 
         await using var postgres = await BenchPostgres.OpenAsync(root);
         Console.WriteLine($"cluster benchmark: PostgreSQL from {postgres.Origin}; {Pools.Length} pools × 32 nodes × 8 GPUs; {jobs} jobs of 1–2 GPUs running 200 ms after {warmUp} warm-up jobs; " +
-            $"{Loops} submit loops over {Connections} clients; {Environment.ProcessorCount} cores (silos, clients and PostgreSQL share them); load average {SchedulingBenchmark.LoadAverage()}");
+            $"{Loops} submit loops over {Connections} clients; {Environment.ProcessorCount} cores (silos, clients and PostgreSQL share them); load average {SchedulingBenchmark.LoadAverage()}; silo {siloDll}{(countCalls ? ", counting grain calls by origin" : "")}");
         if (alone is { } configuration)
         {
-            await MeasureAsync(postgres, siloDll, configuration.Silos, jobs, warmUp, configuration.PoolAffinity);
+            await MeasureAsync(postgres, siloDll, configuration.Silos, jobs, warmUp, configuration.PoolAffinity, countCalls);
             return 0;
         }
 
-        var one = await MeasureAsync(postgres, siloDll, silos: 1, jobs, warmUp, poolAffinity: true);
-        var random = await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: false);
-        var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: true);
+        var one = await MeasureAsync(postgres, siloDll, silos: 1, jobs, warmUp, poolAffinity: true, countCalls);
+        var random = await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: false, countCalls);
+        var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: true, countCalls);
 
         Console.WriteLine();
         Console.WriteLine("| silos | placement | jobs | placements/s | p50 submit→placed (ms) | p99 (ms) | wall (s) | CPU ms/placement (silos + PostgreSQL + client) | silos | PostgreSQL | client | jobs on their pool's silo |");
@@ -119,7 +129,7 @@ internal static class ClusterBenchmark
         return 0;
     }
 
-    private static async Task<Result> MeasureAsync(BenchPostgres postgres, string siloDll, int silos, int jobs, int warmUp, bool poolAffinity)
+    private static async Task<Result> MeasureAsync(BenchPostgres postgres, string siloDll, int silos, int jobs, int warmUp, bool poolAffinity, bool countCalls)
     {
         var connection = await postgres.CreateDatabaseAsync();
         var clusterId = $"bench-{silos}-" + Guid.NewGuid().ToString("N")[..6];
@@ -129,7 +139,7 @@ internal static class ClusterBenchmark
         {
             for (var i = 0; i < silos; i++)
             {
-                processes.Add(BenchSiloProcess.Start(siloDll, connection, clusterId, poolAffinity));
+                processes.Add(BenchSiloProcess.Start(siloDll, connection, clusterId, poolAffinity, countCalls, SiloCpus));
             }
 
             foreach (var silo in processes)
@@ -167,7 +177,11 @@ internal static class ClusterBenchmark
             TimeSpan Postgres() => postgres.Postmaster is { } pm ? ProcessCpu.OfTree(pm) : TimeSpan.Zero;
             var management = clients[0].ClusterClient.GetGrain<IManagementGrain>(0);
             var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
+            var messagesBefore = await ClusterMessages.ReadAsync(processes);
             await using var writes = await ClusterWrites.StartAsync(connection);
+            TimeSpan SilosKernel() => processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + ProcessCpu.SystemOf(p.Pid));
+            (long Voluntary, long Involuntary) Switches() => processes.Select(p => ProcessCpu.SwitchesOf(p.Pid)).Aggregate((0L, 0L), (sum, s) => (sum.Item1 + s.Voluntary, sum.Item2 + s.Involuntary));
+            var (kernelBefore, switchesBefore) = (SilosKernel(), Switches());
             var (silosBefore, postgresBefore, clientBefore) = (Silos(), Postgres(), self.TotalProcessorTime);
             var windowStart = Stopwatch.GetTimestamp();
             var clock = Stopwatch.StartNew();
@@ -178,7 +192,10 @@ internal static class ClusterBenchmark
             var siloCpu = (Silos() - silosBefore).TotalMilliseconds;
             var postgresCpu = (Postgres() - postgresBefore).TotalMilliseconds;
             var clientCpu = (self.TotalProcessorTime - clientBefore).TotalMilliseconds;
+            var siloKernel = (SilosKernel() - kernelBefore).TotalMilliseconds;
+            var switches = Switches();
             var written = await writes.StopAsync(jobs);
+            var messages = (await ClusterMessages.ReadAsync(processes)).Since(messagesBefore, jobs);
             var jobsOnPoolSilo = await JobsOnPoolSiloAsync(management, hosts);
 
             var sample = Enumerable.Range(0, jobs).Where(i => i % Math.Max(1, jobs / 500) == 0).Select(i => $"job-{i:D5}").ToList();
@@ -202,6 +219,8 @@ internal static class ClusterBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: measured window {windowStart / (double)Stopwatch.Frequency:0.000000},{windowEnd / (double)Stopwatch.Frequency:0.000000} (monotonic clock, s); silo PIDs {string.Join(' ', processes.Select(p => p.Pid))}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: {jobs} placements in {seconds:0.0} s = {result.PlacementsPerSecond:0}/s, CPU {result.CpuMsPerPlacement:0.00} ms/placement (silos {siloCpu / jobs:0.00}, PostgreSQL {postgresCpu / jobs:0.00}, client {clientCpu / jobs:0.00}), {jobsOnPoolSilo:P0} of the active jobs on their pool scheduler's silo"));
             Console.WriteLine($"{silos} silo(s), {result.Placement} placement: {written}");
+            Console.WriteLine($"{silos} silo(s), {result.Placement} placement: {messages}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos} silo(s), {result.Placement} placement: the silo processes per job: {siloKernel / jobs:0.00} ms of their CPU in the kernel ({siloKernel / siloCpu:P0}), {(switches.Voluntary - switchesBefore.Voluntary) / (double)jobs:0.0} voluntary and {(switches.Involuntary - switchesBefore.Involuntary) / (double)jobs:0.0} involuntary context switches"));
             return result;
         }
         finally

@@ -14,6 +14,51 @@ internal static class ProcessCpu
 
     public static TimeSpan OfProcess(int pid) => Read(pid) is { } stat ? Seconds(stat.User + stat.System) : TimeSpan.Zero;
 
+    /// <summary>The CPU time one process spent in the kernel (system time).</summary>
+    public static TimeSpan SystemOf(int pid) => Read(pid) is { } stat ? Seconds(stat.System) : TimeSpan.Zero;
+
+    /// <summary>
+    /// Context switches of one process's live threads so far (voluntary: a thread blocked or slept; involuntary: it was
+    /// preempted), from <c>/proc/PID/task/*/status</c>; threads that exited meanwhile are not counted.
+    /// </summary>
+    public static (long Voluntary, long Involuntary) SwitchesOf(int pid)
+    {
+        var (voluntary, involuntary) = (0L, 0L);
+        IEnumerable<string> tasks;
+        try
+        {
+            tasks = Directory.EnumerateDirectories($"/proc/{pid}/task").ToList();
+        }
+        catch (IOException)
+        {
+            return (0, 0);
+        }
+
+        foreach (var task in tasks)
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        voluntary += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+                    }
+                    else if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        involuntary += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // the thread exited
+            }
+        }
+
+        return (voluntary, involuntary);
+    }
+
     public static TimeSpan OfTree(int rootPid)
     {
         var stats = AllProcesses();

@@ -84,6 +84,10 @@ public static partial class WpaiHost
             silo.AddWpai(options, storage.Configure, storage.UsesLocalhostClustering);
             silo.UseWpaiTls(tls);
             silo.UseWpaiAuthorization(auth);
+            if (builder.Configuration.GetValue<bool>(CallOrigins.ConfigurationKey))
+            {
+                CallOrigins.AddTo(silo);
+            }
         });
         customize?.Invoke(builder);
 
