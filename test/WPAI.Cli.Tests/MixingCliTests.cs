@@ -101,6 +101,23 @@ public sealed class MixingCliTests
         Assert.Contains("--reclaim-fewest-kills", bad.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("with-room", true, true)]
+    [InlineData("on", true, false)]
+    [InlineData("off", false, false)]
+    public async Task PoolMixing_BandAboveMinimum_SetsBothSwitches(string value, bool above, bool room)
+    {
+        var client = new RecordingClient
+        {
+            Mixing = Views.Mixing() with { Settings = MixingSettings.Default with { BandAboveMinimum = true, KeepRoomAboveMinimum = true } },
+        };
+
+        var run = await CliRun.RunAsync(client, "pool", "mixing", "T4", "--band-above-minimum", value);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(MixingSettings.Default with { BandAboveMinimum = above, KeepRoomAboveMinimum = room }, client.MixingConfigured);
+    }
+
     [Fact]
     public async Task PoolMixing_KeepsTheCurrentSettings_ForOptionsNotGiven_AndTicksOnRequest()
     {
@@ -127,6 +144,7 @@ public sealed class MixingCliTests
     [InlineData("--policy", "sometimes", "error: --policy: 'sometimes' is not a mixing policy. Use --policy threshold, --policy time-window or --policy off")]
     [InlineData("--window", "8-9", "error: --window: '8-9' is not a daily window. Write UTC times as --window 00:00-08:00 (it may wrap midnight: 22:00-06:00)")]
     [InlineData("--reclaim-ahead", "maybe", "error: --reclaim-ahead: 'maybe' is neither on nor off. Write --reclaim-ahead on or --reclaim-ahead off")]
+    [InlineData("--band-above-minimum", "room", "error: --band-above-minimum: 'room' is not off, on or with-room. Write --band-above-minimum off, --band-above-minimum on or --band-above-minimum with-room")]
     [InlineData("--tick-interval", "soon", "error: --tick-interval: 'soon' is not a duration. Write e.g. 2h, 90m, 1h30m, 45s or 01:30:00")]
     public async Task PoolMixing_RejectsBadValues_WithOneLineAndExitCode2(string option, string value, string expected)
     {

@@ -35,7 +35,8 @@ namespace WPAI.Domain.Mixing;
 /// with the fewest training runs first. With <c>BandAboveMinimum</c> (Threshold) every rate the band reads — lending, forecast
 /// sizing, reclaiming, the expected reclaim times — is <see cref="BandRate"/>: the demand above the services' minimum
 /// replicas over the capacity those replicas leave, so a pool whose services idle at their minimum can lend down to the
-/// nodes that hold it.
+/// nodes that hold it; with <c>KeepRoomAboveMinimum</c> as well, no room above the minimum counts as full, so it never lends
+/// down to exactly its minimum.
 /// </summary>
 public static class MixingPolicy
 {
@@ -49,11 +50,13 @@ public static class MixingPolicy
     /// <summary>
     /// The usage rate the band reads with <c>BandAboveMinimum</c>: the demand above the services' minimum replicas over the
     /// online capacity left once the minimum replicas have their GPUs; 0 when nothing is asked above the minimum and the
-    /// minimum fits, <see cref="OverloadRate"/> when the minimum does not fit or demand above it has no room at all. Without
-    /// a minimum (<paramref name="minimumGpus"/> ≤ 0) it is <see cref="Rate(double, int)"/>, and while the demand fits the
-    /// capacity it is never above it.
+    /// minimum fits exactly, <see cref="OverloadRate"/> when the minimum does not fit or demand above it has no room at all.
+    /// With <paramref name="keepRoom"/> (<c>KeepRoomAboveMinimum</c>) no room above the minimum is full whatever the demand:
+    /// <see cref="OverloadRate"/>, so a pool is never lent down to exactly its minimum. Without a minimum
+    /// (<paramref name="minimumGpus"/> ≤ 0) it is <see cref="Rate(double, int)"/>, and while the demand fits the capacity it
+    /// is never above it, except at no room with <paramref name="keepRoom"/>.
     /// </summary>
-    public static double BandRate(double demandGpus, int onlineGpus, double minimumGpus)
+    public static double BandRate(double demandGpus, int onlineGpus, double minimumGpus, bool keepRoom = false)
     {
         if (!(minimumGpus > 0))
         {
@@ -62,7 +65,7 @@ public static class MixingPolicy
 
         var room = onlineGpus - minimumGpus;
         var above = Math.Max(0, demandGpus - minimumGpus);
-        return room > 0 ? above / room : above > 0 || room < 0 ? OverloadRate : 0;
+        return room > 0 ? above / room : above > 0 || room < 0 || keepRoom ? OverloadRate : 0;
     }
 
     /// <summary>Whether the UTC time of day of <paramref name="now"/> is inside [start, end) (the window may wrap midnight).</summary>
@@ -145,6 +148,14 @@ public static class MixingPolicy
                 "Give the usage rate the nodes kept online should reach at the forecast peak, e.g. 0.7.");
         }
 
+        if (settings.KeepRoomAboveMinimum && !settings.BandAboveMinimum)
+        {
+            throw new WpaiValidationException(
+                "settings.keepRoomAboveMinimum",
+                "keeps room above the services' minimum replicas, but the band does not read above them (bandAboveMinimum is off)",
+                "Turn both on (wpai pool mixing POOL --band-above-minimum with-room), or keepRoomAboveMinimum off.");
+        }
+
         if (settings.Policy == MixingPolicyKind.TimeWindow && settings.WindowStart == settings.WindowEnd)
         {
             throw new WpaiValidationException("settings.windowEnd", $"the lending window is empty ({settings.WindowStart}–{settings.WindowEnd})", "Give different start and end times, e.g. 00:00–08:00.");
@@ -170,8 +181,9 @@ public static class MixingPolicy
 
         // The band reads the demand above the minimum replicas when asked to (Threshold only); the usage reported stays demand / capacity.
         var minimum = settings.BandAboveMinimum && settings.Policy == MixingPolicyKind.Threshold ? snapshot.MinimumGpus : 0;
-        var band = BandRate(demand, cap, minimum);
-        double? forecastBand = peak is { } pb ? BandRate(pb, cap, minimum) : null;
+        var keepRoom = settings.KeepRoomAboveMinimum;
+        var band = BandRate(demand, cap, minimum, keepRoom);
+        double? forecastBand = peak is { } pb ? BandRate(pb, cap, minimum, keepRoom) : null;
 
         // Valley lending and forecast sizing: the forecast peak over the valley horizon (null without a forecast there) bounds lending.
         double? valley = (settings.LendOnValley || settings.LendToForecast) && settings.Policy == MixingPolicyKind.Threshold ? ForecastPeak(forecast, now, settings.ValleyHorizon) : null;
@@ -236,14 +248,14 @@ public static class MixingPolicy
                 {
                     // Forecast-sized lending: keep online only what the forecast peak needs at the target rate, lend the rest.
                     var low = Math.Max(effective, sized);
-                    var why = Invariant($"{measured}, forecast peak {BandRate(low, cap, minimum):0.00} within {settings.ValleyHorizon:g}: online sized to {settings.LendTargetRate:0.00}");
+                    var why = Invariant($"{measured}, forecast peak {BandRate(low, cap, minimum, keepRoom):0.00} within {settings.ValleyHorizon:g}: online sized to {settings.LendTargetRate:0.00}");
                     Lend(handovers, nodes, now, settings, cap, free, pending, low, minimum, r => r <= settings.LendTargetRate, why, snapshot.Unit);
                     verdict = Invariant($"sized to the forecast at {settings.LendTargetRate:0.00}");
                 }
-                else if (band < settings.MinRate || (settings.LendOnValley && valley is { } v && BandRate(Math.Max(v, demand), cap, minimum) < mid))
+                else if (band < settings.MinRate || (settings.LendOnValley && valley is { } v && BandRate(Math.Max(v, demand), cap, minimum, keepRoom) < mid))
                 {
                     var low = Math.Max(effective, valley ?? 0);
-                    var why = band < settings.MinRate ? Invariant($"{measured} < min {settings.MinRate:0.00}") : Invariant($"{measured}, forecast valley {BandRate(low, cap, minimum):0.00} within {settings.ValleyHorizon:g}");
+                    var why = band < settings.MinRate ? Invariant($"{measured} < min {settings.MinRate:0.00}") : Invariant($"{measured}, forecast valley {BandRate(low, cap, minimum, keepRoom):0.00} within {settings.ValleyHorizon:g}");
                     Lend(handovers, nodes, now, settings, cap, free, pending, low, minimum, r => r < mid, why, snapshot.Unit);
                     verdict = band < settings.MinRate ? Invariant($"below min {settings.MinRate:0.00}") : "forecast valley";
                 }
@@ -512,7 +524,7 @@ public static class MixingPolicy
         var freeNow = new List<int>(free);
         foreach (var node in candidates)
         {
-            if (FitsPending(pending, freeNow) && BandRate(effective, cap, minimum) <= limit)
+            if (FitsPending(pending, freeNow) && BandRate(effective, cap, minimum, settings.KeepRoomAboveMinimum) <= limit)
             {
                 return;
             }
@@ -552,12 +564,12 @@ public static class MixingPolicy
             var after = cap - node.Gpus;
 
             // The node's replicas move to the remaining online nodes, and pending ones must still find room there.
-            if (!rateAllows(BandRate(effective, after, minimum)) || freeTotal - node.Gpus < pendingTotal)
+            if (!rateAllows(BandRate(effective, after, minimum, settings.KeepRoomAboveMinimum)) || freeTotal - node.Gpus < pendingTotal)
             {
                 continue;
             }
 
-            handovers.Add(new Handover(node.Name, NodeMode.OfflineNormal, Invariant($"{reason}; least used ({node.ReplicaGpus}/{node.Gpus} {unit} serve replicas), usage after {BandRate(effective, after, minimum):0.00}")));
+            handovers.Add(new Handover(node.Name, NodeMode.OfflineNormal, Invariant($"{reason}; least used ({node.ReplicaGpus}/{node.Gpus} {unit} serve replicas), usage after {BandRate(effective, after, minimum, settings.KeepRoomAboveMinimum):0.00}")));
             cap = after;
             freeTotal -= node.Gpus;
         }
@@ -608,7 +620,7 @@ public static class MixingPolicy
         var points = forecast.Where(p => p.At > now).OrderBy(p => p.At).ToList();
         foreach (var node in ReclaimOrder(settings, lent, now))
         {
-            var hit = points.FirstOrDefault(p => BandRate(settings.BusiestDayReclaimTimes ? p.Busiest : p.DemandGpus, capAfter, minimum) > settings.MaxRate);
+            var hit = points.FirstOrDefault(p => BandRate(settings.BusiestDayReclaimTimes ? p.Busiest : p.DemandGpus, capAfter, minimum, settings.KeepRoomAboveMinimum) > settings.MaxRate);
             if (hit is null)
             {
                 break; // more capacity only pushes the later nodes further out: none of them is forecast to go back

@@ -73,8 +73,13 @@ public static class MixingPolicies
 
     public static MixingPolicy WpaiMixingAll { get; } = new(
         "wpai-mixing-all",
-        "wpai-mixing-all-five plus kills only for room, placing on reclaim, cross-pool lent-first placement, reclaim times on the busiest recent day and reclaims that kill fewest runs",
-        WpaiMixingAllFive.Settings with { KillOnlyForRoom = true, PlaceOnReclaim = true, BusiestDayReclaimTimes = true, ReclaimFewestKills = true }, MatchRunTime: true, LentFirstAcrossPools: true);
+        "wpai-mixing-all-five plus kills only for room, placing on reclaim, cross-pool lent-first placement, reclaim times on the busiest recent day, reclaims that kill fewest runs, and the band read above the services' minimum replicas keeping room above them",
+        WpaiMixingAllFive.Settings with
+        {
+            KillOnlyForRoom = true, PlaceOnReclaim = true, BusiestDayReclaimTimes = true, ReclaimFewestKills = true, BandAboveMinimum = true, KeepRoomAboveMinimum = true,
+        },
+        MatchRunTime: true,
+        LentFirstAcrossPools: true);
 
     public static MixingPolicy WpaiMixingAllNoRoom { get; } = WpaiMixingAll with
     {
@@ -123,11 +128,24 @@ public static class MixingPolicies
         Settings = WpaiMixingAll.Settings with { ReclaimFewestKills = false },
     };
 
+    public static MixingPolicy WpaiMixingAllWholeBand { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-whole-band",
+        Description = "wpai-mixing-all with the band read on the whole demand, minimum replicas included: wpai-mixing-all before the band above the minimum with room (ablation)",
+        Settings = WpaiMixingAll.Settings with { BandAboveMinimum = false, KeepRoomAboveMinimum = false },
+    };
+
     public static MixingPolicy WpaiMixingAllAboveMinimum { get; } = WpaiMixingAll with
     {
         Name = "wpai-mixing-all-above-minimum",
-        Description = "wpai-mixing-all with the band read on the demand above the services' minimum replicas: lends more and kills more (not the default)",
-        Settings = WpaiMixingAll.Settings with { BandAboveMinimum = true },
+        Description = "wpai-mixing-all without room kept above the services' minimum replicas: a pool may be lent down to exactly its minimum; lends more and kills more",
+        Settings = WpaiMixingAll.Settings with { KeepRoomAboveMinimum = false },
+    };
+
+    public static MixingPolicy WpaiMixingAllAboveMinimumRoom { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-above-minimum-room",
+        Description = "the band read on the demand above the services' minimum replicas, keeping room above them: what wpai-mixing-all is, under the name it was chosen by",
     };
 
     public static MixingPolicy WpaiMixingAllCheckpoint { get; } = WpaiMixingAll with
@@ -141,7 +159,7 @@ public static class MixingPolicies
         [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
          WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingKillForRoom, WpaiMixingPlaceOnReclaim, WpaiMixingCrossPool, WpaiMixingAllFive, WpaiMixingAll,
          WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllNoCrossPool, WpaiMixingAllNoValley, WpaiMixingAllNoForecast, WpaiMixingAllNoSoonest,
-         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllNoFewest, WpaiMixingAllAboveMinimum, WpaiMixingAllCheckpoint];
+         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllNoFewest, WpaiMixingAllWholeBand, WpaiMixingAllAboveMinimum, WpaiMixingAllAboveMinimumRoom, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
     public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];

@@ -1,5 +1,6 @@
 using WPAI.Abstractions.Contracts;
 using WPAI.Abstractions.Contracts.Mixing;
+using WPAI.Abstractions.Errors;
 using WPAI.Domain.Mixing;
 
 namespace WPAI.Domain.Tests.Mixing;
@@ -15,6 +16,7 @@ public sealed class BandAboveMinimumTests
     private static readonly DateTimeOffset LongAgo = Now.AddDays(-1);
     private static readonly MixingSettings Sized = MixingSettings.Default with { LendToForecast = true, ReclaimAhead = true };
     private static readonly MixingSettings AboveMinimum = Sized with { BandAboveMinimum = true };
+    private static readonly MixingSettings WithRoom = AboveMinimum with { KeepRoomAboveMinimum = true };
 
     private static MixingNode Online(string name, int gpus, int replicaGpus) => new(name, NodeMode.OnlineNormal, null, gpus, replicaGpus, [], LongAgo);
 
@@ -39,6 +41,45 @@ public sealed class BandAboveMinimumTests
     [InlineData(3, 4, 0, 0.75)] // no minimum: demand / capacity
     public void BandRate_IsTheDemandAboveTheMinimumOverTheRoomItLeaves(double demand, int online, double minimum, double expected) =>
         Assert.Equal(expected, MixingPolicy.BandRate(demand, online, minimum), 9);
+
+    [Theory]
+    [InlineData(2, 2, 2, MixingPolicy.OverloadRate)] // no room above the minimum: full, whatever the demand above it
+    [InlineData(2, 4, 2, 0)] // room for it: nothing above the minimum
+    [InlineData(3, 4, 2, 0.5)]
+    [InlineData(1, 2, 3, MixingPolicy.OverloadRate)] // the minimum does not fit
+    [InlineData(2, 2, 0, 1)] // no minimum: demand / capacity, room or not
+    public void BandRate_KeepRoom_CountsNoRoomAboveTheMinimumAsFull(double demand, int online, double minimum, double expected) =>
+        Assert.Equal(expected, MixingPolicy.BandRate(demand, online, minimum, keepRoom: true), 9);
+
+    [Fact]
+    public void Decide_KeepRoom_NeverLendsTheLastNodeAboveTheMinimum()
+    {
+        // Three 2-GPU nodes, two services at their minimum of 1 replica each on p1 and p2, forecast at the minimum for 4 h.
+        MixingNode[] nodes = [Online("p1", 2, 1), Online("p2", 2, 1), Online("p3", 2, 0)];
+
+        // Above the minimum: p3, then p1 (their replicas fit on p2, which the minimum fills exactly).
+        Assert.Equal(["p3", "p1"], Lends(MixingPolicy.Decide(AboveMinimum, Snapshot(2, nodes, Flat(2, 4), minimum: 2))));
+
+        // With room: p3 only; lending p1 too would leave no room above the minimum.
+        Assert.Equal(["p3"], Lends(MixingPolicy.Decide(WithRoom, Snapshot(2, nodes, Flat(2, 4), minimum: 2))));
+    }
+
+    [Fact]
+    public void Decide_KeepRoom_TakesBackAPoolLentDownToItsMinimum()
+    {
+        MixingNode[] nodes = [Online("p1", 2, 2), Lent("p2", 2)];
+
+        Assert.Empty(MixingPolicy.Decide(AboveMinimum, Snapshot(2, nodes, Flat(2, 4), minimum: 2)).Handovers);
+        Assert.Equal(["p2"], Reclaims(MixingPolicy.Decide(WithRoom, Snapshot(2, nodes, Flat(2, 4), minimum: 2))));
+    }
+
+    [Fact]
+    public void Validate_KeepRoomWithoutTheBandAboveTheMinimum_NamesTheSetting()
+    {
+        var e = Assert.Throws<WpaiValidationException>(() => MixingPolicy.Validate(MixingSettings.Default with { KeepRoomAboveMinimum = true }));
+        Assert.Equal("settings.keepRoomAboveMinimum", e.Field);
+        MixingPolicy.Validate(MixingSettings.Default with { BandAboveMinimum = true, KeepRoomAboveMinimum = true });
+    }
 
     [Fact]
     public void Decide_BandAboveMinimum_LendsTheNodeThatOnlyIdleMinimumReplicasKeepOnline()

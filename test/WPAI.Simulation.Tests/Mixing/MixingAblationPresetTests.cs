@@ -12,6 +12,7 @@ public sealed class MixingAblationPresetTests
     [InlineData("wpai-mixing-all-no-busiest")]
     [InlineData("wpai-mixing-all-no-fewest")]
     [InlineData("wpai-mixing-all-above-minimum")]
+    [InlineData("wpai-mixing-all-whole-band")]
     public void Get_LendingAblation_DiffersFromAllInExactlyItsOneSetting(string name)
     {
         var all = MixingPolicies.WpaiMixingAll;
@@ -23,12 +24,23 @@ public sealed class MixingAblationPresetTests
             "wpai-mixing-all-no-soonest" => ablation.Settings with { ReclaimSoonestEnding = true },
             "wpai-mixing-all-no-busiest" => ablation.Settings with { BusiestDayReclaimTimes = true },
             "wpai-mixing-all-no-fewest" => ablation.Settings with { ReclaimFewestKills = true },
-            "wpai-mixing-all-above-minimum" => ablation.Settings with { BandAboveMinimum = false },
+            "wpai-mixing-all-above-minimum" => ablation.Settings with { KeepRoomAboveMinimum = true },
+            "wpai-mixing-all-whole-band" => ablation.Settings with { BandAboveMinimum = true, KeepRoomAboveMinimum = true },
             _ => ablation.Settings with { DrainOnForecast = true },
         };
 
         Assert.NotEqual(all.Settings, ablation.Settings);
         Assert.Equal(all.Settings, restored);
         Assert.Equal((all.MatchRunTime, all.LentFirstAcrossPools, all.Checkpoint), (ablation.MatchRunTime, ablation.LentFirstAcrossPools, ablation.Checkpoint));
+    }
+
+    [Fact]
+    public void WpaiMixingAll_ReadsTheBandAboveTheMinimumWithRoom_UnderTheNameItWasChosenBy()
+    {
+        var all = MixingPolicies.WpaiMixingAll;
+        var room = MixingPolicies.Get("wpai-mixing-all-above-minimum-room");
+
+        Assert.True(all.Settings.BandAboveMinimum && all.Settings.KeepRoomAboveMinimum);
+        Assert.Equal((all.Settings, all.MatchRunTime, all.LentFirstAcrossPools, all.Checkpoint), (room.Settings, room.MatchRunTime, room.LentFirstAcrossPools, room.Checkpoint));
     }
 }

@@ -29,6 +29,10 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 /// expected reclaim times read is the demand above the services' minimum replicas over the online capacity left once those
 /// minimum replicas have their GPUs; a replica held only because the service may not go below its minimum is not load. The
 /// minimum replicas must still fit on the nodes kept online. The usage reported stays demand / online capacity.
+/// <paramref name="KeepRoomAboveMinimum"/> (with <paramref name="BandAboveMinimum"/> only): no room above the minimum
+/// replicas counts as full, so a pool is never lent down to exactly its minimum and one lent down to it is taken back; with
+/// it off, a pool whose services ask for nothing above their minimum may be lent down to the nodes that hold it. Added after
+/// <paramref name="BandAboveMinimum"/> so that settings stored before it read back unchanged (off).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.mixing-settings")]
 public sealed record MixingSettings(
@@ -53,7 +57,8 @@ public sealed record MixingSettings(
     bool PlaceOnReclaim = false,
     bool BusiestDayReclaimTimes = false,
     bool ReclaimFewestKills = false,
-    bool BandAboveMinimum = false)
+    bool BandAboveMinimum = false,
+    bool KeepRoomAboveMinimum = false)
 {
     /// <summary>
     /// The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute,
@@ -61,7 +66,7 @@ public sealed record MixingSettings(
     /// drains off (a 3-hour valley horizon when valley lending is turned on); forecast-sized lending off (target rate 0.7,
     /// <c>MaxRate</c> less 0.1, when turned on); kills only for room and placing on reclaim off; reclaim times on the
     /// mean forecast; reclaims that kill at once in the usual reclaim order; the band read on the whole demand, minimum
-    /// replicas included.
+    /// replicas included (and so no room kept above them).
     /// </summary>
     public static MixingSettings Default { get; } = new(
         MixingPolicyKind.Threshold,

@@ -82,8 +82,8 @@ public sealed class PoolMixingSettings : WpaiSettings
     [Description("A reclaim that must kill at once takes back the lent nodes with the fewest training runs first")]
     public string? ReclaimFewestKills { get; set; }
 
-    [CommandOption("--band-above-minimum <on|off>")]
-    [Description("Lend, size and reclaim on the demand above the services' minimum replicas: an idle minimum replica is not load")]
+    [CommandOption("--band-above-minimum <off|on|with-room>")]
+    [Description("Lend, size and reclaim on the demand above the services' minimum replicas: an idle minimum replica is not load; with-room: never lend down to exactly the minimum")]
     public string? BandAboveMinimum { get; set; }
 
     [CommandOption("--horizon <DURATION>")]
@@ -200,7 +200,8 @@ public sealed class PoolMixingSettings : WpaiSettings
 
         if (BandAboveMinimum is not null)
         {
-            s = s with { BandAboveMinimum = ParseSwitch(BandAboveMinimum, "--band-above-minimum") };
+            var (above, room) = ParseBandAboveMinimum(BandAboveMinimum);
+            s = s with { BandAboveMinimum = above, KeepRoomAboveMinimum = room };
         }
 
         if (DrainOnForecast is not null)
@@ -250,6 +251,15 @@ public sealed class PoolMixingSettings : WpaiSettings
         "on" or "true" or "yes" => true,
         "off" or "false" or "no" => false,
         _ => throw new WpaiValidationException(option, $"'{text}' is neither on nor off", $"Write {option} on or {option} off"),
+    };
+
+    private static (bool AboveMinimum, bool KeepRoom) ParseBandAboveMinimum(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "with-room" => (true, true),
+        "on" or "true" or "yes" => (true, false),
+        "off" or "false" or "no" => (false, false),
+        _ => throw new WpaiValidationException(
+            "--band-above-minimum", $"'{text}' is not off, on or with-room", "Write --band-above-minimum off, --band-above-minimum on or --band-above-minimum with-room"),
     };
 
     private static (TimeOnly Start, TimeOnly End) ParseWindow(string text)
