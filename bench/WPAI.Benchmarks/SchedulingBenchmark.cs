@@ -24,7 +24,7 @@ namespace WPAI.Benchmarks;
 /// Scheduling throughput: a fleet of 1,000 nodes (4 pools × 250 × 8 GPUs) and 20,000 jobs of 1–8 GPUs submitted by
 /// 64 concurrent clients to one in-process silo; jobs run 200 ms on the simulated driver so capacity keeps turning
 /// over. After a warm-up batch (not measured), measures placements per second (first submit → last placement),
-/// submit→placed latency, CPU milliseconds of the process per placement, and grain calls and state writes per job life
+/// submit→placed latency, CPU milliseconds and bytes allocated by the process per placement, and grain calls and state writes per job life
 /// cycle, for in-memory and SQLite storage, and for the same fleet as one single pool (the ratio sharded/single shows
 /// what pools buy).
 /// </summary>
@@ -68,11 +68,11 @@ internal static class SchedulingBenchmark
         };
 
         Console.WriteLine();
-        Console.WriteLine("| configuration | pools | placements/s | p50 submit→placed (ms) | p99 (ms) | CPU ms/placement | calls/job | writes/job | placed |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| configuration | pools | placements/s | p50 submit→placed (ms) | p99 (ms) | CPU ms/placement | KB allocated/placement | calls/job | writes/job | placed |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Configuration} | {r.Pools} | {r.PlacementsPerSecond:0} | {r.P50LatencyMs:0.0} | {r.P99LatencyMs:0.0} | {r.CpuMsPerPlacement:0.000} | {r.CallsPerJob:0.0} | {r.WritesPerJob:0.0} | {r.Placed} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Configuration} | {r.Pools} | {r.PlacementsPerSecond:0} | {r.P50LatencyMs:0.0} | {r.P99LatencyMs:0.0} | {r.CpuMsPerPlacement:0.000} | {r.AllocatedBytesPerPlacement / 1024:0.0} | {r.CallsPerJob:0.0} | {r.WritesPerJob:0.0} | {r.Placed} |"));
         }
 
         var memory = results[0];
@@ -102,6 +102,7 @@ internal static class SchedulingBenchmark
                     jobs,
                     nodes,
                     cpuMsPerPlacement = r.CpuMsPerPlacement,
+                    allocatedBytesPerPlacement = r.AllocatedBytesPerPlacement,
                     callsPerJob = r.CallsPerJob,
                     writesPerJob = r.WritesPerJob,
                 }),
@@ -206,6 +207,7 @@ internal static class SchedulingBenchmark
             var storageBefore = storage.Snapshot();
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var submitted = new ConcurrentDictionary<string, long>();
             var windowStart = Stopwatch.GetTimestamp();
             var clock = Stopwatch.StartNew();
@@ -218,6 +220,7 @@ internal static class SchedulingBenchmark
             await WaitUntilAsync(() => recorder.Count >= jobCount, TimeSpan.FromMinutes(5));
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             var windowEnd = Stopwatch.GetTimestamp();
             var completesBefore = callsBefore.GetValueOrDefault("IJobGrain.CompleteWithUsageAsync");
             await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteWithUsageAsync") - completesBefore >= jobCount, TimeSpan.FromMinutes(1));
@@ -240,12 +243,13 @@ internal static class SchedulingBenchmark
                 Percentile.NearestRank(latencies, 0.99),
                 placedAt.Count,
                 cpu.TotalMilliseconds / Math.Max(placedAt.Count, 1),
+                allocated / (double)Math.Max(placedAt.Count, 1),
                 breakdown.Where(b => b.Key.StartsWith("call ", StringComparison.Ordinal)).Sum(b => b.PerJob),
                 breakdown.Where(b => b.Key.StartsWith("write ", StringComparison.Ordinal)).Sum(b => b.PerJob),
                 breakdown);
             // The measured window on the monotonic clock (seconds), for `perf report --time START,END` of a run recorded with `perf record -k CLOCK_MONOTONIC`.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: measured window {windowStart / (double)Stopwatch.Frequency:0.000000},{windowEnd / (double)Stopwatch.Frequency:0.000000} (monotonic clock, s)"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {result.Placed} placed in {elapsed:0.00} s → {result.PlacementsPerSecond:0}/s, p50 {result.P50LatencyMs:0.0} ms, p99 {result.P99LatencyMs:0.0} ms, CPU {result.CpuMsPerPlacement:0.000} ms/placement, {result.CallsPerJob:0.0} calls and {result.WritesPerJob:0.0} writes per job"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {result.Placed} placed in {elapsed:0.00} s → {result.PlacementsPerSecond:0}/s, p50 {result.P50LatencyMs:0.0} ms, p99 {result.P99LatencyMs:0.0} ms, CPU {result.CpuMsPerPlacement:0.000} ms/placement, {result.AllocatedBytesPerPlacement / 1024:0.0} KB allocated/placement, {result.CallsPerJob:0.0} calls and {result.WritesPerJob:0.0} writes per job"));
             return result;
         }
         finally
@@ -299,6 +303,7 @@ internal static class SchedulingBenchmark
         double P99LatencyMs,
         int Placed,
         double CpuMsPerPlacement,
+        double AllocatedBytesPerPlacement,
         double CallsPerJob,
         double WritesPerJob,
         List<(string Key, double PerJob)> Breakdown);

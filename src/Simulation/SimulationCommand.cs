@@ -59,6 +59,7 @@ public static class SimulationCommand
                 var metrics = MetricsCalculator.Compute(prepared, result.Log, policy.Name, result.WallSeconds, result.Events) with
                 {
                     Fairness = FairnessCalculator.Compute(prepared, result.Log),
+                    AllocatedBytesPerEvent = result.Events > 0 ? result.AllocatedBytes / (double)result.Events : 0,
                 };
                 runs.Add(metrics);
                 Directory.CreateDirectory(arguments.Out);
@@ -71,7 +72,7 @@ public static class SimulationCommand
                 done++;
                 progress?.Report((double)done / total);
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{policy.Name,-18} load {metrics.OfferedLoad:0.00}  GPU util {metrics.GpuUtilization:P1}  alloc {metrics.GpuAllocation:P1}  CPU util {metrics.CpuUtilization:P1}  wait p95 {ReportWriter.Duration(metrics.WaitP95Seconds)}  {metrics.Events:N0} events in {metrics.WallSeconds:0.0} s ({metrics.EventsPerSecond:N0}/s)"));
+                    $"{policy.Name,-18} load {metrics.OfferedLoad:0.00}  GPU util {metrics.GpuUtilization:P1}  alloc {metrics.GpuAllocation:P1}  CPU util {metrics.CpuUtilization:P1}  wait p95 {ReportWriter.Duration(metrics.WaitP95Seconds)}  {metrics.Events:N0} events in {metrics.WallSeconds:0.0} s ({metrics.EventsPerSecond:N0}/s, {metrics.AllocatedBytesPerEvent / 1024:N1} KB allocated per event)"));
             }
         }
 

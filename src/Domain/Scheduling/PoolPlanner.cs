@@ -29,6 +29,8 @@ public sealed class PoolPlanner
     private NodeReservation? _reservation;
     private NodeSlot? _largestFree;
     private NodeSlot? _largestFreeLong;
+    private BorrowedByNode? _borrowed; // the borrowed-tier jobs by node as this pass sees them, until it places or evicts
+    private Dictionary<(int Gpus, int CpuMilli, long MemoryMib, int LargestGpus, string LargestNode), string>? _noCapacityTexts;
 
     private static readonly NodeSlot NoNode = new(string.Empty, NodeMode.Down, Resources.None, Resources.None);
 
@@ -173,6 +175,8 @@ public sealed class PoolPlanner
 
     private int BorrowedRunning => _ledger.BorrowedRunning + _borrowedDelta;
 
+    private BorrowedByNode Borrowed => _borrowed ??= BorrowedByNode.Of(AllRunning);
+
     /// <summary>
     /// Orders the queue: by original submit time, or by score (highest first) — with <see cref="SchedulingOptions.AgeOrdersPastCap"/>,
     /// jobs of a tier that have waited past the aging cap come first in their tier, longest wait first; ties by job id.
@@ -234,7 +238,7 @@ public sealed class PoolPlanner
         var reservedNode = _reservation?.Node;
         bool Offered(NodeSlot node) =>
             !string.Equals(node.Node, reservedNode, StringComparison.Ordinal) && (_reclaimBy.Count == 0 || !IsDoomed(node, entry));
-        var nodes = AllNodes.Where(Offered);
+        IEnumerable<NodeSlot> OfferedNodes() => AllNodes.Where(Offered);
 
         // Cheap bound first: no node has that many GPUs free, so no node can take the job.
         var largest = LargestFree(longRunning);
@@ -266,9 +270,9 @@ public sealed class PoolPlanner
 
             var plan = _options.Victims switch
             {
-                VictimRule.ReclaimWithinCohort => CohortReclaim.ChooseVictims(entry, nodes, [.. AllRunning], _ledger.Quotas, _now, Schedulable),
-                VictimRule.LeastLostWork => PreemptionPolicy.ChooseLeastLostWork(entry.Request, nodes, [.. AllRunning], _now, Schedulable),
-                _ => PreemptionPolicy.ChooseVictims(entry.Request, nodes, [.. AllRunning], Schedulable),
+                VictimRule.ReclaimWithinCohort => CohortReclaim.ChooseVictims(entry, OfferedNodes(), [.. AllRunning], _ledger.Quotas, _now, Schedulable),
+                VictimRule.LeastLostWork => PreemptionPolicy.ChooseLeastLostWork(entry.Request, Borrowed.Candidates(entry.Request, Node, n => Schedulable(n.Mode) && Offered(n)), _now),
+                _ => PreemptionPolicy.ChooseVictims(entry.Request, Borrowed.Candidates(entry.Request, Node, n => Schedulable(n.Mode) && Offered(n))),
             };
             if (plan is not null && NextPoolBeforePreempting(entry) is { } next)
             {
@@ -278,7 +282,7 @@ public sealed class PoolPlanner
                     score) with { CouldPreempt = true };
             }
 
-            if (plan is not null && _options.WeighWaitAgainstLostWork && WaitCostsLess(entry, plan, nodes, Schedulable) is { } cheaper)
+            if (plan is not null && _options.WeighWaitAgainstLostWork && WaitCostsLess(entry, plan, OfferedNodes(), Schedulable) is { } cheaper)
             {
                 return Decision.Wait(cheaper, tier.Value, score) with { CouldPreempt = true };
             }
@@ -448,6 +452,7 @@ public sealed class PoolPlanner
         UpdateFree(node, nodeFreeAfter);
         var started = RunningJob.Placed(entry, node, tier, score, _now);
         _started[entry.JobId] = started;
+        _borrowed = null;
         if (_reservation is { Shadow: { } shadow } held && string.Equals(held.Node, node, StringComparison.Ordinal))
         {
             // A job backfilled onto the reserved node: one that runs past the shadow time uses up part of the spare.
@@ -465,7 +470,13 @@ public sealed class PoolPlanner
 
     public void CommitEviction(RunningJob victim)
     {
-        if (!RemoveRunning(victim.JobId) || Node(victim.Node) is not { } slot)
+        if (!RemoveRunning(victim.JobId))
+        {
+            return;
+        }
+
+        _borrowed = null;
+        if (Node(victim.Node) is not { } slot)
         {
             return;
         }
@@ -614,8 +625,17 @@ public sealed class PoolPlanner
                 : $"no capacity in pool {_pool}: no node is available for training";
         }
 
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"no capacity in pool {_pool}: needs {entry.Request}, the most GPUs free on one node is {largest.Free.Gpus} ({largest.Node})");
+        // Waiting jobs of one pass share a few texts (the same request and largest node): each is formatted once per pass.
+        var key = (entry.Request.Gpus, entry.Request.CpuMilli, entry.Request.MemoryMib, largest.Free.Gpus, largest.Node);
+        _noCapacityTexts ??= [];
+        if (!_noCapacityTexts.TryGetValue(key, out var text))
+        {
+            text = string.Create(
+                CultureInfo.InvariantCulture,
+                $"no capacity in pool {_pool}: needs {entry.Request}, the most GPUs free on one node is {largest.Free.Gpus} ({largest.Node})");
+            _noCapacityTexts[key] = text;
+        }
+
+        return text;
     }
 }

@@ -16,15 +16,24 @@ public static class PreemptionPolicy
         Resources request,
         IEnumerable<NodeSlot> nodes,
         IReadOnlyCollection<RunningJob> running,
-        Func<NodeMode, bool> schedulable)
+        Func<NodeMode, bool> schedulable) =>
+        ChooseVictims(request, CandidateNodes(request, nodes, running, schedulable));
+
+    /// <summary>
+    /// <see cref="ChooseVictims(Resources, IEnumerable{NodeSlot}, IReadOnlyCollection{RunningJob}, Func{NodeMode, bool})"/>
+    /// over <paramref name="candidates"/>: the eligible nodes in name order, each with its borrowed-tier jobs (what
+    /// <see cref="BorrowedByNode.Candidates"/> gives).
+    /// </summary>
+    public static PreemptionPlan? ChooseVictims(Resources request, IEnumerable<(NodeSlot Node, List<RunningJob> Candidates)> candidates)
     {
+        ArgumentNullException.ThrowIfNull(candidates);
         PreemptionPlan? best = null;
         var bestGpus = int.MaxValue;
-        foreach (var (node, candidates) in CandidateNodes(request, nodes, running, schedulable))
+        foreach (var (node, jobs) in candidates)
         {
             var free = node.Free;
             var victims = ImmutableArray.CreateBuilder<RunningJob>();
-            foreach (var victim in candidates.OrderBy(v => v.Score).ThenByDescending(v => v.StartedAt).ThenBy(v => v.JobId, StringComparer.Ordinal))
+            foreach (var victim in jobs.OrderBy(v => v.Score).ThenByDescending(v => v.StartedAt).ThenBy(v => v.JobId, StringComparer.Ordinal))
             {
                 if (free.Fits(request))
                 {
@@ -61,11 +70,7 @@ public static class PreemptionPolicy
         IReadOnlyCollection<RunningJob> running,
         Func<NodeMode, bool> schedulable)
     {
-        var byNode = running
-            .Where(r => r.Tier == Tier.Borrowed)
-            .GroupBy(r => r.Node, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-
+        var byNode = BorrowedByNode.Of(running).Jobs;
         foreach (var node in nodes.OrderBy(n => n.Node, StringComparer.Ordinal))
         {
             if (schedulable(node.Mode) && node.Capacity.Fits(request) && byNode.TryGetValue(node.Node, out var candidates))
@@ -86,13 +91,22 @@ public static class PreemptionPolicy
         IEnumerable<NodeSlot> nodes,
         IReadOnlyCollection<RunningJob> running,
         DateTimeOffset now,
-        Func<NodeMode, bool> schedulable)
+        Func<NodeMode, bool> schedulable) =>
+        ChooseLeastLostWork(request, CandidateNodes(request, nodes, running, schedulable), now);
+
+    /// <summary>
+    /// <see cref="ChooseLeastLostWork(Resources, IEnumerable{NodeSlot}, IReadOnlyCollection{RunningJob}, DateTimeOffset, Func{NodeMode, bool})"/>
+    /// over <paramref name="candidates"/>: the eligible nodes in name order, each with its borrowed-tier jobs (what
+    /// <see cref="BorrowedByNode.Candidates"/> gives).
+    /// </summary>
+    public static PreemptionPlan? ChooseLeastLostWork(Resources request, IEnumerable<(NodeSlot Node, List<RunningJob> Candidates)> candidates, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(candidates);
         PreemptionPlan? best = null;
         var bestKey = (Lost: double.MaxValue, Jobs: int.MaxValue, Gpus: int.MaxValue);
-        foreach (var (node, candidates) in CandidateNodes(request, nodes, running, schedulable))
+        foreach (var (node, jobs) in candidates)
         {
-            if (LeastLostOnNode(request, node.Free, candidates, now) is not { } found)
+            if (LeastLostOnNode(request, node.Free, jobs, now) is not { } found)
             {
                 continue;
             }
@@ -122,17 +136,25 @@ public static class PreemptionPolicy
 
     private static (double Lost, ImmutableArray<RunningJob> Victims)? LeastLostOnNode(Resources request, Resources free, List<RunningJob> candidates, DateTimeOffset now)
     {
+        // Evicting every candidate must make room, or no set does: checked before anything is sorted or allocated
+        // (the sums Resources.Add gives, in the same integer arithmetic).
+        var (gpus, cpu, memory) = (free.Gpus, free.CpuMilli, free.MemoryMib);
+        foreach (var candidate in candidates)
+        {
+            (gpus, cpu, memory) = (gpus + candidate.Resources.Gpus, cpu + candidate.Resources.CpuMilli, memory + candidate.Resources.MemoryMib);
+        }
+
+        return request.Gpus > gpus || request.CpuMilli > cpu || request.MemoryMib > memory ? null : SearchLeastLost(request, free, candidates, now);
+    }
+
+    /// <summary><see cref="LeastLostOnNode"/>'s search, on a node where evicting every candidate makes room (apart, so that its closure is allocated only then).</summary>
+    private static (double Lost, ImmutableArray<RunningJob> Victims)? SearchLeastLost(Resources request, Resources free, List<RunningJob> candidates, DateTimeOffset now)
+    {
         // Cheapest first (then newest, then id) so that the first sets found are good and the bound prunes early.
         var ordered = candidates
             .Select(c => (Job: c, Lost: LostWork(c, now)))
             .OrderBy(c => c.Lost).ThenByDescending(c => c.Job.StartedAt).ThenBy(c => c.Job.JobId, StringComparer.Ordinal)
             .ToArray();
-        var total = ordered.Aggregate(free, (f, c) => f.Add(c.Job.Resources));
-        if (!total.Fits(request))
-        {
-            return null;
-        }
-
         var chosen = new List<int>();
         int[]? bestSet = null;
         var bestKey = (Lost: double.MaxValue, Jobs: int.MaxValue, Gpus: int.MaxValue);

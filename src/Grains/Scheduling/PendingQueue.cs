@@ -120,7 +120,31 @@ internal sealed class PendingQueue
     public IReadOnlySet<string> Forwarded => _forwarded;
 
     /// <summary>Writes the shards changed since their last write.</summary>
-    public Task FlushAsync() => Task.WhenAll(_writes.Where(w => w.Dirty).Select(w => w.FlushAsync()));
+    public Task FlushAsync()
+    {
+        // Every pass flushes, and most change one shard or none: no list and no combined task for those.
+        Task? single = null;
+        List<Task>? several = null;
+        foreach (var write in _writes)
+        {
+            if (!write.Dirty)
+            {
+                continue;
+            }
+
+            var flushed = write.FlushAsync();
+            if (single is null)
+            {
+                single = flushed;
+            }
+            else
+            {
+                (several ??= [single]).Add(flushed);
+            }
+        }
+
+        return several is not null ? Task.WhenAll(several) : single ?? Task.CompletedTask;
+    }
 
     /// <summary>Waits for writes in flight and writes what is left (deactivation).</summary>
     public Task DrainAsync() => Task.WhenAll(_writes.Select(w => w.DrainAsync()));

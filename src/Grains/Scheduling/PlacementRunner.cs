@@ -33,10 +33,18 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
     public async Task<int> RunAsync(IReadOnlyList<PlannedAction> actions, DateTimeOffset now)
     {
         var placed = 0;
-        foreach (var chunk in actions.Chunk(MaxConcurrentActions))
+        for (var start = 0; start < actions.Count; start += MaxConcurrentActions)
         {
-            var results = await Task.WhenAll(chunk.Select(a => ExecuteOrDeferAsync(a, now)));
-            placed += results.Count(r => r);
+            var started = new Task<bool>[Math.Min(MaxConcurrentActions, actions.Count - start)];
+            for (var i = 0; i < started.Length; i++)
+            {
+                started[i] = ExecuteOrDeferAsync(actions[start + i], now);
+            }
+
+            foreach (var result in await Task.WhenAll(started))
+            {
+                placed += result ? 1 : 0;
+            }
         }
 
         return placed;

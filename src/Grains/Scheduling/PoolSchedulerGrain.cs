@@ -228,7 +228,13 @@ public sealed class PoolSchedulerGrain(
             _pass.Retry();
         }
 
-        await Task.WhenAll(_queue.FlushAsync(), _writes.FlushAsync());
+        var queueWritten = _queue.FlushAsync();
+        var stateWritten = _writes.FlushAsync();
+        if (!queueWritten.IsCompletedSuccessfully || !stateWritten.IsCompletedSuccessfully)
+        {
+            await Task.WhenAll(queueWritten, stateWritten);
+        }
+
         _idle.PassEnded(planned, nothingLeft: _queue.Count == 0 && !_runner.HasUncertain, _delivered);
 
         metrics.PassCompleted(Pool, System.Diagnostics.Stopwatch.GetElapsedTime(started));

@@ -48,4 +48,7 @@ public sealed record RunMetrics(
 
     /// <summary>Starts given less CPU than the job asked (the CPU request right-sized to its template's mean use × 1.5).</summary>
     public int CpuRightSizedStarts { get; init; }
+
+    /// <summary>Bytes the replay's process allocated per event (silo start-up included; 0 when not measured).</summary>
+    public double AllocatedBytesPerEvent { get; init; }
 }

@@ -52,6 +52,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
     public async Task<ReplayResult> RunAsync(PreparedWorkload workload, PolicyPreset policy, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var wall = Stopwatch.StartNew();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = new VirtualClock(Origin);
         var log = new EventLog();
         var jobs = workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
@@ -65,7 +66,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
             await SetUpAsync(grains, workload);
             var outbox = host.Services.GetRequiredService<PoolOutbox>();
             var events = await LoopAsync(grains, outbox, workload, jobs, clock, driver, progress, trace, cancellationToken);
-            return new ReplayResult(log, events, wall.Elapsed.TotalSeconds, driver.Rejections, driver.FirstRejection);
+            return new ReplayResult(log, events, wall.Elapsed.TotalSeconds, driver.Rejections, driver.FirstRejection, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
         }
         finally
         {
@@ -117,12 +118,23 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         builder.Services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         configure?.Invoke(builder.Services);
         var (siloPort, gatewayPort) = FreePorts();
+        var ownFilters = builder.Services.Where(d => d.ServiceType == typeof(IIncomingGrainCallFilter)).ToHashSet();
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: WpaiCluster.ServiceId, clusterId: "wpai-sim-" + Guid.NewGuid().ToString("N")[..8]);
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(6));
             silo.AddWpaiGrains(o => Apply(policy, o));
         });
+
+        // The replay's storage (ReplayGrainStorage) keeps states in memory and never fails, so the storage-failure call
+        // filter AddWpaiGrains installs has nothing to do here; without an incoming filter Orleans invokes each grain
+        // method directly instead of through a filter chain (an invoker, two async frames and their continuations per
+        // call). Filters the caller adds (configure) stay.
+        foreach (var added in builder.Services.Where(d => d.ServiceType == typeof(IIncomingGrainCallFilter) && !ownFilters.Contains(d)).ToList())
+        {
+            builder.Services.Remove(added);
+        }
+
         return builder.Build();
     }
 
