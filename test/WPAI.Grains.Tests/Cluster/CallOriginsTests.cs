@@ -18,23 +18,10 @@ namespace WPAI.Grains.Tests.Cluster;
 public sealed class CallOriginsTests : IAsyncLifetime
 {
     private const int Jobs = 24;
-    private static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Memory });
-            silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, new FakeTimeProvider(Start));
-            silo.AddWpaiGrains(o => o.AutoPass = false);
-            CallOrigins.AddTo(silo);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await TwoSilos.StartAsync(silo => CallOrigins.AddTo(silo));
 
     public async Task DisposeAsync()
     {
@@ -47,7 +34,7 @@ public sealed class CallOriginsTests : IAsyncLifetime
     {
         var grains = _cluster.Client;
         var client = new WpaiClient(grains, Options.Create(new WpaiClientOptions()), NullLogger<WpaiClient>.Instance);
-        var pools = TwoPoolsThatHashApart();
+        var pools = TwoSilos.PoolsThatHashApart(_suffix);
         var dept = $"dept-{_suffix}";
         foreach (var pool in pools)
         {
@@ -60,7 +47,7 @@ public sealed class CallOriginsTests : IAsyncLifetime
         await Task.WhenAll(jobs.Select(j => client.SubmitJobAsync(new JobSpec(j.Id, dept, [j.Pool], 1, 1_000, 1_024, TimeSpan.FromHours(1)))));
         var after = Counts();
 
-        var silos = await ActivationSilosAsync(grains);
+        var silos = await TwoSilos.ActivationSilosAsync(grains, "wpai-job", "wpai-job-index");
         var index = silos[("wpai-job-index", WpaiCluster.FleetKey)];
         var jobsAwayFromIndex = jobs.Count(j => !silos[("wpai-job", j.Id)].Equals(index));
         Assert.InRange(jobsAwayFromIndex, 1, Jobs - 1); // the two pools live on different silos
@@ -86,23 +73,5 @@ public sealed class CallOriginsTests : IAsyncLifetime
         }
 
         return total;
-    }
-
-    /// <summary>Two fresh pool names whose stable hashes differ in parity, so that on two silos they belong to different ones.</summary>
-    private string[] TwoPoolsThatHashApart()
-    {
-        var names = Enumerable.Range(0, 64).Select(i => $"pool{i}-{_suffix}").ToList();
-        return [names.First(n => StableHash.ComputeHash(n) % 2 == 0), names.First(n => StableHash.ComputeHash(n) % 2 == 1)];
-    }
-
-    private static async Task<Dictionary<(string Type, string Key), SiloAddress>> ActivationSilosAsync(IGrainFactory grains)
-    {
-        var management = grains.GetGrain<IManagementGrain>(0);
-        var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
-        Assert.Equal(2, hosts.Length);
-        var activations = await management.GetDetailedGrainStatistics(null, hosts);
-        return activations
-            .Where(a => a.GrainId.Type.ToString() is "wpai-job" or "wpai-job-index")
-            .ToDictionary(a => (a.GrainId.Type.ToString()!, a.GrainId.Key.ToString()!), a => a.SiloAddress);
     }
 }

@@ -17,22 +17,10 @@ namespace WPAI.Grains.Tests.Cluster;
 /// </summary>
 public sealed class PoolAffinityPlacementTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.UseWpaiStorage(new WpaiStorageOptions { Kind = StorageKind.Memory });
-            silo.Services.AddKeyedSingleton<TimeProvider>(WpaiCluster.ClockKey, new FakeTimeProvider(Start));
-            silo.AddWpaiGrains(o => o.AutoPass = false);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await TwoSilos.StartAsync();
 
     public async Task DisposeAsync()
     {
@@ -45,7 +33,7 @@ public sealed class PoolAffinityPlacementTests : IAsyncLifetime
     {
         var grains = _cluster.Client;
         var client = new WpaiClient(grains, Options.Create(new WpaiClientOptions()), NullLogger<WpaiClient>.Instance);
-        var pools = TwoPoolsThatHashApart();
+        var pools = TwoSilos.PoolsThatHashApart(_suffix);
         var dept = $"dept-{_suffix}";
         foreach (var pool in pools)
         {
@@ -68,7 +56,7 @@ public sealed class PoolAffinityPlacementTests : IAsyncLifetime
             Assert.Equal(JobStatus.Running, (await client.GetJobAsync(job.Id)).Status);
         }
 
-        var silos = await ActivationSilosAsync(grains);
+        var silos = await TwoSilos.ActivationSilosAsync(grains, "wpai-job", "wpai-node", "wpai-pool-scheduler");
         var schedulers = pools.ToDictionary(p => p, p => silos[("wpai-pool-scheduler", p)]);
         Assert.NotEqual(schedulers[pools[0]], schedulers[pools[1]]);
         Assert.All(jobs, j => Assert.Equal(schedulers[j.Pool], silos[("wpai-job", j.Id)]));
@@ -89,25 +77,5 @@ public sealed class PoolAffinityPlacementTests : IAsyncLifetime
             Assert.Contains(chosen, silos);
             Assert.Equal(chosen, PoolAffinityPlacementDirector.SiloFor(pool, reversed));
         }
-    }
-
-    /// <summary>Two fresh pool names whose stable hashes differ in parity, so that on two silos they belong to different ones.</summary>
-    private string[] TwoPoolsThatHashApart()
-    {
-        var names = Enumerable.Range(0, 64).Select(i => $"pool{i}-{_suffix}").ToList();
-        var even = names.First(n => StableHash.ComputeHash(n) % 2 == 0);
-        var odd = names.First(n => StableHash.ComputeHash(n) % 2 == 1);
-        return [even, odd];
-    }
-
-    private static async Task<Dictionary<(string Type, string Key), SiloAddress>> ActivationSilosAsync(IGrainFactory grains)
-    {
-        var management = grains.GetGrain<IManagementGrain>(0);
-        var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
-        Assert.Equal(2, hosts.Length);
-        var activations = await management.GetDetailedGrainStatistics(null, hosts);
-        return activations
-            .Where(a => a.GrainId.Type.ToString() is "wpai-job" or "wpai-node" or "wpai-pool-scheduler")
-            .ToDictionary(a => (a.GrainId.Type.ToString()!, a.GrainId.Key.ToString()!), a => a.SiloAddress);
     }
 }
