@@ -62,7 +62,8 @@ public static class PreemptionPolicy
 
     /// <summary>
     /// The eligible nodes in name order (schedulable, large enough for <paramref name="request"/>) that hold borrowed-tier
-    /// jobs, each with those jobs: where either rule may look for victims.
+    /// jobs, each with those jobs: where either rule may look for victims (<see cref="BorrowedByNode.Candidates"/> over
+    /// <paramref name="nodes"/>).
     /// </summary>
     private static IEnumerable<(NodeSlot Node, List<RunningJob> Candidates)> CandidateNodes(
         Resources request,
@@ -70,14 +71,13 @@ public static class PreemptionPolicy
         IReadOnlyCollection<RunningJob> running,
         Func<NodeMode, bool> schedulable)
     {
-        var byNode = BorrowedByNode.Of(running).Jobs;
-        foreach (var node in nodes.OrderBy(n => n.Node, StringComparer.Ordinal))
+        var slots = new Dictionary<string, NodeSlot>(StringComparer.Ordinal);
+        foreach (var node in nodes)
         {
-            if (schedulable(node.Mode) && node.Capacity.Fits(request) && byNode.TryGetValue(node.Node, out var candidates))
-            {
-                yield return (node, candidates);
-            }
+            slots.TryAdd(node.Node, node);
         }
+
+        return BorrowedByNode.Of(running).Candidates(request, name => slots.GetValueOrDefault(name), slot => schedulable(slot.Mode));
     }
 
     /// <summary>
