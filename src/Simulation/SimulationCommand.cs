@@ -95,7 +95,7 @@ public static class SimulationCommand
             SustainableLoad = sustainable,
             SustainableCriteria = arguments.Sustainable ? arguments.Criteria.ToString() : null,
         };
-        var written = ReportWriter.Write(report, arguments.Out);
+        var written = await ReportWriter.WriteAsync(report, arguments.Out);
         await output.WriteLineAsync();
         await output.WriteLineAsync(ReportWriter.ResultsTable(report.Runs));
         var gains = ReportWriter.GainsTable(report.Runs);
