@@ -13,23 +13,23 @@ internal static class BenchmarkCommands
 
         var quick = args.Contains("--quick");
         var name = args[0];
+        int? warmUp = null;
+        if (OptionValue(args, "--warm-up") is { } text)
+        {
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var jobs) || jobs < 1)
+            {
+                await Console.Error.WriteLineAsync($"--warm-up '{text}' is not a number of jobs: give a whole number of 1 or more, e.g. --warm-up 3000");
+                return 2;
+            }
+
+            warmUp = jobs;
+        }
+
         switch (name)
         {
-            case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"));
+            case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp);
             case "storage": return await StorageBenchmark.RunAsync(quick);
             case "cluster":
-                int? warmUp = null;
-                if (OptionValue(args, "--warm-up") is { } text)
-                {
-                    if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var jobs) || jobs < 1)
-                    {
-                        await Console.Error.WriteLineAsync($"--warm-up '{text}' is not a number of jobs: give a whole number of 1 or more, e.g. --warm-up 3000");
-                        return 2;
-                    }
-
-                    warmUp = jobs;
-                }
-
                 return await ClusterBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, args.Contains("--count-calls"), OptionValue(args, "--silo"));
             case "inference": return await InferenceBenchmark.RunAsync(quick);
             case "forecaster": return await ForecasterBenchmark.RunAsync(quick);

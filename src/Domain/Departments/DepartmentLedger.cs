@@ -7,13 +7,15 @@ namespace WPAI.Domain.Departments;
 /// what they hold (always the sum of their allocations: a job enters once, when placed, and leaves once, when it ends),
 /// the peak GPUs held per pool, the effective GPU utilization of the newest <see cref="MaxRecent"/> jobs (null: not
 /// measured; of an ended job's outcome that is all the department reads), and the measured runs of the newest
-/// <see cref="MaxTemplateRuns"/> successful jobs per template (what right-sizing reads).
+/// <see cref="MaxTemplateRuns"/> successful jobs per template (what right-sizing reads). The GPUs held per pool
+/// (<paramref name="held"/>, the tally of <paramref name="running"/>) change with every start and end here.
 /// </summary>
 public sealed class DepartmentLedger(
     Dictionary<string, RunningAllocation> running,
     List<double?> recentUtilizations,
     Dictionary<string, List<RunUsage>> templateRuns,
-    Dictionary<string, double> peakGpus)
+    Dictionary<string, double> peakGpus,
+    PoolGpuTally held)
 {
     public const int MaxRecent = 50;
     public const int MaxTemplateRuns = 10;
@@ -30,13 +32,22 @@ public sealed class DepartmentLedger(
             return false;
         }
 
-        var inPool = running.Values.Where(r => r.Pool == allocation.Pool).Sum(r => r.Resources.Gpus);
-        peakGpus[allocation.Pool] = Math.Max(peakGpus.GetValueOrDefault(allocation.Pool), inPool);
+        held.Add(allocation);
+        peakGpus[allocation.Pool] = Math.Max(peakGpus.GetValueOrDefault(allocation.Pool), held.In(allocation.Pool));
         return true;
     }
 
     /// <summary>Takes an ended job out of the ledger; false (nothing changes) when it is not in it (an end told twice).</summary>
-    public bool TryRemove(string jobId) => running.Remove(jobId);
+    public bool TryRemove(string jobId)
+    {
+        if (!running.Remove(jobId, out var allocation))
+        {
+            return false;
+        }
+
+        held.Remove(allocation);
+        return true;
+    }
 
     /// <summary>
     /// Keeps the effective GPU utilization of an ended job (newest <see cref="MaxRecent"/>) and, for a job of a template, its measured run

@@ -23,12 +23,12 @@ public sealed class GpuUsagePeriods(
     public DateTimeOffset LastAccrual { get; private set; } = lastAccrual;
 
     /// <summary>
-    /// Accrues GPU-seconds of <paramref name="running"/> up to <paramref name="now"/>, closing ended periods for
-    /// <paramref name="pools"/> and every pool with use. The first accrual only starts the first period.
+    /// Accrues GPU-seconds of what the running jobs hold (<paramref name="held"/>) up to <paramref name="now"/>, closing
+    /// ended periods for <paramref name="pools"/> and every pool with use. The first accrual only starts the first period.
     /// </summary>
-    public void Accrue(DateTimeOffset now, IReadOnlyCollection<RunningAllocation> running, IEnumerable<string> pools)
+    public void Accrue(DateTimeOffset now, PoolGpuTally held, IEnumerable<string> pools)
     {
-        ArgumentNullException.ThrowIfNull(running);
+        ArgumentNullException.ThrowIfNull(held);
         ArgumentNullException.ThrowIfNull(pools);
         if (PeriodStart == default)
         {
@@ -40,7 +40,7 @@ public sealed class GpuUsagePeriods(
         while (now - PeriodStart >= Period)
         {
             var end = PeriodStart + Period;
-            AccrueUntil(end, running);
+            AccrueUntil(end, held);
             foreach (var pool in known.Union(currentGpuSeconds.Keys).ToList())
             {
                 if (!closedAverages.TryGetValue(pool, out var periods))
@@ -55,7 +55,7 @@ public sealed class GpuUsagePeriods(
             PeriodStart = end;
         }
 
-        AccrueUntil(now, running);
+        AccrueUntil(now, held);
     }
 
     /// <summary>The average GPUs of a pool's closed periods, oldest first.</summary>
@@ -97,12 +97,12 @@ public sealed class GpuUsagePeriods(
     public IReadOnlyDictionary<string, double> GpuHoursLastWeek(DateTimeOffset now, IReadOnlyCollection<RunningAllocation> running) =>
         GpuHours((int)(TimeSpan.FromDays(7) / Period) - 1, now, running);
 
-    private void AccrueUntil(DateTimeOffset until, IReadOnlyCollection<RunningAllocation> running)
+    private void AccrueUntil(DateTimeOffset until, PoolGpuTally held)
     {
         var seconds = (until - LastAccrual).TotalSeconds;
         if (seconds > 0)
         {
-            foreach (var (pool, gpus) in GpusByPool(running))
+            foreach (var (pool, gpus) in held.ByPool)
             {
                 currentGpuSeconds[pool] = currentGpuSeconds.GetValueOrDefault(pool) + (seconds * gpus);
             }
@@ -112,35 +112,5 @@ public sealed class GpuUsagePeriods(
         {
             LastAccrual = until;
         }
-    }
-
-    /// <summary>
-    /// GPUs held per pool, pools in the order of their first running job (the order <c>GroupBy</c> gave, so the sums
-    /// and the order new pools enter <c>currentGpuSeconds</c> are unchanged). A loop over a short list: a department
-    /// holds a few pools, and this runs on every start and end of its jobs, where the grouping's lookup, groupings and
-    /// delegates were about 3 % of the scheduling benchmark's CPU.
-    /// </summary>
-    private static List<(string Pool, int Gpus)> GpusByPool(IReadOnlyCollection<RunningAllocation> running)
-    {
-        var sums = new List<(string Pool, int Gpus)>(4);
-        foreach (var allocation in running)
-        {
-            var at = 0;
-            while (at < sums.Count && !string.Equals(sums[at].Pool, allocation.Pool, StringComparison.Ordinal))
-            {
-                at++;
-            }
-
-            if (at == sums.Count)
-            {
-                sums.Add((allocation.Pool, allocation.Resources.Gpus));
-            }
-            else
-            {
-                sums[at] = (allocation.Pool, sums[at].Gpus + allocation.Resources.Gpus);
-            }
-        }
-
-        return sums;
     }
 }

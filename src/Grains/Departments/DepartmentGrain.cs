@@ -21,9 +21,14 @@ public sealed class DepartmentGrain(
 {
     private readonly GroupCommit _writes = new(state.WriteStateAsync);
 
+    /// <summary>The GPUs the ledger's running jobs hold per pool, counted once per activation and then kept by the ledger.</summary>
+    private PoolGpuTally? _held;
+
     private DepartmentState S => state.State;
 
-    private DepartmentLedger Ledger => new(S.Running, S.RecentUtilization, S.TemplateRuns, S.PeakGpus);
+    private PoolGpuTally Held => _held ??= PoolGpuTally.Of(S.Running.Values);
+
+    private DepartmentLedger Ledger => new(S.Running, S.RecentUtilization, S.TemplateRuns, S.PeakGpus, Held);
 
     private GpuUsagePeriods Periods => new(S.PeriodGpuSeconds, S.PeriodGpuAverage, S.PeriodStart, S.LastAccrual);
 
@@ -122,7 +127,7 @@ public sealed class DepartmentGrain(
     private void Accrue()
     {
         var periods = Periods;
-        periods.Accrue(clock.GetUtcNow(), S.Running.Values, S.Quota.Keys);
+        periods.Accrue(clock.GetUtcNow(), Held, S.Quota.Keys);
         (S.PeriodStart, S.LastAccrual) = (periods.PeriodStart, periods.LastAccrual);
     }
 

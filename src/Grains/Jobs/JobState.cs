@@ -2,9 +2,13 @@ using WPAI.Domain.Jobs;
 
 namespace WPAI.Grains.Jobs;
 
-/// <summary>Persisted state of a job grain.</summary>
+/// <summary>
+/// Persisted state of a job grain. Copies itself for the in-memory storage (<see cref="Storage.IStateCopy{T}"/>): its
+/// members are values and <c>[Immutable]</c> records or lists of them, so a copy needs new lists only (written three
+/// times per job: submit, start, end).
+/// </summary>
 [GenerateSerializer, Alias("wpai.state.job")]
-public sealed class JobState : IJobRecord
+public sealed class JobState : IJobRecord, Storage.IStateCopy<JobState>
 {
     [Id(0)]
     public JobSpec? Spec { get; set; }
@@ -97,4 +101,35 @@ public sealed class JobState : IJobRecord
     /// <summary>When the owed release's run ended.</summary>
     [Id(41)]
     public DateTimeOffset ReleasedAt { get; set; }
+
+    /// <inheritdoc />
+    public JobState CopyForStorage() => new()
+    {
+        Spec = Spec,
+        Status = Status,
+        Requested = Requested,
+        Placement = Placement,
+        SubmittedAt = SubmittedAt,
+        QueuedAt = QueuedAt,
+        WaitedBefore = WaitedBefore,
+        Attempt = Attempt,
+        PreemptedBy = PreemptedBy,
+        History = [.. History],
+        GpuSamples = [.. GpuSamples],
+        PeakGpuMemory = PeakGpuMemory,
+        CpuSum = CpuSum,
+        CpuCount = CpuCount,
+        CpuPeak = CpuPeak,
+        EffectiveGpuUtilization = EffectiveGpuUtilization,
+        Pools = Pools,
+        Outcome = Outcome,
+        ReclaimedFrom = ReclaimedFrom,
+        Reclaims = Reclaims,
+        Runs = [.. Runs],
+        Retries = Retries,
+        LostRuns = LostRuns,
+        Usage = [.. Usage],
+        Releasing = Releasing,
+        ReleasedAt = ReleasedAt,
+    };
 }

@@ -1,8 +1,12 @@
 namespace WPAI.Grains.Nodes;
 
-/// <summary>Persisted state of a node grain.</summary>
+/// <summary>
+/// Persisted state of a node grain. Copies itself for the in-memory storage (<see cref="Storage.IStateCopy{T}"/>): its
+/// members are values and <c>[Immutable]</c> records or containers of them, so a copy needs new containers only
+/// (written twice per job: reserve, release).
+/// </summary>
 [GenerateSerializer, Alias("wpai.state.node")]
-public sealed class NodeState
+public sealed class NodeState : Storage.IStateCopy<NodeState>
 {
     [Id(0)]
     public NodeSpec? Spec { get; set; }
@@ -25,4 +29,16 @@ public sealed class NodeState
     /// <summary>Cordoned: keeps its runs, admits nothing new (an admin's choice, or a node being drained for removal).</summary>
     [Id(6)]
     public bool Cordoned { get; set; }
+
+    /// <inheritdoc />
+    public NodeState CopyForStorage() => new()
+    {
+        Spec = Spec,
+        Mode = Mode,
+        Target = Target,
+        Allocations = new(Allocations, Allocations.Comparer),
+        Transitions = [.. Transitions],
+        Version = Version,
+        Cordoned = Cordoned,
+    };
 }

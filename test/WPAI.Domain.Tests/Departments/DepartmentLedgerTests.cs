@@ -11,8 +11,9 @@ public sealed class DepartmentLedgerTests
     private readonly List<double?> _recent = [];
     private readonly Dictionary<string, List<RunUsage>> _templates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _peaks = new(StringComparer.Ordinal);
+    private readonly PoolGpuTally _held = PoolGpuTally.Of([]);
 
-    private DepartmentLedger Ledger => new(_running, _recent, _templates, _peaks);
+    private DepartmentLedger Ledger => new(_running, _recent, _templates, _peaks, _held);
 
     private static RunningAllocation Run(string job, string pool, int gpus, Tier tier = Tier.Own, int minutes = 0) =>
         new(job, pool, "n1", new Resources(gpus, 1000, 1024), tier, T0.AddMinutes(minutes));

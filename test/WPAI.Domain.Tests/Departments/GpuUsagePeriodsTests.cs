@@ -17,7 +17,7 @@ public sealed class GpuUsagePeriodsTests
     {
         var periods = new GpuUsagePeriods(_seconds, _closed, default, default);
 
-        periods.Accrue(T0, [Run("T4", 4)], ["T4"]);
+        periods.Accrue(T0, PoolGpuTally.Of([Run("T4", 4)]), ["T4"]);
 
         Assert.Equal((T0, T0), (periods.PeriodStart, periods.LastAccrual));
         Assert.Empty(_seconds);
@@ -28,7 +28,7 @@ public sealed class GpuUsagePeriodsTests
     {
         var periods = new GpuUsagePeriods(_seconds, _closed, T0, T0);
 
-        periods.Accrue(T0.AddHours(1), [Run("T4", 2), Run("T4", 1), Run("A100", 4)], ["T4"]);
+        periods.Accrue(T0.AddHours(1), PoolGpuTally.Of([Run("T4", 2), Run("T4", 1), Run("A100", 4)]), ["T4"]);
 
         Assert.Equal(3 * 3600.0, _seconds["T4"]);
         Assert.Equal(4 * 3600.0, _seconds["A100"]);
@@ -41,7 +41,7 @@ public sealed class GpuUsagePeriodsTests
         _seconds["P100"] = 10;
         var periods = new GpuUsagePeriods(_seconds, _closed, T0, T0);
 
-        periods.Accrue(T0.AddMinutes(30), [Run("A100", 4), Run("T4", 2), Run("A100", 1), Run("V100", 3), Run("T4", 1)], ["T4"]);
+        periods.Accrue(T0.AddMinutes(30), PoolGpuTally.Of([Run("A100", 4), Run("T4", 2), Run("A100", 1), Run("V100", 3), Run("T4", 1)]), ["T4"]);
 
         Assert.Equal(["P100", "A100", "T4", "V100"], _seconds.Keys);
         Assert.Equal(10.0, _seconds["P100"]);
@@ -55,7 +55,7 @@ public sealed class GpuUsagePeriodsTests
     {
         var periods = new GpuUsagePeriods(_seconds, _closed, T0, T0);
 
-        periods.Accrue(T0.AddDays(2).AddHours(6), [Run("T4", 2)], ["T4", "P40"]);
+        periods.Accrue(T0.AddDays(2).AddHours(6), PoolGpuTally.Of([Run("T4", 2)]), ["T4", "P40"]);
 
         Assert.Equal([2.0, 2.0], _closed["T4"]);
         Assert.Equal([0.0, 0.0], _closed["P40"]);
@@ -69,7 +69,7 @@ public sealed class GpuUsagePeriodsTests
     public void GpuHours_SumsTheNewestClosedPeriodsTheCurrentOneAndWhatRunsSinceTheLastAccrual()
     {
         var periods = new GpuUsagePeriods(_seconds, _closed, T0, T0);
-        periods.Accrue(T0.AddDays(8).AddHours(2), [Run("T4", 1)], ["T4"]); // 8 closed days of 1 GPU, 2 h into the 9th
+        periods.Accrue(T0.AddDays(8).AddHours(2), PoolGpuTally.Of([Run("T4", 1)]), ["T4"]); // 8 closed days of 1 GPU, 2 h into the 9th
 
         var week = periods.GpuHours(6, T0.AddDays(8).AddHours(3), [Run("T4", 1), Run("A100", 2)]);
 
@@ -82,7 +82,7 @@ public sealed class GpuUsagePeriodsTests
     {
         var periods = new GpuUsagePeriods(_seconds, _closed, T0, T0);
 
-        periods.Accrue(T0.AddDays(40), [Run("T4", 1)], ["T4"]);
+        periods.Accrue(T0.AddDays(40), PoolGpuTally.Of([Run("T4", 1)]), ["T4"]);
 
         Assert.Equal(GpuUsagePeriods.MaxPeriods, _closed["T4"].Count);
     }
@@ -92,7 +92,7 @@ public sealed class GpuUsagePeriodsTests
     {
         var periods = new GpuUsagePeriods(_seconds, _closed, T0, T0.AddHours(2));
 
-        periods.Accrue(T0.AddHours(1), [Run("T4", 1)], ["T4"]);
+        periods.Accrue(T0.AddHours(1), PoolGpuTally.Of([Run("T4", 1)]), ["T4"]);
 
         Assert.Empty(_seconds);
         Assert.Equal(T0.AddHours(2), periods.LastAccrual);

@@ -24,7 +24,7 @@ public sealed class DepartmentStateTests(ITestOutputHelper output) : IDisposable
     {
         var state = new DepartmentState { Exists = true };
         var empty = Serializer.SerializeToArray(state).Length;
-        var ledger = new DepartmentLedger(state.Running, state.RecentUtilization, state.TemplateRuns, state.PeakGpus);
+        var ledger = new DepartmentLedger(state.Running, state.RecentUtilization, state.TemplateRuns, state.PeakGpus, PoolGpuTally.Of(state.Running.Values));
         for (var i = 0; i < DepartmentLedger.MaxRecent; i++)
         {
             ledger.RecordOutcome(Outcome(i));
