@@ -7,4 +7,11 @@ namespace WPAI.Simulation;
 public interface IReplayEngine
 {
     Task<ReplayResult> RunAsync(PreparedWorkload workload, PolicyPreset policy, IProgress<double>? progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replays a workload that is still being read or prepared: an engine may start its silo meanwhile (two independent
+    /// phases of a short command on two cores). By default it waits for the workload, then replays it.
+    /// </summary>
+    async Task<ReplayResult> RunAsync(Task<PreparedWorkload> preparing, PolicyPreset policy, IProgress<double>? progress, CancellationToken cancellationToken) =>
+        await RunAsync(await preparing, policy, progress, cancellationToken);
 }

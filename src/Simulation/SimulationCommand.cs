@@ -33,15 +33,21 @@ public static class SimulationCommand
     ];
 
     /// <summary>Runs the simulation with the grain-backed replay engine.</summary>
-    public static Task<SimulationReport> RunAsync(SimulationOptions arguments, IProgress<double>? progress, TextWriter output, CancellationToken cancellationToken = default) =>
-        RunAsync(arguments, progress, output, DefaultEngine(), cancellationToken);
+    public static async Task<SimulationReport> RunAsync(SimulationOptions arguments, IProgress<double>? progress, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        // Disposed after the report is written: the last replay's silo stops meanwhile.
+        await using var engine = new Replay.GrainReplayEngine();
+        return await RunAsync(arguments, progress, output, engine, cancellationToken);
+    }
 
     /// <summary>Runs the simulation with the given replay engine.</summary>
     public static async Task<SimulationReport> RunAsync(
         SimulationOptions arguments, IProgress<double>? progress, TextWriter output, IReplayEngine engine, CancellationToken cancellationToken = default)
     {
         arguments.Validate();
-        var (nodes, jobs) = Load(arguments);
+        // The trace is read and prepared on another thread while the engine starts its silo; a bad file fails the
+        // replay with the reader's error as before.
+        var reading = Task.Run(() => Load(arguments), cancellationToken);
         var loads = arguments.EffectiveLoads;
         var total = loads.Count * arguments.Policies.Length;
         var done = 0;
@@ -49,13 +55,14 @@ public static class SimulationCommand
         WorkloadSummary? summary = null;
         foreach (var load in loads)
         {
-            var prepared = WorkloadPreparer.Prepare(arguments.Source, nodes, jobs, WorkloadAt(arguments, load));
-            summary ??= Summarize(prepared, arguments);
+            var preparing = PrepareAsync(arguments, reading, load);
             foreach (var policy in arguments.Policies)
             {
                 var at = done;
                 var runProgress = progress is null ? null : new Progress<double>(f => progress.Report((at + Math.Clamp(f, 0, 1)) / total));
-                var result = await engine.RunAsync(prepared, policy, runProgress, cancellationToken);
+                var result = await engine.RunAsync(preparing, policy, runProgress, cancellationToken);
+                var prepared = await preparing;
+                summary ??= Summarize(prepared, arguments);
                 var metrics = MetricsCalculator.Compute(prepared, result.Log, policy.Name, result.WallSeconds, result.Events) with
                 {
                     Fairness = FairnessCalculator.Compute(prepared, result.Log),
@@ -79,6 +86,7 @@ public static class SimulationCommand
         var sustainable = ImmutableArray<SustainableLoad>.Empty;
         if (arguments.Sustainable)
         {
+            var (nodes, jobs) = await reading;
             sustainable = await FindSustainableAsync(arguments, nodes, jobs, engine, output, cancellationToken);
         }
 
@@ -87,7 +95,7 @@ public static class SimulationCommand
             SustainableLoad = sustainable,
             SustainableCriteria = arguments.Sustainable ? arguments.Criteria.ToString() : null,
         };
-        var written = ReportWriter.Write(report, arguments.Out);
+        var written = await ReportWriter.WriteAsync(report, arguments.Out);
         await output.WriteLineAsync();
         await output.WriteLineAsync(ReportWriter.ResultsTable(report.Runs));
         var gains = ReportWriter.GainsTable(report.Runs);
@@ -176,6 +184,11 @@ public static class SimulationCommand
             DeclaredOverestimate = arguments.DeclaredOverestimate,
         };
 
-    private static IReplayEngine DefaultEngine() => new Replay.GrainReplayEngine();
+    private static Task<PreparedWorkload> PrepareAsync(SimulationOptions arguments, Task<(IReadOnlyList<SimNode> Nodes, IReadOnlyList<SimJob> Jobs)> reading, double? load) =>
+        Task.Run(async () =>
+        {
+            var (nodes, jobs) = await reading;
+            return WorkloadPreparer.Prepare(arguments.Source, nodes, jobs, WorkloadAt(arguments, load));
+        });
 
 }

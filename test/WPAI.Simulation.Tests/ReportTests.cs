@@ -63,4 +63,21 @@ public sealed class ReportTests
         Assert.NotNull(back);
         Assert.Equal(4, back.Runs.Length);
     }
+
+    [Fact]
+    public async Task WriteAsync_TextsBesideThePlots_WritesTheSameBytesAsWrite()
+    {
+        using var sequential = new TempDir();
+        using var overlapped = new TempDir();
+
+        var first = ReportWriter.Write(Report(), sequential.Path);
+        var second = await ReportWriter.WriteAsync(Report(), overlapped.Path);
+
+        Assert.Equal(first.Select(Path.GetFileName), second.Select(Path.GetFileName));
+        Assert.Equal(first.Select(Path.GetFileName).Order(StringComparer.Ordinal), Directory.GetFiles(overlapped.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var name in first.Select(Path.GetFileName))
+        {
+            Assert.True(File.ReadAllBytes(Path.Combine(sequential.Path, name!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(overlapped.Path, name!))), $"{name} differs");
+        }
+    }
 }

@@ -31,8 +31,11 @@ namespace WPAI.Simulation.Replay;
 /// one-way message the silo sent it (<see cref="PassAfterDeliveryAsync"/>), so a loaded thread pool cannot reorder a
 /// job's end or a node's change after the pass. No sleeping, no wall-clock timers. <paramref name="configureSilo"/> adds
 /// services to the replay's silo (a test's call filter).
+/// The silo starts while the workload is still being prepared (<see cref="RunAsync(Task{PreparedWorkload}, PolicyPreset, IProgress{double}?, CancellationToken)"/>),
+/// and it stops after the result is returned, without deactivating its grains (their state is the replay's memory,
+/// dropped with the silo): the next replay, or <see cref="DisposeAsync"/>, waits for that stop.
 /// </summary>
-public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServiceCollection>? configureSilo = null) : IReplayEngine
+public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServiceCollection>? configureSilo = null) : IReplayEngine, IAsyncDisposable
 {
     /// <summary>Virtual time zero of every replay.</summary>
     public static readonly DateTimeOffset Origin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -49,28 +52,66 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
     /// </summary>
     private static readonly TimeSpan ResponseTimeout = TimeSpan.FromMinutes(10);
 
-    public async Task<ReplayResult> RunAsync(PreparedWorkload workload, PolicyPreset policy, IProgress<double>? progress, CancellationToken cancellationToken)
+    /// <summary>The stop of the last replay's silo, still under way after its result was returned.</summary>
+    private Task _stopping = Task.CompletedTask;
+
+    public Task<ReplayResult> RunAsync(PreparedWorkload workload, PolicyPreset policy, IProgress<double>? progress, CancellationToken cancellationToken) =>
+        RunAsync(Task.FromResult(workload), policy, progress, cancellationToken);
+
+    public async Task<ReplayResult> RunAsync(Task<PreparedWorkload> preparing, PolicyPreset policy, IProgress<double>? progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(preparing);
+        await _stopping;
         var wall = Stopwatch.StartNew();
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = new VirtualClock(Origin);
         var log = new EventLog();
-        var jobs = workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
+        var jobs = new Dictionary<string, SimJob>(StringComparer.Ordinal); // filled once the workload is ready, before any job runs
         var driver = new ReplayClusterDriver(clock, log, jobs);
-
-        using var host = BuildHost(clock, driver, policy, configureSilo);
-        await host.StartAsync(cancellationToken);
+        var host = BuildHost(clock, driver, policy, configureSilo);
+        ReplayResult result;
         try
         {
+            await host.StartAsync(cancellationToken);
+            var workload = await preparing;
+            foreach (var job in workload.Jobs)
+            {
+                jobs.Add(job.Id, job);
+            }
+
+            // Counted from here: the preparation may still have been allocating on another thread while the silo started.
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             await SetUpAsync(grains, workload);
             var outbox = host.Services.GetRequiredService<PoolOutbox>();
             var events = await LoopAsync(grains, outbox, workload, jobs, clock, driver, progress, trace, cancellationToken);
-            return new ReplayResult(log, events, wall.Elapsed.TotalSeconds, driver.Rejections, driver.FirstRejection, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
+            result = new ReplayResult(log, events, wall.Elapsed.TotalSeconds, driver.Rejections, driver.FirstRejection, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
+        }
+        catch
+        {
+            await StopAsync(host);
+            throw;
+        }
+
+        _stopping = StopAsync(host);
+        return result;
+    }
+
+    /// <summary>Waits until the last replay's silo has stopped.</summary>
+    public async ValueTask DisposeAsync() => await _stopping;
+
+    /// <summary>
+    /// Stops a replay's silo without deactivating its grains (a cancelled token is Orleans' non-graceful stop): nothing
+    /// of their state outlives the replay, and deactivating thousands of job grains only costs time.
+    /// </summary>
+    private static async Task StopAsync(IHost host)
+    {
+        try
+        {
+            await host.StopAsync(new CancellationToken(canceled: true));
         }
         finally
         {
-            await host.StopAsync(CancellationToken.None);
+            host.Dispose();
         }
     }
 
