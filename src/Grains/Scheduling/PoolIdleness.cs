@@ -32,6 +32,18 @@ internal sealed class PoolIdleness
         }
     }
 
+    /// <summary>
+    /// A call that changed nothing a pass reads (the removal of a job this pool does not hold): a pool reported idle stays
+    /// idle, its report now covering the message just applied, so the replay loop need not run a pass to find nothing.
+    /// </summary>
+    public void Unchanged(DeliveryBarrier delivered)
+    {
+        if (_reported)
+        {
+            _outbox.ReportIdle(_pool, delivered.Contiguous(_outbox.Origin));
+        }
+    }
+
     /// <summary>The moment a pass has planned; hand the answer to <see cref="PassEnded"/>.</summary>
     public long Planned() => _calls;
 

@@ -103,9 +103,18 @@ public sealed class PoolSchedulerGrain(
 
     public Task RemoveAsync(string jobId, PoolStamp? stamp)
     {
-        _idle.Changed();
-        _queue.Remove(jobId);
+        // A job that started elsewhere is dropped from every other pool it accepts, most of which never held it.
+        var removed = _queue.Remove(jobId);
         _delivered.Applied(stamp);
+        if (removed)
+        {
+            _idle.Changed();
+        }
+        else
+        {
+            _idle.Unchanged(_delivered);
+        }
+
         return Task.CompletedTask;
     }
 

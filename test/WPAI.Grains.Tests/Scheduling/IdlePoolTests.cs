@@ -42,10 +42,28 @@ public sealed class IdlePoolTests(ClusterFixture fixture)
         // A message this silo sent and the pool has not applied yet: not idle, and not after it arrives until a pass.
         var onItsWay = outbox.Next(pool);
         Assert.False(outbox.IsIdle(pool));
-        await scheduler.RemoveAsync("no-such-job", onItsWay);
+        await scheduler.NodeChangedAsync(new NodeCapacity(pool + "-n1", pool, NodeMode.Fixed, new Resources(8, 64_000, 256_000), new Resources(8, 64_000, 256_000), long.MaxValue), onItsWay);
         await scheduler.AwaitDeliveredAsync(onItsWay, TimeSpan.FromSeconds(20));
         Assert.False(outbox.IsIdle(pool));
         Assert.Equal(0, await scheduler.RunPassAfterAsync(onItsWay));
+        Assert.True(outbox.IsIdle(pool));
+    }
+
+    [Fact]
+    public async Task IdlePool_RemovalOfAJobItDoesNotHold_StaysIdleWithoutAPass()
+    {
+        var pool = "idle-" + Guid.NewGuid().ToString("N");
+        var outbox = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<PoolOutbox>();
+        var scheduler = fixture.Grains.GetGrain<IPoolSchedulerGrain>(pool);
+        await fixture.Grains.GetGrain<INodeGrain>(pool + "-n1").RegisterAsync(new NodeSpec(pool + "-n1", pool, 8, 64_000, 256_000), NodeMode.Fixed);
+        await scheduler.RunPassAsync();
+        Assert.True(outbox.IsIdle(pool));
+
+        // A job that started in another pool it accepts is dropped from this one, which never held it.
+        var removal = outbox.Next(pool);
+        Assert.False(outbox.IsIdle(pool));
+        await scheduler.RemoveAsync("started-elsewhere", removal);
+        await scheduler.AwaitDeliveredAsync(removal, TimeSpan.FromSeconds(20));
         Assert.True(outbox.IsIdle(pool));
     }
 }
