@@ -80,14 +80,15 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
 
     /// <summary>
     /// Writes the attempt the lifecycle just started (the commit point), then records it in the department's ledger and
-    /// drops the job from the other pools' queues; returns the running placement.
+    /// drops the job from the queues of the other pools that may hold it (<see cref="JobLifecycle.PoolsThatMayHoldIt"/>);
+    /// returns the running placement.
     /// </summary>
-    public async Task<Placement> RecordStartAsync(JobSpec spec, Placement placement)
+    public async Task<Placement> RecordStartAsync(JobSpec spec, Placement placement, bool offeredOnward)
     {
         await state.WriteStateAsync();
         var running = Life.Running!;
         await RecordRunningAsync(spec, running);
-        Unqueue(spec.JobId, Life.OtherPools(placement));
+        Unqueue(spec.JobId, Life.PoolsThatMayHoldIt(placement, offeredOnward));
         return running;
     }
 
