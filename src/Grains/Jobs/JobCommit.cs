@@ -64,7 +64,7 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         JobSubmission.EnsureDepartment(spec, context);
         var (requested, sizing) = JobSubmission.Size(spec, context, options);
         var now = clock.GetUtcNow();
-        var pools = await JobQueueing.EnqueueFirstAsync(grains, spec, requested, JobSubmission.Candidates(spec, options), JobSubmission.IsLongRunning(spec, options), options.LentFirstAcrossPools, now);
+        var pools = await JobQueueing.EnqueueFirstAsync(grains, outbox, spec, requested, JobSubmission.Candidates(spec, options), JobSubmission.IsLongRunning(spec, options), options.LentFirstAcrossPools, now);
 
         // Queued first, recorded now: a crash in between leaves a queue entry for a job that does not exist (the
         // scheduler drops it when TryStart says no) and an unacknowledged submit that the caller retries.
