@@ -50,17 +50,17 @@ internal static class SchedulingBenchmark
     /// tier, to this file (tab-separated; listening to the runtime's JIT events costs CPU of its own).</param>
     public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null, string? jitLog = null)
     {
-        var nodes = quick ? 100 : 1_000;
-        var jobs = quick ? 2_000 : 20_000;
-        var warmUp = new WarmUp(warmUpJobs, quick ? 1_000 : 2_000);
-        var warmUpText = warmUpJobs is { } fixedJobs ? $"{fixedJobs} warm-up jobs" : $"a warm-up of {warmUp.Batch}-job batches until the JIT has settled";
-        Console.WriteLine($"scheduling benchmark: {nodes} nodes × 8 GPUs, {jobs} jobs of 1–8 GPUs after {warmUpText}, {Clients} concurrent clients, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-
         if (jitLog is not null && only is null)
         {
             await Console.Error.WriteLineAsync($"--jit-log '{jitLog}' needs one configuration: add --only memory|sqlite|single-pool");
             return 2;
         }
+
+        var nodes = quick ? 100 : 1_000;
+        var jobs = quick ? 2_000 : 20_000;
+        var warmUp = new WarmUp(warmUpJobs, quick ? 1_000 : 2_000);
+        var warmUpText = warmUpJobs is { } fixedJobs ? $"{fixedJobs} warm-up jobs" : $"a warm-up of {warmUp.Batch}-job batches until the JIT has settled";
+        Console.WriteLine($"scheduling benchmark: {nodes} nodes × 8 GPUs, {jobs} jobs of 1–8 GPUs after {warmUpText}, {Clients} concurrent clients, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
         if (only is not null)
         {
