@@ -1,6 +1,6 @@
 namespace WPAI.Benchmarks;
 
-/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION] [--warm-up JOBS] [--count-calls] [--silo DLL]</c> to one benchmark.</summary>
+/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION] [--warm-up JOBS] [--jit-log FILE] [--count-calls] [--silo DLL]</c> to one benchmark.</summary>
 internal static class BenchmarkCommands
 {
     public static async Task<int> RunAsync(string[] args)
@@ -27,7 +27,7 @@ internal static class BenchmarkCommands
 
         switch (name)
         {
-            case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp);
+            case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, OptionValue(args, "--jit-log"));
             case "storage": return await StorageBenchmark.RunAsync(quick);
             case "cluster":
                 return await ClusterBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, args.Contains("--count-calls"), OptionValue(args, "--silo"));

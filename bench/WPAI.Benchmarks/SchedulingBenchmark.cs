@@ -23,7 +23,7 @@ namespace WPAI.Benchmarks;
 /// <summary>
 /// Scheduling throughput: a fleet of 1,000 nodes (4 pools × 250 × 8 GPUs) and 20,000 jobs of 1–8 GPUs submitted by
 /// 64 concurrent clients to one in-process silo; jobs run 200 ms on the simulated driver so capacity keeps turning
-/// over. After a warm-up batch (not measured), measures placements per second (first submit → last placement),
+/// over. After a warm-up (not measured; by default batches of jobs until the JIT has settled), measures placements per second (first submit → last placement),
 /// submit→placed latency, CPU milliseconds and bytes allocated by the process per placement, and grain calls and state writes per job life
 /// cycle, for in-memory and SQLite storage, and for the same fleet as one single pool (the ratio sharded/single shows
 /// what pools buy).
@@ -33,23 +33,43 @@ internal static class SchedulingBenchmark
     private const int Clients = 64;
     private const int Departments = 10;
 
-    /// <param name="warmUpJobs">Jobs run before the measured ones (default 1,000 with <paramref name="quick"/>, else 2,000): a
-    /// longer warm-up leaves less of the JIT's tiering work inside the measured window.</param>
-    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null)
+    /// <summary>A warm-up batch that JIT-compiles fewer methods than this (twice in a row) ends the warm-up. Once the hot
+    /// code is re-compiled at tier 1, a batch compiles only what the silo's periodic services run for the first time (tens
+    /// of methods); while re-compilation goes on, hundreds per batch.</summary>
+    private const int SettledMethodsPerBatch = 50;
+
+    /// <summary>At most this many warm-up batches; a warm-up that ends here says so.</summary>
+    private const int MaxWarmUpBatches = 50;
+
+    /// <param name="warmUpJobs">Jobs run before the measured ones. By default (null) the warm-up runs batches of jobs (1,000
+    /// with <paramref name="quick"/>, else 2,000) until two batches in a row JIT-compile fewer than
+    /// <see cref="SettledMethodsPerBatch"/> methods, so that the window measures a silo's steady state and not the
+    /// runtime's tier-1 re-compilation of the hot code, which on the 2-core machine runs for some 20,000 jobs after start
+    /// (README "Scheduling benchmark", "What the JIT compiles").</param>
+    /// <param name="jitLog">With <paramref name="only"/>: write every method JIT-compiled in the measured window, with its
+    /// tier, to this file (tab-separated; listening to the runtime's JIT events costs CPU of its own).</param>
+    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null, string? jitLog = null)
     {
+        if (jitLog is not null && only is null)
+        {
+            await Console.Error.WriteLineAsync($"--jit-log '{jitLog}' needs one configuration: add --only memory|sqlite|single-pool");
+            return 2;
+        }
+
         var nodes = quick ? 100 : 1_000;
         var jobs = quick ? 2_000 : 20_000;
-        var warmUp = warmUpJobs ?? (quick ? 1_000 : 2_000);
-        Console.WriteLine($"scheduling benchmark: {nodes} nodes × 8 GPUs, {jobs} jobs of 1–8 GPUs after {warmUp} warm-up jobs, {Clients} concurrent clients, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        var warmUp = new WarmUp(warmUpJobs, quick ? 1_000 : 2_000);
+        var warmUpText = warmUpJobs is { } fixedJobs ? $"{fixedJobs} warm-up jobs" : $"a warm-up of {warmUp.Batch}-job batches until the JIT has settled";
+        Console.WriteLine($"scheduling benchmark: {nodes} nodes × 8 GPUs, {jobs} jobs of 1–8 GPUs after {warmUpText}, {Clients} concurrent clients, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
         if (only is not null)
         {
             // One configuration alone (for a profiler): no ratios, no JSON.
             var one = only switch
             {
-                "memory" => await MeasureAsync("memory", StorageKind.Memory, pools: 4, nodes, jobs, warmUp),
-                "sqlite" => await MeasureAsync("sqlite", StorageKind.Sqlite, pools: 4, nodes, jobs, warmUp),
-                "single-pool" => await MeasureAsync("single-pool", StorageKind.Memory, pools: 1, nodes, jobs, warmUp),
+                "memory" => await MeasureAsync("memory", StorageKind.Memory, pools: 4, nodes, jobs, warmUp, jitLog),
+                "sqlite" => await MeasureAsync("sqlite", StorageKind.Sqlite, pools: 4, nodes, jobs, warmUp, jitLog),
+                "single-pool" => await MeasureAsync("single-pool", StorageKind.Memory, pools: 1, nodes, jobs, warmUp, jitLog),
                 _ => null,
             };
             if (one is null)
@@ -70,11 +90,11 @@ internal static class SchedulingBenchmark
         };
 
         Console.WriteLine();
-        Console.WriteLine("| configuration | pools | placements/s | p50 submit→placed (ms) | p99 (ms) | CPU ms/placement | KB allocated/placement | calls/job | writes/job | placed |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| configuration | pools | placements/s | p50 submit→placed (ms) | p99 (ms) | CPU ms/placement | KB allocated/placement | calls/job | writes/job | placed | methods JIT-compiled in the window | JIT ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Configuration} | {r.Pools} | {r.PlacementsPerSecond:0} | {r.P50LatencyMs:0.0} | {r.P99LatencyMs:0.0} | {r.CpuMsPerPlacement:0.000} | {r.AllocatedBytesPerPlacement / 1024:0.0} | {r.CallsPerJob:0.0} | {r.WritesPerJob:0.0} | {r.Placed} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Configuration} | {r.Pools} | {r.PlacementsPerSecond:0} | {r.P50LatencyMs:0.0} | {r.P99LatencyMs:0.0} | {r.CpuMsPerPlacement:0.000} | {r.AllocatedBytesPerPlacement / 1024:0.0} | {r.CallsPerJob:0.0} | {r.WritesPerJob:0.0} | {r.Placed} | {r.JitCompiledMethods} | {r.JitMilliseconds:0} |"));
         }
 
         var memory = results[0];
@@ -107,6 +127,8 @@ internal static class SchedulingBenchmark
                     allocatedBytesPerPlacement = r.AllocatedBytesPerPlacement,
                     callsPerJob = r.CallsPerJob,
                     writesPerJob = r.WritesPerJob,
+                    jitCompiledMethods = r.JitCompiledMethods,
+                    jitMilliseconds = r.JitMilliseconds,
                 }),
                 shardedOverSingle = memory.PlacementsPerSecond / single.PlacementsPerSecond,
                 quick,
@@ -153,12 +175,13 @@ internal static class SchedulingBenchmark
         }
     }
 
-    private static async Task<Result> MeasureAsync(string name, StorageKind kind, int pools, int nodeCount, int jobCount, int warmUpCount)
+    private static async Task<Result> MeasureAsync(string name, StorageKind kind, int pools, int nodeCount, int jobCount, WarmUp warmUp, string? jitLog = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wpai-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var recorder = new PlacementRecorder();
         var calls = new CallCounter();
         var storage = new StorageCounts();
+        using var jitListener = jitLog is null ? null : new JitMethodLog();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleans(silo =>
@@ -187,8 +210,9 @@ internal static class SchedulingBenchmark
                 await grains.GetGrain<IDepartmentGrain>($"dept-{d}").SetQuotaAsync(poolNames.ToImmutableDictionary(p => p, _ => gpusPerPool / Departments));
             }
 
-            var random = new Random(42);
-            JobSpec[] Specs(string prefix, int count) => Enumerable.Range(0, count).Select(i => new JobSpec(
+            // The warm-up and the measured jobs draw from their own generators, so the measured jobs are the same
+            // whatever the warm-up's length.
+            JobSpec[] Specs(Random random, string prefix, int count) => Enumerable.Range(0, count).Select(i => new JobSpec(
                 $"{prefix}-{i:D6}",
                 $"dept-{i % Departments}",
                 [poolNames[random.Next(pools)]],
@@ -197,32 +221,56 @@ internal static class SchedulingBenchmark
                 4_000,
                 TimeSpan.FromMilliseconds(200))).ToArray();
 
+            jitListener?.Mark("warm-up");
             // Warm-up: the same work, not measured, so that JIT, grain activation and connection start-up are paid first.
-            var warmUp = Specs("warm", warmUpCount);
-            await ForEachAsync(warmUp, Clients, spec => grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec));
-            await WaitUntilAsync(() => recorder.Count >= warmUpCount, TimeSpan.FromMinutes(5));
-            await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteWithUsageAsync") >= warmUpCount, TimeSpan.FromMinutes(1));
-            recorder.Reset();
+            // One submit for the warm-up and the window, so that the window runs no code of its own that the JIT has not seen.
+            var submitted = new ConcurrentDictionary<string, long>();
+            var clock = Stopwatch.StartNew();
+            async Task SubmitAsync(JobSpec spec)
+            {
+                submitted[spec.JobId] = clock.ElapsedTicks;
+                await grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec);
+            }
 
-            var specs = Specs("job", jobCount);
+            var warmUpRandom = new Random(7);
+            var warmedUp = 0;
+            var compiledPerBatch = new List<long>();
+            while (warmUp.Jobs is { } fixedJobs ? warmedUp < fixedJobs : !warmUp.Settled(compiledPerBatch))
+            {
+                var batch = Specs(warmUpRandom, $"warm{compiledPerBatch.Count}", warmUp.Jobs is { } all ? all : warmUp.Batch);
+                var compiledBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+                await ForEachAsync(batch, Clients, SubmitAsync);
+                warmedUp += batch.Length;
+                await WaitUntilAsync(() => recorder.Count >= warmedUp, TimeSpan.FromMinutes(5));
+                await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteWithUsageAsync") >= warmedUp, TimeSpan.FromMinutes(1));
+                compiledPerBatch.Add(System.Runtime.JitInfo.GetCompiledMethodCount() - compiledBefore);
+            }
+
+            var settledText = warmUp.Jobs is not null ? "fixed" : compiledPerBatch.Count >= MaxWarmUpBatches ? $"the JIT did not settle in {MaxWarmUpBatches} batches" : "the JIT settled";
+            Console.WriteLine($"  {name}: warm-up {warmedUp} jobs ({settledText}); methods JIT-compiled per warm-up batch: {string.Join(", ", compiledPerBatch)}");
+            recorder.Reset();
+            submitted.Clear();
+
+            var specs = Specs(new Random(42), "job", jobCount);
             var callsBefore = calls.Snapshot();
             var storageBefore = storage.Snapshot();
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            var submitted = new ConcurrentDictionary<string, long>();
+            jitListener?.Mark("window");
+            var jitMethodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
             var windowStart = Stopwatch.GetTimestamp();
-            var clock = Stopwatch.StartNew();
-            await ForEachAsync(specs, Clients, async spec =>
-            {
-                submitted[spec.JobId] = clock.ElapsedTicks;
-                await grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec);
-            });
+            clock.Restart();
+            await ForEachAsync(specs, Clients, SubmitAsync);
 
             await WaitUntilAsync(() => recorder.Count >= jobCount, TimeSpan.FromMinutes(5));
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethodsBefore;
+            var jitTime = System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore;
+            jitListener?.Mark("after");
             var windowEnd = Stopwatch.GetTimestamp();
             var completesBefore = callsBefore.GetValueOrDefault("IJobGrain.CompleteWithUsageAsync");
             await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteWithUsageAsync") - completesBefore >= jobCount, TimeSpan.FromMinutes(1));
@@ -248,10 +296,20 @@ internal static class SchedulingBenchmark
                 allocated / (double)Math.Max(placedAt.Count, 1),
                 breakdown.Where(b => b.Key.StartsWith("call ", StringComparison.Ordinal)).Sum(b => b.PerJob),
                 breakdown.Where(b => b.Key.StartsWith("write ", StringComparison.Ordinal)).Sum(b => b.PerJob),
-                breakdown);
+                breakdown,
+                jitMethods,
+                jitTime.TotalMilliseconds);
             // The measured window on the monotonic clock (seconds), for `perf report --time START,END` of a run recorded with `perf record -k CLOCK_MONOTONIC`.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: measured window {windowStart / (double)Stopwatch.Frequency:0.000000},{windowEnd / (double)Stopwatch.Frequency:0.000000} (monotonic clock, s)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {result.Placed} placed in {elapsed:0.00} s → {result.PlacementsPerSecond:0}/s, p50 {result.P50LatencyMs:0.0} ms, p99 {result.P99LatencyMs:0.0} ms, CPU {result.CpuMsPerPlacement:0.000} ms/placement, {result.AllocatedBytesPerPlacement / 1024:0.0} KB allocated/placement, {result.CallsPerJob:0.0} calls and {result.WritesPerJob:0.0} writes per job"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: methods JIT-compiled in the window: {jitMethods} in {jitTime.TotalMilliseconds:0} ms of JIT time"));
+            if (jitListener is not null && jitLog is not null)
+            {
+                var entries = jitListener.Entries;
+                JitMethodLog.Write(jitLog, entries);
+                var byKind = entries.Where(e => e.Phase == "window").GroupBy(e => e.Kind, StringComparer.Ordinal).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
+                Console.WriteLine($"  {name}: in the window by kind (the runtime's events): {string.Join(", ", byKind)}; every phase in {jitLog}");
+            }
             return result;
         }
         finally
@@ -297,6 +355,14 @@ internal static class SchedulingBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>A fixed number of warm-up jobs, or (<paramref name="Jobs"/> null) batches until the JIT has settled.</summary>
+    private sealed record WarmUp(int? Jobs, int Batch)
+    {
+        public bool Settled(List<long> compiledPerBatch) =>
+            compiledPerBatch.Count >= MaxWarmUpBatches
+            || (compiledPerBatch.Count >= 2 && compiledPerBatch[^1] < SettledMethodsPerBatch && compiledPerBatch[^2] < SettledMethodsPerBatch);
+    }
+
     private sealed record Result(
         string Configuration,
         int Pools,
@@ -308,7 +374,9 @@ internal static class SchedulingBenchmark
         double AllocatedBytesPerPlacement,
         double CallsPerJob,
         double WritesPerJob,
-        List<(string Key, double PerJob)> Breakdown);
+        List<(string Key, double PerJob)> Breakdown,
+        long JitCompiledMethods,
+        double JitMilliseconds);
 
     /// <summary>Records when each job is first started by the driver (= placed).</summary>
     private sealed class PlacementRecorder

@@ -25,6 +25,21 @@ internal static class RepoPaths
         }
     }
 
+    /// <summary>The benchmarks' build output (<c>bench/WPAI.Benchmarks</c>), which hosts a silo in-process.</summary>
+    public static string BenchmarksDll
+    {
+        get
+        {
+            var path = Path.Combine(Root, "bench", "WPAI.Benchmarks", "bin", Configuration, "net10.0", "WPAI.Benchmarks.dll");
+            if (!File.Exists(path))
+            {
+                Assert.Fail($"The benchmarks are not built: {path} is missing. Build them with `dotnet build bench/WPAI.Benchmarks -c {Configuration}` (./test.sh builds everything).");
+            }
+
+            return path;
+        }
+    }
+
     public static string PostgresScript => Path.Combine(Root, "scripts", "postgres.sh");
 
     private static string FindRoot()
