@@ -111,7 +111,7 @@ public sealed class PoolSchedulerGrain(
 
     public Task RemoveAsync(string jobId, PoolStamp? stamp)
     {
-        // A job that started elsewhere is dropped from every other pool it accepts, most of which never held it.
+        // A job that started in another pool is dropped from the pools that may hold it; an earlier pool of its list may not.
         var removed = _queue.Remove(jobId);
         Applied(stamp);
         if (removed)
