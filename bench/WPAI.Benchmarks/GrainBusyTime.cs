@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace WPAI.Benchmarks;
+
+/// <summary>
+/// The time the pool scheduler grains spend inside their calls (an incoming grain call filter: from the start of the
+/// call's turn to its end, awaits included — the grain is not reentrant, so nothing else of it runs meanwhile), by
+/// grain. With the passes' own time (the scheduler's pass-duration histogram, as passes run on a timer, not a call), it
+/// gives each pool grain's busy fraction of the measured window.
+/// </summary>
+internal sealed class GrainBusyTime : IIncomingGrainCallFilter
+{
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _ticks = new(StringComparer.Ordinal);
+
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        context.InterfaceName.EndsWith("IPoolSchedulerGrain", StringComparison.Ordinal) ? TimeAsync(context) : context.Invoke();
+
+    private async Task TimeAsync(IIncomingGrainCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await context.Invoke();
+        }
+        finally
+        {
+            var total = _ticks.GetOrAdd(context.TargetId.Key.ToString(), static _ => new StrongBox<long>());
+            Interlocked.Add(ref total.Value, Stopwatch.GetTimestamp() - started);
+        }
+    }
+
+    /// <summary>Seconds spent inside calls so far, by pool.</summary>
+    public Dictionary<string, double> Snapshot() =>
+        _ticks.ToDictionary(kv => kv.Key, kv => Interlocked.Read(ref kv.Value.Value) / (double)Stopwatch.Frequency, StringComparer.Ordinal);
+}
