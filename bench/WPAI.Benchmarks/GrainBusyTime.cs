@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace WPAI.Benchmarks;
 
 /// <summary>
-/// The time the pool scheduler grains spend inside their calls (an incoming grain call filter: from the start of the
+/// The time the pool scheduler grains and the job index (one grain for the cluster, called once per submit) spend inside their calls (an incoming grain call filter: from the start of the
 /// call's turn to its end, awaits included — the grain is not reentrant, so nothing else of it runs meanwhile), by
 /// grain. With the passes' own time (the scheduler's pass-duration histogram, as passes run on a timer, not a call), it
 /// gives each pool grain's busy fraction of the measured window.
@@ -14,10 +14,15 @@ internal sealed class GrainBusyTime : IIncomingGrainCallFilter
 {
     private readonly ConcurrentDictionary<string, StrongBox<long>> _ticks = new(StringComparer.Ordinal);
 
-    public Task Invoke(IIncomingGrainCallContext context) =>
-        context.InterfaceName.EndsWith("IPoolSchedulerGrain", StringComparison.Ordinal) ? TimeAsync(context) : context.Invoke();
+    /// <summary>The job index's name among the pools.</summary>
+    public const string JobIndex = "job-index";
 
-    private async Task TimeAsync(IIncomingGrainCallContext context)
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        context.InterfaceName.EndsWith("IPoolSchedulerGrain", StringComparison.Ordinal) ? TimeAsync(context, context.TargetId.Key.ToString())
+        : context.InterfaceName.EndsWith("IJobIndexGrain", StringComparison.Ordinal) ? TimeAsync(context, JobIndex)
+        : context.Invoke();
+
+    private async Task TimeAsync(IIncomingGrainCallContext context, string key)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -26,12 +31,12 @@ internal sealed class GrainBusyTime : IIncomingGrainCallFilter
         }
         finally
         {
-            var total = _ticks.GetOrAdd(context.TargetId.Key.ToString(), static _ => new StrongBox<long>());
+            var total = _ticks.GetOrAdd(key, static _ => new StrongBox<long>());
             Interlocked.Add(ref total.Value, Stopwatch.GetTimestamp() - started);
         }
     }
 
-    /// <summary>Seconds spent inside calls so far, by pool.</summary>
+    /// <summary>Seconds spent inside calls so far, by pool (and <see cref="JobIndex"/>).</summary>
     public Dictionary<string, double> Snapshot() =>
         _ticks.ToDictionary(kv => kv.Key, kv => Interlocked.Read(ref kv.Value.Value) / (double)Stopwatch.Frequency, StringComparer.Ordinal);
 }
