@@ -179,7 +179,7 @@ internal static class SchedulingBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine($"| {only}: clients | placements/s | p50 submit→placed (ms) | p99 (ms) | mean submit call (ms) | cores used | busiest grain (pools, job index) | CPU ms/placement |");
+        Console.WriteLine($"| {only}: clients | placements/s | p50 submit→placed (ms) | p99 (ms) | mean submit call (ms) | cores used | busiest pool grain's passes (of the window) | CPU ms/placement |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
@@ -349,7 +349,10 @@ internal static class SchedulingBenchmark
             var latencies = placedAt.Select(kv => (kv.Value - submitted[kv.Key]) * 1000.0 / Stopwatch.Frequency).Order().ToArray();
             var submitLatencies = submitCalls.Values.Select(t => t * 1000.0 / Stopwatch.Frequency).Order().ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {clients} closed-loop clients; the submit call (client → job grain, until it returns): mean {submitLatencies.DefaultIfEmpty(0).Average():0.00} ms, p50 {Percentile.NearestRank(submitLatencies, 0.50):0.00} ms, p99 {Percentile.NearestRank(submitLatencies, 0.99):0.00} ms; clients ÷ mean submit = {clients / Math.Max(submitLatencies.DefaultIfEmpty(0).Average() / 1000, 1e-9):0}/s offered"));
-            // Each pool scheduler grain's busy time in the window: its passes (timer turns) and its calls (enqueues, ends, node changes); and the job index's (one add per submit).
+            // Each pool scheduler grain's passes (timer turns, one at a time: the fraction of the window the grain is held by
+            // a pass) and its calls; and the job index's calls (one add per submit). Enqueues and adds interleave (a pass's
+            // awaits and other calls do not hold them back), so the time inside calls ÷ the window is the mean number of calls in
+            // progress, and the time inside calls ÷ the jobs is what each job spends there.
             var busiest = 0.0;
             var poolBusy = passesAfter.Keys.Union(busyAfter.Keys).Order(StringComparer.Ordinal).Select(pool =>
             {
@@ -357,12 +360,13 @@ internal static class SchedulingBenchmark
                 var (countBefore, secondsBefore) = passesBefore.GetValueOrDefault(pool);
                 var pass = (Count: countAfter - countBefore, Seconds: secondsAfter - secondsBefore);
                 var inCalls = busyAfter.GetValueOrDefault(pool) - busyBefore.GetValueOrDefault(pool);
-                busiest = Math.Max(busiest, (pass.Seconds + inCalls) / windowSeconds);
-                return string.Create(CultureInfo.InvariantCulture, $"{pool} {(pass.Seconds + inCalls) / windowSeconds:0.00} (passes {pass.Count} × {pass.Seconds * 1000 / Math.Max(pass.Count, 1):0.00} ms = {pass.Seconds / windowSeconds:0.00}, calls {inCalls / windowSeconds:0.00})");
+                busiest = Math.Max(busiest, pass.Seconds / windowSeconds);
+                var calls = string.Create(CultureInfo.InvariantCulture, $"calls in progress {inCalls / windowSeconds:0.00} on average, {inCalls * 1000 / jobCount:0.00} ms per job");
+                return pass.Count == 0 ? $"{pool}: {calls}" : string.Create(CultureInfo.InvariantCulture, $"{pool}: passes {pass.Count} × {pass.Seconds * 1000 / pass.Count:0.00} ms = {pass.Seconds / windowSeconds:0.00} of the window, {calls}");
             });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: the process used {cpu.TotalSeconds / windowSeconds:0.00} of {Environment.ProcessorCount} cores in the window (CPU time ÷ wall time); load average {LoadAverage()}"));
             var poolBusyText = string.Join("; ", poolBusy); // evaluated once
-            Console.WriteLine($"  {name}: pool scheduler grains and the job index busy (fraction of the {windowSeconds:0.00} s window): {poolBusyText}");
+            Console.WriteLine($"  {name}: in the {windowSeconds:0.00} s window, the pool scheduler grains and the job index: {poolBusyText}");
             var result = new Result(
                 name,
                 pools,
