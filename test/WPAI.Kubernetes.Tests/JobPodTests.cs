@@ -141,7 +141,7 @@ public sealed class JobPodTests
         var job = await k.SubmitAndScheduleAsync(KubeSilo.Job("twice", Dept, TestCluster.Pool, 1));
 
         // The scheduler offers the same attempt again (it lost the answer): the job grain calls the driver again.
-        Assert.True(await k.Grains.GetGrain<IJobGrain>("twice").TryStartAsync(job.Placement!));
+        Assert.True(await k.Grains.GetGrain<IJobGrain>("twice").TryStartAsync(job.Placement!, true));
         await k.Driver.StartAsync(job.Spec, job.Placement!);
 
         // A driver that never saw the pod (another silo, or after a restart) gets 409 and accepts the existing pod.

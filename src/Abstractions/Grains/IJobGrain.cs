@@ -20,10 +20,13 @@ public interface IJobGrain : IGrainWithStringKey
 
     /// <summary>
     /// Called by a pool scheduler after the node admitted the allocation. Returns false (and the caller releases
-    /// the node) when the job is no longer pending or this offer is stale.
+    /// the node) when the job is no longer pending or this offer is stale. A job that starts drops its queue entries
+    /// from the other pools that may hold one: the pools before the placing one in its list, and the later ones only
+    /// when <paramref name="offeredOnward"/> (the placing pool may have offered the job on to its next pool; true when
+    /// it cannot tell).
     /// </summary>
     [Alias("TryStart")]
-    Task<bool> TryStartAsync(Placement placement);
+    Task<bool> TryStartAsync(Placement placement, bool offeredOnward);
 
     /// <summary>
     /// Evicts the running job; it becomes pending again keeping its wait time. Returns the queue entry of its next

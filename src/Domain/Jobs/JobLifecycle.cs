@@ -94,6 +94,20 @@ public sealed class JobLifecycle(IJobRecord record, SchedulingOptions options)
     public IEnumerable<string> OtherPools(Placement placement) =>
         _r.Pools.Where(p => !string.Equals(p, placement.Pool, StringComparison.Ordinal));
 
+    /// <summary>
+    /// The other pools that may still hold a queue entry of the job once it runs in <paramref name="placement"/>'s pool:
+    /// an attempt enters a pool's queue first (its first pool, or the pool it was preempted in) and reaches a later pool of
+    /// its list only when the pool before it offers it on, so the pools before the placing one may hold it, and the later
+    /// ones only when the placing pool may have offered it on (<paramref name="offeredOnward"/>: true when that pool
+    /// cannot tell). Every other pool when the placing pool is not in the job's list.
+    /// </summary>
+    public IEnumerable<string> PoolsThatMayHoldIt(Placement placement, bool offeredOnward)
+    {
+        ArgumentNullException.ThrowIfNull(placement);
+        var index = _r.Pools.IsDefaultOrEmpty ? -1 : _r.Pools.IndexOf(placement.Pool); // string equality is ordinal
+        return index < 0 || offeredOnward ? OtherPools(placement) : _r.Pools.Take(index);
+    }
+
     /// <summary>The pool a re-queued attempt waits in: its first acceptable pool.</summary>
     public string RequeuePool(Placement placement) => _r.Pools.IsDefaultOrEmpty ? placement.Pool : _r.Pools[0];
 

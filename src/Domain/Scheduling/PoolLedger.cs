@@ -23,12 +23,12 @@ public sealed class PoolLedger
     private readonly int _utilizationWindow;
 
     /// <summary>
-    /// What <see cref="Check"/> reads, per long-running flag: the distinct capacities of the nodes that count, in the
-    /// nodes' order; built when first needed and dropped when a node is added or changes mode or capacity (not when
-    /// only its free resources change, as on every job's start and end).
+    /// What <see cref="Check"/> reads: whether the pool has nodes and the distinct capacities of the nodes that count,
+    /// frozen; built when first needed and dropped when a node is added or changes mode or capacity (not when only its
+    /// free resources change, as on every job's start and end). Read from other threads through
+    /// <see cref="PublishedCheckView"/>, so written and read as a volatile reference.
     /// </summary>
-    private List<Resources>? _checkCapacities;
-    private List<Resources>? _checkCapacitiesLongRunning;
+    private PoolCheckView? _checkView;
 
     /// <summary>
     /// What <see cref="LargestFree"/> answers, per long-running flag: built by one scan when first needed and kept up
@@ -107,7 +107,7 @@ public sealed class PoolLedger
             _versions[capacity.Node] = capacity.Version;
             if (!_nodes.TryGetValue(capacity.Node, out var seen) || seen.Mode != capacity.Mode || seen.Capacity != capacity.Capacity)
             {
-                (_checkCapacities, _checkCapacitiesLongRunning) = (null, null);
+                Volatile.Write(ref _checkView, null);
             }
 
             var slot = new NodeSlot(capacity.Node, capacity.Mode, capacity.Capacity, capacity.Free);
@@ -116,7 +116,13 @@ public sealed class PoolLedger
             _largestFreeLongRunning = _largestFreeLongRunning.After(slot, NodeModes.TrainingModes(longRunning: true));
         }
 
-        return _nodeNames.Add(capacity.Node);
+        if (!_nodeNames.Add(capacity.Node))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _checkView, null); // the pool may have had no node until now
+        return true;
     }
 
     /// <summary>
@@ -203,37 +209,36 @@ public sealed class PoolLedger
     }
 
     /// <summary>Whether the pool exists and some node could ever host the request.</summary>
-    public PoolCheck Check(Resources request, bool longRunning)
+    public PoolCheck Check(Resources request, bool longRunning) => CheckView.Check(request, longRunning);
+
+    /// <summary>What <see cref="Check"/> answers from, built now when a change dropped it.</summary>
+    public PoolCheckView CheckView
     {
-        var known = _nodeNames.Count > 0;
-
-        // Over the distinct capacities, no sort (this runs on every enqueue): the largest capacity by GPUs, then CPU, is
-        // the first such node's in the nodes' order, as a stable sort's first element was.
-        var capacities = longRunning
-            ? _checkCapacitiesLongRunning ??= CheckCapacities(longRunning: true)
-            : _checkCapacities ??= CheckCapacities(longRunning: false);
-        Resources? largest = null;
-        var fits = false;
-        foreach (var capacity in capacities)
+        get
         {
-            fits = fits || capacity.Fits(request);
-            if (largest is null || capacity.Gpus > largest.Gpus || (capacity.Gpus == largest.Gpus && capacity.CpuMilli > largest.CpuMilli))
+            if (_checkView is { } view)
             {
-                largest = capacity;
+                return view;
             }
-        }
 
-        largest ??= Resources.None;
-        var reason = !known ? $"pool {Pool} has no nodes" : fits ? "ok" : $"no node in pool {Pool} can host {request} (largest: {largest})";
-        return new PoolCheck(known, fits, reason, largest);
+            view = new PoolCheckView(Pool, _nodeNames.Count > 0, CheckCapacities(longRunning: false), CheckCapacities(longRunning: true));
+            Volatile.Write(ref _checkView, view);
+            return view;
+        }
     }
 
+    /// <summary>
+    /// <see cref="CheckView"/> as last built, for a reader on another thread (the ledger itself is not thread-safe): null
+    /// when a change dropped it and the pool has not answered a check since.
+    /// </summary>
+    public PoolCheckView? PublishedCheckView => Volatile.Read(ref _checkView);
+
     /// <summary>The distinct capacities of the nodes a training job (long-running or not) or a replica could use, in the nodes' order.</summary>
-    private List<Resources> CheckCapacities(bool longRunning)
+    private ImmutableArray<Resources> CheckCapacities(bool longRunning)
     {
         var modes = NodeModes.TrainingModes(longRunning);
         var seen = new HashSet<Resources>();
-        var capacities = new List<Resources>();
+        var capacities = ImmutableArray.CreateBuilder<Resources>();
         foreach (var node in _nodes.Values)
         {
             if ((modes.Contains(node.Mode) || node.Mode == NodeMode.OnlineNormal) && seen.Add(node.Capacity))
@@ -242,7 +247,7 @@ public sealed class PoolLedger
             }
         }
 
-        return capacities;
+        return capacities.ToImmutable();
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         JobSubmission.EnsureDepartment(spec, context);
         var (requested, sizing) = JobSubmission.Size(spec, context, options);
         var now = clock.GetUtcNow();
-        var pools = await JobQueueing.EnqueueFirstAsync(grains, spec, requested, JobSubmission.Candidates(spec, options), JobSubmission.IsLongRunning(spec, options), options.LentFirstAcrossPools, now);
+        var pools = await JobQueueing.EnqueueFirstAsync(grains, outbox, spec, requested, JobSubmission.Candidates(spec, options), JobSubmission.IsLongRunning(spec, options), options.LentFirstAcrossPools, now);
 
         // Queued first, recorded now: a crash in between leaves a queue entry for a job that does not exist (the
         // scheduler drops it when TryStart says no) and an unacknowledged submit that the caller retries.
@@ -80,14 +80,15 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
 
     /// <summary>
     /// Writes the attempt the lifecycle just started (the commit point), then records it in the department's ledger and
-    /// drops the job from the other pools' queues; returns the running placement.
+    /// drops the job from the queues of the other pools that may hold it (<see cref="JobLifecycle.PoolsThatMayHoldIt"/>);
+    /// returns the running placement.
     /// </summary>
-    public async Task<Placement> RecordStartAsync(JobSpec spec, Placement placement)
+    public async Task<Placement> RecordStartAsync(JobSpec spec, Placement placement, bool offeredOnward)
     {
         await state.WriteStateAsync();
         var running = Life.Running!;
         await RecordRunningAsync(spec, running);
-        Unqueue(spec.JobId, Life.OtherPools(placement));
+        Unqueue(spec.JobId, Life.PoolsThatMayHoldIt(placement, offeredOnward));
         return running;
     }
 

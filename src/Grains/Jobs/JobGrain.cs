@@ -57,7 +57,7 @@ public sealed partial class JobGrain(
 
     public Task<JobView> GetAsync() => Task.FromResult(View());
 
-    public async Task<bool> TryStartAsync(Placement placement)
+    public async Task<bool> TryStartAsync(Placement placement, bool offeredOnward)
     {
         var life = Life;
         if (life.IsRepeatedOffer(placement) && S.Spec is { } started && life.Running is { } current)
@@ -74,7 +74,7 @@ public sealed partial class JobGrain(
             return false;
         }
 
-        var running = await Commit.RecordStartAsync(spec, placement);
+        var running = await Commit.RecordStartAsync(spec, placement, offeredOnward);
         await driver.StartAsync(life.RunSpec(spec), running);
         LogStarted(logger, spec.JobId, placement.Node, placement.Tier, placement.Attempt);
         return true;

@@ -12,7 +12,7 @@ internal static class JobQueueing
     /// <paramref name="lentFirst"/> a short job's first pool is the first candidate with lent room that outlasts it.
     /// </summary>
     public static async Task<ImmutableArray<string>> EnqueueFirstAsync(
-        IGrainFactory grains, JobSpec spec, Resources requested, ImmutableArray<string> candidates, bool longRunning, bool lentFirst, DateTimeOffset now)
+        IGrainFactory grains, Scheduling.PoolOutbox outbox, JobSpec spec, Resources requested, ImmutableArray<string> candidates, bool longRunning, bool lentFirst, DateTimeOffset now)
     {
         if (candidates.Length == 1)
         {
@@ -22,17 +22,23 @@ internal static class JobQueueing
             return candidates;
         }
 
-        var checks = await Task.WhenAll(candidates.Select(p => grains.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
+        // A pool active on this silo and up to date answers from its ledger's check view without a call; lent-first
+        // ordering needs each pool's lent room now, which only the pool knows, so it asks every pool.
+        var crossPoolLentFirst = lentFirst && !longRunning;
+        var checks = await Task.WhenAll(candidates.Select(p =>
+            !crossPoolLentFirst && outbox.TryCheck(p, requested, longRunning) is { } local
+                ? Task.FromResult(local)
+                : grains.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
         JobSubmission.EnsureUsable(candidates, checks, requested);
-        var pools = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
-        if (lentFirst && !longRunning)
+        var fitting = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
+        if (crossPoolLentFirst)
         {
             // Cross-pool lent-first placement: the pool whose lent room outlasts the job goes first (the checks carry it).
-            pools = CrossPoolLentFirst.Order(pools, [.. checks.Where(c => c.Fits).Select(c => c.LentRoomUntil)], now, spec.Duration);
+            fitting = CrossPoolLentFirst.Order(fitting, [.. checks.Where(c => c.Fits).Select(c => c.LentRoomUntil)], now, spec.Duration);
         }
 
-        var first = await grains.GetGrain<IPoolSchedulerGrain>(pools[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, pools, now, longRunning), null);
-        JobSubmission.EnsureUsable([pools[0]], [first], requested);
-        return pools;
+        var first = await grains.GetGrain<IPoolSchedulerGrain>(fitting[0]).EnqueueAsync(JobSubmission.FirstEntry(spec, requested, fitting, now, longRunning), null);
+        JobSubmission.EnsureUsable([fitting[0]], [first], requested);
+        return fitting;
     }
 }

@@ -21,6 +21,19 @@ internal sealed class PendingQueue
     private readonly HashSet<string> _forwarded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _forwardedPreemptOnlyIn = new(StringComparer.Ordinal);
 
+    // Which jobs this pool may have offered on to their next pool (OfferedOnward): those it offered on in this
+    // activation and those it found queued at activation (an earlier activation may have offered them on). Kept until
+    // the job starts here, so a job queued here again after a stale removal is still known as offered on.
+    private readonly HashSet<string> _offeredOnward = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _foundAtActivation = new(StringComparer.Ordinal);
+    private bool _offeredOnwardUntracked;
+
+    /// <summary>
+    /// How many offered-on jobs are tracked at most: past it the pool stops telling (every start then says it may have
+    /// offered the job on), so jobs offered on and started in another pool cannot grow the set without bound.
+    /// </summary>
+    public const int MaxOfferedOnwardTracked = 1 << 16;
+
     /// <summary>Declares the shards' grain states; call it while the grain is constructed, so that they are read with the grain's other state.</summary>
     public PendingQueue(IPersistentStateFactory factory, IGrainContext grain, string storage)
     {
@@ -43,8 +56,10 @@ internal sealed class PendingQueue
         foreach (var entry in _shards.SelectMany(s => s.State.Entries.Values))
         {
             _entries[entry.JobId] = entry;
+            _foundAtActivation.Add(entry.JobId);
         }
 
+        _foundAtActivation.UnionWith(legacy.Keys);
         await Task.WhenAll(legacy.Values.Select(PutAsync));
         var moved = legacy.Count > 0;
         legacy.Clear();
@@ -104,10 +119,42 @@ internal sealed class PendingQueue
         if (_forwarded.Add(jobId) || !string.Equals(_forwardedPreemptOnlyIn.GetValueOrDefault(jobId), preemptOnlyIn, StringComparison.Ordinal))
         {
             _forwardedPreemptOnlyIn[jobId] = preemptOnlyIn;
+            OfferedOnward(jobId);
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether this pool may have offered <paramref name="jobId"/> on to its next pool since the job last started here:
+    /// false only when this activation saw the job's entries arrive and never offered it on.
+    /// </summary>
+    public bool MayHaveOfferedOnward(string jobId) =>
+        _offeredOnwardUntracked || _offeredOnward.Contains(jobId) || _foundAtActivation.Contains(jobId);
+
+    /// <summary>The job started in this pool (its start dropped it from the pools it may have reached): forget its offers.</summary>
+    public void StartedHere(string jobId)
+    {
+        _offeredOnward.Remove(jobId);
+        _foundAtActivation.Remove(jobId);
+    }
+
+    private void OfferedOnward(string jobId)
+    {
+        if (_offeredOnwardUntracked)
+        {
+            return;
+        }
+
+        if (_offeredOnward.Count >= MaxOfferedOnwardTracked)
+        {
+            _offeredOnwardUntracked = true;
+            _offeredOnward.Clear();
+            return;
+        }
+
+        _offeredOnward.Add(jobId);
     }
 
     public void ForgetForwarded(string jobId)

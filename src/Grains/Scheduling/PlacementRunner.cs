@@ -98,7 +98,7 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
         }
 
         var placement = new Placement(node, pool, entry.Request, decision.Tier, now, entry.Attempt);
-        var started = await grains.GetGrain<IJobGrain>(entry.JobId).TryStartAsync(placement);
+        var started = await grains.GetGrain<IJobGrain>(entry.JobId).TryStartAsync(placement, queue.MayHaveOfferedOnward(entry.JobId));
         if (!started)
         {
             ledger.Observe(await grains.GetGrain<INodeGrain>(node).ReleaseForSchedulerAsync(entry.JobId));
@@ -111,6 +111,7 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
         }
 
         queue.ForgetForwarded(entry.JobId);
+        queue.StartedHere(entry.JobId);
         ledger.Start(RunningJob.Placed(entry, node, decision.Tier, decision.Score, now));
         Counts = (Counts.Placements + 1, Counts.Preemptions);
         metrics.Placed(placement, fallback: entry.Pools.IndexOf(pool) > 0);
@@ -176,7 +177,7 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
                 if (job is { Status: JobStatus.Running, Placement: { } p } && p.Pool == pool && p.Node == node)
                 {
                     // Offering the same placement again completes what the interrupted start left undone (ledger, driver).
-                    await grains.GetGrain<IJobGrain>(jobId).TryStartAsync(p);
+                    await grains.GetGrain<IJobGrain>(jobId).TryStartAsync(p, true);
                     ledger.Start(RunningJob.Found(job.Spec, p));
                     queue.Remove(jobId, job.Attempts);
                 }

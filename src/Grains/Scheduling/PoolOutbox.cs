@@ -17,6 +17,16 @@ public sealed class PoolOutbox
     private readonly ConcurrentDictionary<string, StrongBox<long>> _sent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _idle = new(StringComparer.Ordinal);
 
+    /// <summary>The checks of the pools active on this silo, answered without a call when the pool is up to date.</summary>
+    public LocalPoolChecks Checks { get; } = new();
+
+    /// <summary>
+    /// The answer the scheduler of <paramref name="pool"/> would give to a check now, when it is active on this silo and
+    /// has applied every message this silo sent it; null when it must be asked (<see cref="LocalPoolChecks"/>).
+    /// </summary>
+    public PoolCheck? TryCheck(string pool, Resources request, bool longRunning) =>
+        Checks.TryCheck(pool, request, longRunning, Interlocked.Read(ref Counter(pool).Value));
+
     /// <summary>This silo process's origin (fresh per process, so a restarted silo never reuses sequence numbers).</summary>
     public string Origin { get; } = Guid.NewGuid().ToString("N");
 

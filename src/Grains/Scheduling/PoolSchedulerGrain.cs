@@ -35,6 +35,7 @@ public sealed class PoolSchedulerGrain(
     private PassTrigger _pass = new(null, null, TimeSpan.Zero);
     private DeliveryBarrier _delivered = null!;
     private PoolIdleness _idle = null!;
+    private LocalPoolChecks.Hosted? _local;
 
     private string Pool => this.GetPrimaryKeyString();
 
@@ -61,6 +62,8 @@ public sealed class PoolSchedulerGrain(
             _writes.MarkDirty();
         }
 
+        _local = outbox.Checks.Host(Pool, _ledger); // this silo's submits read the pool's checks from here
+
         if (_options.AutoPass)
         {
             _pass = new PassTrigger(
@@ -76,6 +79,11 @@ public sealed class PoolSchedulerGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_local is not null)
+        {
+            outbox.Checks.Leave(Pool, _local);
+        }
+
         _idle.Changed();
         _pass.Stop();
         CountActions();
@@ -90,22 +98,22 @@ public sealed class PoolSchedulerGrain(
         if (!check.Known || !check.Fits || (_queue.TryGet(entry.JobId, out var existing)
             && (existing.Attempt > entry.Attempt || (existing.Attempt == entry.Attempt && string.Equals(existing.PreemptOnlyIn, entry.PreemptOnlyIn, StringComparison.Ordinal)))))
         {
-            _delivered.Applied(stamp);
+            Applied(stamp);
             return check;
         }
 
         _pass.Request();
         var written = _queue.PutAsync(entry); // queued at once; the write completes later
-        _delivered.Applied(stamp);
+        Applied(stamp);
         await written;
         return check;
     }
 
     public Task RemoveAsync(string jobId, PoolStamp? stamp)
     {
-        // A job that started elsewhere is dropped from every other pool it accepts, most of which never held it.
+        // A job that started in another pool is dropped from the pools that may hold it; an earlier pool of its list may not.
         var removed = _queue.Remove(jobId);
-        _delivered.Applied(stamp);
+        Applied(stamp);
         if (removed)
         {
             _idle.Changed();
@@ -134,7 +142,7 @@ public sealed class PoolSchedulerGrain(
             _writes.MarkDirty();
         }
 
-        _delivered.Applied(stamp);
+        Applied(stamp);
         _pass.Request();
         return Task.CompletedTask;
     }
@@ -154,7 +162,7 @@ public sealed class PoolSchedulerGrain(
             _writes.MarkDirty();
         }
 
-        _delivered.Applied(stamp);
+        Applied(stamp);
         _pass.Request();
         return Task.CompletedTask;
     }
@@ -248,6 +256,13 @@ public sealed class PoolSchedulerGrain(
 
         metrics.PassCompleted(Pool, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return placed;
+    }
+
+    /// <summary>Records a one-way message as applied (<see cref="DeliveryBarrier"/>), and tells this silo's check readers.</summary>
+    private void Applied(PoolStamp? stamp)
+    {
+        _delivered.Applied(stamp);
+        _local?.Applied(_delivered.Contiguous(outbox.Origin));
     }
 
     /// <summary>Adds the runner's new placements and preemptions to the persisted counters; true when there were any.</summary>

@@ -50,6 +50,22 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public void PoolsThatMayHoldIt_AreTheEarlierPools_AndTheLaterOnesOnlyWhenOfferedOn()
+    {
+        var r = new Record();
+        var life = new JobLifecycle(r, new SchedulingOptions());
+        life.Submit(Spec, Spec.Request, null, ["T4", "A100", "V100"], T0);
+        Placement In(string pool) => At("n1", 1) with { Pool = pool };
+
+        Assert.Empty(life.PoolsThatMayHoldIt(In("T4"), offeredOnward: false));
+        Assert.Equal(["A100", "V100"], life.PoolsThatMayHoldIt(In("T4"), offeredOnward: true));
+        Assert.Equal(["T4"], life.PoolsThatMayHoldIt(In("A100"), offeredOnward: false));
+        Assert.Equal(["T4", "V100"], life.PoolsThatMayHoldIt(In("A100"), offeredOnward: true));
+        Assert.Equal(["T4", "A100"], life.PoolsThatMayHoldIt(In("V100"), offeredOnward: false));
+        Assert.Equal(["T4", "A100", "V100"], life.PoolsThatMayHoldIt(In("H100"), offeredOnward: false)); // not in its list: every other pool
+    }
+
+    [Fact]
     public void Preempt_RequeuesTheNextAttempt_KeepingTheWait_AndNamesThePreemptor()
     {
         var (life, r) = Submitted();
