@@ -1,6 +1,6 @@
 namespace WPAI.Benchmarks;
 
-/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION] [--warm-up JOBS] [--jit-log FILE] [--count-calls] [--silo DLL]</c> to one benchmark.</summary>
+/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION] [--warm-up JOBS] [--clients N[,N…]] [--jit-log FILE] [--count-calls] [--silo DLL]</c> to one benchmark.</summary>
 internal static class BenchmarkCommands
 {
     public static async Task<int> RunAsync(string[] args)
@@ -25,9 +25,22 @@ internal static class BenchmarkCommands
             warmUp = jobs;
         }
 
+        int[]? clients = null;
+        if (OptionValue(args, "--clients") is { } clientsText)
+        {
+            var counts = clientsText.Split(',').Select(c => int.TryParse(c, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : 0).ToArray();
+            if (counts.Any(n => n == 0))
+            {
+                await Console.Error.WriteLineAsync($"--clients '{clientsText}' is not a number of clients or a comma-separated list of them: give whole numbers of 1 or more, e.g. --clients 128 or --clients 32,64,128,256");
+                return 2;
+            }
+
+            clients = counts;
+        }
+
         switch (name)
         {
-            case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, OptionValue(args, "--jit-log"));
+            case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, OptionValue(args, "--jit-log"), clients);
             case "storage": return await StorageBenchmark.RunAsync(quick);
             case "cluster":
                 return await ClusterBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, args.Contains("--count-calls"), OptionValue(args, "--silo"));

@@ -30,7 +30,8 @@ namespace WPAI.Benchmarks;
 /// </summary>
 internal static class SchedulingBenchmark
 {
-    private const int Clients = 64;
+    /// <summary>The closed-loop clients by default (each awaits its submit, then submits the next job).</summary>
+    private const int DefaultClients = 64;
     private const int Departments = 10;
 
     /// <summary>A warm-up batch that JIT-compiles fewer methods than this (twice in a row) ends the warm-up. Once the hot
@@ -48,8 +49,15 @@ internal static class SchedulingBenchmark
     /// (README "Scheduling benchmark", "What the JIT compiles").</param>
     /// <param name="jitLog">With <paramref name="only"/>: write every method JIT-compiled in the measured window, with its
     /// tier, to this file (tab-separated; listening to the runtime's JIT events costs CPU of its own).</param>
-    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null, string? jitLog = null)
+    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null, string? jitLog = null, int[]? clients = null)
     {
+        if (clients is { Length: > 1 } && (only is null || jitLog is not null))
+        {
+            await Console.Error.WriteLineAsync($"--clients {string.Join(',', clients)} sweeps one configuration: add --only memory|sqlite|single-pool (and no --jit-log), or give one number of clients");
+            return 2;
+        }
+
+        var clientCount = clients?[0] ?? DefaultClients;
         if (jitLog is not null && only is null)
         {
             await Console.Error.WriteLineAsync($"--jit-log '{jitLog}' needs one configuration: add --only memory|sqlite|single-pool");
@@ -60,16 +68,21 @@ internal static class SchedulingBenchmark
         var jobs = quick ? 2_000 : 20_000;
         var warmUp = new WarmUp(warmUpJobs, quick ? 1_000 : 2_000);
         var warmUpText = warmUpJobs is { } fixedJobs ? $"{fixedJobs} warm-up jobs" : $"a warm-up of {warmUp.Batch}-job batches until the JIT has settled";
-        Console.WriteLine($"scheduling benchmark: {nodes} nodes × 8 GPUs, {jobs} jobs of 1–8 GPUs after {warmUpText}, {Clients} concurrent clients, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        Console.WriteLine($"scheduling benchmark: {nodes} nodes × 8 GPUs, {jobs} jobs of 1–8 GPUs after {warmUpText}, {clientCount} concurrent clients, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
         if (only is not null)
         {
+            if (clients is { Length: > 1 })
+            {
+                return await SweepAsync(only, clients, nodes, jobs, warmUp);
+            }
+
             // One configuration alone (for a profiler): no ratios, no JSON.
             var one = only switch
             {
-                "memory" => await MeasureAsync("memory", StorageKind.Memory, pools: 4, nodes, jobs, warmUp, jitLog),
-                "sqlite" => await MeasureAsync("sqlite", StorageKind.Sqlite, pools: 4, nodes, jobs, warmUp, jitLog),
-                "single-pool" => await MeasureAsync("single-pool", StorageKind.Memory, pools: 1, nodes, jobs, warmUp, jitLog),
+                "memory" => await MeasureAsync("memory", StorageKind.Memory, pools: 4, nodes, jobs, warmUp, clientCount, jitLog),
+                "sqlite" => await MeasureAsync("sqlite", StorageKind.Sqlite, pools: 4, nodes, jobs, warmUp, clientCount, jitLog),
+                "single-pool" => await MeasureAsync("single-pool", StorageKind.Memory, pools: 1, nodes, jobs, warmUp, clientCount, jitLog),
                 _ => null,
             };
             if (one is null)
@@ -84,9 +97,9 @@ internal static class SchedulingBenchmark
 
         var results = new List<Result>
         {
-            await MeasureAsync("memory", StorageKind.Memory, pools: 4, nodes, jobs, warmUp),
-            await MeasureAsync("sqlite", StorageKind.Sqlite, pools: 4, nodes, jobs, warmUp),
-            await MeasureAsync("single-pool", StorageKind.Memory, pools: 1, nodes, jobs, warmUp),
+            await MeasureAsync("memory", StorageKind.Memory, pools: 4, nodes, jobs, warmUp, clientCount),
+            await MeasureAsync("sqlite", StorageKind.Sqlite, pools: 4, nodes, jobs, warmUp, clientCount),
+            await MeasureAsync("single-pool", StorageKind.Memory, pools: 1, nodes, jobs, warmUp, clientCount),
         };
 
         Console.WriteLine();
@@ -129,6 +142,10 @@ internal static class SchedulingBenchmark
                     writesPerJob = r.WritesPerJob,
                     jitCompiledMethods = r.JitCompiledMethods,
                     jitMilliseconds = r.JitMilliseconds,
+                    clients = r.Clients,
+                    submitCallMeanMs = r.SubmitMeanMs,
+                    coresUsed = r.CoresUsed,
+                    busiestPoolPassFraction = r.BusiestPool,
                 }),
                 shardedOverSingle = memory.PlacementsPerSecond / single.PlacementsPerSecond,
                 quick,
@@ -136,6 +153,43 @@ internal static class SchedulingBenchmark
             new JsonSerializerOptions { WriteIndented = true });
         await File.WriteAllTextAsync(Path.Combine("bench-results", "scheduling.json"), json);
         Console.WriteLine("wrote bench-results/scheduling.json");
+        return 0;
+    }
+
+    /// <summary>
+    /// One configuration at several numbers of closed-loop clients, each in a fresh silo after the same warm-up: a closed
+    /// loop offers at most clients ÷ submit latency, so its placements/s is the scheduler's only where more clients no
+    /// longer add any (README "Scheduling benchmark", "What bounds placements/s").
+    /// </summary>
+    private static async Task<int> SweepAsync(string only, int[] clients, int nodes, int jobs, WarmUp warmUp)
+    {
+        var (kind, pools) = only switch
+        {
+            "memory" => (StorageKind.Memory, 4),
+            "sqlite" => (StorageKind.Sqlite, 4),
+            "single-pool" => (StorageKind.Memory, 1),
+            _ => (StorageKind.Memory, 0),
+        };
+        if (pools == 0)
+        {
+            await Console.Error.WriteLineAsync($"unknown configuration '{only}' for --only: choose memory, sqlite or single-pool");
+            return 2;
+        }
+
+        var results = new List<Result>();
+        foreach (var count in clients)
+        {
+            results.Add(await MeasureAsync(only, kind, pools, nodes, jobs, warmUp, count));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"| {only}: clients | placements/s | p50 submit→placed (ms) | p99 (ms) | mean submit call (ms) | cores used | busiest pool grain's passes (of the window) | CPU ms/placement |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Clients} | {r.PlacementsPerSecond:0} | {r.P50LatencyMs:0.0} | {r.P99LatencyMs:0.0} | {r.SubmitMeanMs:0.00} | {r.CoresUsed:0.00} | {r.BusiestPool:0.00} | {r.CpuMsPerPlacement:0.000} |"));
+        }
+
         return 0;
     }
 
@@ -175,11 +229,12 @@ internal static class SchedulingBenchmark
         }
     }
 
-    private static async Task<Result> MeasureAsync(string name, StorageKind kind, int pools, int nodeCount, int jobCount, WarmUp warmUp, string? jitLog = null)
+    private static async Task<Result> MeasureAsync(string name, StorageKind kind, int pools, int nodeCount, int jobCount, WarmUp warmUp, int clients, string? jitLog = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wpai-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var recorder = new PlacementRecorder();
         var calls = new CallCounter();
+        var busy = new GrainBusyTime();
         var storage = new StorageCounts();
         using var jitListener = jitLog is null ? null : new JitMethodLog();
         var builder = Host.CreateApplicationBuilder();
@@ -191,6 +246,7 @@ internal static class SchedulingBenchmark
             silo.UseWpaiStorage(new WpaiStorageOptions { Kind = kind, SqlitePath = Path.Combine(directory, "wpai.db") });
             silo.Services.DecorateGrainStorage(WpaiCluster.StorageProvider, (_, inner) => new CountingGrainStorage(inner, storage));
             silo.AddIncomingGrainCallFilter(calls);
+            silo.AddIncomingGrainCallFilter(busy);
             silo.Services.AddSingleton(recorder);
             silo.Services.AddSingleton<SimulatedClusterDriver>();
             silo.Services.AddSingleton<IClusterDriver, RecordingDriver>();
@@ -225,11 +281,14 @@ internal static class SchedulingBenchmark
             // Warm-up: the same work, not measured, so that JIT, grain activation and connection start-up are paid first.
             // One submit for the warm-up and the window, so that the window runs no code of its own that the JIT has not seen.
             var submitted = new ConcurrentDictionary<string, long>();
+            var submitCalls = new ConcurrentDictionary<string, long>(); // how long each submit call took (ticks)
             var clock = Stopwatch.StartNew();
             async Task SubmitAsync(JobSpec spec)
             {
-                submitted[spec.JobId] = clock.ElapsedTicks;
+                var at = clock.ElapsedTicks;
+                submitted[spec.JobId] = at;
                 await grains.GetGrain<IJobGrain>(spec.JobId).SubmitAsync(spec);
+                submitCalls[spec.JobId] = clock.ElapsedTicks - at;
             }
 
             var warmUpRandom = new Random(7);
@@ -239,7 +298,7 @@ internal static class SchedulingBenchmark
             {
                 var batch = Specs(warmUpRandom, $"warm{compiledPerBatch.Count}", warmUp.Jobs is { } all ? all : warmUp.Batch);
                 var compiledBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
-                await ForEachAsync(batch, Clients, SubmitAsync);
+                await ForEachAsync(batch, clients, SubmitAsync);
                 warmedUp += batch.Length;
                 await WaitUntilAsync(() => recorder.Count >= warmedUp, TimeSpan.FromMinutes(5));
                 await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteWithUsageAsync") >= warmedUp, TimeSpan.FromMinutes(1));
@@ -250,6 +309,10 @@ internal static class SchedulingBenchmark
             Console.WriteLine($"  {name}: warm-up {warmedUp} jobs ({settledText}); methods JIT-compiled per warm-up batch: {string.Join(", ", compiledPerBatch)}");
             recorder.Reset();
             submitted.Clear();
+            submitCalls.Clear();
+            var metrics = host.Services.GetRequiredService<WPAI.Grains.Telemetry.WpaiMetrics>();
+            var passesBefore = await PassSecondsAsync(metrics);
+            var busyBefore = busy.Snapshot();
 
             var specs = Specs(new Random(42), "job", jobCount);
             var callsBefore = calls.Snapshot();
@@ -262,7 +325,7 @@ internal static class SchedulingBenchmark
             var jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
             var windowStart = Stopwatch.GetTimestamp();
             clock.Restart();
-            await ForEachAsync(specs, Clients, SubmitAsync);
+            await ForEachAsync(specs, clients, SubmitAsync);
 
             await WaitUntilAsync(() => recorder.Count >= jobCount, TimeSpan.FromMinutes(5));
             process.Refresh();
@@ -272,6 +335,9 @@ internal static class SchedulingBenchmark
             var jitTime = System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore;
             jitListener?.Mark("after");
             var windowEnd = Stopwatch.GetTimestamp();
+            var windowSeconds = (windowEnd - windowStart) / (double)Stopwatch.Frequency;
+            var passesAfter = await PassSecondsAsync(metrics);
+            var busyAfter = busy.Snapshot();
             var completesBefore = callsBefore.GetValueOrDefault("IJobGrain.CompleteWithUsageAsync");
             await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteWithUsageAsync") - completesBefore >= jobCount, TimeSpan.FromMinutes(1));
             await Task.Delay(200); // let one-way follow-ups (pool notifications) of the last completions arrive
@@ -285,6 +351,26 @@ internal static class SchedulingBenchmark
             var placedAt = recorder.FirstPlacements(clock);
             var elapsed = placedAt.Values.DefaultIfEmpty(0).Max() / (double)Stopwatch.Frequency;
             var latencies = placedAt.Select(kv => (kv.Value - submitted[kv.Key]) * 1000.0 / Stopwatch.Frequency).Order().ToArray();
+            var submitLatencies = submitCalls.Values.Select(t => t * 1000.0 / Stopwatch.Frequency).Order().ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {clients} closed-loop clients; the submit call (client → job grain, until it returns): mean {submitLatencies.DefaultIfEmpty(0).Average():0.00} ms, p50 {Percentile.NearestRank(submitLatencies, 0.50):0.00} ms, p99 {Percentile.NearestRank(submitLatencies, 0.99):0.00} ms; clients ÷ mean submit = {clients / Math.Max(submitLatencies.DefaultIfEmpty(0).Average() / 1000, 1e-9):0}/s offered"));
+            // Each pool scheduler grain's passes (timer turns, one at a time: the fraction of the window the grain is held by
+            // a pass) and its calls; and the job index's calls (one add per submit). Enqueues and adds interleave (a pass's
+            // awaits and other calls do not hold them back), so the time inside calls ÷ the window is the mean number of calls in
+            // progress, and the time inside calls ÷ the jobs is what each job spends there.
+            var busiest = 0.0;
+            var poolBusy = passesAfter.Keys.Union(busyAfter.Keys).Order(StringComparer.Ordinal).Select(pool =>
+            {
+                var (countAfter, secondsAfter) = passesAfter.GetValueOrDefault(pool);
+                var (countBefore, secondsBefore) = passesBefore.GetValueOrDefault(pool);
+                var pass = (Count: countAfter - countBefore, Seconds: secondsAfter - secondsBefore);
+                var inCalls = busyAfter.GetValueOrDefault(pool) - busyBefore.GetValueOrDefault(pool);
+                busiest = Math.Max(busiest, pass.Seconds / windowSeconds);
+                var calls = string.Create(CultureInfo.InvariantCulture, $"calls in progress {inCalls / windowSeconds:0.00} on average, {inCalls * 1000 / jobCount:0.00} ms per job");
+                return pass.Count == 0 ? $"{pool}: {calls}" : string.Create(CultureInfo.InvariantCulture, $"{pool}: passes {pass.Count} × {pass.Seconds * 1000 / pass.Count:0.00} ms = {pass.Seconds / windowSeconds:0.00} of the window, {calls}");
+            });
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: the process used {cpu.TotalSeconds / windowSeconds:0.00} of {Environment.ProcessorCount} cores in the window (CPU time ÷ wall time); load average {LoadAverage()}"));
+            var poolBusyText = string.Join("; ", poolBusy); // evaluated once
+            Console.WriteLine($"  {name}: in the {windowSeconds:0.00} s window, the pool scheduler grains and the job index: {poolBusyText}");
             var result = new Result(
                 name,
                 pools,
@@ -298,7 +384,11 @@ internal static class SchedulingBenchmark
                 breakdown.Where(b => b.Key.StartsWith("write ", StringComparison.Ordinal)).Sum(b => b.PerJob),
                 breakdown,
                 jitMethods,
-                jitTime.TotalMilliseconds);
+                jitTime.TotalMilliseconds,
+                clients,
+                submitLatencies.DefaultIfEmpty(0).Average(),
+                cpu.TotalSeconds / windowSeconds,
+                busiest);
             // The measured window on the monotonic clock (seconds), for `perf report --time START,END` of a run recorded with `perf record -k CLOCK_MONOTONIC`.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: measured window {windowStart / (double)Stopwatch.Frequency:0.000000},{windowEnd / (double)Stopwatch.Frequency:0.000000} (monotonic clock, s)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {result.Placed} placed in {elapsed:0.00} s → {result.PlacementsPerSecond:0}/s, p50 {result.P50LatencyMs:0.0} ms, p99 {result.P99LatencyMs:0.0} ms, CPU {result.CpuMsPerPlacement:0.000} ms/placement, {result.AllocatedBytesPerPlacement / 1024:0.0} KB allocated/placement, {result.CallsPerJob:0.0} calls and {result.WritesPerJob:0.0} writes per job"));
@@ -321,6 +411,32 @@ internal static class SchedulingBenchmark
                 Directory.Delete(directory, recursive: true);
             }
         }
+    }
+
+    /// <summary>The scheduling passes so far by pool: their count and total seconds (the scheduler's pass-duration histogram).</summary>
+    private static async Task<Dictionary<string, (long Count, double Seconds)>> PassSecondsAsync(WPAI.Grains.Telemetry.WpaiMetrics metrics)
+    {
+        using var text = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(text);
+        var passes = new Dictionary<string, (long Count, double Seconds)>(StringComparer.Ordinal);
+        foreach (var line in System.Text.Encoding.UTF8.GetString(text.ToArray()).Split('\n'))
+        {
+            // e.g. wpai_scheduling_pass_duration_seconds_sum{pool="G0"} 1.25
+            var isSum = line.StartsWith("wpai_scheduling_pass_duration_seconds_sum{pool=\"", StringComparison.Ordinal);
+            var isCount = line.StartsWith("wpai_scheduling_pass_duration_seconds_count{pool=\"", StringComparison.Ordinal);
+            if (!isSum && !isCount)
+            {
+                continue;
+            }
+
+            var poolStart = line.IndexOf('"', StringComparison.Ordinal) + 1;
+            var pool = line[poolStart..line.IndexOf('"', poolStart)];
+            var value = double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            var (count, seconds) = passes.GetValueOrDefault(pool);
+            passes[pool] = isSum ? (count, seconds + value) : (count + (long)value, seconds);
+        }
+
+        return passes;
     }
 
     private static Dictionary<string, long> Delta(Dictionary<string, long> after, Dictionary<string, long> before) =>
@@ -376,7 +492,11 @@ internal static class SchedulingBenchmark
         double WritesPerJob,
         List<(string Key, double PerJob)> Breakdown,
         long JitCompiledMethods,
-        double JitMilliseconds);
+        double JitMilliseconds,
+        int Clients = DefaultClients,
+        double SubmitMeanMs = 0,
+        double CoresUsed = 0,
+        double BusiestPool = 0);
 
     /// <summary>Records when each job is first started by the driver (= placed).</summary>
     private sealed class PlacementRecorder

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace WPAI.Benchmarks;
+
+/// <summary>
+/// The time the pool scheduler grains and the job index (one grain for the cluster, called once per submit) spend inside their calls (an incoming grain call filter: from the start of the
+/// call's turn to its end, awaits included — the grain is not reentrant, so nothing else of it runs meanwhile), by
+/// grain. With the passes' own time (the scheduler's pass-duration histogram, as passes run on a timer, not a call), it
+/// gives each pool grain's busy fraction of the measured window.
+/// </summary>
+internal sealed class GrainBusyTime : IIncomingGrainCallFilter
+{
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _ticks = new(StringComparer.Ordinal);
+
+    /// <summary>The job index's name among the pools.</summary>
+    public const string JobIndex = "job-index";
+
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        context.InterfaceName.EndsWith("IPoolSchedulerGrain", StringComparison.Ordinal) ? TimeAsync(context, context.TargetId.Key.ToString())
+        : context.InterfaceName.EndsWith("IJobIndexGrain", StringComparison.Ordinal) ? TimeAsync(context, JobIndex)
+        : context.Invoke();
+
+    private async Task TimeAsync(IIncomingGrainCallContext context, string key)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await context.Invoke();
+        }
+        finally
+        {
+            var total = _ticks.GetOrAdd(key, static _ => new StrongBox<long>());
+            Interlocked.Add(ref total.Value, Stopwatch.GetTimestamp() - started);
+        }
+    }
+
+    /// <summary>Seconds spent inside calls so far, by pool (and <see cref="JobIndex"/>).</summary>
+    public Dictionary<string, double> Snapshot() =>
+        _ticks.ToDictionary(kv => kv.Key, kv => Interlocked.Read(ref kv.Value.Value) / (double)Stopwatch.Frequency, StringComparer.Ordinal);
+}
