@@ -25,9 +25,17 @@ public interface IPoolSchedulerGrain : IGrainWithStringKey
     [Alias("Enqueue"), AlwaysInterleave]
     Task<PoolCheck> EnqueueAsync(QueueEntry entry, PoolStamp? stamp);
 
-    /// <summary>Drops a job from the queue (cancelled, or started in another pool).</summary>
-    [Alias("Remove"), OneWay]
-    Task RemoveAsync(string jobId, PoolStamp? stamp);
+    /// <summary>
+    /// Drops a job from the queue (cancelled, or started in another pool) when its queued attempt is at most
+    /// <paramref name="attempt"/> (any attempt when null).
+    /// </summary>
+    /// <remarks>
+    /// One-way and not interleaving, so it may run after a later enqueue of the same job (an enqueue interleaves with a
+    /// running pass; the removal waits for the pass): the attempt keeps a removal sent when an attempt started from
+    /// dropping the job's next attempt, queued here after a preemption.
+    /// </remarks>
+    [Alias("RemoveAttempt"), OneWay]
+    Task RemoveAsync(string jobId, int? attempt, PoolStamp? stamp);
 
     /// <summary>Whether this pool exists and could ever host the request (used to reject impossible jobs at submit).</summary>
     /// <remarks>Interleaves with a running pass: it only reads, and never awaits.</remarks>

@@ -88,7 +88,7 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         await state.WriteStateAsync();
         var running = Life.Running!;
         await RecordRunningAsync(spec, running);
-        Unqueue(spec.JobId, Life.PoolsThatMayHoldIt(placement, offeredOnward));
+        Unqueue(spec.JobId, placement.Attempt, Life.PoolsThatMayHoldIt(placement, offeredOnward));
         return running;
     }
 
@@ -100,12 +100,15 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
     public Task RequeueAsync(JobSpec spec, Placement placement, DateTimeOffset now) =>
         grains.GetGrain<IPoolSchedulerGrain>(Life.RequeuePool(placement)).EnqueueAsync(Life.NextEntry(spec, now), null);
 
-    /// <summary>Drops the job from the queues of <paramref name="pools"/> (one-way calls).</summary>
-    public void Unqueue(string jobId, IEnumerable<string> pools)
+    /// <summary>
+    /// Drops the job's queued attempts up to <paramref name="attempt"/> (every attempt when null) from the queues of
+    /// <paramref name="pools"/> (one-way calls; a later attempt queued before a removal arrives stays).
+    /// </summary>
+    public void Unqueue(string jobId, int? attempt, IEnumerable<string> pools)
     {
         foreach (var pool in pools)
         {
-            _ = grains.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(jobId, outbox.Next(pool));
+            _ = grains.GetGrain<IPoolSchedulerGrain>(pool).RemoveAsync(jobId, attempt, outbox.Next(pool));
         }
     }
 
@@ -118,7 +121,7 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         var life = Life;
         if (life.Running is not { } running)
         {
-            Unqueue(spec.JobId, state.State.Pools);
+            Unqueue(spec.JobId, null, state.State.Pools);
             life.Cancel(null, reason, now);
             await state.WriteStateAsync();
             return;

@@ -84,14 +84,24 @@ internal sealed class PendingQueue
         _writes[Shard(entry.JobId)].MarkDirty();
     }
 
-    /// <summary>Removes the job when its queued attempt is at most <paramref name="attempt"/> (any attempt when null); forgets its reason either way.</summary>
+    /// <summary>
+    /// Removes the job when its queued attempt is at most <paramref name="attempt"/> (any attempt when null), with its
+    /// reason; a later attempt stays queued with its reason.
+    /// </summary>
     public bool Remove(string jobId, int? attempt = null)
     {
-        _reasons.Remove(jobId);
-        if (!_entries.TryGetValue(jobId, out var entry) || entry.Attempt > (attempt ?? int.MaxValue))
+        if (!_entries.TryGetValue(jobId, out var entry))
+        {
+            _reasons.Remove(jobId);
+            return false;
+        }
+
+        if (entry.Attempt > (attempt ?? int.MaxValue))
         {
             return false;
         }
+
+        _reasons.Remove(jobId);
 
         _entries.Remove(jobId);
         var shard = Shard(jobId);

@@ -109,10 +109,11 @@ public sealed class PoolSchedulerGrain(
         return check;
     }
 
-    public Task RemoveAsync(string jobId, PoolStamp? stamp)
+    public Task RemoveAsync(string jobId, int? attempt, PoolStamp? stamp)
     {
         // A job that started in another pool is dropped from the pools that may hold it; an earlier pool of its list may not.
-        var removed = _queue.Remove(jobId);
+        // Only up to the attempt that started: its next attempt may already be queued here (the removal waited for a pass).
+        var removed = _queue.Remove(jobId, attempt);
         Applied(stamp);
         if (removed)
         {

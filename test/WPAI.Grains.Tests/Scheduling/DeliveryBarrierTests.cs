@@ -18,11 +18,11 @@ public sealed class DeliveryBarrierTests(ClusterFixture fixture)
         Assert.Null(await pool.RunPassAfterAsync(watermark));
 
         var waiting = pool.AwaitDeliveredAsync(watermark, TimeSpan.FromSeconds(20));
-        await pool.RemoveAsync("no-such-job", new PoolStamp(origin, 2)); // arrives ahead of message 1
+        await pool.RemoveAsync("no-such-job", null, new PoolStamp(origin, 2)); // arrives ahead of message 1
         Assert.Null(await pool.RunPassAfterAsync(watermark));
         Assert.False(waiting.IsCompleted);
 
-        await pool.RemoveAsync("no-such-job", new PoolStamp(origin, 1));
+        await pool.RemoveAsync("no-such-job", null, new PoolStamp(origin, 1));
         await waiting;
         Assert.Equal(0, await pool.RunPassAfterAsync(watermark));
     }

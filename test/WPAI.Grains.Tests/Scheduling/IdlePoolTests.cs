@@ -62,7 +62,7 @@ public sealed class IdlePoolTests(ClusterFixture fixture)
         // A job that started in another pool it accepts is dropped from this one, which never held it.
         var removal = outbox.Next(pool);
         Assert.False(outbox.IsIdle(pool));
-        await scheduler.RemoveAsync("started-elsewhere", removal);
+        await scheduler.RemoveAsync("started-elsewhere", 1, removal);
         await scheduler.AwaitDeliveredAsync(removal, TimeSpan.FromSeconds(20));
         Assert.True(outbox.IsIdle(pool));
     }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using WPAI.Grains.Scheduling;
 
 namespace WPAI.Grains.Tests.Scheduling;
 
@@ -69,6 +71,34 @@ public sealed class StartRemovalsTests : IClassFixture<StartRemovalsTests.Cluste
         Assert.Equal((1, 1), (Removals("B"), Removals("C")));
         await Fleet.EventuallyAsync(async () => !await QueuedAsync(f, "B", "x") && !await QueuedAsync(f, "C", "x"), "no later pool holds the started job");
     }
+
+    [Fact]
+    public async Task Removal_SentWhenAnEarlierAttemptStarted_KeepsTheLaterAttemptQueued()
+    {
+        // A removal is one-way and waits for a running pass, while an enqueue interleaves with it: the removal sent when
+        // attempt 1 started elsewhere can arrive after attempt 2 (the job preempted there) was queued here.
+        var f = _fleet;
+        await AddPoolsAsync(f);
+        await BlockAsync(f, "A");
+        await f.SubmitAsync(f.Job("x", "a", 8, ["A"]));
+        var pool = f.Grains.GetGrain<IPoolSchedulerGrain>(f.Pool("A"));
+        await pool.EnqueueAsync(QueueEntryOf(await f.JobAsync("x"), f.Pool("A")) with { Attempt = 2 }, null);
+
+        var outbox = _cluster.Fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<PoolOutbox>();
+
+        var removal = outbox.Next(f.Pool("A"));
+        await pool.RemoveAsync(f.Id("x"), 1, removal);
+        await pool.AwaitDeliveredAsync(removal, TimeSpan.FromSeconds(20));
+        Assert.True(await QueuedAsync(f, "A", "x"), "the removal for attempt 1 dropped the queued attempt 2");
+
+        removal = outbox.Next(f.Pool("A"));
+        await pool.RemoveAsync(f.Id("x"), 2, removal);
+        await pool.AwaitDeliveredAsync(removal, TimeSpan.FromSeconds(20));
+        Assert.False(await QueuedAsync(f, "A", "x"), "the removal for attempt 2 left it queued");
+    }
+
+    private static QueueEntry QueueEntryOf(JobView job, string pool) =>
+        new(job.Spec.JobId, job.Spec.Department, job.Requested, [pool], job.SubmittedAt, TimeSpan.Zero, job.Attempts, false, job.Spec.Duration);
 
     private int Removals(string model) => _cluster.Removals(_fleet.Pool(model));
 
