@@ -5,10 +5,11 @@ using System.Runtime.CompilerServices;
 namespace WPAI.Benchmarks;
 
 /// <summary>
-/// The time the pool scheduler grains and the job index (one grain for the cluster, called once per submit) spend inside their calls (an incoming grain call filter: from the start of the
-/// call's turn to its end, awaits included — the grain is not reentrant, so nothing else of it runs meanwhile), by
-/// grain. With the passes' own time (the scheduler's pass-duration histogram, as passes run on a timer, not a call), it
-/// gives each pool grain's busy fraction of the measured window.
+/// The time the pool scheduler grains and the job index (one grain for the cluster, called once per submit) spend inside
+/// their calls, by grain (an incoming grain call filter: from the start of the call's turn to its end, awaits included).
+/// Their enqueues, checks and index adds interleave (<c>AlwaysInterleave</c>), so calls overlap each other and a pass:
+/// the sum is calls in progress (÷ the window) and time per job, not a busy fraction; a pool grain's busy fraction comes
+/// from its passes' own time (the scheduler's pass-duration histogram, as passes run on a timer, not a call).
 /// </summary>
 internal sealed class GrainBusyTime : IIncomingGrainCallFilter
 {
