@@ -90,20 +90,17 @@ internal sealed class PendingQueue
     /// </summary>
     public bool Remove(string jobId, int? attempt = null)
     {
-        if (!_entries.TryGetValue(jobId, out var entry))
+        if (_entries.TryGetValue(jobId, out var entry) && entry.Attempt > (attempt ?? int.MaxValue))
         {
-            _reasons.Remove(jobId);
-            return false;
-        }
-
-        if (entry.Attempt > (attempt ?? int.MaxValue))
-        {
-            return false;
+            return false; // a later attempt stays, with its reason
         }
 
         _reasons.Remove(jobId);
+        if (!_entries.Remove(jobId))
+        {
+            return false;
+        }
 
-        _entries.Remove(jobId);
         var shard = Shard(jobId);
         _shards[shard].State.Entries.Remove(jobId);
         _writes[shard].MarkDirty();
@@ -143,9 +140,13 @@ internal sealed class PendingQueue
     public bool MayHaveOfferedOnward(string jobId) =>
         _offeredOnwardUntracked || _offeredOnward.Contains(jobId) || _foundAtActivation.Contains(jobId);
 
-    /// <summary>The job started in this pool (its start dropped it from the pools it may have reached): forget its offers.</summary>
+    /// <summary>
+    /// The job started in this pool (its start dropped it from the pools it may have reached): forget its offers, the
+    /// pending one (<see cref="ForgetForwarded"/>) and that it was ever offered on.
+    /// </summary>
     public void StartedHere(string jobId)
     {
+        ForgetForwarded(jobId);
         _offeredOnward.Remove(jobId);
         _foundAtActivation.Remove(jobId);
     }

@@ -110,7 +110,6 @@ internal sealed partial class PlacementRunner(IGrainFactory grains, string pool,
             return false;
         }
 
-        queue.ForgetForwarded(entry.JobId);
         queue.StartedHere(entry.JobId);
         ledger.Start(RunningJob.Placed(entry, node, decision.Tier, decision.Score, now));
         Counts = (Counts.Placements + 1, Counts.Preemptions);
