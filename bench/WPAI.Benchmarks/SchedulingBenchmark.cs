@@ -32,6 +32,14 @@ internal static class SchedulingBenchmark
 {
     /// <summary>The closed-loop clients by default (each awaits its submit, then submits the next job).</summary>
     private const int DefaultClients = 64;
+
+    /// <summary>The configurations, in the full run's order: name (as <c>--only</c> takes it), storage, pools.</summary>
+    private static readonly (string Name, StorageKind Kind, int Pools)[] Configurations =
+    [
+        ("memory", StorageKind.Memory, 4),
+        ("sqlite", StorageKind.Sqlite, 4),
+        ("single-pool", StorageKind.Memory, 1),
+    ];
     private const int Departments = 10;
 
     /// <summary>A warm-up batch that JIT-compiles fewer methods than this (twice in a row) ends the warm-up. Once the hot
@@ -72,35 +80,28 @@ internal static class SchedulingBenchmark
 
         if (only is not null)
         {
-            if (clients is { Length: > 1 })
-            {
-                return await SweepAsync(only, clients, nodes, jobs, warmUp);
-            }
-
-            // One configuration alone (for a profiler): no ratios, no JSON.
-            var one = only switch
-            {
-                "memory" => await MeasureAsync("memory", StorageKind.Memory, pools: 4, nodes, jobs, warmUp, clientCount, jitLog),
-                "sqlite" => await MeasureAsync("sqlite", StorageKind.Sqlite, pools: 4, nodes, jobs, warmUp, clientCount, jitLog),
-                "single-pool" => await MeasureAsync("single-pool", StorageKind.Memory, pools: 1, nodes, jobs, warmUp, clientCount, jitLog),
-                _ => null,
-            };
-            if (one is null)
+            var configuration = Array.Find(Configurations, c => c.Name == only);
+            if (configuration.Name is null)
             {
                 await Console.Error.WriteLineAsync($"unknown configuration '{only}' for --only: choose memory, sqlite or single-pool");
                 return 2;
             }
 
-            PrintBreakdown(one);
+            if (clients is { Length: > 1 })
+            {
+                return await SweepAsync(configuration, clients, nodes, jobs, warmUp);
+            }
+
+            // One configuration alone (for a profiler): no ratios, no JSON.
+            PrintBreakdown(await MeasureAsync(configuration.Name, configuration.Kind, configuration.Pools, nodes, jobs, warmUp, clientCount, jitLog));
             return 0;
         }
 
-        var results = new List<Result>
+        var results = new List<Result>();
+        foreach (var (name, kind, pools) in Configurations)
         {
-            await MeasureAsync("memory", StorageKind.Memory, pools: 4, nodes, jobs, warmUp, clientCount),
-            await MeasureAsync("sqlite", StorageKind.Sqlite, pools: 4, nodes, jobs, warmUp, clientCount),
-            await MeasureAsync("single-pool", StorageKind.Memory, pools: 1, nodes, jobs, warmUp, clientCount),
-        };
+            results.Add(await MeasureAsync(name, kind, pools, nodes, jobs, warmUp, clientCount));
+        }
 
         Console.WriteLine();
         Console.WriteLine("| configuration | pools | placements/s | p50 submit→placed (ms) | p99 (ms) | CPU ms/placement | KB allocated/placement | calls/job | writes/job | placed | methods JIT-compiled in the window | JIT ms |");
@@ -161,29 +162,16 @@ internal static class SchedulingBenchmark
     /// loop offers at most clients ÷ submit latency, so its placements/s is the scheduler's only where more clients no
     /// longer add any (README "Scheduling benchmark", "What bounds placements/s").
     /// </summary>
-    private static async Task<int> SweepAsync(string only, int[] clients, int nodes, int jobs, WarmUp warmUp)
+    private static async Task<int> SweepAsync((string Name, StorageKind Kind, int Pools) configuration, int[] clients, int nodes, int jobs, WarmUp warmUp)
     {
-        var (kind, pools) = only switch
-        {
-            "memory" => (StorageKind.Memory, 4),
-            "sqlite" => (StorageKind.Sqlite, 4),
-            "single-pool" => (StorageKind.Memory, 1),
-            _ => (StorageKind.Memory, 0),
-        };
-        if (pools == 0)
-        {
-            await Console.Error.WriteLineAsync($"unknown configuration '{only}' for --only: choose memory, sqlite or single-pool");
-            return 2;
-        }
-
         var results = new List<Result>();
         foreach (var count in clients)
         {
-            results.Add(await MeasureAsync(only, kind, pools, nodes, jobs, warmUp, count));
+            results.Add(await MeasureAsync(configuration.Name, configuration.Kind, configuration.Pools, nodes, jobs, warmUp, count));
         }
 
         Console.WriteLine();
-        Console.WriteLine($"| {only}: clients | placements/s | p50 submit→placed (ms) | p99 (ms) | mean submit call (ms) | cores used | busiest pool grain's passes (of the window) | CPU ms/placement |");
+        Console.WriteLine($"| {configuration.Name}: clients | placements/s | p50 submit→placed (ms) | p99 (ms) | mean submit call (ms) | cores used | busiest pool grain's passes (of the window) | CPU ms/placement |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
@@ -357,20 +345,19 @@ internal static class SchedulingBenchmark
             // a pass) and its calls; and the job index's calls (one add per submit). Enqueues and adds interleave (a pass's
             // awaits and other calls do not hold them back), so the time inside calls ÷ the window is the mean number of calls in
             // progress, and the time inside calls ÷ the jobs is what each job spends there.
-            var busiest = 0.0;
             var poolBusy = passesAfter.Keys.Union(busyAfter.Keys).Order(StringComparer.Ordinal).Select(pool =>
             {
                 var (countAfter, secondsAfter) = passesAfter.GetValueOrDefault(pool);
                 var (countBefore, secondsBefore) = passesBefore.GetValueOrDefault(pool);
                 var pass = (Count: countAfter - countBefore, Seconds: secondsAfter - secondsBefore);
                 var inCalls = busyAfter.GetValueOrDefault(pool) - busyBefore.GetValueOrDefault(pool);
-                busiest = Math.Max(busiest, pass.Seconds / windowSeconds);
                 var calls = string.Create(CultureInfo.InvariantCulture, $"calls in progress {inCalls / windowSeconds:0.00} on average, {inCalls * 1000 / jobCount:0.00} ms per job");
-                return pass.Count == 0 ? $"{pool}: {calls}" : string.Create(CultureInfo.InvariantCulture, $"{pool}: passes {pass.Count} × {pass.Seconds * 1000 / pass.Count:0.00} ms = {pass.Seconds / windowSeconds:0.00} of the window, {calls}");
-            });
+                var text = pass.Count == 0 ? $"{pool}: {calls}" : string.Create(CultureInfo.InvariantCulture, $"{pool}: passes {pass.Count} × {pass.Seconds * 1000 / pass.Count:0.00} ms = {pass.Seconds / windowSeconds:0.00} of the window, {calls}");
+                return (PassFraction: pass.Seconds / windowSeconds, Text: text);
+            }).ToList();
+            var busiest = poolBusy.Select(p => p.PassFraction).DefaultIfEmpty(0).Max();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: the process used {cpu.TotalSeconds / windowSeconds:0.00} of {Environment.ProcessorCount} cores in the window (CPU time ÷ wall time); load average {LoadAverage()}"));
-            var poolBusyText = string.Join("; ", poolBusy); // evaluated once
-            Console.WriteLine($"  {name}: in the {windowSeconds:0.00} s window, the pool scheduler grains and the job index: {poolBusyText}");
+            Console.WriteLine($"  {name}: in the {windowSeconds:0.00} s window, the pool scheduler grains and the job index: {string.Join("; ", poolBusy.Select(p => p.Text))}");
             var result = new Result(
                 name,
                 pools,
