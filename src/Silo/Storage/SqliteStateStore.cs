@@ -58,6 +58,10 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
 
     private long _writesCommitted;
     private long _batchesCommitted;
+    private long _commitTicks;
+
+    /// <summary>The writer's time inside transactions so far (begin to commit, failed ones included; for measurements).</summary>
+    public TimeSpan CommitTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _commitTicks));
 
     /// <summary>Creates the file and folder when missing, applies the schema, and starts the writer loop.</summary>
     public void Open()
@@ -191,6 +195,7 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
     private void CommitBatch(SqliteConnection connection, WriterStatements statements, List<PendingWrite> batch)
     {
         var outcomes = new Outcome[batch.Count];
+        var began = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using (var transaction = connection.BeginTransaction(deferred: false))
@@ -206,9 +211,11 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
 
             Interlocked.Add(ref _writesCommitted, batch.Count);
             Interlocked.Increment(ref _batchesCommitted);
+            Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetTimestamp() - began);
         }
         catch (Exception ex)
         {
+            Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetTimestamp() - began);
             LogBatchFailed(_logger, ex, batch.Count, FilePath);
             foreach (var write in batch)
             {
