@@ -44,9 +44,6 @@ public sealed partial class PostgresGrainStorage : IGrainStorage, ILifecyclePart
     /// <summary>Writes committed and the batches that carried them: their ratio is the mean group-commit batch.</summary>
     public (long Writes, long Batches) CommitCounters => _store.Counters;
 
-    /// <summary>Statements sent to PostgreSQL for the reads and writes (each batch is one or two, not one per state).</summary>
-    public long Statements => _store.Statements;
-
     /// <summary>Reads served and the batches (round trips) that carried them.</summary>
     public (long Reads, long Batches) ReadCounters => _store.ReadCounters;
 

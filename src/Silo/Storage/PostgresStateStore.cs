@@ -26,33 +26,7 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
         "grain_id_hash = $4 AND grain_type_hash = $2 AND service_id = $1 AND grain_id_n0 = $5 AND grain_id_n1 = $6 " +
         "AND grain_type = $3 AND coalesce(grain_id_extension, '') = coalesce($7, '')";
 
-    // The columns of a batch's keys as arrays ($2..$7; $1 is the service id), one element per queued read or write.
-    private const string KeyArrays = "unnest($2::integer[], $3::text[], $4::integer[], $5::bigint[], $6::bigint[], $7::text[]";
-
-    private const string RowMatch =
-        "s.grain_id_hash = w.grain_id_hash AND s.grain_type_hash = w.grain_type_hash AND s.service_id = $1 " +
-        "AND s.grain_id_n0 = w.grain_id_n0 AND s.grain_id_n1 = w.grain_id_n1 AND s.grain_type = w.grain_type " +
-        "AND coalesce(s.grain_id_extension, '') = coalesce(w.grain_id_extension, '')";
-
-    private const string KeyAlias = "grain_type_hash, grain_type, grain_id_hash, grain_id_n0, grain_id_n1, grain_id_extension";
-
-    // A whole batch of reads in one statement: answers the position (1-based) of each key that has a row.
-    private const string ReadManySql =
-        "SELECT w.ord, s.payload, s.version FROM " + KeyArrays + ") WITH ORDINALITY AS w(" + KeyAlias + ", ord) " +
-        "JOIN wpai_grain_state s ON " + RowMatch + ";";
-
-    // Every update and clear of a batch in one statement ($8 the payloads, NULL to clear; $9 the versions the callers
-    // read): answers the position of each write whose version matched, with its new version. No key occurs twice.
-    private const string UpdateManySql =
-        "UPDATE wpai_grain_state AS s SET payload = w.payload, version = s.version + 1, modified_utc = now() FROM " + KeyArrays +
-        ", $8::bytea[], $9::integer[]) WITH ORDINALITY AS w(" + KeyAlias + ", payload, version, ord) " +
-        "WHERE " + RowMatch + " AND s.version = w.version RETURNING w.ord, s.version;";
-
-    // Every first write of a batch in one statement ($8 the payloads): answers the key of each row it inserted; a key
-    // that already has a row inserts nothing and answers nothing. No key occurs twice.
-    private const string InsertManySql =
-        "INSERT INTO wpai_grain_state (" + KeyColumns + ", version, payload) SELECT $1, " + KeyAlias + ", 1, payload FROM " + KeyArrays +
-        ", $8::bytea[]) AS w(" + KeyAlias + ", payload) ON CONFLICT DO NOTHING RETURNING " + KeyAlias + ";";
+    private const string ReadSql = "SELECT payload, version FROM wpai_grain_state WHERE " + KeyMatch + ";";
 
     private const string InsertSql =
         "INSERT INTO wpai_grain_state (" + KeyColumns + ", version, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) " +
@@ -83,7 +57,6 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
     private long _batchesCommitted;
     private long _readsServed;
     private long _readBatches;
-    private long _statementsSent;
     private int _disposed;
 
     public PostgresStateStore(string serviceId, string connectionString, int maxBatchSize, ILogger logger)
@@ -103,14 +76,6 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
         // DISCARD and an advisory unlock ahead of the next statement on it, parsed and run by the server every time.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
 
-        // The batch statements join an array of 1 to PostgresMaxBatchSize keys with the table, prepared once per connection.
-        // Their generic plan (used after five runs) is costed with the table's size at that time: one made while the table
-        // was small scanned the whole table for every batch thereafter (a hash join; measured 28 times the executor time
-        // of looking the keys up). These connections only ever look rows up by their primary key, so their startup options
-        // leave the planner one way to do it, whatever the table's size: each key through the index. A plan made for every
-        // run instead (plan_cache_mode=force_custom_plan) cost more to plan than the statements saved.
-        builder.ConnectionStringBuilder.Options = ((builder.ConnectionStringBuilder.Options ?? string.Empty) +
-            " -c enable_seqscan=off -c enable_bitmapscan=off -c enable_hashjoin=off -c enable_mergejoin=off").Trim();
         _dataSource = builder.Build();
         Target = StorageFailuresDescription(builder.ConnectionStringBuilder);
         _writerLoop = Task.Run(RunWriterAsync);
@@ -122,9 +87,6 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
 
     /// <summary>Writes committed so far and the batches (transactions) that carried them.</summary>
     public (long Writes, long Batches) Counters => (Interlocked.Read(ref _writesCommitted), Interlocked.Read(ref _batchesCommitted));
-
-    /// <summary>Statements sent for the reads and writes so far (a batch of either kind is one or two, whatever its size).</summary>
-    public long Statements => Interlocked.Read(ref _statementsSent);
 
     /// <summary>Reads served so far and the batches (round trips) that carried them.</summary>
     public (long Reads, long Batches) ReadCounters => (Interlocked.Read(ref _readsServed), Interlocked.Read(ref _readBatches));
@@ -204,19 +166,29 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
     {
         var rows = new (long Version, byte[]? Payload)?[batch.Count];
         await using (var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false))
-        await using (var command = new NpgsqlCommand(ReadManySql, connection))
+        await using (var statements = new NpgsqlBatch(connection))
         {
-            AddKeys(command.Parameters, batch.Count, i => batch[i].Key);
-            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-            while (await reader.ReadAsync().ConfigureAwait(false))
+            foreach (var read in batch)
             {
-                rows[reader.GetInt64(0) - 1] = (reader.GetInt32(2), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1));
+                var command = new NpgsqlBatchCommand(ReadSql);
+                AddKey(command.Parameters, read.Key);
+                statements.BatchCommands.Add(command);
+            }
+
+            await using var reader = await statements.ExecuteReaderAsync().ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    rows[i] = (reader.GetInt32(1), reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0));
+                }
+
+                await reader.NextResultAsync().ConfigureAwait(false);
             }
         }
 
         Interlocked.Add(ref _readsServed, batch.Count);
         Interlocked.Increment(ref _readBatches);
-        Interlocked.Increment(ref _statementsSent);
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Completion.TrySetResult(rows[i]);
@@ -226,148 +198,28 @@ internal sealed partial class PostgresStateStore : IAsyncDisposable
     private async Task CommitAsync(List<StateWrite<PostgresGrainKey>> batch)
     {
         var versions = new long?[batch.Count];
-        var statements = 0;
         await using (var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false))
-        await using (var commands = new NpgsqlBatch(connection))
+        await using (var statements = new NpgsqlBatch(connection))
         {
-            if (HasRepeatedKey(batch))
+            foreach (var write in batch)
             {
-                // Two writes of one grain in one batch (rare: a grain with a write still in flight): one statement each,
-                // in order, so the second sees the first as it would in separate transactions.
-                foreach (var write in batch)
-                {
-                    commands.BatchCommands.Add(Statement(write));
-                }
-
-                statements = batch.Count;
-                await using var reader = await commands.ExecuteReaderAsync().ConfigureAwait(false);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    versions[i] = await reader.ReadAsync().ConfigureAwait(false) ? reader.GetInt32(0) : null;
-                    await reader.NextResultAsync().ConfigureAwait(false);
-                }
+                statements.BatchCommands.Add(Statement(write));
             }
-            else
+
+            await using var reader = await statements.ExecuteReaderAsync().ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++)
             {
-                // One statement for every update and clear, one for every first write, one each for the rare absence
-                // checks (clearing a state never written); all in one round trip, one implicit transaction, one commit.
-                var updates = Positions(batch, w => w.ExpectedVersion is not null);
-                var inserts = Positions(batch, w => w.ExpectedVersion is null && w.Payload is not null);
-                var absences = Positions(batch, w => w.ExpectedVersion is null && w.Payload is null);
-                if (updates.Count > 0)
-                {
-                    var command = new NpgsqlBatchCommand(UpdateManySql);
-                    AddKeys(command.Parameters, updates.Count, i => batch[updates[i]].Key);
-                    command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = updates.Select(i => batch[i].Payload).ToArray() });
-                    command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = updates.Select(i => checked((int)batch[i].ExpectedVersion!.Value)).ToArray() });
-                    commands.BatchCommands.Add(command);
-                }
-
-                if (inserts.Count > 0)
-                {
-                    var command = new NpgsqlBatchCommand(InsertManySql);
-                    AddKeys(command.Parameters, inserts.Count, i => batch[inserts[i]].Key);
-                    command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = inserts.Select(i => batch[i].Payload).ToArray() });
-                    commands.BatchCommands.Add(command);
-                }
-
-                foreach (var i in absences)
-                {
-                    commands.BatchCommands.Add(Statement(batch[i]));
-                }
-
-                statements = commands.BatchCommands.Count;
-                await using var reader = await commands.ExecuteReaderAsync().ConfigureAwait(false);
-                if (updates.Count > 0)
-                {
-                    while (await reader.ReadAsync().ConfigureAwait(false))
-                    {
-                        versions[updates[(int)reader.GetInt64(0) - 1]] = reader.GetInt32(1);
-                    }
-
-                    await reader.NextResultAsync().ConfigureAwait(false);
-                }
-
-                if (inserts.Count > 0)
-                {
-                    var inserted = new HashSet<PostgresGrainKey>();
-                    while (await reader.ReadAsync().ConfigureAwait(false))
-                    {
-                        // The row's key as stored: grain_type_hash, grain_type, grain_id_hash, grain_id_n0, grain_id_n1, grain_id_extension.
-                        inserted.Add(new PostgresGrainKey(
-                            reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(0), reader.GetString(1)));
-                    }
-
-                    foreach (var i in inserts)
-                    {
-                        versions[i] = inserted.Contains(batch[i].Key) ? 1 : null;
-                    }
-
-                    await reader.NextResultAsync().ConfigureAwait(false);
-                }
-
-                foreach (var i in absences)
-                {
-                    versions[i] = await reader.ReadAsync().ConfigureAwait(false) ? reader.GetInt32(0) : null;
-                    await reader.NextResultAsync().ConfigureAwait(false);
-                }
+                versions[i] = await reader.ReadAsync().ConfigureAwait(false) ? reader.GetInt32(0) : null;
+                await reader.NextResultAsync().ConfigureAwait(false);
             }
         }
 
         Interlocked.Add(ref _writesCommitted, batch.Count);
         Interlocked.Increment(ref _batchesCommitted);
-        Interlocked.Add(ref _statementsSent, statements);
         for (var i = 0; i < batch.Count; i++)
         {
             Settle(batch[i], versions[i]);
         }
-    }
-
-    private static List<int> Positions(List<StateWrite<PostgresGrainKey>> batch, Func<StateWrite<PostgresGrainKey>, bool> kind)
-    {
-        var positions = new List<int>();
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (kind(batch[i]))
-            {
-                positions.Add(i);
-            }
-        }
-
-        return positions;
-    }
-
-    private static bool HasRepeatedKey(List<StateWrite<PostgresGrainKey>> batch)
-    {
-        var keys = new HashSet<PostgresGrainKey>(batch.Count);
-        foreach (var write in batch)
-        {
-            if (!keys.Add(write.Key))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The key columns of <paramref name="count"/> keys as the arrays $1 (the service id) to $7 of the batch statements.</summary>
-    private void AddKeys(NpgsqlParameterCollection parameters, int count, Func<int, PostgresGrainKey> key)
-    {
-        var (typeHashes, types, idHashes, n0s, n1s, extensions) = (new int[count], new string[count], new int[count], new long[count], new long[count], new string?[count]);
-        for (var i = 0; i < count; i++)
-        {
-            var k = key(i);
-            (typeHashes[i], types[i], idHashes[i], n0s[i], n1s[i], extensions[i]) = (k.TypeHash, k.StateName, k.IdHash, k.N0, k.N1, k.Extension);
-        }
-
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
-        parameters.Add(new NpgsqlParameter<int[]> { TypedValue = typeHashes });
-        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
-        parameters.Add(new NpgsqlParameter<int[]> { TypedValue = idHashes });
-        parameters.Add(new NpgsqlParameter<long[]> { TypedValue = n0s });
-        parameters.Add(new NpgsqlParameter<long[]> { TypedValue = n1s });
-        parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = extensions });
     }
 
     private NpgsqlBatchCommand Statement(StateWrite<PostgresGrainKey> write)
