@@ -14,8 +14,30 @@ internal sealed class CountingGrainStorage(IGrainStorage inner, StorageCounts co
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        counts.Add("write " + stateName);
-        return inner.WriteStateAsync(stateName, grainId, grainState);
+        var key = "write " + stateName;
+        counts.Add(key);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var written = inner.WriteStateAsync(stateName, grainId, grainState);
+        if (written.IsCompleted)
+        {
+            counts.AddTime(key, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+            return written;
+        }
+
+        return TimedAsync(key, written, started);
+    }
+
+    // From the call (serialization included) to the acknowledgement.
+    private async Task TimedAsync(string key, Task written, long started)
+    {
+        try
+        {
+            await written;
+        }
+        finally
+        {
+            counts.AddTime(key, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+        }
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

@@ -18,9 +18,13 @@ internal sealed class GrainBusyTime : IIncomingGrainCallFilter
     /// <summary>The job index's name among the pools.</summary>
     public const string JobIndex = "job-index";
 
+    /// <summary>The calls on a placement's path that a pass awaits, timed by method (inside the callee's turn, its awaits included).</summary>
+    public static readonly string[] PlacementPath = ["TryReserveAsync", "TryStartAsync", "RecordStartAsync"];
+
     public Task Invoke(IIncomingGrainCallContext context) =>
         context.InterfaceName.EndsWith("IPoolSchedulerGrain", StringComparison.Ordinal) ? TimeAsync(context, context.TargetId.Key.ToString())
         : context.InterfaceName.EndsWith("IJobIndexGrain", StringComparison.Ordinal) ? TimeAsync(context, JobIndex)
+        : Array.IndexOf(PlacementPath, context.MethodName) >= 0 ? TimeAsync(context, context.MethodName)
         : context.Invoke();
 
     private async Task TimeAsync(IIncomingGrainCallContext context, string key)
@@ -37,7 +41,7 @@ internal sealed class GrainBusyTime : IIncomingGrainCallFilter
         }
     }
 
-    /// <summary>Seconds spent inside calls so far, by pool (and <see cref="JobIndex"/>).</summary>
+    /// <summary>Seconds spent inside calls so far, by pool (and <see cref="JobIndex"/>, and the methods of <see cref="PlacementPath"/>).</summary>
     public Dictionary<string, double> Snapshot() =>
         _ticks.ToDictionary(kv => kv.Key, kv => Interlocked.Read(ref kv.Value.Value) / (double)Stopwatch.Frequency, StringComparer.Ordinal);
 }

@@ -64,16 +64,32 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         JobSubmission.EnsureDepartment(spec, context);
         var (requested, sizing) = JobSubmission.Size(spec, context, options);
         var now = clock.GetUtcNow();
-        var pools = await JobQueueing.EnqueueFirstAsync(grains, outbox, spec, requested, JobSubmission.Candidates(spec, options), JobSubmission.IsLongRunning(spec, options), options.LentFirstAcrossPools, now);
+        var candidates = JobSubmission.Candidates(spec, options);
+        var longRunning = JobSubmission.IsLongRunning(spec, options);
+
+        // Acknowledged only when both the job and its entry in the job index are durable (job list never loses it).
+        // The index entry before the job's record: a failure between the two leaves an entry that job list skips (no
+        // such job), never a job, queued and later running, that job list cannot see. The entry is added while the job
+        // is queued when this silo's view of the pools already accepts the job (the two writes wait on each other
+        // otherwise, and neither needs the other: a crash after either leaves an unacknowledged submit that the caller
+        // retries); a job the pools may refuse is added only once queued, so a refused submit adds nothing.
+        var index = grains.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey);
+        var indexed = JobQueueing.AcceptedLocally(outbox, candidates, requested, longRunning) ? index.AddAsync([spec.JobId]) : null;
+        ImmutableArray<string> pools;
+        try
+        {
+            pools = await JobQueueing.EnqueueFirstAsync(grains, outbox, spec, requested, candidates, longRunning, options.LentFirstAcrossPools, now);
+        }
+        catch when (indexed is not null)
+        {
+            await Task.WhenAny(indexed); // the pools changed since the check: the refusal stands (job list skips the entry)
+            throw;
+        }
 
         // Queued first, recorded now: a crash in between leaves a queue entry for a job that does not exist (the
         // scheduler drops it when TryStart says no) and an unacknowledged submit that the caller retries.
         Life.Submit(spec, requested, sizing, pools, now);
-
-        // Acknowledged only when both the job and its entry in the job index are durable (job list never loses it).
-        // The index entry first: a failure between the two leaves an entry that job list skips (no such job), never a
-        // job, queued and later running, that job list cannot see.
-        await grains.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey).AddAsync([spec.JobId]);
+        await (indexed ?? index.AddAsync([spec.JobId]));
         await state.WriteStateAsync();
         return sizing is not null;
     }

@@ -7,6 +7,27 @@ namespace WPAI.Grains.Jobs;
 internal static class JobQueueing
 {
     /// <summary>
+    /// Whether this silo's views of the candidate pools (<see cref="Scheduling.PoolOutbox.TryCheck"/>, no call) already
+    /// accept the job: every candidate is known and one can host it, so <see cref="EnqueueFirstAsync"/> will queue it
+    /// unless the pools change meanwhile. False when any pool must be asked.
+    /// </summary>
+    public static bool AcceptedLocally(Scheduling.PoolOutbox outbox, ImmutableArray<string> candidates, Resources requested, bool longRunning)
+    {
+        var fits = false;
+        foreach (var pool in candidates)
+        {
+            if (outbox.TryCheck(pool, requested, longRunning) is not { Known: true } check)
+            {
+                return false;
+            }
+
+            fits |= check.Fits;
+        }
+
+        return fits;
+    }
+
+    /// <summary>
     /// Queues the job's first attempt in the first of <paramref name="candidates"/> that can host it and returns the
     /// pools it may run in (in order); refuses (queuing nothing) when a candidate is unknown or none can host it. With
     /// <paramref name="lentFirst"/> a short job's first pool is the first candidate with lent room that outlasts it.

@@ -51,6 +51,9 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     /// <summary>Writes committed and the transactions that carried them: their ratio is the mean group-commit batch.</summary>
     public (long Writes, long Batches) CommitCounters => _store.Counters;
 
+    /// <summary>The writer's time inside transactions so far: ÷ wall time, how busy the one writer is.</summary>
+    public TimeSpan CommitTime => _store.CommitTime;
+
     /// <summary>Opens the file (creating it and applying the schema) unless already open. Called at silo start or on first use.</summary>
     public void Open()
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -11,9 +10,11 @@ namespace WPAI.Silo.Storage;
 /// <summary>
 /// Versioned byte payloads in one SQLite file, keyed by (service, state name, grain id).
 /// Reads run on the caller's thread on a small pool of read connections (WAL lets them run beside the writer).
-/// Writes and deletes are queued to one writer loop that drains everything queued so far into one transaction
+/// Writes and deletes are queued to one writer thread that drains everything queued so far into one transaction
 /// (group commit): under load, hundreds of writes share one commit and one fsync, and each caller's task
-/// completes when its batch has committed. Every write is checked against the caller's version (ETag);
+/// completes when its batch has committed. The writer is a thread of its own, not a thread-pool loop: a busy silo keeps
+/// the thread pool's queue full of grain turns, and a writer woken through it waited there many times longer than its
+/// commits took (README "Scheduling benchmark", "What a pass waits for on SQLite"). Every write is checked against the caller's version (ETag);
 /// a mismatch fails only that write.
 /// </summary>
 internal sealed partial class SqliteStateStore : IAsyncDisposable
@@ -24,11 +25,11 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
     private readonly WpaiStorageOptions _options;
     private readonly ILogger _logger;
     private readonly string _connectionString;
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly BlockingCollection<PendingWrite> _queue = new(new ConcurrentQueue<PendingWrite>());
+    private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentBag<SqliteConnection> _readers = [];
     private SqliteConnection? _writer;
-    private Task? _writerLoop;
+    private Thread? _writerThread;
     private int _disposed;
 
     public SqliteStateStore(string serviceId, WpaiStorageOptions options, ILogger logger)
@@ -58,6 +59,10 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
 
     private long _writesCommitted;
     private long _batchesCommitted;
+    private long _commitTicks;
+
+    /// <summary>The writer's time inside transactions so far (begin to commit, failed ones included; for measurements).</summary>
+    public TimeSpan CommitTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _commitTicks));
 
     /// <summary>Creates the file and folder when missing, applies the schema, and starts the writer loop.</summary>
     public void Open()
@@ -91,7 +96,8 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
         }
 
         _writer = writer;
-        _writerLoop = Task.Run(RunWriterAsync);
+        _writerThread = new Thread(RunWriter) { IsBackground = true, Name = "wpai-sqlite-writer" };
+        _writerThread.Start();
         LogOpened(_logger, FilePath, SchemaVersion, _options.SqliteDurability);
     }
 
@@ -143,7 +149,11 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
             throw new InvalidOperationException("The SQLite state store is not open.");
         }
 
-        if (!_queue.Writer.TryWrite(write))
+        try
+        {
+            _queue.Add(write);
+        }
+        catch (InvalidOperationException)
         {
             throw new OrleansException($"The SQLite state store for {FilePath} is closed or its writer stopped (see the log); the write was not stored.");
         }
@@ -151,16 +161,18 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
         return write.Completion.Task;
     }
 
-    private async Task RunWriterAsync()
+    private void RunWriter()
     {
         var connection = _writer!;
         var batch = new List<PendingWrite>(Math.Min(_options.SqliteMaxBatchSize, 4096));
         try
         {
             using var statements = new WriterStatements(connection, _serviceId);
-            while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+            // Blocks this thread (its own, not the thread pool's) until a write is queued; ends when disposal completes the queue.
+            while (_queue.TryTake(out var first, Timeout.Infinite))
             {
-                while (batch.Count < _options.SqliteMaxBatchSize && _queue.Reader.TryRead(out var write))
+                batch.Add(first);
+                while (batch.Count < _options.SqliteMaxBatchSize && _queue.TryTake(out var write))
                 {
                     batch.Add(write);
                 }
@@ -174,23 +186,28 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
             // The writer cannot go on (e.g. the statements cannot be prepared): refuse new writes and fail every
             // queued one rather than leave callers waiting forever.
             LogWriterFailed(_logger, ex, FilePath);
-            _queue.Writer.TryComplete(ex);
+            _queue.CompleteAdding();
             var failure = new OrleansException($"The SQLite writer for {FilePath} stopped: {ex.Message}. Restart the silo after fixing the cause.", ex);
             foreach (var write in batch)
             {
                 write.Completion.TrySetException(failure);
             }
 
-            while (_queue.Reader.TryRead(out var queued))
+            while (_queue.TryTake(out var queued))
             {
                 queued.Completion.TrySetException(failure);
             }
+        }
+        finally
+        {
+            _writerStopped.TrySetResult();
         }
     }
 
     private void CommitBatch(SqliteConnection connection, WriterStatements statements, List<PendingWrite> batch)
     {
         var outcomes = new Outcome[batch.Count];
+        var began = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using (var transaction = connection.BeginTransaction(deferred: false))
@@ -206,9 +223,11 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
 
             Interlocked.Add(ref _writesCommitted, batch.Count);
             Interlocked.Increment(ref _batchesCommitted);
+            Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetTimestamp() - began);
         }
         catch (Exception ex)
         {
+            Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetTimestamp() - began);
             LogBatchFailed(_logger, ex, batch.Count, FilePath);
             foreach (var write in batch)
             {
@@ -257,13 +276,14 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
             return;
         }
 
-        _queue.Writer.TryComplete();
-        if (_writerLoop is not null)
+        _queue.CompleteAdding();
+        if (_writerThread is not null)
         {
             // Drains what was queued before disposal: every accepted write is committed or failed.
-            await _writerLoop.ConfigureAwait(false);
+            await _writerStopped.Task.ConfigureAwait(false);
         }
 
+        _queue.Dispose();
         _writer?.Dispose();
         while (_readers.TryTake(out var reader))
         {
