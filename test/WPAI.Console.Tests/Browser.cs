@@ -54,6 +54,19 @@ public sealed class Browser : IDisposable
         })!;
     }
 
+    /// <summary>
+    /// Waits until the page's live update (App.razor: it fetches the page's own URL every 2 s and swaps the region
+    /// marked <c>data-live</c>) has fetched at least <paramref name="count"/> times since the page loaded.
+    /// </summary>
+    public void WaitForLiveRefreshes(int count)
+    {
+        var wait = new WebDriverWait(Web, Patience) { PollingInterval = TimeSpan.FromMilliseconds(200) };
+        wait.Until(d => Convert.ToInt64(
+            ((IJavaScriptExecutor)d).ExecuteScript(
+                "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch' && e.responseEnd > 0).length;"),
+            System.Globalization.CultureInfo.InvariantCulture) >= count);
+    }
+
     /// <summary>Saves a screenshot as <c>NAME.png</c> in <c>WPAI_SCREENSHOTS</c> when that is set.</summary>
     public void Screenshot(string name)
     {

@@ -45,8 +45,10 @@ public sealed class ConsoleUsersTests(ConsoleUsersTests.TokenSilo silo, Browser 
 
         browser.Open(signedIn, $"/jobs/{theirs}");
         browser.Find("#cancel").Click();
-        var notCancelled = browser.WaitForText("#error", t => t.Length > 0);
+        var notCancelled = browser.WaitForText("#cancel-error", t => t.Length > 0);
         Assert.Contains($"may cancel only 'research' jobs; job '{theirs}' belongs to 'vision'", notCancelled, StringComparison.Ordinal);
+        browser.WaitForLiveRefreshes(2); // the refusal outlasts the page's live updates (it is not in the swapped region)
+        Assert.Equal(notCancelled, browser.Find("#cancel-error").Text);
         Assert.NotEqual(JobStatus.Cancelled, (await silo.Client.GetJobAsync(theirs)).Status);
     }
 
