@@ -101,6 +101,21 @@ public sealed class MixingCliTests
         Assert.Contains("--reclaim-fewest-kills", bad.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PoolMixing_LendMoreWhileFull_Configures_AndRejectsOtherWords()
+    {
+        var client = new RecordingClient();
+
+        var run = await CliRun.RunAsync(client, "pool", "mixing", "T4", "--lend-to-forecast", "on", "--lend-more-while-full", "on");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(MixingSettings.Default with { LendToForecast = true, LendMoreWhileLentFull = true }, client.MixingConfigured);
+
+        var bad = await CliRun.RunAsync(new RecordingClient(), "pool", "mixing", "T4", "--lend-more-while-full", "more");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("error: --lend-more-while-full: 'more' is neither on nor off. Write --lend-more-while-full on or --lend-more-while-full off\n", bad.Error);
+    }
+
     [Theory]
     [InlineData("with-room", true, true)]
     [InlineData("on", true, false)]

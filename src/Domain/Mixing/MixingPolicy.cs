@@ -36,7 +36,8 @@ namespace WPAI.Domain.Mixing;
 /// sizing, reclaiming, the expected reclaim times — is <see cref="BandRate"/>: the demand above the services' minimum
 /// replicas over the capacity those replicas leave, so a pool whose services idle at their minimum can lend down to the
 /// nodes that hold it; with <c>KeepRoomAboveMinimum</c> as well, no room above the minimum counts as full, so it never lends
-/// down to exactly its minimum.
+/// down to exactly its minimum. With <c>LendMoreWhileLentFull</c> forecast-sized lending sizes to <c>MaxRate</c> instead of
+/// <c>LendTargetRate</c> while the lent room is full (<see cref="LentRoomFull"/>): demand-aware lending, read on the lent nodes.
 /// </summary>
 public static class MixingPolicy
 {
@@ -156,6 +157,14 @@ public static class MixingPolicy
                 "Turn both on (wpai pool mixing POOL --band-above-minimum with-room), or keepRoomAboveMinimum off.");
         }
 
+        if (settings.LendMoreWhileLentFull && !settings.LendToForecast)
+        {
+            throw new WpaiValidationException(
+                "settings.lendMoreWhileLentFull",
+                "raises the target of forecast-sized lending, but forecast-sized lending (lendToForecast) is off",
+                "Turn both on (wpai pool mixing POOL --lend-to-forecast on --lend-more-while-full on), or lendMoreWhileLentFull off.");
+        }
+
         if (settings.Policy == MixingPolicyKind.TimeWindow && settings.WindowStart == settings.WindowEnd)
         {
             throw new WpaiValidationException("settings.windowEnd", $"the lending window is empty ({settings.WindowStart}–{settings.WindowEnd})", "Give different start and end times, e.g. 00:00–08:00.");
@@ -246,11 +255,14 @@ public static class MixingPolicy
                 }
                 else if (settings.LendToForecast && valley is { } sized)
                 {
-                    // Forecast-sized lending: keep online only what the forecast peak needs at the target rate, lend the rest.
+                    // Forecast-sized lending: keep online only what the forecast peak needs at the target rate, lend the rest;
+                    // with the lent room full, to the top of the band.
+                    var full = settings.LendMoreWhileLentFull && LentRoomFull(nodes);
+                    var target = full ? settings.MaxRate : settings.LendTargetRate;
                     var low = Math.Max(effective, sized);
-                    var why = Invariant($"{measured}, forecast peak {BandRate(low, cap, minimum, keepRoom):0.00} within {settings.ValleyHorizon:g}: online sized to {settings.LendTargetRate:0.00}");
-                    Lend(handovers, nodes, now, settings, cap, free, pending, low, minimum, r => r <= settings.LendTargetRate, why, snapshot.Unit);
-                    verdict = Invariant($"sized to the forecast at {settings.LendTargetRate:0.00}");
+                    var why = Invariant($"{measured}, forecast peak {BandRate(low, cap, minimum, keepRoom):0.00} within {settings.ValleyHorizon:g}: online sized to {target:0.00}{(full ? " (the lent nodes are full)" : string.Empty)}");
+                    Lend(handovers, nodes, now, settings, cap, free, pending, low, minimum, r => r <= target, why, snapshot.Unit);
+                    verdict = Invariant($"sized to the forecast at {target:0.00}{(full ? ", the lent nodes full" : string.Empty)}");
                 }
                 else if (band < settings.MinRate || (settings.LendOnValley && valley is { } v && BandRate(Math.Max(v, demand), cap, minimum, keepRoom) < mid))
                 {
@@ -426,6 +438,17 @@ public static class MixingPolicy
 
         var back = ReclaimOrder(settings, inProgress.Where(n => n.Target == NodeMode.OnlineNormal), snapshot.Now, InferenceHasNoRoom(snapshot)).Select(n => n.Name);
         return [.. back, .. inProgress.Where(n => n.Target != NodeMode.OnlineNormal).Select(n => n.Name)];
+    }
+
+    /// <summary>
+    /// Whether the lent room is full: at least one node is lent (OfflineNormal) and none of the lent nodes has a GPU (core) that
+    /// neither training nor a replica holds. With <c>LendMoreWhileLentFull</c> forecast-sized lending then sizes to <c>MaxRate</c>.
+    /// </summary>
+    public static bool LentRoomFull(IEnumerable<MixingNode> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        var lent = nodes.Where(n => n.Mode == NodeMode.OfflineNormal).ToList();
+        return lent.Count > 0 && lent.All(n => n.Gpus - n.ReplicaGpus - (n.Jobs.IsDefaultOrEmpty ? 0 : n.Jobs.Sum(j => j.Gpus)) <= 0);
     }
 
     /// <summary>The highest forecast demand in (now, now + horizon], or null when the forecast has no point there.</summary>

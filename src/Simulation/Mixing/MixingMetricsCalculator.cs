@@ -118,6 +118,15 @@ public static class MixingMetricsCalculator
             Breakdown = LentShareBreakdown.Compute(
                 workload.Nodes, online, workload.Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal), log, gpuDecisions,
                 GrainReplayEngine.Origin, new SchedulingOptions().LongJobThreshold),
+            Gap = GpuUsageGap.Compute(
+                result.PoolTimeline,
+                scenario.Pools.Where(p => !p.IsCpu).ToDictionary(p => p.Pool, p => p.OnlineGpus, StringComparer.Ordinal),
+                workload.Jobs,
+                workload.WindowStart,
+                workload.WindowEnd,
+                scenario.Tick,
+                workload.FleetGpus,
+                result.LostGpuHours),
             CheckpointableKills = gpuDecisions.SelectMany(d => d.KilledJobs).Count(scenario.CheckpointableJobs.Contains),
             Cpu = scenario.HasCpuPool
                 ? Cpu(scenario, result, cpuJobs, [.. result.Decisions.Where(d => cpuPools.Contains(d.Pool))]) with

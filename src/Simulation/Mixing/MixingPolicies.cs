@@ -148,6 +148,13 @@ public static class MixingPolicies
         Description = "the band read on the demand above the services' minimum replicas, keeping room above them: what wpai-mixing-all is, under the name it was chosen by",
     };
 
+    public static MixingPolicy WpaiMixingAllLendWhileFull { get; } = WpaiMixingAll with
+    {
+        Name = "wpai-mixing-all-lend-while-full",
+        Description = "wpai-mixing-all plus demand-aware lending: while every lent node of a pool is full, forecast-sized lending sizes the online part to maxRate (0.8) instead of 0.7",
+        Settings = WpaiMixingAll.Settings with { LendMoreWhileLentFull = true },
+    };
+
     public static MixingPolicy WpaiMixingAllCheckpoint { get; } = WpaiMixingAll with
     {
         Name = "wpai-mixing-all-checkpoint", Checkpoint = true,
@@ -159,7 +166,7 @@ public static class MixingPolicies
         [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingReclaimAhead, WpaiMixingAvoidDoomed,
          WpaiMixingMatch, WpaiMixingValley, WpaiMixingForecast, WpaiMixingSoonest, WpaiMixingDrain, WpaiMixingKillForRoom, WpaiMixingPlaceOnReclaim, WpaiMixingCrossPool, WpaiMixingAllFive, WpaiMixingAll,
          WpaiMixingAllNoRoom, WpaiMixingAllNoPlace, WpaiMixingAllNoCrossPool, WpaiMixingAllNoValley, WpaiMixingAllNoForecast, WpaiMixingAllNoSoonest,
-         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllNoFewest, WpaiMixingAllWholeBand, WpaiMixingAllAboveMinimum, WpaiMixingAllAboveMinimumRoom, WpaiMixingAllCheckpoint];
+         WpaiMixingAllNoDrain, WpaiMixingAllNoBusiest, WpaiMixingAllNoFewest, WpaiMixingAllWholeBand, WpaiMixingAllAboveMinimum, WpaiMixingAllAboveMinimumRoom, WpaiMixingAllLendWhileFull, WpaiMixingAllCheckpoint];
 
     /// <summary>The policies run when <c>--policies</c> is not given.</summary>
     public static ImmutableArray<MixingPolicy> Default { get; } = [WpaiMixing, WpaiMixingLookAhead, NoMixing, TimeWindow, WpaiMixingAll];

@@ -190,6 +190,7 @@ public static class MixingReportWriter
                     ["fixedNothingLent"] = b.FixedNothingLent,
                     ["neverLendableShareOfCompleted"] = Round(b.NeverLendableShareOfCompleted, 4),
                 } : null,
+                ["gpuUsageGap"] = r.Gap is { } gap ? GapJson(gap) : null,
                 ["queueDelayReductionVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.QueueDelayReduction(r, noMixing)),
                 ["jctReductionVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.JctReduction(r, noMixing)),
                 ["clusterGpuUsageVsNoMixing"] = noMixing is null ? null : Ratio(MixingTargets.ClusterUsageGain(r, noMixing)),
@@ -351,6 +352,81 @@ public static class MixingReportWriter
         return sb.ToString();
     }
 
+    /// <summary>The GPU-hours of <see cref="GpuUsageGap"/> as report.json writes them.</summary>
+    public static JsonObject GapJson(GpuUsageGap gap)
+    {
+        ArgumentNullException.ThrowIfNull(gap);
+        JsonArray Rows(IEnumerable<GpuUsageGap.Row> rows, string key)
+        {
+            var array = new JsonArray();
+            foreach (var row in rows)
+            {
+                var o = new JsonObject { [key] = row.Key, ["gpus"] = row.Gpus };
+                for (var i = 0; i < GpuUsageGap.StateNames.Length; i++)
+                {
+                    o[GpuUsageGap.StateNames[i]] = Round(row.GpuHours[i], 1);
+                }
+
+                array.Add(o);
+            }
+
+            return array;
+        }
+
+        return new JsonObject
+        {
+            ["windowHours"] = Round(gap.WindowHours, 2),
+            ["ceilingGpus"] = Round(gap.CeilingGpus, 2),
+            ["ceilingUsage"] = Round(gap.FleetGpus == 0 ? 0 : gap.CeilingGpus / gap.FleetGpus, 4),
+            ["usedGpus"] = Round(gap.UsedGpus, 2),
+            ["gapGpuHours"] = Round(gap.GapGpuHours, 1),
+            ["lostToKillsGpuHours"] = Round(gap.LostToKillsGpuHours, 1),
+            ["onlineHorizonHours"] = GpuUsageGap.Horizon.TotalHours,
+            ["pools"] = Rows(gap.Pools, "pool"),
+            ["hoursOfDayUtc"] = Rows(gap.Hours, "hour"),
+        };
+    }
+
+    /// <summary>
+    /// Where each policy's GPU-hours went over the arrival window, by pool and by hour of the day (UTC), against the ceiling
+    /// (<see cref="GpuUsageGap"/>).
+    /// </summary>
+    public static string GapTables(IReadOnlyList<MixingRunMetrics> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        const string Header = " | GPUs | inference | training, Fixed | training, online nodes | Fixed idle: a queued job fits | Fixed idle: queued, none fits | Fixed idle: nothing queued | lent idle: a short queued job fits | lent idle: queued, none short and fits | lent idle: nothing queued | online not lent, idle: free of replicas 3 h, queued | online not lent, idle: replicas within 3 h, queued | online not lent, idle: nothing queued |";
+        const string Rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        foreach (var r in runs.Where(r => r.Gap is not null))
+        {
+            var g = r.Gap!;
+            var used = g.Pools.Sum(p => p.Used);
+            sb.AppendLine(c, $"**{r.Policy}**: window {g.WindowHours:0.#} h; held {used:N0} GPU-h ({g.UsedGpus:0.0} GPUs, {(g.FleetGpus == 0 ? 0 : g.UsedGpus / g.FleetGpus):P1}); ceiling {g.CeilingGpus * g.WindowHours:N0} GPU-h ({g.CeilingGpus:0.0} GPUs, {(g.FleetGpus == 0 ? 0 : g.CeilingGpus / g.FleetGpus):P1}); gap {g.GapGpuHours:N0} GPU-h; run time thrown away by reclaim kills {g.LostToKillsGpuHours:N0} GPU-h (inside the training columns). GPU-hours over the window:");
+            sb.AppendLine();
+            sb.AppendLine("| pool" + Header);
+            sb.AppendLine(Rule);
+            foreach (var row in g.Pools)
+            {
+                sb.AppendLine(c, $"| {row.Key} | {row.Gpus} | {string.Join(" | ", row.GpuHours.Select(x => x.ToString("N0", c)))} |");
+            }
+
+            var all = Enumerable.Range(0, GpuUsageGap.StateNames.Length).Select(i => g.Pools.Sum(p => p.GpuHours[i])).ToList();
+            sb.AppendLine(c, $"| **all** | {g.Pools.Sum(p => p.Gpus)} | {string.Join(" | ", all.Select(x => x.ToString("N0", c)))} |");
+            sb.AppendLine();
+            sb.AppendLine("| hour (UTC)" + Header);
+            sb.AppendLine(Rule);
+            foreach (var row in g.Hours)
+            {
+                sb.AppendLine(c, $"| {row.Key} | {row.Gpus} | {string.Join(" | ", row.GpuHours.Select(x => x.ToString("N0", c)))} |");
+            }
+
+            sb.AppendLine();
+        }
+
+        return sb.ToString();
+    }
+
     public static string ToMarkdown(MixingSimulationOptions a, MixingScenario s, IReadOnlyList<MixingRunMetrics> runs, IReadOnlyList<string> plots)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -413,6 +489,11 @@ public static class MixingReportWriter
         sb.AppendLine();
         sb.Append(BreakdownTable(runs));
         sb.AppendLine();
+        sb.AppendLine("## Where the GPUs go against the ceiling (GPU pools, the arrival window)");
+        sb.AppendLine();
+        sb.AppendLine("Every GPU at every tick of the arrival window in one state; the ceiling is every job started at its submit on unlimited GPUs, its true run time inside the window, plus the run's inference GPUs. Idle on a Fixed node: a queued job that accepts the pool fits one node's free GPUs (held back by a reservation, a quota or its first pool), queued jobs accept the pool but none fits (too big for the free room of one node), or nothing is queued for the pool. Idle on a lent node: a short queued job fits by GPUs (refused: it would end after the node's expected reclaim), queued jobs accept the pool but none is short and fits, or nothing is queued. Idle on an online node not lent: free of the pool's replicas for the next 3 h (hindsight: room that could have been lent without a reclaim), or used by them within 3 h; with or without jobs queued for the pool. A job that accepts several pools counts as queued in each.");
+        sb.AppendLine();
+        sb.Append(GapTables(runs));
         sb.AppendLine("## Targets");
         sb.AppendLine();
         sb.AppendLine("| policy | target | verdict | measured |");

@@ -60,4 +60,7 @@ public sealed record MixingRunMetrics(
 
     /// <summary>Where the completed jobs that did not complete on a lent machine ran (null for a policy that did not run).</summary>
     public LentShareBreakdown? Breakdown { get; init; }
+
+    /// <summary>Where the GPUs went over the arrival window against the ceiling of any schedule (null for a policy that did not run).</summary>
+    public GpuUsageGap? Gap { get; init; }
 }

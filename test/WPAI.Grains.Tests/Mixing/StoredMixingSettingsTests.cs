@@ -6,7 +6,8 @@ namespace WPAI.Grains.Tests.Mixing;
 /// <summary>
 /// A controller's settings are persisted with Orleans' serializer (<c>MixingControllerState.Settings</c>): settings stored
 /// before <see cref="MixingSettings.KeepRoomAboveMinimum"/> existed read back unchanged, with it off. The bytes below were
-/// written by the build before it (the settings of <c>wpai-mixing-all-above-minimum</c>, and the defaults).
+/// written by the build before it (the settings of <c>wpai-mixing-all-above-minimum</c>, and the defaults); they read back
+/// with <see cref="MixingSettings.LendMoreWhileLentFull"/> off too, the field added after it.
 /// </summary>
 public sealed class StoredMixingSettingsTests : IDisposable
 {
@@ -43,5 +44,12 @@ public sealed class StoredMixingSettingsTests : IDisposable
     {
         var room = MixingSettings.Default with { BandAboveMinimum = true, KeepRoomAboveMinimum = true };
         Assert.Equal(room, Serializer.Deserialize<MixingSettings>(Serializer.SerializeToArray(room)));
+    }
+
+    [Fact]
+    public void Serialize_LendMoreWhileLentFull_RoundTrips()
+    {
+        var full = MixingSettings.Default with { LendToForecast = true, BandAboveMinimum = true, KeepRoomAboveMinimum = true, LendMoreWhileLentFull = true };
+        Assert.Equal(full, Serializer.Deserialize<MixingSettings>(Serializer.SerializeToArray(full)));
     }
 }

@@ -13,6 +13,7 @@ public sealed class MixingAblationPresetTests
     [InlineData("wpai-mixing-all-no-fewest")]
     [InlineData("wpai-mixing-all-above-minimum")]
     [InlineData("wpai-mixing-all-whole-band")]
+    [InlineData("wpai-mixing-all-lend-while-full")]
     public void Get_LendingAblation_DiffersFromAllInExactlyItsOneSetting(string name)
     {
         var all = MixingPolicies.WpaiMixingAll;
@@ -26,6 +27,7 @@ public sealed class MixingAblationPresetTests
             "wpai-mixing-all-no-fewest" => ablation.Settings with { ReclaimFewestKills = true },
             "wpai-mixing-all-above-minimum" => ablation.Settings with { KeepRoomAboveMinimum = true },
             "wpai-mixing-all-whole-band" => ablation.Settings with { BandAboveMinimum = true, KeepRoomAboveMinimum = true },
+            "wpai-mixing-all-lend-while-full" => ablation.Settings with { LendMoreWhileLentFull = false },
             _ => ablation.Settings with { DrainOnForecast = true },
         };
 

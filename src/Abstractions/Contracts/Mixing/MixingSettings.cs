@@ -33,6 +33,10 @@ namespace WPAI.Abstractions.Contracts.Mixing;
 /// replicas counts as full, so a pool is never lent down to exactly its minimum and one lent down to it is taken back; with
 /// it off, a pool whose services ask for nothing above their minimum may be lent down to the nodes that hold it. Added after
 /// <paramref name="BandAboveMinimum"/> so that settings stored before it read back unchanged (off).
+/// <paramref name="LendMoreWhileLentFull"/> (with <paramref name="LendToForecast"/>): while nodes are lent and none of them has
+/// a GPU free for training (the lent room is full, so training waits for more), forecast-sized lending sizes the online part
+/// to <c>MaxRate</c> instead of <paramref name="LendTargetRate"/>: it lends more where the lent room is used, and no more where
+/// it idles. Added last so that settings stored before it read back unchanged (off).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("wpai.mixing-settings")]
 public sealed record MixingSettings(
@@ -58,7 +62,8 @@ public sealed record MixingSettings(
     bool BusiestDayReclaimTimes = false,
     bool ReclaimFewestKills = false,
     bool BandAboveMinimum = false,
-    bool KeepRoomAboveMinimum = false)
+    bool KeepRoomAboveMinimum = false,
+    bool LendMoreWhileLentFull = false)
 {
     /// <summary>
     /// The defaults: threshold policy with the band [0.3, 0.8], 30 minutes' dwell, no look-ahead, ticking every minute,

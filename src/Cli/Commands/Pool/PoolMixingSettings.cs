@@ -86,6 +86,10 @@ public sealed class PoolMixingSettings : WpaiSettings
     [Description("Lend, size and reclaim on the demand above the services' minimum replicas: an idle minimum replica is not load; with-room: never lend down to exactly the minimum")]
     public string? BandAboveMinimum { get; set; }
 
+    [CommandOption("--lend-more-while-full <on|off>")]
+    [Description("With --lend-to-forecast: while every lent node is full, size the online nodes to --max-rate instead of --lend-target (lend more where the lent room is used)")]
+    public string? LendMoreWhileFull { get; set; }
+
     [CommandOption("--horizon <DURATION>")]
     [Description("How far ahead --reclaim-ahead looks (default 1h)")]
     public string? Horizon { get; set; }
@@ -108,7 +112,7 @@ public sealed class PoolMixingSettings : WpaiSettings
         || AvoidDoomed is not null || Horizon is not null || Window is not null || TickInterval is not null
         || Valley is not null || ValleyHorizon is not null || ReclaimSoonest is not null || DrainOnForecast is not null
         || LendToForecast is not null || LendTarget is not null || KillOnlyForRoom is not null || PlaceOnReclaim is not null
-        || BusiestDayReclaimTimes is not null || ReclaimFewestKills is not null || BandAboveMinimum is not null;
+        || BusiestDayReclaimTimes is not null || ReclaimFewestKills is not null || BandAboveMinimum is not null || LendMoreWhileFull is not null;
 
     /// <summary>The given options applied over <paramref name="current"/> (the controller's, or the defaults).</summary>
     public MixingSettings Apply(MixingSettings current)
@@ -202,6 +206,11 @@ public sealed class PoolMixingSettings : WpaiSettings
         {
             var (above, room) = ParseBandAboveMinimum(BandAboveMinimum);
             s = s with { BandAboveMinimum = above, KeepRoomAboveMinimum = room };
+        }
+
+        if (LendMoreWhileFull is not null)
+        {
+            s = s with { LendMoreWhileLentFull = ParseSwitch(LendMoreWhileFull, "--lend-more-while-full") };
         }
 
         if (DrainOnForecast is not null)
