@@ -1,6 +1,6 @@
 namespace WPAI.Benchmarks;
 
-/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION] [--warm-up JOBS] [--clients N[,N…]] [--jit-log FILE] [--count-calls] [--silo DLL]</c> to one benchmark.</summary>
+/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION] [--warm-up JOBS] [--clients N[,N…]] [--jit-log FILE] [--wait-times] [--count-calls] [--silo DLL]</c> to one benchmark.</summary>
 internal static class BenchmarkCommands
 {
     public static async Task<int> RunAsync(string[] args)
@@ -40,7 +40,7 @@ internal static class BenchmarkCommands
 
         switch (name)
         {
-            case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, OptionValue(args, "--jit-log"), clients);
+            case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, OptionValue(args, "--jit-log"), clients, args.Contains("--wait-times"));
             case "storage": return await StorageBenchmark.RunAsync(quick);
             case "cluster":
                 return await ClusterBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, args.Contains("--count-calls"), OptionValue(args, "--silo"));

@@ -11,20 +11,23 @@ namespace WPAI.Benchmarks;
 /// the sum is calls in progress (÷ the window) and time per job, not a busy fraction; a pool grain's busy fraction comes
 /// from its passes' own time (the scheduler's pass-duration histogram, as passes run on a timer, not a call).
 /// </summary>
-internal sealed class GrainBusyTime : IIncomingGrainCallFilter
+internal sealed class GrainBusyTime(bool timePlacementPath = false) : IIncomingGrainCallFilter
 {
     private readonly ConcurrentDictionary<string, StrongBox<long>> _ticks = new(StringComparer.Ordinal);
 
     /// <summary>The job index's name among the pools.</summary>
     public const string JobIndex = "job-index";
 
-    /// <summary>The calls on a placement's path that a pass awaits, timed by method (inside the callee's turn, its awaits included).</summary>
+    /// <summary>
+    /// The calls on a placement's path that a pass awaits, timed by method (inside the callee's turn, its awaits included)
+    /// when <c>timePlacementPath</c> is on (<c>--wait-times</c>: the extra async step per call costs CPU in the window).
+    /// </summary>
     public static readonly string[] PlacementPath = ["TryReserveAsync", "TryStartAsync", "RecordStartAsync"];
 
     public Task Invoke(IIncomingGrainCallContext context) =>
         context.InterfaceName.EndsWith("IPoolSchedulerGrain", StringComparison.Ordinal) ? TimeAsync(context, context.TargetId.Key.ToString())
         : context.InterfaceName.EndsWith("IJobIndexGrain", StringComparison.Ordinal) ? TimeAsync(context, JobIndex)
-        : Array.IndexOf(PlacementPath, context.MethodName) >= 0 ? TimeAsync(context, context.MethodName)
+        : timePlacementPath && Array.IndexOf(PlacementPath, context.MethodName) >= 0 ? TimeAsync(context, context.MethodName)
         : context.Invoke();
 
     private async Task TimeAsync(IIncomingGrainCallContext context, string key)

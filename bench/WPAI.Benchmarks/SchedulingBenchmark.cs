@@ -57,7 +57,9 @@ internal static class SchedulingBenchmark
     /// (README "Scheduling benchmark", "What the JIT compiles").</param>
     /// <param name="jitLog">With <paramref name="only"/>: write every method JIT-compiled in the measured window, with its
     /// tier, to this file (tab-separated; listening to the runtime's JIT events costs CPU of its own).</param>
-    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null, string? jitLog = null, int[]? clients = null)
+    /// <param name="waitTimes">Also time each call on a placement's path and each state write to its acknowledgement
+    /// (<c>--wait-times</c>; an async step per call and write that costs CPU in the measured window, so off by default).</param>
+    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null, string? jitLog = null, int[]? clients = null, bool waitTimes = false)
     {
         if (clients is { Length: > 1 } && (only is null || jitLog is not null))
         {
@@ -93,7 +95,7 @@ internal static class SchedulingBenchmark
             }
 
             // One configuration alone (for a profiler): no ratios, no JSON.
-            PrintBreakdown(await MeasureAsync(configuration.Name, configuration.Kind, configuration.Pools, nodes, jobs, warmUp, clientCount, jitLog));
+            PrintBreakdown(await MeasureAsync(configuration.Name, configuration.Kind, configuration.Pools, nodes, jobs, warmUp, clientCount, jitLog, waitTimes));
             return 0;
         }
 
@@ -217,12 +219,12 @@ internal static class SchedulingBenchmark
         }
     }
 
-    private static async Task<Result> MeasureAsync(string name, StorageKind kind, int pools, int nodeCount, int jobCount, WarmUp warmUp, int clients, string? jitLog = null)
+    private static async Task<Result> MeasureAsync(string name, StorageKind kind, int pools, int nodeCount, int jobCount, WarmUp warmUp, int clients, string? jitLog = null, bool waitTimes = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wpai-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var recorder = new PlacementRecorder();
         var calls = new CallCounter();
-        var busy = new GrainBusyTime();
+        var busy = new GrainBusyTime(timePlacementPath: waitTimes);
         var storage = new StorageCounts();
         SqliteGrainStorage? sqliteStorage = null;
         using var jitListener = jitLog is null ? null : new JitMethodLog();
@@ -236,7 +238,7 @@ internal static class SchedulingBenchmark
             silo.Services.DecorateGrainStorage(WpaiCluster.StorageProvider, (_, inner) =>
             {
                 sqliteStorage = inner as SqliteGrainStorage;
-                return new CountingGrainStorage(inner, storage);
+                return new CountingGrainStorage(inner, storage, timeWrites: waitTimes);
             });
             silo.AddIncomingGrainCallFilter(calls);
             silo.AddIncomingGrainCallFilter(busy);
@@ -368,7 +370,7 @@ internal static class SchedulingBenchmark
             var busiest = poolBusy.Select(p => p.PassFraction).DefaultIfEmpty(0).Max();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: the process used {cpu.TotalSeconds / windowSeconds:0.00} of {Environment.ProcessorCount} cores in the window (CPU time ÷ wall time); load average {LoadAverage()}"));
             Console.WriteLine($"  {name}: in the {windowSeconds:0.00} s window, the pool scheduler grains and the job index: {string.Join("; ", poolBusy.Select(p => p.Text))}");
-            PrintPlacementPath(name, Delta(calls.Snapshot(), callsBefore), busyBefore, busyAfter, Delta(writesInWindow, storageBefore), writeSecondsBefore, writeSecondsAfter, commitsBefore, commitsAfter, windowSeconds);
+            PrintPlacementPath(name, waitTimes, Delta(calls.Snapshot(), callsBefore), busyBefore, busyAfter, Delta(writesInWindow, storageBefore), writeSecondsBefore, writeSecondsAfter, commitsBefore, commitsAfter, windowSeconds);
             var result = new Result(
                 name,
                 pools,
@@ -418,6 +420,7 @@ internal static class SchedulingBenchmark
     /// </summary>
     private static void PrintPlacementPath(
         string name,
+        bool waitTimes,
         Dictionary<string, long> calls,
         Dictionary<string, double> busyBefore,
         Dictionary<string, double> busyAfter,
@@ -428,19 +431,27 @@ internal static class SchedulingBenchmark
         ((long Writes, long Batches) Counters, TimeSpan Time) commitsAfter,
         double windowSeconds)
     {
-        var path = GrainBusyTime.PlacementPath.Select(method =>
+        if (!waitTimes)
         {
-            var count = calls.Where(kv => kv.Key.EndsWith("." + method, StringComparison.Ordinal)).Sum(kv => kv.Value);
-            var seconds = busyAfter.GetValueOrDefault(method) - busyBefore.GetValueOrDefault(method);
-            return string.Create(CultureInfo.InvariantCulture, $"{method} {seconds * 1000 / Math.Max(count, 1):0.00} ms");
-        });
-        Console.WriteLine($"  {name}: a placement's calls, mean time inside each (the callee's turn): {string.Join(", ", path)}");
-        string Group(string key) => key["write ".Length..].StartsWith("queue-", StringComparison.Ordinal) ? "queue shards" : key["write ".Length..];
-        var byState = writes.Where(kv => kv.Key.StartsWith("write ", StringComparison.Ordinal) && kv.Value > 0)
-            .GroupBy(kv => Group(kv.Key), StringComparer.Ordinal)
-            .Select(g => (State: g.Key, Count: g.Sum(kv => kv.Value), Seconds: g.Sum(kv => writeSecondsAfter.GetValueOrDefault(kv.Key) - writeSecondsBefore.GetValueOrDefault(kv.Key))))
-            .OrderByDescending(g => g.Count);
-        Console.WriteLine($"  {name}: state writes, mean time from the call to the acknowledgement: {string.Join(", ", byState.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.State} {g.Seconds * 1000 / g.Count:0.00} ms")))}");
+            Console.WriteLine($"  {name}: the wait of each call on a placement's path and of each state write: add --wait-times (it costs CPU in the window)");
+        }
+        else
+        {
+            var path = GrainBusyTime.PlacementPath.Select(method =>
+            {
+                var count = calls.Where(kv => kv.Key.EndsWith("." + method, StringComparison.Ordinal)).Sum(kv => kv.Value);
+                var seconds = busyAfter.GetValueOrDefault(method) - busyBefore.GetValueOrDefault(method);
+                return string.Create(CultureInfo.InvariantCulture, $"{method} {seconds * 1000 / Math.Max(count, 1):0.00} ms");
+            });
+            Console.WriteLine($"  {name}: a placement's calls, mean time inside each (the callee's turn): {string.Join(", ", path)}");
+            string Group(string key) => key["write ".Length..].StartsWith("queue-", StringComparison.Ordinal) ? "queue shards" : key["write ".Length..];
+            var byState = writes.Where(kv => kv.Key.StartsWith("write ", StringComparison.Ordinal) && kv.Value > 0)
+                .GroupBy(kv => Group(kv.Key), StringComparer.Ordinal)
+                .Select(g => (State: g.Key, Count: g.Sum(kv => kv.Value), Seconds: g.Sum(kv => writeSecondsAfter.GetValueOrDefault(kv.Key) - writeSecondsBefore.GetValueOrDefault(kv.Key))))
+                .OrderByDescending(g => g.Count);
+            Console.WriteLine($"  {name}: state writes, mean time from the call to the acknowledgement: {string.Join(", ", byState.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.State} {g.Seconds * 1000 / g.Count:0.00} ms")))}");
+        }
+
         var batches = commitsAfter.Counters.Batches - commitsBefore.Counters.Batches;
         if (batches > 0)
         {
