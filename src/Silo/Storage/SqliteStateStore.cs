@@ -153,7 +153,7 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
         {
             _queue.Add(write);
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException) // completed, or disposed meanwhile
         {
             throw new OrleansException($"The SQLite state store for {FilePath} is closed or its writer stopped (see the log); the write was not stored.");
         }
