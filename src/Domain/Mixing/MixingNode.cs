@@ -19,6 +19,9 @@ public sealed record MixingNode(
     /// <summary>Lent to training: OfflineNormal, or draining towards it.</summary>
     public bool IsLent => Mode == NodeMode.OfflineNormal || (Mode == NodeMode.Unnormal && Target == NodeMode.OfflineNormal);
 
+    /// <summary>GPUs that neither its replicas nor its training jobs hold (negative when they hold more than it has).</summary>
+    public int UnheldGpus => Gpus - ReplicaGpus - (Jobs.IsDefaultOrEmpty ? 0 : Jobs.Sum(j => j.Gpus));
+
     /// <summary>
     /// The work a reclaim would throw away: Σ elapsed run time × GPUs of the training jobs here, in GPU-hours.
     /// </summary>

@@ -418,7 +418,7 @@ public static class MixingPolicy
     /// <summary>The free GPUs of each node serving now (OnlineNormal), less its replicas and any training it still holds.</summary>
     private static IEnumerable<int> ServingFree(ImmutableArray<MixingNode> nodes) =>
         nodes.Where(n => n.Mode == NodeMode.OnlineNormal)
-            .Select(n => Math.Max(0, n.Gpus - n.ReplicaGpus - (n.Jobs.IsDefaultOrEmpty ? 0 : n.Jobs.Sum(j => j.Gpus))));
+            .Select(n => Math.Max(0, n.UnheldGpus));
 
     /// <summary>
     /// The order in which the controller drives the handovers in progress: with <c>KillOnlyForRoom</c>, the nodes going back
@@ -448,7 +448,7 @@ public static class MixingPolicy
     {
         ArgumentNullException.ThrowIfNull(nodes);
         var lent = nodes.Where(n => n.Mode == NodeMode.OfflineNormal).ToList();
-        return lent.Count > 0 && lent.All(n => n.Gpus - n.ReplicaGpus - (n.Jobs.IsDefaultOrEmpty ? 0 : n.Jobs.Sum(j => j.Gpus)) <= 0);
+        return lent.Count > 0 && lent.All(n => n.UnheldGpus <= 0);
     }
 
     /// <summary>The highest forecast demand in (now, now + horizon], or null when the forecast has no point there.</summary>
