@@ -21,6 +21,12 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
 {
     internal const string SchemaComponent = "sqlite-grain-state";
 
+    /// <summary>Pages in the write-ahead log before a commit copies them into the file (SQLite's default: 1,000).</summary>
+    private const int CheckpointPages = 10_000;
+
+    /// <summary>How much of the file reads may map into memory (SQLite's default: none).</summary>
+    private const long MemoryMapBytes = 256L * 1024 * 1024;
+
     private readonly string _serviceId;
     private readonly WpaiStorageOptions _options;
     private readonly ILogger _logger;
@@ -253,7 +259,13 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
         connection.Open();
         using var pragmas = connection.CreateCommand();
         var synchronous = _options.SqliteDurability == SqliteDurability.Full ? "FULL" : "NORMAL";
-        pragmas.CommandText = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={(long)_options.SqliteBusyTimeout.TotalMilliseconds};";
+        // wal_autocheckpoint: the log is copied into the file (two fsyncs) every CheckpointPages pages instead of
+        // SQLite's 1,000, so that a page rewritten many times is copied once and the writer stops for fewer fsyncs.
+        // A commit is acknowledged exactly as before (synchronous as configured; with FULL each commit is fsynced).
+        // mmap_size: reads of the file go through a shared memory map instead of a read call and a copy per page.
+        pragmas.CommandText =
+            $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={(long)_options.SqliteBusyTimeout.TotalMilliseconds}; " +
+            $"PRAGMA wal_autocheckpoint={CheckpointPages}; PRAGMA mmap_size={MemoryMapBytes};";
         pragmas.ExecuteNonQuery();
         return connection;
     }
