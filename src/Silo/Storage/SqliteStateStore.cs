@@ -24,9 +24,6 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
     /// <summary>Pages in the write-ahead log before a commit copies them into the file (SQLite's default: 1,000).</summary>
     private const int CheckpointPages = 10_000;
 
-    /// <summary>How much of the file reads may map into memory (SQLite's default: none).</summary>
-    private const long MemoryMapBytes = 256L * 1024 * 1024;
-
     private readonly string _serviceId;
     private readonly WpaiStorageOptions _options;
     private readonly ILogger _logger;
@@ -262,10 +259,9 @@ internal sealed partial class SqliteStateStore : IAsyncDisposable
         // wal_autocheckpoint: the log is copied into the file (two fsyncs) every CheckpointPages pages instead of
         // SQLite's 1,000, so that a page rewritten many times is copied once and the writer stops for fewer fsyncs.
         // A commit is acknowledged exactly as before (synchronous as configured; with FULL each commit is fsynced).
-        // mmap_size: reads of the file go through a shared memory map instead of a read call and a copy per page.
         pragmas.CommandText =
             $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={(long)_options.SqliteBusyTimeout.TotalMilliseconds}; " +
-            $"PRAGMA wal_autocheckpoint={CheckpointPages}; PRAGMA mmap_size={MemoryMapBytes};";
+            $"PRAGMA wal_autocheckpoint={CheckpointPages};";
         pragmas.ExecuteNonQuery();
         return connection;
     }

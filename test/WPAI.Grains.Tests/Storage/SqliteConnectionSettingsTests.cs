@@ -1,6 +1,6 @@
 namespace WPAI.Grains.Tests.Storage;
 
-/// <summary>The SQLite file's connection settings that the scheduling benchmark's CPU per placement depends on.</summary>
+/// <summary>The SQLite file's checkpoint interval, which sets how often the writer stops for a checkpoint's fsyncs.</summary>
 public sealed class SqliteConnectionSettingsTests : IDisposable
 {
     private const int PageWithFrameHeader = 4096 + 24;
@@ -23,28 +23,5 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
 
         var log = new FileInfo(_context.DatabasePath + "-wal");
         Assert.True(log.Length > 2_000L * PageWithFrameHeader, $"the write-ahead log holds {log.Length / PageWithFrameHeader} pages");
-    }
-
-    [Fact]
-    public async Task ReadStateAsync_ReadsThroughAMemoryMapOfTheFile()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return; // /proc/self/maps is Linux's
-        }
-
-        var grain = StorageTestContext.NewGrainId();
-        await using (var writer = _context.CreateSqlite())
-        {
-            await writer.WriteStateAsync("job", grain, new TestGrainState(new StorageTestState { Counter = 3 }));
-        }
-
-        await using var storage = _context.CreateSqlite();
-        var read = new TestGrainState();
-        await storage.ReadStateAsync("job", grain, read);
-
-        Assert.Equal(3, read.State.Counter);
-        var maps = await File.ReadAllLinesAsync("/proc/self/maps");
-        Assert.Contains(maps, line => line.EndsWith(" " + _context.DatabasePath, StringComparison.Ordinal));
     }
 }
