@@ -91,6 +91,32 @@ public sealed class PresetReplayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Replay_WpaiLeaveRoom_LongBorrowedRunStartsWhereItLeavesTheOwnersRoom()
+    {
+        var result = await new GrainReplayEngine().RunAsync(LongBorrowedRun(), PolicyPresets.WpaiLeaveRoom, null, CancellationToken.None);
+        output.WriteLine(string.Join("\n", result.Log.Events.Select(e => $"{e.At.TotalSeconds} {e.Kind} {e.JobId} {e.Node} {e.Reason}")));
+
+        // Taking all of A would leave d1 no room there, so the 20-h run goes to B (4 GPUs, 2 left free) and is never taken back.
+        var started = result.Log.Events.Where(e => e.Kind == RunEventKind.Started).ToLookup(e => e.JobId);
+        var run = Assert.Single(started["long"]);
+        Assert.Equal("b1", run.Node);
+        Assert.True(run.At <= TimeSpan.FromSeconds(10), "offered on to B at once, not after the 8-h wait");
+        Assert.Equal([("a1", 10.0)], started["own"].Select(e => (e.Node, e.At.TotalSeconds)));
+        Assert.DoesNotContain(result.Log.Events, e => e.Reason == StopReason.Preempted);
+    }
+
+    [Fact]
+    public async Task Replay_Wpai_LongBorrowedRunTakesTheFirstPoolAndIsTakenBack()
+    {
+        var result = await new GrainReplayEngine().RunAsync(LongBorrowedRun(), PolicyPresets.Wpai, null, CancellationToken.None);
+
+        // Without the rule: the run takes A (first in its order) and d1's 1-GPU job takes A back from it at 10.
+        var started = result.Log.Events.Where(e => e.Kind == RunEventKind.Started).ToLookup(e => e.JobId);
+        Assert.Equal(("a1", 0.0), (started["long"].First().Node, started["long"].First().At.TotalSeconds));
+        Assert.Contains(result.Log.Events, e => e.JobId == "long" && e.Reason == StopReason.Preempted);
+    }
+
+    [Fact]
     public async Task Replay_YarnCapacity_KillsOnlyAfterTheMonitorIntervalAndMaxWait()
     {
         var starts = await StartsAsync(PolicyPresets.YarnCapacity);
@@ -109,6 +135,26 @@ public sealed class PresetReplayTests(ITestOutputHelper output)
         Assert.False(starts.ContainsKey("j1"));
         Assert.Equal(10, starts["j2"][0]);
         Assert.Equal(60, starts["j3"][0]);
+    }
+
+    /// <summary>
+    /// Pool A: one 2-GPU node; pool B: two 2-GPU nodes; d1 owns every GPU. d2's 2-GPU job "long" (A|B, 20 h declared) at 0;
+    /// d1's 1-GPU job "own" (A only, 30 s) at 10.
+    /// </summary>
+    private static PreparedWorkload LongBorrowedRun()
+    {
+        SimJob Job(string id, int submit, int duration, int gpus, string dept, params string[] models) =>
+            new(id, TimeSpan.FromSeconds(submit), TimeSpan.FromSeconds(duration), gpus, 1000, 1000, 1024, [.. models], "BE", dept, 0.5, 0.5);
+        return new PreparedWorkload(
+            "long-borrowed-run",
+            [new SimNode("a1", "A", 2, 8000, 65536), new SimNode("b1", "B", 2, 8000, 65536), new SimNode("b2", "B", 2, 8000, 65536)],
+            [Job("long", 0, 72_000, 2, "d2", "A", "B"), Job("own", 10, 30, 1, "d1", "A")],
+            ["A", "B"],
+            ["d1", "d2"],
+            ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty
+                .Add("A", ImmutableDictionary<string, int>.Empty.Add("d1", 2).Add("d2", 0))
+                .Add("B", ImmutableDictionary<string, int>.Empty.Add("d1", 4).Add("d2", 0)),
+            0, 0, 0, 0, 0, 1, 1, 1);
     }
 
     /// <summary>Pools A and B with one 1-GPU node each, both owned by d1 and borrowed by d2's j1 (A) and j0 (B) from 0; j2 (d1, A|B) at 10; j3 (d2, B) at 20.</summary>

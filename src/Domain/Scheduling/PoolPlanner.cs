@@ -248,12 +248,16 @@ public sealed class PoolPlanner
                 ?? ChooseNode(entry, Offered, Schedulable);
             if (node is not null)
             {
-                return new Decision(DecisionKind.Place, node.Node, tier.Value, score, null, $"placed on {node.Node} ({tier.Value} tier)");
+                return WaitsForOwnersRoom(entry, tier.Value, Schedulable) is { } exposed
+                    ? Decision.Wait(exposed, tier.Value, score)
+                    : new Decision(DecisionKind.Place, node.Node, tier.Value, score, null, $"placed on {node.Node} ({tier.Value} tier)");
             }
 
             if (Backfill(entry, Schedulable) is { } backfilled)
             {
-                return new Decision(DecisionKind.Place, backfilled.Node, tier.Value, score, null, backfilled.Reason);
+                return WaitsForOwnersRoom(entry, tier.Value, Schedulable) is { } exposed
+                    ? Decision.Wait(exposed, tier.Value, score)
+                    : new Decision(DecisionKind.Place, backfilled.Node, tier.Value, score, null, backfilled.Reason);
             }
         }
 
@@ -435,6 +439,30 @@ public sealed class PoolPlanner
         }
 
         return (Math.Clamp(wanted - free, 0, rest), jobs);
+    }
+
+    /// <summary>
+    /// With <see cref="SchedulingOptions.LeaveRoomForOwners"/>: the reason a long borrowed job that has room here waits
+    /// instead (it would leave fewer GPUs free in the pool than it borrows, <see cref="OwnersRoom.Exposed"/>) until it has
+    /// waited <see cref="SchedulingOptions.ReservationAfter"/>; null to place it.
+    /// </summary>
+    private string? WaitsForOwnersRoom(QueueEntry entry, Tier tier, Func<NodeMode, bool> schedulable)
+    {
+        if (!_options.LeaveRoomForOwners || tier != Tier.Borrowed || !IsLong(entry) || Waited(entry) >= _options.ReservationAfter)
+        {
+            return null;
+        }
+
+        var borrowed = OwnersRoom.BorrowedGpus(entry.Request.Gpus, Quota(entry.Department), OwnInUse(entry.Department));
+        var free = AllNodes.Where(n => schedulable(n.Mode)).Sum(n => n.Free.Gpus);
+        if (!OwnersRoom.Exposed(entry.Request.Gpus, borrowed, free))
+        {
+            return null;
+        }
+
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"a long borrowed run would leave {free - entry.Request.Gpus} GPUs free in pool {_pool} beside the {borrowed} it borrows from the owners: it waits for a pool that keeps that room, for up to {_options.ReservationAfter.TotalHours:0.#} h of waiting (leave room for owners)");
     }
 
     /// <summary>When the job would end if it started now (its declared run time); null when it declares none.</summary>

@@ -102,6 +102,17 @@ public sealed class SchedulingOptions
     public bool TryNextPoolBeforePreempting { get; set; } = true;
 
     /// <summary>
+    /// A long borrowed run leaves room for the owners: a borrowed-tier job whose declared run time makes it long
+    /// (<see cref="LongJobThreshold"/>) starts only in a pool that keeps at least as many GPUs free beside it as it borrows
+    /// from other departments' quota (<see cref="OwnersRoom"/>), so that the owners' next jobs find room instead of taking
+    /// it back; where it would leave less, it waits and is offered to its later pools, each applying the same test, until
+    /// it has waited <see cref="ReservationAfter"/> (the starvation guard's mark), after which it takes any room as before.
+    /// Only where it starts changes, not whether it may be preempted. False = it takes the first room in flavor order (the
+    /// simulation's <c>wpai</c>; <c>wpai-leave-room</c> turns it on).
+    /// </summary>
+    public bool LeaveRoomForOwners { get; set; }
+
+    /// <summary>
     /// A preemption is weighed against waiting: an own-tier job that could preempt waits instead when the room it needs is
     /// expected to free by itself soon enough that its GPUs × that wait is less than the work the victims would lose (GPUs ×
     /// time since their runs started). Both are GPU-hours of delay: the victims must run that work again, the job only

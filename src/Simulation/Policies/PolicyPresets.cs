@@ -68,6 +68,9 @@ public static class PolicyPresets
     public static PolicyPreset WpaiWeighQueue { get; } = WpaiWeighWait with { Name = "wpai-weigh-queue", Description = "wpai-weigh-wait whose wait is charged on every GPU the preemption would put to work: the job's and, of the rest the victims free, as many as the jobs ranked after it could take beyond the GPUs free in the pool", WeighQueueBehind = true };
     public static PolicyPreset WpaiWeighJobs { get; } = WpaiWeighQueue with { Name = "wpai-weigh-jobs", Description = "wpai-weigh-queue in job-hours: the job waits while (1 + the jobs queued behind that would take the rest of the victims' GPUs) × the expected wait is less than the victims' hours of progress", WeighWaitPerJob = true };
 
+    /// <summary>wpai whose long borrowed run starts only in a pool that keeps as many GPUs free beside it as it borrows, waiting up to the reservation mark for one (not wpai's default: README "Simulation").</summary>
+    public static PolicyPreset WpaiLeaveRoom { get; } = Wpai with { Name = "wpai-leave-room", Description = "wpai whose borrowed job with a declared run time over 12 h starts only in a pool that keeps at least as many GPUs free beside it as it borrows, waiting (and offered to its later pools) up to 8 h for one", LeaveRoomForOwners = true };
+
     public static PolicyPreset WpaiNoPenalty { get; } = Wpai with { Name = "wpai-no-penalty", Description = "wpai without the utilization penalty in the score (tiers, aging, reservation and backfilling kept)", Penalty = false };
 
     /// <summary>The <c>kueue</c> preset with <c>whenCanPreempt: MayStopSearch</c> (formerly <c>Preempt</c>): a job that can preempt in its first flavor does so at once.</summary>
@@ -78,7 +81,7 @@ public static class PolicyPresets
         TryNextPoolBeforePreempting = false,
     };
 
-    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiKeptReservation, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, WpaiWeighWait, WpaiWeighQueue, WpaiWeighJobs, KueuePreemptFirst];
+    public static ImmutableArray<PolicyPreset> All { get; } = [Wpai, StaticQuota, Kueue, YarnCapacity, Fifo, WpaiNoBorrow, WpaiNoFallback, WpaiNoRightSize, WpaiCappedAging, WpaiNoReservation, WpaiNoBackfill, WpaiKeptReservation, WpaiNoPenalty, WpaiPreemptFirst, WpaiVictimsFewest, WpaiWeighWait, WpaiWeighQueue, WpaiWeighJobs, WpaiLeaveRoom, KueuePreemptFirst];
 
     public static PolicyPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))

@@ -144,6 +144,7 @@ public sealed class GrainReplayEngine(Action<string>? trace = null, Action<IServ
         options.WeighWaitAgainstLostWork = policy.WeighWaitAgainstLostWork;
         options.WeighQueueBehind = policy.WeighQueueBehind;
         options.WeighWaitPerJob = policy.WeighWaitPerJob;
+        options.LeaveRoomForOwners = policy.LeaveRoomForOwners;
         options.AutoPass = false;
     }
 

@@ -30,7 +30,7 @@ public sealed class SimulateSettings : OptionsSettings<SimulationOptions>
     [CommandOption("--days <N>"), Description("Synthetic arrival window in days (default 7).")]
     public string? Days { get; init; }
 
-    [CommandOption("--policies <LIST>"), Description("wpai, static-quota, kueue, yarn-capacity, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize, wpai-capped-aging, wpai-no-reservation, wpai-no-backfill, wpai-kept-reservation, wpai-no-penalty, wpai-preempt-first, wpai-victims-fewest, wpai-weigh-wait, wpai-weigh-queue, wpai-weigh-jobs, kueue-preempt-first (default wpai,static-quota,fifo).")]
+    [CommandOption("--policies <LIST>"), Description("wpai, static-quota, kueue, yarn-capacity, fifo, wpai-no-borrow, wpai-no-fallback, wpai-no-rightsize, wpai-capped-aging, wpai-no-reservation, wpai-no-backfill, wpai-kept-reservation, wpai-no-penalty, wpai-preempt-first, wpai-victims-fewest, wpai-weigh-wait, wpai-weigh-queue, wpai-weigh-jobs, wpai-leave-room, kueue-preempt-first (default wpai,static-quota,fifo).")]
     public string? Policies { get; init; }
 
     [CommandOption("--offered-load <R>"), Description("GPU demand / (fleet GPUs × arrival window); compresses arrivals.")]
