@@ -133,7 +133,8 @@ public sealed record GpuUsageGap(
         }
 
         var windowHours = ticks.Count * h;
-        var ceiling = ticks.Count == 0 ? 0 : ticks.Average(at => inferenceAt[at] + jobs.Where(j => j.Gpus > 0 && j.Submit <= at && at < j.Submit + j.Duration).Sum(j => j.Gpus));
+        var training = TrainingOnUnlimitedGpus(jobs, ticks);
+        var ceiling = ticks.Count == 0 ? 0 : ticks.Average(at => inferenceAt[at] + training[at]);
         var total = poolGpus.Values.Sum();
         return new GpuUsageGap(
             windowHours,
@@ -142,6 +143,34 @@ public sealed record GpuUsageGap(
             lostGpuHours,
             [.. byPool.Select(kv => new Row(kv.Key, poolGpus[kv.Key], [.. kv.Value]))],
             [.. byHour.Select((v, i) => new Row(i.ToString("00", System.Globalization.CultureInfo.InvariantCulture), total, [.. v]))]);
+    }
+
+    /// <summary>
+    /// At each of <paramref name="ticks"/> (ascending), the GPUs of the jobs running if each started at its submit and ran its
+    /// true run time: those with <c>Submit ≤ at &lt; Submit + Duration</c>. One sweep over the jobs' starts and ends.
+    /// </summary>
+    private static Dictionary<TimeSpan, int> TrainingOnUnlimitedGpus(IReadOnlyCollection<SimJob> jobs, SortedSet<TimeSpan> ticks)
+    {
+        var starts = jobs.Where(j => j.Gpus > 0).Select(j => (At: j.Submit, j.Gpus)).OrderBy(e => e.At).ToArray();
+        var ends = jobs.Where(j => j.Gpus > 0).Select(j => (At: j.Submit + j.Duration, j.Gpus)).OrderBy(e => e.At).ToArray();
+        var running = new Dictionary<TimeSpan, int>(ticks.Count);
+        int gpus = 0, s = 0, e = 0;
+        foreach (var at in ticks)
+        {
+            for (; s < starts.Length && starts[s].At <= at; s++)
+            {
+                gpus += starts[s].Gpus;
+            }
+
+            for (; e < ends.Length && ends[e].At <= at; e++)
+            {
+                gpus -= ends[e].Gpus;
+            }
+
+            running[at] = gpus;
+        }
+
+        return running;
     }
 
     /// <summary>The GPUs of one pool sample by state; they add up to the pool's Fixed and online GPUs.</summary>

@@ -85,6 +85,24 @@ public sealed class GpuUsageGapTests
     }
 
     [Fact]
+    public void Compute_Ceiling_CountsAJobFromItsSubmitUpToButNotAtItsEnd_AndNoJobWithoutGpus()
+    {
+        MixingPoolSample[] samples = [S(1, inference: 4, queued: 1), S(1.5, inference: 4, queued: 1), S(2, inference: 4, queued: 1)];
+        SimJob[] jobs =
+        [
+            Job(0.5, 1.0, 3),  // ends at 1.5: runs at 1, not at 1.5
+            Job(1.5, 0.5, 5),  // submitted at 1.5, ends at 2: runs at 1.5 only
+            Job(1.75, 0, 7),   // no run time: never counted
+            Job(0, 10, 0),     // no GPUs: never counted
+            Job(3, 1, 9),      // after the window
+        ];
+
+        var gap = Compute(samples, new Dictionary<string, int> { ["G2"] = 16 }, jobs, TimeSpan.FromHours(1), TimeSpan.FromHours(2), Tick, 24, 0);
+
+        Assert.Equal(((4 + 3) + (4 + 5) + (4 + 0)) / 3.0, gap.CeilingGpus, 9);
+    }
+
+    [Fact]
     public void Compute_WithoutTicksInTheWindow_IsEmpty()
     {
         var gap = Compute([S(0)], ImmutableDictionary<string, int>.Empty, [], TimeSpan.FromHours(1), TimeSpan.FromHours(2), Tick, 8, 0);
