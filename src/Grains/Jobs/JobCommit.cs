@@ -74,11 +74,12 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         // otherwise, and neither needs the other: a crash after either leaves an unacknowledged submit that the caller
         // retries); a job the pools may refuse is added only once queued, so a refused submit adds nothing.
         var index = grains.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey);
-        var indexed = JobQueueing.AcceptedLocally(outbox, candidates, requested, longRunning) ? index.AddAsync([spec.JobId]) : null;
+        var local = JobQueueing.LocalChecks(outbox, candidates, requested, longRunning);
+        var indexed = JobQueueing.AcceptedLocally(local) ? index.AddAsync([spec.JobId]) : null;
         ImmutableArray<string> pools;
         try
         {
-            pools = await JobQueueing.EnqueueFirstAsync(grains, outbox, spec, requested, candidates, longRunning, options.LentFirstAcrossPools, now);
+            pools = await JobQueueing.EnqueueFirstAsync(grains, local, spec, requested, candidates, longRunning, options.LentFirstAcrossPools, now);
         }
         catch when (indexed is not null)
         {

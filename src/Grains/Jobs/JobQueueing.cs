@@ -7,33 +7,27 @@ namespace WPAI.Grains.Jobs;
 internal static class JobQueueing
 {
     /// <summary>
-    /// Whether this silo's views of the candidate pools (<see cref="Scheduling.PoolOutbox.TryCheck"/>, no call) already
-    /// accept the job: every candidate is known and one can host it, so <see cref="EnqueueFirstAsync"/> will queue it
-    /// unless the pools change meanwhile. False when any pool must be asked.
+    /// The checks this silo's views of the candidate pools answer without a call (<see cref="Scheduling.PoolOutbox.TryCheck"/>),
+    /// in candidate order; null where the pool must be asked.
     /// </summary>
-    public static bool AcceptedLocally(Scheduling.PoolOutbox outbox, ImmutableArray<string> candidates, Resources requested, bool longRunning)
-    {
-        var fits = false;
-        foreach (var pool in candidates)
-        {
-            if (outbox.TryCheck(pool, requested, longRunning) is not { Known: true } check)
-            {
-                return false;
-            }
+    public static PoolCheck?[] LocalChecks(Scheduling.PoolOutbox outbox, ImmutableArray<string> candidates, Resources requested, bool longRunning) =>
+        [.. candidates.Select(pool => outbox.TryCheck(pool, requested, longRunning))];
 
-            fits |= check.Fits;
-        }
-
-        return fits;
-    }
+    /// <summary>
+    /// Whether the <paramref name="local"/> checks already accept the job: every candidate is known and one can host it, so
+    /// <see cref="EnqueueFirstAsync"/> will queue it unless the pools change meanwhile. False when any pool must be asked.
+    /// </summary>
+    public static bool AcceptedLocally(PoolCheck?[] local) =>
+        local.All(check => check is { Known: true }) && local.Any(check => check is { Fits: true });
 
     /// <summary>
     /// Queues the job's first attempt in the first of <paramref name="candidates"/> that can host it and returns the
     /// pools it may run in (in order); refuses (queuing nothing) when a candidate is unknown or none can host it. With
     /// <paramref name="lentFirst"/> a short job's first pool is the first candidate with lent room that outlasts it.
+    /// <paramref name="local"/> holds the checks this silo answers without a call (<see cref="LocalChecks"/>).
     /// </summary>
     public static async Task<ImmutableArray<string>> EnqueueFirstAsync(
-        IGrainFactory grains, Scheduling.PoolOutbox outbox, JobSpec spec, Resources requested, ImmutableArray<string> candidates, bool longRunning, bool lentFirst, DateTimeOffset now)
+        IGrainFactory grains, PoolCheck?[] local, JobSpec spec, Resources requested, ImmutableArray<string> candidates, bool longRunning, bool lentFirst, DateTimeOffset now)
     {
         if (candidates.Length == 1)
         {
@@ -46,9 +40,9 @@ internal static class JobQueueing
         // A pool active on this silo and up to date answers from its ledger's check view without a call; lent-first
         // ordering needs each pool's lent room now, which only the pool knows, so it asks every pool.
         var crossPoolLentFirst = lentFirst && !longRunning;
-        var checks = await Task.WhenAll(candidates.Select(p =>
-            !crossPoolLentFirst && outbox.TryCheck(p, requested, longRunning) is { } local
-                ? Task.FromResult(local)
+        var checks = await Task.WhenAll(candidates.Select((p, i) =>
+            !crossPoolLentFirst && local[i] is { } answered
+                ? Task.FromResult(answered)
                 : grains.GetGrain<IPoolSchedulerGrain>(p).CheckAsync(requested, longRunning)));
         JobSubmission.EnsureUsable(candidates, checks, requested);
         var fitting = candidates.Where((_, i) => checks[i].Fits).ToImmutableArray();
