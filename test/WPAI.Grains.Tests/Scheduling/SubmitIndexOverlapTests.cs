@@ -22,10 +22,7 @@ public sealed class SubmitIndexOverlapTests : IDisposable
         var cluster = await _silo.StartAsync();
         try
         {
-            var grains = cluster.Client;
-            await grains.GetGrain<INodeGrain>("n1").RegisterAsync(new NodeSpec("n1", "A", 8, 64_000, 512_000), NodeMode.Fixed);
-            await grains.GetGrain<IDepartmentGrain>("d").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("A", 8));
-            await grains.GetGrain<IJobGrain>("first").SubmitAsync(new JobSpec("first", "d", ["A"], 1, 1_000, 1_000, TimeSpan.FromHours(1)));
+            var grains = await WithAJobQueuedInPoolAAsync(cluster);
 
             _held = "x";
             var submit = grains.GetGrain<IJobGrain>("x").SubmitAsync(new JobSpec("x", "d", ["A"], 1, 1_000, 1_000, TimeSpan.FromHours(1)));
@@ -52,10 +49,7 @@ public sealed class SubmitIndexOverlapTests : IDisposable
         var cluster = await _silo.StartAsync();
         try
         {
-            var grains = cluster.Client;
-            await grains.GetGrain<INodeGrain>("n1").RegisterAsync(new NodeSpec("n1", "A", 8, 64_000, 512_000), NodeMode.Fixed);
-            await grains.GetGrain<IDepartmentGrain>("d").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("A", 8));
-            await grains.GetGrain<IJobGrain>("first").SubmitAsync(new JobSpec("first", "d", ["A"], 1, 1_000, 1_000, TimeSpan.FromHours(1)));
+            var grains = await WithAJobQueuedInPoolAAsync(cluster);
 
             await Assert.ThrowsAsync<WpaiValidationException>(() =>
                 grains.GetGrain<IJobGrain>("too-big").SubmitAsync(new JobSpec("too-big", "d", ["A"], 16, 1_000, 1_000, TimeSpan.FromHours(1))));
@@ -67,6 +61,16 @@ public sealed class SubmitIndexOverlapTests : IDisposable
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
         }
+    }
+
+    /// <summary>Pool A with one 8-GPU node, department d owning it, and one job submitted there (the pool active, its view built).</summary>
+    private static async Task<IClusterClient> WithAJobQueuedInPoolAAsync(InProcessTestCluster cluster)
+    {
+        var grains = cluster.Client;
+        await grains.GetGrain<INodeGrain>("n1").RegisterAsync(new NodeSpec("n1", "A", 8, 64_000, 512_000), NodeMode.Fixed);
+        await grains.GetGrain<IDepartmentGrain>("d").SetQuotaAsync(ImmutableDictionary<string, int>.Empty.Add("A", 8));
+        await grains.GetGrain<IJobGrain>("first").SubmitAsync(new JobSpec("first", "d", ["A"], 1, 1_000, 1_000, TimeSpan.FromHours(1)));
+        return grains;
     }
 
     private async Task HoldAsync(IIncomingGrainCallContext context)
