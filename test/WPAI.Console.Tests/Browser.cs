@@ -42,6 +42,21 @@ public sealed class Browser : IDisposable
 
     public IWebElement Find(string css) => Web.FindElement(By.CssSelector(css));
 
+    /// <summary>
+    /// Clicks the element, finding it again if the page's live update replaced it between the find and the click
+    /// (a stale element), until <see cref="Patience"/> runs out.
+    /// </summary>
+    public void Click(string css)
+    {
+        var wait = new WebDriverWait(Web, Patience) { PollingInterval = TimeSpan.FromMilliseconds(200) };
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+        wait.Until(d =>
+        {
+            d.FindElement(By.CssSelector(css)).Click();
+            return true;
+        });
+    }
+
     /// <summary>Waits until the element exists and its text satisfies <paramref name="condition"/>; returns that text.</summary>
     public string WaitForText(string css, Func<string, bool> condition)
     {

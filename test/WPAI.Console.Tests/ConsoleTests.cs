@@ -83,7 +83,7 @@ public sealed class ConsoleTests(ConsoleSilo silo, Browser browser) : IClassFixt
         browser.Open(silo.BaseAddress, $"/jobs/{victim}");
         Assert.Equal(preemptor, browser.Find("#preempted-by a").Text);
         Assert.Contains($"Preempted by job '{preemptor}'", browser.Find("#why").Text, StringComparison.Ordinal);
-        browser.Find("#preempted-by a").Click();
+        browser.Click("#preempted-by a");
         Assert.EndsWith($"/jobs/{preemptor}", browser.Web.Url, StringComparison.Ordinal);
         Assert.Equal("Running", browser.Find("#state").Text);
     }
