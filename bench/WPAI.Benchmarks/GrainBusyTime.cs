@@ -13,7 +13,8 @@ namespace WPAI.Benchmarks;
 /// </summary>
 internal sealed class GrainBusyTime(bool timePlacementPath = false) : IIncomingGrainCallFilter
 {
-    private readonly ConcurrentDictionary<string, StrongBox<long>> _ticks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _byGrain = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _byMethod = new(StringComparer.Ordinal);
 
     /// <summary>The job index's name among the pools.</summary>
     public const string JobIndex = "job-index";
@@ -25,12 +26,12 @@ internal sealed class GrainBusyTime(bool timePlacementPath = false) : IIncomingG
     public static readonly string[] PlacementPath = ["TryReserveAsync", "TryStartAsync", "RecordStartAsync"];
 
     public Task Invoke(IIncomingGrainCallContext context) =>
-        context.InterfaceName.EndsWith("IPoolSchedulerGrain", StringComparison.Ordinal) ? TimeAsync(context, context.TargetId.Key.ToString())
-        : context.InterfaceName.EndsWith("IJobIndexGrain", StringComparison.Ordinal) ? TimeAsync(context, JobIndex)
-        : timePlacementPath && Array.IndexOf(PlacementPath, context.MethodName) >= 0 ? TimeAsync(context, context.MethodName)
+        context.InterfaceName.EndsWith("IPoolSchedulerGrain", StringComparison.Ordinal) ? TimeAsync(context, _byGrain, context.TargetId.Key.ToString())
+        : context.InterfaceName.EndsWith("IJobIndexGrain", StringComparison.Ordinal) ? TimeAsync(context, _byGrain, JobIndex)
+        : timePlacementPath && Array.IndexOf(PlacementPath, context.MethodName) >= 0 ? TimeAsync(context, _byMethod, context.MethodName)
         : context.Invoke();
 
-    private async Task TimeAsync(IIncomingGrainCallContext context, string key)
+    private static async Task TimeAsync(IIncomingGrainCallContext context, ConcurrentDictionary<string, StrongBox<long>> ticks, string key)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -39,12 +40,14 @@ internal sealed class GrainBusyTime(bool timePlacementPath = false) : IIncomingG
         }
         finally
         {
-            var total = _ticks.GetOrAdd(key, static _ => new StrongBox<long>());
+            var total = ticks.GetOrAdd(key, static _ => new StrongBox<long>());
             Interlocked.Add(ref total.Value, Stopwatch.GetTimestamp() - started);
         }
     }
 
-    /// <summary>Seconds spent inside calls so far, by pool (and <see cref="JobIndex"/>, and the methods of <see cref="PlacementPath"/>).</summary>
-    public Dictionary<string, double> Snapshot() =>
-        _ticks.ToDictionary(kv => kv.Key, kv => Interlocked.Read(ref kv.Value.Value) / (double)Stopwatch.Frequency, StringComparer.Ordinal);
+    /// <summary>Seconds spent inside calls so far: by pool (and <see cref="JobIndex"/>), and by method of <see cref="PlacementPath"/>.</summary>
+    public (Dictionary<string, double> ByGrain, Dictionary<string, double> ByMethod) Snapshot() => (Seconds(_byGrain), Seconds(_byMethod));
+
+    private static Dictionary<string, double> Seconds(ConcurrentDictionary<string, StrongBox<long>> ticks) =>
+        ticks.ToDictionary(kv => kv.Key, kv => Interlocked.Read(ref kv.Value.Value) / (double)Stopwatch.Frequency, StringComparer.Ordinal);
 }

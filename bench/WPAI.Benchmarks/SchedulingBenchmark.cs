@@ -307,13 +307,12 @@ internal static class SchedulingBenchmark
             submitCalls.Clear();
             var metrics = host.Services.GetRequiredService<WPAI.Grains.Telemetry.WpaiMetrics>();
             var passesBefore = await PassSecondsAsync(metrics);
-            var busyBefore = busy.Snapshot();
+            var (busyBefore, _) = busy.Snapshot();
 
             var specs = Specs(new Random(42), "job", jobCount);
             var callsBefore = calls.Snapshot();
             var storageBefore = storage.Snapshot();
-            var writeSecondsBefore = storage.Seconds();
-            var commitsBefore = (Counters: sqliteStorage?.CommitCounters ?? default, Time: sqliteStorage?.CommitTime ?? TimeSpan.Zero);
+            var pathBefore = PathSample.Take(busy, storage, sqliteStorage);
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -334,10 +333,8 @@ internal static class SchedulingBenchmark
             var windowEnd = Stopwatch.GetTimestamp();
             var windowSeconds = (windowEnd - windowStart) / (double)Stopwatch.Frequency;
             var passesAfter = await PassSecondsAsync(metrics);
-            var busyAfter = busy.Snapshot();
-            var writeSecondsAfter = storage.Seconds();
-            var writesInWindow = storage.Snapshot();
-            var commitsAfter = (Counters: sqliteStorage?.CommitCounters ?? default, Time: sqliteStorage?.CommitTime ?? TimeSpan.Zero);
+            var (busyAfter, _) = busy.Snapshot();
+            var pathAfter = PathSample.Take(busy, storage, sqliteStorage);
             var completesBefore = callsBefore.GetValueOrDefault("IJobGrain.CompleteWithUsageAsync");
             await WaitUntilAsync(() => calls.Count("IJobGrain.CompleteWithUsageAsync") - completesBefore >= jobCount, TimeSpan.FromMinutes(1));
             await Task.Delay(200); // let one-way follow-ups (pool notifications) of the last completions arrive
@@ -357,7 +354,7 @@ internal static class SchedulingBenchmark
             // a pass) and its calls; and the job index's calls (one add per submit). Enqueues and adds interleave (a pass's
             // awaits and other calls do not hold them back), so the time inside calls ÷ the window is the mean number of calls in
             // progress, and the time inside calls ÷ the jobs is what each job spends there.
-            var poolBusy = passesAfter.Keys.Union(busyAfter.Keys).Where(k => Array.IndexOf(GrainBusyTime.PlacementPath, k) < 0).Order(StringComparer.Ordinal).Select(pool =>
+            var poolBusy = passesAfter.Keys.Union(busyAfter.Keys).Order(StringComparer.Ordinal).Select(pool =>
             {
                 var (countAfter, secondsAfter) = passesAfter.GetValueOrDefault(pool);
                 var (countBefore, secondsBefore) = passesBefore.GetValueOrDefault(pool);
@@ -370,7 +367,7 @@ internal static class SchedulingBenchmark
             var busiest = poolBusy.Select(p => p.PassFraction).DefaultIfEmpty(0).Max();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: the process used {cpu.TotalSeconds / windowSeconds:0.00} of {Environment.ProcessorCount} cores in the window (CPU time ÷ wall time); load average {LoadAverage()}"));
             Console.WriteLine($"  {name}: in the {windowSeconds:0.00} s window, the pool scheduler grains and the job index: {string.Join("; ", poolBusy.Select(p => p.Text))}");
-            PrintPlacementPath(name, waitTimes, Delta(calls.Snapshot(), callsBefore), busyBefore, busyAfter, Delta(writesInWindow, storageBefore), writeSecondsBefore, writeSecondsAfter, commitsBefore, commitsAfter, windowSeconds);
+            PrintPlacementPath(name, waitTimes, Delta(calls.Snapshot(), callsBefore), pathBefore, pathAfter, windowSeconds);
             var result = new Result(
                 name,
                 pools,
@@ -418,18 +415,7 @@ internal static class SchedulingBenchmark
     /// timed inside the callee's turn), the mean time of each state write from the call to its acknowledgement, and on
     /// SQLite the one writer's transactions (README "Scheduling benchmark", "What a pass waits for on SQLite").
     /// </summary>
-    private static void PrintPlacementPath(
-        string name,
-        bool waitTimes,
-        Dictionary<string, long> calls,
-        Dictionary<string, double> busyBefore,
-        Dictionary<string, double> busyAfter,
-        Dictionary<string, long> writes,
-        Dictionary<string, double> writeSecondsBefore,
-        Dictionary<string, double> writeSecondsAfter,
-        ((long Writes, long Batches) Counters, TimeSpan Time) commitsBefore,
-        ((long Writes, long Batches) Counters, TimeSpan Time) commitsAfter,
-        double windowSeconds)
+    private static void PrintPlacementPath(string name, bool waitTimes, Dictionary<string, long> calls, PathSample before, PathSample after, double windowSeconds)
     {
         if (!waitTimes)
         {
@@ -440,25 +426,40 @@ internal static class SchedulingBenchmark
             var path = GrainBusyTime.PlacementPath.Select(method =>
             {
                 var count = calls.Where(kv => kv.Key.EndsWith("." + method, StringComparison.Ordinal)).Sum(kv => kv.Value);
-                var seconds = busyAfter.GetValueOrDefault(method) - busyBefore.GetValueOrDefault(method);
+                var seconds = after.BusyByMethod.GetValueOrDefault(method) - before.BusyByMethod.GetValueOrDefault(method);
                 return string.Create(CultureInfo.InvariantCulture, $"{method} {seconds * 1000 / Math.Max(count, 1):0.00} ms");
             });
             Console.WriteLine($"  {name}: a placement's calls, mean time inside each (the callee's turn): {string.Join(", ", path)}");
             string Group(string key) => key["write ".Length..].StartsWith("queue-", StringComparison.Ordinal) ? "queue shards" : key["write ".Length..];
-            var byState = writes.Where(kv => kv.Key.StartsWith("write ", StringComparison.Ordinal) && kv.Value > 0)
+            var byState = Delta(after.Writes, before.Writes).Where(kv => kv.Key.StartsWith("write ", StringComparison.Ordinal) && kv.Value > 0)
                 .GroupBy(kv => Group(kv.Key), StringComparer.Ordinal)
-                .Select(g => (State: g.Key, Count: g.Sum(kv => kv.Value), Seconds: g.Sum(kv => writeSecondsAfter.GetValueOrDefault(kv.Key) - writeSecondsBefore.GetValueOrDefault(kv.Key))))
+                .Select(g => (State: g.Key, Count: g.Sum(kv => kv.Value), Seconds: g.Sum(kv => after.WriteSeconds.GetValueOrDefault(kv.Key) - before.WriteSeconds.GetValueOrDefault(kv.Key))))
                 .OrderByDescending(g => g.Count);
             Console.WriteLine($"  {name}: state writes, mean time from the call to the acknowledgement: {string.Join(", ", byState.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.State} {g.Seconds * 1000 / g.Count:0.00} ms")))}");
         }
 
-        var batches = commitsAfter.Counters.Batches - commitsBefore.Counters.Batches;
+        var batches = after.Commits.Batches - before.Commits.Batches;
         if (batches > 0)
         {
-            var committed = commitsAfter.Counters.Writes - commitsBefore.Counters.Writes;
-            var busy = (commitsAfter.Time - commitsBefore.Time).TotalSeconds;
+            var committed = after.Commits.Writes - before.Commits.Writes;
+            var busy = (after.CommitTime - before.CommitTime).TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: the SQLite writer: {batches} transactions in the window ({batches / windowSeconds:0}/s), {committed / (double)batches:0.0} writes each, {busy * 1000 / batches:0.00} ms each; busy {busy / windowSeconds:0.00} of the window"));
         }
+    }
+
+    /// <summary>
+    /// What <see cref="PrintPlacementPath"/> compares at the two ends of the window: the placement-path calls' time by method,
+    /// the state writes and their time to acknowledgement by key, and the SQLite writer's transactions (none on memory).
+    /// </summary>
+    private sealed record PathSample(
+        Dictionary<string, double> BusyByMethod,
+        Dictionary<string, long> Writes,
+        Dictionary<string, double> WriteSeconds,
+        (long Writes, long Batches) Commits,
+        TimeSpan CommitTime)
+    {
+        public static PathSample Take(GrainBusyTime busy, StorageCounts storage, SqliteGrainStorage? sqlite) =>
+            new(busy.Snapshot().ByMethod, storage.Snapshot(), storage.Seconds(), sqlite?.CommitCounters ?? default, sqlite?.CommitTime ?? TimeSpan.Zero);
     }
 
     /// <summary>The scheduling passes so far by pool: their count and total seconds (the scheduler's pass-duration histogram).</summary>
