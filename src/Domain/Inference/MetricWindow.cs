@@ -19,6 +19,31 @@ public sealed class MetricWindow(TimeSpan span)
     /// <summary>The mean total QPS of the window (0 while empty).</summary>
     public double MeanQps => _reports.Count == 0 ? 0 : _reports.Average(m => m.TotalQps);
 
+    /// <summary>
+    /// The window's total QPS read off its least-squares line at <paramref name="at"/> (the load the window's trend
+    /// projects for that time); the mean while the window holds fewer than two report times (0 while empty).
+    /// </summary>
+    public double TrendQps(DateTimeOffset at)
+    {
+        if (_reports.Count == 0)
+        {
+            return 0;
+        }
+
+        var origin = _reports[^1].At;
+        var meanX = _reports.Average(m => (m.At - origin).TotalSeconds);
+        var meanY = MeanQps;
+        double sxx = 0, sxy = 0;
+        foreach (var m in _reports)
+        {
+            var dx = (m.At - origin).TotalSeconds - meanX;
+            sxx += dx * dx;
+            sxy += dx * (m.TotalQps - meanY);
+        }
+
+        return sxx > 0 ? meanY + (sxy / sxx * ((at - origin).TotalSeconds - meanX)) : meanY;
+    }
+
     /// <summary>Admits a report; a bad one throws <see cref="WpaiValidationException"/> and changes nothing.</summary>
     public void Add(ServiceMetrics metrics)
     {

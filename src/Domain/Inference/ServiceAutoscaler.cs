@@ -117,21 +117,24 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
     }
 
     /// <summary>
-    /// <see cref="ProvisioningOptions.KpaReactive"/>: the larger of Knative's decision on QPS (at
-    /// <see cref="ProvisioningOptions.ReactiveUtilization"/> while a forecast is used), the forecast peak at the
+    /// <see cref="ProvisioningOptions.KpaReactive"/>: the larger of Knative's decision on QPS (its stable value read
+    /// <see cref="ProvisioningOptions.TrendLookAhead"/> ahead on the window's trend when set; at
+    /// <see cref="ProvisioningOptions.ReactiveUtilization"/> while a forecast or the trend is used), the forecast peak at the
     /// forecast's target and any expansion the other metrics ask; a scale-in the forecast would need back within a
     /// start-up is held (<see cref="ProvisioningOptions.CostAwareScaleIn"/>).
     /// </summary>
     private ScalingDecisionView ProvisionOnKpa(
         DateTimeOffset now, InferenceServiceSpec spec, int current, int ready, MetricWindow window, LoadOutlook? outlook, ProvisioningOptions p)
     {
-        var target = outlook is not null && p.ReactiveUtilization is { } r ? spec.CapacityQps * r : InferenceServiceSpecs.QpsTarget(spec);
-        var d = Knative(now, ready, window, target);
+        var target = (outlook is not null || p.TrendLookAhead is not null) && p.ReactiveUtilization is { } r ? spec.CapacityQps * r : InferenceServiceSpecs.QpsTarget(spec);
+        var stable = p.TrendLookAhead is { } ahead ? Math.Max(window.MeanQps, window.TrendQps(now + ahead)) : window.MeanQps;
+        var d = Knative(now, ready, window, target, stable);
         var forecastTarget = ForecastTarget(spec, outlook, p);
         var proactive = outlook is { } o ? ScalingPolicy.Ceil(o.Peak / forecastTarget) : 0;
         var others = OtherMetricsExpand(now, spec, current, window);
         var to = Math.Clamp(Math.Max(Math.Max(d.DesiredPods, proactive), others), spec.MinReplicas, spec.MaxReplicas);
         var reason = string.Create(CultureInfo.InvariantCulture, $"kpa: {d.Reason}")
+            + (p.TrendLookAhead is { } t ? string.Create(CultureInfo.InvariantCulture, $" (stable: the larger of the mean {window.MeanQps:0.###} and the trend {t.TotalSeconds:0} s ahead)") : string.Empty)
             + (outlook is { } f ? string.Create(CultureInfo.InvariantCulture, $"; forecast peak {f.Peak:0.###} / {forecastTarget:0.###} -> {proactive}") : string.Empty)
             + (others > 0 ? string.Create(CultureInfo.InvariantCulture, $"; other metrics ask {others}") : string.Empty);
         var decisionKind = Direction(current, to);
@@ -144,10 +147,13 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
         return new ScalingDecisionView(now, current, to, decisionKind.ToString(), ScalingMetric.QpsPerReplica, window.MeanQps / pods, outlook?.Peak / pods, target, reason);
     }
 
-    /// <summary>Knative's decision on the window's mean (stable) and newest report (panic), keeping the decider's state.</summary>
-    private KpaDecision Knative(DateTimeOffset now, int ready, MetricWindow window, double target)
+    /// <summary>
+    /// Knative's decision on the window's mean (stable; <paramref name="stable"/> when given) and newest report (panic),
+    /// keeping the decider's state.
+    /// </summary>
+    private KpaDecision Knative(DateTimeOffset now, int ready, MetricWindow window, double target, double? stable = null)
     {
-        var d = KpaController.Scale(new KpaInput(now, ready, window.MeanQps, window.Latest!.TotalQps, target), _kpa ??= KpaState.Start(ready, now), Kpa);
+        var d = KpaController.Scale(new KpaInput(now, ready, stable ?? window.MeanQps, window.Latest!.TotalQps, target), _kpa ??= KpaState.Start(ready, now), Kpa);
         _kpa = d.Next;
         return d;
     }

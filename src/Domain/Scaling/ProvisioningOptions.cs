@@ -67,9 +67,19 @@ public sealed record ProvisioningOptions
     /// With <see cref="KpaReactive"/>, while a forecast is used: Knative's decider runs at this utilization of a
     /// replica's capacity instead of the spec's target (Alibaba AHPA's split of work: the forecast holds the predictable
     /// load, the reactive part only has to catch what the forecast misses, so it can run hotter). Without a forecast
-    /// (periodicity says no pattern, or no forecaster) the spec's target applies. Null (the default): the spec's target.
+    /// (periodicity says no pattern, or no forecaster) and without <see cref="TrendLookAhead"/> the spec's target
+    /// applies. Null (the default): the spec's target.
     /// </summary>
     public double? ReactiveUtilization { get; init; }
+
+    /// <summary>
+    /// Trend look-ahead, with <see cref="KpaReactive"/>: Knative's stable value is the larger of the window's mean and
+    /// the window's least-squares line read this far ahead (a replica ordered now serves only after its start-up, so the
+    /// count is sized for the load the window's trend projects for then; set it to the replica start-up delay). A rising
+    /// load is met before it arrives; a falling one does not lower the count faster than the mean. While it is on,
+    /// <see cref="ReactiveUtilization"/> applies as it does with a forecast. Null (the default): off.
+    /// </summary>
+    public TimeSpan? TrendLookAhead { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the bad setting.</summary>
     public ProvisioningOptions Validate()
@@ -82,6 +92,11 @@ public sealed record ProvisioningOptions
         if (!(MinAutocorrelation is > 0 and <= 1) || ForecastUtilization is { } u && !(u is > 0 and <= 1) || ReactiveUtilization is { } r && !(r is > 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(MinAutocorrelation), "MinAutocorrelation, ForecastUtilization and ReactiveUtilization are in (0, 1]");
+        }
+
+        if (TrendLookAhead is { } ahead && !(ahead > TimeSpan.Zero))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrendLookAhead), "TrendLookAhead is a positive duration (the replica start-up delay, e.g. 00:01:00) or unset");
         }
 
         return this;

@@ -77,6 +77,8 @@ public static class InferenceReportWriter
                     ["costAwareScaleIn"] = w.Provisioning.CostAwareScaleIn,
                     ["periodicity"] = w.Provisioning.Periodicity,
                     ["kpaReactive"] = w.Provisioning.KpaReactive,
+                    ["trendLookAheadSeconds"] = w.Provisioning.TrendLookAhead?.TotalSeconds,
+                    ["reactiveUtilization"] = w.Provisioning.ReactiveUtilization,
                 } : null,
                 ["validation"] = new JsonArray([.. (r.Validation.IsDefault ? [] : r.Validation).Select(v => (JsonNode)RunJson(v))]),
                 ["oracleBound"] = r.Oracle is { } o ? RunJson(o) : null,

@@ -14,5 +14,7 @@ public sealed record WpaiSettings(double? Quantile, ProvisioningOptions Provisio
         + (Provisioning.ForecastUtilization is { } u ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" at {u:0.##} of capacity") : " at the spec's target")
         + (Provisioning.BurstDetector ? ", burst" : string.Empty) + (Provisioning.ValleyScaleDown ? ", valley" : string.Empty)
         + (Provisioning.CostAwareScaleIn ? ", cost-aware" : string.Empty) + (Provisioning.Periodicity ? ", periodicity" : string.Empty)
-        + (Provisioning.KpaReactive ? ", kpa base" : string.Empty);
+        + (Provisioning.KpaReactive ? ", kpa base" : string.Empty)
+        + (Provisioning.TrendLookAhead is { } t ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $", trend {t.TotalSeconds:0} s") : string.Empty)
+        + (Provisioning.ReactiveUtilization is { } r ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $", kpa at {r:0.##}") : string.Empty);
 }

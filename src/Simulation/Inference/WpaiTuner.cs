@@ -8,8 +8,9 @@ namespace WPAI.Simulation.Inference;
 /// <see cref="InferenceSimulationOptions.ValidationFraction"/> of the training part is replayed through the grain (the
 /// forecaster trained on what comes before it) with <c>hpa</c>, with <c>kpa</c> and with each candidate
 /// (<see cref="Candidates"/>: forecast quantile × forecast utilization × reactive base, every mechanism on, and the KPA
-/// base with periodicity detection off, the forecast then always on). A candidate is admissible when its replica-hours
-/// there are at most HPA's; among the admissible ones the cheapest whose SLO-violation minutes stay within the budget
+/// base with periodicity detection off, the forecast then always on, and the KPA base with the trend look-ahead at the
+/// spec's target and at 0.75, 0.8 and 0.9 of capacity). A candidate is admissible when its replica-hours
+/// there are at most the fewer of HPA's and KPA's (the goal asks no more hours than either reactive baseline); among the admissible ones the cheapest whose SLO-violation minutes stay within the budget
 /// (<see cref="InferenceSimulationOptions.SloBudget"/> × the fewer of HPA's and KPA's minutes: the goal is to halve the
 /// violations of the stronger reactive baseline, not only HPA's) wins, else the one with the fewest violation minutes
 /// (ties: the cheaper). With no admissible candidate the same rule runs over all of them.
@@ -17,16 +18,19 @@ namespace WPAI.Simulation.Inference;
 public static class WpaiTuner
 {
     /// <summary>
-    /// Quantile, forecast utilization (null: the spec's target), KPA as the reactive base, periodicity detection. A hotter
-    /// KPA (<see cref="WPAI.Domain.Scaling.ProvisioningOptions.ReactiveUtilization"/> 0.8, 0.9) was measured as candidates
-    /// and left out: README, "Autoscaling".
+    /// Quantile, forecast utilization (null: the spec's target), KPA as the reactive base, periodicity detection, the
+    /// trend look-ahead (<see cref="WPAI.Domain.Scaling.ProvisioningOptions.TrendLookAhead"/>, one start-up delay) and the
+    /// KPA's utilization with it (null: the spec's target). A hotter KPA with the forecast
+    /// (<see cref="WPAI.Domain.Scaling.ProvisioningOptions.ReactiveUtilization"/> 0.8, 0.9 without the trend) was measured
+    /// as candidates and left out: README, "Autoscaling".
     /// </summary>
-    public static ImmutableArray<(double? Quantile, double? Utilization, bool Kpa, bool Periodicity)> Candidates { get; } =
+    public static ImmutableArray<(double? Quantile, double? Utilization, bool Kpa, bool Periodicity, bool Trend, double? ReactiveUtilization)> Candidates { get; } =
     [
-        (0.9, null, false, true), (0.75, 0.9, false, true), (0.9, 0.9, false, true), (0.95, 0.9, false, true), (0.99, 0.9, false, true),
-        (0.9, null, true, true), (0.75, 0.9, true, true), (0.9, 0.9, true, true), (0.95, 0.9, true, true), (0.99, 0.9, true, true),
-        (null, 0.9, true, false), (0.5, 0.9, true, false), (0.75, 0.9, true, false), (0.9, 0.9, true, false), (0.95, 0.9, true, false),
-        (null, null, true, false), (0.5, null, true, false),
+        (0.9, null, false, true, false, null), (0.75, 0.9, false, true, false, null), (0.9, 0.9, false, true, false, null), (0.95, 0.9, false, true, false, null), (0.99, 0.9, false, true, false, null),
+        (0.9, null, true, true, false, null), (0.75, 0.9, true, true, false, null), (0.9, 0.9, true, true, false, null), (0.95, 0.9, true, true, false, null), (0.99, 0.9, true, true, false, null),
+        (null, 0.9, true, false, false, null), (0.5, 0.9, true, false, false, null), (0.75, 0.9, true, false, false, null), (0.9, 0.9, true, false, false, null), (0.95, 0.9, true, false, false, null),
+        (null, null, true, false, false, null), (0.5, null, true, false, false, null),
+        (0.75, 0.9, true, true, true, null), (0.75, 0.9, true, true, true, 0.75), (0.75, 0.9, true, true, true, 0.8), (0.75, 0.9, true, true, true, 0.9),
     ];
 
     public static async Task<(WpaiSettings Chosen, ImmutableArray<PolicyRun> Validation, ImmutableArray<(WpaiSettings Settings, PolicyRun Run)> Tried)> TuneAsync(
@@ -42,9 +46,9 @@ public static class WpaiTuner
         var (kpaRun, _) = await GrainInferenceReplay.RunAsync(training, validationStart, "kpa", staticReplicas, maxReplicas, options, cancellationToken: cancellationToken);
         runs.Add(kpaRun with { Policy = "validation:kpa" });
         var tried = new List<(WpaiSettings Settings, PolicyRun Run)>();
-        foreach (var (q, u, kpa, periodicity) in Candidates)
+        foreach (var (q, u, kpa, periodicity, trend, reactive) in Candidates)
         {
-            var settings = WpaiPolicies.Full(q, u, options, kpa, periodicity);
+            var settings = WpaiPolicies.Full(q, u, options, kpa, periodicity, trend, reactive);
             var (run, _) = await GrainInferenceReplay.RunAsync(training, validationStart, "wpai", staticReplicas, maxReplicas, options, settings, cancellationToken);
             run = run with { Policy = $"validation:wpai {settings.Describe()}" };
             runs.Add(run);
@@ -60,7 +64,7 @@ public static class WpaiTuner
         ArgumentNullException.ThrowIfNull(tried);
         ArgumentNullException.ThrowIfNull(hpa);
         ArgumentNullException.ThrowIfNull(kpa);
-        return Cheapest(tried, hpa.ReplicaHours, Math.Min(hpa.SloViolationMinutes, kpa.SloViolationMinutes) * sloBudget).Settings;
+        return Cheapest(tried, Math.Min(hpa.ReplicaHours, kpa.ReplicaHours), Math.Min(hpa.SloViolationMinutes, kpa.SloViolationMinutes) * sloBudget).Settings;
     }
 
     /// <summary>

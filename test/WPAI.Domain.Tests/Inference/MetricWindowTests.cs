@@ -55,6 +55,31 @@ public sealed class MetricWindowTests
     }
 
     [Fact]
+    public void TrendQps_ReadsTheLeastSquaresLineAtTheGivenTime()
+    {
+        var w = new MetricWindow(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, w.TrendQps(T0));
+        w.Add(At(0, 100));
+        Assert.Equal(100, w.TrendQps(T0.AddSeconds(60)), 9); // one report: its value
+
+        // 100, 130, 160, 190 at 0/15/30/45 s: 2 QPS a second; 60 s after the newest report the line reads 310.
+        w.Add(At(15, 130));
+        w.Add(At(30, 160));
+        w.Add(At(45, 190));
+        Assert.Equal(310, w.TrendQps(T0.AddSeconds(105)), 9);
+        Assert.Equal(145, w.MeanQps, 9);
+
+        // Noise around a level: 100, 200, 100, 200 fits 1 + 1/3 QPS a second through the mean 150 at 22.5 s.
+        var noisy = new MetricWindow(TimeSpan.FromSeconds(60));
+        foreach (var (s, q) in new[] { (0, 100.0), (15, 200), (30, 100), (45, 200) })
+        {
+            noisy.Add(At(s, q));
+        }
+
+        Assert.Equal(150 + (4.0 / 3 * (105 - 22.5)), noisy.TrendQps(T0.AddSeconds(105)), 9);
+    }
+
+    [Fact]
     public void Signals_OfAnEmptyWindow_Throw()
     {
         Assert.Throws<InvalidOperationException>(() => new MetricWindow(TimeSpan.FromSeconds(60)).Signals(Spec(), 1, null));

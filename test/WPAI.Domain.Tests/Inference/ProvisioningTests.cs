@@ -187,8 +187,39 @@ public sealed class ProvisioningTests
     }
 
     [Fact]
+    public void TrendLookAhead_SizesKnativesCountForTheLoadTheTrendProjectsAStartUpAhead()
+    {
+        var options = new ProvisioningOptions { KpaReactive = true, TrendLookAhead = TimeSpan.FromSeconds(60) };
+
+        // 1 ready replica (a new decider starts in panic with more than one). A ramp of 2 QPS a second, 100 -> 190 over
+        // 45 s: Knative asks ceil(145 / 35) = 5 on the mean and panics on the newest report, ceil(190 / 35) = 6; the trend
+        // reads 310 at +60 s and asks ceil(310 / 35) = 9.
+        var ramp = Window((0, 100), (15, 130), (30, 160), (45, 190));
+        var up = Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 45, 1, ramp, null);
+        Assert.Equal(9, up.ToReplicas);
+        Assert.Contains("trend 60 s ahead", up.Reason, StringComparison.Ordinal);
+        Assert.Equal(6, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options with { TrendLookAhead = null }), 45, 1, ramp, null).ToReplicas);
+
+        // A falling load does not lower the count below Knative's on the mean (190 -> 100: the mean 145 asks 5).
+        var fall = Window((0, 190), (15, 160), (30, 130), (45, 100));
+        Assert.Equal(5, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 45, 1, fall, null).ToReplicas);
+    }
+
+    [Fact]
+    public void ReactiveUtilization_AppliesWithTheTrend_EvenWithoutAForecast()
+    {
+        var options = new ProvisioningOptions { KpaReactive = true, TrendLookAhead = TimeSpan.FromSeconds(60), ReactiveUtilization = 0.8 };
+
+        // A flat 120 QPS: the trend is the mean; at 0.8 x 50 = 40 per replica Knative asks 3 (at the spec's 35: 4).
+        var flat = Window((0, 120), (15, 120), (30, 120), (45, 120));
+        Assert.Equal(3, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options), 45, 1, flat, null).ToReplicas);
+        Assert.Equal(4, Decide(new ServiceAutoscaler(AutoscalerKind.Predictive, provisioning: options with { TrendLookAhead = null }), 45, 1, flat, null).ToReplicas);
+    }
+
+    [Fact]
     public void Validate_RejectsBadSettings()
     {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { TrendLookAhead = TimeSpan.Zero }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { PanicThreshold = 1 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { ForecastUtilization = 1.5 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new ProvisioningOptions { ReactiveUtilization = 0 }.Validate());

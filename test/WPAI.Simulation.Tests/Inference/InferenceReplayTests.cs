@@ -85,6 +85,26 @@ public sealed class InferenceReplayTests
     }
 
     [Fact]
+    public async Task Run_WpaiWithTheTrendLookAhead_MeetsARampTheKpaMisses_ThroughTheGrain()
+    {
+        // Ramps up over 5 minutes (10 -> 400, 30 -> 250): Knative sizes on the mean of the last 60 s, so a replica ordered
+        // now is ready a start-up later for load the ramp has already passed; read on the window's trend a start-up
+        // ahead (Wpai:Inference:Provisioning:TrendLookAhead), the count is ordered for the load when it is ready.
+        var series = Steps(10, 10, 400, 400, 120, 30, 30, 250, 10, 10);
+        var trend = WpaiPolicies.Full(0.9, 0.9, Options, kpa: true, trend: true);
+        Assert.Equal(Options.StartupDelay, trend.Provisioning.TrendLookAhead);
+        var (wpai, _) = await GrainInferenceReplay.RunAsync(series, 0, "wpai", 0, 200, Options, trend);
+        var (kpa, _) = await GrainInferenceReplay.RunAsync(series, 0, "kpa", 0, 200, Options);
+        Assert.True(wpai.SloViolationMinutes < kpa.SloViolationMinutes, $"trend {wpai.SloViolationMinutes} vs kpa {kpa.SloViolationMinutes} min");
+        Assert.True(wpai.ReplicaHours > kpa.ReplicaHours); // at the same target it buys the minutes with capacity
+
+        // Without the trend it is Knative's run: the look-ahead is what changed it.
+        var (noTrend, _) = await GrainInferenceReplay.RunAsync(series, 0, "wpai", 0, 200, Options, WpaiPolicies.For("wpai-no-trend", trend, Options));
+        Assert.Equal(kpa.SloViolationMinutes, noTrend.SloViolationMinutes);
+        Assert.Equal(kpa.ReplicaHours, noTrend.ReplicaHours, 9);
+    }
+
+    [Fact]
     public async Task Run_WpaiWithAccurateForecast_ScalesAheadOfTheJump()
     {
         // The same jump every day at 12:00 for six days: the grain's forecaster learns it from the first five days

@@ -46,13 +46,29 @@ public sealed class WpaiTunerTests
     public void Choose_BudgetsAgainstTheStrongerReactiveBaseline()
     {
         var hpa = Run(100, 50);
-        var kpa = Run(40, 40);
+        var kpa = Run(40, 50);
         IReadOnlyList<(WpaiSettings, PolicyRun)> tried = [Candidate(0.9, true, 40, 40), Candidate(null, true, 15, 46), Candidate(0.5, true, 5, 49)];
 
         // Against HPA alone (50 minutes) the KPA-like candidate at 40 h is cheapest; against KPA's 40 minutes the budget
         // is 20, so the cheapest candidate within 20 minutes wins.
         Assert.Equal(0.9, WpaiTuner.Choose(tried, hpa, hpa, 0.5).Quantile);
         Assert.Null(WpaiTuner.Choose(tried, hpa, kpa, 0.5).Quantile);
+    }
+
+    [Fact]
+    public void Choose_AdmitsOnlyCandidatesNoDearerThanEitherReactiveBaseline()
+    {
+        var hpa = Run(100, 50);
+        var kpa = Run(40, 45);
+        IReadOnlyList<(WpaiSettings, PolicyRun)> tried = [Candidate(0.9, true, 10, 48), Candidate(null, true, 30, 45), Candidate(0.5, true, 18, 44)];
+
+        // 10 minutes at 48 h is within HPA's 50 h but dearer than KPA's 45 h: not admissible. Of the two admissible
+        // ones, 18 minutes at 44 h is within the budget (half of KPA's 40 minutes) and the cheaper.
+        Assert.Equal(0.5, WpaiTuner.Choose(tried, hpa, kpa, 0.5).Quantile);
+
+        // With KPA's hours above HPA's, HPA's bound the admissible set.
+        Assert.Equal(0.5, WpaiTuner.Choose(tried, Run(100, 44), Run(40, 60), 0.5).Quantile);
+        Assert.Null(WpaiTuner.Choose([.. tried.Take(2)], Run(100, 46), Run(40, 60), 0.5).Quantile); // only 30 min at 45 h is admissible
     }
 
     [Fact]
@@ -74,6 +90,9 @@ public sealed class WpaiTunerTests
         Assert.Contains(WpaiTuner.Candidates, c => c.Kpa);
         Assert.Contains(WpaiTuner.Candidates, c => !c.Kpa);
         Assert.Contains(WpaiTuner.Candidates, c => !c.Periodicity);
+        Assert.All(WpaiTuner.Candidates.Where(c => c.Trend), c => Assert.True(c.Kpa)); // the trend is read on Knative's stable value
+        Assert.Contains(WpaiTuner.Candidates, c => c.Trend && c.ReactiveUtilization is null);
+        Assert.Contains(WpaiTuner.Candidates, c => c.Trend && c.ReactiveUtilization is not null);
         Assert.Equal(WpaiTuner.Candidates.Length, WpaiTuner.Candidates.Distinct().Count());
     }
 }

@@ -13,7 +13,7 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
     [CommandArgument(0, "<FILES>"), Description("Load files (NAB timestamp,value; alibaba GenAI; Azure LLM), separated by spaces or commas.")]
     public string[] Files { get; init; } = [];
 
-    [CommandOption("--policies <LIST>"), Description("Some of wpai, reactive, hpa, kpa, static-peak (default these five) and the wpai ablations wpai-q0.9, wpai-no-tuning, wpai-no-burst, wpai-no-valley, wpai-no-cost-aware, wpai-no-periodicity, wpai-kpa-base, wpai-formula-base.")]
+    [CommandOption("--policies <LIST>"), Description("Some of wpai, reactive, hpa, kpa, static-peak (default these five) and the wpai ablations wpai-q0.9, wpai-no-tuning, wpai-no-burst, wpai-no-valley, wpai-no-cost-aware, wpai-no-periodicity, wpai-kpa-base, wpai-formula-base, wpai-no-trend.")]
     public string? Policies { get; init; }
 
     [CommandOption("--train-fraction <F>"), Description("Share of each series the forecaster trains on; the rest is replayed, in (0, 1) (default 0.7).")]
