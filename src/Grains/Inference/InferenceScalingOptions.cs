@@ -40,8 +40,11 @@ public sealed class InferenceScalingOptions
     /// </summary>
     public double? ForecastQuantile { get; set; }
 
-    /// <summary>The provisioning mechanisms of the <c>Predictive</c> rule (each off by default).</summary>
-    public ProvisioningOptions Provisioning { get; set; } = ProvisioningOptions.None;
+    /// <summary>
+    /// The provisioning mechanisms of the <c>Predictive</c> rule (each off by default). A fresh instance, never the shared
+    /// <see cref="ProvisioningOptions.None"/>: the configuration binder sets the properties of the instance it finds.
+    /// </summary>
+    public ProvisioningOptions Provisioning { get; set; } = new();
 
     /// <summary>How long a new replica takes before it serves; replicas younger than this count as not ready (the HPA's missing pods). Default 0.</summary>
     public TimeSpan ReplicaStartup { get; set; } = TimeSpan.Zero;
