@@ -27,6 +27,7 @@ public static class WpaiPolicies
     /// With <paramref name="trend"/> (and the KPA base) Knative's stable value is read on the window's trend one start-up
     /// delay ahead (<see cref="ProvisioningOptions.TrendLookAhead"/>), its decider at <paramref name="reactiveUtilization"/>
     /// of capacity (null: the spec's target).
+    /// </summary>
     public static WpaiSettings Full(
         double? quantile, double? utilization, InferenceSimulationOptions options, bool kpa = false, bool periodicity = true, bool trend = false, double? reactiveUtilization = null)
     {

@@ -9,8 +9,9 @@ namespace WPAI.Simulation.Inference;
 /// forecaster trained on what comes before it) with <c>hpa</c>, with <c>kpa</c> and with each candidate
 /// (<see cref="Candidates"/>: forecast quantile × forecast utilization × reactive base, every mechanism on, and the KPA
 /// base with periodicity detection off, the forecast then always on, and the KPA base with the trend look-ahead at the
-/// spec's target and at 0.75, 0.8 and 0.9 of capacity). A candidate is admissible when its replica-hours
-/// there are at most the fewer of HPA's and KPA's (the goal asks no more hours than either reactive baseline); among the admissible ones the cheapest whose SLO-violation minutes stay within the budget
+/// spec's target and at 0.75, 0.8 and 0.9 of capacity). A candidate is admissible when its replica-hours there are at
+/// most the fewer of HPA's and KPA's (the goal asks no more hours than either reactive baseline); among the admissible
+/// ones the cheapest whose SLO-violation minutes stay within the budget
 /// (<see cref="InferenceSimulationOptions.SloBudget"/> × the fewer of HPA's and KPA's minutes: the goal is to halve the
 /// violations of the stronger reactive baseline, not only HPA's) wins, else the one with the fewest violation minutes
 /// (ties: the cheaper). With no admissible candidate the same rule runs over all of them.
