@@ -89,7 +89,7 @@ public static class GrainInferenceReplay
             for (var at = feedFrom; at < warmUp; at += minute)
             {
                 clock.AdvanceTo(at - clock.Origin);
-                await grain.ReportMetricsAsync(Metrics(at, Demand(series, at)));
+                await grain.ReportMetricsAsync(Metrics(at, Demand(series, at, options.WithinStep)));
             }
 
             clock.AdvanceTo(warmUp - clock.Origin);
@@ -138,11 +138,11 @@ public static class GrainInferenceReplay
             cancellationToken.ThrowIfCancellationRequested();
             var batch = ticks.GetRange(b, Math.Min(options.TicksPerCall, ticks.Count - b));
             clock.AdvanceTo(batch[^1] - clock.Origin);
-            var results = await grain.ReportAndEvaluateAsync([.. batch.Select(at => Metrics(at, Demand(series, at)))]);
+            var results = await grain.ReportAndEvaluateAsync([.. batch.Select(at => Metrics(at, Demand(series, at, options.WithinStep)))]);
             for (var i = 0; i < batch.Count; i++)
             {
                 var (now, tick) = (batch[i], results[i]);
-                var demand = Demand(series, now);
+                var demand = Demand(series, now, options.WithinStep);
                 if (demand > (tick.Ready * options.CapacityQps) + 1e-9)
                 {
                     violationMinutes += tickMinutes;
@@ -170,8 +170,11 @@ public static class GrainInferenceReplay
         return (new PolicyRun(series.Name, policy, violationMinutes, replicaMinutes / 60, scaleEvents, peak, null, null, 0, 0, evaluatedMinutes), timeline);
     }
 
-    /// <summary>The load at <paramref name="at"/>: linear between the series' points, the last value after its end.</summary>
-    internal static double Demand(LoadSeries series, DateTimeOffset at)
+    /// <summary>
+    /// The load at <paramref name="at"/>: between the series' points linear or held (<paramref name="within"/>), the last
+    /// value after its end.
+    /// </summary>
+    internal static double Demand(LoadSeries series, DateTimeOffset at, LoadBetweenPoints within = LoadBetweenPoints.Linear)
     {
         var v = series.Values;
         var p = (at - series.Start) / series.Step;
@@ -184,6 +187,11 @@ public static class GrainInferenceReplay
         if (k >= v.Count - 1)
         {
             return v[^1];
+        }
+
+        if (within == LoadBetweenPoints.Hold)
+        {
+            return v[k];
         }
 
         var f = p - k;

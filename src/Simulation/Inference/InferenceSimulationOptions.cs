@@ -62,6 +62,14 @@ public sealed record InferenceSimulationOptions
 
     public string OutputDirectory { get; init; } = "inference-sim";
 
+    /// <summary>
+    /// The demand between two points of the series: <see cref="LoadBetweenPoints.Linear"/> (the default) ramps linearly
+    /// from one point to the next, so a report inside a step already moves toward the next point;
+    /// <see cref="LoadBetweenPoints.Hold"/> keeps each point's value until the next point, so nothing inside a step tells
+    /// where the next one lies (a change arrives at once, as a burst would).
+    /// </summary>
+    public LoadBetweenPoints WithinStep { get; init; } = LoadBetweenPoints.Linear;
+
     /// <summary>Ticks the replay hands the service grain per call (<c>ReportAndEvaluateAsync</c>; default 240, one hour of 15 s ticks).</summary>
     public int TicksPerCall { get; init; } = 240;
 

@@ -24,7 +24,7 @@ public static class OracleBound
         int events = 0, peak = 0, previous = -1;
         for (var now = series.TimeAt(evalStart); now <= end; now += options.Tick)
         {
-            var demand = GrainInferenceReplay.Demand(series, now);
+            var demand = GrainInferenceReplay.Demand(series, now, options.WithinStep);
             var replicas = Math.Clamp((int)Math.Ceiling((demand / options.CapacityQps) - 1e-9), options.MinReplicas, maxReplicas);
             if (demand > (replicas * options.CapacityQps) + 1e-9)
             {

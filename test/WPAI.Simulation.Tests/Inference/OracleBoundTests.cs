@@ -33,6 +33,29 @@ public sealed class OracleBoundTests
         Assert.True(run.ScaleEvents > 0);
     }
 
+    [Fact]
+    public void Demand_HoldKeepsEachPointUntilTheNext_LinearRampsToIt()
+    {
+        var series = Steps(100, 200, 50);
+        var mid = T0 + TimeSpan.FromMinutes(2.5);
+        Assert.Equal(150, GrainInferenceReplay.Demand(series, mid), 9);
+        Assert.Equal(100, GrainInferenceReplay.Demand(series, mid, LoadBetweenPoints.Hold), 9);
+        Assert.Equal(200, GrainInferenceReplay.Demand(series, T0 + TimeSpan.FromMinutes(5), LoadBetweenPoints.Hold), 9);
+        Assert.Equal(200, GrainInferenceReplay.Demand(series, T0 + TimeSpan.FromMinutes(9.75), LoadBetweenPoints.Hold), 9);
+        Assert.Equal(50, GrainInferenceReplay.Demand(series, T0 + TimeSpan.FromMinutes(30), LoadBetweenPoints.Hold), 9);
+    }
+
+    [Fact]
+    public void Run_Hold_NeedsTheStepsReplicasFromItsFirstTick()
+    {
+        // 10 → 95 QPS: held, the oracle runs 10 replicas from the 95-QPS point on; linear, it climbs over the 5 minutes.
+        var series = Steps(10, 95, 95);
+        var held = OracleBound.Run(series, 0, 100, Options with { WithinStep = LoadBetweenPoints.Hold });
+        var linear = OracleBound.Run(series, 0, 100, Options);
+        Assert.Equal((1 * 20 + 10 * 21) * 0.25 / 60, held.ReplicaHours, 9);
+        Assert.True(linear.ReplicaHours > held.ReplicaHours, $"linear {linear.ReplicaHours} h, held {held.ReplicaHours} h");
+    }
+
     [Theory]
     [InlineData("reactive")]
     [InlineData("hpa")]

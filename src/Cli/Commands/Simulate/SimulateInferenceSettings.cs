@@ -49,6 +49,9 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
     [CommandOption("--ticks-per-call <N>"), Description("15 s ticks handed to the service grain per call (ReportAndEvaluateAsync; default 240; 1 = one call per tick). Decisions do not depend on it.")]
     public string? TicksPerCall { get; init; }
 
+    [CommandOption("--within-step <SHAPE>"), Description("The demand between two points of a series: linear (the default: it ramps to the next point) or hold (each point's value until the next: a change arrives at once).")]
+    public string? WithinStep { get; init; }
+
     [CommandOption("--out <DIR>"), Description("Report folder (default inference-sim).")]
     public string? Out { get; init; }
 
@@ -80,8 +83,16 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
             SloBudget = SloBudget is null ? d.SloBudget : Quantities.ParseNumber(SloBudget, "--slo-budget", "0.5"),
             IsoSlo = !NoIsoSlo,
             TicksPerCall = TicksPerCall is null ? d.TicksPerCall : Quantities.ParseCount(TicksPerCall, "--ticks-per-call", 1, "240"),
+            WithinStep = WithinStep is null ? d.WithinStep : ParseWithinStep(WithinStep),
             OutputDirectory = string.IsNullOrWhiteSpace(Out) ? d.OutputDirectory : Out,
         };
         return options.Validate();
     }
+
+    private static LoadBetweenPoints ParseWithinStep(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "linear" => LoadBetweenPoints.Linear,
+        "hold" => LoadBetweenPoints.Hold,
+        _ => throw new WpaiValidationException("--within-step", $"'{text}' is not a shape of the demand between points", "Write --within-step linear (the default) or --within-step hold."),
+    };
 }
