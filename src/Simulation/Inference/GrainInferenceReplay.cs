@@ -177,7 +177,7 @@ public static class GrainInferenceReplay
     internal static double Demand(LoadSeries series, DateTimeOffset at, LoadBetweenPoints within = LoadBetweenPoints.Linear)
     {
         var v = series.Values;
-        var p = (at - series.Start) / series.Step;
+        var p = ((at - series.Start) / series.Step) - (within == LoadBetweenPoints.Centre ? 0.5 : 0);
         var k = (int)Math.Floor(p);
         if (k < 0)
         {

@@ -140,7 +140,7 @@ public static class InferenceReportWriter
                 ["startupDelaySeconds"] = options.StartupDelay.TotalSeconds,
                 ["tickSeconds"] = options.Tick.TotalSeconds,
                 ["metricWindowSeconds"] = options.MetricWindow.TotalSeconds,
-                ["withinStep"] = options.WithinStep == LoadBetweenPoints.Hold ? "hold" : "linear",
+                ["withinStep"] = options.WithinStep.ToString().ToLowerInvariant(),
                 ["trainFraction"] = options.TrainFraction,
                 ["forecastQuantile"] = options.ForecastQuantile,
             },
@@ -250,7 +250,7 @@ public static class InferenceReportWriter
         var sb = new StringBuilder();
         sb.AppendLine("# Inference autoscaling simulation");
         sb.AppendLine();
-        sb.AppendLine(c, $"Peak {options.PeakQps} QPS, {options.CapacityQps} QPS per replica, target utilization {options.TargetUtilization}, start-up delay {options.StartupDelay.TotalSeconds} s, demand {(options.WithinStep == LoadBetweenPoints.Hold ? "held at each point's value until the next" : "linear between the series' points")}, controllers every {options.Tick.TotalSeconds} s on a {options.MetricWindow.TotalSeconds} s metric window; trained on the first {options.TrainFraction:P0}, evaluated on the rest; wpai-q0.9 provisions for {(options.ForecastQuantile is { } q ? $"the q{q:0.##} of its forecast" : "its mean forecast")}; wpai's settings are chosen per series on the last {options.ValidationFraction:P0} of the training part.");
+        sb.AppendLine(c, $"Peak {options.PeakQps} QPS, {options.CapacityQps} QPS per replica, target utilization {options.TargetUtilization}, start-up delay {options.StartupDelay.TotalSeconds} s, demand {options.WithinStep switch { LoadBetweenPoints.Hold => "held at each point's value until the next", LoadBetweenPoints.Centre => "linear between the middles of the points' steps", _ => "linear between the series' points" }}, controllers every {options.Tick.TotalSeconds} s on a {options.MetricWindow.TotalSeconds} s metric window; trained on the first {options.TrainFraction:P0}, evaluated on the rest; wpai-q0.9 provisions for {(options.ForecastQuantile is { } q ? $"the q{q:0.##} of its forecast" : "its mean forecast")}; wpai's settings are chosen per series on the last {options.ValidationFraction:P0} of the training part.");
         sb.AppendLine();
         sb.AppendLine("## Forecast error at the scaling horizon (evaluation part)");
         sb.AppendLine();

@@ -8,4 +8,10 @@ public enum LoadBetweenPoints
 
     /// <summary>Each point's value until the next point.</summary>
     Hold,
+
+    /// <summary>
+    /// Linear between the middles of the points' intervals: a point is the mean over the step it starts, so it is placed
+    /// half a step after its time and the demand runs linearly from one middle to the next.
+    /// </summary>
+    Centre,
 }

@@ -27,7 +27,7 @@ public sealed class SimulateInferenceTests
     [InlineData("--policies", "magic", "error: --policies: unknown policy 'magic'. Use some of wpai,reactive,hpa,kpa,static-peak,wpai-q0.9,wpai-no-tuning,wpai-no-burst,wpai-no-valley,wpai-no-cost-aware,wpai-no-periodicity,wpai-kpa-base,wpai-formula-base,wpai-no-trend.")]
     [InlineData("--quantile", "0.3", "error: --quantile: 0.3 is not in [0.5, 1]. Write e.g. --quantile 0.9, or --quantile none for the mean forecast.")]
     [InlineData("--train-fraction", "most", "error: --train-fraction: 'most' is not a number. Write e.g. --train-fraction 0.7")]
-    [InlineData("--within-step", "cubic", "error: --within-step: 'cubic' is not a shape of the demand between points. Write --within-step linear (the default) or --within-step hold.")]
+    [InlineData("--within-step", "cubic", "error: --within-step: 'cubic' is not a shape of the demand between points. Write --within-step linear (the default), hold or centre.")]
     [InlineData("--startup-delay", "60", "error: --startup-delay: '60' is not a duration. Write e.g. 2h, 90m, 1h30m, 45s or 01:30:00")]
     public async Task BadValue_ExitsTwoWithOneLine(string option, string value, string expected)
     {

@@ -43,6 +43,12 @@ public sealed class OracleBoundTests
         Assert.Equal(200, GrainInferenceReplay.Demand(series, T0 + TimeSpan.FromMinutes(5), LoadBetweenPoints.Hold), 9);
         Assert.Equal(200, GrainInferenceReplay.Demand(series, T0 + TimeSpan.FromMinutes(9.75), LoadBetweenPoints.Hold), 9);
         Assert.Equal(50, GrainInferenceReplay.Demand(series, T0 + TimeSpan.FromMinutes(30), LoadBetweenPoints.Hold), 9);
+
+        // Centre: 100 is the mean of 0–5 min, placed at 2.5 min; 200 at 7.5 min; before the first middle the first value.
+        Assert.Equal(100, GrainInferenceReplay.Demand(series, T0, LoadBetweenPoints.Centre), 9);
+        Assert.Equal(100, GrainInferenceReplay.Demand(series, mid, LoadBetweenPoints.Centre), 9);
+        Assert.Equal(150, GrainInferenceReplay.Demand(series, T0 + TimeSpan.FromMinutes(5), LoadBetweenPoints.Centre), 9);
+        Assert.Equal(125, GrainInferenceReplay.Demand(series, T0 + TimeSpan.FromMinutes(10), LoadBetweenPoints.Centre), 9);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
     [CommandOption("--ticks-per-call <N>"), Description("15 s ticks handed to the service grain per call (ReportAndEvaluateAsync; default 240; 1 = one call per tick). Decisions do not depend on it.")]
     public string? TicksPerCall { get; init; }
 
-    [CommandOption("--within-step <SHAPE>"), Description("The demand between two points of a series: linear (the default: it ramps to the next point) or hold (each point's value until the next: a change arrives at once).")]
+    [CommandOption("--within-step <SHAPE>"), Description("The demand between two points of a series: linear (the default: it ramps to the next point), hold (each point's value until the next: a change arrives at once) or centre (each point the mean of the step it starts: linear between the steps' middles).")]
     public string? WithinStep { get; init; }
 
     [CommandOption("--out <DIR>"), Description("Report folder (default inference-sim).")]
@@ -93,6 +93,7 @@ public sealed class SimulateInferenceSettings : OptionsSettings<InferenceSimulat
     {
         "linear" => LoadBetweenPoints.Linear,
         "hold" => LoadBetweenPoints.Hold,
-        _ => throw new WpaiValidationException("--within-step", $"'{text}' is not a shape of the demand between points", "Write --within-step linear (the default) or --within-step hold."),
+        "centre" or "center" => LoadBetweenPoints.Centre,
+        _ => throw new WpaiValidationException("--within-step", $"'{text}' is not a shape of the demand between points", "Write --within-step linear (the default), hold or centre."),
     };
 }
