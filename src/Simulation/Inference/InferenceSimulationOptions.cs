@@ -67,8 +67,8 @@ public sealed record InferenceSimulationOptions
     /// from one point to the next, so a report inside a step already moves toward the next point;
     /// <see cref="LoadBetweenPoints.Hold"/> keeps each point's value until the next point, so nothing inside a step tells
     /// where the next one lies (a change arrives at once, as a burst would); <see cref="LoadBetweenPoints.Centre"/> reads each
-    /// point as the mean over the step it starts and runs linearly between the steps' middles (on the finer real series,
-    /// the closest of the three to the load inside a step: README "Autoscaling").
+    /// point as the mean over the step it starts and runs linearly between the steps' middles (on the finer real series it
+    /// comes closest to the load inside a 5-minute step: README "Autoscaling").
     /// </summary>
     public LoadBetweenPoints WithinStep { get; init; } = LoadBetweenPoints.Linear;
 
