@@ -171,8 +171,8 @@ public static class GrainInferenceReplay
     }
 
     /// <summary>
-    /// The load at <paramref name="at"/>: between the series' points linear or held (<paramref name="within"/>), the last
-    /// value after its end.
+    /// The load at <paramref name="at"/>: between the series' points linear, held, or linear between the steps' middles
+    /// (<paramref name="within"/>); the first value before the first point (or middle), the last after the end.
     /// </summary>
     internal static double Demand(LoadSeries series, DateTimeOffset at, LoadBetweenPoints within = LoadBetweenPoints.Linear)
     {
