@@ -127,14 +127,15 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
         DateTimeOffset now, InferenceServiceSpec spec, int current, int ready, MetricWindow window, LoadOutlook? outlook, ProvisioningOptions p)
     {
         var target = (outlook is not null || p.TrendLookAhead is not null) && p.ReactiveUtilization is { } r ? spec.CapacityQps * r : InferenceServiceSpecs.QpsTarget(spec);
-        var stable = p.TrendLookAhead is { } ahead ? Math.Max(window.MeanQps, window.TrendQps(now + ahead)) : window.MeanQps;
+        var mean = window.MeanQps;
+        var stable = p.TrendLookAhead is { } ahead ? Math.Max(mean, window.TrendQps(now + ahead)) : mean;
         var d = Knative(now, ready, window, target, stable);
         var forecastTarget = ForecastTarget(spec, outlook, p);
         var proactive = outlook is { } o ? ScalingPolicy.Ceil(o.Peak / forecastTarget) : 0;
         var others = OtherMetricsExpand(now, spec, current, window);
         var to = Math.Clamp(Math.Max(Math.Max(d.DesiredPods, proactive), others), spec.MinReplicas, spec.MaxReplicas);
         var reason = string.Create(CultureInfo.InvariantCulture, $"kpa: {d.Reason}")
-            + (p.TrendLookAhead is { } t ? string.Create(CultureInfo.InvariantCulture, $" (stable: the larger of the mean {window.MeanQps:0.###} and the trend {t.TotalSeconds:0} s ahead)") : string.Empty)
+            + (p.TrendLookAhead is { } t ? string.Create(CultureInfo.InvariantCulture, $" (stable: the larger of the mean {mean:0.###} and the trend {t.TotalSeconds:0} s ahead)") : string.Empty)
             + (outlook is { } f ? string.Create(CultureInfo.InvariantCulture, $"; forecast peak {f.Peak:0.###} / {forecastTarget:0.###} -> {proactive}") : string.Empty)
             + (others > 0 ? string.Create(CultureInfo.InvariantCulture, $"; other metrics ask {others}") : string.Empty);
         var decisionKind = Direction(current, to);
@@ -144,7 +145,7 @@ public sealed class ServiceAutoscaler(AutoscalerKind kind, TimeSpan? scaleDownSt
         }
 
         var pods = Math.Max(ready, 1);
-        return new ScalingDecisionView(now, current, to, decisionKind.ToString(), ScalingMetric.QpsPerReplica, window.MeanQps / pods, outlook?.Peak / pods, target, reason);
+        return new ScalingDecisionView(now, current, to, decisionKind.ToString(), ScalingMetric.QpsPerReplica, mean / pods, outlook?.Peak / pods, target, reason);
     }
 
     /// <summary>
