@@ -48,9 +48,7 @@ public sealed class Browser : IDisposable
     /// </summary>
     public void Click(string css)
     {
-        var wait = new WebDriverWait(Web, Patience) { PollingInterval = TimeSpan.FromMilliseconds(200) };
-        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
-        wait.Until(d =>
+        ElementWait().Until(d =>
         {
             d.FindElement(By.CssSelector(css)).Click();
             return true;
@@ -60,13 +58,19 @@ public sealed class Browser : IDisposable
     /// <summary>Waits until the element exists and its text satisfies <paramref name="condition"/>; returns that text.</summary>
     public string WaitForText(string css, Func<string, bool> condition)
     {
-        var wait = new WebDriverWait(Web, Patience) { PollingInterval = TimeSpan.FromMilliseconds(200) };
-        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
-        return wait.Until(d =>
+        return ElementWait().Until(d =>
         {
             var text = d.FindElement(By.CssSelector(css)).Text;
             return condition(text) ? text : null;
         })!;
+    }
+
+    /// <summary>A wait within <see cref="Patience"/> that retries while the element is missing or was replaced (stale).</summary>
+    private WebDriverWait ElementWait()
+    {
+        var wait = new WebDriverWait(Web, Patience) { PollingInterval = TimeSpan.FromMilliseconds(200) };
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+        return wait;
     }
 
     /// <summary>
