@@ -138,11 +138,12 @@ public static class GrainInferenceReplay
             cancellationToken.ThrowIfCancellationRequested();
             var batch = ticks.GetRange(b, Math.Min(options.TicksPerCall, ticks.Count - b));
             clock.AdvanceTo(batch[^1] - clock.Origin);
-            var results = await grain.ReportAndEvaluateAsync([.. batch.Select(at => Metrics(at, Demand(series, at, options.WithinStep)))]);
+            var demands = batch.ConvertAll(at => Demand(series, at, options.WithinStep));
+            var results = await grain.ReportAndEvaluateAsync([.. batch.Select((at, i) => Metrics(at, demands[i]))]);
             for (var i = 0; i < batch.Count; i++)
             {
                 var (now, tick) = (batch[i], results[i]);
-                var demand = Demand(series, now, options.WithinStep);
+                var demand = demands[i];
                 if (demand > (tick.Ready * options.CapacityQps) + 1e-9)
                 {
                     violationMinutes += tickMinutes;
