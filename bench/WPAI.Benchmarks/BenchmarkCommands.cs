@@ -1,6 +1,6 @@
 namespace WPAI.Benchmarks;
 
-/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION] [--warm-up JOBS] [--clients N[,N…]] [--jit-log FILE] [--wait-times] [--count-calls] [--silo DLL]</c> to one benchmark.</summary>
+/// <summary>Dispatches <c>dotnet run --project bench/WPAI.Benchmarks -- NAME [--quick] [--only CONFIGURATION] [--warm-up JOBS] [--clients N[,N…]] [--jit-log FILE] [--wait-times] [--count-calls] [--silo DLL] [--loops N]</c> to one benchmark.</summary>
 internal static class BenchmarkCommands
 {
     public static async Task<int> RunAsync(string[] args)
@@ -25,6 +25,18 @@ internal static class BenchmarkCommands
             warmUp = jobs;
         }
 
+        int? loops = null;
+        if (OptionValue(args, "--loops") is { } loopsText)
+        {
+            if (!int.TryParse(loopsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                await Console.Error.WriteLineAsync($"--loops '{loopsText}' is not a number of submit loops: give a whole number of 1 or more, e.g. --loops 64");
+                return 2;
+            }
+
+            loops = n;
+        }
+
         int[]? clients = null;
         if (OptionValue(args, "--clients") is { } clientsText)
         {
@@ -43,7 +55,7 @@ internal static class BenchmarkCommands
             case "scheduling": return await SchedulingBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, OptionValue(args, "--jit-log"), clients, args.Contains("--wait-times"));
             case "storage": return await StorageBenchmark.RunAsync(quick);
             case "cluster":
-                return await ClusterBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, args.Contains("--count-calls"), OptionValue(args, "--silo"));
+                return await ClusterBenchmark.RunAsync(quick, OptionValue(args, "--only"), warmUp, args.Contains("--count-calls"), OptionValue(args, "--silo"), loops);
             case "inference": return await InferenceBenchmark.RunAsync(quick);
             case "forecaster": return await ForecasterBenchmark.RunAsync(quick);
             case "simulate": return await WPAI.Cli.WpaiCli.RunAsync(args, Spectre.Console.AnsiConsole.Console, WPAI.Cli.WpaiCli.CreateErrorConsole());

@@ -13,7 +13,7 @@ namespace WPAI.Benchmarks;
 /// Cluster throughput on PostgreSQL: placements per second with one and with two silo processes
 /// (<c>src/Silo/bin/Release/net10.0/WPAI.Silo.dll --storage postgres</c>), each on a fresh database. A fleet of
 /// 4 pools × 32 nodes × 8 GPUs; jobs of 1–2 GPUs running 200 ms on the simulated driver (so capacity turns over),
-/// submitted by 16 concurrent loops over 2 client connections (ADO.NET clustering). Placements/s = jobs / (first
+/// submitted by 16 concurrent loops (<c>--loops</c>) over 2 client connections (ADO.NET clustering). Placements/s = jobs / (first
 /// submit → the pools' placement counters reach the job count). A warm-up batch runs first and is not measured. CPU
 /// milliseconds per placement = CPU time of the silo processes, the PostgreSQL server (when the benchmark started it)
 /// and the benchmark's own client process over the measured batch, divided by the jobs. What the grains wrote to
@@ -22,7 +22,7 @@ namespace WPAI.Benchmarks;
 /// </summary>
 internal static class ClusterBenchmark
 {
-    private const int Loops = 16;
+    private const int DefaultLoops = 16;
     private const int Connections = 2;
     private const int DefaultWarmUpJobs = 300;
     private static readonly string[] Pools = ["A100", "V100", "T4", "P40"];
@@ -33,10 +33,12 @@ internal static class ClusterBenchmark
     /// <summary>
     /// Runs the configurations (or <paramref name="only"/> one); <paramref name="countCalls"/> has the silos count their
     /// grain calls by origin (a few bytes more per message, so off by default); <paramref name="silo"/> names another
-    /// build's <c>WPAI.Silo.dll</c> (for an A/B of two silo builds with one benchmark build).
+    /// build's <c>WPAI.Silo.dll</c> (for an A/B of two silo builds with one benchmark build); <paramref name="submitLoops"/>
+    /// sets how many submits are in flight at once (default 16).
     /// </summary>
-    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null, bool countCalls = false, string? silo = null)
+    public static async Task<int> RunAsync(bool quick, string? only = null, int? warmUpJobs = null, bool countCalls = false, string? silo = null, int? submitLoops = null)
     {
+        var loops = submitLoops ?? DefaultLoops;
         var jobs = quick ? 2_000 : 6_000;
         var warmUp = warmUpJobs ?? DefaultWarmUpJobs;
         var root = FindRoot();
@@ -69,16 +71,16 @@ internal static class ClusterBenchmark
 
         await using var postgres = await BenchPostgres.OpenAsync(root);
         Console.WriteLine($"cluster benchmark: PostgreSQL from {postgres.Origin}; {Pools.Length} pools × 32 nodes × 8 GPUs; {jobs} jobs of 1–2 GPUs running 200 ms after {warmUp} warm-up jobs; " +
-            $"{Loops} submit loops over {Connections} clients; {Environment.ProcessorCount} cores (silos, clients and PostgreSQL share them); load average {SchedulingBenchmark.LoadAverage()}; silo {siloDll}{(countCalls ? ", counting grain calls by origin" : "")}");
+            $"{loops} submit loops over {Connections} clients; {Environment.ProcessorCount} cores (silos, clients and PostgreSQL share them); load average {SchedulingBenchmark.LoadAverage()}; silo {siloDll}{(countCalls ? ", counting grain calls by origin" : "")}");
         if (alone is { } configuration)
         {
-            await MeasureAsync(postgres, siloDll, configuration.Silos, jobs, warmUp, configuration.PoolAffinity, countCalls);
+            await MeasureAsync(postgres, siloDll, configuration.Silos, jobs, warmUp, loops, configuration.PoolAffinity, countCalls);
             return 0;
         }
 
-        var one = await MeasureAsync(postgres, siloDll, silos: 1, jobs, warmUp, poolAffinity: true, countCalls);
-        var random = await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: false, countCalls);
-        var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, poolAffinity: true, countCalls);
+        var one = await MeasureAsync(postgres, siloDll, silos: 1, jobs, warmUp, loops, poolAffinity: true, countCalls);
+        var random = await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, loops, poolAffinity: false, countCalls);
+        var two = await MeasureAsync(postgres, siloDll, silos: 2, jobs, warmUp, loops, poolAffinity: true, countCalls);
 
         Console.WriteLine();
         Console.WriteLine("| silos | placement | jobs | placements/s | p50 submit→placed (ms) | p99 (ms) | wall (s) | CPU ms/placement (silos + PostgreSQL + client) | silos | PostgreSQL | client | jobs on their pool's silo |");
@@ -122,6 +124,7 @@ internal static class ClusterBenchmark
                     twoRandomOverOne = random.PlacementsPerSecond / one.PlacementsPerSecond,
                     quick,
                     warmUpJobs = warmUp,
+                    submitLoops = loops,
                     cores = Environment.ProcessorCount,
                 },
                 new JsonSerializerOptions { WriteIndented = true }));
@@ -129,7 +132,7 @@ internal static class ClusterBenchmark
         return 0;
     }
 
-    private static async Task<Result> MeasureAsync(BenchPostgres postgres, string siloDll, int silos, int jobs, int warmUp, bool poolAffinity, bool countCalls)
+    private static async Task<Result> MeasureAsync(BenchPostgres postgres, string siloDll, int silos, int jobs, int warmUp, int loops, bool poolAffinity, bool countCalls)
     {
         var connection = await postgres.CreateDatabaseAsync();
         var clusterId = $"bench-{silos}-" + Guid.NewGuid().ToString("N")[..6];
@@ -171,7 +174,7 @@ internal static class ClusterBenchmark
                 await admin.SetQuotaAsync(department, Pools.ToDictionary(p => p, _ => 0)); // no own quota: no preemption
             }
 
-            await RunBatchAsync(clients, "warm", warmUp, 0);
+            await RunBatchAsync(clients, "warm", warmUp, 0, loops);
             var self = Process.GetCurrentProcess();
             TimeSpan Silos() => processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + ProcessCpu.OfProcess(p.Pid));
             TimeSpan Postgres() => postgres.Postmaster is { } pm ? ProcessCpu.OfTree(pm) : TimeSpan.Zero;
@@ -185,7 +188,7 @@ internal static class ClusterBenchmark
             var (silosBefore, postgresBefore, clientBefore) = (Silos(), Postgres(), self.TotalProcessorTime);
             var windowStart = Stopwatch.GetTimestamp();
             var clock = Stopwatch.StartNew();
-            await RunBatchAsync(clients, "job", jobs, warmUp);
+            await RunBatchAsync(clients, "job", jobs, warmUp, loops);
             var seconds = clock.Elapsed.TotalSeconds;
             var windowEnd = Stopwatch.GetTimestamp();
             self.Refresh();
@@ -239,11 +242,11 @@ internal static class ClusterBenchmark
         }
     }
 
-    /// <summary>Submits <paramref name="count"/> jobs from <see cref="Loops"/> loops and waits until the pools have placed them all.</summary>
-    private static async Task RunBatchAsync(List<WpaiConnection> clients, string prefix, int count, int alreadyPlaced)
+    /// <summary>Submits <paramref name="count"/> jobs from <paramref name="loops"/> concurrent loops and waits until the pools have placed them all.</summary>
+    private static async Task RunBatchAsync(List<WpaiConnection> clients, string prefix, int count, int alreadyPlaced, int loops)
     {
         var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Loops).Select(loop => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(loop => Task.Run(async () =>
         {
             var client = clients[loop % clients.Count].Client;
             for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
