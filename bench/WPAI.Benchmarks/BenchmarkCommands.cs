@@ -13,28 +13,11 @@ internal static class BenchmarkCommands
 
         var quick = args.Contains("--quick");
         var name = args[0];
-        int? warmUp = null;
-        if (OptionValue(args, "--warm-up") is { } text)
+        if (!TryPositive(args, "--warm-up", "a number of jobs", "--warm-up 3000", out var warmUp, out var error)
+            || !TryPositive(args, "--loops", "a number of submit loops", "--loops 64", out var loops, out error))
         {
-            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var jobs) || jobs < 1)
-            {
-                await Console.Error.WriteLineAsync($"--warm-up '{text}' is not a number of jobs: give a whole number of 1 or more, e.g. --warm-up 3000");
-                return 2;
-            }
-
-            warmUp = jobs;
-        }
-
-        int? loops = null;
-        if (OptionValue(args, "--loops") is { } loopsText)
-        {
-            if (!int.TryParse(loopsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
-            {
-                await Console.Error.WriteLineAsync($"--loops '{loopsText}' is not a number of submit loops: give a whole number of 1 or more, e.g. --loops 64");
-                return 2;
-            }
-
-            loops = n;
+            await Console.Error.WriteLineAsync(error);
+            return 2;
         }
 
         int[]? clients = null;
@@ -63,6 +46,26 @@ internal static class BenchmarkCommands
                 await Console.Error.WriteLineAsync($"unknown benchmark '{name}': choose one of scheduling, storage, cluster, inference, forecaster, simulate");
                 return 2;
         }
+    }
+
+    /// <summary>Reads <paramref name="option"/> as a whole number of 1 or more (null when absent); false with the message when it is not one.</summary>
+    private static bool TryPositive(string[] args, string option, string what, string example, out int? value, out string error)
+    {
+        value = null;
+        error = "";
+        if (OptionValue(args, option) is not { } text)
+        {
+            return true;
+        }
+
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+        {
+            error = $"{option} '{text}' is not {what}: give a whole number of 1 or more, e.g. {example}";
+            return false;
+        }
+
+        value = n;
+        return true;
     }
 
     private static string? OptionValue(string[] args, string option)
