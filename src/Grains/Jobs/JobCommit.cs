@@ -12,7 +12,7 @@ namespace WPAI.Grains.Jobs;
 /// release that failed part-way is carried out again by a repeated completion or by the next activation
 /// (<see cref="RecoverAsync"/>), so a run never keeps its GPUs after it ended and nothing is counted twice.
 /// </summary>
-internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory grains, PoolOutbox outbox, Departments.KnownDepartments departments, SchedulingOptions options)
+internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory grains, PoolOutbox outbox, Departments.KnownDepartments departments, Fleet.JobIndexAppends index, SchedulingOptions options)
 {
     /// <summary>
     /// In memory: the owed release (<see cref="JobState.Releasing"/>) was carried out in this activation. A fresh
@@ -73,9 +73,8 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         // is queued when this silo's view of the pools already accepts the job (the two writes wait on each other
         // otherwise, and neither needs the other: a crash after either leaves an unacknowledged submit that the caller
         // retries); a job the pools may refuse is added only once queued, so a refused submit adds nothing.
-        var index = grains.GetGrain<IJobIndexGrain>(WpaiCluster.FleetKey);
         var local = JobQueueing.LocalChecks(outbox, candidates, requested, longRunning);
-        var indexed = JobQueueing.AcceptedLocally(local) ? index.AddAsync([spec.JobId]) : null;
+        var indexed = JobQueueing.AcceptedLocally(local) ? index.AddAsync(grains, spec.JobId) : null;
         ImmutableArray<string> pools;
         try
         {
@@ -88,9 +87,11 @@ internal sealed class JobCommit(IPersistentState<JobState> state, IGrainFactory 
         }
 
         // Queued first, recorded now: a crash in between leaves a queue entry for a job that does not exist (the
-        // scheduler drops it when TryStart says no) and an unacknowledged submit that the caller retries.
+        // scheduler drops it when TryStart says no) and an unacknowledged submit that the caller retries. The job
+        // changes in memory only once its index entry is durable: a failed append (however it failed) leaves the job
+        // as it was, so the retried submit is carried out again, not answered as a repeat of one never written.
+        await (indexed ?? index.AddAsync(grains, spec.JobId));
         Life.Submit(spec, requested, sizing, pools, now);
-        await (indexed ?? index.AddAsync([spec.JobId]));
         await state.WriteStateAsync();
         return sizing is not null;
     }

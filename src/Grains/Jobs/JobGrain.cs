@@ -22,6 +22,7 @@ public sealed partial class JobGrain(
     IClusterDriver driver,
     PoolOutbox outbox,
     Departments.KnownDepartments departments,
+    Fleet.JobIndexAppends index,
     Telemetry.WpaiMetrics metrics,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IDepartmentOwned
 {
@@ -31,7 +32,7 @@ public sealed partial class JobGrain(
 
     private JobLifecycle Life => new(state.State, options.Value);
 
-    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, departments, options.Value);
+    private JobCommit Commit => _commit ??= new JobCommit(state, GrainFactory, outbox, departments, index, options.Value);
 
     /// <inheritdoc />
     public string? OwningDepartment => S.Spec?.Department;

@@ -38,6 +38,7 @@ public static class WpaiSiloBuilderExtensions
         services.TryAddSingleton<RunRecovery, RunRecovery>();
         services.TryAddSingleton<WPAI.Grains.Scheduling.PoolOutbox, WPAI.Grains.Scheduling.PoolOutbox>();
         services.TryAddSingleton<WPAI.Grains.Departments.KnownDepartments, WPAI.Grains.Departments.KnownDepartments>();
+        services.TryAddSingleton<WPAI.Grains.Fleet.JobIndexAppends, WPAI.Grains.Fleet.JobIndexAppends>();
         services.TryAddSingleton<WPAI.Grains.Telemetry.WpaiMetrics, WPAI.Grains.Telemetry.WpaiMetrics>();
         services.TryAddSingleton<IClusterDriver, SimulatedClusterDriver>();
         services.AddOptions<NodeAgentOptions>().BindConfiguration(NodeAgentOptions.SectionName)

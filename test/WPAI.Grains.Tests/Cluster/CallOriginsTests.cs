@@ -12,8 +12,8 @@ namespace WPAI.Grains.Tests.Cluster;
 /// <summary>
 /// Counting grain calls by origin (<see cref="CallOrigins"/>) on a cluster of two silos with pool-affinity placement:
 /// every submit is counted once as a client's call, every enqueue (the job calls its pool's scheduler, on its own
-/// silo) as local, and every job-index append as coming from another silo exactly when the job lives on the silo the
-/// index does not.
+/// silo) as local, and the job-index appends of the jobs on the silo the index does not live on as coming from another
+/// silo (grouped per silo: one append may carry several jobs' ids), the others as local.
 /// </summary>
 public sealed class CallOriginsTests : IAsyncLifetime
 {
@@ -56,8 +56,9 @@ public sealed class CallOriginsTests : IAsyncLifetime
         Assert.Equal(0, Delta("IJobGrain.SubmitAsync", CallOrigins.OtherSilo) + Delta("IJobGrain.SubmitAsync", CallOrigins.Local));
         Assert.Equal(Jobs, Delta("IPoolSchedulerGrain.EnqueueAsync", CallOrigins.Local));
         Assert.Equal(0, Delta("IPoolSchedulerGrain.EnqueueAsync", CallOrigins.OtherSilo));
-        Assert.Equal(jobsAwayFromIndex, Delta("IJobIndexGrain.AddAsync", CallOrigins.OtherSilo));
-        Assert.Equal(Jobs - jobsAwayFromIndex, Delta("IJobIndexGrain.AddAsync", CallOrigins.Local));
+        // Each silo groups its jobs' appends (JobIndexAppends): at least one, at most one per job, from where the jobs live.
+        Assert.InRange(Delta("IJobIndexGrain.AddAsync", CallOrigins.OtherSilo), 1, jobsAwayFromIndex);
+        Assert.InRange(Delta("IJobIndexGrain.AddAsync", CallOrigins.Local), 1, Jobs - jobsAwayFromIndex);
     }
 
     /// <summary>The calls counted by both silos together.</summary>
