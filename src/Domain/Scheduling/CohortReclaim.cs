@@ -8,7 +8,9 @@ namespace WPAI.Domain.Scheduling;
 /// <c>withinClusterQueue: Never</c>, <c>reclaimWithinCohort: Any</c>, every job of the same priority. Kueue admits
 /// against quota only; a job here also needs one node that holds it, so the targets are looked for node by node (jobs
 /// on that node only, the node must then hold the job, as with Kueue's topology-aware scheduling) and the node needing
-/// the fewest victims wins (then the fewest GPUs evicted, then the name).
+/// the fewest victims wins (then the fewest GPUs evicted, then the name). A job <paramref name="preemptible"/> refuses
+/// (one started by the same pass) counts in its department's usage but is never a target: Kueue computes a cycle's
+/// targets from the snapshot taken before the cycle admitted anything.
 /// </summary>
 public static class CohortReclaim
 {
@@ -18,8 +20,10 @@ public static class CohortReclaim
         IReadOnlyCollection<RunningJob> running,
         IReadOnlyDictionary<string, int> quotas,
         DateTimeOffset now,
-        Func<NodeMode, bool> schedulable)
+        Func<NodeMode, bool> schedulable,
+        Func<RunningJob, bool> preemptible)
     {
+        ArgumentNullException.ThrowIfNull(preemptible);
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(quotas);
         var request = entry.Request;
@@ -33,7 +37,7 @@ public static class CohortReclaim
         var bestGpus = int.MaxValue;
         foreach (var node in nodes.OrderBy(n => n.Node, StringComparer.Ordinal))
         {
-            if (!schedulable(node.Mode) || !node.Capacity.Fits(request) || !running.Any(r => r.Node == node.Node))
+            if (!schedulable(node.Mode) || !node.Capacity.Fits(request) || !running.Any(r => r.Node == node.Node && preemptible(r)))
             {
                 continue;
             }
@@ -42,7 +46,7 @@ public static class CohortReclaim
                 incoming,
                 queues,
                 admitted,
-                w => byId[w.Id].Node == node.Node,
+                w => byId[w.Id].Node == node.Node && preemptible(byId[w.Id]),
                 removed => removed.Aggregate(node.Free, (free, w) => free.Add(byId[w.Id].Resources)).Fits(request));
             if (targets.IsEmpty)
             {

@@ -29,7 +29,7 @@ public sealed class PoolPlanner
     private NodeReservation? _reservation;
     private NodeSlot? _largestFree;
     private NodeSlot? _largestFreeLong;
-    private BorrowedByNode? _borrowed; // the borrowed-tier jobs by node as this pass sees them, until it places or evicts
+    private BorrowedByNode? _borrowed; // the borrowed-tier jobs that ran before this pass, by node, until it places or evicts
     private Dictionary<(int Gpus, int CpuMilli, long MemoryMib, int LargestGpus, string LargestNode), string>? _noCapacityTexts;
 
     private static readonly NodeSlot NoNode = new(string.Empty, NodeMode.Down, Resources.None, Resources.None);
@@ -175,7 +175,13 @@ public sealed class PoolPlanner
 
     private int BorrowedRunning => _ledger.BorrowedRunning + _borrowedDelta;
 
-    private BorrowedByNode Borrowed => _borrowed ??= BorrowedByNode.Of(AllRunning);
+    /// <summary>
+    /// The victims a preemption may choose from: jobs running before this pass. A job this pass starts is never preempted
+    /// by it (its start and its preemption would race, and it would start only to be stopped).
+    /// </summary>
+    private BorrowedByNode Borrowed => _borrowed ??= BorrowedByNode.Of(AllRunning.Where(PreemptibleNow));
+
+    private bool PreemptibleNow(RunningJob job) => !_started.ContainsKey(job.JobId);
 
     /// <summary>
     /// Orders the queue: by original submit time, or by score (highest first) — with <see cref="SchedulingOptions.AgeOrdersPastCap"/>,
@@ -274,7 +280,7 @@ public sealed class PoolPlanner
 
             var plan = _options.Victims switch
             {
-                VictimRule.ReclaimWithinCohort => CohortReclaim.ChooseVictims(entry, OfferedNodes(), [.. AllRunning], _ledger.Quotas, _now, Schedulable),
+                VictimRule.ReclaimWithinCohort => CohortReclaim.ChooseVictims(entry, OfferedNodes(), [.. AllRunning], _ledger.Quotas, _now, Schedulable, PreemptibleNow),
                 VictimRule.LeastLostWork => PreemptionPolicy.ChooseLeastLostWork(entry.Request, Borrowed.Candidates(entry.Request, Node, n => Schedulable(n.Mode) && Offered(n)), _now),
                 _ => PreemptionPolicy.ChooseVictims(entry.Request, Borrowed.Candidates(entry.Request, Node, n => Schedulable(n.Mode) && Offered(n))),
             };

@@ -27,11 +27,51 @@ public sealed class CohortReclaimTests
     {
         var ledger = Ledger();
 
-        var plan = CohortReclaim.ChooseVictims(Entry(TimeSpan.Zero), ledger.Nodes.Values, [.. ledger.Running.Values], ledger.Quotas, Now, _ => true);
+        var plan = CohortReclaim.ChooseVictims(Entry(TimeSpan.Zero), ledger.Nodes.Values, [.. ledger.Running.Values], ledger.Quotas, Now, _ => true, _ => true);
 
         Assert.NotNull(plan);
         Assert.Equal("n1", plan.Node);
         Assert.Equal(["b-new2"], plan.Victims.Select(v => v.JobId));
+    }
+
+    [Fact]
+    public void ChooseVictims_NeverTargetsAJobItMayNotPreempt_ButCountsItsUsage()
+    {
+        var ledger = Ledger();
+
+        var plan = CohortReclaim.ChooseVictims(Entry(TimeSpan.Zero), ledger.Nodes.Values, [.. ledger.Running.Values], ledger.Quotas, Now, _ => true, r => r.JobId != "b-new2");
+
+        Assert.Equal(["b-new1"], plan!.Victims.Select(v => v.JobId)); // B is still above its quota with b-new2 counted
+    }
+
+    [Theory]
+    [InlineData(VictimRule.ReclaimWithinCohort)]
+    [InlineData(VictimRule.LowestScore)]
+    [InlineData(VictimRule.LeastLostWork)]
+    public void PlanPass_NeverPreemptsAJobThePassItselfStarts(VictimRule rule)
+    {
+        // One 4-GPU node with 1 GPU free; A owns 2 and holds 1, B owns 2 and holds 2. The queue: B's b3 first (it takes the
+        // free GPU, borrowed), then A's own-quota a2, which must preempt a B job. The newest B job is b3, started by this
+        // very pass: the victim is one that ran before it.
+        var ledger = PoolLedger.Of(
+            "T4",
+            [new NodeSlot("n1", NodeMode.Fixed, new Resources(4, 100, 100), new Resources(1, 97, 97))],
+            [
+                new RunningJob("a1", "A", "n1", new Resources(1, 1, 1), Tier.Own, 1_000_000, Now.AddMinutes(-30)),
+                new RunningJob("b1", "B", "n1", new Resources(1, 1, 1), Tier.Own, 1_000_000, Now.AddMinutes(-20)),
+                new RunningJob("b2", "B", "n1", new Resources(1, 1, 1), Tier.Borrowed, 1_000, Now.AddMinutes(-10)),
+            ],
+            new Dictionary<string, int> { ["A"] = 2, ["B"] = 2 });
+        var options = new SchedulingOptions { Victims = rule, Order = QueueOrder.Fifo, PreemptionDelay = TimeSpan.Zero, TryNextPoolBeforePreempting = false };
+        QueueEntry b3 = new("b3", "B", new Resources(1, 1, 1), ["T4"], Now.AddMinutes(-2), TimeSpan.Zero, 1);
+        QueueEntry a2 = new("a2", "A", new Resources(1, 1, 1), ["T4"], Now.AddMinutes(-1), TimeSpan.Zero, 1);
+
+        var plan = PoolPlanner.PlanPass([b3, a2], ledger, options, Now);
+
+        Assert.Contains(plan.Actions, a => a.Entry.JobId == "b3" && a.Decision.Kind == DecisionKind.Place);
+        var preempting = Assert.Single(plan.Actions, a => a.Entry.JobId == "a2");
+        Assert.Equal(DecisionKind.Preempt, preempting.Decision.Kind);
+        Assert.DoesNotContain("b3", preempting.Decision.Preemption!.Victims.Select(v => v.JobId));
     }
 
     [Fact]
@@ -53,7 +93,7 @@ public sealed class CohortReclaimTests
             [new RunningJob("b1", "B", "n1", new Resources(2, 1, 1), Tier.Own, 1_000_000, Now)],
             new Dictionary<string, int> { ["A"] = 0, ["B"] = 2 });
 
-        Assert.Null(CohortReclaim.ChooseVictims(Entry(TimeSpan.Zero), ledger.Nodes.Values, [.. ledger.Running.Values], ledger.Quotas, Now, _ => true));
+        Assert.Null(CohortReclaim.ChooseVictims(Entry(TimeSpan.Zero), ledger.Nodes.Values, [.. ledger.Running.Values], ledger.Quotas, Now, _ => true, _ => true));
     }
 
     [Theory]
