@@ -29,7 +29,7 @@ public sealed class PoolPlanner
     private NodeReservation? _reservation;
     private NodeSlot? _largestFree;
     private NodeSlot? _largestFreeLong;
-    private BorrowedByNode? _borrowed; // the borrowed-tier jobs that ran before this pass, by node, until it places or evicts
+    private BorrowedByNode? _borrowed; // the borrowed-tier jobs by node as this pass sees them, until it places or evicts
     private Dictionary<(int Gpus, int CpuMilli, long MemoryMib, int LargestGpus, string LargestNode), string>? _noCapacityTexts;
 
     private static readonly NodeSlot NoNode = new(string.Empty, NodeMode.Down, Resources.None, Resources.None);
@@ -110,6 +110,8 @@ public sealed class PoolPlanner
                 {
                     planner.CommitEviction(victim);
                 }
+
+                decision = WithdrawPlacedVictims(decision, plan, actions, waiting, entry);
             }
 
             var node = planner.Node(decision.Node!)!;
@@ -121,6 +123,48 @@ public sealed class PoolPlanner
             ReleaseRoom.Mark(actions.ToImmutable(), ledger),
             waiting.ToImmutable(),
             options.KeepReservation && planner._reservation is { } held ? ImmutableDictionary<string, string>.Empty.Add(held.JobId, held.Node) : null);
+    }
+
+    /// <summary>
+    /// A pass never starts a job and then preempts it: a victim that this pass placed (the cheapest for a rule that
+    /// weighs lost work, as it has none) has its placement withdrawn instead — it stays queued, with the reason — and the
+    /// preempting job takes the room without preempting it. Otherwise the start and the preemption, both carried out
+    /// concurrently, would race.
+    /// </summary>
+    private static Decision WithdrawPlacedVictims(
+        Decision decision,
+        PreemptionPlan plan,
+        ImmutableArray<PlannedAction>.Builder actions,
+        ImmutableArray<WaitReason>.Builder waiting,
+        QueueEntry preemptor)
+    {
+        var placedHere = plan.Victims.Where(v => actions.Any(a => string.Equals(a.Entry.JobId, v.JobId, StringComparison.Ordinal))).ToList();
+        if (placedHere.Count == 0)
+        {
+            return decision;
+        }
+
+        foreach (var victim in placedHere)
+        {
+            for (var i = actions.Count - 1; i >= 0; i--)
+            {
+                if (string.Equals(actions[i].Entry.JobId, victim.JobId, StringComparison.Ordinal))
+                {
+                    var withdrawn = actions[i].Entry;
+                    actions.RemoveAt(i);
+                    waiting.Add(new WaitReason(
+                        withdrawn,
+                        $"its room on {victim.Node} went to {preemptor.JobId} ({decision.Tier} tier), ranked after it in this pass but entitled to preempt it",
+                        KeepsEarlierReason: false,
+                        withdrawn.PreemptOnlyIn));
+                }
+            }
+        }
+
+        var remaining = plan.Victims.Where(v => !placedHere.Contains(v)).ToImmutableArray();
+        return remaining.IsEmpty
+            ? decision with { Kind = DecisionKind.Place, Preemption = null, Reason = $"placed on {plan.Node} ({decision.Tier} tier), in the room of {string.Join(", ", placedHere.Select(v => v.JobId))}, withdrawn in this pass" }
+            : decision with { Preemption = plan with { Victims = remaining }, Reason = $"preempts {string.Join(", ", remaining.Select(v => v.JobId))} on {plan.Node}" };
     }
 
     /// <summary>A pass in which nothing can move keeps the earlier reservation of a job still queued.</summary>
@@ -175,12 +219,9 @@ public sealed class PoolPlanner
 
     private int BorrowedRunning => _ledger.BorrowedRunning + _borrowedDelta;
 
-    /// <summary>
-    /// The victims a preemption may choose from: jobs running before this pass. A job this pass starts is never preempted
-    /// by it (its start and its preemption would race, and it would start only to be stopped).
-    /// </summary>
-    private BorrowedByNode Borrowed => _borrowed ??= BorrowedByNode.Of(AllRunning.Where(PreemptibleNow));
+    private BorrowedByNode Borrowed => _borrowed ??= BorrowedByNode.Of(AllRunning);
 
+    /// <summary>Kueue's reclaim takes its targets among the jobs running before this pass (its cycle's snapshot).</summary>
     private bool PreemptibleNow(RunningJob job) => !_started.ContainsKey(job.JobId);
 
     /// <summary>

@@ -88,11 +88,12 @@ public sealed class PlannerAllocationTests
     }
 
     [Fact]
-    public void PlanPass_PreemptionAfterABorrowedPlacementInThePass_CanEvictThatJob()
+    public void PlanPass_PreemptionAfterABorrowedPlacementInThePass_WithdrawsThatPlacementInstead()
     {
         // n2 runs a borrowed job for two hours. In submit order: "wide" (own, 16 GPUs, larger than any node) looks for
         // victims and finds none; "lender" (borrowed: department B has no quota) takes n1; "own" (8 GPUs) then finds
-        // nothing free and evicts "lender", placed in this pass, which loses less work than n2's job.
+        // nothing free and would evict "lender", placed in this pass, which loses less work than n2's job: the pass
+        // withdraws lender's placement instead (lender waits, with the reason) and own takes n1 without preempting.
         var ledger = PoolLedger.Of(
             "G",
             [EightGpuNodes.WithFree("n1", 8), EightGpuNodes.WithFree("n2", 0)],
@@ -103,7 +104,9 @@ public sealed class PlannerAllocationTests
         var plan = PoolPlanner.PlanPass([Job("wide", 16, 30), Job("lender", 8, 20, department: "B"), Job("own", 8, 10)], ledger, options, Now);
 
         Assert.Equal(
-            [("lender", DecisionKind.Place, "n1", ""), ("own", DecisionKind.Preempt, "n1", "lender")],
+            [("own", DecisionKind.Place, "n1", "")],
             plan.Actions.Select(a => (a.Entry.JobId, a.Decision.Kind, a.Decision.Node!, string.Join(",", a.Decision.Preemption?.Victims.Select(v => v.JobId) ?? []))));
+        var lender = Assert.Single(plan.Waiting, w => w.Entry.JobId == "lender");
+        Assert.Contains("its room on n1 went to own", lender.Reason, StringComparison.Ordinal);
     }
 }
