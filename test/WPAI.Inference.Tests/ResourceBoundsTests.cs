@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using WPAI.Inference.Hosting;
 
 namespace WPAI.Inference.Tests;
@@ -101,6 +102,59 @@ public sealed class ResourceBoundsTests : IAsyncLifetime
         Assert.NotEmpty(refused);
         Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Delta));
         Assert.All(refused, r => Assert.Contains("requests in flight", JsonNode.Parse(r.Item3)!["error"]!.GetValue<string>(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CallersAtTheInFlightLimit_EachSendingAsItsLastBinaryAnswerArrives_AreNeverRefused()
+    {
+        // Two callers (the limit) in closed loops, binary answers (they carry a Content-Length, so a caller has its whole
+        // answer before the server's handler has returned): a request already answered must not count as in flight.
+        var input = "[" + string.Join(",", Enumerable.Repeat("1", 2048)) + "]";
+        var body = $$$"""{"inputs":[{"name":"x","shape":[1,2048],"datatype":"FP32","data":{{{input}}}}],"outputs":[{"name":"y","parameters":{"binary_data":true}}]}""";
+        var refusals = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            var refused = new List<string>();
+            for (var i = 0; i < 20; i++)
+            {
+                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                using var response = await _client.PostAsync("/v2/models/slow/infer", content);
+                var answer = await response.Content.ReadAsByteArrayAsync();
+                if (response.StatusCode != System.Net.HttpStatusCode.OK)
+                {
+                    refused.Add($"{(int)response.StatusCode} {Encoding.UTF8.GetString(answer)}");
+                }
+                else
+                {
+                    Assert.Equal("application/octet-stream", response.Content.Headers.ContentType?.MediaType);
+                    Assert.Equal(answer.Length, response.Content.Headers.ContentLength);
+                }
+            }
+
+            return refused;
+        })));
+
+        Assert.Empty(refusals.SelectMany(r => r));
+    }
+
+    [Fact]
+    public void AnAnsweredRequest_NoLongerCountsInFlight_WhileItsLeaseStillHoldsTheVersion()
+    {
+        var repository = _app!.Services.GetRequiredService<WPAI.Inference.Models.ModelRepository>();
+        using var first = repository.Acquire("slow", null, out _)!;
+        using var second = repository.Acquire("slow", null, out _)!;
+        Assert.Null(repository.Acquire("slow", null, out var refusal));
+        Assert.Contains("already has 2 requests in flight", refusal!.Message, StringComparison.Ordinal);
+
+        first.Answered();
+        first.Answered(); // once per lease, however often it is said
+        Assert.Equal(1, first.Version.InFlight);
+        using var third = repository.Acquire("slow", null, out refusal);
+        Assert.NotNull(third);
+        Assert.Null(repository.Acquire("slow", null, out _));
+
+        first.Dispose(); // answered already: disposing frees no second place
+        Assert.Null(repository.Acquire("slow", null, out _));
+        Assert.True(first.Version.IsReady);
     }
 
     private static byte[] Binary(long width, int dataBytes)

@@ -39,6 +39,7 @@ public static class InferEndpoint
             request = await InferRequestReader.ReadAsync(context.Request, model, context.RequestAborted);
             var job = new InferenceJob(request.Inputs, request.Rows, time.GetTimestamp());
             outputs = await model.Scheduler!.EnqueueAsync(job, context.RequestAborted);
+            lease.Answered(); // a binary answer has a Content-Length: the caller has it all before this method returns
             var selected = request.Outputs.Select(o => (outputs.First(t => t.Name == o.Spec.Name), o.Binary)).ToArray();
             await InferResponseWriter.WriteAsync(context.Response, name, model.Version, request.Id, selected, context.RequestAborted);
             success = true;

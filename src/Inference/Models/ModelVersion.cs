@@ -80,9 +80,15 @@ public sealed class ModelVersion(string model, long version, string path, ModelC
     /// <summary>Ends a request admitted by <see cref="TryEnter"/>.</summary>
     public void Exit()
     {
-        Interlocked.Decrement(ref _inFlight);
+        Answered();
         Release();
     }
+
+    /// <summary>
+    /// Counts a request admitted by <see cref="TryEnter"/> as answered: its outputs are ready, so it no longer counts
+    /// against <see cref="ModelConfig.EffectiveMaxInFlight"/>; the version stays held until <see cref="Release"/>.
+    /// </summary>
+    public void Answered() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>Retires the version: no new requests; completes once the last request has finished and the session is disposed.</summary>
     public Task RetireAsync()
@@ -97,7 +103,8 @@ public sealed class ModelVersion(string model, long version, string path, ModelC
 
     public ValueTask DisposeAsync() => new(RetireAsync());
 
-    private void Release()
+    /// <summary>Drops one hold on the version (a lease's, or the repository's own when retired).</summary>
+    internal void Release()
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
