@@ -24,13 +24,12 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public WPAI.Inference.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient Grpc { get; private set; } = null!;
 
-    /// <summary>A port the OS reports free now (for the gRPC listener, whose address the tests must know).</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>
+    /// A free loopback port for the gRPC endpoint, below the kernel's ephemeral range (<see cref="WPAI.Tests.Shared.FreePorts"/>):
+    /// a port the OS picked for a probe could be handed out again as another connection's source port, or to another
+    /// server's port 0, before this server binds it (one CI failure: "address already in use").
+    /// </summary>
+    public static int FreePort() => WPAI.Tests.Shared.FreePorts.Take(1)[0];
 
     /// <summary>The REST address of a started server (the one that is not the gRPC port).</summary>
     public static string RestUrl(WebApplication app, int grpcPort) => app.Urls.First(u => !u.EndsWith($":{grpcPort}", StringComparison.Ordinal));
