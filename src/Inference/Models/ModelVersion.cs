@@ -88,7 +88,7 @@ public sealed class ModelVersion(string model, long version, string path, ModelC
     /// Counts a request admitted by <see cref="TryEnter"/> as answered: its outputs are ready, so it no longer counts
     /// against <see cref="ModelConfig.EffectiveMaxInFlight"/>; the version stays held until <see cref="Release"/>.
     /// </summary>
-    public void Answered() => Interlocked.Decrement(ref _inFlight);
+    internal void Answered() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>Retires the version: no new requests; completes once the last request has finished and the session is disposed.</summary>
     public Task RetireAsync()
