@@ -106,12 +106,13 @@ public sealed class PoolPlanner
 
             if (decision.Preemption is { } plan)
             {
+                var placedHere = plan.Victims.Where(v => !planner.PreemptibleNow(v)).ToList();
                 foreach (var victim in plan.Victims)
                 {
                     planner.CommitEviction(victim);
                 }
 
-                decision = WithdrawPlacedVictims(decision, plan, actions, waiting, entry);
+                decision = WithdrawPlacedVictims(decision, plan, placedHere, actions, waiting, entry);
             }
 
             var node = planner.Node(decision.Node!)!;
@@ -126,19 +127,19 @@ public sealed class PoolPlanner
     }
 
     /// <summary>
-    /// A pass never starts a job and then preempts it: a victim that this pass placed (the cheapest for a rule that
-    /// weighs lost work, as it has none) has its placement withdrawn instead — it stays queued, with the reason — and the
-    /// preempting job takes the room without preempting it. Otherwise the start and the preemption, both carried out
-    /// concurrently, would race.
+    /// A pass never starts a job and then preempts it: a victim that this pass placed (<paramref name="placedHere"/>, the
+    /// cheapest for a rule that weighs lost work, as it has none) has its placement withdrawn instead — it stays queued,
+    /// with the reason — and the preempting job takes the room without preempting it. Otherwise the start and the
+    /// preemption, both carried out concurrently, would race.
     /// </summary>
     private static Decision WithdrawPlacedVictims(
         Decision decision,
         PreemptionPlan plan,
+        List<RunningJob> placedHere,
         ImmutableArray<PlannedAction>.Builder actions,
         ImmutableArray<WaitReason>.Builder waiting,
         QueueEntry preemptor)
     {
-        var placedHere = plan.Victims.Where(v => actions.Any(a => string.Equals(a.Entry.JobId, v.JobId, StringComparison.Ordinal))).ToList();
         if (placedHere.Count == 0)
         {
             return decision;
@@ -146,19 +147,20 @@ public sealed class PoolPlanner
 
         foreach (var victim in placedHere)
         {
-            for (var i = actions.Count - 1; i >= 0; i--)
+            // A job has at most one action in a pass: the placement this pass gave it.
+            var i = actions.Count - 1;
+            while (!string.Equals(actions[i].Entry.JobId, victim.JobId, StringComparison.Ordinal))
             {
-                if (string.Equals(actions[i].Entry.JobId, victim.JobId, StringComparison.Ordinal))
-                {
-                    var withdrawn = actions[i].Entry;
-                    actions.RemoveAt(i);
-                    waiting.Add(new WaitReason(
-                        withdrawn,
-                        $"its room on {victim.Node} went to {preemptor.JobId} ({decision.Tier} tier), ranked after it in this pass but entitled to preempt it",
-                        KeepsEarlierReason: false,
-                        withdrawn.PreemptOnlyIn));
-                }
+                i--;
             }
+
+            var withdrawn = actions[i].Entry;
+            actions.RemoveAt(i);
+            waiting.Add(new WaitReason(
+                withdrawn,
+                $"its room on {victim.Node} went to {preemptor.JobId} ({decision.Tier} tier), ranked after it in this pass but entitled to preempt it",
+                KeepsEarlierReason: false,
+                withdrawn.PreemptOnlyIn));
         }
 
         var remaining = plan.Victims.Where(v => !placedHere.Contains(v)).ToImmutableArray();
