@@ -25,7 +25,7 @@ public sealed class DirectSchedulerTests : IDisposable
         // is always waiting): it arrives while that waiter has been handed the slot but has not yet resumed. Counting the
         // waiter as still queued refused about half of such arrivals.
         using var session = Open(TinyModels.Slow(), "slow");
-        await using var scheduler = new DirectScheduler("slow/1", instanceCount: 1, maxQueueSize: 1, new BatchExecutor(session, new ModelStatistics(), TimeProvider.System, batched: false));
+        await using var scheduler = OneInstanceQueueOfOne(session);
         var refused = 0;
         var wrong = 0;
         await Task.WhenAll(Enumerable.Range(0, 2).Select(caller => Task.Run(async () =>
@@ -62,7 +62,7 @@ public sealed class DirectSchedulerTests : IDisposable
     public async Task BeyondInstancesPlusQueue_CallersAreRefused_AndTheAdmittedOnesComplete()
     {
         using var session = Open(TinyModels.Slow(), "slow");
-        await using var scheduler = new DirectScheduler("slow/1", instanceCount: 1, maxQueueSize: 1, new BatchExecutor(session, new ModelStatistics(), TimeProvider.System, batched: false));
+        await using var scheduler = OneInstanceQueueOfOne(session);
         // Bursts of 16 callers at once against room for two (each run takes milliseconds); a burst in which no caller
         // found two ahead of it is repeated, at most 5 bursts. Every admitted caller gets its answer.
         var refused = new List<QueueFullException>();
@@ -88,6 +88,9 @@ public sealed class DirectSchedulerTests : IDisposable
         Assert.All(refused, e => Assert.Contains("model 'slow/1' has 1 requests queued", e.Message, StringComparison.Ordinal));
         Assert.Equal(0, scheduler.QueueLength);
     }
+
+    private static DirectScheduler OneInstanceQueueOfOne(ModelSession session) =>
+        new("slow/1", instanceCount: 1, maxQueueSize: 1, new BatchExecutor(session, new ModelStatistics(), TimeProvider.System, batched: false));
 
     private ModelSession Open(Onnx.ModelProto model, string name)
     {

@@ -20,6 +20,9 @@ public sealed class ResourceBoundsCollection
 public sealed class ResourceBoundsTests : IAsyncLifetime
 {
     private const int Floats = 8 * 1024 * 1024;
+
+    /// <summary>The slow model's one row, as JSON data.</summary>
+    private static readonly string SlowInput = "[" + string.Join(",", Enumerable.Repeat("1", 2048)) + "]";
     private readonly string _repository = Path.Combine(Path.GetTempPath(), "wpai-inference-bounds-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
     private HttpClient _client = null!;
@@ -82,8 +85,7 @@ public sealed class ResourceBoundsTests : IAsyncLifetime
     [Fact]
     public async Task ConcurrencyBeyondTheInFlightLimit_Gets503WithRetryAfter()
     {
-        var input = "[" + string.Join(",", Enumerable.Repeat("1", 2048)) + "]";
-        var body = MalformedRequestTests.Body("x", "FP32", "[1,2048]", input);
+        var body = MalformedRequestTests.Body("x", "FP32", "[1,2048]", SlowInput);
         // Bursts of 32 concurrent requests until one overlaps past the limit of 2 (on a fast, idle machine a burst may be
         // served almost one after another); at most 5 bursts, and every refusal of every burst is checked below.
         var responses = new List<(int Status, TimeSpan? Delta, string Body)>();
@@ -109,8 +111,7 @@ public sealed class ResourceBoundsTests : IAsyncLifetime
     {
         // Two callers (the limit) in closed loops, binary answers (they carry a Content-Length, so a caller has its whole
         // answer before the server's handler has returned): a request already answered must not count as in flight.
-        var input = "[" + string.Join(",", Enumerable.Repeat("1", 2048)) + "]";
-        var body = $$$"""{"inputs":[{"name":"x","shape":[1,2048],"datatype":"FP32","data":{{{input}}}}],"outputs":[{"name":"y","parameters":{"binary_data":true}}]}""";
+        var body = $$$"""{"inputs":[{"name":"x","shape":[1,2048],"datatype":"FP32","data":{{{SlowInput}}}}],"outputs":[{"name":"y","parameters":{"binary_data":true}}]}""";
         var refusals = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
             var refused = new List<string>();
