@@ -254,13 +254,18 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets the event history: a watch resumed from any version before now is answered 410 Gone.</summary>
-    public void CompactHistory()
+    /// <summary>
+    /// Forgets the event history up to <paramref name="upTo"/> (by default all of it, up to now), as etcd compacts at a
+    /// revision: a watch resumed from a version before that is answered 410 Gone; one resumed from it or later still
+    /// gets the events after it.
+    /// </summary>
+    public void CompactHistory(string? upTo = null)
     {
         lock (_gate)
         {
-            _history.Clear();
-            _oldestWatchable = _version;
+            var revision = upTo is null ? _version : long.Parse(upTo, CultureInfo.InvariantCulture);
+            _history.RemoveAll(e => e.Version <= revision);
+            _oldestWatchable = Math.Max(_oldestWatchable, revision);
         }
     }
 
